@@ -1,0 +1,88 @@
+package main
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+
+	"github.com/bukti-id/bukti/pkg/evidence"
+	"github.com/bukti-id/bukti/storage"
+)
+
+// config is everything `bukti serve` can be told. Each setting comes from a
+// flag, else its BUKTI_* environment variable, else the embedded default.
+type config struct {
+	Addr           string
+	DataDir        string
+	DatabaseURL    string // SQLite path or postgres:// URL; default <DataDir>/bukti.db
+	S3             storage.S3Config
+	MaxUploadBytes int64
+	AdminEmail     string
+	AdminPassword  string
+	LogFormat      string // text or json
+}
+
+// envOr returns the environment variable's value, or def when unset.
+func envOr(name, def string) string {
+	if v, ok := os.LookupEnv(name); ok {
+		return v
+	}
+	return def
+}
+
+// parseConfig reads flags (args, without the subcommand) over environment
+// over defaults, and validates the result.
+func parseConfig(args []string, getenv func(string, string) string) (config, error) {
+	var c config
+	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
+	fs.StringVar(&c.Addr, "addr", getenv("BUKTI_ADDR", ":8080"), "listen address (BUKTI_ADDR)")
+	fs.StringVar(&c.DataDir, "data-dir", getenv("BUKTI_DATA_DIR", "bukti-data"), "directory for the SQLite file and the filesystem blob store (BUKTI_DATA_DIR)")
+	fs.StringVar(&c.DatabaseURL, "database-url", getenv("BUKTI_DATABASE_URL", ""), "SQLite file path or postgres:// URL; default <data-dir>/bukti.db (BUKTI_DATABASE_URL)")
+	fs.StringVar(&c.S3.Endpoint, "s3-endpoint", getenv("BUKTI_S3_ENDPOINT", ""), "S3 host[:port]; empty keeps blobs on the filesystem (BUKTI_S3_ENDPOINT)")
+	fs.StringVar(&c.S3.Bucket, "s3-bucket", getenv("BUKTI_S3_BUCKET", "bukti"), "S3 bucket, created if missing (BUKTI_S3_BUCKET)")
+	fs.StringVar(&c.S3.AccessKey, "s3-access-key", getenv("BUKTI_S3_ACCESS_KEY", ""), "S3 access key (BUKTI_S3_ACCESS_KEY)")
+	fs.StringVar(&c.S3.SecretKey, "s3-secret-key", getenv("BUKTI_S3_SECRET_KEY", ""), "S3 secret key (BUKTI_S3_SECRET_KEY)")
+	fs.StringVar(&c.S3.Region, "s3-region", getenv("BUKTI_S3_REGION", ""), "S3 region (BUKTI_S3_REGION)")
+	useSSL := fs.String("s3-use-ssl", getenv("BUKTI_S3_USE_SSL", "false"), "use https for S3: true or false (BUKTI_S3_USE_SSL)")
+	maxUpload := fs.String("max-upload-bytes", getenv("BUKTI_MAX_UPLOAD_BYTES", strconv.Itoa(evidence.DefaultMaxBytes)), "largest accepted file in bytes (BUKTI_MAX_UPLOAD_BYTES)")
+	fs.StringVar(&c.AdminEmail, "admin-email", getenv("BUKTI_ADMIN_EMAIL", "admin@bukti.local"), "email of the first admin, created on an empty database (BUKTI_ADMIN_EMAIL)")
+	fs.StringVar(&c.AdminPassword, "admin-password", getenv("BUKTI_ADMIN_PASSWORD", ""), "password of the first admin; empty generates one and logs it once (BUKTI_ADMIN_PASSWORD)")
+	fs.StringVar(&c.LogFormat, "log-format", getenv("BUKTI_LOG_FORMAT", "text"), "log format: text or json (BUKTI_LOG_FORMAT)")
+	if err := fs.Parse(args); err != nil {
+		return c, err
+	}
+	if fs.NArg() > 0 {
+		return c, fmt.Errorf("unexpected argument %q: settings are flags such as -addr :8080", fs.Arg(0))
+	}
+	var errs []error
+	var err error
+	if c.S3.UseSSL, err = strconv.ParseBool(*useSSL); err != nil {
+		errs = append(errs, fmt.Errorf("BUKTI_S3_USE_SSL / -s3-use-ssl must be true or false, got %q", *useSSL))
+	}
+	if c.MaxUploadBytes, err = strconv.ParseInt(*maxUpload, 10, 64); err != nil || c.MaxUploadBytes <= 0 {
+		errs = append(errs, fmt.Errorf("BUKTI_MAX_UPLOAD_BYTES / -max-upload-bytes must be a positive number of bytes, got %q", *maxUpload))
+	}
+	if strings.TrimSpace(c.DataDir) == "" {
+		errs = append(errs, errors.New("BUKTI_DATA_DIR / -data-dir must not be empty"))
+	}
+	if c.DatabaseURL == "" {
+		c.DatabaseURL = filepath.Join(c.DataDir, "bukti.db")
+	}
+	if c.LogFormat != "text" && c.LogFormat != "json" {
+		errs = append(errs, fmt.Errorf("BUKTI_LOG_FORMAT / -log-format must be text or json, got %q", c.LogFormat))
+	}
+	if err := c.storage().Validate(); err != nil {
+		errs = append(errs, err)
+	}
+	return c, errors.Join(errs...)
+}
+
+// storage is the blob store configuration: S3 when an endpoint is set,
+// <DataDir>/blobs otherwise.
+func (c config) storage() storage.Config {
+	return storage.Config{Dir: filepath.Join(c.DataDir, "blobs"), S3: c.S3}
+}

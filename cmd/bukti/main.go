@@ -1,0 +1,154 @@
+// Command bukti is the Bukti server and its admin commands.
+//
+//	bukti serve      run the web server (the default)
+//	bukti version    print the version
+//
+// Run `bukti serve -h` for every setting; each also reads a BUKTI_*
+// environment variable.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"syscall"
+	"time"
+
+	"github.com/bukti-id/bukti/criteria"
+	"github.com/bukti-id/bukti/pkg/auth"
+	"github.com/bukti-id/bukti/pkg/db"
+	"github.com/bukti-id/bukti/pkg/evidence"
+	"github.com/bukti-id/bukti/pkg/facility"
+	"github.com/bukti-id/bukti/pkg/web"
+	"github.com/bukti-id/bukti/storage"
+)
+
+// version is set at build time with -ldflags "-X main.version=…".
+var version = "dev"
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if err := run(ctx, os.Args[1:], os.Stdout, os.Stderr); err != nil {
+		if !errors.Is(err, flag.ErrHelp) {
+			fmt.Fprintln(os.Stderr, "bukti:", err)
+		}
+		os.Exit(2)
+	}
+}
+
+const usage = `Bukti — accreditation evidence tracker for Puskesmas.
+
+Usage:
+  bukti serve [flags]   run the server (default when no command is given)
+  bukti version         print the version
+
+Run "bukti serve -h" for the settings and their BUKTI_* environment variables.
+`
+
+// run dispatches a subcommand. It returns when the command is done or ctx
+// is canceled.
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	cmd := "serve"
+	if len(args) > 0 && args[0] != "" && args[0][0] != '-' {
+		cmd, args = args[0], args[1:]
+	}
+	switch cmd {
+	case "serve":
+		cfg, err := parseConfig(args, envOr)
+		if err != nil {
+			return err
+		}
+		return serve(ctx, cfg, newLogger(cfg.LogFormat, stderr), nil)
+	case "version":
+		fmt.Fprintln(stdout, "bukti", version)
+		return nil
+	case "help", "-h", "--help":
+		fmt.Fprint(stdout, usage)
+		return nil
+	default:
+		fmt.Fprint(stderr, usage)
+		return fmt.Errorf("unknown command %q", cmd)
+	}
+}
+
+func newLogger(format string, w io.Writer) *slog.Logger {
+	if format == "json" {
+		return slog.New(slog.NewJSONHandler(w, nil))
+	}
+	return slog.New(slog.NewTextHandler(w, nil))
+}
+
+// serve wires the services and runs the HTTP server until ctx is canceled,
+// then shuts down gracefully. When ready is not nil it receives the bound
+// address once the server accepts connections.
+func serve(ctx context.Context, cfg config, log *slog.Logger, ready chan<- string) error {
+	cat, err := criteria.Builtin()
+	if err != nil {
+		return err
+	}
+	gdb, err := db.Open(ctx, cfg.DatabaseURL, log)
+	if err != nil {
+		return err
+	}
+	defer db.Close(gdb)
+	store, err := storage.New(ctx, cfg.storage())
+	if err != nil {
+		return err
+	}
+	now := time.Now
+	authSvc := &auth.Service{DB: gdb, Now: now, Log: log}
+	if err := authSvc.Bootstrap(ctx, cfg.AdminEmail, cfg.AdminPassword); err != nil {
+		return err
+	}
+	sqlDB, err := gdb.DB()
+	if err != nil {
+		return err
+	}
+	srv := web.New(web.Deps{
+		Auth:       authSvc,
+		Facilities: &facility.Service{DB: gdb, Now: now},
+		Evidence:   &evidence.Service{DB: gdb, Store: store, Catalogue: cat, MaxBytes: cfg.MaxUploadBytes, Now: now, Log: log},
+		Catalogue:  cat,
+		Log:        log,
+		Ping:       sqlDB.PingContext,
+	})
+
+	ln, err := net.Listen("tcp", cfg.Addr)
+	if err != nil {
+		return fmt.Errorf("listen on %s (BUKTI_ADDR): %w", cfg.Addr, err)
+	}
+	hs := &http.Server{
+		Handler:           srv.Handler(),
+		ReadHeaderTimeout: 10 * time.Second,
+		IdleTimeout:       2 * time.Minute,
+		// No read/write timeout: large uploads and evidence packs on slow
+		// connections must be allowed to finish.
+	}
+	log.Info("bukti listening", "addr", ln.Addr().String(), "version", version, "database", db.Redact(cfg.DatabaseURL),
+		"blobs", store.Name(), "catalogue", cat.ID+"@"+cat.Version, "max_upload_bytes", cfg.MaxUploadBytes)
+	errc := make(chan error, 1)
+	go func() { errc <- hs.Serve(ln) }()
+	if ready != nil {
+		ready <- ln.Addr().String()
+	}
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	log.Info("shutting down: finishing requests in flight")
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	if err := hs.Shutdown(shutdownCtx); err != nil {
+		return fmt.Errorf("graceful shutdown: %w", err)
+	}
+	return nil
+}

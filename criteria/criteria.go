@@ -1,0 +1,53 @@
+// Package criteria is the built-in accreditation catalogue, kept as data: the
+// YAML files in this directory are embedded into the binary and parsed by
+// package catalogue. No code here knows the content of the standard; to change
+// it, edit or add a YAML file (see README.md), never Go code.
+//
+// The built-in catalogue is parsed once and shared: it is immutable, so
+// callers must not modify anything reachable from it.
+package criteria
+
+import (
+	"embed"
+	"fmt"
+	"sync"
+
+	"github.com/bukti-id/bukti/pkg/catalogue"
+)
+
+// BuiltinFile is the name of the embedded file holding the built-in catalogue.
+const BuiltinFile = "kriteria-2.1.2.yaml"
+
+//go:embed *.yaml
+var files embed.FS
+
+// builtin parses the built-in catalogue on first use and remembers the result.
+var builtin = sync.OnceValues(func() (*catalogue.Catalogue, error) {
+	data, err := files.ReadFile(BuiltinFile)
+	if err != nil {
+		return nil, fmt.Errorf("criteria: read embedded %s: %w (is the file still in criteria/?)", BuiltinFile, err)
+	}
+	c, err := catalogue.Parse(BuiltinFile, data)
+	if err != nil {
+		return nil, fmt.Errorf("criteria: built-in catalogue is invalid, fix criteria/%s: %w", BuiltinFile, err)
+	}
+	return c, nil
+})
+
+// Builtin returns the built-in catalogue (Standar Akreditasi Puskesmas,
+// currently Kriteria 2.1.2). The file is parsed on the first call; every call
+// returns the same immutable catalogue, or the same error naming the file.
+// Errors from catalogue.Parse are wrapped, so errors.As finds a
+// *catalogue.ParseError.
+func Builtin() (*catalogue.Catalogue, error) { return builtin() }
+
+// MustBuiltin is like Builtin but panics if the built-in catalogue does not
+// parse. It is meant for tests and for wiring at start-up, where an invalid
+// embedded file is a build defect rather than a runtime condition.
+func MustBuiltin() *catalogue.Catalogue {
+	c, err := Builtin()
+	if err != nil {
+		panic(err)
+	}
+	return c
+}

@@ -1,0 +1,104 @@
+// Package db opens Bukti's metadata database and keeps its schema current.
+//
+// The embedded default is a SQLite file (WAL, foreign keys on); a
+// "postgres://" or "postgresql://" URL selects PostgreSQL for deployments
+// with several app servers. Migrations run at Open, in order, each once, in
+// its own transaction.
+package db
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"gorm.io/driver/postgres"
+	"gorm.io/driver/sqlite"
+	"gorm.io/gorm"
+	"gorm.io/gorm/logger"
+)
+
+// IsPostgres reports whether url selects the PostgreSQL driver.
+func IsPostgres(url string) bool {
+	return strings.HasPrefix(url, "postgres://") || strings.HasPrefix(url, "postgresql://")
+}
+
+// Open connects to url (a SQLite file path, or a PostgreSQL URL), applies
+// pending migrations and returns the handle. The SQLite file's directory is
+// created when missing.
+func Open(ctx context.Context, url string, log *slog.Logger) (*gorm.DB, error) {
+	if url == "" {
+		return nil, fmt.Errorf("database: no database URL: set BUKTI_DATABASE_URL to a SQLite file path or a postgres:// URL")
+	}
+	cfg := &gorm.Config{
+		Logger:         logger.NewSlogLogger(log, logger.Config{SlowThreshold: 500 * time.Millisecond, LogLevel: logger.Warn, IgnoreRecordNotFoundError: true}),
+		NowFunc:        func() time.Time { return time.Now().UTC() },
+		TranslateError: true, // unique violations become gorm.ErrDuplicatedKey on both drivers
+	}
+	var dialector gorm.Dialector
+	if IsPostgres(url) {
+		dialector = postgres.Open(url)
+	} else {
+		if err := os.MkdirAll(filepath.Dir(url), 0o750); err != nil {
+			return nil, fmt.Errorf("database: create directory for %s: %w", url, err)
+		}
+		dialector = sqlite.Open(sqliteDSN(url))
+	}
+	gdb, err := gorm.Open(dialector, cfg)
+	if err != nil {
+		return nil, fmt.Errorf("database: open %s: %w", Redact(url), err)
+	}
+	sqlDB, err := gdb.DB()
+	if err != nil {
+		return nil, err
+	}
+	if IsPostgres(url) {
+		sqlDB.SetMaxOpenConns(20)
+		sqlDB.SetConnMaxIdleTime(5 * time.Minute)
+	}
+	if err := sqlDB.PingContext(ctx); err != nil {
+		return nil, fmt.Errorf("database: cannot reach %s: %w", Redact(url), err)
+	}
+	if err := migrate(ctx, gdb); err != nil {
+		return nil, err
+	}
+	return gdb, nil
+}
+
+// sqliteDSN adds the pragmas Bukti relies on to a SQLite file path.
+func sqliteDSN(path string) string {
+	q := strings.Join([]string{
+		"_foreign_keys=on",    // enforce REFERENCES: a revision cannot outlive its evidence
+		"_journal_mode=WAL",   // readers do not block the writer
+		"_synchronous=NORMAL", // durable at checkpoints; safe with WAL
+		"_busy_timeout=10000", // wait for the writer lock instead of failing with SQLITE_BUSY
+		"_txlock=immediate",   // take the write lock at BEGIN: no deadlock upgrading read → write
+	}, "&")
+	return "file:" + path + "?" + q
+}
+
+// Redact hides the password of a PostgreSQL URL for logs and errors.
+func Redact(url string) string {
+	if !IsPostgres(url) {
+		return url
+	}
+	scheme, rest, _ := strings.Cut(url, "://")
+	at := strings.LastIndex(rest, "@")
+	if at < 0 {
+		return url
+	}
+	user, _, _ := strings.Cut(rest[:at], ":")
+	return scheme + "://" + user + ":***@" + rest[at+1:]
+}
+
+// Close closes the underlying connection pool.
+func Close(gdb *gorm.DB) error {
+	sqlDB, err := gdb.DB()
+	if err != nil {
+		return err
+	}
+	return sqlDB.Close()
+}

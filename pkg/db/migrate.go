@@ -1,0 +1,84 @@
+package db
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"gorm.io/gorm"
+
+	"github.com/bukti-id/bukti/pkg/bukti"
+)
+
+// migration is one schema change. Once released, a migration is never
+// edited: add a new one.
+type migration struct {
+	version int
+	name    string
+	up      func(tx *gorm.DB) error
+}
+
+// migrations run in order, each once.
+var migrations = []migration{
+	{1, "initial schema", func(tx *gorm.DB) error {
+		return tx.Migrator().AutoMigrate(
+			&bukti.Facility{}, &bukti.User{}, &bukti.Session{},
+			&bukti.Evidence{}, &bukti.Revision{},
+			&bukti.NotApplicable{}, &bukti.Interviewee{}, &bukti.AuditEntry{},
+		)
+	}},
+}
+
+type schemaMigration struct {
+	Version   int `gorm:"primaryKey;autoIncrement:false"`
+	Name      string
+	AppliedAt time.Time
+}
+
+// migrate applies every migration not yet recorded in schema_migrations.
+// On PostgreSQL an advisory lock keeps app servers starting together from
+// racing each other.
+func migrate(ctx context.Context, gdb *gorm.DB) error {
+	gdb = gdb.WithContext(ctx)
+	if gdb.Dialector.Name() == "postgres" {
+		// All of migrate runs on one pooled connection so the session lock
+		// and its unlock meet.
+		return gdb.Connection(func(conn *gorm.DB) error {
+			if err := conn.Exec("SELECT pg_advisory_lock(7402913)").Error; err != nil {
+				return fmt.Errorf("database: lock for migrations: %w", err)
+			}
+			defer conn.Exec("SELECT pg_advisory_unlock(7402913)")
+			return applyPending(conn)
+		})
+	}
+	return applyPending(gdb)
+}
+
+func applyPending(gdb *gorm.DB) error {
+	if err := gdb.AutoMigrate(&schemaMigration{}); err != nil {
+		return fmt.Errorf("database: create schema_migrations: %w", err)
+	}
+	var done []int
+	if err := gdb.Model(&schemaMigration{}).Pluck("version", &done).Error; err != nil {
+		return fmt.Errorf("database: read schema_migrations: %w", err)
+	}
+	applied := map[int]bool{}
+	for _, v := range done {
+		applied[v] = true
+	}
+	for _, m := range migrations {
+		if applied[m.version] {
+			continue
+		}
+		err := gdb.Transaction(func(tx *gorm.DB) error {
+			if err := m.up(tx); err != nil {
+				return err
+			}
+			return tx.Create(&schemaMigration{Version: m.version, Name: m.name, AppliedAt: time.Now().UTC()}).Error
+		})
+		if err != nil {
+			return fmt.Errorf("database: migration %d (%s): %w", m.version, m.name, err)
+		}
+	}
+	return nil
+}

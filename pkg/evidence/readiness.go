@@ -1,0 +1,138 @@
+package evidence
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"gorm.io/gorm"
+	"gorm.io/gorm/clause"
+
+	"github.com/bukti-id/bukti/pkg/bukti"
+	"github.com/bukti-id/bukti/pkg/catalogue"
+	"github.com/bukti-id/bukti/pkg/readiness"
+)
+
+// Readiness loads a facility's evidence states and scores them.
+func (s *Service) Readiness(ctx context.Context, facilityID int64) (readiness.Report, error) {
+	db := s.DB.WithContext(ctx)
+	if err := facilityExists(db, facilityID); err != nil {
+		return readiness.Report{}, err
+	}
+	var evs []bukti.Evidence
+	if err := db.Select("requirement_id", "stage", "part", "review", "valid_until").
+		Where("facility_id = ? AND deleted_at IS NULL", facilityID).Find(&evs).Error; err != nil {
+		return readiness.Report{}, err
+	}
+	var people []bukti.Interviewee
+	if err := db.Where("facility_id = ?", facilityID).Find(&people).Error; err != nil {
+		return readiness.Report{}, err
+	}
+	var tdd []bukti.NotApplicable
+	if err := db.Where("facility_id = ?", facilityID).Find(&tdd).Error; err != nil {
+		return readiness.Report{}, err
+	}
+	in := readiness.Input{Now: s.Now(), NotApplicable: map[string]string{}, Items: make([]readiness.Item, 0, len(evs)+len(people))}
+	for _, e := range evs {
+		in.Items = append(in.Items, readiness.Item{RequirementID: e.RequirementID, Stage: e.Stage, Part: e.Part,
+			Rejected: e.Review == bukti.ReviewRejected, ValidUntil: e.ValidUntil})
+	}
+	for _, p := range people {
+		in.Items = append(in.Items, readiness.Item{RequirementID: p.RequirementID, Part: p.Role})
+	}
+	for _, t := range tdd {
+		in.NotApplicable[t.ElementID] = t.Reason
+	}
+	return readiness.Score(s.Catalogue, in), nil
+}
+
+// SetNotApplicable marks an EP TDD for a facility with a reason, or
+// updates the reason.
+func (s *Service) SetNotApplicable(ctx context.Context, facilityID int64, elementID, reason string, by int64) (*bukti.NotApplicable, error) {
+	reason = strings.TrimSpace(reason)
+	if _, ok := s.Catalogue.Element(elementID); !ok {
+		return nil, bukti.Errorf(bukti.EINVALID, "Elemen penilaian %q tidak ada di katalog (contoh: 2.1.2/b).", "unknown element %q (expected e.g. 2.1.2/b)", elementID)
+	}
+	if len([]rune(reason)) < 10 || len([]rune(reason)) > maxNotes {
+		return nil, bukti.Errorf(bukti.EINVALID, "Tuliskan alasan TDD (10–2000 karakter): mengapa EP ini tidak dapat diterapkan di Puskesmas Anda.", "a TDD reason of 10–2000 characters is required")
+	}
+	db := s.DB.WithContext(ctx)
+	if err := facilityExists(db, facilityID); err != nil {
+		return nil, err
+	}
+	na := bukti.NotApplicable{FacilityID: facilityID, ElementID: elementID, Reason: reason, SetBy: by, CreatedAt: s.Now().UTC()}
+	err := db.Transaction(func(tx *gorm.DB) error {
+		if err := tx.Clauses(clause.OnConflict{UpdateAll: true}).Create(&na).Error; err != nil {
+			return err
+		}
+		return audit(tx, na.CreatedAt, by, "element.tdd", "element", elementID, facilityID, reason)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &na, nil
+}
+
+// ClearNotApplicable makes an EP applicable again.
+func (s *Service) ClearNotApplicable(ctx context.Context, facilityID int64, elementID string, by int64) error {
+	return s.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		res := tx.Where("facility_id = ? AND element_id = ?", facilityID, elementID).Delete(&bukti.NotApplicable{})
+		if res.Error != nil {
+			return res.Error
+		}
+		if res.RowsAffected == 0 {
+			return bukti.Errorf(bukti.ENOTFOUND, "EP %s tidak ditandai TDD untuk Puskesmas ini.", "element %s is not marked TDD for facility %d", elementID, facilityID)
+		}
+		return audit(tx, s.Now().UTC(), by, "element.applicable", "element", elementID, facilityID, "")
+	})
+}
+
+// ListNotApplicable returns a facility's TDD marks.
+func (s *Service) ListNotApplicable(ctx context.Context, facilityID int64) ([]bukti.NotApplicable, error) {
+	db := s.DB.WithContext(ctx)
+	if err := facilityExists(db, facilityID); err != nil {
+		return nil, err
+	}
+	out := []bukti.NotApplicable{}
+	return out, db.Where("facility_id = ?", facilityID).Order("element_id").Find(&out).Error
+}
+
+// SetInterviewee names (or renames) the person for one role of a W item.
+func (s *Service) SetInterviewee(ctx context.Context, in bukti.Interviewee) (*bukti.Interviewee, error) {
+	r, _, ok := s.Catalogue.Requirement(in.RequirementID)
+	if !ok || r.Method != catalogue.Wawancara {
+		return nil, bukti.Errorf(bukti.EINVALID, "%q bukan butir wawancara (W) di katalog (contoh: 2.1.2/a/W1).", "%q is not an interview (W) requirement (expected e.g. 2.1.2/a/W1)", in.RequirementID)
+	}
+	if !r.HasInterviewee(in.Role) {
+		return nil, bukti.Errorf(bukti.EINVALID, "Peran %q tidak ada pada %s. Pilih salah satu: %s.", "role %q is not listed for %s; choose one of: %s", in.Role, r.ID, strings.Join(r.Interviewees, ", "))
+	}
+	in.Name, in.Position = strings.TrimSpace(in.Name), strings.TrimSpace(in.Position)
+	if in.Name == "" || len([]rune(in.Name)) > maxShort || len([]rune(in.Position)) > maxShort {
+		return nil, bukti.Errorf(bukti.EINVALID, "Isi nama petugas (paling banyak 200 karakter).", "name is required (at most 200 characters)")
+	}
+	db := s.DB.WithContext(ctx)
+	if err := facilityExists(db, in.FacilityID); err != nil {
+		return nil, err
+	}
+	in.UpdatedAt = s.Now().UTC()
+	err := db.Transaction(func(tx *gorm.DB) error {
+		if err := tx.Clauses(clause.OnConflict{UpdateAll: true}).Create(&in).Error; err != nil {
+			return err
+		}
+		return audit(tx, in.UpdatedAt, in.UpdatedBy, "interviewee.set", "requirement", in.RequirementID, in.FacilityID, fmt.Sprintf("%s: %s", in.Role, in.Name))
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &in, nil
+}
+
+// ListInterviewees returns the people a facility named for W items.
+func (s *Service) ListInterviewees(ctx context.Context, facilityID int64) ([]bukti.Interviewee, error) {
+	db := s.DB.WithContext(ctx)
+	if err := facilityExists(db, facilityID); err != nil {
+		return nil, err
+	}
+	out := []bukti.Interviewee{}
+	return out, db.Where("facility_id = ?", facilityID).Order("requirement_id, role").Find(&out).Error
+}

@@ -1,0 +1,389 @@
+// Package evidence keeps the documents a facility holds against the
+// requirements of the catalogue: upload (sniff → hash → stage → commit →
+// record), metadata, revisions, soft delete, TDD marks, interviewees, and
+// the inputs of the readiness scorer.
+//
+// Contract: evidence bytes are never overwritten or hard-deleted. A new
+// upload is a new revision; deletion is a soft delete recorded in the audit
+// log; a blob is only removed when the database write that would have
+// referenced it fails and no other revision references it.
+package evidence
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"strconv"
+	"strings"
+	"time"
+
+	"gorm.io/gorm"
+
+	auditlog "github.com/bukti-id/bukti/pkg/audit"
+	"github.com/bukti-id/bukti/pkg/bukti"
+	"github.com/bukti-id/bukti/pkg/catalogue"
+	"github.com/bukti-id/bukti/storage"
+)
+
+// DefaultMaxBytes is the default upload limit (100 MiB).
+const DefaultMaxBytes = 100 << 20
+
+// Service is the evidence lifecycle. All fields are required.
+type Service struct {
+	DB        *gorm.DB
+	Store     storage.Store
+	Catalogue *catalogue.Catalogue
+	MaxBytes  int64
+	Now       func() time.Time
+	Log       *slog.Logger
+}
+
+// Upload describes a new evidence file and where it belongs.
+type Upload struct {
+	FacilityID int64
+	// Requirements lists one or more requirement IDs; the same file is
+	// linked to each (one evidence record per requirement, one blob).
+	Requirements []string
+	Meta         Meta
+	By           int64 // uploading user
+}
+
+// Meta is the document metadata a quality team fills in.
+type Meta struct {
+	Title       string     `json:"title"`
+	DocNumber   string     `json:"doc_number"`
+	DocRevision string     `json:"doc_revision"`
+	IssueDate   *time.Time `json:"issue_date"`
+	ValidUntil  *time.Time `json:"valid_until"`
+	Notes       string     `json:"notes"`
+	Stage       string     `json:"stage"`
+	Part        string     `json:"part"`
+}
+
+// Field length limits, in characters.
+const (
+	maxTitle = 300
+	maxShort = 200
+	maxNotes = 2000
+)
+
+// check validates metadata against a requirement. fileName fills an empty
+// title.
+func (m *Meta) check(r *catalogue.Requirement, fileName string) error {
+	m.Title = strings.TrimSpace(m.Title)
+	if m.Title == "" {
+		m.Title = strings.TrimSpace(fileName)
+	}
+	for _, f := range []struct {
+		name, id string
+		v        string
+		max      int
+	}{
+		{"title", "judul", m.Title, maxTitle},
+		{"doc_number", "nomor dokumen", m.DocNumber, maxShort},
+		{"doc_revision", "nomor revisi", m.DocRevision, 50},
+		{"notes", "catatan", m.Notes, maxNotes},
+	} {
+		if n := len([]rune(f.v)); n > f.max {
+			return bukti.Errorf(bukti.EINVALID, "Isian %s terlalu panjang (%d karakter, paling banyak %d).", "field %s is too long (%d characters, at most %d)", f.id, n, f.max)
+		}
+	}
+	if m.Title == "" {
+		return bukti.Errorf(bukti.EINVALID, "Judul dokumen wajib diisi.", "title is required")
+	}
+	if m.IssueDate != nil && m.ValidUntil != nil && m.ValidUntil.Before(*m.IssueDate) {
+		return bukti.Errorf(bukti.EINVALID, "Tanggal berlaku sampai tidak boleh sebelum tanggal terbit.", "valid_until is before issue_date")
+	}
+	if !r.HasStage(m.Stage) {
+		if len(r.Stages) == 0 {
+			return bukti.Errorf(bukti.EINVALID, "Persyaratan %s tidak memakai tahap; kosongkan isian tahap.", "requirement %s has no stages; leave stage empty", r.ID)
+		}
+		return bukti.Errorf(bukti.EINVALID, "Pilih tahap untuk %s: %s.", "choose the stage for %s: %s", r.ID, strings.Join(r.Stages, ", "))
+	}
+	if !r.HasPart(m.Part) {
+		if len(r.Parts) == 0 {
+			return bukti.Errorf(bukti.EINVALID, "Persyaratan %s tidak memakai bagian; kosongkan isian bagian.", "requirement %s has no parts; leave part empty", r.ID)
+		}
+		keys := make([]string, len(r.Parts))
+		for i, p := range r.Parts {
+			keys[i] = p.Key
+		}
+		return bukti.Errorf(bukti.EINVALID, "Pilih bagian dokumen untuk %s: %s.", "choose the part for %s: %s", r.ID, strings.Join(keys, ", "))
+	}
+	return nil
+}
+
+// requirement resolves a requirement that takes files.
+func (s *Service) requirement(id string) (*catalogue.Requirement, error) {
+	r, _, ok := s.Catalogue.Requirement(id)
+	if !ok {
+		return nil, bukti.Errorf(bukti.EINVALID, "Persyaratan %q tidak ada di katalog (contoh yang benar: 2.1.2/a/R1).", "unknown requirement %q (expected e.g. 2.1.2/a/R1)", id)
+	}
+	if r.Method == catalogue.Wawancara {
+		return nil, bukti.Errorf(bukti.EINVALID, "%s adalah butir wawancara: isi nama petugas yang diwawancarai, bukan berkas.", "%s is an interview item: name the interviewees instead of uploading a file", id)
+	}
+	return r, nil
+}
+
+// CheckUpload validates an upload's target and metadata without touching
+// the store, so a handler can refuse a bad request before streaming a file.
+func (s *Service) CheckUpload(ctx context.Context, up *Upload, fileName string) error {
+	if len(up.Requirements) == 0 {
+		return bukti.Errorf(bukti.EINVALID, "Pilih persyaratan (requirement) untuk berkas ini.", "requirement is required")
+	}
+	if err := facilityExists(s.DB.WithContext(ctx), up.FacilityID); err != nil {
+		return err
+	}
+	seen := map[string]bool{}
+	for _, id := range up.Requirements {
+		if seen[id] {
+			return bukti.Errorf(bukti.EINVALID, "Persyaratan %s disebut dua kali.", "requirement %s given twice", id)
+		}
+		seen[id] = true
+		r, err := s.requirement(id)
+		if err != nil {
+			return err
+		}
+		if err := up.Meta.check(r, fileName); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// Create records a staged file as new evidence for every requirement of up.
+// The staged file is committed or discarded in every case.
+func (s *Service) Create(ctx context.Context, up Upload, st *Staged) ([]bukti.Evidence, error) {
+	if err := s.CheckUpload(ctx, &up, st.FileName); err != nil {
+		s.Discard(ctx, st)
+		return nil, err
+	}
+	now := s.Now().UTC()
+	out := make([]bukti.Evidence, 0, len(up.Requirements))
+	err := s.commit(ctx, st, func(tx *gorm.DB) error {
+		for _, req := range up.Requirements {
+			ev := bukti.Evidence{
+				FacilityID: up.FacilityID, RequirementID: req,
+				Stage: up.Meta.Stage, Part: up.Meta.Part, Title: up.Meta.Title,
+				DocNumber: strings.TrimSpace(up.Meta.DocNumber), DocRevision: strings.TrimSpace(up.Meta.DocRevision),
+				IssueDate: up.Meta.IssueDate, ValidUntil: up.Meta.ValidUntil, Notes: strings.TrimSpace(up.Meta.Notes),
+				Review: bukti.ReviewPending, CreatedBy: up.By, CreatedAt: now, UpdatedAt: now,
+				Revisions: []bukti.Revision{revisionOf(st, 1, up.By, now)},
+			}
+			if err := tx.Create(&ev).Error; err != nil {
+				return fmt.Errorf("insert evidence: %w", err)
+			}
+			if err := audit(tx, now, up.By, "evidence.upload", "evidence", strconv.FormatInt(ev.ID, 10), ev.FacilityID,
+				fmt.Sprintf("%s rev 1 sha256=%s size=%d type=%s", req, st.SHA256, st.Size, st.ContentType)); err != nil {
+				return err
+			}
+			out = append(out, ev)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// AddRevision records a staged file as the next revision of an evidence
+// record. A rejected record goes back to pending review.
+func (s *Service) AddRevision(ctx context.Context, evidenceID, by int64, st *Staged) (*bukti.Evidence, error) {
+	ev, err := s.Get(ctx, evidenceID)
+	if err != nil {
+		s.Discard(ctx, st)
+		return nil, err
+	}
+	now := s.Now().UTC()
+	err = s.commit(ctx, st, func(tx *gorm.DB) error {
+		var last int
+		if err := tx.Model(&bukti.Revision{}).Where("evidence_id = ?", ev.ID).Select("COALESCE(MAX(number), 0)").Scan(&last).Error; err != nil {
+			return err
+		}
+		rev := revisionOf(st, last+1, by, now)
+		rev.EvidenceID = ev.ID
+		if err := tx.Create(&rev).Error; err != nil {
+			return fmt.Errorf("insert revision: %w", err)
+		}
+		if err := tx.Model(&bukti.Evidence{}).Where("id = ?", ev.ID).
+			Updates(map[string]any{"updated_at": now, "review": bukti.ReviewPending}).Error; err != nil {
+			return err
+		}
+		return audit(tx, now, by, "evidence.revision", "evidence", strconv.FormatInt(ev.ID, 10), ev.FacilityID,
+			fmt.Sprintf("%s rev %d sha256=%s size=%d type=%s", ev.RequirementID, rev.Number, st.SHA256, st.Size, st.ContentType))
+	})
+	if err != nil {
+		return nil, err
+	}
+	return s.Get(ctx, evidenceID)
+}
+
+func revisionOf(st *Staged, number int, by int64, now time.Time) bukti.Revision {
+	return bukti.Revision{Number: number, SHA256: st.SHA256, Size: st.Size, ContentType: st.ContentType,
+		FileName: st.FileName, UploadedBy: by, CreatedAt: now}
+}
+
+// commit moves the staged blob to its content-addressed key, then runs
+// record in one transaction. If the transaction fails, a blob this call
+// created is removed again unless another revision already references it.
+func (s *Service) commit(ctx context.Context, st *Staged, record func(tx *gorm.DB) error) error {
+	key, err := storage.Key(st.SHA256)
+	if err != nil {
+		s.Discard(ctx, st)
+		return err
+	}
+	created, err := s.Store.Commit(ctx, st.tmp, key)
+	if err != nil {
+		s.Discard(ctx, st)
+		return fmt.Errorf("commit blob %s: %w", key, err)
+	}
+	st.tmp = ""
+	txErr := s.DB.WithContext(ctx).Transaction(record)
+	if txErr == nil {
+		return nil
+	}
+	if created {
+		bg := context.WithoutCancel(ctx)
+		var refs int64
+		if err := s.DB.WithContext(bg).Model(&bukti.Revision{}).Where("sha256 = ?", st.SHA256).Count(&refs).Error; err != nil || refs > 0 {
+			s.Log.Warn("kept blob after failed record", "key", key, "refs", refs, "err", err)
+		} else if err := s.Store.Delete(bg, key); err != nil {
+			s.Log.Error("remove blob after failed record", "key", key, "err", err)
+		}
+	}
+	return txErr
+}
+
+// Get returns a live (not deleted) evidence record with its revisions,
+// oldest first.
+func (s *Service) Get(ctx context.Context, id int64) (*bukti.Evidence, error) {
+	var ev bukti.Evidence
+	err := s.DB.WithContext(ctx).Preload("Revisions", func(db *gorm.DB) *gorm.DB { return db.Order("number") }).
+		Where("deleted_at IS NULL").First(&ev, id).Error
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		return nil, bukti.Errorf(bukti.ENOTFOUND, "Bukti dengan id %d tidak ditemukan.", "evidence %d not found", id)
+	}
+	if err != nil {
+		return nil, err
+	}
+	return &ev, nil
+}
+
+// Filter narrows List.
+type Filter struct {
+	Requirement string // exact requirement ID
+	Prefix      string // requirement ID prefix, e.g. "2.1.2/" or "2.1.2/a/"
+}
+
+// List returns the live evidence of a facility with all revisions, ordered
+// by requirement then age.
+func (s *Service) List(ctx context.Context, facilityID int64, f Filter) ([]bukti.Evidence, error) {
+	db := s.DB.WithContext(ctx)
+	if err := facilityExists(db, facilityID); err != nil {
+		return nil, err
+	}
+	q := db.Preload("Revisions", func(db *gorm.DB) *gorm.DB { return db.Order("number") }).
+		Where("facility_id = ? AND deleted_at IS NULL", facilityID)
+	if f.Requirement != "" {
+		q = q.Where("requirement_id = ?", f.Requirement)
+	}
+	if f.Prefix != "" {
+		q = q.Where(`requirement_id LIKE ? ESCAPE '\'`, escapeLike(f.Prefix)+"%")
+	}
+	out := []bukti.Evidence{}
+	return out, q.Order("requirement_id, id").Find(&out).Error
+}
+
+// Delete soft-deletes an evidence record; its revisions and blobs stay.
+func (s *Service) Delete(ctx context.Context, id, by int64) error {
+	ev, err := s.Get(ctx, id)
+	if err != nil {
+		return err
+	}
+	now := s.Now().UTC()
+	return s.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		res := tx.Model(&bukti.Evidence{}).Where("id = ? AND deleted_at IS NULL", id).
+			Updates(map[string]any{"deleted_at": now, "deleted_by": by})
+		if res.Error != nil {
+			return res.Error
+		}
+		if res.RowsAffected == 0 {
+			return bukti.Errorf(bukti.ENOTFOUND, "Bukti dengan id %d tidak ditemukan.", "evidence %d not found", id)
+		}
+		return audit(tx, now, by, "evidence.delete", "evidence", strconv.FormatInt(ev.ID, 10), ev.FacilityID,
+			fmt.Sprintf("%s %q (%d revisions)", ev.RequirementID, ev.Title, len(ev.Revisions)))
+	})
+}
+
+// UpdateMeta replaces the metadata of an evidence record. Stage and part
+// are validated against its requirement.
+func (s *Service) UpdateMeta(ctx context.Context, id, by int64, m Meta) (*bukti.Evidence, error) {
+	ev, err := s.Get(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	r, err := s.requirement(ev.RequirementID)
+	if err != nil {
+		return nil, err
+	}
+	if err := m.check(r, ev.Title); err != nil {
+		return nil, err
+	}
+	now := s.Now().UTC()
+	err = s.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		if err := tx.Model(&bukti.Evidence{}).Where("id = ?", id).Updates(map[string]any{
+			"title": m.Title, "doc_number": strings.TrimSpace(m.DocNumber), "doc_revision": strings.TrimSpace(m.DocRevision),
+			"issue_date": m.IssueDate, "valid_until": m.ValidUntil, "notes": strings.TrimSpace(m.Notes),
+			"stage": m.Stage, "part": m.Part, "updated_at": now,
+		}).Error; err != nil {
+			return err
+		}
+		return audit(tx, now, by, "evidence.update", "evidence", strconv.FormatInt(ev.ID, 10), ev.FacilityID, fmt.Sprintf("%s title %q → %q", ev.RequirementID, ev.Title, m.Title))
+	})
+	if err != nil {
+		return nil, err
+	}
+	return s.Get(ctx, id)
+}
+
+// Revision returns revision number n of a live evidence record, or the
+// latest when n is 0.
+func (s *Service) Revision(ctx context.Context, evidenceID int64, n int) (*bukti.Evidence, *bukti.Revision, error) {
+	ev, err := s.Get(ctx, evidenceID)
+	if err != nil {
+		return nil, nil, err
+	}
+	if n == 0 {
+		if rev := ev.Latest(); rev != nil {
+			return ev, rev, nil
+		}
+	}
+	for i := range ev.Revisions {
+		if ev.Revisions[i].Number == n {
+			return ev, &ev.Revisions[i], nil
+		}
+	}
+	return nil, nil, bukti.Errorf(bukti.ENOTFOUND, "Revisi %d dari bukti %d tidak ditemukan.", "revision %d of evidence %d not found", n, evidenceID)
+}
+
+func facilityExists(db *gorm.DB, id int64) error {
+	var n int64
+	if err := db.Model(&bukti.Facility{}).Where("id = ?", id).Count(&n).Error; err != nil {
+		return err
+	}
+	if n == 0 {
+		return bukti.Errorf(bukti.ENOTFOUND, "Puskesmas dengan id %d tidak ditemukan.", "facility %d not found", id)
+	}
+	return nil
+}
+
+// audit records a change by a user to an object of a facility.
+func audit(tx *gorm.DB, at time.Time, by int64, action, objectType, objectID string, facilityID int64, summary string) error {
+	return auditlog.Record(tx, at, &by, action, objectType, objectID, &facilityID, summary)
+}
+
+func escapeLike(s string) string {
+	return strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(s)
+}

@@ -1,0 +1,85 @@
+package web
+
+import (
+	"errors"
+	"net/http"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/bukti-id/bukti/pkg/bukti"
+)
+
+// statusOf maps every error code to its one HTTP status.
+var statusOf = map[string]int{
+	bukti.EINVALID:      http.StatusBadRequest,
+	bukti.EUNAUTHORIZED: http.StatusUnauthorized,
+	bukti.EFORBIDDEN:    http.StatusForbidden,
+	bukti.ENOTFOUND:     http.StatusNotFound,
+	bukti.ECONFLICT:     http.StatusConflict,
+	bukti.ETOOLARGE:     http.StatusRequestEntityTooLarge,
+	bukti.EUNSUPPORTED:  http.StatusUnsupportedMediaType,
+	bukti.EINTERNAL:     http.StatusInternalServerError,
+}
+
+// codeOf maps the statuses echo itself produces (unknown route, wrong
+// method, …) back to an error code.
+var codeOf = map[int]string{
+	http.StatusNotFound:              bukti.ENOTFOUND,
+	http.StatusMethodNotAllowed:      bukti.EINVALID,
+	http.StatusRequestEntityTooLarge: bukti.ETOOLARGE,
+	http.StatusUnsupportedMediaType:  bukti.EUNSUPPORTED,
+	http.StatusUnauthorized:          bukti.EUNAUTHORIZED,
+	http.StatusBadRequest:            bukti.EINVALID,
+}
+
+// errorBody is the JSON shape of every error response.
+type errorBody struct {
+	Error struct {
+		Code      string `json:"code"`
+		Message   string `json:"message"`    // Bahasa Indonesia
+		MessageEN string `json:"message_en"` // English
+	} `json:"error"`
+}
+
+// handleError writes err as JSON with its status. Internal errors are
+// logged with their details and answered with a generic message.
+func (s *Server) handleError(err error, c echo.Context) {
+	if c.Response().Committed {
+		s.log.Warn("error after response started", "path", c.Path(), "err", err)
+		return
+	}
+	var he *echo.HTTPError
+	if errors.As(err, &he) {
+		if code, ok := codeOf[he.Code]; ok && !errors.As(err, new(*bukti.Error)) {
+			err = echoError(code, he.Code)
+		}
+	}
+	code := bukti.ErrorCode(err)
+	status := statusOf[code]
+	if code == bukti.EINTERNAL {
+		s.log.Error("request failed", "method", c.Request().Method, "path", c.Path(), "request_id", requestID(c), "err", err)
+	}
+	var body errorBody
+	body.Error.Code = code
+	body.Error.Message, body.Error.MessageEN = bukti.ErrorMessage(err)
+	if c.Request().Method == http.MethodHead {
+		_ = c.NoContent(status)
+		return
+	}
+	if err := c.JSON(status, body); err != nil {
+		s.log.Warn("write error response", "err", err)
+	}
+}
+
+func echoError(code string, status int) error {
+	switch status {
+	case http.StatusNotFound:
+		return bukti.Errorf(code, "Alamat tidak ditemukan.", "no such route")
+	case http.StatusMethodNotAllowed:
+		return bukti.Errorf(code, "Metode HTTP ini tidak didukung untuk alamat tersebut.", "method not allowed for this route")
+	case http.StatusRequestEntityTooLarge:
+		return bukti.Errorf(code, "Permintaan terlalu besar.", "request body too large")
+	default:
+		return bukti.Errorf(code, "Permintaan tidak valid.", "bad request")
+	}
+}

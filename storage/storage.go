@@ -1,0 +1,81 @@
+// Package storage keeps evidence file bytes ("blobs") under
+// content-addressed keys, on the local filesystem or in an S3-compatible
+// object store (MinIO, AWS S3, ...).
+//
+// The contract, shared by every backend:
+//
+//   - A blob's key is derived from the SHA-256 of its bytes by [Key], so the
+//     same key always means the same bytes. Keys that [Key] did not produce
+//     are rejected by every method; no caller-supplied string ever becomes a
+//     path or object name unchecked.
+//   - Bytes are written in two steps. [Store.Stage] streams a reader into a
+//     temporary object; the caller hashes the bytes as they pass (for example
+//     with io.TeeReader into sha256.New), then [Store.Commit] moves the staged
+//     object to Key(sum). A crash between the two steps leaves at most a
+//     staged object, never a half-written blob under a real key.
+//   - Everything streams: no backend reads a whole blob into memory or
+//     spools it to a temporary file outside the store. Memory use per
+//     operation is bounded (one copy buffer on the filesystem, one 8 MiB
+//     upload part on S3) whatever the blob's size.
+//   - A missing blob is reported as an error satisfying
+//     errors.Is(err, [ErrNotFound]); deleting or discarding something that is
+//     already gone is not an error.
+//   - Stores are safe for concurrent use by multiple goroutines.
+//
+// [New] opens the backend chosen by [Config]; [Config.Validate] explains
+// configuration mistakes in terms of the BUKTI_* environment variables.
+package storage
+
+import (
+	"context"
+	"errors"
+	"io"
+)
+
+// ErrNotFound is returned (possibly wrapped; test with errors.Is) by
+// [Store.Open] and [Store.Size] when no blob exists under the key.
+var ErrNotFound = errors.New("storage: blob not found")
+
+// Store is the blob store. Keys are produced by [Key]. Implementations are
+// safe for concurrent use.
+type Store interface {
+	// Stage streams r into a new temporary object and returns its temporary
+	// name, to be passed to Commit or Discard. It reads r until io.EOF and
+	// stops early if ctx is canceled. On error nothing is left behind.
+	Stage(ctx context.Context, r io.Reader) (tmp string, err error)
+
+	// Commit moves the staged object tmp to key. If key already exists the
+	// staged object is discarded and created is false (content-addressed:
+	// same key = same bytes); otherwise created is true. tmp is gone
+	// afterwards in every case where err == nil. When err != nil, created is
+	// false, key may or may not exist, and the caller should Discard tmp.
+	//
+	// Commit does not hash the staged bytes: the caller must pass the key of
+	// the SHA-256 it computed while staging.
+	//
+	// On the filesystem, of several concurrent Commits of the same key
+	// exactly one reports created. On S3, which has no conditional copy,
+	// racing Commits of the same key may each report created; the stored
+	// bytes are the same either way.
+	Commit(ctx context.Context, tmp, key string) (created bool, err error)
+
+	// Discard removes a staged object; missing is not an error.
+	Discard(ctx context.Context, tmp string) error
+
+	// Open streams the blob under key. The caller must Close the reader.
+	// It returns an error satisfying errors.Is(err, ErrNotFound) when the
+	// blob is missing; that is checked before Open returns, not on the first
+	// Read. On S3 the reader is bound to ctx: canceling ctx ends the stream.
+	Open(ctx context.Context, key string) (io.ReadCloser, error)
+
+	// Size returns the size in bytes of the blob under key; an error
+	// satisfying errors.Is(err, ErrNotFound) when it is missing.
+	Size(ctx context.Context, key string) (int64, error)
+
+	// Delete removes the blob under key; missing is not an error.
+	Delete(ctx context.Context, key string) error
+
+	// Name is a short description for logs, e.g. "filesystem /var/lib/bukti"
+	// or "s3 http://127.0.0.1:9000/bukti". It never contains credentials.
+	Name() string
+}
