@@ -30,6 +30,24 @@ func IsPostgres(url string) bool {
 // pending migrations and returns the handle. The SQLite file's directory is
 // created when missing.
 func Open(ctx context.Context, url string, log *slog.Logger) (*gorm.DB, error) {
+	gdb, err := open(ctx, url, log)
+	if err != nil {
+		return nil, err
+	}
+	if err := migrate(ctx, gdb); err != nil {
+		_ = Close(gdb)
+		return nil, err
+	}
+	return gdb, nil
+}
+
+// OpenRaw connects without migrating and without logging, for tools that
+// manage databases (such as tests creating one).
+func OpenRaw(ctx context.Context, url string) (*gorm.DB, error) {
+	return open(ctx, url, slog.New(slog.DiscardHandler))
+}
+
+func open(ctx context.Context, url string, log *slog.Logger) (*gorm.DB, error) {
 	if url == "" {
 		return nil, fmt.Errorf("database: no database URL: set BUKTI_DATABASE_URL to a SQLite file path or a postgres:// URL")
 	}
@@ -61,9 +79,6 @@ func Open(ctx context.Context, url string, log *slog.Logger) (*gorm.DB, error) {
 	}
 	if err := sqlDB.PingContext(ctx); err != nil {
 		return nil, fmt.Errorf("database: cannot reach %s: %w", Redact(url), err)
-	}
-	if err := migrate(ctx, gdb); err != nil {
-		return nil, err
 	}
 	return gdb, nil
 }

@@ -54,12 +54,16 @@ func migrate(ctx context.Context, gdb *gorm.DB) error {
 	return applyPending(gdb)
 }
 
-func applyPending(gdb *gorm.DB) error {
-	if err := gdb.AutoMigrate(&schemaMigration{}); err != nil {
+func applyPending(conn *gorm.DB) error {
+	// Each statement starts from a clean session: the handle from
+	// gorm.Connection would otherwise carry one statement's model into the
+	// next.
+	gdb := func() *gorm.DB { return conn.Session(&gorm.Session{NewDB: true}) }
+	if err := gdb().AutoMigrate(&schemaMigration{}); err != nil {
 		return fmt.Errorf("database: create schema_migrations: %w", err)
 	}
 	var done []int
-	if err := gdb.Model(&schemaMigration{}).Pluck("version", &done).Error; err != nil {
+	if err := gdb().Model(&schemaMigration{}).Pluck("version", &done).Error; err != nil {
 		return fmt.Errorf("database: read schema_migrations: %w", err)
 	}
 	applied := map[int]bool{}
@@ -70,11 +74,11 @@ func applyPending(gdb *gorm.DB) error {
 		if applied[m.version] {
 			continue
 		}
-		err := gdb.Transaction(func(tx *gorm.DB) error {
+		err := gdb().Transaction(func(tx *gorm.DB) error {
 			if err := m.up(tx); err != nil {
 				return err
 			}
-			return tx.Create(&schemaMigration{Version: m.version, Name: m.name, AppliedAt: time.Now().UTC()}).Error
+			return tx.Session(&gorm.Session{NewDB: true}).Create(&schemaMigration{Version: m.version, Name: m.name, AppliedAt: time.Now().UTC()}).Error
 		})
 		if err != nil {
 			return fmt.Errorf("database: migration %d (%s): %w", m.version, m.name, err)

@@ -1,0 +1,1081 @@
+package readiness_test
+
+import (
+	"fmt"
+	"maps"
+	"math"
+	"reflect"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/bukti-id/bukti/criteria"
+	"github.com/bukti-id/bukti/pkg/catalogue"
+	"github.com/bukti-id/bukti/pkg/readiness"
+)
+
+// now is the fixed clock of every test: 24 November 2026, 10:00 UTC.
+var now = time.Date(2026, 11, 24, 10, 0, 0, 0, time.UTC)
+
+const tol = 1e-9
+
+// ---------------------------------------------------------------------------
+// Evidence builders for the built-in catalogue (Kriteria 2.1.2). IDs, stages,
+// parts and roles are written out here, not read from the catalogue, so that
+// a change to the data file that would orphan stored evidence fails a test.
+
+const k212 = "2.1.2/"
+
+var (
+	staff             = []string{"Kepala Puskesmas", "Penanggung jawab UKM", "Koordinator Pelayanan UKM", "Pelaksana pelayanan UKM"}
+	staffAndCommunity = append(slices.Clone(staff), "Masyarakat")
+	d2Stages          = []string{"perencanaan", "pelaksanaan", "perbaikan", "evaluasi"}
+	d2Parts           = []string{"daftar_hadir", "notulen", "foto"}
+
+	// builtinSlots is the number of slots of every requirement of 2.1.2.
+	builtinSlots = map[string]int{
+		"a/R1": 1, "a/R2": 1, "a/R3": 1, "a/D1": 1, "a/D2": 1, "a/W1": 5,
+		"b/D1": 1, "b/D2": 12, "b/W1": 5,
+		"c/D1": 1, "c/D2": 1, "c/W1": 4,
+	}
+)
+
+// doc is one file for a requirement without stages or parts ("a/R1").
+func doc(key string) readiness.Item { return readiness.Item{RequirementID: k212 + key} }
+
+// part is one file for one stage and part of a multi-part requirement.
+func part(key, stage, p string) readiness.Item {
+	return readiness.Item{RequirementID: k212 + key, Stage: stage, Part: p}
+}
+
+// role names one interviewee of a W requirement.
+func role(key, who string) readiness.Item {
+	return readiness.Item{RequirementID: k212 + key, Part: who}
+}
+
+func roles(key string, who []string) []readiness.Item {
+	out := make([]readiness.Item, 0, len(who))
+	for _, w := range who {
+		out = append(out, role(key, w))
+	}
+	return out
+}
+
+// meeting is every stage × part of b/D2 (12 items).
+func meeting() []readiness.Item {
+	var out []readiness.Item
+	for _, s := range d2Stages {
+		for _, p := range d2Parts {
+			out = append(out, part("b/D2", s, p))
+		}
+	}
+	return out
+}
+
+func epA() []readiness.Item {
+	return join([]readiness.Item{doc("a/R1"), doc("a/R2"), doc("a/R3"), doc("a/D1"), doc("a/D2")}, roles("a/W1", staffAndCommunity))
+}
+
+func epB() []readiness.Item {
+	return join([]readiness.Item{doc("b/D1")}, meeting(), roles("b/W1", staffAndCommunity))
+}
+
+func epC() []readiness.Item {
+	return join([]readiness.Item{doc("c/D1"), doc("c/D2")}, roles("c/W1", staff))
+}
+
+func everything() []readiness.Item { return join(epA(), epB(), epC()) }
+
+func join(lists ...[]readiness.Item) []readiness.Item {
+	var out []readiness.Item
+	for _, l := range lists {
+		out = append(out, l...)
+	}
+	return out
+}
+
+// without returns items minus those equal to any of drop; it panics when one
+// of drop is not in items, so a typo cannot make a case vacuous.
+func without(items []readiness.Item, drop ...readiness.Item) []readiness.Item {
+	out := slices.Clone(items)
+	for _, d := range drop {
+		i := slices.IndexFunc(out, func(it readiness.Item) bool { return sameItem(it, d) })
+		if i < 0 {
+			panic(fmt.Sprintf("without: %+v not in the list", d))
+		}
+		out = slices.Delete(out, i, i+1)
+	}
+	return out
+}
+
+func sameItem(a, b readiness.Item) bool {
+	return a.RequirementID == b.RequirementID && a.Stage == b.Stage && a.Part == b.Part &&
+		a.Rejected == b.Rejected && reflect.DeepEqual(a.ValidUntil, b.ValidUntil)
+}
+
+func rejected(it readiness.Item) readiness.Item { it.Rejected = true; return it }
+
+func validUntil(it readiness.Item, t time.Time) readiness.Item { it.ValidUntil = &t; return it }
+
+// ---------------------------------------------------------------------------
+// Expectations and the checker shared by the built-in and hand-built tests.
+
+type epWant struct {
+	suggested    int // not checked when the EP is TDD
+	met, counted int
+}
+
+type reqWant struct {
+	reason  string
+	present int
+}
+
+type rollupWant struct {
+	score, max, applicable int
+	percent                float64
+	assessed               bool
+}
+
+// want is a full expectation of a Report. Maps are keyed by full ID and must
+// be exhaustive: every EP, requirement and rollup in the report must be listed.
+type want struct {
+	catalogue string
+	babOrder  []string
+	eps       map[string]epWant
+	tdd       map[string]string // EP ID → TDD reason
+	reqs      map[string]reqWant
+	// slotCounts is the number of slots of every counted requirement.
+	slotCounts map[string]int
+	// slots names the state of particular slots (see slotName). A slot that
+	// is not listed must be "present" or "missing".
+	slots   map[string]string
+	rollups map[string]rollupWant // "bab:II", "standar:2.1", "kriteria:2.1.2"
+	status  string
+	partial bool
+}
+
+// slotName is "<req>" for a single-slot requirement, "<req> <stage>/<part>"
+// for a staged one and "<req> <role>" for a W item.
+func slotName(req string, s catalogue.Slot) string {
+	switch {
+	case s.Stage != "":
+		return req + " " + s.Stage + "/" + s.Part
+	case s.Part != "":
+		return req + " " + s.Part
+	default:
+		return req
+	}
+}
+
+func near(a, b float64) bool { return math.Abs(a-b) <= tol }
+
+func checkRollup(t *testing.T, name, id string, got readiness.Rollup, w rollupWant, ok bool) {
+	t.Helper()
+	if !ok {
+		t.Errorf("%s: rollup %s: got one, want no expectation for it (test table incomplete)", name, id)
+		return
+	}
+	if got.Score != w.score {
+		t.Errorf("%s: %s Score: got %d, want %d", name, id, got.Score, w.score)
+	}
+	if got.Max != w.max {
+		t.Errorf("%s: %s Max: got %d, want %d", name, id, got.Max, w.max)
+	}
+	if got.Applicable != w.applicable {
+		t.Errorf("%s: %s Applicable: got %d, want %d", name, id, got.Applicable, w.applicable)
+	}
+	if !near(got.Percent, w.percent) {
+		t.Errorf("%s: %s Percent: got %.12f, want %.12f", name, id, got.Percent, w.percent)
+	}
+	if got.Assessed != w.assessed {
+		t.Errorf("%s: %s Assessed: got %v, want %v", name, id, got.Assessed, w.assessed)
+	}
+}
+
+func checkReport(t *testing.T, name string, got readiness.Report, w want) {
+	t.Helper()
+	if got.Catalogue != w.catalogue {
+		t.Errorf("%s: Catalogue: got %q, want %q", name, got.Catalogue, w.catalogue)
+	}
+	if got.Status != w.status {
+		t.Errorf("%s: Status: got %q, want %q", name, got.Status, w.status)
+	}
+	if got.Partial != w.partial {
+		t.Errorf("%s: Partial: got %v, want %v", name, got.Partial, w.partial)
+	}
+	var babIDs []string
+	seenRollups := map[string]bool{}
+	seenEPs := map[string]bool{}
+	seenReqs := map[string]bool{}
+	seenSlots := map[string]bool{}
+	for _, b := range got.Bab {
+		babIDs = append(babIDs, b.ID)
+		id := "bab:" + b.ID
+		rw, ok := w.rollups[id]
+		checkRollup(t, name, id, b.Rollup, rw, ok)
+		seenRollups[id] = true
+		for _, s := range b.Standar {
+			id := "standar:" + s.ID
+			rw, ok := w.rollups[id]
+			checkRollup(t, name, id, s.Rollup, rw, ok)
+			seenRollups[id] = true
+			for _, k := range s.Kriteria {
+				id := "kriteria:" + k.ID
+				rw, ok := w.rollups[id]
+				checkRollup(t, name, id, k.Rollup, rw, ok)
+				seenRollups[id] = true
+				for _, e := range k.Elements {
+					seenEPs[e.ID] = true
+					checkElement(t, name, e, w, seenReqs, seenSlots)
+				}
+			}
+		}
+	}
+	if !slices.Equal(babIDs, w.babOrder) {
+		t.Errorf("%s: Bab: got %v, want %v", name, babIDs, w.babOrder)
+	}
+	for _, id := range slices.Sorted(maps.Keys(w.rollups)) {
+		if !seenRollups[id] {
+			t.Errorf("%s: rollup %s: got none, want one", name, id)
+		}
+	}
+	for _, id := range slices.Sorted(maps.Keys(w.eps)) {
+		if !seenEPs[id] {
+			t.Errorf("%s: EP %s: got none, want one", name, id)
+		}
+	}
+	for _, id := range slices.Sorted(maps.Keys(w.reqs)) {
+		if !seenReqs[id] {
+			t.Errorf("%s: requirement %s: got none, want one", name, id)
+		}
+	}
+	for _, id := range slices.Sorted(maps.Keys(w.slots)) {
+		if !seenSlots[id] {
+			t.Errorf("%s: slot %q: got none, want state %q", name, id, w.slots[id])
+		}
+	}
+}
+
+func checkElement(t *testing.T, name string, e readiness.ElementScore, w want, seenReqs, seenSlots map[string]bool) {
+	t.Helper()
+	ew, ok := w.eps[e.ID]
+	if !ok {
+		t.Errorf("%s: EP %s: got one, want no expectation for it (test table incomplete)", name, e.ID)
+		return
+	}
+	reason, tdd := w.tdd[e.ID]
+	if e.TDD != tdd {
+		t.Errorf("%s: EP %s TDD: got %v, want %v", name, e.ID, e.TDD, tdd)
+	}
+	if e.TDDReason != reason {
+		t.Errorf("%s: EP %s TDDReason: got %q, want %q", name, e.ID, e.TDDReason, reason)
+	}
+	if !tdd && e.Suggested != ew.suggested {
+		t.Errorf("%s: EP %s Suggested: got %d, want %d", name, e.ID, e.Suggested, ew.suggested)
+	}
+	if e.Met != ew.met || e.Counted != ew.counted {
+		t.Errorf("%s: EP %s met/counted: got %d/%d, want %d/%d", name, e.ID, e.Met, e.Counted, ew.met, ew.counted)
+	}
+	wantFraction := 0.0
+	if ew.counted > 0 {
+		wantFraction = float64(ew.met) / float64(ew.counted)
+	}
+	if !near(e.Fraction, wantFraction) {
+		t.Errorf("%s: EP %s Fraction: got %v, want %v", name, e.ID, e.Fraction, wantFraction)
+	}
+	for _, r := range e.Requirements {
+		seenReqs[r.ID] = true
+		rw, ok := w.reqs[r.ID]
+		if !ok {
+			t.Errorf("%s: requirement %s: got one, want no expectation for it (test table incomplete)", name, r.ID)
+			continue
+		}
+		checkRequirement(t, name, r, rw, w, seenSlots)
+	}
+}
+
+func checkRequirement(t *testing.T, name string, r readiness.RequirementScore, rw reqWant, w want, seenSlots map[string]bool) {
+	t.Helper()
+	if r.Reason != rw.reason {
+		t.Errorf("%s: %s Reason: got %q, want %q", name, r.ID, r.Reason, rw.reason)
+	}
+	wantCounted := rw.reason != readiness.ReasonTDD && rw.reason != readiness.ReasonOnSite
+	if r.Counted != wantCounted {
+		t.Errorf("%s: %s Counted: got %v, want %v", name, r.ID, r.Counted, wantCounted)
+	}
+	// Met is only asserted for counted requirements: for a TDD EP the
+	// contract fixes the reason ("tdd") and that nothing counts, not Met.
+	if wantMet := rw.reason == readiness.ReasonMet; wantCounted && r.Met != wantMet {
+		t.Errorf("%s: %s Met: got %v, want %v", name, r.ID, r.Met, wantMet)
+	}
+	if r.Present != rw.present {
+		t.Errorf("%s: %s Present: got %d, want %d", name, r.ID, r.Present, rw.present)
+	}
+	if m := catalogue.Method(r.Method); !m.NeedsFile() && m != catalogue.Wawancara {
+		// O/S: verified on site, no slots to look at.
+		if r.Counted || r.Present != 0 {
+			t.Errorf("%s: %s (method %s) counted/present: got %v/%d, want false/0", name, r.ID, r.Method, r.Counted, r.Present)
+		}
+		return
+	}
+	if n, ok := w.slotCounts[r.ID]; !ok {
+		t.Errorf("%s: %s: no slot count in the test table", name, r.ID)
+	} else if len(r.Slots) != n {
+		t.Errorf("%s: %s len(Slots): got %d, want %d", name, r.ID, len(r.Slots), n)
+	}
+	var present, expired, rejectedN int
+	for _, s := range r.Slots {
+		id := slotName(r.ID, s.Slot)
+		seenSlots[id] = true
+		switch s.State {
+		case readiness.SlotPresent:
+			present++
+		case readiness.SlotExpired:
+			expired++
+		case readiness.SlotRejected:
+			rejectedN++
+		}
+		if ws, ok := w.slots[id]; ok {
+			if s.State != ws {
+				t.Errorf("%s: slot %q state: got %q, want %q", name, id, s.State, ws)
+			}
+		} else if s.State != readiness.SlotPresent && s.State != readiness.SlotMissing {
+			t.Errorf("%s: slot %q state: got %q, want %q or %q", name, id, s.State, readiness.SlotPresent, readiness.SlotMissing)
+		}
+	}
+	if present != r.Present {
+		t.Errorf("%s: %s Present: got %d, but %d slots are %q", name, r.ID, r.Present, present, readiness.SlotPresent)
+	}
+	if expired != r.Expired {
+		t.Errorf("%s: %s Expired: got %d, want %d (slots in state %q)", name, r.ID, r.Expired, expired, readiness.SlotExpired)
+	}
+	if rejectedN != r.Rejected {
+		t.Errorf("%s: %s Rejected: got %d, want %d (slots in state %q)", name, r.ID, r.Rejected, rejectedN, readiness.SlotRejected)
+	}
+	if len(r.Slots) > 0 {
+		if wantP := float64(rw.present) / float64(len(r.Slots)); !near(r.Progress, wantP) {
+			t.Errorf("%s: %s Progress: got %v, want %v", name, r.ID, r.Progress, wantP)
+		}
+	}
+}
+
+// ---------------------------------------------------------------------------
+// The built-in catalogue.
+
+// reqs is the expectation for the 12 requirements of 2.1.2, keyed "a/R1".
+type reqs map[string]reqWant
+
+// reqsByEP says every requirement of EP a, b and c has the given reason
+// (met: all slots present; missing or tdd: none).
+func reqsByEP(a, b, c string) reqs {
+	out := reqs{}
+	for key, n := range builtinSlots {
+		reason := map[byte]string{'a': a, 'b': b, 'c': c}[key[0]]
+		present := 0
+		if reason == readiness.ReasonMet {
+			present = n
+		}
+		out[key] = reqWant{reason, present}
+	}
+	return out
+}
+
+// with overrides one requirement.
+func (r reqs) with(key, reason string, present int) reqs {
+	out := maps.Clone(r)
+	if _, ok := out[key]; !ok {
+		panic("reqs.with: unknown requirement " + key)
+	}
+	out[key] = reqWant{reason, present}
+	return out
+}
+
+type eps map[string]epWant // keyed "a", "b", "c"
+
+// bab2 is the rollup of Bab II, standar 2.1 and kriteria 2.1.2, which hold
+// the same three EP.
+func bab2(score, max int, percent float64) map[string]rollupWant {
+	applicable := max / 10
+	rw := rollupWant{score, max, applicable, percent, applicable > 0}
+	return map[string]rollupWant{
+		"bab:I": {}, "bab:III": {}, "bab:IV": {}, "bab:V": {},
+		"bab:II": rw, "standar:2.1": rw, "kriteria:2.1.2": rw,
+	}
+}
+
+type builtinCase struct {
+	name    string
+	items   []readiness.Item
+	tdd     map[string]string // "b" → reason
+	eps     eps
+	reqs    reqs
+	slots   map[string]string // "a/R1", "b/D2 evaluasi/foto", "a/W1 Masyarakat"
+	rollups map[string]rollupWant
+	status  string
+}
+
+const (
+	met        = readiness.ReasonMet
+	missing    = readiness.ReasonMissing
+	incomplete = readiness.ReasonIncomplete
+	tddR       = readiness.ReasonTDD
+
+	paripurna = "Paripurna"
+	dasar     = "Dasar"
+	madya     = "Madya"
+	utama     = "Utama"
+	below     = "Tidak Terakreditasi"
+)
+
+var (
+	yesterday     = time.Date(2026, 11, 23, 0, 0, 0, 0, time.UTC)
+	lastNanoYday  = time.Date(2026, 11, 23, 23, 59, 59, 999999999, time.UTC)
+	todayMidnight = time.Date(2026, 11, 24, 0, 0, 0, 0, time.UTC)
+	tomorrow      = time.Date(2026, 11, 25, 0, 0, 0, 0, time.UTC)
+)
+
+var allMet = eps{"a": {10, 6, 6}, "b": {10, 3, 3}, "c": {10, 3, 3}}
+
+func builtinCases() []builtinCase {
+	return []builtinCase{
+		{
+			name:    "nothing uploaded",
+			eps:     eps{"a": {0, 0, 6}, "b": {0, 0, 3}, "c": {0, 0, 3}},
+			reqs:    reqsByEP(missing, missing, missing),
+			rollups: bab2(0, 30, 0),
+			status:  below,
+		},
+		{
+			name:    "EP a complete",
+			items:   epA(),
+			eps:     eps{"a": {10, 6, 6}, "b": {0, 0, 3}, "c": {0, 0, 3}},
+			reqs:    reqsByEP(met, missing, missing),
+			rollups: bab2(10, 30, 100.0/3),
+			status:  below,
+		},
+		{
+			name:    "EP a without the Masyarakat interview",
+			items:   without(epA(), role("a/W1", "Masyarakat")),
+			eps:     eps{"a": {5, 5, 6}, "b": {0, 0, 3}, "c": {0, 0, 3}},
+			reqs:    reqsByEP(met, missing, missing).with("a/W1", incomplete, 4),
+			slots:   map[string]string{k212 + "a/W1 Masyarakat": readiness.SlotMissing},
+			rollups: bab2(5, 30, 50.0/3),
+			status:  below,
+		},
+		{
+			name:    "EP b without the evaluasi photo",
+			items:   without(epB(), part("b/D2", "evaluasi", "foto")),
+			eps:     eps{"a": {0, 0, 6}, "b": {5, 2, 3}, "c": {0, 0, 3}},
+			reqs:    reqsByEP(missing, met, missing).with("b/D2", incomplete, 11),
+			slots:   map[string]string{k212 + "b/D2 evaluasi/foto": readiness.SlotMissing, k212 + "b/D2 evaluasi/notulen": readiness.SlotPresent},
+			rollups: bab2(5, 30, 50.0/3),
+			status:  below,
+		},
+		{
+			name:    "one D1 of EP c only: some evidence is a 5",
+			items:   []readiness.Item{doc("c/D1")},
+			eps:     eps{"a": {0, 0, 6}, "b": {0, 0, 3}, "c": {5, 1, 3}},
+			reqs:    reqsByEP(missing, missing, missing).with("c/D1", met, 1),
+			rollups: bab2(5, 30, 50.0/3),
+			status:  below,
+		},
+		{
+			name:    "one interviewee of EP b only: some evidence is a 5 though nothing is met",
+			items:   []readiness.Item{role("b/W1", "Masyarakat")},
+			eps:     eps{"a": {0, 0, 6}, "b": {5, 0, 3}, "c": {0, 0, 3}},
+			reqs:    reqsByEP(missing, missing, missing).with("b/W1", incomplete, 1),
+			rollups: bab2(5, 30, 50.0/3),
+			status:  below,
+		},
+		{
+			name:    "everything complete",
+			items:   everything(),
+			eps:     allMet,
+			reqs:    reqsByEP(met, met, met),
+			rollups: bab2(30, 30, 100),
+			status:  paripurna,
+		},
+		{
+			name:    "everything complete, each item twice",
+			items:   join(everything(), everything()),
+			eps:     allMet,
+			reqs:    reqsByEP(met, met, met),
+			rollups: bab2(30, 30, 100),
+			status:  paripurna,
+		},
+		{
+			name:    "a/R1 rejected, everything else complete",
+			items:   join(without(everything(), doc("a/R1")), []readiness.Item{rejected(doc("a/R1"))}),
+			eps:     eps{"a": {5, 5, 6}, "b": {10, 3, 3}, "c": {10, 3, 3}},
+			reqs:    reqsByEP(met, met, met).with("a/R1", missing, 0),
+			slots:   map[string]string{k212 + "a/R1": readiness.SlotRejected},
+			rollups: bab2(25, 30, 250.0/3),
+			status:  paripurna,
+		},
+		{
+			name:    "a/R1 expired yesterday, everything else complete",
+			items:   join(without(everything(), doc("a/R1")), []readiness.Item{validUntil(doc("a/R1"), yesterday)}),
+			eps:     eps{"a": {5, 5, 6}, "b": {10, 3, 3}, "c": {10, 3, 3}},
+			reqs:    reqsByEP(met, met, met).with("a/R1", missing, 0),
+			slots:   map[string]string{k212 + "a/R1": readiness.SlotExpired},
+			rollups: bab2(25, 30, 250.0/3),
+			status:  paripurna,
+		},
+		{
+			name:    "a/R1 valid until the last nanosecond of yesterday: expired",
+			items:   join(without(everything(), doc("a/R1")), []readiness.Item{validUntil(doc("a/R1"), lastNanoYday)}),
+			eps:     eps{"a": {5, 5, 6}, "b": {10, 3, 3}, "c": {10, 3, 3}},
+			reqs:    reqsByEP(met, met, met).with("a/R1", missing, 0),
+			slots:   map[string]string{k212 + "a/R1": readiness.SlotExpired},
+			rollups: bab2(25, 30, 250.0/3),
+			status:  paripurna,
+		},
+		{
+			name:    "a/R1 valid until today (midnight UTC): counts",
+			items:   join(without(everything(), doc("a/R1")), []readiness.Item{validUntil(doc("a/R1"), todayMidnight)}),
+			eps:     allMet,
+			reqs:    reqsByEP(met, met, met),
+			slots:   map[string]string{k212 + "a/R1": readiness.SlotPresent},
+			rollups: bab2(30, 30, 100),
+			status:  paripurna,
+		},
+		{
+			name:    "a/R1 valid until tomorrow: counts",
+			items:   join(without(everything(), doc("a/R1")), []readiness.Item{validUntil(doc("a/R1"), tomorrow)}),
+			eps:     allMet,
+			reqs:    reqsByEP(met, met, met),
+			slots:   map[string]string{k212 + "a/R1": readiness.SlotPresent},
+			rollups: bab2(30, 30, 100),
+			status:  paripurna,
+		},
+		{
+			name:    "a/R1 expired and rejected: expired ranks above rejected",
+			items:   join(without(everything(), doc("a/R1")), []readiness.Item{rejected(doc("a/R1")), validUntil(doc("a/R1"), yesterday)}),
+			eps:     eps{"a": {5, 5, 6}, "b": {10, 3, 3}, "c": {10, 3, 3}},
+			reqs:    reqsByEP(met, met, met).with("a/R1", missing, 0),
+			slots:   map[string]string{k212 + "a/R1": readiness.SlotExpired},
+			rollups: bab2(25, 30, 250.0/3),
+			status:  paripurna,
+		},
+		{
+			name: "rejected, then a fresh a/R1: met",
+			// The rejected item comes first, the fresh one last.
+			items:   join([]readiness.Item{rejected(doc("a/R1"))}, everything()),
+			eps:     allMet,
+			reqs:    reqsByEP(met, met, met),
+			slots:   map[string]string{k212 + "a/R1": readiness.SlotPresent},
+			rollups: bab2(30, 30, 100),
+			status:  paripurna,
+		},
+		{
+			name:    "fresh a/R1, then a rejected and an expired one: met",
+			items:   join(everything(), []readiness.Item{rejected(doc("a/R1")), validUntil(doc("a/R1"), yesterday)}),
+			eps:     allMet,
+			reqs:    reqsByEP(met, met, met),
+			slots:   map[string]string{k212 + "a/R1": readiness.SlotPresent},
+			rollups: bab2(30, 30, 100),
+			status:  paripurna,
+		},
+		{
+			name:  "b/D2 evaluasi/foto rejected, W role expired, everything else complete",
+			items: join(without(everything(), part("b/D2", "evaluasi", "foto"), role("b/W1", "Masyarakat")), []readiness.Item{rejected(part("b/D2", "evaluasi", "foto")), validUntil(role("b/W1", "Masyarakat"), yesterday)}),
+			eps:   eps{"a": {10, 6, 6}, "b": {5, 1, 3}, "c": {10, 3, 3}},
+			reqs:  reqsByEP(met, met, met).with("b/D2", incomplete, 11).with("b/W1", incomplete, 4),
+			slots: map[string]string{
+				k212 + "b/D2 evaluasi/foto": readiness.SlotRejected,
+				k212 + "b/W1 Masyarakat":    readiness.SlotExpired,
+			},
+			rollups: bab2(25, 30, 250.0/3),
+			status:  paripurna,
+		},
+		{
+			name:    "EP b TDD, a and c complete",
+			items:   join(epA(), epC()),
+			tdd:     map[string]string{"b": "tidak ada UKBM di wilayah kerja"},
+			eps:     eps{"a": {10, 6, 6}, "b": {0, 0, 0}, "c": {10, 3, 3}},
+			reqs:    reqsByEP(met, tddR, met),
+			rollups: bab2(20, 20, 100),
+			status:  paripurna,
+		},
+		{
+			name:    "EP c TDD, a complete, b 5: 15/20 = 75% is exactly Madya",
+			items:   join(epA(), without(epB(), doc("b/D1"))),
+			tdd:     map[string]string{"c": "belum ada kegiatan untuk dievaluasi"},
+			eps:     eps{"a": {10, 6, 6}, "b": {5, 2, 3}, "c": {0, 0, 0}},
+			reqs:    reqsByEP(met, met, tddR).with("b/D1", missing, 0),
+			rollups: bab2(15, 20, 75),
+			status:  madya,
+		},
+		{
+			name:    "EP c TDD, a 5, b 5: 10/20 = 50% is below Dasar",
+			items:   join(without(epA(), doc("a/D2")), without(epB(), doc("b/D1"))),
+			tdd:     map[string]string{"c": "belum ada kegiatan untuk dievaluasi"},
+			eps:     eps{"a": {5, 5, 6}, "b": {5, 2, 3}, "c": {0, 0, 0}},
+			reqs:    reqsByEP(met, met, tddR).with("a/D2", missing, 0).with("b/D1", missing, 0),
+			rollups: bab2(10, 20, 50),
+			status:  below,
+		},
+		{
+			name:  "all EP TDD: Bab II not assessed",
+			items: everything(),
+			tdd:   map[string]string{"a": "x", "b": "y", "c": "z"},
+			eps:   eps{"a": {0, 0, 0}, "b": {0, 0, 0}, "c": {0, 0, 0}},
+			// Evidence is still shown per slot, but nothing counts.
+			reqs: func() reqs {
+				r := reqsByEP(met, met, met)
+				for k, v := range r {
+					r[k] = reqWant{tddR, v.present}
+				}
+				return r
+			}(),
+			rollups: bab2(0, 0, 0),
+			status:  "",
+		},
+		{
+			name:    "a and b complete, c 5: 25/30 = 83.33% Paripurna",
+			items:   join(epA(), epB(), without(epC(), role("c/W1", "Kepala Puskesmas"))),
+			eps:     eps{"a": {10, 6, 6}, "b": {10, 3, 3}, "c": {5, 2, 3}},
+			reqs:    reqsByEP(met, met, met).with("c/W1", incomplete, 3),
+			rollups: bab2(25, 30, 250.0/3),
+			status:  paripurna,
+		},
+		{
+			name:    "a complete, b 5, c 5: 20/30 = 66.67% Dasar",
+			items:   join(epA(), without(epB(), doc("b/D1")), without(epC(), doc("c/D2"))),
+			eps:     eps{"a": {10, 6, 6}, "b": {5, 2, 3}, "c": {5, 2, 3}},
+			reqs:    reqsByEP(met, met, met).with("b/D1", missing, 0).with("c/D2", missing, 0),
+			rollups: bab2(20, 30, 200.0/3),
+			status:  dasar,
+		},
+		{
+			name: "items for unknown requirements, stages, parts and roles are ignored",
+			items: []readiness.Item{
+				doc("z/R1"),                               // unknown EP
+				doc("a/R9"),                               // unknown key
+				{RequirementID: "2.1.2"},                  // a kriteria, not a requirement
+				{RequirementID: "2.1.2/a"},                // an EP, not a requirement
+				{RequirementID: "9.9.9/a/R1"},             // unknown kriteria
+				{RequirementID: "2.1.2/A/R1"},             // IDs are case-sensitive
+				part("a/R1", "perencanaan", ""),           // a/R1 has no stages
+				part("a/D1", "", "foto"),                  // a/D1 has no parts
+				part("b/D2", "evaluasi", "video"),         // unknown part
+				part("b/D2", "sosialisasi", "foto"),       // unknown stage
+				part("b/D2", "evaluasi", ""),              // stage without part
+				part("b/D2", "", "foto"),                  // part without stage
+				doc("b/D2"),                               // neither
+				role("a/W1", "Camat"),                     // unknown role
+				role("c/W1", "Masyarakat"),                // not an interviewee of c/W1
+				role("b/W1", "masyarakat"),                // roles are case-sensitive
+				part("b/W1", "perencanaan", "Masyarakat"), // W slots have no stage
+			},
+			eps:     eps{"a": {0, 0, 6}, "b": {0, 0, 3}, "c": {0, 0, 3}},
+			reqs:    reqsByEP(missing, missing, missing),
+			rollups: bab2(0, 30, 0),
+			status:  below,
+		},
+		{
+			name:    "unknown items next to complete evidence change nothing",
+			items:   join(everything(), []readiness.Item{rejected(doc("z/R1")), part("b/D2", "evaluasi", "video"), role("a/W1", "Camat")}),
+			eps:     allMet,
+			reqs:    reqsByEP(met, met, met),
+			rollups: bab2(30, 30, 100),
+			status:  paripurna,
+		},
+	}
+}
+
+// wantBuiltin turns a case on the built-in catalogue into a full expectation.
+func wantBuiltin(tc builtinCase) want {
+	w := want{
+		catalogue:  "pkp-2023@2023.1",
+		babOrder:   []string{"I", "II", "III", "IV", "V"},
+		eps:        map[string]epWant{},
+		tdd:        map[string]string{},
+		reqs:       map[string]reqWant{},
+		slotCounts: map[string]int{},
+		slots:      tc.slots,
+		rollups:    tc.rollups,
+		status:     tc.status,
+		partial:    true, // Bab I, III, IV and V are empty in the built-in
+	}
+	for k, v := range tc.eps {
+		w.eps[k212+k] = v
+	}
+	for k, v := range tc.tdd {
+		w.tdd[k212+k] = v
+	}
+	for k, v := range tc.reqs {
+		w.reqs[k212+k] = v
+	}
+	for k, v := range builtinSlots {
+		w.slotCounts[k212+k] = v
+	}
+	return w
+}
+
+func TestScoreBuiltin(t *testing.T) {
+	c := criteria.MustBuiltin()
+	for _, tc := range builtinCases() {
+		t.Run(tc.name, func(t *testing.T) {
+			in := readiness.Input{Items: tc.items, Now: now}
+			if tc.tdd != nil {
+				in.NotApplicable = map[string]string{}
+				for k, v := range tc.tdd {
+					in.NotApplicable[k212+k] = v
+				}
+			}
+			itemsBefore := slices.Clone(in.Items)
+			got := readiness.Score(c, in)
+			checkReport(t, tc.name, got, wantBuiltin(tc))
+
+			// Score is pure: it leaves its input alone and gives the same
+			// report again.
+			if !slices.EqualFunc(itemsBefore, in.Items, sameItem) {
+				t.Errorf("%s: Score modified Input.Items", tc.name)
+			}
+			if again := readiness.Score(c, in); !reflect.DeepEqual(again, got) {
+				t.Errorf("%s: second Score: got a different report\n%+v\nwant\n%+v", tc.name, again, got)
+			}
+		})
+	}
+}
+
+// TestScoreBuiltinSlotOrder checks that b/D2's slots come stages outer,
+// parts inner, in the catalogue's order, with their states.
+func TestScoreBuiltinSlotOrder(t *testing.T) {
+	const name = "b/D2 slots"
+	items := without(meeting(), part("b/D2", "perencanaan", "notulen"))
+	items = append(items, rejected(part("b/D2", "perencanaan", "notulen")))
+	rep := readiness.Score(criteria.MustBuiltin(), readiness.Input{Items: items, Now: now})
+	var r *readiness.RequirementScore
+	for _, e := range rep.Bab[1].Standar[0].Kriteria[0].Elements {
+		for i := range e.Requirements {
+			if e.Requirements[i].ID == k212+"b/D2" {
+				r = &e.Requirements[i]
+			}
+		}
+	}
+	if r == nil {
+		t.Fatalf("%s: requirement 2.1.2/b/D2 not in the report", name)
+	}
+	var got, want []string
+	for _, s := range r.Slots {
+		got = append(got, s.Stage+"/"+s.Part+"="+s.State)
+	}
+	for _, s := range d2Stages {
+		for _, p := range d2Parts {
+			state := readiness.SlotPresent
+			if s == "perencanaan" && p == "notulen" {
+				state = readiness.SlotRejected
+			}
+			want = append(want, s+"/"+p+"="+state)
+		}
+	}
+	if !slices.Equal(got, want) {
+		t.Errorf("%s: got\n%s\nwant\n%s", name, strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+	if r.Reason != incomplete || r.Present != 11 || r.Rejected != 1 || r.Expired != 0 {
+		t.Errorf("%s: reason/present/rejected/expired: got %q/%d/%d/%d, want %q/11/1/0", name, r.Reason, r.Present, r.Rejected, r.Expired, incomplete)
+	}
+	if !near(r.Progress, 11.0/12) {
+		t.Errorf("%s: Progress: got %v, want %v", name, r.Progress, 11.0/12)
+	}
+}
+
+// TestScoreNowInAnotherZone checks that "today" is Now's UTC day whatever
+// Now's location: 06:00 in Jakarta (UTC+7) is still 23:00 the day before in
+// UTC, so evidence valid until that UTC day counts.
+func TestScoreNowInAnotherZone(t *testing.T) {
+	wib := time.FixedZone("WIB", 7*3600)
+	nowWIB := time.Date(2026, 11, 25, 6, 0, 0, 0, wib) // 2026-11-24 23:00 UTC
+	for _, tc := range []struct {
+		name  string
+		until time.Time
+		state string
+	}{
+		{"valid until the start of the UTC day", todayMidnight, readiness.SlotPresent},
+		{"valid until the end of the previous UTC day", lastNanoYday, readiness.SlotExpired},
+	} {
+		items := join(without(everything(), doc("a/R1")), []readiness.Item{validUntil(doc("a/R1"), tc.until)})
+		rep := readiness.Score(criteria.MustBuiltin(), readiness.Input{Items: items, Now: nowWIB})
+		r := rep.Bab[1].Standar[0].Kriteria[0].Elements[0].Requirements[0]
+		if r.ID != k212+"a/R1" {
+			t.Fatalf("%s: first requirement: got %s, want 2.1.2/a/R1", tc.name, r.ID)
+		}
+		if len(r.Slots) != 1 || r.Slots[0].State != tc.state {
+			t.Errorf("%s: a/R1 slots: got %+v, want one in state %q", tc.name, r.Slots, tc.state)
+		}
+	}
+}
+
+// ---------------------------------------------------------------------------
+// A hand-built catalogue: two Bab, an O/S-only EP, a two-value scoring table
+// and a threshold table where Bab II can fail Paripurna but meet Utama.
+
+const miniYAML = `
+format: bukti-catalogue/v1
+id: mini
+version: "0.1"
+title: Katalog uji
+scoring:
+  values: [10, 0]
+  tdd: true
+  statuses:
+    - name: Paripurna
+      min: {I: 80, II: 80}
+    - name: Utama
+      min: {I: 80, II: 50}
+  below: Tidak Terakreditasi
+bab:
+  - id: I
+    title: Bab satu
+    standar:
+      - id: "1.1"
+        title: Standar satu
+        kriteria:
+          - id: "1.1.1"
+            title: Kriteria yang diamati di tempat
+            statement: Semua bukti dilihat surveior di tempat
+            elements:
+              - letter: a
+                text: Ruang tersedia dan petugas memperagakan prosedur
+                methods: [O, S]
+                requirements:
+                  - key: O1
+                    method: O
+                    title: Ruang pelayanan
+                  - key: S1
+                    method: S
+                    title: Simulasi prosedur
+  - id: II
+    title: Bab dua
+    standar:
+      - id: "2.1"
+        title: Standar dua
+        kriteria:
+          - id: "2.1.1"
+            title: Kriteria dengan dokumen
+            statement: Bukti diunggah
+            elements:
+              - letter: a
+                text: Ada kebijakan dan bukti pelaksanaan
+                methods: [R, D, O]
+                requirements:
+                  - key: R1
+                    method: R
+                    title: SK
+                    doc_type: SK
+                  - key: D1
+                    method: D
+                    title: Notulen rapat per tahap
+                    stages: [satu, dua]
+                  - key: O1
+                    method: O
+                    title: Papan informasi
+              - letter: b
+                text: Ada bukti dan wawancara
+                methods: [D, W]
+                requirements:
+                  - key: D1
+                    method: D
+                    title: Laporan
+                  - key: W1
+                    method: W
+                    title: Wawancara
+                    interviewees: [Kepala Puskesmas, Kader]
+                    topic: Pelaksanaan kegiatan
+`
+
+func miniCatalogue(t testing.TB) *catalogue.Catalogue {
+	t.Helper()
+	c, err := catalogue.Parse("mini.yaml", []byte(miniYAML))
+	if err != nil {
+		t.Fatalf("parse the hand-built catalogue: %v", err)
+	}
+	return c
+}
+
+func TestScoreHandBuilt(t *testing.T) {
+	c := miniCatalogue(t)
+	item := func(id, stage, part string) readiness.Item {
+		return readiness.Item{RequirementID: id, Stage: stage, Part: part}
+	}
+	var (
+		r1       = item("2.1.1/a/R1", "", "")
+		d1satu   = item("2.1.1/a/D1", "satu", "")
+		d1dua    = item("2.1.1/a/D1", "dua", "")
+		bD1      = item("2.1.1/b/D1", "", "")
+		kepala   = item("2.1.1/b/W1", "", "Kepala Puskesmas")
+		kader    = item("2.1.1/b/W1", "", "Kader")
+		all      = []readiness.Item{r1, d1satu, d1dua, bD1, kepala, kader}
+		onSite   = reqWant{readiness.ReasonOnSite, 0}
+		none     = reqWant{missing, 0}
+		full1    = reqWant{met, 1}
+		full2    = reqWant{met, 2}
+		babI100  = rollupWant{10, 10, 1, 100, true}
+		notAsses = rollupWant{}
+	)
+	slotCounts := map[string]int{"2.1.1/a/R1": 1, "2.1.1/a/D1": 2, "2.1.1/b/D1": 1, "2.1.1/b/W1": 2}
+	// rollups gives Bab I and Bab II (with their standar and kriteria).
+	rollups := func(bab1, bab2 rollupWant) map[string]rollupWant {
+		return map[string]rollupWant{
+			"bab:I": bab1, "standar:1.1": bab1, "kriteria:1.1.1": bab1,
+			"bab:II": bab2, "standar:2.1": bab2, "kriteria:2.1.1": bab2,
+		}
+	}
+	for _, tc := range []struct {
+		name  string
+		items []readiness.Item
+		tdd   map[string]string
+		eps   map[string]epWant
+		reqs  map[string]reqWant
+		roll  map[string]rollupWant
+		st    string
+		part  bool
+	}{
+		{
+			name: "nothing uploaded: the O/S-only EP scores 10, Bab II 0%",
+			eps:  map[string]epWant{"1.1.1/a": {10, 0, 0}, "2.1.1/a": {0, 0, 2}, "2.1.1/b": {0, 0, 2}},
+			reqs: map[string]reqWant{
+				"1.1.1/a/O1": onSite, "1.1.1/a/S1": onSite,
+				"2.1.1/a/R1": none, "2.1.1/a/D1": none, "2.1.1/a/O1": onSite,
+				"2.1.1/b/D1": none, "2.1.1/b/W1": none,
+			},
+			roll: rollups(babI100, rollupWant{0, 20, 2, 0, true}),
+			st:   below,
+		},
+		{
+			name:  "two-value table: partial evidence scores 0",
+			items: []readiness.Item{r1, d1satu, kepala},
+			eps:   map[string]epWant{"1.1.1/a": {10, 0, 0}, "2.1.1/a": {0, 1, 2}, "2.1.1/b": {0, 0, 2}},
+			reqs: map[string]reqWant{
+				"1.1.1/a/O1": onSite, "1.1.1/a/S1": onSite,
+				"2.1.1/a/R1": full1, "2.1.1/a/D1": {incomplete, 1}, "2.1.1/a/O1": onSite,
+				"2.1.1/b/D1": none, "2.1.1/b/W1": {incomplete, 1},
+			},
+			roll: rollups(babI100, rollupWant{0, 20, 2, 0, true}),
+			st:   below,
+		},
+		{
+			name:  "Bab II at 50% fails Paripurna but meets Utama",
+			items: []readiness.Item{r1, d1satu, d1dua, kader},
+			eps:   map[string]epWant{"1.1.1/a": {10, 0, 0}, "2.1.1/a": {10, 2, 2}, "2.1.1/b": {0, 0, 2}},
+			reqs: map[string]reqWant{
+				"1.1.1/a/O1": onSite, "1.1.1/a/S1": onSite,
+				"2.1.1/a/R1": full1, "2.1.1/a/D1": full2, "2.1.1/a/O1": onSite,
+				"2.1.1/b/D1": none, "2.1.1/b/W1": {incomplete, 1},
+			},
+			roll: rollups(babI100, rollupWant{10, 20, 2, 50, true}),
+			st:   utama,
+		},
+		{
+			name:  "everything: Paripurna",
+			items: all,
+			eps:   map[string]epWant{"1.1.1/a": {10, 0, 0}, "2.1.1/a": {10, 2, 2}, "2.1.1/b": {10, 2, 2}},
+			reqs: map[string]reqWant{
+				"1.1.1/a/O1": onSite, "1.1.1/a/S1": onSite,
+				"2.1.1/a/R1": full1, "2.1.1/a/D1": full2, "2.1.1/a/O1": onSite,
+				"2.1.1/b/D1": full1, "2.1.1/b/W1": full2,
+			},
+			roll: rollups(babI100, rollupWant{20, 20, 2, 100, true}),
+			st:   paripurna,
+		},
+		{
+			name:  "O/S EP TDD: Bab I not assessed, partial, status from Bab II",
+			items: []readiness.Item{r1, d1satu, d1dua},
+			tdd:   map[string]string{"1.1.1/a": "tidak ada ruang"},
+			eps:   map[string]epWant{"1.1.1/a": {0, 0, 0}, "2.1.1/a": {10, 2, 2}, "2.1.1/b": {0, 0, 2}},
+			reqs: map[string]reqWant{
+				"1.1.1/a/O1": {tddR, 0}, "1.1.1/a/S1": {tddR, 0},
+				"2.1.1/a/R1": full1, "2.1.1/a/D1": full2, "2.1.1/a/O1": onSite,
+				"2.1.1/b/D1": none, "2.1.1/b/W1": none,
+			},
+			roll: rollups(notAsses, rollupWant{10, 20, 2, 50, true}),
+			st:   utama,
+			part: true,
+		},
+		{
+			name:  "Bab II all TDD: status from Bab I alone",
+			tdd:   map[string]string{"2.1.1/a": "x", "2.1.1/b": "y"},
+			eps:   map[string]epWant{"1.1.1/a": {10, 0, 0}, "2.1.1/a": {0, 0, 0}, "2.1.1/b": {0, 0, 0}},
+			items: []readiness.Item{r1},
+			reqs: map[string]reqWant{
+				"1.1.1/a/O1": onSite, "1.1.1/a/S1": onSite,
+				"2.1.1/a/R1": {tddR, 1}, "2.1.1/a/D1": {tddR, 0}, "2.1.1/a/O1": {tddR, 0},
+				"2.1.1/b/D1": {tddR, 0}, "2.1.1/b/W1": {tddR, 0},
+			},
+			roll: rollups(babI100, notAsses),
+			st:   paripurna,
+			part: true,
+		},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			got := readiness.Score(c, readiness.Input{Items: tc.items, NotApplicable: tc.tdd, Now: now})
+			tdd := tc.tdd
+			if tdd == nil {
+				tdd = map[string]string{}
+			}
+			checkReport(t, tc.name, got, want{
+				catalogue:  "mini@0.1",
+				babOrder:   []string{"I", "II"},
+				eps:        tc.eps,
+				tdd:        tdd,
+				reqs:       tc.reqs,
+				slotCounts: slotCounts,
+				rollups:    tc.roll,
+				status:     tc.st,
+				partial:    tc.part,
+			})
+		})
+	}
+}
+
+func TestStatusFor(t *testing.T) {
+	mini := miniCatalogue(t).Scoring
+	builtin := criteria.MustBuiltin().Scoring
+	all := func(i, ii, iii, iv, v float64) map[string]float64 {
+		return map[string]float64{"I": i, "II": ii, "III": iii, "IV": iv, "V": v}
+	}
+	for _, tc := range []struct {
+		name     string
+		scoring  catalogue.Scoring
+		percents map[string]float64
+		want     string
+	}{
+		{"mini: both Bab at 100", mini, map[string]float64{"I": 100, "II": 100}, paripurna},
+		{"mini: both Bab exactly at the Paripurna minimum", mini, map[string]float64{"I": 80, "II": 80}, paripurna},
+		{"mini: Bab II fails Paripurna, meets Utama", mini, map[string]float64{"I": 100, "II": 79.99}, utama},
+		{"mini: Bab II exactly at the Utama minimum", mini, map[string]float64{"I": 100, "II": 50}, utama},
+		{"mini: Bab II below Utama", mini, map[string]float64{"I": 100, "II": 49.99}, below},
+		{"mini: Bab I below every status", mini, map[string]float64{"I": 79.99, "II": 100}, below},
+		{"mini: only Bab II assessed", mini, map[string]float64{"II": 60}, utama},
+		{"mini: nothing assessed", mini, map[string]float64{}, ""},
+		{"mini: nil", mini, nil, ""},
+		{"builtin: Bab II at 100", builtin, map[string]float64{"II": 100}, paripurna},
+		{"builtin: Bab II at 75", builtin, map[string]float64{"II": 75}, madya},
+		{"builtin: Bab II at 74.99", builtin, map[string]float64{"II": 74.99}, dasar},
+		{"builtin: Bab II at 60", builtin, map[string]float64{"II": 60}, dasar},
+		{"builtin: Bab II at 59.99", builtin, map[string]float64{"II": 59.99}, below},
+		{"builtin: all Bab, III at 70", builtin, all(100, 100, 70, 100, 100), utama},
+		{"builtin: all Bab, III at 69.99", builtin, all(100, 100, 69.99, 100, 100), madya},
+		{"builtin: all Bab, I at 74.99", builtin, all(74.99, 100, 100, 100, 100), below},
+		{"builtin: all Bab at the Dasar minimum", builtin, all(75, 60, 50, 60, 60), dasar},
+	} {
+		if got := tc.scoring.StatusFor(tc.percents); got != tc.want {
+			t.Errorf("%s: StatusFor(%v): got %q, want %q", tc.name, tc.percents, got, tc.want)
+		}
+	}
+}
+
+func BenchmarkScore2_1_2(b *testing.B) {
+	c := criteria.MustBuiltin()
+	in := readiness.Input{Items: everything(), Now: now}
+	if rep := readiness.Score(c, in); rep.Bab[1].Score != 30 {
+		b.Fatalf("Bab II score: got %d, want 30", rep.Bab[1].Score)
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		readiness.Score(c, in)
+	}
+}

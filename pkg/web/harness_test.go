@@ -1,0 +1,213 @@
+package web_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"mime/multipart"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"time"
+
+	"gorm.io/gorm"
+
+	"github.com/bukti-id/bukti/criteria"
+	"github.com/bukti-id/bukti/pkg/auth"
+	"github.com/bukti-id/bukti/pkg/bukti"
+	"github.com/bukti-id/bukti/pkg/evidence"
+	"github.com/bukti-id/bukti/pkg/facility"
+	"github.com/bukti-id/bukti/pkg/testenv"
+	"github.com/bukti-id/bukti/pkg/web"
+	"github.com/bukti-id/bukti/storage"
+)
+
+const (
+	adminEmail    = "admin@puskesmas.test"
+	adminPassword = "kata-sandi-admin-123"
+)
+
+// harness is a real server on a real database and blob store.
+type harness struct {
+	t        *testing.T
+	srv      *httptest.Server
+	web      *web.Server
+	db       *gorm.DB
+	store    storage.Store
+	storeCfg storage.Config
+	token    string
+}
+
+func newHarness(t *testing.T, dbKind, storeKind string, maxBytes int64) *harness {
+	t.Helper()
+	log := testenv.Logger(t)
+	gdb := testenv.OpenDB(t, dbKind)
+	cfg := testenv.StoreConfig(t, storeKind)
+	store, err := storage.New(context.Background(), cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sqlDB, _ := gdb.DB()
+	authSvc := &auth.Service{DB: gdb, Now: time.Now, Log: log, Cost: 4}
+	if err := authSvc.Bootstrap(context.Background(), adminEmail, adminPassword); err != nil {
+		t.Fatal(err)
+	}
+	w := web.New(web.Deps{
+		Auth:       authSvc,
+		Facilities: &facility.Service{DB: gdb, Now: time.Now},
+		Evidence:   &evidence.Service{DB: gdb, Store: store, Catalogue: criteria.MustBuiltin(), MaxBytes: maxBytes, Now: time.Now, Log: log},
+		Catalogue:  criteria.MustBuiltin(),
+		Log:        log,
+		Ping:       sqlDB.PingContext,
+	})
+	srv := httptest.NewServer(w.Handler())
+	t.Cleanup(srv.Close)
+	h := &harness{t: t, srv: srv, web: w, db: gdb, store: store, storeCfg: cfg}
+	h.token = h.login(adminEmail, adminPassword)
+	return h
+}
+
+func (h *harness) login(email, password string) string {
+	h.t.Helper()
+	var out struct{ Token string }
+	h.expect(http.StatusOK, h.call("POST", "/api/v1/auth/login", map[string]string{"email": email, "password": password}, ""), &out)
+	return out.Token
+}
+
+// result is a finished request.
+type result struct {
+	status int
+	header http.Header
+	body   []byte
+}
+
+// call sends a JSON body (nil for none) with the given bearer token
+// (h.token when token is "", none when token is "-").
+func (h *harness) call(method, path string, body any, token string) result {
+	h.t.Helper()
+	var r io.Reader
+	if body != nil {
+		if s, ok := body.(string); ok {
+			r = strings.NewReader(s)
+		} else {
+			b, _ := json.Marshal(body)
+			r = bytes.NewReader(b)
+		}
+	}
+	req, _ := http.NewRequest(method, h.srv.URL+path, r)
+	req.Header.Set("Content-Type", "application/json")
+	return h.send(req, token)
+}
+
+func (h *harness) send(req *http.Request, token string) result {
+	h.t.Helper()
+	switch token {
+	case "":
+		req.Header.Set("Authorization", "Bearer "+h.token)
+	case "-":
+	default:
+		req.Header.Set("Authorization", "Bearer "+token)
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		h.t.Fatalf("%s %s: %v", req.Method, req.URL.Path, err)
+	}
+	defer resp.Body.Close()
+	b, err := io.ReadAll(resp.Body)
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	return result{status: resp.StatusCode, header: resp.Header, body: b}
+}
+
+// expect checks the status and decodes the body into out (if not nil).
+func (h *harness) expect(status int, r result, out any) {
+	h.t.Helper()
+	if r.status != status {
+		h.t.Fatalf("status %d, want %d; body %s", r.status, status, r.body)
+	}
+	if out != nil {
+		if err := json.Unmarshal(r.body, out); err != nil {
+			h.t.Fatalf("decode %s: %v", r.body, err)
+		}
+	}
+}
+
+// apiError decodes an error body, failing when it is not one.
+func (h *harness) apiError(r result) (code, message string) {
+	h.t.Helper()
+	var e struct {
+		Error struct{ Code, Message, MessageEN string }
+	}
+	if err := json.Unmarshal(r.body, &e); err != nil || e.Error.Code == "" || e.Error.Message == "" {
+		h.t.Fatalf("not an error body (status %d): %s", r.status, r.body)
+	}
+	return e.Error.Code, e.Error.Message
+}
+
+// field is one multipart form field; a field named "file" carries content
+// as a file part.
+type field struct {
+	name, value string
+	content     []byte
+}
+
+func file(name string, content []byte) field {
+	return field{name: "file", value: name, content: content}
+}
+
+// upload sends a multipart form with the fields in the given order.
+func (h *harness) upload(path string, fields ...field) result {
+	h.t.Helper()
+	var b bytes.Buffer
+	mw := multipart.NewWriter(&b)
+	for _, f := range fields {
+		if f.name == "file" {
+			w, _ := mw.CreateFormFile("file", f.value)
+			w.Write(f.content)
+			continue
+		}
+		mw.WriteField(f.name, f.value)
+	}
+	mw.Close()
+	req, _ := http.NewRequest("POST", h.srv.URL+path, &b)
+	req.Header.Set("Content-Type", mw.FormDataContentType())
+	return h.send(req, "")
+}
+
+func (h *harness) createFacility(code string) bukti.Facility {
+	h.t.Helper()
+	var f bukti.Facility
+	h.expect(http.StatusCreated, h.call("POST", "/api/v1/facilities", map[string]string{"code": code, "name": "Puskesmas " + code, "district": "Kota Cimahi"}, ""), &f)
+	return f
+}
+
+type uploaded struct {
+	ID          int64
+	SHA256      string
+	Size        int64
+	ContentType string `json:"content_type"`
+	Evidence    []bukti.Evidence
+}
+
+func (h *harness) mustUpload(facilityID int64, fields ...field) uploaded {
+	h.t.Helper()
+	var u uploaded
+	h.expect(http.StatusCreated, h.upload(fmt.Sprintf("/api/v1/facilities/%d/evidence", facilityID), fields...), &u)
+	return u
+}
+
+// counts are what must not change when a request is refused.
+type counts struct{ evidence, revisions, staged int64 }
+
+func (h *harness) counts() counts {
+	h.t.Helper()
+	var c counts
+	h.db.Model(&bukti.Evidence{}).Count(&c.evidence)
+	h.db.Model(&bukti.Revision{}).Count(&c.revisions)
+	c.staged = int64(testenv.StagedLeft(h.t, h.storeCfg))
+	return c
+}
