@@ -4,6 +4,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -35,10 +36,12 @@ func envOr(name, def string) string {
 }
 
 // parseConfig reads flags (args, without the subcommand) over environment
-// over defaults, and validates the result.
-func parseConfig(args []string, getenv func(string, string) string) (config, error) {
+// over defaults, and validates the result. Flag errors and -h print the
+// usage to usageOut.
+func parseConfig(args []string, getenv func(string, string) string, usageOut io.Writer) (config, error) {
 	var c config
 	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
+	fs.SetOutput(usageOut)
 	fs.StringVar(&c.Addr, "addr", getenv("BUKTI_ADDR", ":8080"), "listen address (BUKTI_ADDR)")
 	fs.StringVar(&c.DataDir, "data-dir", getenv("BUKTI_DATA_DIR", "bukti-data"), "directory for the SQLite file and the filesystem blob store (BUKTI_DATA_DIR)")
 	fs.StringVar(&c.DatabaseURL, "database-url", getenv("BUKTI_DATABASE_URL", ""), "SQLite file path or postgres:// URL; default <data-dir>/bukti.db (BUKTI_DATABASE_URL)")

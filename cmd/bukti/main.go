@@ -62,7 +62,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	}
 	switch cmd {
 	case "serve":
-		cfg, err := parseConfig(args, envOr)
+		cfg, err := parseConfig(args, envOr, stderr)
 		if err != nil {
 			return err
 		}

@@ -67,7 +67,7 @@ func open(ctx context.Context, url string, log *slog.Logger) (*gorm.DB, error) {
 	}
 	gdb, err := gorm.Open(dialector, cfg)
 	if err != nil {
-		return nil, fmt.Errorf("database: open %s: %w", Redact(url), err)
+		return nil, fmt.Errorf("database: cannot reach %s (check BUKTI_DATABASE_URL): %w", Redact(url), err)
 	}
 	sqlDB, err := gdb.DB()
 	if err != nil {
@@ -78,7 +78,7 @@ func open(ctx context.Context, url string, log *slog.Logger) (*gorm.DB, error) {
 		sqlDB.SetConnMaxIdleTime(5 * time.Minute)
 	}
 	if err := sqlDB.PingContext(ctx); err != nil {
-		return nil, fmt.Errorf("database: cannot reach %s: %w", Redact(url), err)
+		return nil, fmt.Errorf("database: cannot reach %s (check BUKTI_DATABASE_URL): %w", Redact(url), err)
 	}
 	return gdb, nil
 }

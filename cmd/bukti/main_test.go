@@ -1,0 +1,233 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"io"
+	"net/http"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/bukti-id/bukti/pkg/testenv"
+)
+
+func env(vars map[string]string) func(string, string) string {
+	return func(name, def string) string {
+		if v, ok := vars[name]; ok {
+			return v
+		}
+		return def
+	}
+}
+
+func TestParseConfig(t *testing.T) {
+	cases := []struct {
+		name    string
+		args    []string
+		env     map[string]string
+		check   func(t *testing.T, c config)
+		wantErr string
+	}{
+		{name: "embedded defaults", check: func(t *testing.T, c config) {
+			if c.Addr != ":8080" || c.DataDir != "bukti-data" || c.DatabaseURL != filepath.Join("bukti-data", "bukti.db") ||
+				c.S3.Endpoint != "" || c.MaxUploadBytes != 100<<20 || c.storage().Dir != filepath.Join("bukti-data", "blobs") {
+				t.Errorf("defaults = %+v", c)
+			}
+		}},
+		{name: "environment", env: map[string]string{"BUKTI_ADDR": "127.0.0.1:9000", "BUKTI_DATA_DIR": "/srv/bukti", "BUKTI_MAX_UPLOAD_BYTES": "1048576",
+			"BUKTI_S3_ENDPOINT": "minio:9000", "BUKTI_S3_ACCESS_KEY": "ak", "BUKTI_S3_SECRET_KEY": "sk-secret", "BUKTI_S3_USE_SSL": "true"},
+			check: func(t *testing.T, c config) {
+				if c.Addr != "127.0.0.1:9000" || c.DatabaseURL != "/srv/bukti/bukti.db" || c.MaxUploadBytes != 1<<20 ||
+					c.S3.Endpoint != "minio:9000" || !c.S3.UseSSL || c.S3.Bucket != "bukti" {
+					t.Errorf("from env = %+v", c)
+				}
+			}},
+		{name: "flags beat environment", args: []string{"-addr", ":7000", "-database-url", "postgres://u:p@db/bukti"}, env: map[string]string{"BUKTI_ADDR": ":9000"},
+			check: func(t *testing.T, c config) {
+				if c.Addr != ":7000" || c.DatabaseURL != "postgres://u:p@db/bukti" {
+					t.Errorf("flags = %+v", c)
+				}
+			}},
+		{name: "s3 endpoint without keys", env: map[string]string{"BUKTI_S3_ENDPOINT": "minio:9000"}, wantErr: "BUKTI_S3_ACCESS_KEY"},
+		{name: "s3 endpoint with scheme", env: map[string]string{"BUKTI_S3_ENDPOINT": "http://minio:9000", "BUKTI_S3_ACCESS_KEY": "a", "BUKTI_S3_SECRET_KEY": "b"}, wantErr: "BUKTI_S3_USE_SSL"},
+		{name: "use ssl not a bool", env: map[string]string{"BUKTI_S3_USE_SSL": "ya"}, wantErr: "BUKTI_S3_USE_SSL"},
+		{name: "upload limit not a number", env: map[string]string{"BUKTI_MAX_UPLOAD_BYTES": "100MB"}, wantErr: "BUKTI_MAX_UPLOAD_BYTES"},
+		{name: "upload limit zero", args: []string{"-max-upload-bytes", "0"}, wantErr: "BUKTI_MAX_UPLOAD_BYTES"},
+		{name: "empty data dir", env: map[string]string{"BUKTI_DATA_DIR": ""}, wantErr: "BUKTI_DATA_DIR"},
+		{name: "bad log format", args: []string{"-log-format", "xml"}, wantErr: "BUKTI_LOG_FORMAT"},
+		{name: "unknown flag", args: []string{"-port", "80"}, wantErr: "flag provided but not defined"},
+		{name: "stray argument", args: []string{"extra"}, wantErr: "unexpected argument"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			c, err := parseConfig(tc.args, env(tc.env), io.Discard)
+			if tc.wantErr != "" {
+				if err == nil || !strings.Contains(err.Error(), tc.wantErr) {
+					t.Fatalf("err = %v, want it to mention %q", err, tc.wantErr)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			tc.check(t, c)
+		})
+	}
+}
+
+func TestRunCommands(t *testing.T) {
+	cases := []struct {
+		name    string
+		args    []string
+		wantOut string
+		wantErr string
+	}{
+		{"version", []string{"version"}, "bukti dev", ""},
+		{"help", []string{"help"}, "bukti serve", ""},
+		{"unknown command", []string{"tanam"}, "", `unknown command "tanam"`},
+		{"bad serve config", []string{"serve", "-max-upload-bytes", "-1"}, "", "BUKTI_MAX_UPLOAD_BYTES"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			var out, errOut bytes.Buffer
+			err := run(context.Background(), tc.args, &out, &errOut)
+			if tc.wantErr == "" && err != nil || tc.wantErr != "" && (err == nil || !strings.Contains(err.Error(), tc.wantErr)) {
+				t.Fatalf("err = %v, want %q", err, tc.wantErr)
+			}
+			if !strings.Contains(out.String(), tc.wantOut) {
+				t.Errorf("stdout %q lacks %q", out.String(), tc.wantOut)
+			}
+		})
+	}
+}
+
+// TestServe starts the real server on each database and store, signs in as
+// the bootstrap admin, checks the health endpoint, restarts it on the same
+// data (no second admin, same data), and shuts it down by canceling its
+// context as SIGTERM does.
+func TestServe(t *testing.T) {
+	for _, combo := range testenv.Combos {
+		t.Run(testenv.Name(combo.DB, combo.Store), func(t *testing.T) {
+			cfg, err := parseConfig([]string{"-addr", "127.0.0.1:0", "-data-dir", t.TempDir(),
+				"-admin-email", "mutu@puskesmas.test", "-admin-password", "sandi-rahasia-123"}, env(nil), io.Discard)
+			if err != nil {
+				t.Fatal(err)
+			}
+			cfg.DatabaseURL = testenv.DatabaseURL(t, combo.DB)
+			if combo.Store == "s3" {
+				cfg.S3 = testenv.StoreConfig(t, "s3").S3
+			}
+			for round := 1; round <= 2; round++ {
+				var logs bytes.Buffer
+				ctx, cancel := context.WithCancel(context.Background())
+				ready := make(chan string, 1)
+				done := make(chan error, 1)
+				go func() { done <- serve(ctx, cfg, newLogger("json", &logs), ready) }()
+				var addr string
+				select {
+				case addr = <-ready:
+				case err := <-done:
+					t.Fatalf("round %d: serve returned early: %v\n%s", round, err, logs.String())
+				case <-time.After(30 * time.Second):
+					t.Fatal("server did not start")
+				}
+				resp, err := http.Get("http://" + addr + "/healthz")
+				if err != nil || resp.StatusCode != http.StatusOK {
+					t.Fatalf("round %d healthz: %v %v", round, err, resp)
+				}
+				resp.Body.Close()
+				body, _ := json.Marshal(map[string]string{"email": "mutu@puskesmas.test", "password": "sandi-rahasia-123"})
+				resp, err = http.Post("http://"+addr+"/api/v1/auth/login", "application/json", bytes.NewReader(body))
+				if err != nil || resp.StatusCode != http.StatusOK {
+					b, _ := io.ReadAll(resp.Body)
+					t.Fatalf("round %d login: %v %s", round, err, b)
+				}
+				resp.Body.Close()
+				cancel()
+				if err := <-done; err != nil {
+					t.Fatalf("round %d shutdown: %v", round, err)
+				}
+				if strings.Contains(logs.String(), "sandi-rahasia-123") {
+					t.Error("the configured admin password appears in the logs")
+				}
+				created := strings.Count(logs.String(), "created first admin")
+				if want := map[int]int{1: 1, 2: 0}[round]; created != want {
+					t.Errorf("round %d: %d 'created first admin' log lines, want %d", round, created, want)
+				}
+			}
+		})
+	}
+}
+
+// TestServeGeneratedPassword checks that an empty admin password is
+// generated, logged once, and works.
+func TestServeGeneratedPassword(t *testing.T) {
+	cfg, err := parseConfig([]string{"-addr", "127.0.0.1:0", "-data-dir", t.TempDir()}, env(nil), io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var logs bytes.Buffer
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	ready := make(chan string, 1)
+	done := make(chan error, 1)
+	go func() { done <- serve(ctx, cfg, newLogger("json", &logs), ready) }()
+	addr := <-ready
+	var line struct{ Email, Password string }
+	for _, l := range strings.Split(logs.String(), "\n") {
+		if strings.Contains(l, "generated password") {
+			if err := json.Unmarshal([]byte(l), &line); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	if line.Email != "admin@bukti.local" || len(line.Password) < 16 {
+		t.Fatalf("generated admin log line = %+v\n%s", line, logs.String())
+	}
+	body, _ := json.Marshal(map[string]string{"email": line.Email, "password": line.Password})
+	resp, err := http.Post("http://"+addr+"/api/v1/auth/login", "application/json", bytes.NewReader(body))
+	if err != nil || resp.StatusCode != http.StatusOK {
+		t.Fatalf("login with generated password: %v %v", err, resp)
+	}
+	resp.Body.Close()
+	cancel()
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestServeRefusesUnreachableServices checks that a bad database or S3
+// setting stops the start with a message naming it.
+func TestServeRefusesUnreachableServices(t *testing.T) {
+	cases := []struct {
+		name    string
+		mutate  func(*config)
+		wantErr string
+	}{
+		{"postgres down", func(c *config) { c.DatabaseURL = "postgres://bukti:x@127.0.0.1:1/bukti?sslmode=disable&connect_timeout=2" }, "cannot reach"},
+		{"s3 down", func(c *config) {
+			c.S3 = testenv.StoreConfig(t, "s3").S3
+			c.S3.Endpoint = "127.0.0.1:1"
+		}, "127.0.0.1:1"},
+		{"address in use", func(c *config) { c.Addr = "127.0.0.1:-1" }, "BUKTI_ADDR"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			cfg, err := parseConfig([]string{"-data-dir", t.TempDir(), "-admin-password", "sandi-rahasia-123"}, env(nil), io.Discard)
+			if err != nil {
+				t.Fatal(err)
+			}
+			tc.mutate(&cfg)
+			err = serve(context.Background(), cfg, newLogger("text", io.Discard), nil)
+			if err == nil || !strings.Contains(err.Error(), tc.wantErr) {
+				t.Fatalf("err = %v, want it to mention %q", err, tc.wantErr)
+			}
+			if strings.Contains(err.Error(), ":x@") {
+				t.Errorf("error leaks the database password: %v", err)
+			}
+		})
+	}
+}
