@@ -207,7 +207,9 @@ func TestServeRefusesUnreachableServices(t *testing.T) {
 		mutate  func(*config)
 		wantErr string
 	}{
-		{"postgres down", func(c *config) { c.DatabaseURL = "postgres://bukti:x@127.0.0.1:1/bukti?sslmode=disable&connect_timeout=2" }, "cannot reach"},
+		{"postgres down", func(c *config) {
+			c.DatabaseURL = "postgres://bukti:x@127.0.0.1:1/bukti?sslmode=disable&connect_timeout=2"
+		}, "cannot reach"},
 		{"s3 down", func(c *config) {
 			c.S3 = testenv.StoreConfig(t, "s3").S3
 			c.S3.Endpoint = "127.0.0.1:1"

@@ -426,7 +426,9 @@ func TestAPIErrors(t *testing.T) {
 		if k.ID != "2.1.2" || k.Bab != "II" || !slices.Equal(ids, []string{"2.1.2/a", "2.1.2/b", "2.1.2/c"}) {
 			t.Errorf("kriteria = %+v", k)
 		}
-		var c struct{ Counts struct{ Elements, Requirements int } }
+		var c struct {
+			Counts struct{ Elements, Requirements int }
+		}
 		h.expect(http.StatusOK, h.call("GET", "/api/v1/catalogue", nil, ""), &c)
 		if c.Counts.Elements != 3 || c.Counts.Requirements != 12 {
 			t.Errorf("catalogue counts = %+v", c.Counts)
