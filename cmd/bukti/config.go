@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/bukti-id/bukti/pkg/evidence"
 	"github.com/bukti-id/bukti/storage"
@@ -24,7 +25,8 @@ type config struct {
 	MaxUploadBytes int64
 	AdminEmail     string
 	AdminPassword  string
-	LogFormat      string // text or json
+	LogFormat      string         // text or json
+	TimeZone       *time.Location // whose calendar decides when evidence expires
 }
 
 // envOr returns the environment variable's value, or def when unset.
@@ -55,6 +57,7 @@ func parseConfig(args []string, getenv func(string, string) string, usageOut io.
 	fs.StringVar(&c.AdminEmail, "admin-email", getenv("BUKTI_ADMIN_EMAIL", "admin@bukti.local"), "email of the first admin, created on an empty database (BUKTI_ADMIN_EMAIL)")
 	fs.StringVar(&c.AdminPassword, "admin-password", getenv("BUKTI_ADMIN_PASSWORD", ""), "password of the first admin; empty generates one and logs it once (BUKTI_ADMIN_PASSWORD)")
 	fs.StringVar(&c.LogFormat, "log-format", getenv("BUKTI_LOG_FORMAT", "text"), "log format: text or json (BUKTI_LOG_FORMAT)")
+	tz := fs.String("timezone", getenv("BUKTI_TIMEZONE", "Asia/Jakarta"), "time zone whose date decides when evidence expires (BUKTI_TIMEZONE)")
 	if err := fs.Parse(args); err != nil {
 		return c, err
 	}
@@ -77,6 +80,9 @@ func parseConfig(args []string, getenv func(string, string) string, usageOut io.
 	}
 	if c.LogFormat != "text" && c.LogFormat != "json" {
 		errs = append(errs, fmt.Errorf("BUKTI_LOG_FORMAT / -log-format must be text or json, got %q", c.LogFormat))
+	}
+	if c.TimeZone, err = time.LoadLocation(*tz); err != nil {
+		errs = append(errs, fmt.Errorf("BUKTI_TIMEZONE / -timezone %q is not a time zone (e.g. Asia/Jakarta, Asia/Makassar, Asia/Jayapura)", *tz))
 	}
 	if err := c.storage().Validate(); err != nil {
 		errs = append(errs, err)

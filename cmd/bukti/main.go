@@ -20,6 +20,7 @@ import (
 	"os/signal"
 	"syscall"
 	"time"
+	_ "time/tzdata" // BUKTI_TIMEZONE works on images without tzdata
 
 	"github.com/bukti-id/bukti/criteria"
 	"github.com/bukti-id/bukti/pkg/auth"
@@ -115,10 +116,11 @@ func serve(ctx context.Context, cfg config, log *slog.Logger, ready chan<- strin
 	srv := web.New(web.Deps{
 		Auth:       authSvc,
 		Facilities: &facility.Service{DB: gdb, Now: now},
-		Evidence:   &evidence.Service{DB: gdb, Store: store, Catalogue: cat, MaxBytes: cfg.MaxUploadBytes, Now: now, Log: log},
-		Catalogue:  cat,
-		Log:        log,
-		Ping:       sqlDB.PingContext,
+		Evidence: &evidence.Service{DB: gdb, Store: store, Catalogue: cat, MaxBytes: cfg.MaxUploadBytes, Log: log,
+			Now: func() time.Time { return time.Now().In(cfg.TimeZone) }},
+		Catalogue: cat,
+		Log:       log,
+		Ping:      sqlDB.PingContext,
 	})
 
 	ln, err := net.Listen("tcp", cfg.Addr)

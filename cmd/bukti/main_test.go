@@ -33,7 +33,8 @@ func TestParseConfig(t *testing.T) {
 	}{
 		{name: "embedded defaults", check: func(t *testing.T, c config) {
 			if c.Addr != ":8080" || c.DataDir != "bukti-data" || c.DatabaseURL != filepath.Join("bukti-data", "bukti.db") ||
-				c.S3.Endpoint != "" || c.MaxUploadBytes != 100<<20 || c.storage().Dir != filepath.Join("bukti-data", "blobs") {
+				c.S3.Endpoint != "" || c.MaxUploadBytes != 100<<20 || c.storage().Dir != filepath.Join("bukti-data", "blobs") ||
+				c.TimeZone.String() != "Asia/Jakarta" {
 				t.Errorf("defaults = %+v", c)
 			}
 		}},
@@ -57,6 +58,7 @@ func TestParseConfig(t *testing.T) {
 		{name: "upload limit not a number", env: map[string]string{"BUKTI_MAX_UPLOAD_BYTES": "100MB"}, wantErr: "BUKTI_MAX_UPLOAD_BYTES"},
 		{name: "upload limit zero", args: []string{"-max-upload-bytes", "0"}, wantErr: "BUKTI_MAX_UPLOAD_BYTES"},
 		{name: "empty data dir", env: map[string]string{"BUKTI_DATA_DIR": ""}, wantErr: "BUKTI_DATA_DIR"},
+		{name: "bad time zone", env: map[string]string{"BUKTI_TIMEZONE": "Jakarta"}, wantErr: "BUKTI_TIMEZONE"},
 		{name: "bad log format", args: []string{"-log-format", "xml"}, wantErr: "BUKTI_LOG_FORMAT"},
 		{name: "unknown flag", args: []string{"-port", "80"}, wantErr: "flag provided but not defined"},
 		{name: "stray argument", args: []string{"extra"}, wantErr: "unexpected argument"},

@@ -17,6 +17,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"gorm.io/gorm"
 
@@ -225,35 +226,67 @@ func revisionOf(st *Staged, number int, by int64, now time.Time) bukti.Revision 
 		FileName: st.FileName, UploadedBy: by, CreatedAt: now}
 }
 
-// commit moves the staged blob to its content-addressed key, then runs
-// record in one transaction. If the transaction fails, a blob this call
-// created is removed again unless another revision already references it.
+// commit moves the staged blob to its content-addressed key and runs
+// record, both inside one transaction that holds the lock of the content
+// hash. If the transaction fails, a blob this call created is removed again
+// unless a revision references it — checked under the same lock, so a
+// concurrent upload of the same bytes can never lose its blob.
 func (s *Service) commit(ctx context.Context, st *Staged, record func(tx *gorm.DB) error) error {
 	key, err := storage.Key(st.SHA256)
 	if err != nil {
 		s.Discard(ctx, st)
 		return err
 	}
-	created, err := s.Store.Commit(ctx, st.tmp, key)
-	if err != nil {
-		s.Discard(ctx, st)
-		return fmt.Errorf("commit blob %s: %w", key, err)
-	}
-	st.tmp = ""
-	txErr := s.DB.WithContext(ctx).Transaction(record)
+	created := false
+	txErr := s.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		if err := lockContent(tx, st.SHA256); err != nil {
+			return err
+		}
+		c, err := s.Store.Commit(ctx, st.tmp, key)
+		if err != nil {
+			return fmt.Errorf("commit blob %s: %w", key, err)
+		}
+		created, st.tmp = c, ""
+		return record(tx)
+	})
 	if txErr == nil {
 		return nil
 	}
+	s.Discard(ctx, st)
 	if created {
-		bg := context.WithoutCancel(ctx)
-		var refs int64
-		if err := s.DB.WithContext(bg).Model(&bukti.Revision{}).Where("sha256 = ?", st.SHA256).Count(&refs).Error; err != nil || refs > 0 {
-			s.Log.Warn("kept blob after failed record", "key", key, "refs", refs, "err", err)
-		} else if err := s.Store.Delete(bg, key); err != nil {
-			s.Log.Error("remove blob after failed record", "key", key, "err", err)
-		}
+		s.removeUnreferenced(context.WithoutCancel(ctx), st.SHA256, key)
 	}
 	return txErr
+}
+
+// lockContent serializes, per content hash, committing a blob with
+// recording it and removing an unreferenced blob. SQLite needs nothing: its
+// transactions take the database write lock at BEGIN (_txlock=immediate).
+func lockContent(tx *gorm.DB, sum string) error {
+	if tx.Dialector.Name() != "postgres" {
+		return nil
+	}
+	return tx.Exec("SELECT pg_advisory_xact_lock(hashtextextended(?, 0))", sum).Error
+}
+
+// removeUnreferenced deletes a blob no revision references.
+func (s *Service) removeUnreferenced(ctx context.Context, sum, key string) {
+	err := s.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		if err := lockContent(tx, sum); err != nil {
+			return err
+		}
+		var refs int64
+		if err := tx.Model(&bukti.Revision{}).Where("sha256 = ?", sum).Count(&refs).Error; err != nil {
+			return err
+		}
+		if refs > 0 {
+			return nil
+		}
+		return s.Store.Delete(ctx, key)
+	})
+	if err != nil {
+		s.Log.Error("remove blob after failed record", "key", key, "err", err)
+	}
 }
 
 // Get returns a live (not deleted) evidence record with its revisions,
@@ -290,7 +323,8 @@ func (s *Service) List(ctx context.Context, facilityID int64, f Filter) ([]bukti
 		q = q.Where("requirement_id = ?", f.Requirement)
 	}
 	if f.Prefix != "" {
-		q = q.Where(`requirement_id LIKE ? ESCAPE '\'`, escapeLike(f.Prefix)+"%")
+		// substr compares exactly on every database; LIKE ignores case on SQLite.
+		q = q.Where("substr(requirement_id, 1, ?) = ?", utf8.RuneCountInString(f.Prefix), f.Prefix)
 	}
 	out := []bukti.Evidence{}
 	return out, q.Order("requirement_id, id").Find(&out).Error
@@ -382,8 +416,4 @@ func facilityExists(db *gorm.DB, id int64) error {
 // audit records a change by a user to an object of a facility.
 func audit(tx *gorm.DB, at time.Time, by int64, action, objectType, objectID string, facilityID int64, summary string) error {
 	return auditlog.Record(tx, at, &by, action, objectType, objectID, &facilityID, summary)
-}
-
-func escapeLike(s string) string {
-	return strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(s)
 }

@@ -283,13 +283,6 @@ func ids(evs []bukti.Evidence) []int64 {
 	return out
 }
 
-// sqliteLikeBug: List filters a prefix with LIKE, which SQLite compares
-// ignoring ASCII case and PostgreSQL does not, so "2.1.2/A/" lists EP a on
-// SQLite only (while Filter.Requirement is exact on both). Remove the
-// knownBug marks once List compares the prefix exactly, e.g.
-// Where("substr(requirement_id, 1, ?) = ?", utf8.RuneCountInString(p), p).
-const sqliteLikeBug = "known bug: SQLite LIKE ignores case, so Filter.Prefix is case-insensitive on SQLite only"
-
 // TestListFilter filters by exact requirement and by prefix; the prefix is
 // literal, "_" and "%" included.
 func TestListFilter(t *testing.T) {
@@ -317,33 +310,28 @@ func TestListFilter(t *testing.T) {
 				name   string
 				filter evidence.Filter
 				want   []int64
-				// knownBug skips the case on SQLite until the bug is fixed.
-				knownBug string
 			}{
-				{"no filter, ordered by requirement then age", evidence.Filter{}, all, ""},
-				{"requirement", evidence.Filter{Requirement: "2.1.2/a/R1"}, []int64{byReq["2.1.2/a/R1"], second}, ""},
-				{"requirement is exact", evidence.Filter{Requirement: "2.1.2/a/"}, []int64{}, ""},
-				{"requirement of deleted evidence", evidence.Filter{Requirement: "2.1.2/a/R2"}, []int64{}, ""},
-				{"prefix of an EP", evidence.Filter{Prefix: "2.1.2/a/"}, all[:4], ""},
-				{"prefix of a kriteria", evidence.Filter{Prefix: "2.1.2/"}, all, ""},
-				{"prefix of a method", evidence.Filter{Prefix: "2.1.2/a/R"}, all[1:4], ""},
-				{"prefix equal to an ID", evidence.Filter{Prefix: "2.1.2/b/D1"}, []int64{byReq["2.1.2/b/D1"]}, ""},
-				{"prefix and requirement", evidence.Filter{Prefix: "2.1.2/a/", Requirement: "2.1.2/a/R3"}, []int64{byReq["2.1.2/a/R3"]}, ""},
-				{"prefix and requirement disjoint", evidence.Filter{Prefix: "2.1.2/b/", Requirement: "2.1.2/a/R3"}, []int64{}, ""},
-				{"underscore is literal", evidence.Filter{Prefix: "2.1.2/_/"}, []int64{}, ""},
-				{"percent is literal", evidence.Filter{Prefix: "2.1.2/%"}, []int64{}, ""},
-				{"percent alone", evidence.Filter{Prefix: "%"}, []int64{}, ""},
-				{"percent inside", evidence.Filter{Prefix: "2.1.2/a/%1"}, []int64{}, ""},
-				{"backslash is literal", evidence.Filter{Prefix: `2.1.2\`}, []int64{}, ""},
-				{"unknown prefix", evidence.Filter{Prefix: "9."}, []int64{}, ""},
-				{"prefix is case-sensitive (EP letter)", evidence.Filter{Prefix: "2.1.2/A/"}, []int64{}, sqliteLikeBug},
-				{"prefix is case-sensitive (method)", evidence.Filter{Prefix: "2.1.2/a/r"}, []int64{}, sqliteLikeBug},
+				{"no filter, ordered by requirement then age", evidence.Filter{}, all},
+				{"requirement", evidence.Filter{Requirement: "2.1.2/a/R1"}, []int64{byReq["2.1.2/a/R1"], second}},
+				{"requirement is exact", evidence.Filter{Requirement: "2.1.2/a/"}, []int64{}},
+				{"requirement of deleted evidence", evidence.Filter{Requirement: "2.1.2/a/R2"}, []int64{}},
+				{"prefix of an EP", evidence.Filter{Prefix: "2.1.2/a/"}, all[:4]},
+				{"prefix of a kriteria", evidence.Filter{Prefix: "2.1.2/"}, all},
+				{"prefix of a method", evidence.Filter{Prefix: "2.1.2/a/R"}, all[1:4]},
+				{"prefix equal to an ID", evidence.Filter{Prefix: "2.1.2/b/D1"}, []int64{byReq["2.1.2/b/D1"]}},
+				{"prefix and requirement", evidence.Filter{Prefix: "2.1.2/a/", Requirement: "2.1.2/a/R3"}, []int64{byReq["2.1.2/a/R3"]}},
+				{"prefix and requirement disjoint", evidence.Filter{Prefix: "2.1.2/b/", Requirement: "2.1.2/a/R3"}, []int64{}},
+				{"underscore is literal", evidence.Filter{Prefix: "2.1.2/_/"}, []int64{}},
+				{"percent is literal", evidence.Filter{Prefix: "2.1.2/%"}, []int64{}},
+				{"percent alone", evidence.Filter{Prefix: "%"}, []int64{}},
+				{"percent inside", evidence.Filter{Prefix: "2.1.2/a/%1"}, []int64{}},
+				{"backslash is literal", evidence.Filter{Prefix: `2.1.2\`}, []int64{}},
+				{"unknown prefix", evidence.Filter{Prefix: "9."}, []int64{}},
+				{"prefix is case-sensitive (EP letter)", evidence.Filter{Prefix: "2.1.2/A/"}, []int64{}},
+				{"prefix is case-sensitive (method)", evidence.Filter{Prefix: "2.1.2/a/r"}, []int64{}},
 			}
 			for _, tc := range cases {
 				t.Run(tc.name, func(t *testing.T) {
-					if tc.knownBug != "" && combo.DB == "sqlite" {
-						t.Skip(tc.knownBug)
-					}
 					got, err := e.svc.List(ctx, e.facility, tc.filter)
 					if err != nil {
 						t.Fatalf("%s: List error got %v, want nil", tc.name, err)

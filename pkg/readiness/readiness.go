@@ -28,7 +28,10 @@ type Item struct {
 type Input struct {
 	Items         []Item
 	NotApplicable map[string]string // EP ID → reason (TDD)
-	Now           time.Time         // evidence valid until a day before Now is expired
+	// Now is the scoring time. Evidence valid until a calendar date before
+	// Now's date, in Now's location, is expired; ValidUntil is a date and
+	// only its UTC year, month and day are read.
+	Now time.Time
 }
 
 // Slot states, from best to worst.
@@ -216,7 +219,8 @@ func scoreRequirement(r catalogue.Requirement, items []Item, now time.Time) Requ
 		rs.Reason = ReasonOnSite
 		return rs
 	}
-	today := now.Truncate(24 * time.Hour)
+	y, m, d := now.Date()
+	today := time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
 	for _, slot := range r.Slots() {
 		state := SlotMissing
 		for _, it := range items {
@@ -251,7 +255,7 @@ func itemState(it Item, today time.Time) string {
 	switch {
 	case it.Rejected:
 		return SlotRejected
-	case it.ValidUntil != nil && it.ValidUntil.Before(today):
+	case it.ValidUntil != nil && dateOf(*it.ValidUntil).Before(today):
 		return SlotExpired
 	default:
 		return SlotPresent
@@ -265,4 +269,10 @@ func better(a, b string) string {
 		return b
 	}
 	return a
+}
+
+// dateOf keeps the UTC calendar date of t.
+func dateOf(t time.Time) time.Time {
+	y, m, d := t.UTC().Date()
+	return time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
 }

@@ -783,19 +783,21 @@ func TestScoreBuiltinSlotOrder(t *testing.T) {
 	}
 }
 
-// TestScoreNowInAnotherZone checks that "today" is Now's UTC day whatever
-// Now's location: 06:00 in Jakarta (UTC+7) is still 23:00 the day before in
-// UTC, so evidence valid until that UTC day counts.
+// TestScoreNowInAnotherZone checks that "today" is Now's calendar date in
+// Now's location: at 06:00 in Jakarta (UTC+7, still the day before in UTC)
+// evidence valid until the UTC date has expired.
 func TestScoreNowInAnotherZone(t *testing.T) {
 	wib := time.FixedZone("WIB", 7*3600)
-	nowWIB := time.Date(2026, 11, 25, 6, 0, 0, 0, wib) // 2026-11-24 23:00 UTC
+	nowWIB := time.Date(2026, 11, 25, 6, 0, 0, 0, wib) // 2026-11-24 23:00 UTC, but already the 25th in Jakarta
+	date := func(d int) time.Time { return time.Date(2026, 11, d, 0, 0, 0, 0, time.UTC) }
 	for _, tc := range []struct {
 		name  string
 		until time.Time
 		state string
 	}{
-		{"valid until the start of the UTC day", todayMidnight, readiness.SlotPresent},
-		{"valid until the end of the previous UTC day", lastNanoYday, readiness.SlotExpired},
+		{"valid until the local date", date(25), readiness.SlotPresent},
+		{"valid until the UTC date, which is yesterday locally", date(24), readiness.SlotExpired},
+		{"valid until tomorrow", date(26), readiness.SlotPresent},
 	} {
 		items := join(without(everything(), doc("a/R1")), []readiness.Item{validUntil(doc("a/R1"), tc.until)})
 		rep := readiness.Score(criteria.MustBuiltin(), readiness.Input{Items: items, Now: nowWIB})
