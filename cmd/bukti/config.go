@@ -27,6 +27,7 @@ type config struct {
 	AdminPassword  string
 	LogFormat      string         // text or json
 	TimeZone       *time.Location // whose calendar decides when evidence expires
+	TrustProxy     bool           // client IP from X-Forwarded-For
 }
 
 // envOr returns the environment variable's value, or def when unset.
@@ -57,6 +58,7 @@ func parseConfig(args []string, getenv func(string, string) string, usageOut io.
 	fs.StringVar(&c.AdminEmail, "admin-email", getenv("BUKTI_ADMIN_EMAIL", "admin@bukti.local"), "email of the first admin, created on an empty database (BUKTI_ADMIN_EMAIL)")
 	fs.StringVar(&c.AdminPassword, "admin-password", getenv("BUKTI_ADMIN_PASSWORD", ""), "password of the first admin; empty generates one and logs it once (BUKTI_ADMIN_PASSWORD)")
 	fs.StringVar(&c.LogFormat, "log-format", getenv("BUKTI_LOG_FORMAT", "text"), "log format: text or json (BUKTI_LOG_FORMAT)")
+	trustProxy := fs.String("trust-proxy", getenv("BUKTI_TRUST_PROXY", "false"), "behind a reverse proxy that sets X-Forwarded-For: true or false (BUKTI_TRUST_PROXY)")
 	tz := fs.String("timezone", getenv("BUKTI_TIMEZONE", "Asia/Jakarta"), "time zone whose date decides when evidence expires (BUKTI_TIMEZONE)")
 	if err := fs.Parse(args); err != nil {
 		return c, err
@@ -68,6 +70,9 @@ func parseConfig(args []string, getenv func(string, string) string, usageOut io.
 	var err error
 	if c.S3.UseSSL, err = strconv.ParseBool(*useSSL); err != nil {
 		errs = append(errs, fmt.Errorf("BUKTI_S3_USE_SSL / -s3-use-ssl must be true or false, got %q", *useSSL))
+	}
+	if c.TrustProxy, err = strconv.ParseBool(*trustProxy); err != nil {
+		errs = append(errs, fmt.Errorf("BUKTI_TRUST_PROXY / -trust-proxy must be true or false, got %q", *trustProxy))
 	}
 	if c.MaxUploadBytes, err = strconv.ParseInt(*maxUpload, 10, 64); err != nil || c.MaxUploadBytes <= 0 {
 		errs = append(errs, fmt.Errorf("BUKTI_MAX_UPLOAD_BYTES / -max-upload-bytes must be a positive number of bytes, got %q", *maxUpload))

@@ -20,13 +20,17 @@ import (
 	"os/signal"
 	"syscall"
 	"time"
+
+	"gorm.io/gorm"
 	_ "time/tzdata" // BUKTI_TIMEZONE works on images without tzdata
 
 	"github.com/bukti-id/bukti/criteria"
 	"github.com/bukti-id/bukti/pkg/auth"
+	"github.com/bukti-id/bukti/pkg/catalogue"
 	"github.com/bukti-id/bukti/pkg/db"
 	"github.com/bukti-id/bukti/pkg/evidence"
-	"github.com/bukti-id/bukti/pkg/facility"
+	"github.com/bukti-id/bukti/pkg/org"
+	"github.com/bukti-id/bukti/pkg/survey"
 	"github.com/bukti-id/bukti/pkg/web"
 	"github.com/bukti-id/bukti/storage"
 )
@@ -104,24 +108,10 @@ func serve(ctx context.Context, cfg config, log *slog.Logger, ready chan<- strin
 	if err != nil {
 		return err
 	}
-	now := time.Now
-	authSvc := &auth.Service{DB: gdb, Now: now, Log: log}
-	if err := authSvc.Bootstrap(ctx, cfg.AdminEmail, cfg.AdminPassword); err != nil {
-		return err
+	srv := web.New(newDeps(gdb, store, cat, cfg, log))
+	if err := srv.Deps.Auth.Bootstrap(ctx, cfg.AdminEmail, cfg.AdminPassword); err != nil {
+		return fmt.Errorf("create the first admin from BUKTI_ADMIN_EMAIL/BUKTI_ADMIN_PASSWORD: %w", err)
 	}
-	sqlDB, err := gdb.DB()
-	if err != nil {
-		return err
-	}
-	srv := web.New(web.Deps{
-		Auth:       authSvc,
-		Facilities: &facility.Service{DB: gdb, Now: now},
-		Evidence: &evidence.Service{DB: gdb, Store: store, Catalogue: cat, MaxBytes: cfg.MaxUploadBytes, Log: log,
-			Now: func() time.Time { return time.Now().In(cfg.TimeZone) }},
-		Catalogue: cat,
-		Log:       log,
-		Ping:      sqlDB.PingContext,
-	})
 
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
@@ -153,4 +143,20 @@ func serve(ctx context.Context, cfg config, log *slog.Logger, ready chan<- strin
 		return fmt.Errorf("graceful shutdown: %w", err)
 	}
 	return nil
+}
+
+// newDeps wires the services on an open database and store.
+func newDeps(gdb *gorm.DB, store storage.Store, cat *catalogue.Catalogue, cfg config, log *slog.Logger) web.Deps {
+	now := time.Now
+	return web.Deps{
+		DB:   gdb,
+		Auth: &auth.Service{DB: gdb, Now: now, Log: log},
+		Org:  &org.Service{DB: gdb, Now: now},
+		Evidence: &evidence.Service{DB: gdb, Store: store, Catalogue: cat, MaxBytes: cfg.MaxUploadBytes, Log: log,
+			Now: func() time.Time { return time.Now().In(cfg.TimeZone) }},
+		Surveys:    &survey.Service{DB: gdb, Now: now},
+		Catalogue:  cat,
+		Log:        log,
+		TrustProxy: cfg.TrustProxy,
+	}
 }

@@ -4,11 +4,12 @@ import "time"
 
 // Facility is a Puskesmas.
 type Facility struct {
-	ID        int64     `gorm:"primaryKey" json:"id"`
-	Code      string    `gorm:"uniqueIndex;size:32;not null" json:"code"` // e.g. the national Puskesmas code
-	Name      string    `gorm:"size:200;not null" json:"name"`
-	District  string    `gorm:"size:200;not null;index" json:"district"` // kabupaten/kota
-	CreatedAt time.Time `json:"created_at"`
+	ID         int64     `gorm:"primaryKey" json:"id"`
+	Code       string    `gorm:"uniqueIndex;size:32;not null" json:"code"` // e.g. the national Puskesmas code
+	Name       string    `gorm:"size:200;not null" json:"name"`
+	DistrictID int64     `gorm:"not null;index" json:"district_id"`
+	District   *District `gorm:"constraint:OnDelete:RESTRICT" json:"district,omitempty"`
+	CreatedAt  time.Time `json:"created_at"`
 }
 
 // Review states of an evidence record. Only a surveyor's rejection makes
@@ -95,8 +96,7 @@ type Interviewee struct {
 	UpdatedAt     time.Time `json:"updated_at"`
 }
 
-// Roles a user may hold. Scoping to facilities, districts and surveys builds
-// on these.
+// Roles a user may hold, each through a RoleBinding with its scope.
 const (
 	RoleAdmin       = "admin"
 	RoleSupervisor  = "supervisor"
@@ -111,30 +111,43 @@ type User struct {
 	Email        string    `gorm:"uniqueIndex;size:254;not null" json:"email"` // stored lower-case
 	Name         string    `gorm:"size:200;not null" json:"name"`
 	PasswordHash string    `gorm:"size:100;not null" json:"-"`
-	Role         string    `gorm:"size:32;not null" json:"role"`
 	Disabled     bool      `gorm:"not null;default:false" json:"disabled"`
 	CreatedAt    time.Time `json:"created_at"`
 }
 
-// Session is a signed-in session or bearer token. Only the SHA-256 of the
-// token is stored, so a database leak does not leak usable tokens.
+// Kinds of Session.
+const (
+	SessionLogin = "login" // from a password login: cookie or bearer, fixed lifetime
+	SessionToken = "token" // a personal API token for scripts: named, optional expiry
+)
+
+// Session is a signed-in session or a personal API token. Only the SHA-256
+// of the secret is stored, so a database leak does not leak usable tokens.
 type Session struct {
-	TokenHash string    `gorm:"primaryKey;size:64" json:"-"`
-	UserID    int64     `gorm:"not null;index" json:"user_id"`
-	User      *User     `gorm:"constraint:OnDelete:CASCADE" json:"-"`
-	ExpiresAt time.Time `gorm:"not null" json:"expires_at"`
-	CreatedAt time.Time `json:"created_at"`
+	ID         int64      `gorm:"primaryKey" json:"id"`
+	TokenHash  string     `gorm:"uniqueIndex;size:64;not null" json:"-"`
+	Kind       string     `gorm:"size:16;not null" json:"kind"`
+	Name       string     `gorm:"size:100;not null;default:''" json:"name,omitempty"`
+	UserID     int64      `gorm:"not null;index" json:"user_id"`
+	User       *User      `gorm:"constraint:OnDelete:CASCADE" json:"-"`
+	ExpiresAt  *time.Time `json:"expires_at,omitempty"` // nil: a token that never expires
+	LastUsedAt *time.Time `json:"last_used_at,omitempty"`
+	CreatedAt  time.Time  `json:"created_at"`
 }
 
 // AuditEntry is one row of the append-only audit log, written in the same
 // transaction as the change it records.
 type AuditEntry struct {
 	ID         int64     `gorm:"primaryKey" json:"id"`
-	At         time.Time `gorm:"not null;index" json:"at"`
-	UserID     *int64    `json:"user_id,omitempty"`
-	Action     string    `gorm:"size:64;not null" json:"action"` // e.g. "evidence.upload"
+	At         time.Time `gorm:"not null;index:idx_audit_action_at,priority:2" json:"at"`
+	UserID     *int64    `gorm:"index" json:"user_id,omitempty"`
+	Action     string    `gorm:"size:64;not null;index:idx_audit_action_at,priority:1" json:"action"` // e.g. "evidence.upload"
 	ObjectType string    `gorm:"size:32;not null" json:"object_type"`
-	ObjectID   string    `gorm:"size:64;not null" json:"object_id"`
+	ObjectID   string    `gorm:"size:254;not null" json:"object_id"`
 	FacilityID *int64    `gorm:"index" json:"facility_id,omitempty"`
 	Summary    string    `gorm:"size:2000;not null;default:''" json:"summary"`
+	Before     string    `gorm:"size:2000;not null;default:''" json:"before,omitempty"`
+	After      string    `gorm:"size:2000;not null;default:''" json:"after,omitempty"`
+	RequestID  string    `gorm:"size:64;not null;default:''" json:"request_id,omitempty"`
+	ClientIP   string    `gorm:"size:64;not null;default:'';index" json:"client_ip,omitempty"`
 }

@@ -8,6 +8,7 @@ package db
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"os"
@@ -52,7 +53,7 @@ func open(ctx context.Context, url string, log *slog.Logger) (*gorm.DB, error) {
 		return nil, fmt.Errorf("database: no database URL: set BUKTI_DATABASE_URL to a SQLite file path or a postgres:// URL")
 	}
 	cfg := &gorm.Config{
-		Logger:         logger.NewSlogLogger(log, logger.Config{SlowThreshold: 500 * time.Millisecond, LogLevel: logger.Warn, IgnoreRecordNotFoundError: true}),
+		Logger:         quietLogger{logger.NewSlogLogger(log, logger.Config{SlowThreshold: 500 * time.Millisecond, LogLevel: logger.Warn, IgnoreRecordNotFoundError: true})},
 		NowFunc:        func() time.Time { return time.Now().UTC() },
 		TranslateError: true, // unique violations become gorm.ErrDuplicatedKey on both drivers
 	}
@@ -116,4 +117,20 @@ func Close(gdb *gorm.DB) error {
 		return err
 	}
 	return sqlDB.Close()
+}
+
+// quietLogger logs slow and failed statements, except failures the
+// application expects and answers itself (a duplicate code is a 409, not an
+// operator's concern).
+type quietLogger struct{ logger.Interface }
+
+func (l quietLogger) LogMode(level logger.LogLevel) logger.Interface {
+	return quietLogger{l.Interface.LogMode(level)}
+}
+
+func (l quietLogger) Trace(ctx context.Context, begin time.Time, fc func() (string, int64), err error) {
+	if errors.Is(err, gorm.ErrDuplicatedKey) || errors.Is(err, gorm.ErrForeignKeyViolated) {
+		err = nil
+	}
+	l.Interface.Trace(ctx, begin, fc, err)
 }

@@ -22,7 +22,8 @@ type migration struct {
 var migrations = []migration{
 	{1, "initial schema", func(tx *gorm.DB) error {
 		return tx.Migrator().AutoMigrate(
-			&bukti.Facility{}, &bukti.User{}, &bukti.Session{},
+			&bukti.Province{}, &bukti.District{}, &bukti.Facility{},
+			&bukti.User{}, &bukti.RoleBinding{}, &bukti.Session{}, &bukti.Survey{},
 			&bukti.Evidence{}, &bukti.Revision{},
 			&bukti.NotApplicable{}, &bukti.Interviewee{}, &bukti.AuditEntry{},
 		)

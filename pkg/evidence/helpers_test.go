@@ -23,7 +23,7 @@ import (
 	"github.com/bukti-id/bukti/criteria"
 	"github.com/bukti-id/bukti/pkg/bukti"
 	"github.com/bukti-id/bukti/pkg/evidence"
-	"github.com/bukti-id/bukti/pkg/facility"
+	"github.com/bukti-id/bukti/pkg/org"
 	"github.com/bukti-id/bukti/pkg/readiness"
 	"github.com/bukti-id/bukti/pkg/testenv"
 	"github.com/bukti-id/bukti/storage"
@@ -79,20 +79,25 @@ func newEnv(t *testing.T, dbKind, storeKind string) *env {
 	t.Helper()
 	gdb := testenv.OpenDB(t, dbKind)
 	st, cfg := openStore(t, storeKind)
-	f, err := (&facility.Service{DB: gdb, Now: fixedNow}).Create(context.Background(),
-		facility.Input{Code: "P3277010101", Name: "Puskesmas Cimahi Tengah", District: "Kota Cimahi"}, user)
-	if err != nil {
-		t.Fatalf("create facility: %v", err)
+	o := &org.Service{DB: gdb, Now: fixedNow}
+	ctx := context.Background()
+	if _, err := o.CreateProvince(ctx, "32", "Jawa Barat", nil); err != nil {
+		t.Fatalf("create province: %v", err)
 	}
-	return &env{t: t, db: gdb, store: st, cfg: cfg, facility: f.ID,
+	if _, err := o.CreateDistrict(ctx, "3277", "Kota Cimahi", "32", nil); err != nil {
+		t.Fatalf("create district: %v", err)
+	}
+	e := &env{t: t, db: gdb, store: st, cfg: cfg,
 		svc: &evidence.Service{DB: gdb, Store: st, Catalogue: criteria.MustBuiltin(), MaxBytes: evidence.DefaultMaxBytes, Now: fixedNow, Log: testenv.Logger(t)}}
+	e.facility = e.newFacility("P3277010101")
+	return e
 }
 
 // newFacility creates another facility and returns its ID.
 func (e *env) newFacility(code string) int64 {
 	e.t.Helper()
-	f, err := (&facility.Service{DB: e.db, Now: fixedNow}).Create(context.Background(),
-		facility.Input{Code: code, Name: "Puskesmas " + code, District: "Kota Cimahi"}, user)
+	f, err := (&org.Service{DB: e.db, Now: fixedNow}).CreateFacility(context.Background(),
+		org.FacilityInput{Code: code, Name: "Puskesmas " + code, DistrictCode: "3277"}, nil)
 	if err != nil {
 		e.t.Fatalf("create facility %s: %v", code, err)
 	}

@@ -296,12 +296,18 @@ func (s *Service) Get(ctx context.Context, id int64) (*bukti.Evidence, error) {
 	err := s.DB.WithContext(ctx).Preload("Revisions", func(db *gorm.DB) *gorm.DB { return db.Order("number") }).
 		Where("deleted_at IS NULL").First(&ev, id).Error
 	if errors.Is(err, gorm.ErrRecordNotFound) {
-		return nil, bukti.Errorf(bukti.ENOTFOUND, "Bukti dengan id %d tidak ditemukan.", "evidence %d not found", id)
+		return nil, NotFound(id)
 	}
 	if err != nil {
 		return nil, err
 	}
 	return &ev, nil
+}
+
+// NotFound is the error for evidence that does not exist, is deleted, or
+// lies outside the caller's scope.
+func NotFound(id int64) error {
+	return bukti.Errorf(bukti.ENOTFOUND, "Bukti dengan id %d tidak ditemukan.", "evidence %d not found", id)
 }
 
 // Filter narrows List.
@@ -344,7 +350,7 @@ func (s *Service) Delete(ctx context.Context, id, by int64) error {
 			return res.Error
 		}
 		if res.RowsAffected == 0 {
-			return bukti.Errorf(bukti.ENOTFOUND, "Bukti dengan id %d tidak ditemukan.", "evidence %d not found", id)
+			return NotFound(id)
 		}
 		return audit(tx, now, by, "evidence.delete", "evidence", strconv.FormatInt(ev.ID, 10), ev.FacilityID,
 			fmt.Sprintf("%s %q (%d revisions)", ev.RequirementID, ev.Title, len(ev.Revisions)))
@@ -415,5 +421,6 @@ func facilityExists(db *gorm.DB, id int64) error {
 
 // audit records a change by a user to an object of a facility.
 func audit(tx *gorm.DB, at time.Time, by int64, action, objectType, objectID string, facilityID int64, summary string) error {
-	return auditlog.Record(tx, at, &by, action, objectType, objectID, &facilityID, summary)
+	return auditlog.Record(tx, auditlog.Entry{At: at, By: &by, Action: action, ObjectType: objectType,
+		ObjectID: objectID, FacilityID: &facilityID, Summary: summary})
 }

@@ -373,9 +373,10 @@ func TestAPIErrors(t *testing.T) {
 		{"unknown route", "GET", "/api/v1/tidak-ada", nil, "", 404, bukti.ENOTFOUND},
 		{"unknown kriteria", "GET", "/api/v1/criteria/9.9.9", nil, "", 404, bukti.ENOTFOUND},
 		{"unknown facility", "GET", "/api/v1/facilities/4242", nil, "", 404, bukti.ENOTFOUND},
-		{"facility without code", "POST", "/api/v1/facilities", map[string]string{"name": "Puskesmas A", "district": "Kab. Bogor"}, "", 400, bukti.EINVALID},
-		{"facility code with spaces", "POST", "/api/v1/facilities", map[string]string{"code": "P 1", "name": "Puskesmas A", "district": "Kab. Bogor"}, "", 400, bukti.EINVALID},
+		{"facility without code", "POST", "/api/v1/facilities", map[string]string{"name": "Puskesmas A", "district": districtA}, "", 400, bukti.EINVALID},
+		{"facility code with spaces", "POST", "/api/v1/facilities", map[string]string{"code": "P 1", "name": "Puskesmas A", "district": districtA}, "", 400, bukti.EINVALID},
 		{"facility without district", "POST", "/api/v1/facilities", map[string]string{"code": "P1", "name": "Puskesmas A"}, "", 400, bukti.EINVALID},
+		{"facility in unknown district", "POST", "/api/v1/facilities", map[string]string{"code": "P1", "name": "Puskesmas A", "district": "9999"}, "", 400, bukti.EINVALID},
 		{"evidence id not a number", "GET", "/api/v1/evidence/x", nil, "", 400, bukti.EINVALID},
 		{"bad revision number", "GET", "/api/v1/evidence/1/content?revision=-1", nil, "", 400, bukti.EINVALID},
 		{"patch unknown evidence", "PATCH", "/api/v1/evidence/777", map[string]string{"title": "x"}, "", 404, bukti.ENOTFOUND},
@@ -394,7 +395,7 @@ func TestAPIErrors(t *testing.T) {
 
 	t.Run("duplicate facility code", func(t *testing.T) {
 		h.createFacility("P1")
-		r := h.call("POST", "/api/v1/facilities", map[string]string{"code": "P1", "name": "Lain", "district": "Lain"}, "")
+		r := h.call("POST", "/api/v1/facilities", map[string]string{"code": "P1", "name": "Lain", "district": districtB}, "")
 		if r.status != http.StatusConflict {
 			t.Fatalf("status %d, want 409", r.status)
 		}

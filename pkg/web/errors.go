@@ -18,6 +18,7 @@ var statusOf = map[string]int{
 	bukti.ECONFLICT:     http.StatusConflict,
 	bukti.ETOOLARGE:     http.StatusRequestEntityTooLarge,
 	bukti.EUNSUPPORTED:  http.StatusUnsupportedMediaType,
+	bukti.ETOOMANY:      http.StatusTooManyRequests,
 	bukti.EINTERNAL:     http.StatusInternalServerError,
 }
 

@@ -13,6 +13,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"github.com/bukti-id/bukti/pkg/authz"
 	"github.com/bukti-id/bukti/pkg/bukti"
 	"github.com/bukti-id/bukti/pkg/evidence"
 	"github.com/bukti-id/bukti/storage"
@@ -153,12 +154,31 @@ func metaFrom(fields map[string][]string) (evidence.Meta, error) {
 	return m, err
 }
 
+// evidenceFor loads the evidence of an /evidence/:id route and checks the
+// action on its facility. Evidence outside the principal's scope is not
+// found, exactly like evidence that does not exist.
+func (s *Server) evidenceFor(c echo.Context, a authz.Action) (*bukti.Evidence, error) {
+	id, err := pathID(c, "id")
+	if err != nil {
+		return nil, err
+	}
+	ev, err := s.Evidence.Get(c.Request().Context(), id)
+	if err != nil {
+		return nil, err
+	}
+	p := principal(c)
+	if !p.Can(authz.ReadFacility, ev.FacilityID) {
+		return nil, evidence.NotFound(id)
+	}
+	return ev, p.Check(a, ev.FacilityID)
+}
+
 func (s *Server) uploadEvidence(c echo.Context) error {
-	facilityID, err := pathID(c, "id")
+	facilityID, err := s.facilityFor(c, authz.WriteEvidence)
 	if err != nil {
 		return err
 	}
-	by := currentUser(c).ID
+	by := *userID(c)
 	toUpload := func(fields map[string][]string) (evidence.Upload, error) {
 		meta, err := metaFrom(fields)
 		var reqs []string
@@ -209,19 +229,16 @@ type uploadResponse struct {
 }
 
 func (s *Server) uploadRevision(c echo.Context) error {
-	id, err := pathID(c, "id")
+	ev, err := s.evidenceFor(c, authz.WriteEvidence)
 	if err != nil {
 		return err
 	}
 	ctx := c.Request().Context()
-	form, err := s.readUpload(c, func(map[string][]string, string) error {
-		_, err := s.Evidence.Get(ctx, id)
-		return err
-	})
+	form, err := s.readUpload(c, func(map[string][]string, string) error { return nil })
 	if err != nil {
 		return err
 	}
-	ev, err := s.Evidence.AddRevision(ctx, id, currentUser(c).ID, form.staged)
+	ev, err = s.Evidence.AddRevision(ctx, ev.ID, *userID(c), form.staged)
 	if err != nil {
 		return err
 	}
@@ -229,7 +246,7 @@ func (s *Server) uploadRevision(c echo.Context) error {
 }
 
 func (s *Server) listEvidence(c echo.Context) error {
-	id, err := pathID(c, "id")
+	id, err := s.facilityFor(c, authz.ReadFacility)
 	if err != nil {
 		return err
 	}
@@ -241,11 +258,7 @@ func (s *Server) listEvidence(c echo.Context) error {
 }
 
 func (s *Server) getEvidence(c echo.Context) error {
-	id, err := pathID(c, "id")
-	if err != nil {
-		return err
-	}
-	ev, err := s.Evidence.Get(c.Request().Context(), id)
+	ev, err := s.evidenceFor(c, authz.ReadFacility)
 	if err != nil {
 		return err
 	}
@@ -264,7 +277,7 @@ type metaRequest struct {
 }
 
 func (s *Server) updateEvidence(c echo.Context) error {
-	id, err := pathID(c, "id")
+	ev, err := s.evidenceFor(c, authz.WriteEvidence)
 	if err != nil {
 		return err
 	}
@@ -279,7 +292,7 @@ func (s *Server) updateEvidence(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	ev, err := s.Evidence.UpdateMeta(c.Request().Context(), id, currentUser(c).ID, meta)
+	ev, err = s.Evidence.UpdateMeta(c.Request().Context(), ev.ID, *userID(c), meta)
 	if err != nil {
 		return err
 	}
@@ -287,11 +300,11 @@ func (s *Server) updateEvidence(c echo.Context) error {
 }
 
 func (s *Server) deleteEvidence(c echo.Context) error {
-	id, err := pathID(c, "id")
+	ev, err := s.evidenceFor(c, authz.WriteEvidence)
 	if err != nil {
 		return err
 	}
-	if err := s.Evidence.Delete(c.Request().Context(), id, currentUser(c).ID); err != nil {
+	if err := s.Evidence.Delete(c.Request().Context(), ev.ID, *userID(c)); err != nil {
 		return err
 	}
 	return c.NoContent(http.StatusNoContent)
@@ -304,16 +317,18 @@ const contentCSP = "sandbox; default-src 'none'; img-src 'self'; media-src 'self
 // evidenceContent streams the bytes of the latest revision, or of
 // ?revision=N. Safe types are shown inline, all others downloaded.
 func (s *Server) evidenceContent(c echo.Context) error {
-	id, err := pathID(c, "id")
-	if err != nil {
-		return err
-	}
 	n := 0
 	if v := c.QueryParam("revision"); v != "" {
+		var err error
 		if n, err = strconv.Atoi(v); err != nil || n <= 0 {
 			return bukti.Errorf(bukti.EINVALID, "Nomor revisi %q tidak valid.", "invalid revision number %q", v)
 		}
 	}
+	ev, err := s.evidenceFor(c, authz.ReadFacility)
+	if err != nil {
+		return err
+	}
+	id := ev.ID
 	ctx := c.Request().Context()
 	_, rev, err := s.Evidence.Revision(ctx, id, n)
 	if err != nil {

@@ -19,7 +19,8 @@ import (
 	"github.com/bukti-id/bukti/pkg/auth"
 	"github.com/bukti-id/bukti/pkg/bukti"
 	"github.com/bukti-id/bukti/pkg/evidence"
-	"github.com/bukti-id/bukti/pkg/facility"
+	"github.com/bukti-id/bukti/pkg/org"
+	"github.com/bukti-id/bukti/pkg/survey"
 	"github.com/bukti-id/bukti/pkg/testenv"
 	"github.com/bukti-id/bukti/pkg/web"
 	"github.com/bukti-id/bukti/storage"
@@ -38,7 +39,8 @@ type harness struct {
 	db       *gorm.DB
 	store    storage.Store
 	storeCfg storage.Config
-	token    string
+	auth     *auth.Service
+	token    string // the admin's
 }
 
 func newHarness(t *testing.T, dbKind, storeKind string, maxBytes int64) *harness {
@@ -50,25 +52,35 @@ func newHarness(t *testing.T, dbKind, storeKind string, maxBytes int64) *harness
 	if err != nil {
 		t.Fatal(err)
 	}
-	sqlDB, _ := gdb.DB()
 	authSvc := &auth.Service{DB: gdb, Now: time.Now, Log: log, Cost: 4}
 	if err := authSvc.Bootstrap(context.Background(), adminEmail, adminPassword); err != nil {
 		t.Fatal(err)
 	}
 	w := web.New(web.Deps{
-		Auth:       authSvc,
-		Facilities: &facility.Service{DB: gdb, Now: time.Now},
-		Evidence:   &evidence.Service{DB: gdb, Store: store, Catalogue: criteria.MustBuiltin(), MaxBytes: maxBytes, Now: time.Now, Log: log},
-		Catalogue:  criteria.MustBuiltin(),
-		Log:        log,
-		Ping:       sqlDB.PingContext,
+		DB:        gdb,
+		Auth:      authSvc,
+		Org:       &org.Service{DB: gdb, Now: time.Now},
+		Evidence:  &evidence.Service{DB: gdb, Store: store, Catalogue: criteria.MustBuiltin(), MaxBytes: maxBytes, Now: time.Now, Log: log},
+		Surveys:   &survey.Service{DB: gdb, Now: time.Now},
+		Catalogue: criteria.MustBuiltin(),
+		Log:       log,
 	})
 	srv := httptest.NewServer(w.Handler())
 	t.Cleanup(srv.Close)
-	h := &harness{t: t, srv: srv, web: w, db: gdb, store: store, storeCfg: cfg}
+	h := &harness{t: t, srv: srv, web: w, db: gdb, store: store, storeCfg: cfg, auth: authSvc}
 	h.token = h.login(adminEmail, adminPassword)
+	h.expect(http.StatusCreated, h.call("POST", "/api/v1/provinces", map[string]string{"code": "32", "name": "Jawa Barat"}, ""), nil)
+	for code, name := range map[string]string{districtA: "Kota Cimahi", districtB: "Kota Bandung"} {
+		h.expect(http.StatusCreated, h.call("POST", "/api/v1/districts", map[string]string{"code": code, "name": name, "province": "32"}, ""), nil)
+	}
 	return h
 }
+
+// The harness's districts: facilities go to A unless a test says B.
+const (
+	districtA = "3277"
+	districtB = "3273"
+)
 
 func (h *harness) login(email, password string) string {
 	h.t.Helper()
@@ -179,10 +191,31 @@ func (h *harness) upload(path string, fields ...field) result {
 }
 
 func (h *harness) createFacility(code string) bukti.Facility {
+	return h.createFacilityIn(code, districtA)
+}
+
+func (h *harness) createFacilityIn(code, district string) bukti.Facility {
 	h.t.Helper()
 	var f bukti.Facility
-	h.expect(http.StatusCreated, h.call("POST", "/api/v1/facilities", map[string]string{"code": code, "name": "Puskesmas " + code, "district": "Kota Cimahi"}, ""), &f)
+	h.expect(http.StatusCreated, h.call("POST", "/api/v1/facilities", map[string]string{"code": code, "name": "Puskesmas " + code, "district": district}, ""), &f)
 	return f
+}
+
+// userWith creates a user holding one role binding and returns a bearer
+// token of theirs.
+func (h *harness) userWith(email string, b bukti.RoleBinding) (userID int64, token string) {
+	h.t.Helper()
+	ctx := context.Background()
+	u, err := h.auth.CreateUser(ctx, email, email, "kata-sandi-pengguna-1", nil)
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	if b.Role != "" {
+		if _, err := h.auth.Grant(ctx, u.ID, b, nil); err != nil {
+			h.t.Fatal(err)
+		}
+	}
+	return u.ID, h.login(email, "kata-sandi-pengguna-1")
 }
 
 type uploaded struct {

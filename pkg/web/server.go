@@ -6,6 +6,7 @@ package web
 
 import (
 	"context"
+	"crypto/subtle"
 	"log/slog"
 	"net/http"
 	"strings"
@@ -13,24 +14,32 @@ import (
 
 	"github.com/labstack/echo/v4"
 	"github.com/labstack/echo/v4/middleware"
+	"gorm.io/gorm"
 
+	"github.com/bukti-id/bukti/pkg/audit"
 	"github.com/bukti-id/bukti/pkg/auth"
+	"github.com/bukti-id/bukti/pkg/authz"
 	"github.com/bukti-id/bukti/pkg/bukti"
 	"github.com/bukti-id/bukti/pkg/catalogue"
 	"github.com/bukti-id/bukti/pkg/evidence"
-	"github.com/bukti-id/bukti/pkg/facility"
+	"github.com/bukti-id/bukti/pkg/org"
+	"github.com/bukti-id/bukti/pkg/survey"
 	"github.com/bukti-id/bukti/ui"
 )
 
 // Deps are the services the server needs. All are required.
 type Deps struct {
-	Auth       *auth.Service
-	Facilities *facility.Service
-	Evidence   *evidence.Service
-	Catalogue  *catalogue.Catalogue
-	Log        *slog.Logger
-	// Ping checks the database for /healthz.
-	Ping func(context.Context) error
+	DB        *gorm.DB
+	Auth      *auth.Service
+	Org       *org.Service
+	Evidence  *evidence.Service
+	Surveys   *survey.Service
+	Catalogue *catalogue.Catalogue
+	Log       *slog.Logger
+	// TrustProxy reads the client IP from X-Forwarded-For (set it only
+	// behind a proxy that overwrites that header); otherwise the TCP peer
+	// address is the client IP.
+	TrustProxy bool
 }
 
 // Server is the HTTP server.
@@ -43,13 +52,22 @@ type Server struct {
 // SessionCookie is the name of the browser session cookie.
 const SessionCookie = "bukti_session"
 
+// CSRFHeader carries the anti-CSRF token on cookie-authenticated requests
+// that change state; HTML forms may send it as the field csrf_token.
+const CSRFHeader = "X-CSRF-Token"
+
 // New builds the server and its routes.
 func New(d Deps) *Server {
 	e := echo.New()
 	e.HideBanner, e.HidePort = true, true
+	e.IPExtractor = echo.ExtractIPDirect()
+	if d.TrustProxy {
+		e.IPExtractor = echo.ExtractIPFromXFFHeader()
+	}
 	s := &Server{Deps: d, log: d.Log, echo: e}
 	e.HTTPErrorHandler = s.handleError
 	e.Use(middleware.RequestID())
+	e.Use(s.auditRequest)
 	e.Use(s.logRequests)
 	e.Use(middleware.RecoverWithConfig(middleware.RecoverConfig{
 		LogErrorFunc: func(c echo.Context, err error, stack []byte) error {
@@ -67,31 +85,58 @@ func New(d Deps) *Server {
 
 	api := e.Group("/api/v1")
 	api.POST("/auth/login", s.login)
-	api.POST("/auth/logout", s.logout)
 
-	// Everything below needs a signed-in user.
-	authed := api.Group("", s.requireUser)
-	authed.GET("/auth/me", s.me)
-	authed.GET("/catalogue", s.getCatalogue)
-	authed.GET("/criteria/:id", s.getKriteria)
+	// Everything below needs a signed-in user; each handler then asks
+	// authz about the object it touches.
+	a := api.Group("", s.requireUser)
+	a.POST("/auth/logout", s.logout)
+	a.GET("/auth/me", s.me)
+	a.GET("/tokens", s.listTokens)
+	a.POST("/tokens", s.createToken)
+	a.DELETE("/tokens/:id", s.revokeToken)
 
-	authed.POST("/facilities", s.createFacility)
-	authed.GET("/facilities", s.listFacilities)
-	authed.GET("/facilities/:id", s.getFacility)
-	authed.GET("/facilities/:id/readiness", s.getReadiness)
-	authed.POST("/facilities/:id/evidence", s.uploadEvidence)
-	authed.GET("/facilities/:id/evidence", s.listEvidence)
-	authed.GET("/facilities/:id/not-applicable", s.listNotApplicable)
-	authed.PUT("/facilities/:id/not-applicable", s.setNotApplicable)
-	authed.DELETE("/facilities/:id/not-applicable", s.clearNotApplicable)
-	authed.GET("/facilities/:id/interviewees", s.listInterviewees)
-	authed.PUT("/facilities/:id/interviewees", s.setInterviewee)
+	a.GET("/catalogue", s.getCatalogue)
+	a.GET("/criteria/:id", s.getKriteria)
 
-	authed.GET("/evidence/:id", s.getEvidence)
-	authed.PATCH("/evidence/:id", s.updateEvidence)
-	authed.DELETE("/evidence/:id", s.deleteEvidence)
-	authed.GET("/evidence/:id/content", s.evidenceContent)
-	authed.POST("/evidence/:id/revisions", s.uploadRevision)
+	a.GET("/provinces", s.listProvinces)
+	a.POST("/provinces", s.createProvince)
+	a.GET("/districts", s.listDistricts)
+	a.POST("/districts", s.createDistrict)
+
+	a.GET("/facilities", s.listFacilities)
+	a.POST("/facilities", s.createFacility)
+	a.POST("/facilities/import", s.importFacilities)
+	a.GET("/facilities/:id", s.getFacility)
+	a.PATCH("/facilities/:id", s.updateFacility)
+	a.GET("/facilities/:id/readiness", s.getReadiness)
+	a.POST("/facilities/:id/evidence", s.uploadEvidence)
+	a.GET("/facilities/:id/evidence", s.listEvidence)
+	a.GET("/facilities/:id/not-applicable", s.listNotApplicable)
+	a.PUT("/facilities/:id/not-applicable", s.setNotApplicable)
+	a.DELETE("/facilities/:id/not-applicable", s.clearNotApplicable)
+	a.GET("/facilities/:id/interviewees", s.listInterviewees)
+	a.PUT("/facilities/:id/interviewees", s.setInterviewee)
+
+	a.GET("/evidence/:id", s.getEvidence)
+	a.PATCH("/evidence/:id", s.updateEvidence)
+	a.DELETE("/evidence/:id", s.deleteEvidence)
+	a.GET("/evidence/:id/content", s.evidenceContent)
+	a.POST("/evidence/:id/revisions", s.uploadRevision)
+
+	a.GET("/users", s.listUsers)
+	a.POST("/users", s.createUser)
+	a.GET("/users/:id", s.getUser)
+	a.PATCH("/users/:id", s.updateUser)
+	a.POST("/users/:id/password", s.resetPassword)
+	a.POST("/users/:id/roles", s.grantRole)
+	a.DELETE("/users/:id/roles/:binding", s.revokeRole)
+
+	a.GET("/surveys", s.listSurveys)
+	a.POST("/surveys", s.createSurvey)
+	a.GET("/surveys/:id", s.getSurvey)
+
+	a.GET("/audit", s.listAudit)
+	a.GET("/audit.csv", s.auditCSV)
 	return s
 }
 
@@ -111,6 +156,17 @@ func (s *Server) Routes() []string {
 	return out
 }
 
+// auditRequest puts the request ID and client IP where audit.Record finds
+// them.
+func (s *Server) auditRequest(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		req := c.Request()
+		ctx := audit.WithRequest(req.Context(), audit.Request{ID: requestID(c), ClientIP: c.RealIP()})
+		c.SetRequest(req.WithContext(ctx))
+		return next(c)
+	}
+}
+
 func (s *Server) logRequests(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		start := time.Now()
@@ -128,44 +184,91 @@ func requestID(c echo.Context) string {
 	return c.Response().Header().Get(echo.HeaderXRequestID)
 }
 
-const userKey = "bukti.user"
+const principalKey = "bukti.principal"
 
-// requireUser authenticates the bearer token or session cookie and puts the
-// user in the context.
+// requireUser authenticates the bearer token or session cookie, loads the
+// principal's scopes, and for cookie sessions checks the anti-CSRF token on
+// every request that may change state.
 func (s *Server) requireUser(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
-		u, err := s.Auth.Authenticate(c.Request().Context(), sessionToken(c))
+		secret, fromCookie := sessionSecret(c)
+		ctx := c.Request().Context()
+		_, u, err := s.Auth.Authenticate(ctx, secret)
 		if err != nil {
 			return err
 		}
-		c.Set(userKey, u)
+		if fromCookie && !safeMethod(c.Request().Method) {
+			if err := checkCSRF(c, secret); err != nil {
+				return err
+			}
+		}
+		p, err := authz.Load(ctx, s.DB, u)
+		if err != nil {
+			return err
+		}
+		c.Set(principalKey, p)
 		return next(c)
 	}
 }
 
-// sessionToken reads "Authorization: Bearer …", else the session cookie.
-func sessionToken(c echo.Context) string {
-	if h := c.Request().Header.Get(echo.HeaderAuthorization); h != "" {
-		if tok, ok := strings.CutPrefix(h, "Bearer "); ok {
-			return strings.TrimSpace(tok)
-		}
-		return ""
-	}
-	if ck, err := c.Cookie(SessionCookie); err == nil {
-		return ck.Value
-	}
-	return ""
+func safeMethod(m string) bool {
+	return m == http.MethodGet || m == http.MethodHead || m == http.MethodOptions
 }
 
-func currentUser(c echo.Context) *bukti.User {
-	u, _ := c.Get(userKey).(*bukti.User)
-	return u
+// checkCSRF compares the token in the header (or the urlencoded form
+// field csrf_token) with the one derived from the session.
+func checkCSRF(c echo.Context, secret string) error {
+	got := c.Request().Header.Get(CSRFHeader)
+	if got == "" && strings.HasPrefix(c.Request().Header.Get(echo.HeaderContentType), echo.MIMEApplicationForm) {
+		got = c.FormValue("csrf_token")
+	}
+	if subtle.ConstantTimeCompare([]byte(got), []byte(auth.CSRFToken(secret))) != 1 {
+		return bukti.Errorf(bukti.EFORBIDDEN, "Token keamanan formulir (CSRF) tidak ada atau salah. Muat ulang halaman lalu coba lagi.",
+			"missing or wrong CSRF token: send the %s header from /api/v1/auth/me", CSRFHeader)
+	}
+	return nil
+}
+
+// sessionSecret reads "Authorization: Bearer …", else the session cookie.
+func sessionSecret(c echo.Context) (secret string, fromCookie bool) {
+	if h := c.Request().Header.Get(echo.HeaderAuthorization); h != "" {
+		if tok, ok := strings.CutPrefix(h, "Bearer "); ok {
+			return strings.TrimSpace(tok), false
+		}
+		return "", false
+	}
+	if ck, err := c.Cookie(SessionCookie); err == nil {
+		return ck.Value, true
+	}
+	return "", false
+}
+
+func principal(c echo.Context) *authz.Principal {
+	p, _ := c.Get(principalKey).(*authz.Principal)
+	return p
+}
+
+// userID is the acting user's ID, as audit entries take it.
+func userID(c echo.Context) *int64 { return &principal(c).User.ID }
+
+// facilityFor parses the :id of a facility route and checks the action on
+// it; out-of-scope facilities are not found.
+func (s *Server) facilityFor(c echo.Context, a authz.Action) (int64, error) {
+	id, err := pathID(c, "id")
+	if err != nil {
+		return 0, err
+	}
+	return id, principal(c).Check(a, id)
 }
 
 func (s *Server) healthz(c echo.Context) error {
 	ctx, cancel := context.WithTimeout(c.Request().Context(), 2*time.Second)
 	defer cancel()
-	if err := s.Ping(ctx); err != nil {
+	sqlDB, err := s.DB.DB()
+	if err == nil {
+		err = sqlDB.PingContext(ctx)
+	}
+	if err != nil {
 		s.log.Error("health check: database", "err", err)
 		return c.JSON(http.StatusServiceUnavailable, map[string]string{"status": "unavailable", "database": "down"})
 	}

@@ -1,0 +1,159 @@
+package auth
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"gorm.io/gorm"
+
+	"github.com/bukti-id/bukti/pkg/audit"
+	"github.com/bukti-id/bukti/pkg/bukti"
+)
+
+// scopesOf lists the scope fields each role may take; a binding sets
+// exactly one of them (none for admin).
+var scopesOf = map[string][]string{
+	bukti.RoleAdmin:       {},
+	bukti.RoleSupervisor:  {"province_id", "district_id"},
+	bukti.RoleSurveyor:    {"survey_id"},
+	bukti.RoleQualityTeam: {"facility_id"},
+	bukti.RoleViewer:      {"facility_id"},
+}
+
+// checkBinding verifies that a binding names a known role with exactly one
+// scope that role takes, and that the scope object exists.
+func checkBinding(tx *gorm.DB, b bukti.RoleBinding) error {
+	allowed, ok := scopesOf[b.Role]
+	if !ok {
+		return bukti.Errorf(bukti.EINVALID, "Peran %q tidak dikenal; pilih admin, supervisor, surveyor, quality_team atau viewer.",
+			"unknown role %q: choose admin, supervisor, surveyor, quality_team or viewer", b.Role)
+	}
+	fields := []struct {
+		name  string
+		id    *int64
+		model any
+	}{
+		{"province_id", b.ProvinceID, &bukti.Province{}}, {"district_id", b.DistrictID, &bukti.District{}},
+		{"facility_id", b.FacilityID, &bukti.Facility{}}, {"survey_id", b.SurveyID, &bukti.Survey{}},
+	}
+	given := -1
+	for i, f := range fields {
+		if f.id == nil {
+			continue
+		}
+		if given >= 0 || !slices.Contains(allowed, f.name) {
+			given = -2
+			break
+		}
+		given = i
+	}
+	switch {
+	case len(allowed) == 0 && given != -1:
+		return bukti.Errorf(bukti.EINVALID, "Peran admin berlaku untuk seluruh sistem; jangan isi cakupan.", "the admin role takes no scope")
+	case len(allowed) == 0:
+		return nil
+	case given < 0:
+		scopes := strings.Join(allowed, " atau ")
+		return bukti.Errorf(bukti.EINVALID, "Peran %s memerlukan tepat satu cakupan: %s.", "role %s needs exactly one scope: %s", b.Role, scopes)
+	}
+	var n int64
+	if err := tx.Model(fields[given].model).Where("id = ?", *fields[given].id).Count(&n).Error; err != nil {
+		return err
+	}
+	if n == 0 {
+		return bukti.Errorf(bukti.EINVALID, "Cakupan %s=%d tidak ditemukan.", "scope %s=%d does not exist", fields[given].name, *fields[given].id)
+	}
+	return nil
+}
+
+// Grant gives a user a role within a scope. Granting a binding the user
+// already holds is a conflict.
+func (s *Service) Grant(ctx context.Context, userID int64, b bukti.RoleBinding, by *int64) (*bukti.RoleBinding, error) {
+	err := s.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		var err error
+		b, err = GrantIn(tx, s.Now(), userID, b, by)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &b, nil
+}
+
+// GrantIn is Grant inside the caller's transaction tx, for changes that
+// create their scope and its bindings together (a survey and its
+// surveyors).
+func GrantIn(tx *gorm.DB, now time.Time, userID int64, b bukti.RoleBinding, by *int64) (bukti.RoleBinding, error) {
+	b.ID, b.UserID, b.CreatedBy, b.CreatedAt = 0, userID, by, now.UTC()
+	if err := tx.First(&bukti.User{}, userID).Error; errors.Is(err, gorm.ErrRecordNotFound) {
+		return b, bukti.Errorf(bukti.ENOTFOUND, "Pengguna dengan id %d tidak ditemukan.", "user %d not found", userID)
+	} else if err != nil {
+		return b, err
+	}
+	if err := checkBinding(tx, b); err != nil {
+		return b, err
+	}
+	var dup int64
+	if err := tx.Model(&bukti.RoleBinding{}).Where(&bukti.RoleBinding{UserID: userID, Role: b.Role, ProvinceID: b.ProvinceID,
+		DistrictID: b.DistrictID, FacilityID: b.FacilityID, SurveyID: b.SurveyID}).Count(&dup).Error; err != nil {
+		return b, err
+	}
+	if dup > 0 {
+		return b, bukti.Errorf(bukti.ECONFLICT, "Pengguna sudah memiliki peran ini.", "the user already holds this role binding")
+	}
+	if err := tx.Create(&b).Error; err != nil {
+		return b, err
+	}
+	return b, audit.Record(tx, audit.Entry{At: b.CreatedAt, By: by, Action: "role.grant", ObjectType: "user",
+		ObjectID: strconv.FormatInt(userID, 10), FacilityID: b.FacilityID, After: describe(b)})
+}
+
+// Revoke removes one role binding of a user. The last admin binding of the
+// deployment cannot be removed.
+func (s *Service) Revoke(ctx context.Context, userID, bindingID int64, by *int64) error {
+	return s.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		var b bukti.RoleBinding
+		err := tx.Where("id = ? AND user_id = ?", bindingID, userID).First(&b).Error
+		if errors.Is(err, gorm.ErrRecordNotFound) {
+			return bukti.Errorf(bukti.ENOTFOUND, "Peran dengan id %d tidak ditemukan pada pengguna ini.", "role binding %d not found for user %d", bindingID, userID)
+		}
+		if err != nil {
+			return err
+		}
+		if b.Role == bukti.RoleAdmin {
+			var admins int64
+			if err := tx.Model(&bukti.RoleBinding{}).Where("role = ?", bukti.RoleAdmin).Count(&admins).Error; err != nil {
+				return err
+			}
+			if admins <= 1 {
+				return bukti.Errorf(bukti.ECONFLICT, "Ini admin terakhir; tunjuk admin lain terlebih dahulu.", "this is the last admin: grant admin to someone else first")
+			}
+		}
+		if err := tx.Delete(&b).Error; err != nil {
+			return err
+		}
+		return audit.Record(tx, audit.Entry{At: s.Now(), By: by, Action: "role.revoke", ObjectType: "user",
+			ObjectID: strconv.FormatInt(userID, 10), FacilityID: b.FacilityID, Before: describe(b)})
+	})
+}
+
+// Bindings lists a user's role bindings.
+func (s *Service) Bindings(ctx context.Context, userID int64) ([]bukti.RoleBinding, error) {
+	out := []bukti.RoleBinding{}
+	return out, s.DB.WithContext(ctx).Where("user_id = ?", userID).Order("id").Find(&out).Error
+}
+
+// describe renders a binding for the audit log, e.g. "quality_team facility=3".
+func describe(b bukti.RoleBinding) string {
+	for name, v := range map[string]*int64{"province": b.ProvinceID, "district": b.DistrictID, "facility": b.FacilityID, "survey": b.SurveyID} {
+		if v != nil {
+			return fmt.Sprintf("%s %s=%d", b.Role, name, *v)
+		}
+	}
+	return b.Role
+}

@@ -1,0 +1,60 @@
+package auth
+
+import (
+	"context"
+	"strconv"
+	"strings"
+	"time"
+
+	"gorm.io/gorm"
+
+	"github.com/bukti-id/bukti/pkg/audit"
+	"github.com/bukti-id/bukti/pkg/bukti"
+)
+
+// MaxTokenDays is the longest expiry a personal API token may be given.
+const MaxTokenDays = 366
+
+// CreateToken makes a personal API token for a user's scripts. It returns
+// the secret, shown only this once, and the stored record. expiresInDays 0
+// means the token never expires.
+func (s *Service) CreateToken(ctx context.Context, userID int64, name string, expiresInDays int) (string, *bukti.Session, error) {
+	name = strings.TrimSpace(name)
+	if name == "" || len([]rune(name)) > 100 {
+		return "", nil, bukti.Errorf(bukti.EINVALID, "Beri nama token (paling banyak 100 karakter), misalnya \"skrip laporan\".", "name the token (at most 100 characters), e.g. \"report script\"")
+	}
+	if expiresInDays < 0 || expiresInDays > MaxTokenDays {
+		return "", nil, bukti.Errorf(bukti.EINVALID, "Masa berlaku token 0 (tanpa batas) sampai %d hari.", "token expiry must be 0 (never) to %d days", MaxTokenDays)
+	}
+	now := s.Now().UTC()
+	sess := bukti.Session{Kind: bukti.SessionToken, Name: name, UserID: userID, CreatedAt: now}
+	if expiresInDays > 0 {
+		exp := now.Add(time.Duration(expiresInDays) * 24 * time.Hour)
+		sess.ExpiresAt = &exp
+	}
+	secret, err := s.openSession(ctx, &sess, audit.Entry{At: now, By: &userID, Action: "token.create", ObjectType: "token", Summary: name})
+	if err != nil {
+		return "", nil, err
+	}
+	return secret, &sess, nil
+}
+
+// Tokens lists a user's personal API tokens (never their secrets).
+func (s *Service) Tokens(ctx context.Context, userID int64) ([]bukti.Session, error) {
+	out := []bukti.Session{}
+	return out, s.DB.WithContext(ctx).Where("user_id = ? AND kind = ?", userID, bukti.SessionToken).Order("id").Find(&out).Error
+}
+
+// RevokeToken deletes one of a user's tokens; it stops working at once.
+func (s *Service) RevokeToken(ctx context.Context, userID, tokenID int64) error {
+	return s.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		res := tx.Where("id = ? AND user_id = ? AND kind = ?", tokenID, userID, bukti.SessionToken).Delete(&bukti.Session{})
+		if res.Error != nil {
+			return res.Error
+		}
+		if res.RowsAffected == 0 {
+			return bukti.Errorf(bukti.ENOTFOUND, "Token dengan id %d tidak ditemukan.", "token %d not found", tokenID)
+		}
+		return audit.Record(tx, audit.Entry{At: s.Now(), By: &userID, Action: "token.revoke", ObjectType: "token", ObjectID: strconv.FormatInt(tokenID, 10)})
+	})
+}

@@ -1,0 +1,138 @@
+package org
+
+import (
+	"context"
+	"encoding/csv"
+	"errors"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+
+	"gorm.io/gorm"
+
+	"github.com/bukti-id/bukti/pkg/audit"
+	"github.com/bukti-id/bukti/pkg/bukti"
+)
+
+// MaxImportRows caps one CSV import.
+const MaxImportRows = 20000
+
+// RowError says why one CSV row was refused.
+type RowError struct {
+	Row    int    `json:"row"` // 1-based line number, header = 1
+	Reason string `json:"reason"`
+}
+
+// ImportResult summarises a CSV import.
+type ImportResult struct {
+	Created int        `json:"created"`
+	Errors  []RowError `json:"errors,omitempty"`
+}
+
+// ImportFacilities reads a CSV with the header "code,name,district"
+// (district = district code; columns in any order, extra columns ignored,
+// comma or semicolon separated) and adds every facility in one
+// transaction. If any row is bad, nothing is added and every bad row is
+// reported, so the file can be fixed and imported again.
+func (s *Service) ImportFacilities(ctx context.Context, r io.Reader, by *int64) (*ImportResult, error) {
+	rows, err := readCSV(r)
+	if err != nil {
+		return nil, err
+	}
+	if len(rows) < 2 {
+		return nil, bukti.Errorf(bukti.EINVALID, "Berkas CSV kosong: baris pertama harus judul kolom code,name,district lalu satu baris per Puskesmas.", "the CSV is empty: the first line must be the header code,name,district, then one line per facility")
+	}
+	col := map[string]int{}
+	for i, h := range rows[0] {
+		col[strings.ToLower(strings.TrimSpace(strings.TrimPrefix(h, "\ufeff")))] = i
+	}
+	for _, need := range []string{"code", "name", "district"} {
+		if _, ok := col[need]; !ok {
+			return nil, bukti.Errorf(bukti.EINVALID, "Kolom %q tidak ada di baris judul CSV (perlu: code,name,district).", "the CSV header lacks column %q (need code,name,district)", need, need)
+		}
+	}
+	if len(rows)-1 > MaxImportRows {
+		return nil, bukti.Errorf(bukti.EINVALID, "CSV berisi %d baris; paling banyak %d per impor. Bagi berkasnya.", "the CSV has %d rows; at most %d per import: split the file", len(rows)-1, MaxImportRows)
+	}
+	res := &ImportResult{}
+	var facs []*bukti.Facility
+	seen := map[string]int{}
+	for i, row := range rows[1:] {
+		line := i + 2
+		get := func(name string) string {
+			if c := col[name]; c < len(row) {
+				return strings.TrimSpace(row[c])
+			}
+			return ""
+		}
+		in := FacilityInput{Code: get("code"), Name: get("name"), DistrictCode: get("district")}
+		if in.Code == "" && in.Name == "" && in.DistrictCode == "" {
+			continue // blank line
+		}
+		if first, dup := seen[in.Code]; dup {
+			res.Errors = append(res.Errors, RowError{line, fmt.Sprintf("kode %s sudah ada di baris %d", in.Code, first)})
+			continue
+		}
+		seen[in.Code] = line
+		f, err := s.newFacility(ctx, in)
+		if err != nil {
+			res.Errors = append(res.Errors, RowError{line, message(err)})
+			continue
+		}
+		facs = append(facs, f)
+	}
+	if len(res.Errors) > 0 {
+		return res, nil
+	}
+	err = s.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		for i, f := range facs {
+			if err := tx.Omit("District").Create(f).Error; err != nil {
+				if errors.Is(err, gorm.ErrDuplicatedKey) {
+					return bukti.Errorf(bukti.ECONFLICT, "Baris %d: kode Puskesmas %q sudah terdaftar; tidak ada yang diimpor.", "row %d: facility code %q already exists; nothing imported", seen[f.Code], f.Code)
+				}
+				return err
+			}
+			if err := audit.Record(tx, audit.Entry{At: s.Now(), By: by, Action: "facility.create", ObjectType: "facility",
+				ObjectID: strconv.FormatInt(f.ID, 10), FacilityID: &facs[i].ID, Summary: f.Code + " " + f.Name + " (import)"}); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	res.Created = len(facs)
+	return res, nil
+}
+
+// readCSV reads a whole CSV (bounded by MaxImportRows), detecting a
+// semicolon separator as spreadsheets in Indonesian locales write it.
+func readCSV(r io.Reader) ([][]string, error) {
+	data, err := io.ReadAll(io.LimitReader(r, 16<<20+1))
+	if err != nil {
+		return nil, err
+	}
+	if len(data) > 16<<20 {
+		return nil, bukti.Errorf(bukti.EINVALID, "Berkas CSV lebih dari 16 MiB.", "the CSV is larger than 16 MiB")
+	}
+	text := string(data)
+	cr := csv.NewReader(strings.NewReader(text))
+	firstLine, _, _ := strings.Cut(text, "\n")
+	if strings.Count(firstLine, ";") > strings.Count(firstLine, ",") {
+		cr.Comma = ';'
+	}
+	cr.FieldsPerRecord = -1
+	rows, err := cr.ReadAll()
+	if err != nil {
+		return nil, bukti.Errorf(bukti.EINVALID, "Berkas bukan CSV yang valid: %v.", "not a valid CSV: %v", err)
+	}
+	return rows, nil
+}
+
+// message is the Bahasa Indonesia message of err.
+func message(err error) string {
+	id, _ := bukti.ErrorMessage(err)
+	return id
+}

@@ -1,0 +1,222 @@
+// Package org manages the organisation Bukti serves: provinces, districts
+// (kabupaten/kota) and facilities (Puskesmas). Codes are unique and stable;
+// every change is audited in its own transaction.
+package org
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"regexp"
+	"strconv"
+	"strings"
+	"time"
+
+	"gorm.io/gorm"
+
+	"github.com/bukti-id/bukti/pkg/audit"
+	"github.com/bukti-id/bukti/pkg/bukti"
+)
+
+// Service creates and reads the organisation.
+type Service struct {
+	DB  *gorm.DB
+	Now func() time.Time
+}
+
+// codeRe is the accepted shape of a code: letters, digits, dot, dash and
+// underscore (BPS codes such as "32", "3277"; Puskesmas codes such as
+// "P3277010101").
+var codeRe = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]{0,31}$`)
+
+func checkCode(kind, code string) error {
+	if !codeRe.MatchString(code) {
+		return bukti.Errorf(bukti.EINVALID, "Kode %s wajib diisi: 1–32 huruf, angka, titik, minus atau garis bawah (contoh: 3277).",
+			"%s code is required: 1–32 letters, digits, '.', '-' or '_' (e.g. 3277)", kind, kind)
+	}
+	return nil
+}
+
+func checkName(kind, name string) error {
+	if name == "" || len([]rune(name)) > 200 {
+		return bukti.Errorf(bukti.EINVALID, "Nama %s wajib diisi (paling banyak 200 karakter).", "%s name is required (at most 200 characters)", kind, kind)
+	}
+	return nil
+}
+
+// create inserts v and its audit row; a duplicate code is a conflict.
+func (s *Service) create(ctx context.Context, v any, kind, code string, id func() int64, facility func() *int64, by *int64, summary string) error {
+	return s.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		if err := tx.Create(v).Error; err != nil {
+			if errors.Is(err, gorm.ErrDuplicatedKey) {
+				return bukti.Errorf(bukti.ECONFLICT, "Kode %s %q sudah terdaftar.", "%s code %q already exists", kind, code)
+			}
+			return err
+		}
+		return audit.Record(tx, audit.Entry{At: s.Now(), By: by, Action: kind + ".create", ObjectType: kind,
+			ObjectID: strconv.FormatInt(id(), 10), FacilityID: facility(), Summary: summary})
+	})
+}
+
+// CreateProvince adds a province.
+func (s *Service) CreateProvince(ctx context.Context, code, name string, by *int64) (*bukti.Province, error) {
+	code, name = strings.TrimSpace(code), strings.TrimSpace(name)
+	if err := errors.Join(checkCode("province", code), checkName("province", name)); err != nil {
+		return nil, firstErr(err)
+	}
+	p := bukti.Province{Code: code, Name: name, CreatedAt: s.Now().UTC()}
+	err := s.create(ctx, &p, "province", code, func() int64 { return p.ID }, func() *int64 { return nil }, by, code+" "+name)
+	if err != nil {
+		return nil, err
+	}
+	return &p, nil
+}
+
+// CreateDistrict adds a district to a province given by code.
+func (s *Service) CreateDistrict(ctx context.Context, code, name, provinceCode string, by *int64) (*bukti.District, error) {
+	code, name = strings.TrimSpace(code), strings.TrimSpace(name)
+	if err := errors.Join(checkCode("district", code), checkName("district", name)); err != nil {
+		return nil, firstErr(err)
+	}
+	prov, err := s.ProvinceByCode(ctx, provinceCode)
+	if err != nil {
+		return nil, err
+	}
+	d := bukti.District{Code: code, Name: name, ProvinceID: prov.ID, CreatedAt: s.Now().UTC()}
+	if err := s.create(ctx, &d, "district", code, func() int64 { return d.ID }, func() *int64 { return nil }, by, code+" "+name+" in "+prov.Code); err != nil {
+		return nil, err
+	}
+	d.Province = prov
+	return &d, nil
+}
+
+// FacilityInput is what a caller gives to create or change a facility.
+type FacilityInput struct {
+	Code         string `json:"code"`
+	Name         string `json:"name"`
+	DistrictCode string `json:"district"` // district code, e.g. "3277"
+}
+
+// CreateFacility adds a facility to a district given by code.
+func (s *Service) CreateFacility(ctx context.Context, in FacilityInput, by *int64) (*bukti.Facility, error) {
+	f, err := s.newFacility(ctx, in)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.create(ctx, f, "facility", f.Code, func() int64 { return f.ID }, func() *int64 { return &f.ID }, by, f.Code+" "+f.Name); err != nil {
+		return nil, err
+	}
+	return f, nil
+}
+
+func (s *Service) newFacility(ctx context.Context, in FacilityInput) (*bukti.Facility, error) {
+	in.Code, in.Name = strings.TrimSpace(in.Code), strings.TrimSpace(in.Name)
+	if err := errors.Join(checkCode("Puskesmas", in.Code), checkName("Puskesmas", in.Name)); err != nil {
+		return nil, firstErr(err)
+	}
+	d, err := s.DistrictByCode(ctx, in.DistrictCode)
+	if err != nil {
+		return nil, err
+	}
+	return &bukti.Facility{Code: in.Code, Name: in.Name, DistrictID: d.ID, District: d, CreatedAt: s.Now().UTC()}, nil
+}
+
+// UpdateFacility renames a facility or moves it to another district.
+func (s *Service) UpdateFacility(ctx context.Context, id int64, in FacilityInput, by *int64) (*bukti.Facility, error) {
+	old, err := s.Facility(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	if in.Code == "" {
+		in.Code = old.Code
+	}
+	if in.DistrictCode == "" {
+		in.DistrictCode = old.District.Code
+	}
+	f, err := s.newFacility(ctx, in)
+	if err != nil {
+		return nil, err
+	}
+	err = s.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		err := tx.Model(&bukti.Facility{}).Where("id = ?", id).Updates(map[string]any{"code": f.Code, "name": f.Name, "district_id": f.DistrictID}).Error
+		if errors.Is(err, gorm.ErrDuplicatedKey) {
+			return bukti.Errorf(bukti.ECONFLICT, "Kode Puskesmas %q sudah terdaftar.", "facility code %q already exists", f.Code)
+		}
+		if err != nil {
+			return err
+		}
+		return audit.Record(tx, audit.Entry{At: s.Now(), By: by, Action: "facility.update", ObjectType: "facility",
+			ObjectID: strconv.FormatInt(id, 10), FacilityID: &id,
+			Before: fmt.Sprintf("%s %s (%s)", old.Code, old.Name, old.District.Code), After: fmt.Sprintf("%s %s (%s)", f.Code, f.Name, f.District.Code)})
+	})
+	if err != nil {
+		return nil, err
+	}
+	return s.Facility(ctx, id)
+}
+
+// Facility returns one facility with its district and province.
+func (s *Service) Facility(ctx context.Context, id int64) (*bukti.Facility, error) {
+	var f bukti.Facility
+	err := s.DB.WithContext(ctx).Preload("District.Province").First(&f, id).Error
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		return nil, bukti.Errorf(bukti.ENOTFOUND, "Puskesmas dengan id %d tidak ditemukan.", "facility %d not found", id)
+	}
+	return &f, err
+}
+
+// Facilities returns facilities ordered by district then name: all of them
+// when all is true, else those in ids.
+func (s *Service) Facilities(ctx context.Context, all bool, ids []int64) ([]bukti.Facility, error) {
+	out := []bukti.Facility{}
+	q := s.DB.WithContext(ctx).Preload("District.Province").Joins("JOIN districts ON districts.id = facilities.district_id").
+		Order("districts.name, facilities.name")
+	if !all {
+		if len(ids) == 0 {
+			return out, nil
+		}
+		q = q.Where("facilities.id IN ?", ids)
+	}
+	return out, q.Find(&out).Error
+}
+
+// ProvinceByCode finds a province.
+func (s *Service) ProvinceByCode(ctx context.Context, code string) (*bukti.Province, error) {
+	var p bukti.Province
+	err := s.DB.WithContext(ctx).Where("code = ?", strings.TrimSpace(code)).First(&p).Error
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		return nil, bukti.Errorf(bukti.EINVALID, "Provinsi dengan kode %q tidak ada; tambahkan dulu provinsinya.", "no province with code %q: add it first", code)
+	}
+	return &p, err
+}
+
+// DistrictByCode finds a district.
+func (s *Service) DistrictByCode(ctx context.Context, code string) (*bukti.District, error) {
+	var d bukti.District
+	err := s.DB.WithContext(ctx).Preload("Province").Where("code = ?", strings.TrimSpace(code)).First(&d).Error
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		return nil, bukti.Errorf(bukti.EINVALID, "Kabupaten/kota dengan kode %q tidak ada; tambahkan dulu kabupaten/kotanya.", "no district with code %q: add it first", code)
+	}
+	return &d, err
+}
+
+// Provinces lists every province by code.
+func (s *Service) Provinces(ctx context.Context) ([]bukti.Province, error) {
+	out := []bukti.Province{}
+	return out, s.DB.WithContext(ctx).Order("code").Find(&out).Error
+}
+
+// Districts lists every district by code, with its province.
+func (s *Service) Districts(ctx context.Context) ([]bukti.District, error) {
+	out := []bukti.District{}
+	return out, s.DB.WithContext(ctx).Preload("Province").Order("code").Find(&out).Error
+}
+
+// firstErr unwraps a joined error to its first part, keeping the one
+// message a user should act on first.
+func firstErr(err error) error {
+	if j, ok := err.(interface{ Unwrap() []error }); ok {
+		return j.Unwrap()[0]
+	}
+	return err
+}

@@ -1,0 +1,84 @@
+package web
+
+import (
+	"net/http"
+	"time"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/bukti-id/bukti/pkg/audit"
+	"github.com/bukti-id/bukti/pkg/authz"
+	"github.com/bukti-id/bukti/pkg/bukti"
+)
+
+// auditFilter reads the query filters and limits them to the principal's
+// scope: an admin sees everything, others the rows of the facilities they
+// may read the audit log of.
+func (s *Server) auditFilter(c echo.Context) (audit.Filter, error) {
+	all, ids := principal(c).Facilities(authz.ReadAudit)
+	f := audit.Filter{All: all, Facilities: ids, Action: c.QueryParam("action"),
+		ObjectType: c.QueryParam("object_type"), ObjectID: c.QueryParam("object_id")}
+	var err error
+	if f.FacilityID, err = queryInt(c, "facility_id"); err != nil {
+		return f, err
+	}
+	if f.UserID, err = queryInt(c, "user_id"); err != nil {
+		return f, err
+	}
+	for name, t := range map[string]*time.Time{"from": &f.From, "to": &f.To} {
+		d, err := parseDate(c.QueryParam(name), name)
+		if err != nil {
+			return f, err
+		}
+		if d != nil {
+			*t = *d
+		}
+	}
+	if !all && len(ids) == 0 {
+		return f, bukti.Errorf(bukti.EFORBIDDEN, "Peran Anda tidak mengizinkan membaca log audit.", "your roles do not allow reading the audit log")
+	}
+	return f, nil
+}
+
+type auditPage struct {
+	Entries []bukti.AuditEntry `json:"entries"`
+	Total   int64              `json:"total"`
+	Page    int                `json:"page"`
+	PerPage int                `json:"per_page"`
+}
+
+func (s *Server) listAudit(c echo.Context) error {
+	f, err := s.auditFilter(c)
+	if err != nil {
+		return err
+	}
+	page, err := queryInt(c, "page")
+	if err != nil {
+		return err
+	}
+	per, err := queryInt(c, "per_page")
+	if err != nil {
+		return err
+	}
+	if per > audit.MaxPageSize {
+		return bukti.Errorf(bukti.EINVALID, "per_page paling banyak %d.", "per_page must be at most %d", audit.MaxPageSize)
+	}
+	p := audit.Page{Number: int(page), Size: int(per)}.Normalized()
+	entries, total, err := audit.List(c.Request().Context(), s.DB, f, p)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, auditPage{Entries: entries, Total: total, Page: p.Number, PerPage: p.Size})
+}
+
+func (s *Server) auditCSV(c echo.Context) error {
+	f, err := s.auditFilter(c)
+	if err != nil {
+		return err
+	}
+	h := c.Response().Header()
+	h.Set(echo.HeaderContentType, "text/csv; charset=utf-8")
+	h.Set(echo.HeaderContentDisposition, `attachment; filename="bukti-audit.csv"`)
+	c.Response().WriteHeader(http.StatusOK)
+	return audit.WriteCSV(c.Request().Context(), s.DB, f, c.Response())
+}

@@ -1,0 +1,107 @@
+package web
+
+import (
+	"net/http"
+	"time"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/bukti-id/bukti/pkg/auth"
+	"github.com/bukti-id/bukti/pkg/bukti"
+)
+
+type loginRequest struct {
+	Email    string `json:"email"`
+	Password string `json:"password"`
+}
+
+type loginResponse struct {
+	Token     string      `json:"token"`
+	CSRFToken string      `json:"csrf_token"`
+	ExpiresAt time.Time   `json:"expires_at"`
+	User      *bukti.User `json:"user"`
+}
+
+func (s *Server) login(c echo.Context) error {
+	var req loginRequest
+	if err := bindJSON(c, &req); err != nil {
+		return err
+	}
+	if req.Email == "" || req.Password == "" {
+		return bukti.Errorf(bukti.EINVALID, "Isi email dan kata sandi.", "email and password are required")
+	}
+	token, u, err := s.Auth.Login(c.Request().Context(), req.Email, req.Password)
+	if err != nil {
+		return err
+	}
+	exp := time.Now().Add(auth.SessionTTL)
+	c.SetCookie(&http.Cookie{Name: SessionCookie, Value: token, Path: "/", Expires: exp, HttpOnly: true,
+		Secure: c.Scheme() == "https", SameSite: http.SameSiteLaxMode})
+	return c.JSON(http.StatusOK, loginResponse{Token: token, CSRFToken: auth.CSRFToken(token), ExpiresAt: exp.UTC(), User: u})
+}
+
+func (s *Server) logout(c echo.Context) error {
+	secret, _ := sessionSecret(c)
+	if err := s.Auth.Logout(c.Request().Context(), secret); err != nil {
+		return err
+	}
+	c.SetCookie(&http.Cookie{Name: SessionCookie, Value: "", Path: "/", MaxAge: -1, HttpOnly: true, SameSite: http.SameSiteLaxMode})
+	return c.NoContent(http.StatusNoContent)
+}
+
+type meResponse struct {
+	*bukti.User
+	Admin     bool                `json:"admin"`
+	Roles     []bukti.RoleBinding `json:"roles"`
+	CSRFToken string              `json:"csrf_token,omitempty"` // for cookie sessions
+}
+
+func (s *Server) me(c echo.Context) error {
+	p := principal(c)
+	resp := meResponse{User: p.User, Admin: p.Admin, Roles: p.Bindings}
+	if secret, fromCookie := sessionSecret(c); fromCookie {
+		resp.CSRFToken = auth.CSRFToken(secret)
+	}
+	return c.JSON(http.StatusOK, resp)
+}
+
+type tokenRequest struct {
+	Name          string `json:"name"`
+	ExpiresInDays int    `json:"expires_in_days"` // 0: never
+}
+
+type tokenResponse struct {
+	Token string `json:"token"` // shown once
+	*bukti.Session
+}
+
+func (s *Server) createToken(c echo.Context) error {
+	var req tokenRequest
+	if err := bindJSON(c, &req); err != nil {
+		return err
+	}
+	secret, tok, err := s.Auth.CreateToken(c.Request().Context(), principal(c).User.ID, req.Name, req.ExpiresInDays)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusCreated, tokenResponse{Token: secret, Session: tok})
+}
+
+func (s *Server) listTokens(c echo.Context) error {
+	toks, err := s.Auth.Tokens(c.Request().Context(), principal(c).User.ID)
+	if err != nil {
+		return err
+	}
+	return list(c, "tokens", toks)
+}
+
+func (s *Server) revokeToken(c echo.Context) error {
+	id, err := pathID(c, "id")
+	if err != nil {
+		return err
+	}
+	if err := s.Auth.RevokeToken(c.Request().Context(), principal(c).User.ID, id); err != nil {
+		return err
+	}
+	return c.NoContent(http.StatusNoContent)
+}

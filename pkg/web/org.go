@@ -1,0 +1,269 @@
+package web
+
+import (
+	"net/http"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/bukti-id/bukti/pkg/authz"
+	"github.com/bukti-id/bukti/pkg/bukti"
+	"github.com/bukti-id/bukti/pkg/catalogue"
+	"github.com/bukti-id/bukti/pkg/org"
+)
+
+type catalogueResponse struct {
+	*catalogue.Catalogue
+	Counts catalogue.Counts `json:"counts"`
+}
+
+func (s *Server) getCatalogue(c echo.Context) error {
+	return c.JSON(http.StatusOK, catalogueResponse{Catalogue: s.Catalogue, Counts: s.Catalogue.Counts()})
+}
+
+type kriteriaResponse struct {
+	Bab     string `json:"bab"`
+	Standar struct {
+		ID    string `json:"id"`
+		Title string `json:"title"`
+	} `json:"standar"`
+	*catalogue.Kriteria
+}
+
+func (s *Server) getKriteria(c echo.Context) error {
+	k, place, ok := s.Catalogue.Kriteria(c.Param("id"))
+	if !ok {
+		return bukti.Errorf(bukti.ENOTFOUND, "Kriteria %q tidak ada di katalog (contoh: 2.1.2).", "kriteria %q not in the catalogue (e.g. 2.1.2)", c.Param("id"))
+	}
+	resp := kriteriaResponse{Bab: place.Bab.ID, Kriteria: k}
+	resp.Standar.ID, resp.Standar.Title = place.Standar.ID, place.Standar.Title
+	return c.JSON(http.StatusOK, resp)
+}
+
+type codeName struct {
+	Code     string `json:"code"`
+	Name     string `json:"name"`
+	Province string `json:"province"` // province code, for districts
+}
+
+func (s *Server) createProvince(c echo.Context) error {
+	if err := principal(c).RequireAdmin(); err != nil {
+		return err
+	}
+	var req codeName
+	if err := bindJSON(c, &req); err != nil {
+		return err
+	}
+	p, err := s.Org.CreateProvince(c.Request().Context(), req.Code, req.Name, userID(c))
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusCreated, p)
+}
+
+func (s *Server) listProvinces(c echo.Context) error {
+	ps, err := s.Org.Provinces(c.Request().Context())
+	if err != nil {
+		return err
+	}
+	return list(c, "provinces", ps)
+}
+
+func (s *Server) createDistrict(c echo.Context) error {
+	if err := principal(c).RequireAdmin(); err != nil {
+		return err
+	}
+	var req codeName
+	if err := bindJSON(c, &req); err != nil {
+		return err
+	}
+	d, err := s.Org.CreateDistrict(c.Request().Context(), req.Code, req.Name, req.Province, userID(c))
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusCreated, d)
+}
+
+func (s *Server) listDistricts(c echo.Context) error {
+	ds, err := s.Org.Districts(c.Request().Context())
+	if err != nil {
+		return err
+	}
+	return list(c, "districts", ds)
+}
+
+func (s *Server) createFacility(c echo.Context) error {
+	if err := principal(c).RequireAdmin(); err != nil {
+		return err
+	}
+	var in org.FacilityInput
+	if err := bindJSON(c, &in); err != nil {
+		return err
+	}
+	f, err := s.Org.CreateFacility(c.Request().Context(), in, userID(c))
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusCreated, f)
+}
+
+// importFacilities takes a CSV body (text/csv) or a multipart form with
+// the CSV in the field "file".
+func (s *Server) importFacilities(c echo.Context) error {
+	if err := principal(c).RequireAdmin(); err != nil {
+		return err
+	}
+	body := c.Request().Body
+	if fh, err := c.FormFile("file"); err == nil {
+		f, err := fh.Open()
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		body = f
+	}
+	res, err := s.Org.ImportFacilities(c.Request().Context(), body, userID(c))
+	if err != nil {
+		return err
+	}
+	if len(res.Errors) > 0 {
+		return c.JSON(http.StatusBadRequest, map[string]any{
+			"error": map[string]string{"code": bukti.EINVALID,
+				"message":    "Ada baris yang tidak dapat dibaca; tidak ada yang diimpor. Perbaiki baris berikut lalu impor lagi.",
+				"message_en": "some rows could not be read; nothing was imported: fix these rows and import again"},
+			"rows": res.Errors,
+		})
+	}
+	return c.JSON(http.StatusCreated, res)
+}
+
+func (s *Server) listFacilities(c echo.Context) error {
+	all, ids := principal(c).Facilities(authz.ReadFacility)
+	fs, err := s.Org.Facilities(c.Request().Context(), all, ids)
+	if err != nil {
+		return err
+	}
+	return list(c, "facilities", fs)
+}
+
+func (s *Server) getFacility(c echo.Context) error {
+	id, err := s.facilityFor(c, authz.ReadFacility)
+	if err != nil {
+		return err
+	}
+	f, err := s.Org.Facility(c.Request().Context(), id)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, f)
+}
+
+func (s *Server) updateFacility(c echo.Context) error {
+	id, err := s.facilityFor(c, authz.ReadFacility)
+	if err != nil {
+		return err
+	}
+	if err := principal(c).RequireAdmin(); err != nil {
+		return err
+	}
+	var in org.FacilityInput
+	if err := bindJSON(c, &in); err != nil {
+		return err
+	}
+	f, err := s.Org.UpdateFacility(c.Request().Context(), id, in, userID(c))
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, f)
+}
+
+func (s *Server) getReadiness(c echo.Context) error {
+	id, err := s.facilityFor(c, authz.ReadFacility)
+	if err != nil {
+		return err
+	}
+	rep, err := s.Evidence.Readiness(c.Request().Context(), id)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, rep)
+}
+
+type notApplicableRequest struct {
+	Element string `json:"element"`
+	Reason  string `json:"reason"`
+}
+
+func (s *Server) listNotApplicable(c echo.Context) error {
+	id, err := s.facilityFor(c, authz.ReadFacility)
+	if err != nil {
+		return err
+	}
+	na, err := s.Evidence.ListNotApplicable(c.Request().Context(), id)
+	if err != nil {
+		return err
+	}
+	return list(c, "not_applicable", na)
+}
+
+func (s *Server) setNotApplicable(c echo.Context) error {
+	id, err := s.facilityFor(c, authz.WriteEvidence)
+	if err != nil {
+		return err
+	}
+	var req notApplicableRequest
+	if err := bindJSON(c, &req); err != nil {
+		return err
+	}
+	na, err := s.Evidence.SetNotApplicable(c.Request().Context(), id, req.Element, req.Reason, *userID(c))
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, na)
+}
+
+func (s *Server) clearNotApplicable(c echo.Context) error {
+	id, err := s.facilityFor(c, authz.WriteEvidence)
+	if err != nil {
+		return err
+	}
+	if err := s.Evidence.ClearNotApplicable(c.Request().Context(), id, c.QueryParam("element"), *userID(c)); err != nil {
+		return err
+	}
+	return c.NoContent(http.StatusNoContent)
+}
+
+func (s *Server) listInterviewees(c echo.Context) error {
+	id, err := s.facilityFor(c, authz.ReadFacility)
+	if err != nil {
+		return err
+	}
+	people, err := s.Evidence.ListInterviewees(c.Request().Context(), id)
+	if err != nil {
+		return err
+	}
+	return list(c, "interviewees", people)
+}
+
+type intervieweeRequest struct {
+	Requirement string `json:"requirement"`
+	Role        string `json:"role"`
+	Name        string `json:"name"`
+	Position    string `json:"position"`
+}
+
+func (s *Server) setInterviewee(c echo.Context) error {
+	id, err := s.facilityFor(c, authz.WriteEvidence)
+	if err != nil {
+		return err
+	}
+	var req intervieweeRequest
+	if err := bindJSON(c, &req); err != nil {
+		return err
+	}
+	in, err := s.Evidence.SetInterviewee(c.Request().Context(), bukti.Interviewee{FacilityID: id, RequirementID: req.Requirement,
+		Role: req.Role, Name: req.Name, Position: req.Position, UpdatedBy: *userID(c)})
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, in)
+}

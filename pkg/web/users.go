@@ -1,0 +1,157 @@
+package web
+
+import (
+	"net/http"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/bukti-id/bukti/pkg/bukti"
+)
+
+// Every handler here is admin-only.
+
+type userRequest struct {
+	Email    string `json:"email"`
+	Name     string `json:"name"`
+	Password string `json:"password"`
+}
+
+type userResponse struct {
+	*bukti.User
+	Roles []bukti.RoleBinding `json:"roles"`
+}
+
+func (s *Server) userWithRoles(c echo.Context, u *bukti.User) error {
+	roles, err := s.Auth.Bindings(c.Request().Context(), u.ID)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, userResponse{User: u, Roles: roles})
+}
+
+func (s *Server) listUsers(c echo.Context) error {
+	if err := principal(c).RequireAdmin(); err != nil {
+		return err
+	}
+	us, err := s.Auth.Users(c.Request().Context())
+	if err != nil {
+		return err
+	}
+	return list(c, "users", us)
+}
+
+func (s *Server) createUser(c echo.Context) error {
+	if err := principal(c).RequireAdmin(); err != nil {
+		return err
+	}
+	var req userRequest
+	if err := bindJSON(c, &req); err != nil {
+		return err
+	}
+	u, err := s.Auth.CreateUser(c.Request().Context(), req.Email, req.Name, req.Password, userID(c))
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusCreated, u)
+}
+
+// adminUser checks the admin and loads the :id user.
+func (s *Server) adminUser(c echo.Context) (*bukti.User, error) {
+	if err := principal(c).RequireAdmin(); err != nil {
+		return nil, err
+	}
+	id, err := pathID(c, "id")
+	if err != nil {
+		return nil, err
+	}
+	return s.Auth.User(c.Request().Context(), id)
+}
+
+func (s *Server) getUser(c echo.Context) error {
+	u, err := s.adminUser(c)
+	if err != nil {
+		return err
+	}
+	return s.userWithRoles(c, u)
+}
+
+type updateUserRequest struct {
+	Disabled *bool `json:"disabled"`
+}
+
+func (s *Server) updateUser(c echo.Context) error {
+	u, err := s.adminUser(c)
+	if err != nil {
+		return err
+	}
+	var req updateUserRequest
+	if err := bindJSON(c, &req); err != nil {
+		return err
+	}
+	if req.Disabled == nil {
+		return bukti.Errorf(bukti.EINVALID, "Isi \"disabled\": true atau false.", "set \"disabled\" to true or false")
+	}
+	if u, err = s.Auth.SetDisabled(c.Request().Context(), u.ID, *req.Disabled, userID(c)); err != nil {
+		return err
+	}
+	return s.userWithRoles(c, u)
+}
+
+type passwordRequest struct {
+	Password string `json:"password"`
+}
+
+func (s *Server) resetPassword(c echo.Context) error {
+	u, err := s.adminUser(c)
+	if err != nil {
+		return err
+	}
+	var req passwordRequest
+	if err := bindJSON(c, &req); err != nil {
+		return err
+	}
+	if err := s.Auth.ResetPassword(c.Request().Context(), u.ID, req.Password, userID(c)); err != nil {
+		return err
+	}
+	return c.NoContent(http.StatusNoContent)
+}
+
+type roleRequest struct {
+	Role       string `json:"role"`
+	ProvinceID *int64 `json:"province_id"`
+	DistrictID *int64 `json:"district_id"`
+	FacilityID *int64 `json:"facility_id"`
+	SurveyID   *int64 `json:"survey_id"`
+}
+
+func (s *Server) grantRole(c echo.Context) error {
+	u, err := s.adminUser(c)
+	if err != nil {
+		return err
+	}
+	var req roleRequest
+	if err := bindJSON(c, &req); err != nil {
+		return err
+	}
+	b, err := s.Auth.Grant(c.Request().Context(), u.ID, bukti.RoleBinding{Role: req.Role, ProvinceID: req.ProvinceID,
+		DistrictID: req.DistrictID, FacilityID: req.FacilityID, SurveyID: req.SurveyID}, userID(c))
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusCreated, b)
+}
+
+func (s *Server) revokeRole(c echo.Context) error {
+	u, err := s.adminUser(c)
+	if err != nil {
+		return err
+	}
+	bid, err := pathID(c, "binding")
+	if err != nil {
+		return err
+	}
+	if err := s.Auth.Revoke(c.Request().Context(), u.ID, bid, userID(c)); err != nil {
+		return err
+	}
+	return c.NoContent(http.StatusNoContent)
+}
