@@ -55,7 +55,22 @@ Usage:
   bukti serve [flags]   run the server (default when no command is given)
   bukti version         print the version
 
-Run "bukti serve -h" for the settings and their BUKTI_* environment variables.
+Admin commands, run on the database of BUKTI_DATABASE_URL / BUKTI_DATA_DIR:
+  bukti province add -code CODE -name NAME
+  bukti province list
+  bukti district add -code CODE -name NAME -province CODE
+  bukti district list
+  bukti facility add -code CODE -name NAME -district CODE
+  bukti facility list
+  bukti facility import FILE.csv
+  bukti user add -email EMAIL -name NAME -role ROLE [-password P] [-province CODE | -district CODE | -facility CODE]
+  bukti user list
+  bukti user disable EMAIL
+  bukti user enable EMAIL
+  bukti user reset-password EMAIL [-password P]
+
+Run "bukti serve -h" for the settings and their BUKTI_* environment variables,
+"bukti user add -h" (and so on) for an admin command's flags.
 `
 
 // run dispatches a subcommand. It returns when the command is done or ctx
@@ -72,6 +87,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 			return err
 		}
 		return serve(ctx, cfg, newLogger(cfg.LogFormat, stderr), nil)
+	case "province", "district", "facility", "user":
+		return runAdmin(ctx, cmd, args, envOr, stdout, stderr)
 	case "version":
 		fmt.Fprintln(stdout, "bukti", version)
 		return nil
