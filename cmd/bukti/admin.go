@@ -10,6 +10,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"text/tabwriter"
@@ -131,14 +132,13 @@ func runAdmin(ctx context.Context, group string, args []string, getenv func(stri
 		}
 		fmt.Fprintf(stderr, "\nRun \"bukti %s COMMAND -h\" for a command's flags.\n", group)
 	}
-	if len(args) == 0 {
-		groupUsage()
-		return fmt.Errorf("missing %s command: use one of %s", group, strings.Join(names, ", "))
-	}
-	switch args[0] {
-	case "-h", "-help", "--help", "help":
+	switch {
+	case len(args) > 0 && slices.Contains([]string{"-h", "-help", "--help", "help"}, args[0]):
 		groupUsage()
 		return flag.ErrHelp
+	case len(args) == 0 || strings.HasPrefix(args[0], "-"):
+		groupUsage()
+		return fmt.Errorf("missing %s command: use one of %s", group, strings.Join(names, ", "))
 	}
 	var sub *subcommand
 	for i := range cmds {

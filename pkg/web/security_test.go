@@ -1,0 +1,416 @@
+package web_test
+
+import (
+	"encoding/csv"
+	"errors"
+	"fmt"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"gorm.io/gorm"
+
+	"github.com/bukti-id/bukti/pkg/auth"
+	"github.com/bukti-id/bukti/pkg/bukti"
+	"github.com/bukti-id/bukti/pkg/testenv"
+	"github.com/bukti-id/bukti/pkg/web"
+)
+
+func (h *harness) auditCount(action string) int64 {
+	h.t.Helper()
+	var n int64
+	h.db.Model(&bukti.AuditEntry{}).Where("action = ?", action).Count(&n)
+	return n
+}
+
+// cookieCall sends a request authenticated by the session cookie only,
+// with the given CSRF header value ("" for none).
+func (h *harness) cookieCall(method, path, secret, csrf string, body string) result {
+	h.t.Helper()
+	req, _ := http.NewRequest(method, h.srv.URL+path, strings.NewReader(body))
+	req.Header.Set("Content-Type", "application/json")
+	req.AddCookie(&http.Cookie{Name: web.SessionCookie, Value: secret})
+	if csrf != "" {
+		req.Header.Set(web.CSRFHeader, csrf)
+	}
+	return h.send(req, "-")
+}
+
+func TestCSRF(t *testing.T) {
+	h := newHarness(t, "sqlite", "filesystem", 1<<20)
+	var login struct {
+		Token     string
+		CSRFToken string `json:"csrf_token"`
+	}
+	h.expect(http.StatusOK, h.call("POST", "/api/v1/auth/login", map[string]string{"email": adminEmail, "password": adminPassword}, "-"), &login)
+	body := `{"code":"P-CSRF","name":"Puskesmas CSRF","district":"` + districtA + `"}`
+
+	cases := []struct {
+		name   string
+		csrf   string
+		status int
+	}{
+		{"cookie without token", "", http.StatusForbidden},
+		{"cookie with a wrong token", "bukan-token", http.StatusForbidden},
+		{"cookie with another session's token", auth.CSRFToken(h.token), http.StatusForbidden},
+		{"cookie with the token", login.CSRFToken, http.StatusCreated},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			before := h.auditCount("facility.create")
+			r := h.cookieCall("POST", "/api/v1/facilities", login.Token, tc.csrf, body)
+			if r.status != tc.status {
+				t.Fatalf("status %d, want %d; %s", r.status, tc.status, r.body)
+			}
+			if created := h.auditCount("facility.create") - before; (tc.status == http.StatusCreated) != (created == 1) {
+				t.Errorf("facility.create audit rows added: %d", created)
+			}
+		})
+	}
+	t.Run("reads need no token", func(t *testing.T) {
+		if r := h.cookieCall("GET", "/api/v1/facilities", login.Token, "", ""); r.status != http.StatusOK {
+			t.Errorf("GET with cookie: status %d", r.status)
+		}
+	})
+	t.Run("me gives the token to cookie sessions", func(t *testing.T) {
+		var me struct {
+			CSRFToken string `json:"csrf_token"`
+		}
+		h.expect(http.StatusOK, h.cookieCall("GET", "/api/v1/auth/me", login.Token, "", ""), &me)
+		if me.CSRFToken != login.CSRFToken {
+			t.Errorf("me csrf_token %q, want %q", me.CSRFToken, login.CSRFToken)
+		}
+	})
+	t.Run("bearer requests need no token", func(t *testing.T) {
+		r := h.call("POST", "/api/v1/facilities", map[string]string{"code": "P-BEARER", "name": "Puskesmas Bearer", "district": districtA}, login.Token)
+		if r.status != http.StatusCreated {
+			t.Errorf("bearer POST: status %d; %s", r.status, r.body)
+		}
+	})
+}
+
+func TestLoginThrottling(t *testing.T) {
+	h := newHarness(t, "sqlite", "filesystem", 1<<20)
+	h.userWith("mutu@puskesmas.test", bukti.RoleBinding{})
+	try := func(email, password string) int {
+		return h.call("POST", "/api/v1/auth/login", map[string]string{"email": email, "password": password}, "-").status
+	}
+	for i := 1; i <= auth.MaxFailsPerAccount; i++ {
+		if got := try("mutu@puskesmas.test", "salah-sandi-123"); got != http.StatusUnauthorized {
+			t.Fatalf("failure %d: status %d, want 401", i, got)
+		}
+	}
+	r := h.call("POST", "/api/v1/auth/login", map[string]string{"email": "mutu@puskesmas.test", "password": "kata-sandi-pengguna-1"}, "-")
+	if r.status != http.StatusTooManyRequests {
+		t.Fatalf("right password after %d failures: status %d, want 429", auth.MaxFailsPerAccount, r.status)
+	}
+	if _, msg := h.apiError(r); !strings.Contains(msg, "Terlalu banyak") {
+		t.Errorf("throttle message %q", msg)
+	}
+	if n := h.auditCount("auth.login_failed"); n != auth.MaxFailsPerAccount {
+		t.Errorf("login_failed audit rows %d, want %d", n, auth.MaxFailsPerAccount)
+	}
+	if n := h.auditCount("auth.login_throttled"); n != 1 {
+		t.Errorf("login_throttled audit rows %d, want 1", n)
+	}
+	if got := try(adminEmail, adminPassword); got != http.StatusOK {
+		t.Errorf("another account from the same IP: status %d, want 200", got)
+	}
+
+	t.Run("per IP", func(t *testing.T) {
+		for i := 0; i < auth.MaxFailsPerIP; i++ {
+			try(fmt.Sprintf("tebak%d@puskesmas.test", i), "salah-sandi-123")
+		}
+		if got := try(adminEmail, adminPassword); got != http.StatusTooManyRequests {
+			t.Errorf("after %d failures from one IP: status %d, want 429", auth.MaxFailsPerIP, got)
+		}
+	})
+}
+
+func TestSessionsAndTokens(t *testing.T) {
+	h := newHarness(t, "sqlite", "filesystem", 1<<20)
+	f := h.createFacility("P1")
+	uid, tok := h.userWith("mutu@puskesmas.test", bukti.RoleBinding{Role: bukti.RoleQualityTeam, FacilityID: &f.ID})
+	me := func(token string) int { return h.call("GET", "/api/v1/auth/me", nil, token).status }
+
+	var created struct {
+		ID    int64
+		Token string
+	}
+	h.expect(http.StatusCreated, h.call("POST", "/api/v1/tokens", map[string]any{"name": "skrip laporan", "expires_in_days": 30}, tok), &created)
+	if me(created.Token) != http.StatusOK {
+		t.Fatal("new API token does not work")
+	}
+	var stored bukti.Session
+	h.db.First(&stored, created.ID)
+	if stored.TokenHash == created.Token || strings.Contains(stored.TokenHash, created.Token) {
+		t.Error("the token secret is stored in clear")
+	}
+
+	t.Run("listing never shows secrets", func(t *testing.T) {
+		r := h.call("GET", "/api/v1/tokens", nil, tok)
+		if r.status != http.StatusOK || strings.Contains(string(r.body), created.Token) || !strings.Contains(string(r.body), "skrip laporan") {
+			t.Errorf("token list: %d %s", r.status, r.body)
+		}
+	})
+	t.Run("bad token requests", func(t *testing.T) {
+		for _, body := range []map[string]any{{"name": ""}, {"name": "x", "expires_in_days": -1}, {"name": "x", "expires_in_days": 9999}} {
+			if r := h.call("POST", "/api/v1/tokens", body, tok); r.status != http.StatusBadRequest {
+				t.Errorf("token %v: status %d, want 400", body, r.status)
+			}
+		}
+	})
+	t.Run("expired token", func(t *testing.T) {
+		var exp struct {
+			ID    int64
+			Token string
+		}
+		h.expect(http.StatusCreated, h.call("POST", "/api/v1/tokens", map[string]any{"name": "kedaluwarsa", "expires_in_days": 1}, tok), &exp)
+		past := time.Now().Add(-time.Minute)
+		h.db.Model(&bukti.Session{}).Where("id = ?", exp.ID).Update("expires_at", past)
+		before := h.auditCount("auth.rejected")
+		if got := me(exp.Token); got != http.StatusUnauthorized {
+			t.Errorf("expired token: status %d, want 401", got)
+		}
+		if h.auditCount("auth.rejected") != before+1 {
+			t.Error("expired token use not audited")
+		}
+	})
+	t.Run("revoked token", func(t *testing.T) {
+		h.expect(http.StatusNoContent, h.call("DELETE", fmt.Sprintf("/api/v1/tokens/%d", created.ID), nil, tok), nil)
+		if got := me(created.Token); got != http.StatusUnauthorized {
+			t.Errorf("revoked token: status %d, want 401", got)
+		}
+		if h.auditCount("token.revoke") != 1 {
+			t.Error("revocation not audited")
+		}
+	})
+	t.Run("disabled user loses access at once", func(t *testing.T) {
+		tok2, _, _ := h.auth.CreateToken(t.Context(), uid, "sebelum dinonaktifkan", 0)
+		h.expect(http.StatusOK, h.call("PATCH", fmt.Sprintf("/api/v1/users/%d", uid), map[string]bool{"disabled": true}, ""), nil)
+		for _, tk := range []string{tok, tok2} {
+			if got := me(tk); got != http.StatusUnauthorized {
+				t.Errorf("disabled user's session/token: status %d, want 401", got)
+			}
+		}
+		r := h.call("POST", "/api/v1/auth/login", map[string]string{"email": "mutu@puskesmas.test", "password": "kata-sandi-pengguna-1"}, "-")
+		if _, msg := h.apiError(r); r.status != http.StatusUnauthorized || !strings.Contains(msg, "dinonaktifkan") {
+			t.Errorf("disabled login: %d %q", r.status, msg)
+		}
+		if h.auditCount("user.disable") != 1 {
+			t.Error("disable not audited")
+		}
+		h.expect(http.StatusOK, h.call("PATCH", fmt.Sprintf("/api/v1/users/%d", uid), map[string]bool{"disabled": false}, ""), nil)
+		if got := me(tok2); got != http.StatusOK {
+			t.Errorf("re-enabled user's API token: status %d, want 200", got)
+		}
+	})
+	t.Run("password reset ends sessions", func(t *testing.T) {
+		tok3 := h.login("mutu@puskesmas.test", "kata-sandi-pengguna-1")
+		h.expect(http.StatusNoContent, h.call("POST", fmt.Sprintf("/api/v1/users/%d/password", uid), map[string]string{"password": "sandi-baru-sekali"}, ""), nil)
+		if got := me(tok3); got != http.StatusUnauthorized {
+			t.Errorf("session after password reset: status %d, want 401", got)
+		}
+		h.login("mutu@puskesmas.test", "sandi-baru-sekali")
+		if r := h.call("POST", fmt.Sprintf("/api/v1/users/%d/password", uid), map[string]string{"password": "pendek"}, ""); r.status != http.StatusBadRequest {
+			t.Errorf("short password: status %d, want 400", r.status)
+		}
+	})
+	t.Run("wrong password is audited", func(t *testing.T) {
+		before := h.auditCount("auth.login_failed")
+		h.call("POST", "/api/v1/auth/login", map[string]string{"email": adminEmail, "password": "bukan-sandinya"}, "-")
+		var row bukti.AuditEntry
+		h.db.Where("action = ?", "auth.login_failed").Order("id DESC").First(&row)
+		if h.auditCount("auth.login_failed") != before+1 || row.ObjectID != adminEmail || row.ClientIP != "127.0.0.1" || row.RequestID == "" {
+			t.Errorf("login_failed row = %+v", row)
+		}
+	})
+}
+
+func TestRoleManagement(t *testing.T) {
+	h := newHarness(t, "sqlite", "filesystem", 1<<20)
+	f := h.createFacility("P1")
+	var u bukti.User
+	h.expect(http.StatusCreated, h.call("POST", "/api/v1/users", map[string]string{"email": "Baru@Puskesmas.test", "name": "Petugas Baru", "password": "kata-sandi-baru-123"}, ""), &u)
+	if u.Email != "baru@puskesmas.test" {
+		t.Errorf("email not normalised: %q", u.Email)
+	}
+	path := fmt.Sprintf("/api/v1/users/%d/roles", u.ID)
+	var did int64
+	h.db.Model(&bukti.District{}).Where("code = ?", districtA).Pluck("id", &did)
+	bad := []struct {
+		name string
+		body map[string]any
+		want int
+	}{
+		{"unknown role", map[string]any{"role": "kepala"}, 400},
+		{"quality team without facility", map[string]any{"role": "quality_team"}, 400},
+		{"quality team scoped to a district", map[string]any{"role": "quality_team", "district_id": did}, 400},
+		{"supervisor with two scopes", map[string]any{"role": "supervisor", "district_id": did, "facility_id": f.ID}, 400},
+		{"admin with a scope", map[string]any{"role": "admin", "facility_id": f.ID}, 400},
+		{"scope that does not exist", map[string]any{"role": "viewer", "facility_id": 9999}, 400},
+		{"unknown field", map[string]any{"role": "viewer", "puskesmas": f.ID}, 400},
+	}
+	for _, tc := range bad {
+		t.Run(tc.name, func(t *testing.T) {
+			if r := h.call("POST", path, tc.body, ""); r.status != tc.want {
+				t.Errorf("status %d, want %d; %s", r.status, tc.want, r.body)
+			}
+		})
+	}
+	var b bukti.RoleBinding
+	h.expect(http.StatusCreated, h.call("POST", path, map[string]any{"role": "quality_team", "facility_id": f.ID}, ""), &b)
+	if r := h.call("POST", path, map[string]any{"role": "quality_team", "facility_id": f.ID}, ""); r.status != http.StatusConflict {
+		t.Errorf("duplicate binding: status %d, want 409", r.status)
+	}
+	var row bukti.AuditEntry
+	h.db.Where("action = ?", "role.grant").Order("id DESC").First(&row)
+	if !strings.Contains(row.After, "quality_team facility=") {
+		t.Errorf("role.grant audit after = %q", row.After)
+	}
+	h.expect(http.StatusNoContent, h.call("DELETE", fmt.Sprintf("%s/%d", path, b.ID), nil, ""), nil)
+	if r := h.call("DELETE", fmt.Sprintf("%s/%d", path, b.ID), nil, ""); r.status != http.StatusNotFound {
+		t.Errorf("revoking twice: status %d, want 404", r.status)
+	}
+	t.Run("last admin stays", func(t *testing.T) {
+		var admin struct {
+			ID    int64
+			Roles []bukti.RoleBinding
+		}
+		var adminID int64
+		h.db.Model(&bukti.User{}).Where("email = ?", adminEmail).Pluck("id", &adminID)
+		h.expect(http.StatusOK, h.call("GET", fmt.Sprintf("/api/v1/users/%d", adminID), nil, ""), &admin)
+		r := h.call("DELETE", fmt.Sprintf("/api/v1/users/%d/roles/%d", adminID, admin.Roles[0].ID), nil, "")
+		if r.status != http.StatusConflict {
+			t.Errorf("revoking the last admin: status %d, want 409", r.status)
+		}
+		if r := h.call("PATCH", fmt.Sprintf("/api/v1/users/%d", adminID), map[string]bool{"disabled": true}, ""); r.status != http.StatusBadRequest {
+			t.Errorf("disabling yourself: status %d, want 400", r.status)
+		}
+	})
+}
+
+// TestScopedLists checks that lists and the audit log show only what is in
+// scope, between two facilities in different districts.
+func TestScopedLists(t *testing.T) {
+	for _, combo := range testenv.Combos {
+		t.Run(testenv.Name(combo.DB, combo.Store), func(t *testing.T) {
+			h := newHarness(t, combo.DB, combo.Store, 1<<20)
+			fa, fb := h.createFacilityIn("PA", districtA), h.createFacilityIn("PB", districtB)
+			for _, f := range []bukti.Facility{fa, fb} {
+				h.mustUpload(f.ID, field{name: "requirement", value: "2.1.2/a/R1"}, file("sk.pdf", testenv.PDF(f.Code)))
+			}
+			var did int64
+			h.db.Model(&bukti.District{}).Where("code = ?", districtA).Pluck("id", &did)
+			_, sup := h.userWith("dinkes@cimahi.test", bukti.RoleBinding{Role: bukti.RoleSupervisor, DistrictID: &did})
+			_, qt := h.userWith("mutu@pa.test", bukti.RoleBinding{Role: bukti.RoleQualityTeam, FacilityID: &fa.ID})
+			for name, tok := range map[string]string{"supervisor": sup, "quality team": qt} {
+				var fl struct{ Facilities []bukti.Facility }
+				h.expect(http.StatusOK, h.call("GET", "/api/v1/facilities", nil, tok), &fl)
+				if len(fl.Facilities) != 1 || fl.Facilities[0].ID != fa.ID {
+					t.Errorf("%s sees facilities %+v, want only PA", name, fl.Facilities)
+				}
+				var al struct {
+					Entries []bukti.AuditEntry
+					Total   int64
+				}
+				h.expect(http.StatusOK, h.call("GET", "/api/v1/audit?per_page=500", nil, tok), &al)
+				if al.Total == 0 {
+					t.Errorf("%s sees no audit rows", name)
+				}
+				for _, e := range al.Entries {
+					if e.FacilityID == nil || *e.FacilityID != fa.ID {
+						t.Errorf("%s sees audit row %+v outside PA", name, e)
+					}
+				}
+				h.expect(http.StatusOK, h.call("GET", fmt.Sprintf("/api/v1/audit?facility_id=%d", fb.ID), nil, tok), &al)
+				if al.Total != 0 {
+					t.Errorf("%s filtering on PB sees %d rows, want 0", name, al.Total)
+				}
+			}
+		})
+	}
+}
+
+func TestAuditLog(t *testing.T) {
+	h := newHarness(t, "sqlite", "filesystem", 1<<20)
+	f := h.createFacility("P1")
+	for i := 0; i < 5; i++ {
+		h.mustUpload(f.ID, field{name: "requirement", value: "2.1.2/a/R1"}, file("sk.pdf", testenv.PDF(fmt.Sprint(i))))
+	}
+
+	t.Run("filters and pagination", func(t *testing.T) {
+		var p struct {
+			Entries []bukti.AuditEntry
+			Total   int64
+			Page    int
+			PerPage int `json:"per_page"`
+		}
+		h.expect(http.StatusOK, h.call("GET", fmt.Sprintf("/api/v1/audit?action=evidence.upload&facility_id=%d&per_page=2&page=2", f.ID), nil, ""), &p)
+		if p.Total != 5 || len(p.Entries) != 2 || p.Page != 2 || p.PerPage != 2 || p.Entries[0].ID <= p.Entries[1].ID {
+			t.Fatalf("page = %+v", p)
+		}
+		today := time.Now().UTC().Format(time.DateOnly)
+		h.expect(http.StatusOK, h.call("GET", "/api/v1/audit?action=evidence.upload&to="+today, nil, ""), &p)
+		if p.Total != 0 {
+			t.Errorf("rows before today: %d, want 0", p.Total)
+		}
+		for _, q := range []string{"page=x", "per_page=501", "from=24-11-2026", "facility_id=-1"} {
+			if r := h.call("GET", "/api/v1/audit?"+q, nil, ""); r.status != http.StatusBadRequest {
+				t.Errorf("audit?%s: status %d, want 400", q, r.status)
+			}
+		}
+	})
+	t.Run("csv export", func(t *testing.T) {
+		r := h.call("GET", "/api/v1/audit.csv?action=evidence.upload", nil, "")
+		rows, err := csv.NewReader(strings.NewReader(string(r.body))).ReadAll()
+		if err != nil || r.status != http.StatusOK || len(rows) != 6 || rows[0][3] != "action" || rows[1][3] != "evidence.upload" {
+			t.Fatalf("csv: %d %v rows %d", r.status, err, len(rows))
+		}
+		if ct := r.header.Get("Content-Type"); !strings.HasPrefix(ct, "text/csv") {
+			t.Errorf("content type %q", ct)
+		}
+	})
+	t.Run("only reads", func(t *testing.T) {
+		for _, rt := range h.web.Routes() {
+			if strings.Contains(rt, "/audit") && !strings.HasPrefix(rt, "GET ") {
+				t.Errorf("route %s changes the audit log", rt)
+			}
+		}
+	})
+	t.Run("a failed change writes no audit row", func(t *testing.T) {
+		before := h.auditCount("facility.create")
+		if r := h.call("POST", "/api/v1/facilities", map[string]string{"code": "P1", "name": "Duplikat", "district": districtA}, ""); r.status != http.StatusConflict {
+			t.Fatalf("duplicate: status %d", r.status)
+		}
+		if h.auditCount("facility.create") != before {
+			t.Error("a refused create left an audit row")
+		}
+	})
+	t.Run("a failed audit write undoes the change", func(t *testing.T) {
+		boom := errors.New("audit storage failure")
+		h.db.Callback().Create().Before("gorm:create").Register("test:fail_audit", func(tx *gorm.DB) {
+			if tx.Statement.Table == "audit_entries" {
+				tx.AddError(boom)
+			}
+		})
+		defer h.db.Callback().Create().Remove("test:fail_audit")
+		before := h.counts()
+		r := h.upload(fmt.Sprintf("/api/v1/facilities/%d/evidence", f.ID), field{name: "requirement", value: "2.1.2/a/R2"}, file("sop.pdf", testenv.PDF("sop")))
+		if r.status != http.StatusInternalServerError {
+			t.Fatalf("status %d, want 500", r.status)
+		}
+		if after := h.counts(); after != before {
+			t.Errorf("change kept without its audit row: %+v → %+v", before, after)
+		}
+		var facilities int64
+		h.db.Model(&bukti.Facility{}).Count(&facilities)
+		h.call("POST", "/api/v1/facilities", map[string]string{"code": "P-NOAUDIT", "name": "Tanpa Audit", "district": districtA}, "")
+		var after int64
+		h.db.Model(&bukti.Facility{}).Count(&after)
+		if after != facilities {
+			t.Error("facility created without its audit row")
+		}
+	})
+}
