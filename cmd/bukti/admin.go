@@ -9,7 +9,6 @@ import (
 	"io"
 	"log/slog"
 	"os"
-	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
@@ -32,33 +31,6 @@ import (
 // cliRequest is the audit identity of every change made from the command
 // line.
 var cliRequest = audit.Request{ID: "cli", ClientIP: "local"}
-
-// dbFlags are where an admin command finds the database: the -data-dir and
-// -database-url settings of serve, with the same environment variables and
-// default.
-type dbFlags struct {
-	dataDir     string
-	databaseURL string
-}
-
-// addDBFlags registers -data-dir and -database-url on fs.
-func addDBFlags(fs *flag.FlagSet, getenv func(string, string) string) *dbFlags {
-	f := &dbFlags{}
-	fs.StringVar(&f.dataDir, "data-dir", getenv("BUKTI_DATA_DIR", "bukti-data"), "directory of the default SQLite file (BUKTI_DATA_DIR)")
-	fs.StringVar(&f.databaseURL, "database-url", getenv("BUKTI_DATABASE_URL", ""), "SQLite file path or postgres:// URL; default <data-dir>/bukti.db (BUKTI_DATABASE_URL)")
-	return f
-}
-
-// url is the database to open.
-func (f *dbFlags) url() (string, error) {
-	if f.databaseURL != "" {
-		return f.databaseURL, nil
-	}
-	if strings.TrimSpace(f.dataDir) == "" {
-		return "", errors.New("BUKTI_DATA_DIR / -data-dir must not be empty")
-	}
-	return filepath.Join(f.dataDir, "bukti.db"), nil
-}
 
 // admin is what a command runs with: the open database, its services, and
 // where to write.
@@ -352,30 +324,22 @@ func facilityImport(*flag.FlagSet) ([]string, func(context.Context, *admin, []st
 			if len(rows) > 10 {
 				rows = append(rows[:10], fmt.Sprintf("and %d more", len(rows)-10))
 			}
-			return fmt.Errorf("%s: nothing imported: %d bad rows (row %s); fix them and import the file again",
-				args[0], len(res.Errors), strings.Join(rows, ", "))
+			what := "1 bad row (row "
+			if len(res.Errors) > 1 {
+				what = fmt.Sprintf("%d bad rows (rows ", len(res.Errors))
+			}
+			return fmt.Errorf("%s: nothing imported: %s%s); fix the file and import it again", args[0], what, strings.Join(rows, ", "))
 		}
 		fmt.Fprintf(a.stdout, "imported %d facilities from %s\n", res.Created, args[0])
 		return nil
 	}
 }
 
-// facilityByCode finds a facility; org has lookups by code for provinces
-// and districts only.
-func facilityByCode(tx *gorm.DB, code string) (*bukti.Facility, error) {
-	var f bukti.Facility
-	err := tx.Where("code = ?", strings.TrimSpace(code)).First(&f).Error
-	if errors.Is(err, gorm.ErrRecordNotFound) {
-		return nil, bukti.Errorf(bukti.EINVALID, "Puskesmas dengan kode %q tidak ada.", "no facility with code %q: add it first", code)
-	}
-	return &f, err
-}
-
 func userAdd(fs *flag.FlagSet) ([]string, func(context.Context, *admin, []string) error) {
 	email := fs.String("email", "", "email address, used to sign in (required)")
 	name := fs.String("name", "", "full name (required)")
 	password := fs.String("password", "", "password of at least 10 characters; empty generates one and prints it once")
-	role := fs.String("role", "", "admin, supervisor, quality_team or viewer (required)")
+	role := fs.String("role", "", "admin, supervisor, quality_team, viewer, or none for an account that gets its role later, such as a surveyor assigned through a survey (required)")
 	province := fs.String("province", "", "scope: province code, for a supervisor")
 	district := fs.String("district", "", "scope: district code, for a supervisor")
 	facility := fs.String("facility", "", "scope: facility code, for quality_team or viewer")
@@ -414,7 +378,7 @@ func userAdd(fs *flag.FlagSet) ([]string, func(context.Context, *admin, []string
 				}
 				b.DistrictID, scope = &d.ID, " district "+d.Code
 			case *facility != "":
-				f, err := facilityByCode(tx, *facility)
+				f, err := o.FacilityByCode(ctx, *facility)
 				if err != nil {
 					return err
 				}
@@ -428,6 +392,12 @@ func userAdd(fs *flag.FlagSet) ([]string, func(context.Context, *admin, []string
 				return err
 			}
 			added = u.Email
+			if *role == "none" {
+				if given > 0 {
+					return errors.New("-role none takes no scope")
+				}
+				return nil
+			}
 			_, err = auth.GrantIn(tx, as.Now(), u.ID, b, nil)
 			return err
 		})

@@ -292,6 +292,7 @@ func TestAdminRefusals(t *testing.T) {
 				return path
 			}
 			badRow := csvFile("bad-row.csv", "code,name,district\nP3277010102,Puskesmas Cimahi Selatan,3277\nP3201,Puskesmas Entah,9999\nP3277010103,Puskesmas Cimahi Utara,3277\n")
+			badRows := csvFile("bad-rows.csv", "code,name,district\nP3201,Puskesmas Entah,9999\nP3277010103,Puskesmas Cimahi Utara,3277\nP3277010103,Puskesmas Kembar,3277\n")
 			knownCode := csvFile("known-code.csv", "code,name,district\nP3277010102,Puskesmas Cimahi Selatan,3277\nP3277010101,Puskesmas Cimahi Tengah,3277\n")
 			noDistrict := csvFile("no-district.csv", "code,name\nP3277010102,Puskesmas Cimahi Selatan\n")
 			user := func(extra ...string) []string {
@@ -307,8 +308,9 @@ func TestAdminRefusals(t *testing.T) {
 				{"district with unknown province", []string{"district", "add", "-code", "3201", "-name", "Kabupaten Bogor", "-province", "99"}, `no province with code "99"`, ""},
 				{"facility with unknown district", []string{"facility", "add", "-code", "P3201", "-name", "Puskesmas Bogor", "-district", "9999"}, `no district with code "9999"`, ""},
 				{"duplicate facility code", []string{"facility", "add", "-code", "P3277010101", "-name", "Puskesmas Lain", "-district", "3277"}, `facility code "P3277010101" already exists`, ""},
-				{"facility with a bad code", []string{"facility", "add", "-code", "P 1", "-name", "Puskesmas Spasi", "-district", "3277"}, "Puskesmas code is required", ""},
-				{"csv with a bad row", []string{"facility", "import", badRow}, "nothing imported: 1 bad rows (row 3)", "row 3: "},
+				{"facility with a bad code", []string{"facility", "add", "-code", "P 1", "-name", "Puskesmas Spasi", "-district", "3277"}, "facility code is required", ""},
+				{"csv with a bad row", []string{"facility", "import", badRow}, "nothing imported: 1 bad row (row 3)", "row 3: "},
+				{"csv with two bad rows", []string{"facility", "import", badRows}, "nothing imported: 2 bad rows (rows 2, 4)", "row 4: "},
 				{"csv with a registered code", []string{"facility", "import", knownCode}, `row 3: facility code "P3277010101" already exists; nothing imported`, ""},
 				{"csv missing the district column", []string{"facility", "import", noDistrict}, `lacks column "district"`, ""},
 				{"csv file missing", []string{"facility", "import", filepath.Join(dir, "none.csv")}, "no such file", ""},
@@ -462,5 +464,24 @@ func TestAdminDBFlags(t *testing.T) {
 				t.Errorf("admin database = %q, serve's = %q", got, cfg.DatabaseURL)
 			}
 		})
+	}
+}
+
+// TestAdminRoleNone adds an account without a role, as a future surveyor
+// needs, and refuses a scope with it.
+func TestAdminRoleNone(t *testing.T) {
+	c := cli{t, testenv.DatabaseURL(t, "sqlite")}
+	c.must("province", "add", "-code", "32", "-name", "Jawa Barat")
+	out := c.must("user", "add", "-email", "surveior@kars.test", "-name", "Surveior", "-role", "none", "-password", "kata-sandi-surveior")
+	if !strings.Contains(out, "surveior@kars.test") {
+		t.Errorf("user add -role none printed %q", out)
+	}
+	var bindings int64
+	openDB(t, c.url).Model(&bukti.RoleBinding{}).Count(&bindings)
+	if bindings != 0 {
+		t.Errorf("-role none granted %d bindings", bindings)
+	}
+	if _, _, err := c.run("user", "add", "-email", "lain@kars.test", "-name", "Lain", "-role", "none", "-province", "32"); err == nil || !strings.Contains(err.Error(), "takes no scope") {
+		t.Errorf("-role none with a scope: err = %v", err)
 	}
 }

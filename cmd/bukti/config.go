@@ -46,8 +46,7 @@ func parseConfig(args []string, getenv func(string, string) string, usageOut io.
 	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
 	fs.SetOutput(usageOut)
 	fs.StringVar(&c.Addr, "addr", getenv("BUKTI_ADDR", ":8080"), "listen address (BUKTI_ADDR)")
-	fs.StringVar(&c.DataDir, "data-dir", getenv("BUKTI_DATA_DIR", "bukti-data"), "directory for the SQLite file and the filesystem blob store (BUKTI_DATA_DIR)")
-	fs.StringVar(&c.DatabaseURL, "database-url", getenv("BUKTI_DATABASE_URL", ""), "SQLite file path or postgres:// URL; default <data-dir>/bukti.db (BUKTI_DATABASE_URL)")
+	dbf := addDBFlags(fs, getenv)
 	fs.StringVar(&c.S3.Endpoint, "s3-endpoint", getenv("BUKTI_S3_ENDPOINT", ""), "S3 host[:port]; empty keeps blobs on the filesystem (BUKTI_S3_ENDPOINT)")
 	fs.StringVar(&c.S3.Bucket, "s3-bucket", getenv("BUKTI_S3_BUCKET", "bukti"), "S3 bucket, created if missing (BUKTI_S3_BUCKET)")
 	fs.StringVar(&c.S3.AccessKey, "s3-access-key", getenv("BUKTI_S3_ACCESS_KEY", ""), "S3 access key (BUKTI_S3_ACCESS_KEY)")
@@ -68,6 +67,10 @@ func parseConfig(args []string, getenv func(string, string) string, usageOut io.
 	}
 	var errs []error
 	var err error
+	c.DataDir = dbf.dataDir
+	if c.DatabaseURL, err = dbf.url(); err != nil {
+		errs = append(errs, err)
+	}
 	if c.S3.UseSSL, err = strconv.ParseBool(*useSSL); err != nil {
 		errs = append(errs, fmt.Errorf("BUKTI_S3_USE_SSL / -s3-use-ssl must be true or false, got %q", *useSSL))
 	}
@@ -77,11 +80,8 @@ func parseConfig(args []string, getenv func(string, string) string, usageOut io.
 	if c.MaxUploadBytes, err = strconv.ParseInt(*maxUpload, 10, 64); err != nil || c.MaxUploadBytes <= 0 {
 		errs = append(errs, fmt.Errorf("BUKTI_MAX_UPLOAD_BYTES / -max-upload-bytes must be a positive number of bytes, got %q", *maxUpload))
 	}
-	if strings.TrimSpace(c.DataDir) == "" {
+	if strings.TrimSpace(c.DataDir) == "" && c.DatabaseURL != "" {
 		errs = append(errs, errors.New("BUKTI_DATA_DIR / -data-dir must not be empty"))
-	}
-	if c.DatabaseURL == "" {
-		c.DatabaseURL = filepath.Join(c.DataDir, "bukti.db")
 	}
 	if c.LogFormat != "text" && c.LogFormat != "json" {
 		errs = append(errs, fmt.Errorf("BUKTI_LOG_FORMAT / -log-format must be text or json, got %q", c.LogFormat))
@@ -99,4 +99,31 @@ func parseConfig(args []string, getenv func(string, string) string, usageOut io.
 // <DataDir>/blobs otherwise.
 func (c config) storage() storage.Config {
 	return storage.Config{Dir: filepath.Join(c.DataDir, "blobs"), S3: c.S3}
+}
+
+// dbFlags are where serve and the admin commands find the database:
+// -data-dir and -database-url, with their environment variables and the
+// default <data-dir>/bukti.db.
+type dbFlags struct {
+	dataDir     string
+	databaseURL string
+}
+
+// addDBFlags registers -data-dir and -database-url on fs.
+func addDBFlags(fs *flag.FlagSet, getenv func(string, string) string) *dbFlags {
+	f := &dbFlags{}
+	fs.StringVar(&f.dataDir, "data-dir", getenv("BUKTI_DATA_DIR", "bukti-data"), "directory for the SQLite file and the filesystem blob store (BUKTI_DATA_DIR)")
+	fs.StringVar(&f.databaseURL, "database-url", getenv("BUKTI_DATABASE_URL", ""), "SQLite file path or postgres:// URL; default <data-dir>/bukti.db (BUKTI_DATABASE_URL)")
+	return f
+}
+
+// url is the database to open.
+func (f *dbFlags) url() (string, error) {
+	if f.databaseURL != "" {
+		return f.databaseURL, nil
+	}
+	if strings.TrimSpace(f.dataDir) == "" {
+		return "", errors.New("BUKTI_DATA_DIR / -data-dir must not be empty")
+	}
+	return filepath.Join(f.dataDir, "bukti.db"), nil
 }

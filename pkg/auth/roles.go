@@ -58,8 +58,9 @@ func checkBinding(tx *gorm.DB, b bukti.RoleBinding) error {
 	case len(allowed) == 0:
 		return nil
 	case given < 0:
-		scopes := strings.Join(allowed, " atau ")
-		return bukti.Errorf(bukti.EINVALID, "Peran %s memerlukan tepat satu cakupan: %s.", "role %s needs exactly one scope: %s", b.Role, scopes)
+		return &bukti.Error{Code: bukti.EINVALID,
+			Message:   fmt.Sprintf("Peran %s memerlukan tepat satu cakupan: %s.", b.Role, strings.Join(allowed, " atau ")),
+			MessageEN: fmt.Sprintf("role %s needs exactly one scope: %s", b.Role, strings.Join(allowed, " or "))}
 	}
 	var n int64
 	if err := tx.Model(fields[given].model).Where("id = ?", *fields[given].id).Count(&n).Error; err != nil {

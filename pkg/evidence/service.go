@@ -380,7 +380,10 @@ func (s *Service) UpdateMeta(ctx context.Context, id, by int64, m Meta) (*bukti.
 		}).Error; err != nil {
 			return err
 		}
-		return audit(tx, now, by, "evidence.update", "evidence", strconv.FormatInt(ev.ID, 10), ev.FacilityID, fmt.Sprintf("%s title %q → %q", ev.RequirementID, ev.Title, m.Title))
+		return auditlog.Record(tx, auditlog.Entry{At: now, By: &by, Action: "evidence.update", ObjectType: "evidence",
+			ObjectID: strconv.FormatInt(ev.ID, 10), FacilityID: &ev.FacilityID, Summary: ev.RequirementID,
+			Before: describeMeta(ev.Title, ev.DocNumber, ev.DocRevision, ev.IssueDate, ev.ValidUntil, ev.Stage, ev.Part),
+			After:  describeMeta(m.Title, m.DocNumber, m.DocRevision, m.IssueDate, m.ValidUntil, m.Stage, m.Part)})
 	})
 	if err != nil {
 		return nil, err
@@ -423,4 +426,16 @@ func facilityExists(db *gorm.DB, id int64) error {
 func audit(tx *gorm.DB, at time.Time, by int64, action, objectType, objectID string, facilityID int64, summary string) error {
 	return auditlog.Record(tx, auditlog.Entry{At: at, By: &by, Action: action, ObjectType: objectType,
 		ObjectID: objectID, FacilityID: &facilityID, Summary: summary})
+}
+
+// describeMeta renders metadata for the audit log's before/after.
+func describeMeta(title, number, revision string, issued, validUntil *time.Time, stage, part string) string {
+	date := func(t *time.Time) string {
+		if t == nil {
+			return "-"
+		}
+		return t.Format(time.DateOnly)
+	}
+	return fmt.Sprintf("title=%q number=%q revision=%q issued=%s valid_until=%s stage=%q part=%q",
+		title, number, revision, date(issued), date(validUntil), stage, part)
 }

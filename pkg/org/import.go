@@ -49,7 +49,7 @@ func (s *Service) ImportFacilities(ctx context.Context, r io.Reader, by *int64) 
 	}
 	for _, need := range []string{"code", "name", "district"} {
 		if _, ok := col[need]; !ok {
-			return nil, bukti.Errorf(bukti.EINVALID, "Kolom %q tidak ada di baris judul CSV (perlu: code,name,district).", "the CSV header lacks column %q (need code,name,district)", need, need)
+			return nil, bukti.Errorf(bukti.EINVALID, "Kolom %q tidak ada di baris judul CSV (perlu: code,name,district).", "the CSV header lacks column %q (need code,name,district)", need)
 		}
 	}
 	if len(rows)-1 > MaxImportRows {

@@ -29,17 +29,23 @@ type Service struct {
 // "P3277010101").
 var codeRe = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]{0,31}$`)
 
+// kindNames are the Bahasa Indonesia names of what a code belongs to.
+var kindNames = map[string]string{"province": "provinsi", "district": "kabupaten/kota", "facility": "Puskesmas"}
+
 func checkCode(kind, code string) error {
 	if !codeRe.MatchString(code) {
-		return bukti.Errorf(bukti.EINVALID, "Kode %s wajib diisi: 1–32 huruf, angka, titik, minus atau garis bawah (contoh: 3277).",
-			"%s code is required: 1–32 letters, digits, '.', '-' or '_' (e.g. 3277)", kind, kind)
+		return &bukti.Error{Code: bukti.EINVALID,
+			Message:   fmt.Sprintf("Kode %s wajib diisi: 1–32 huruf, angka, titik, minus atau garis bawah (contoh: 3277).", kindNames[kind]),
+			MessageEN: fmt.Sprintf("%s code is required: 1–32 letters, digits, '.', '-' or '_' (e.g. 3277)", kind)}
 	}
 	return nil
 }
 
 func checkName(kind, name string) error {
 	if name == "" || len([]rune(name)) > 200 {
-		return bukti.Errorf(bukti.EINVALID, "Nama %s wajib diisi (paling banyak 200 karakter).", "%s name is required (at most 200 characters)", kind, kind)
+		return &bukti.Error{Code: bukti.EINVALID,
+			Message:   fmt.Sprintf("Nama %s wajib diisi (paling banyak 200 karakter).", kindNames[kind]),
+			MessageEN: fmt.Sprintf("%s name is required (at most 200 characters)", kind)}
 	}
 	return nil
 }
@@ -49,7 +55,8 @@ func (s *Service) create(ctx context.Context, v any, kind, code string, id func(
 	return s.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		if err := tx.Create(v).Error; err != nil {
 			if errors.Is(err, gorm.ErrDuplicatedKey) {
-				return bukti.Errorf(bukti.ECONFLICT, "Kode %s %q sudah terdaftar.", "%s code %q already exists", kind, code)
+				return &bukti.Error{Code: bukti.ECONFLICT, Message: fmt.Sprintf("Kode %s %q sudah terdaftar.", kindNames[kind], code),
+					MessageEN: fmt.Sprintf("%s code %q already exists", kind, code)}
 			}
 			return err
 		}
@@ -111,7 +118,7 @@ func (s *Service) CreateFacility(ctx context.Context, in FacilityInput, by *int6
 
 func (s *Service) newFacility(ctx context.Context, in FacilityInput) (*bukti.Facility, error) {
 	in.Code, in.Name = strings.TrimSpace(in.Code), strings.TrimSpace(in.Name)
-	if err := errors.Join(checkCode("Puskesmas", in.Code), checkName("Puskesmas", in.Name)); err != nil {
+	if err := errors.Join(checkCode("facility", in.Code), checkName("facility", in.Name)); err != nil {
 		return nil, firstErr(err)
 	}
 	d, err := s.DistrictByCode(ctx, in.DistrictCode)
@@ -198,6 +205,16 @@ func (s *Service) DistrictByCode(ctx context.Context, code string) (*bukti.Distr
 		return nil, bukti.Errorf(bukti.EINVALID, "Kabupaten/kota dengan kode %q tidak ada; tambahkan dulu kabupaten/kotanya.", "no district with code %q: add it first", code)
 	}
 	return &d, err
+}
+
+// FacilityByCode finds a facility.
+func (s *Service) FacilityByCode(ctx context.Context, code string) (*bukti.Facility, error) {
+	var f bukti.Facility
+	err := s.DB.WithContext(ctx).Preload("District.Province").Where("code = ?", strings.TrimSpace(code)).First(&f).Error
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		return nil, bukti.Errorf(bukti.EINVALID, "Puskesmas dengan kode %q tidak ada; tambahkan dulu Puskesmasnya.", "no facility with code %q: add it first", code)
+	}
+	return &f, err
 }
 
 // Provinces lists every province by code.
