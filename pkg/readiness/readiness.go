@@ -276,3 +276,29 @@ func dateOf(t time.Time) time.Time {
 	y, m, d := t.UTC().Date()
 	return time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
 }
+
+// Element finds an EP's score in the report.
+func (r Report) Element(id string) (ElementScore, bool) {
+	for _, b := range r.Bab {
+		for _, s := range b.Standar {
+			for _, k := range s.Kriteria {
+				for _, e := range k.Elements {
+					if e.ID == id {
+						return e, true
+					}
+				}
+			}
+		}
+	}
+	return ElementScore{}, false
+}
+
+// Requirement finds a requirement's score in an EP's score.
+func (e ElementScore) Requirement(id string) (RequirementScore, bool) {
+	for _, r := range e.Requirements {
+		if r.ID == id {
+			return r, true
+		}
+	}
+	return RequirementScore{}, false
+}

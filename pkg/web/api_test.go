@@ -24,30 +24,20 @@ func sum(b []byte) string {
 
 func element(t *testing.T, rep readiness.Report, id string) readiness.ElementScore {
 	t.Helper()
-	for _, b := range rep.Bab {
-		for _, s := range b.Standar {
-			for _, k := range s.Kriteria {
-				for _, e := range k.Elements {
-					if e.ID == id {
-						return e
-					}
-				}
-			}
-		}
+	e, ok := rep.Element(id)
+	if !ok {
+		t.Fatalf("element %s not in report", id)
 	}
-	t.Fatalf("element %s not in report", id)
-	return readiness.ElementScore{}
+	return e
 }
 
 func requirement(t *testing.T, e readiness.ElementScore, id string) readiness.RequirementScore {
 	t.Helper()
-	for _, r := range e.Requirements {
-		if r.ID == id {
-			return r
-		}
+	r, ok := e.Requirement(id)
+	if !ok {
+		t.Fatalf("requirement %s not in %s", id, e.ID)
 	}
-	t.Fatalf("requirement %s not in %s", id, e.ID)
-	return readiness.RequirementScore{}
+	return r
 }
 
 func (h *harness) readiness(facilityID int64) readiness.Report {
