@@ -237,3 +237,96 @@ func firstErr(err error) error {
 	}
 	return err
 }
+
+// Rename changes the name of a province, district or facility.
+func (s *Service) Rename(ctx context.Context, kind string, id int64, name string, by *int64) error {
+	name = strings.TrimSpace(name)
+	if err := checkName(kind, name); err != nil {
+		return err
+	}
+	model, ok := models[kind]
+	if !ok {
+		return fmt.Errorf("org: unknown kind %q", kind)
+	}
+	return s.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		var old struct{ Name string }
+		if err := tx.Model(model()).Where("id = ?", id).Select("name").Take(&old).Error; errors.Is(err, gorm.ErrRecordNotFound) {
+			return notFound(kind, id)
+		} else if err != nil {
+			return err
+		}
+		if err := tx.Model(model()).Where("id = ?", id).Update("name", name).Error; err != nil {
+			return err
+		}
+		return audit.Record(tx, audit.Entry{At: s.Now(), By: by, Action: kind + ".rename", ObjectType: kind,
+			ObjectID: strconv.FormatInt(id, 10), FacilityID: facilityRef(kind, id), Before: old.Name, After: name})
+	})
+}
+
+// Delete removes a province, district or facility that nothing refers to
+// any more: a province without districts, a district without facilities, a
+// facility without evidence, surveys or role bindings. Anything else is a
+// conflict that says what still refers to it.
+func (s *Service) Delete(ctx context.Context, kind string, id int64, by *int64) error {
+	model, ok := models[kind]
+	if !ok {
+		return fmt.Errorf("org: unknown kind %q", kind)
+	}
+	return s.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		var code string
+		if err := tx.Model(model()).Where("id = ?", id).Select("code").Take(&code).Error; errors.Is(err, gorm.ErrRecordNotFound) {
+			return notFound(kind, id)
+		} else if err != nil {
+			return err
+		}
+		for _, ref := range references[kind] {
+			var n int64
+			if err := tx.Model(ref.model).Where(ref.column+" = ?", id).Count(&n).Error; err != nil {
+				return err
+			}
+			if n > 0 {
+				return &bukti.Error{Code: bukti.ECONFLICT,
+					Message:   fmt.Sprintf("%s %s masih dipakai oleh %d %s; pindahkan atau hapus dulu.", kindNames[kind], code, n, ref.id),
+					MessageEN: fmt.Sprintf("%s %s is still referred to by %d %s: move or remove them first", kind, code, n, ref.en)}
+			}
+		}
+		if err := tx.Delete(model(), id).Error; err != nil {
+			return err
+		}
+		return audit.Record(tx, audit.Entry{At: s.Now(), By: by, Action: kind + ".delete", ObjectType: kind,
+			ObjectID: strconv.FormatInt(id, 10), Before: code})
+	})
+}
+
+// models makes an empty value of each kind, for queries.
+var models = map[string]func() any{
+	"province": func() any { return &bukti.Province{} },
+	"district": func() any { return &bukti.District{} },
+	"facility": func() any { return &bukti.Facility{} },
+}
+
+// references lists what must be gone before a kind can be deleted.
+var references = map[string][]struct {
+	model  any
+	column string
+	id, en string
+}{
+	"province": {{&bukti.District{}, "province_id", "kabupaten/kota", "districts"}, {&bukti.RoleBinding{}, "province_id", "peran pengguna", "role bindings"}},
+	"district": {{&bukti.Facility{}, "district_id", "Puskesmas", "facilities"}, {&bukti.RoleBinding{}, "district_id", "peran pengguna", "role bindings"}},
+	"facility": {{&bukti.Evidence{}, "facility_id", "bukti", "evidence records"}, {&bukti.Survey{}, "facility_id", "survei", "surveys"},
+		{&bukti.RoleBinding{}, "facility_id", "peran pengguna", "role bindings"},
+		{&bukti.NotApplicable{}, "facility_id", "tanda TDD", "TDD marks"}, {&bukti.Interviewee{}, "facility_id", "petugas wawancara", "interviewees"}},
+}
+
+func notFound(kind string, id int64) error {
+	return &bukti.Error{Code: bukti.ENOTFOUND, Message: fmt.Sprintf("%s dengan id %d tidak ditemukan.", kindNames[kind], id),
+		MessageEN: fmt.Sprintf("%s %d not found", kind, id)}
+}
+
+// facilityRef is the audit facility of an object: itself for a facility.
+func facilityRef(kind string, id int64) *int64 {
+	if kind == "facility" {
+		return &id
+	}
+	return nil
+}

@@ -67,6 +67,14 @@ func newWorld(t *testing.T, dbKind, storeKind string) *world {
 
 func (w *world) next() int64 { return w.seq.Add(1) }
 
+// orgID looks up a province or district by code.
+func (w *world) orgID(kind, code string) int64 {
+	var id int64
+	model := map[string]any{"province": &bukti.Province{}, "district": &bukti.District{}}[kind]
+	w.h.db.Model(model).Where("code = ?", code).Pluck("id", &id)
+	return id
+}
+
 // evidence uploads a fresh PDF to 2.1.2/a/R1 of a facility as the admin.
 func (w *world) evidence(facilityID int64) int64 {
 	return w.h.mustUpload(facilityID, field{name: "requirement", value: "2.1.2/a/R1"}, file("sk.pdf", testenv.PDF(fmt.Sprint("sk ", w.next())))).ID
@@ -249,6 +257,30 @@ func matrix() map[string]route {
 		"POST /api/v1/facilities/import": {want: adminOnly(201), build: func(w *world, a actor, s side, in bool) request {
 			csv := fmt.Sprintf("code,name,district\nPI%d,Puskesmas Impor,%s\n", w.next(), districtA)
 			return request{method: "POST", path: "/api/v1/facilities/import", form: []byte(csv), formType: "text/csv"}
+		}},
+		"PATCH /api/v1/provinces/:id": {want: adminOnly(204), build: func(w *world, a actor, s side, in bool) request {
+			return request{method: "PATCH", path: fmt.Sprintf("/api/v1/provinces/%d", w.orgID("province", "32")), body: map[string]string{"name": fmt.Sprint("Jawa Barat ", w.next())}}
+		}},
+		"DELETE /api/v1/provinces/:id": {want: adminOnly(204), build: func(w *world, a actor, s side, in bool) request {
+			code := fmt.Sprint("8", w.next())
+			w.h.expect(201, w.h.call("POST", "/api/v1/provinces", map[string]string{"code": code, "name": "Provinsi Hapus"}, ""), nil)
+			return request{method: "DELETE", path: fmt.Sprintf("/api/v1/provinces/%d", w.orgID("province", code))}
+		}},
+		"PATCH /api/v1/districts/:id": {want: adminOnly(204), build: func(w *world, a actor, s side, in bool) request {
+			return request{method: "PATCH", path: fmt.Sprintf("/api/v1/districts/%d", w.orgID("district", districtA)), body: map[string]string{"name": fmt.Sprint("Kota Cimahi ", w.next())}}
+		}},
+		"DELETE /api/v1/districts/:id": {want: adminOnly(204), build: func(w *world, a actor, s side, in bool) request {
+			code := fmt.Sprint("88", w.next())
+			w.h.expect(201, w.h.call("POST", "/api/v1/districts", map[string]string{"code": code, "name": "Kab. Hapus", "province": "32"}, ""), nil)
+			return request{method: "DELETE", path: fmt.Sprintf("/api/v1/districts/%d", w.orgID("district", code))}
+		}},
+		"DELETE /api/v1/facilities/:id": {want: adminFacility(204), build: func(w *world, a actor, s side, in bool) request {
+			id := s.facility // in scope but in use: only the admin gets a fresh, empty one
+			if a.name == "admin" {
+				district := map[bool]string{true: districtA, false: "3171"}[in]
+				id = w.h.createFacilityIn(fmt.Sprint("PH", w.next()), district).ID
+			}
+			return request{method: "DELETE", path: fmt.Sprintf("/api/v1/facilities/%d", id)}
 		}},
 		"GET /api/v1/facilities/:id": {want: read(200), build: get("/api/v1/facilities/{f}")},
 		"PATCH /api/v1/facilities/:id": {want: adminFacility(200), build: func(w *world, a actor, s side, in bool) request {

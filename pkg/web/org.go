@@ -176,6 +176,51 @@ func (s *Server) updateFacility(c echo.Context) error {
 	return c.JSON(http.StatusOK, f)
 }
 
+// renameOrg renames a province or district (admin).
+func (s *Server) renameOrg(kind string) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		if err := principal(c).RequireAdmin(); err != nil {
+			return err
+		}
+		id, err := pathID(c, "id")
+		if err != nil {
+			return err
+		}
+		var req struct {
+			Name string `json:"name"`
+		}
+		if err := bindJSON(c, &req); err != nil {
+			return err
+		}
+		if err := s.Org.Rename(c.Request().Context(), kind, id, req.Name, userID(c)); err != nil {
+			return err
+		}
+		return c.NoContent(http.StatusNoContent)
+	}
+}
+
+// deleteOrg deletes a province, district or facility nothing refers to
+// (admin). A facility outside a non-admin's scope is not found.
+func (s *Server) deleteOrg(kind string) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		id, err := pathID(c, "id")
+		if err != nil {
+			return err
+		}
+		p := principal(c)
+		if kind == "facility" && !p.Can(authz.ReadFacility, id) {
+			return authz.NotFound(id)
+		}
+		if err := p.RequireAdmin(); err != nil {
+			return err
+		}
+		if err := s.Org.Delete(c.Request().Context(), kind, id, userID(c)); err != nil {
+			return err
+		}
+		return c.NoContent(http.StatusNoContent)
+	}
+}
+
 func (s *Server) getReadiness(c echo.Context) error {
 	id, err := s.facilityFor(c, authz.ReadFacility)
 	if err != nil {

@@ -414,3 +414,49 @@ func TestAuditLog(t *testing.T) {
 		}
 	})
 }
+
+// TestOrgChanges renames and deletes provinces, districts and facilities,
+// refusing deletions of what is still in use.
+func TestOrgChanges(t *testing.T) {
+	h := newHarness(t, "sqlite", "filesystem", 1<<20)
+	f := h.createFacility("P1")
+	h.mustUpload(f.ID, field{name: "requirement", value: "2.1.2/a/R1"}, file("sk.pdf", testenv.PDF("sk")))
+	empty := h.createFacility("P2")
+	var provinceID, districtID int64
+	h.db.Model(&bukti.Province{}).Where("code = ?", "32").Pluck("id", &provinceID)
+	h.db.Model(&bukti.District{}).Where("code = ?", districtA).Pluck("id", &districtID)
+
+	cases := []struct {
+		name, method, path string
+		body               any
+		status             int
+		message            string
+	}{
+		{"rename a district", "PATCH", fmt.Sprintf("/api/v1/districts/%d", districtID), map[string]string{"name": "Kota Cimahi (baru)"}, 204, ""},
+		{"rename with an empty name", "PATCH", fmt.Sprintf("/api/v1/provinces/%d", provinceID), map[string]string{"name": " "}, 400, "wajib diisi"},
+		{"rename an unknown province", "PATCH", "/api/v1/provinces/999", map[string]string{"name": "X"}, 404, "tidak ditemukan"},
+		{"delete a province with districts", "DELETE", fmt.Sprintf("/api/v1/provinces/%d", provinceID), nil, 409, "masih dipakai"},
+		{"delete a district with facilities", "DELETE", fmt.Sprintf("/api/v1/districts/%d", districtID), nil, 409, "masih dipakai"},
+		{"delete a facility with evidence", "DELETE", fmt.Sprintf("/api/v1/facilities/%d", f.ID), nil, 409, "masih dipakai oleh 1 bukti"},
+		{"delete an empty facility", "DELETE", fmt.Sprintf("/api/v1/facilities/%d", empty.ID), nil, 204, ""},
+		{"delete it again", "DELETE", fmt.Sprintf("/api/v1/facilities/%d", empty.ID), nil, 404, "tidak ditemukan"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			r := h.call(tc.method, tc.path, tc.body, "")
+			if r.status != tc.status {
+				t.Fatalf("status %d, want %d; %s", r.status, tc.status, r.body)
+			}
+			if tc.message != "" {
+				if _, msg := h.apiError(r); !strings.Contains(msg, tc.message) {
+					t.Errorf("message %q lacks %q", msg, tc.message)
+				}
+			}
+		})
+	}
+	var d bukti.District
+	h.db.First(&d, districtID)
+	if d.Name != "Kota Cimahi (baru)" || h.auditCount("district.rename") != 1 || h.auditCount("facility.delete") != 1 {
+		t.Errorf("district %+v; rename audits %d, delete audits %d", d, h.auditCount("district.rename"), h.auditCount("facility.delete"))
+	}
+}
