@@ -33,6 +33,7 @@ import (
 	"github.com/bukti-id/bukti/pkg/survey"
 	"github.com/bukti-id/bukti/pkg/web"
 	"github.com/bukti-id/bukti/storage"
+	"github.com/bukti-id/bukti/ui"
 )
 
 // version is set at build time with -ldflags "-X main.version=…".
@@ -125,7 +126,13 @@ func serve(ctx context.Context, cfg config, log *slog.Logger, ready chan<- strin
 	if err != nil {
 		return err
 	}
-	srv := web.New(newDeps(gdb, store, cat, cfg, log))
+	pages, err := ui.Load()
+	if err != nil {
+		return err
+	}
+	deps := newDeps(gdb, store, cat, cfg, log)
+	deps.UI = pages
+	srv := web.New(deps)
 	if err := srv.Deps.Auth.Bootstrap(ctx, cfg.AdminEmail, cfg.AdminPassword); err != nil {
 		return fmt.Errorf("create the first admin from BUKTI_ADMIN_EMAIL/BUKTI_ADMIN_PASSWORD: %w", err)
 	}

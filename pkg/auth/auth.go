@@ -80,8 +80,14 @@ func normalizeEmail(email string) (string, error) {
 }
 
 // CreateUser adds a user with a hashed password and no role; grant roles
-// with Grant.
+// with Grant, or use CreateUserWithRole.
 func (s *Service) CreateUser(ctx context.Context, email, name, password string, by *int64) (*bukti.User, error) {
+	return s.CreateUserWithRole(ctx, email, name, password, nil, by)
+}
+
+// CreateUserWithRole adds a user and, when b is not nil, grants it, in one
+// transaction: a refused role leaves no user behind.
+func (s *Service) CreateUserWithRole(ctx context.Context, email, name, password string, b *bukti.RoleBinding, by *int64) (*bukti.User, error) {
 	email, err := normalizeEmail(email)
 	if err != nil {
 		return nil, err
@@ -104,8 +110,15 @@ func (s *Service) CreateUser(ctx context.Context, email, name, password string, 
 			}
 			return err
 		}
-		return audit.Record(tx, audit.Entry{At: u.CreatedAt, By: by, Action: "user.create", ObjectType: "user",
-			ObjectID: strconv.FormatInt(u.ID, 10), Summary: u.Email})
+		if err := audit.Record(tx, audit.Entry{At: u.CreatedAt, By: by, Action: "user.create", ObjectType: "user",
+			ObjectID: strconv.FormatInt(u.ID, 10), Summary: u.Email}); err != nil {
+			return err
+		}
+		if b == nil {
+			return nil
+		}
+		_, err := GrantIn(tx, u.CreatedAt, u.ID, *b, by)
+		return err
 	})
 	if err != nil {
 		return nil, err

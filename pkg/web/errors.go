@@ -60,6 +60,10 @@ func (s *Server) handleError(err error, c echo.Context) {
 	if code == bukti.EINTERNAL {
 		s.log.Error("request failed", "method", c.Request().Method, "path", c.Path(), "request_id", requestID(c), "err", err)
 	}
+	if isPage(c) && c.Request().Method != http.MethodHead {
+		s.errorPage(c, status, err)
+		return
+	}
 	var body errorBody
 	body.Error.Code = code
 	body.Error.Message, body.Error.MessageEN = bukti.ErrorMessage(err)

@@ -158,7 +158,12 @@ func metaFrom(fields map[string][]string) (evidence.Meta, error) {
 // action on its facility. Evidence outside the principal's scope is not
 // found, exactly like evidence that does not exist.
 func (s *Server) evidenceFor(c echo.Context, a authz.Action) (*bukti.Evidence, error) {
-	id, err := pathID(c, "id")
+	return s.evidenceByParam(c, "id", a)
+}
+
+// evidenceByParam is evidenceFor with the ID in the named path parameter.
+func (s *Server) evidenceByParam(c echo.Context, param string, a authz.Action) (*bukti.Evidence, error) {
+	id, err := pathID(c, param)
 	if err != nil {
 		return nil, err
 	}
@@ -179,24 +184,12 @@ func (s *Server) uploadEvidence(c echo.Context) error {
 		return err
 	}
 	by := *userID(c)
-	toUpload := func(fields map[string][]string) (evidence.Upload, error) {
-		meta, err := metaFrom(fields)
-		var reqs []string
-		for _, r := range fields["requirement"] {
-			for _, id := range strings.Split(r, ",") {
-				if id = strings.TrimSpace(id); id != "" {
-					reqs = append(reqs, id)
-				}
-			}
-		}
-		return evidence.Upload{FacilityID: facilityID, Requirements: reqs, Meta: meta, By: by}, err
-	}
 	ctx := c.Request().Context()
 	form, err := s.readUpload(c, func(fields map[string][]string, fileName string) error {
 		if _, ok := fields["requirement"]; !ok {
 			return nil // may follow the file; checked by Create
 		}
-		up, err := toUpload(fields)
+		up, err := uploadFrom(facilityID, by, fields)
 		if err != nil {
 			return err
 		}
@@ -205,7 +198,7 @@ func (s *Server) uploadEvidence(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	up, err := toUpload(form.fields)
+	up, err := uploadFrom(facilityID, by, form.fields)
 	if err != nil {
 		s.Evidence.Discard(ctx, form.staged)
 		return err
@@ -216,6 +209,21 @@ func (s *Server) uploadEvidence(c echo.Context) error {
 	}
 	return c.JSON(http.StatusCreated, uploadResponse{Evidence: evs, SHA256: form.staged.SHA256,
 		Size: form.staged.Size, ContentType: form.staged.ContentType, ID: evs[0].ID})
+}
+
+// uploadFrom reads an upload's target and metadata from form fields;
+// "requirement" may repeat or hold a comma-separated list.
+func uploadFrom(facilityID, by int64, fields map[string][]string) (evidence.Upload, error) {
+	meta, err := metaFrom(fields)
+	var reqs []string
+	for _, r := range fields["requirement"] {
+		for _, id := range strings.Split(r, ",") {
+			if id = strings.TrimSpace(id); id != "" {
+				reqs = append(reqs, id)
+			}
+		}
+	}
+	return evidence.Upload{FacilityID: facilityID, Requirements: reqs, Meta: meta, By: by}, err
 }
 
 // uploadResponse names the first evidence record's ID at the top level for

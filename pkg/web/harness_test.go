@@ -24,6 +24,7 @@ import (
 	"github.com/bukti-id/bukti/pkg/testenv"
 	"github.com/bukti-id/bukti/pkg/web"
 	"github.com/bukti-id/bukti/storage"
+	"github.com/bukti-id/bukti/ui"
 )
 
 const (
@@ -56,7 +57,12 @@ func newHarness(t *testing.T, dbKind, storeKind string, maxBytes int64) *harness
 	if err := authSvc.Bootstrap(context.Background(), adminEmail, adminPassword); err != nil {
 		t.Fatal(err)
 	}
+	pages, err := ui.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
 	w := web.New(web.Deps{
+		UI:        pages,
 		DB:        gdb,
 		Auth:      authSvc,
 		Org:       &org.Service{DB: gdb, Now: time.Now},

@@ -9,6 +9,7 @@ import (
 	"crypto/subtle"
 	"log/slog"
 	"net/http"
+	"slices"
 	"strings"
 	"time"
 
@@ -35,6 +36,7 @@ type Deps struct {
 	Evidence  *evidence.Service
 	Surveys   *survey.Service
 	Catalogue *catalogue.Catalogue
+	UI        *ui.UI
 	Log       *slog.Logger
 	// TrustProxy reads the client IP from X-Forwarded-For (set it only
 	// behind a proxy that overwrites that header); otherwise the TCP peer
@@ -81,7 +83,28 @@ func New(d Deps) *Server {
 	}))
 
 	e.GET("/healthz", s.healthz)
-	e.GET("/", s.index)
+	e.GET("/static/:name", s.static)
+	e.GET("/login", s.loginForm)
+	e.POST("/login", s.loginSubmit)
+	e.GET("/lang/:code", s.setLang)
+
+	// Pages for signed-in users (cookie session).
+	pg := e.Group("", s.requirePage)
+	pg.GET("/", s.home)
+	pg.POST("/logout", s.logoutSubmit)
+	pg.GET("/f/:id", s.facilityDashboard)
+	pg.GET("/f/:id/kriteria/:kid", s.kriteriaView)
+	pg.GET("/f/:id/req", s.requirementView)
+	pg.POST("/f/:id/upload", s.uploadPage)
+	pg.POST("/f/:id/evidence/:eid/delete", s.deleteEvidencePage)
+	pg.POST("/f/:id/tdd", s.tddPage)
+	pg.POST("/f/:id/interviewees", s.intervieweePage)
+	pg.GET("/district", s.districtOverview)
+	pg.GET("/admin", s.adminView)
+	pg.POST("/admin/provinces", s.adminAddProvince)
+	pg.POST("/admin/districts", s.adminAddDistrict)
+	pg.POST("/admin/facilities", s.adminAddFacility)
+	pg.POST("/admin/users", s.adminAddUser)
 
 	api := e.Group("/api/v1")
 	api.POST("/auth/login", s.login)
@@ -158,6 +181,7 @@ func (s *Server) Routes() []string {
 		}
 		out = append(out, r.Method+" "+r.Path)
 	}
+	slices.Sort(out)
 	return out
 }
 
@@ -227,6 +251,11 @@ func checkCSRF(c echo.Context, secret string) error {
 	if got == "" && strings.HasPrefix(c.Request().Header.Get(echo.HeaderContentType), echo.MIMEApplicationForm) {
 		got = c.FormValue("csrf_token")
 	}
+	return csrfMatches(got, secret)
+}
+
+// csrfMatches checks a submitted anti-CSRF token against the session's.
+func csrfMatches(got, secret string) error {
 	if subtle.ConstantTimeCompare([]byte(got), []byte(auth.CSRFToken(secret))) != 1 {
 		return bukti.Errorf(bukti.EFORBIDDEN, "Token keamanan formulir (CSRF) tidak ada atau salah. Muat ulang halaman lalu coba lagi.",
 			"missing or wrong CSRF token: send the %s header from /api/v1/auth/me", CSRFHeader)
@@ -278,8 +307,4 @@ func (s *Server) healthz(c echo.Context) error {
 		return c.JSON(http.StatusServiceUnavailable, map[string]string{"status": "unavailable", "database": "down"})
 	}
 	return c.JSON(http.StatusOK, map[string]string{"status": "ok"})
-}
-
-func (s *Server) index(c echo.Context) error {
-	return c.HTMLBlob(http.StatusOK, ui.Index)
 }

@@ -1,0 +1,122 @@
+package web
+
+import (
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/bukti-id/bukti/pkg/bukti"
+	"github.com/bukti-id/bukti/pkg/org"
+)
+
+type adminUser struct {
+	User  bukti.User
+	Roles []string
+}
+
+type adminPage struct {
+	Facilities []bukti.Facility
+	Districts  []bukti.District
+	Provinces  []bukti.Province
+	Users      []adminUser
+}
+
+// adminView lists the organisation and the users, with forms to add them.
+func (s *Server) adminView(c echo.Context) error {
+	if err := principal(c).RequireAdmin(); err != nil {
+		return err
+	}
+	ctx := c.Request().Context()
+	var data adminPage
+	var err error
+	if data.Facilities, err = s.Org.Facilities(ctx, true, nil); err != nil {
+		return err
+	}
+	if data.Districts, err = s.Org.Districts(ctx); err != nil {
+		return err
+	}
+	if data.Provinces, err = s.Org.Provinces(ctx); err != nil {
+		return err
+	}
+	users, err := s.Auth.Users(ctx)
+	if err != nil {
+		return err
+	}
+	for _, u := range users {
+		bs, err := s.Auth.Bindings(ctx, u.ID)
+		if err != nil {
+			return err
+		}
+		au := adminUser{User: u}
+		for _, b := range bs {
+			au.Roles = append(au.Roles, s.tr(c, "role."+b.Role))
+		}
+		data.Users = append(data.Users, au)
+	}
+	return s.render(c, http.StatusOK, "admin", s.tr(c, "admin.title"), data)
+}
+
+func (s *Server) adminAddProvince(c echo.Context) error {
+	if err := principal(c).RequireAdmin(); err != nil {
+		return err
+	}
+	if _, err := s.Org.CreateProvince(c.Request().Context(), c.FormValue("code"), c.FormValue("name"), userID(c)); err != nil {
+		return err
+	}
+	return done(c, "/admin", "admin.saved")
+}
+
+func (s *Server) adminAddDistrict(c echo.Context) error {
+	if err := principal(c).RequireAdmin(); err != nil {
+		return err
+	}
+	if _, err := s.Org.CreateDistrict(c.Request().Context(), c.FormValue("code"), c.FormValue("name"), c.FormValue("province"), userID(c)); err != nil {
+		return err
+	}
+	return done(c, "/admin", "admin.saved")
+}
+
+func (s *Server) adminAddFacility(c echo.Context) error {
+	if err := principal(c).RequireAdmin(); err != nil {
+		return err
+	}
+	in := org.FacilityInput{Code: c.FormValue("code"), Name: c.FormValue("name"), DistrictCode: c.FormValue("district")}
+	if _, err := s.Org.CreateFacility(c.Request().Context(), in, userID(c)); err != nil {
+		return err
+	}
+	return done(c, "/admin", "admin.saved")
+}
+
+// adminAddUser creates a user and grants the chosen role; the scope field
+// is "facility:ID", "district:ID" or "province:ID".
+func (s *Server) adminAddUser(c echo.Context) error {
+	if err := principal(c).RequireAdmin(); err != nil {
+		return err
+	}
+	ctx := c.Request().Context()
+	b := bukti.RoleBinding{Role: c.FormValue("role")}
+	if kind, idText, ok := strings.Cut(c.FormValue("scope"), ":"); ok {
+		id, err := strconv.ParseInt(idText, 10, 64)
+		if err != nil {
+			return bukti.Errorf(bukti.EINVALID, "Cakupan peran tidak valid.", "invalid role scope")
+		}
+		switch kind {
+		case "facility":
+			b.FacilityID = &id
+		case "district":
+			b.DistrictID = &id
+		case "province":
+			b.ProvinceID = &id
+		}
+	}
+	var grant *bukti.RoleBinding
+	if b.Role != "" {
+		grant = &b
+	}
+	if _, err := s.Auth.CreateUserWithRole(ctx, c.FormValue("email"), c.FormValue("name"), c.FormValue("password"), grant, userID(c)); err != nil {
+		return err
+	}
+	return done(c, "/admin", "admin.saved")
+}
