@@ -28,6 +28,7 @@ wait_for() {
 install_packages() {
   local missing=()
   [ -x "$PG_BIN/initdb" ] || missing+=(postgresql)
+  command -v chromium >/dev/null || missing+=(chromium)
   command -v python3 >/dev/null || missing+=(python3)
   command -v curl >/dev/null || missing+=(curl)
   if [ ${#missing[@]} -gt 0 ]; then

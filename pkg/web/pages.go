@@ -60,7 +60,7 @@ func message(c echo.Context, err error) string {
 
 // render writes a page with the common parts filled in.
 func (s *Server) render(c echo.Context, status int, name, title string, data any) error {
-	p := page{Title: title, Path: url.QueryEscape(c.Request().URL.RequestURI()), Languages: ui.Languages, Data: data}
+	p := page{Title: title, Path: c.Request().URL.RequestURI(), Languages: ui.Languages, Data: data}
 	if pr := principal(c); pr != nil {
 		p.User = pr.User
 		p.Nav = s.nav(c, pr)

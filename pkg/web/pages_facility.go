@@ -27,6 +27,7 @@ type facilityPage struct {
 	Report      readiness.Report
 	Missing     []todo
 	ChartHeight int
+	Below       string // the status name meaning "not accredited"
 }
 
 // facilityDashboard shows a facility's readiness and what is still missing.
@@ -48,7 +49,7 @@ func (s *Server) facilityDashboard(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	data := facilityPage{Facility: f, Report: rep, Missing: s.todos(f.ID, rep, evs), ChartHeight: 28 * len(rep.Bab)}
+	data := facilityPage{Facility: f, Report: rep, Missing: s.todos(f.ID, rep, evs), ChartHeight: 28 * len(rep.Bab), Below: s.Catalogue.Scoring.Below}
 	return s.render(c, http.StatusOK, "facility", f.Name, data)
 }
 
