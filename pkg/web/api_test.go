@@ -99,8 +99,12 @@ func TestEvidenceFlow(t *testing.T) {
 					t.Errorf("download header %s = %q, want %q", k, g, want)
 				}
 			}
-			if csp := got.header.Get("Content-Security-Policy"); !strings.Contains(csp, "sandbox") {
-				t.Errorf("download CSP %q does not sandbox", csp)
+			if csp := got.header.Get("Content-Security-Policy"); !strings.Contains(csp, "default-src 'none'") || !strings.Contains(csp, "frame-ancestors 'self'") {
+				t.Errorf("PDF download CSP %q", csp)
+			}
+			photo := h.mustUpload(f.ID, field{name: "requirement", value: "2.1.2/a/D2"}, file("kesepakatan.jpg", testenv.JPEG(1)))
+			if csp := h.call("GET", fmt.Sprintf("/api/v1/evidence/%d/content", photo.ID), nil, "").header.Get("Content-Security-Policy"); !strings.HasPrefix(csp, "sandbox;") {
+				t.Errorf("photo CSP %q does not sandbox", csp)
 			}
 
 			exe := testenv.Executable(t)

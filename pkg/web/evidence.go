@@ -318,9 +318,14 @@ func (s *Server) deleteEvidence(c echo.Context) error {
 	return c.NoContent(http.StatusNoContent)
 }
 
-// contentCSP sandboxes whatever is served from the content endpoint: no
-// script, no forms, no plugins; only the document itself renders.
-const contentCSP = "sandbox; default-src 'none'; img-src 'self'; media-src 'self'; style-src 'unsafe-inline'"
+// contentCSP sandboxes what the content endpoint serves: no script, no
+// forms, nothing loaded from elsewhere; only Bukti's own pages may frame it
+// (the PDF preview).
+const contentCSP = "sandbox; default-src 'none'; img-src 'self'; media-src 'self'; style-src 'unsafe-inline'; frame-ancestors 'self'"
+
+// pdfCSP is contentCSP without the sandbox, which would stop the browser's
+// PDF viewer: PDFs run in the viewer's own isolated origin, not Bukti's.
+const pdfCSP = "default-src 'none'; frame-ancestors 'self'"
 
 // evidenceContent streams the bytes of the latest revision, or of
 // ?revision=N. Safe types are shown inline, all others downloaded.
@@ -359,7 +364,12 @@ func (s *Server) evidenceContent(c echo.Context) error {
 	h.Set(echo.HeaderContentType, rev.ContentType)
 	h.Set(echo.HeaderContentDisposition, fmt.Sprintf("%s; filename*=UTF-8''%s", disposition, url.PathEscape(rev.FileName)))
 	h.Set("X-Content-Type-Options", "nosniff")
-	h.Set("Content-Security-Policy", contentCSP)
+	h.Set("X-Frame-Options", "SAMEORIGIN")
+	if rev.ContentType == "application/pdf" {
+		h.Set("Content-Security-Policy", pdfCSP)
+	} else {
+		h.Set("Content-Security-Policy", contentCSP)
+	}
 	h.Set("Cache-Control", "private, max-age=0, must-revalidate")
 	h.Set("ETag", `"`+rev.SHA256+`"`)
 	h.Set("X-Content-SHA256", rev.SHA256)
