@@ -25,6 +25,13 @@ var formatters = template.FuncMap{
 		}
 	},
 	"date":     func(t *time.Time) string { return t.Format("02-01-2006") },
+	// isodate formats an optional date for <input type="date">.
+	"isodate": func(t *time.Time) string {
+		if t == nil {
+			return ""
+		}
+		return t.Format(time.DateOnly)
+	},
 	"datetime": func(t time.Time) string { return t.Local().Format("02-01-2006 15:04") },
 	// size formats a byte count: 1.2 MB.
 	"size": func(n int64) string {

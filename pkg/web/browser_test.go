@@ -233,6 +233,11 @@ func TestBrowserScope(t *testing.T) {
 		t.Errorf("supervisor on another district's facility sees %q", s)
 	}
 
+	admin := browser(t, 1100, 900)
+	h.signIn(t, admin, adminEmail, adminPassword)
+	run(t, admin, "admin page", chromedp.WaitVisible("#u-email", chromedp.ByID))
+	screenshot(t, admin, "admin")
+
 	qt := browser(t, 1100, 900)
 	h.signIn(t, qt, "mutu@pa1.test", "kata-sandi-pengguna-1")
 	for _, path := range []string{fmt.Sprintf("/f/%d", fa2.ID), fmt.Sprintf("/f/%d/kriteria/2.1.2", fb.ID), fmt.Sprintf("/f/%d/req?id=2.1.2/a/R1", fb.ID), "/district", "/admin"} {

@@ -8,6 +8,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/bukti-id/bukti/pkg/bukti"
+	"github.com/bukti-id/bukti/pkg/catalogue"
 	"github.com/bukti-id/bukti/pkg/org"
 )
 
@@ -17,6 +18,8 @@ type adminUser struct {
 }
 
 type adminPage struct {
+	Catalogue  *catalogue.Catalogue
+	Counts     catalogue.Counts
 	Facilities []bukti.Facility
 	Districts  []bukti.District
 	Provinces  []bukti.Province
@@ -29,7 +32,7 @@ func (s *Server) adminView(c echo.Context) error {
 		return err
 	}
 	ctx := c.Request().Context()
-	var data adminPage
+	data := adminPage{Catalogue: s.Catalogue, Counts: s.Catalogue.Counts()}
 	var err error
 	if data.Facilities, err = s.Org.Facilities(ctx, true, nil); err != nil {
 		return err

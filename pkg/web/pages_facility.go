@@ -260,12 +260,66 @@ func (s *Server) uploadPage(c echo.Context) error {
 	return done(c, fmt.Sprintf("/f/%d/req?id=%s", facilityID, reqID), "req.uploaded")
 }
 
-// deleteEvidencePage soft-deletes from the requirement page.
-func (s *Server) deleteEvidencePage(c echo.Context) error {
-	if _, err := s.facilityFor(c, authz.WriteEvidence); err != nil {
-		return err
+// pageEvidence loads the :eid evidence of the :id facility of a page form
+// for writing; evidence of another facility is not found.
+func (s *Server) pageEvidence(c echo.Context) (*bukti.Evidence, error) {
+	id, err := s.facilityFor(c, authz.WriteEvidence)
+	if err != nil {
+		return nil, err
 	}
 	ev, err := s.evidenceByParam(c, "eid", authz.WriteEvidence)
+	if err != nil {
+		return nil, err
+	}
+	if ev.FacilityID != id {
+		return nil, evidence.NotFound(ev.ID)
+	}
+	return ev, nil
+}
+
+// revisionPage uploads a new revision without JavaScript; the CSRF token
+// is the form's first field.
+func (s *Server) revisionPage(c echo.Context) error {
+	ev, err := s.pageEvidence(c)
+	if err != nil {
+		return err
+	}
+	secret, _ := sessionSecret(c)
+	form, err := s.readUpload(c, func(fields map[string][]string, _ string) error {
+		return csrfMatches(first(fields, "csrf_token"), secret)
+	})
+	if err != nil {
+		return err
+	}
+	if _, err := s.Evidence.AddRevision(c.Request().Context(), ev.ID, *userID(c), form.staged); err != nil {
+		return err
+	}
+	return done(c, fmt.Sprintf("/f/%d/req?id=%s", ev.FacilityID, ev.RequirementID), "req.uploaded")
+}
+
+// metaPage edits an evidence record's document details.
+func (s *Server) metaPage(c echo.Context) error {
+	ev, err := s.pageEvidence(c)
+	if err != nil {
+		return err
+	}
+	form, err := c.FormParams()
+	if err != nil {
+		return err
+	}
+	meta, err := metaFrom(form)
+	if err != nil {
+		return err
+	}
+	if _, err := s.Evidence.UpdateMeta(c.Request().Context(), ev.ID, *userID(c), meta); err != nil {
+		return err
+	}
+	return done(c, fmt.Sprintf("/f/%d/req?id=%s", ev.FacilityID, ev.RequirementID), "req.saved")
+}
+
+// deleteEvidencePage soft-deletes from the requirement page.
+func (s *Server) deleteEvidencePage(c echo.Context) error {
+	ev, err := s.pageEvidence(c)
 	if err != nil {
 		return err
 	}

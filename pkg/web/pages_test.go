@@ -138,6 +138,36 @@ func TestPagesWithoutJavaScript(t *testing.T) {
 			t.Error("requirement page after upload lacks the confirmation or the file")
 		}
 	})
+	t.Run("edit details and add a revision", func(t *testing.T) {
+		var ev bukti.Evidence
+		h.db.Where("facility_id = ? AND deleted_at IS NULL", f.ID).First(&ev)
+		meta := fmt.Sprintf("/f/%d/evidence/%d/meta", f.ID, ev.ID)
+		if status, _, _ := v.post(meta, url.Values{"title": {"SK Fasilitasi"}, "issue_date": {"03-01-2024"}}); status != http.StatusBadRequest {
+			t.Errorf("date in the wrong format: status %d, want 400", status)
+		}
+		if status, loc, _ := v.post(meta, url.Values{"title": {"SK Fasilitasi"}, "doc_number": {"440/12"}, "issue_date": {"2024-01-03"}}); status != http.StatusSeeOther || !strings.Contains(loc, "req.saved") {
+			t.Errorf("edit: %d → %s", status, loc)
+		}
+		if _, _, body := v.get(reqPage); !strings.Contains(body, `value="2024-01-03"`) || !strings.Contains(body, "SK Fasilitasi") {
+			t.Error("requirement page does not show the edited details")
+		}
+		var b bytes.Buffer
+		mw := multipart.NewWriter(&b)
+		mw.WriteField("csrf_token", v.csrf)
+		w, _ := mw.CreateFormFile("file", "sk-rev1.pdf")
+		w.Write(testenv.PDF("SK revisi 1"))
+		mw.Close()
+		req, _ := http.NewRequest("POST", fmt.Sprintf("%s/f/%d/evidence/%d/revision", h.srv.URL, f.ID, ev.ID), &b)
+		req.Header.Set("Content-Type", mw.FormDataContentType())
+		if status, _, _ := v.do(req); status != http.StatusSeeOther {
+			t.Fatalf("revision: status %d", status)
+		}
+		var revs int64
+		h.db.Model(&bukti.Revision{}).Where("evidence_id = ?", ev.ID).Count(&revs)
+		if revs != 2 {
+			t.Errorf("revisions after the new one: %d, want 2", revs)
+		}
+	})
 	t.Run("delete", func(t *testing.T) {
 		var ev bukti.Evidence
 		h.db.Where("facility_id = ? AND deleted_at IS NULL", f.ID).First(&ev)

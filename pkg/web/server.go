@@ -97,6 +97,8 @@ func New(d Deps) *Server {
 	pg.GET("/f/:id/req", s.requirementView)
 	pg.POST("/f/:id/upload", s.uploadPage)
 	pg.POST("/f/:id/evidence/:eid/delete", s.deleteEvidencePage)
+	pg.POST("/f/:id/evidence/:eid/revision", s.revisionPage)
+	pg.POST("/f/:id/evidence/:eid/meta", s.metaPage)
 	pg.POST("/f/:id/tdd", s.tddPage)
 	pg.POST("/f/:id/interviewees", s.intervieweePage)
 	pg.GET("/district", s.districtOverview)

@@ -25,13 +25,15 @@
     }
     input.addEventListener("change", function () { choose(input.files); });
     if (camera) camera.addEventListener("change", function () { choose(camera.files); form.requestSubmit(); });
-    ["dragenter", "dragover"].forEach(function (t) {
-      drop.addEventListener(t, function (e) { e.preventDefault(); drop.classList.add("over"); });
-    });
-    ["dragleave", "drop"].forEach(function (t) {
-      drop.addEventListener(t, function (e) { e.preventDefault(); drop.classList.remove("over"); });
-    });
-    drop.addEventListener("drop", function (e) { choose(e.dataTransfer.files); });
+    if (drop) {
+      ["dragenter", "dragover"].forEach(function (t) {
+        drop.addEventListener(t, function (e) { e.preventDefault(); drop.classList.add("over"); });
+      });
+      ["dragleave", "drop"].forEach(function (t) {
+        drop.addEventListener(t, function (e) { e.preventDefault(); drop.classList.remove("over"); });
+      });
+      drop.addEventListener("drop", function (e) { choose(e.dataTransfer.files); });
+    }
 
     function send(file) {
       return new Promise(function (resolve) {
