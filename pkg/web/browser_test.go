@@ -145,10 +145,16 @@ func TestBrowserQualityTeam(t *testing.T) {
 	}
 
 	pdf := writeTemp(t, "sk-fasilitasi.pdf", testenv.PDF("SK Kepala Puskesmas"))
-	if got := uploadInBrowser(t, ctx, []string{pdf}, nil); len(got) != 1 || got[0] != "done 100% 100" {
-		t.Fatalf("PDF upload progress = %q, want done at 100%%", got)
+	scan := writeTemp(t, "sk-lampiran.png", testenv.PNG(9))
+	if got := uploadInBrowser(t, ctx, []string{pdf, scan}, nil); strings.Join(got, "|") != "done 100% 100|done 100% 100" {
+		t.Fatalf("two files at once: progress = %q, want both done at 100%%", got)
 	}
-	run(t, ctx, "page reloads with the evidence", chromedp.WaitVisible(`article.evidence`, chromedp.ByQuery))
+	var articles int
+	run(t, ctx, "page reloads with the evidence", chromedp.WaitVisible(`article.evidence`, chromedp.ByQuery),
+		chromedp.Evaluate(`document.querySelectorAll("article.evidence").length`, &articles))
+	if articles != 2 {
+		t.Errorf("evidence listed after uploading two files: %d, want 2", articles)
+	}
 	if s := text(t, ctx, "#req-state"); s != "Lengkap" {
 		t.Errorf("R1 badge after upload = %q, want Lengkap", s)
 	}
