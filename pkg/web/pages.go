@@ -127,25 +127,14 @@ func isPage(c echo.Context) bool {
 // themselves, as it arrives with the body).
 func (s *Server) requirePage(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
-		ck, err := c.Cookie(SessionCookie)
-		if err != nil || ck.Value == "" {
-			return c.Redirect(http.StatusSeeOther, "/login?next="+url.QueryEscape(c.Request().URL.RequestURI()))
+		secret := ""
+		if ck, err := c.Cookie(SessionCookie); err == nil {
+			secret = ck.Value
 		}
-		ctx := c.Request().Context()
-		_, u, err := s.Auth.Authenticate(ctx, ck.Value)
-		if err != nil {
-			return c.Redirect(http.StatusSeeOther, "/login?next="+url.QueryEscape(c.Request().URL.RequestURI()))
+		multipart := strings.HasPrefix(c.Request().Header.Get(echo.HeaderContentType), echo.MIMEMultipartForm)
+		if err := s.authenticate(c, secret, !safeMethod(c.Request().Method) && !multipart); err != nil {
+			return err // handleError sends an unauthorized page request to the login page
 		}
-		if !safeMethod(c.Request().Method) && !strings.HasPrefix(c.Request().Header.Get(echo.HeaderContentType), echo.MIMEMultipartForm) {
-			if err := checkCSRF(c, ck.Value); err != nil {
-				return err
-			}
-		}
-		p, err := authz.Load(ctx, s.DB, u)
-		if err != nil {
-			return err
-		}
-		c.Set(principalKey, p)
 		return next(c)
 	}
 }

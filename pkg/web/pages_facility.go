@@ -36,21 +36,27 @@ func (s *Server) facilityDashboard(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	ctx := c.Request().Context()
-	f, err := s.Org.Facility(ctx, id)
+	f, rep, err := s.facilityReadiness(c, id)
 	if err != nil {
 		return err
 	}
-	rep, err := s.Evidence.Readiness(ctx, id)
-	if err != nil {
-		return err
-	}
-	evs, err := s.Evidence.List(ctx, id, evidence.Filter{})
+	evs, err := s.Evidence.List(c.Request().Context(), id, evidence.Filter{})
 	if err != nil {
 		return err
 	}
 	data := facilityPage{Facility: f, Report: rep, Missing: s.todos(f.ID, rep, evs), ChartHeight: 28 * len(rep.Bab), Below: s.Catalogue.Scoring.Below}
 	return s.render(c, http.StatusOK, "facility", f.Name, data)
+}
+
+// facilityReadiness loads a facility and its readiness report.
+func (s *Server) facilityReadiness(c echo.Context, id int64) (*bukti.Facility, readiness.Report, error) {
+	ctx := c.Request().Context()
+	f, err := s.Org.Facility(ctx, id)
+	if err != nil {
+		return nil, readiness.Report{}, err
+	}
+	rep, err := s.Evidence.Readiness(ctx, id)
+	return f, rep, err
 }
 
 // todos lists unmet requirements, most urgent first: missing, then
@@ -125,12 +131,7 @@ func (s *Server) kriteriaView(c echo.Context) error {
 	if !ok {
 		return bukti.Errorf(bukti.ENOTFOUND, "Kriteria %q tidak ada di katalog.", "kriteria %q is not in the catalogue", c.Param("kid"))
 	}
-	ctx := c.Request().Context()
-	f, err := s.Org.Facility(ctx, id)
-	if err != nil {
-		return err
-	}
-	rep, err := s.Evidence.Readiness(ctx, id)
+	f, rep, err := s.facilityReadiness(c, id)
 	if err != nil {
 		return err
 	}
@@ -182,11 +183,7 @@ func (s *Server) requirementView(c echo.Context) error {
 		return bukti.Errorf(bukti.ENOTFOUND, "Persyaratan %q tidak ada di katalog.", "requirement %q is not in the catalogue", c.QueryParam("id"))
 	}
 	ctx := c.Request().Context()
-	f, err := s.Org.Facility(ctx, id)
-	if err != nil {
-		return err
-	}
-	rep, err := s.Evidence.Readiness(ctx, id)
+	f, rep, err := s.facilityReadiness(c, id)
 	if err != nil {
 		return err
 	}

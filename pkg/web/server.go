@@ -223,23 +223,32 @@ const principalKey = "bukti.principal"
 func (s *Server) requireUser(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		secret, fromCookie := sessionSecret(c)
-		ctx := c.Request().Context()
-		_, u, err := s.Auth.Authenticate(ctx, secret)
-		if err != nil {
+		if err := s.authenticate(c, secret, fromCookie && !safeMethod(c.Request().Method)); err != nil {
 			return err
 		}
-		if fromCookie && !safeMethod(c.Request().Method) {
-			if err := checkCSRF(c, secret); err != nil {
-				return err
-			}
-		}
-		p, err := authz.Load(ctx, s.DB, u)
-		if err != nil {
-			return err
-		}
-		c.Set(principalKey, p)
 		return next(c)
 	}
+}
+
+// authenticate checks a session secret, the anti-CSRF token when
+// checkToken is set, and puts the principal with its scopes in the context.
+func (s *Server) authenticate(c echo.Context, secret string, checkToken bool) error {
+	ctx := c.Request().Context()
+	_, u, err := s.Auth.Authenticate(ctx, secret)
+	if err != nil {
+		return err
+	}
+	if checkToken {
+		if err := checkCSRF(c, secret); err != nil {
+			return err
+		}
+	}
+	p, err := authz.Load(ctx, s.DB, u)
+	if err != nil {
+		return err
+	}
+	c.Set(principalKey, p)
+	return nil
 }
 
 func safeMethod(m string) bool {
