@@ -276,3 +276,25 @@ func TestAdminPages(t *testing.T) {
 		t.Error("admin page lacks the new facility or user")
 	}
 }
+
+// TestSurveyorPages checks the surveyor's view: assigned visits on the
+// home page, the facility read-only.
+func TestSurveyorPages(t *testing.T) {
+	h := newHarness(t, "sqlite", "filesystem", 1<<20)
+	f := h.createFacility("P1")
+	uid, _ := h.userWith("surveior@kars.test", bukti.RoleBinding{})
+	var sv bukti.Survey
+	h.expect(http.StatusCreated, h.call("POST", "/api/v1/surveys", map[string]any{"facility_id": f.ID, "type": "initial", "surveyors": []int64{uid}}, ""), &sv)
+	v := newVisitor(h)
+	v.login("surveior@kars.test", "kata-sandi-pengguna-1")
+	if _, _, body := v.get("/"); !strings.Contains(body, fmt.Sprintf("Kunjungan #%d", sv.ID)) || !strings.Contains(body, "Akreditasi awal") {
+		t.Error("home page does not list the assigned visit")
+	}
+	status, _, body := v.get(fmt.Sprintf("/f/%d/req?id=2.1.2/a/R1", f.ID))
+	if status != http.StatusOK || strings.Contains(body, `id="upload-form"`) {
+		t.Errorf("surveyor requirement page: status %d, upload form shown: %v", status, strings.Contains(body, `id="upload-form"`))
+	}
+	if status, _, _ := v.post(fmt.Sprintf("/f/%d/tdd", f.ID), url.Values{"element": {"2.1.2/c"}, "reason": {"Alasan yang cukup panjang"}}); status != http.StatusForbidden {
+		t.Errorf("surveyor marking TDD: status %d, want 403", status)
+	}
+}
