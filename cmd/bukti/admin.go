@@ -83,6 +83,7 @@ var adminGroups = []struct {
 		{name: "reset-password", synopsis: "EMAIL [-password P]", args: []string{"EMAIL"},
 			summary: "set a new password and end the user's sessions; without -password one is generated and printed once", setup: userResetPassword},
 	}},
+	{"catalogue", catalogueCommands},
 }
 
 // runAdmin runs `bukti <group> <subcommand> [flags] [args]`.

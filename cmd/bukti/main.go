@@ -24,12 +24,12 @@ import (
 	"gorm.io/gorm"
 	_ "time/tzdata" // BUKTI_TIMEZONE works on images without tzdata
 
-	"github.com/bukti-id/bukti/criteria"
 	"github.com/bukti-id/bukti/pkg/auth"
 	"github.com/bukti-id/bukti/pkg/catalogue"
 	"github.com/bukti-id/bukti/pkg/db"
 	"github.com/bukti-id/bukti/pkg/evidence"
 	"github.com/bukti-id/bukti/pkg/org"
+	"github.com/bukti-id/bukti/pkg/standard"
 	"github.com/bukti-id/bukti/pkg/survey"
 	"github.com/bukti-id/bukti/pkg/web"
 	"github.com/bukti-id/bukti/storage"
@@ -69,6 +69,10 @@ Admin commands, run on the database of BUKTI_DATABASE_URL / BUKTI_DATA_DIR:
   bukti user disable EMAIL
   bukti user enable EMAIL
   bukti user reset-password EMAIL [-password P]
+  bukti catalogue import FILE.xlsx|DIR [-version V] [-title T]
+  bukti catalogue list
+  bukti catalogue activate VERSION-ID
+  bukti catalogue export [-version-id N] [-o FILE.yaml]
 
 Run "bukti serve -h" for the settings and their BUKTI_* environment variables,
 "bukti user add -h" (and so on) for an admin command's flags.
@@ -88,7 +92,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 			return err
 		}
 		return serve(ctx, cfg, newLogger(cfg.LogFormat, stderr), nil)
-	case "province", "district", "facility", "user":
+	case "province", "district", "facility", "user", "catalogue":
 		return runAdmin(ctx, cmd, args, envOr, stdout, stderr)
 	case "version":
 		fmt.Fprintln(stdout, "bukti", version)
@@ -113,15 +117,15 @@ func newLogger(format string, w io.Writer) *slog.Logger {
 // then shuts down gracefully. When ready is not nil it receives the bound
 // address once the server accepts connections.
 func serve(ctx context.Context, cfg config, log *slog.Logger, ready chan<- string) error {
-	cat, err := criteria.Builtin()
-	if err != nil {
-		return err
-	}
 	gdb, err := db.Open(ctx, cfg.DatabaseURL, log)
 	if err != nil {
 		return err
 	}
 	defer db.Close(gdb)
+	cat, err := (&standard.Service{DB: gdb, Now: time.Now}).Active(ctx)
+	if err != nil {
+		return fmt.Errorf("load the active catalogue (bukti catalogue list / activate): %w", err)
+	}
 	store, err := storage.New(ctx, cfg.storage())
 	if err != nil {
 		return err
@@ -179,6 +183,7 @@ func newDeps(gdb *gorm.DB, store storage.Store, cat *catalogue.Catalogue, cfg co
 		Evidence: &evidence.Service{DB: gdb, Store: store, Catalogue: cat, MaxBytes: cfg.MaxUploadBytes, Log: log,
 			Now: func() time.Time { return time.Now().In(cfg.TimeZone) }},
 		Surveys:    &survey.Service{DB: gdb, Now: now},
+		Standard:   &standard.Service{DB: gdb, Now: now},
 		Catalogue:  cat,
 		Log:        log,
 		TrustProxy: cfg.TrustProxy,

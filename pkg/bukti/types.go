@@ -151,3 +151,20 @@ type AuditEntry struct {
 	RequestID  string    `gorm:"size:64;not null;default:''" json:"request_id,omitempty"`
 	ClientIP   string    `gorm:"size:64;not null;default:'';index" json:"client_ip,omitempty"`
 }
+
+// CatalogueVersion is a stored version of a standard's catalogue (a
+// bukti-catalogue/v1 document), for example one imported from the national
+// self-assessment spreadsheet. Versions are never changed once stored; at
+// most one is active, and the server uses it from its next start (the
+// built-in catalogue when none is).
+type CatalogueVersion struct {
+	ID          int64     `gorm:"primaryKey" json:"id"`
+	CatalogueID string    `gorm:"size:64;not null;uniqueIndex:idx_catalogue_version" json:"catalogue"`
+	Version     string    `gorm:"size:64;not null;uniqueIndex:idx_catalogue_version" json:"version"`
+	Title       string    `gorm:"size:300;not null" json:"title"`
+	Document    string    `gorm:"type:text;not null" json:"-"`
+	Summary     string    `gorm:"size:2000;not null;default:''" json:"summary"`
+	Active      bool      `gorm:"not null;default:false" json:"active"`
+	CreatedBy   *int64    `json:"created_by,omitempty"`
+	CreatedAt   time.Time `json:"created_at"`
+}

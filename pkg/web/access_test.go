@@ -67,6 +67,27 @@ func newWorld(t *testing.T, dbKind, storeKind string) *world {
 
 func (w *world) next() int64 { return w.seq.Add(1) }
 
+// catalogueVersion imports a fresh catalogue version as the admin.
+func (w *world) catalogueVersion() int64 {
+	body, ct := workbookForm(w.h.t, fmt.Sprint("uji-", w.next()))
+	req, _ := http.NewRequest("POST", w.h.srv.URL+"/api/v1/catalogue/import", bytes.NewReader(body))
+	req.Header.Set("Content-Type", ct)
+	var res struct{ Version struct{ ID int64 } }
+	w.h.expect(http.StatusCreated, w.h.send(req, ""), &res)
+	return res.Version.ID
+}
+
+// workbookForm is a multipart import form with the test workbook.
+func workbookForm(t *testing.T, version string) ([]byte, string) {
+	var b bytes.Buffer
+	mw := multipart.NewWriter(&b)
+	mw.WriteField("version", version)
+	fw, _ := mw.CreateFormFile("file", "instrumen.xlsx")
+	fw.Write(testenv.SelfAssessment(t))
+	mw.Close()
+	return b.Bytes(), mw.FormDataContentType()
+}
+
 // orgID looks up a province or district by code.
 func (w *world) orgID(kind, code string) int64 {
 	var id int64
@@ -239,7 +260,18 @@ func matrix() map[string]route {
 			return request{method: "DELETE", path: fmt.Sprintf("/api/v1/tokens/%d", tok.ID)}
 		}},
 
-		"GET /api/v1/catalogue":    {want: anyUser(200), build: get("/api/v1/catalogue")},
+		"GET /api/v1/catalogue":          {want: anyUser(200), build: get("/api/v1/catalogue")},
+		"GET /api/v1/catalogue/versions": {want: adminOnly(200), build: get("/api/v1/catalogue/versions")},
+		"POST /api/v1/catalogue/import": {want: adminOnly(201), build: func(w *world, a actor, s side, in bool) request {
+			body, ct := workbookForm(w.h.t, fmt.Sprint("uji-", w.next()))
+			return request{method: "POST", path: "/api/v1/catalogue/import", form: body, formType: ct}
+		}},
+		"POST /api/v1/catalogue/versions/:id/activate": {want: adminOnly(200), build: func(w *world, a actor, s side, in bool) request {
+			return request{method: "POST", path: fmt.Sprintf("/api/v1/catalogue/versions/%d/activate", w.catalogueVersion())}
+		}},
+		"GET /api/v1/catalogue/versions/:id/export": {want: adminOnly(200), build: func(w *world, a actor, s side, in bool) request {
+			return request{method: "GET", path: fmt.Sprintf("/api/v1/catalogue/versions/%d/export", w.catalogueVersion())}
+		}},
 		"GET /api/v1/criteria/:id": {want: anyUser(200), build: get("/api/v1/criteria/2.1.2")},
 		"GET /api/v1/provinces":    {want: anyUser(200), build: get("/api/v1/provinces")},
 		"GET /api/v1/districts":    {want: anyUser(200), build: get("/api/v1/districts")},

@@ -20,6 +20,7 @@ import (
 	"github.com/bukti-id/bukti/pkg/bukti"
 	"github.com/bukti-id/bukti/pkg/evidence"
 	"github.com/bukti-id/bukti/pkg/org"
+	"github.com/bukti-id/bukti/pkg/standard"
 	"github.com/bukti-id/bukti/pkg/survey"
 	"github.com/bukti-id/bukti/pkg/testenv"
 	"github.com/bukti-id/bukti/pkg/web"
@@ -68,6 +69,7 @@ func newHarness(t *testing.T, dbKind, storeKind string, maxBytes int64) *harness
 		Org:       &org.Service{DB: gdb, Now: time.Now},
 		Evidence:  &evidence.Service{DB: gdb, Store: store, Catalogue: criteria.MustBuiltin(), MaxBytes: maxBytes, Now: time.Now, Log: log},
 		Surveys:   &survey.Service{DB: gdb, Now: time.Now},
+		Standard:  &standard.Service{DB: gdb, Now: time.Now},
 		Catalogue: criteria.MustBuiltin(),
 		Log:       log,
 	})

@@ -1,9 +1,11 @@
 package web_test
 
 import (
+	"bytes"
 	"encoding/csv"
 	"errors"
 	"fmt"
+	"mime/multipart"
 	"net/http"
 	"strings"
 	"testing"
@@ -13,6 +15,7 @@ import (
 
 	"github.com/bukti-id/bukti/pkg/auth"
 	"github.com/bukti-id/bukti/pkg/bukti"
+	"github.com/bukti-id/bukti/pkg/catalogue"
 	"github.com/bukti-id/bukti/pkg/testenv"
 	"github.com/bukti-id/bukti/pkg/web"
 )
@@ -458,5 +461,63 @@ func TestOrgChanges(t *testing.T) {
 	h.db.First(&d, districtID)
 	if d.Name != "Kota Cimahi (baru)" || h.auditCount("district.rename") != 1 || h.auditCount("facility.delete") != 1 {
 		t.Errorf("district %+v; rename audits %d, delete audits %d", d, h.auditCount("district.rename"), h.auditCount("facility.delete"))
+	}
+}
+
+// TestCatalogueImport loads the national self-assessment layout through the
+// API, refuses what is not that layout, and activates and exports.
+func TestCatalogueImport(t *testing.T) {
+	h := newHarness(t, "sqlite", "filesystem", 1<<20)
+	send := func(version string, data []byte) result {
+		var b bytes.Buffer
+		mw := multipart.NewWriter(&b)
+		mw.WriteField("version", version)
+		fw, _ := mw.CreateFormFile("file", "instrumen.xlsx")
+		fw.Write(data)
+		mw.Close()
+		req, _ := http.NewRequest("POST", h.srv.URL+"/api/v1/catalogue/import", &b)
+		req.Header.Set("Content-Type", mw.FormDataContentType())
+		return h.send(req, "")
+	}
+	var res struct {
+		Version bukti.CatalogueVersion
+		Counts  struct{ Kriteria, Elements, Requirements int }
+		Report  struct{ Skipped []any }
+	}
+	h.expect(http.StatusCreated, send("2026.1", testenv.SelfAssessment(t)), &res)
+	if res.Counts.Kriteria != 2 || res.Counts.Elements != 3 || res.Version.Active {
+		t.Errorf("import = %+v", res)
+	}
+	bad := []struct {
+		name    string
+		version string
+		data    []byte
+		status  int
+		message string
+	}{
+		{"same version again", "2026.1", testenv.SelfAssessment(t), 409, "sudah ada"},
+		{"not a workbook", "2026.2", []byte("bukan spreadsheet"), 400, "tidak dapat diimpor"},
+		{"other columns", "2026.3", testenv.Workbook(t, testenv.Sheet{Name: "Data", Rows: [][]string{{"Nama", "Alamat"}, {"A", "B"}}}), 400, "tidak dapat diimpor"},
+	}
+	for _, tc := range bad {
+		t.Run(tc.name, func(t *testing.T) {
+			r := send(tc.version, tc.data)
+			if r.status != tc.status {
+				t.Fatalf("status %d, want %d: %s", r.status, tc.status, r.body)
+			}
+			if _, msg := h.apiError(r); !strings.Contains(msg, tc.message) {
+				t.Errorf("message %q lacks %q", msg, tc.message)
+			}
+		})
+	}
+	var versions struct{ Versions []bukti.CatalogueVersion }
+	h.expect(http.StatusOK, h.call("GET", "/api/v1/catalogue/versions", nil, ""), &versions)
+	if len(versions.Versions) != 1 {
+		t.Errorf("stored versions = %d, want 1 (refused imports store nothing)", len(versions.Versions))
+	}
+	h.expect(http.StatusOK, h.call("POST", fmt.Sprintf("/api/v1/catalogue/versions/%d/activate", res.Version.ID), nil, ""), nil)
+	r := h.call("GET", fmt.Sprintf("/api/v1/catalogue/versions/%d/export", res.Version.ID), nil, "")
+	if _, err := catalogue.Parse("export", r.body); r.status != http.StatusOK || err != nil {
+		t.Errorf("export: %d, parse: %v", r.status, err)
 	}
 }

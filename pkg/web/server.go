@@ -24,6 +24,7 @@ import (
 	"github.com/bukti-id/bukti/pkg/catalogue"
 	"github.com/bukti-id/bukti/pkg/evidence"
 	"github.com/bukti-id/bukti/pkg/org"
+	"github.com/bukti-id/bukti/pkg/standard"
 	"github.com/bukti-id/bukti/pkg/survey"
 	"github.com/bukti-id/bukti/ui"
 )
@@ -35,6 +36,7 @@ type Deps struct {
 	Org       *org.Service
 	Evidence  *evidence.Service
 	Surveys   *survey.Service
+	Standard  *standard.Service
 	Catalogue *catalogue.Catalogue
 	UI        *ui.UI
 	Log       *slog.Logger
@@ -121,6 +123,10 @@ func New(d Deps) *Server {
 	a.DELETE("/tokens/:id", s.revokeToken)
 
 	a.GET("/catalogue", s.getCatalogue)
+	a.GET("/catalogue/versions", s.listCatalogueVersions)
+	a.POST("/catalogue/import", s.importCatalogue)
+	a.POST("/catalogue/versions/:id/activate", s.activateCatalogue)
+	a.GET("/catalogue/versions/:id/export", s.exportCatalogue)
 	a.GET("/criteria/:id", s.getKriteria)
 
 	a.GET("/provinces", s.listProvinces)

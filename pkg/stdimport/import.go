@@ -1,0 +1,72 @@
+package stdimport
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+
+	"github.com/bukti-id/bukti/pkg/catalogue"
+)
+
+// Import reads one workbook (one sheet per Bab, or every Bab on one sheet)
+// and returns the catalogue it describes and a report.
+//
+// Rows that cannot become a valid EP are left out and listed in
+// Report.Skipped; a sheet without the layout is listed there too when
+// another sheet has it. Import refuses, with an error wrapping
+// ErrNotWorkbook, ErrEmptyWorkbook, ErrLayout or ErrNoElements and no
+// catalogue, when the bytes are not an .xlsx workbook, no sheet has a cell,
+// no sheet has the header row, or no row is a valid EP. It also fails when
+// opt lacks ID or Version, or when the result does not validate (a
+// *catalogue.ParseError is wrapped; usually opt.Scoring is wrong). On error
+// the report holds what was read so far, so Skipped explains an
+// ErrNoElements.
+//
+// The returned catalogue came from catalogue.Parse: it is valid, indexed
+// and must be treated as immutable.
+func Import(r io.Reader, opt Options) (*catalogue.Catalogue, Report, error) {
+	if err := opt.check(); err != nil {
+		return nil, Report{}, err
+	}
+	b := newBuilder(opt)
+	if err := b.readWorkbook(r, ""); err != nil {
+		return nil, b.report, err
+	}
+	return b.finish()
+}
+
+// ImportFiles reads several workbooks, typically a directory's files with
+// one Bab each, into one catalogue, as Import does for one. Problems name
+// the sheet as "[file.xlsx]Sheet". Each file must be a workbook with at
+// least one sheet in the layout; an EP found in two files is kept from the
+// first path and skipped in the later one. The error of a file names its
+// path.
+func ImportFiles(paths []string, opt Options) (*catalogue.Catalogue, Report, error) {
+	if err := opt.check(); err != nil {
+		return nil, Report{}, err
+	}
+	if len(paths) == 0 {
+		return nil, Report{}, errors.New("stdimport: no files given: pass the paths of the workbooks to import")
+	}
+	b := newBuilder(opt)
+	for _, p := range paths {
+		if err := b.readFile(p); err != nil {
+			return nil, b.report, err
+		}
+	}
+	return b.finish()
+}
+
+func (b *builder) readFile(path string) error {
+	f, err := os.Open(path)
+	if err != nil {
+		return fmt.Errorf("stdimport: %w", err)
+	}
+	defer f.Close()
+	if err := b.readWorkbook(f, filepath.Base(path)); err != nil {
+		return fmt.Errorf("%s: %w", path, err)
+	}
+	return nil
+}

@@ -1,0 +1,135 @@
+package stdimport
+
+import (
+	"bytes"
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/xuri/excelize/v2"
+)
+
+const (
+	// maxWorkbookBytes bounds the file read; the national workbook is a
+	// few megabytes.
+	maxWorkbookBytes = 64 << 20
+	// maxUnzippedBytes bounds what the workbook may unpack to.
+	maxUnzippedBytes = 512 << 20
+)
+
+// sheet is one sheet's rows and, when found, its layout.
+type sheet struct {
+	name, label string
+	rows        [][]string
+	layout      layout
+	layoutErr   error
+}
+
+// readWorkbook reads one workbook into the builder. file is the file name
+// for ImportFiles ("" for Import); it prefixes the sheet names in
+// problems. It fails when the bytes are not a workbook, when no sheet has a
+// cell, or when no sheet has the layout.
+func (b *builder) readWorkbook(r io.Reader, file string) error {
+	data, err := io.ReadAll(io.LimitReader(r, maxWorkbookBytes+1))
+	if err != nil {
+		return fmt.Errorf("stdimport: read the workbook: %w", err)
+	}
+	if len(data) > maxWorkbookBytes {
+		return fmt.Errorf("stdimport: the workbook is larger than %d MiB: import one file per Bab instead", maxWorkbookBytes>>20)
+	}
+	f, err := excelize.OpenReader(bytes.NewReader(data), excelize.Options{UnzipSizeLimit: maxUnzippedBytes})
+	if err != nil {
+		return fmt.Errorf("stdimport: %w (%v): open the file in Excel and save it as \"Excel Workbook (*.xlsx)\"", ErrNotWorkbook, err)
+	}
+	defer f.Close()
+
+	sheets, err := readSheets(f, file)
+	if err != nil {
+		return err
+	}
+	if len(sheets) == 0 {
+		return fmt.Errorf("stdimport: %w: no sheet has any cell; export the self-assessment with its rows", ErrEmptyWorkbook)
+	}
+	var noLayout []string
+	for _, s := range sheets {
+		if s.layoutErr != nil {
+			noLayout = append(noLayout, fmt.Sprintf("sheet %q: %v", s.label, s.layoutErr))
+		}
+	}
+	if len(noLayout) == len(sheets) {
+		return fmt.Errorf("stdimport: %w: %s", ErrLayout, strings.Join(noLayout, "; "))
+	}
+	for _, s := range sheets {
+		if s.layoutErr != nil {
+			b.skip(s.label, 0, s.layoutErr.Error()+"; sheet ignored")
+			continue
+		}
+		b.readSheet(f, s)
+	}
+	return nil
+}
+
+// readSheets reads every sheet that has a cell and looks for its header.
+func readSheets(f *excelize.File, file string) ([]sheet, error) {
+	var out []sheet
+	for _, name := range f.GetSheetList() {
+		rows, err := f.GetRows(name)
+		if err != nil {
+			return nil, fmt.Errorf("stdimport: %w: sheet %q cannot be read (%v): save the file again in Excel", ErrNotWorkbook, name, err)
+		}
+		if allBlank(rows) {
+			continue
+		}
+		s := sheet{name: name, label: name, rows: rows}
+		if file != "" {
+			s.label = "[" + file + "]" + name
+		}
+		s.layout, s.layoutErr = findHeader(rows)
+		out = append(out, s)
+	}
+	return out, nil
+}
+
+// readSheet reads the data rows of a sheet with the layout.
+func (b *builder) readSheet(f *excelize.File, s sheet) {
+	sheetBab := ""
+	if _, _, err := parseBab(s.name); err == nil {
+		sheetBab = s.name
+	}
+	r := &sheetReader{
+		l:        s.layout,
+		sheetBab: sheetBab,
+		isNumber: func(col, row int) bool {
+			cell, err := excelize.CoordinatesToCellName(col+1, row)
+			if err != nil {
+				return false
+			}
+			t, err := f.GetCellType(s.name, cell)
+			return err == nil && (t == excelize.CellTypeNumber || t == excelize.CellTypeUnset)
+		},
+	}
+	for i := s.layout.firstRow; i < len(s.rows); i++ {
+		ep, reason, warnings := r.read(i+1, s.rows[i])
+		if reason != "" {
+			b.skip(s.label, i+1, reason)
+			continue
+		}
+		if ep == nil || !b.add(s.label, ep) {
+			continue
+		}
+		for _, w := range warnings {
+			b.warn(s.label, i+1, w)
+		}
+	}
+}
+
+func allBlank(rows [][]string) bool {
+	for _, row := range rows {
+		for _, cell := range row {
+			if !isBlank(cell) {
+				return false
+			}
+		}
+	}
+	return true
+}
