@@ -24,7 +24,7 @@ var formatters = template.FuncMap{
 			return strings.ReplaceAll(strings.Trim(s, "[]"), " ", ", ")
 		}
 	},
-	"date":     func(t *time.Time) string { return t.Format("02-01-2006") },
+	"date": func(t *time.Time) string { return t.Format("02-01-2006") },
 	// isodate formats an optional date for <input type="date">.
 	"isodate": func(t *time.Time) string {
 		if t == nil {

@@ -1,0 +1,66 @@
+package main
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/bukti-id/bukti/pkg/catalogue"
+	"github.com/bukti-id/bukti/pkg/standard"
+	"github.com/bukti-id/bukti/pkg/testenv"
+)
+
+// TestCatalogueCommands imports a workbook and a directory, lists,
+// activates and exports, and refuses what cannot be imported.
+func TestCatalogueCommands(t *testing.T) {
+	c := cli{t, testenv.DatabaseURL(t, "sqlite")}
+	dir := t.TempDir()
+	book := filepath.Join(dir, "instrumen.xlsx")
+	if err := os.WriteFile(book, testenv.SelfAssessment(t), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out := c.must("catalogue", "import", book, "-version", "2026.1")
+	for _, want := range []string{"imported pkp-2023@2026.1 as version id 1 (inactive)", "2 kriteria, 3 EP", "bukti catalogue activate 1"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("import output lacks %q:\n%s", want, out)
+		}
+	}
+	if out := c.must("catalogue", "import", dir, "-version", "2026.2"); !strings.Contains(out, "version id 2") {
+		t.Errorf("directory import:\n%s", out)
+	}
+	for _, bad := range []struct {
+		name string
+		args []string
+		want string
+	}{
+		{"same version", []string{"catalogue", "import", book, "-version", "2026.1"}, "already exists"},
+		{"missing file", []string{"catalogue", "import", filepath.Join(dir, "tidak-ada.xlsx")}, "no such file"},
+		{"empty directory", []string{"catalogue", "import", t.TempDir()}, "no .xlsx file"},
+		{"not a workbook", []string{"catalogue", "import", writeFile(t, "bukan.xlsx", "bukan spreadsheet")}, "cannot be imported"},
+		{"activate unknown", []string{"catalogue", "activate", "99"}, "not found"},
+		{"activate not a number", []string{"catalogue", "activate", "satu"}, "not a number"},
+	} {
+		t.Run(bad.name, func(t *testing.T) {
+			if _, _, err := c.run(bad.args...); err == nil || !strings.Contains(err.Error(), bad.want) {
+				t.Errorf("err = %v, want %q", err, bad.want)
+			}
+		})
+	}
+	if out := c.must("catalogue", "list"); !strings.Contains(out, "2026.1") || !strings.Contains(out, "built in") {
+		t.Errorf("list:\n%s", out)
+	}
+	c.must("catalogue", "activate", "1")
+	active, err := (&standard.Service{DB: openDB(t, c.url), Now: time.Now}).Active(context.Background())
+	if err != nil || active.Version != "2026.1" {
+		t.Fatalf("active after activate = %v, %v", active, err)
+	}
+	exported := filepath.Join(dir, "katalog.yaml")
+	c.must("catalogue", "export", "-o", exported)
+	doc, _ := os.ReadFile(exported)
+	if cat, err := catalogue.Parse(exported, doc); err != nil || cat.Version != "2026.1" {
+		t.Errorf("exported catalogue: %v, %v", cat, err)
+	}
+}
