@@ -29,6 +29,7 @@ import (
 	"github.com/bukti-id/bukti/pkg/db"
 	"github.com/bukti-id/bukti/pkg/evidence"
 	"github.com/bukti-id/bukti/pkg/org"
+	"github.com/bukti-id/bukti/pkg/report"
 	"github.com/bukti-id/bukti/pkg/standard"
 	"github.com/bukti-id/bukti/pkg/survey"
 	"github.com/bukti-id/bukti/pkg/web"
@@ -176,12 +177,14 @@ func serve(ctx context.Context, cfg config, log *slog.Logger, ready chan<- strin
 // newDeps wires the services on an open database and store.
 func newDeps(gdb *gorm.DB, store storage.Store, cat *catalogue.Catalogue, cfg config, log *slog.Logger) web.Deps {
 	now := time.Now
+	ev := &evidence.Service{DB: gdb, Store: store, Catalogue: cat, MaxBytes: cfg.MaxUploadBytes, Log: log,
+		Now: func() time.Time { return time.Now().In(cfg.TimeZone) }}
 	return web.Deps{
-		DB:   gdb,
-		Auth: &auth.Service{DB: gdb, Now: now, Log: log},
-		Org:  &org.Service{DB: gdb, Now: now},
-		Evidence: &evidence.Service{DB: gdb, Store: store, Catalogue: cat, MaxBytes: cfg.MaxUploadBytes, Log: log,
-			Now: func() time.Time { return time.Now().In(cfg.TimeZone) }},
+		DB:         gdb,
+		Auth:       &auth.Service{DB: gdb, Now: now, Log: log},
+		Org:        &org.Service{DB: gdb, Now: now},
+		Evidence:   ev,
+		Reports:    &report.Service{DB: gdb, Evidence: ev, Catalogue: cat, Now: ev.Now},
 		Surveys:    &survey.Service{DB: gdb, Now: now},
 		Standard:   &standard.Service{DB: gdb, Now: now},
 		Catalogue:  cat,

@@ -15,35 +15,55 @@ import (
 
 // Readiness loads a facility's evidence states and scores them.
 func (s *Service) Readiness(ctx context.Context, facilityID int64) (readiness.Report, error) {
-	db := s.DB.WithContext(ctx)
-	if err := facilityExists(db, facilityID); err != nil {
+	if err := facilityExists(s.DB.WithContext(ctx), facilityID); err != nil {
 		return readiness.Report{}, err
+	}
+	ins, err := s.Inputs(ctx, []int64{facilityID})
+	if err != nil {
+		return readiness.Report{}, err
+	}
+	return readiness.Score(s.Catalogue, ins[facilityID]), nil
+}
+
+// Inputs loads the readiness inputs (live evidence, named interviewees, TDD
+// marks) of several facilities with three queries. Every requested facility
+// has an entry, empty when it holds nothing.
+func (s *Service) Inputs(ctx context.Context, facilityIDs []int64) (map[int64]readiness.Input, error) {
+	db := s.DB.WithContext(ctx)
+	now := s.Now()
+	out := make(map[int64]readiness.Input, len(facilityIDs))
+	for _, id := range facilityIDs {
+		out[id] = readiness.Input{Now: now, NotApplicable: map[string]string{}}
+	}
+	add := func(id int64, it readiness.Item) {
+		in := out[id]
+		in.Items = append(in.Items, it)
+		out[id] = in
 	}
 	var evs []bukti.Evidence
-	if err := db.Select("requirement_id", "stage", "part", "review", "valid_until").
-		Where("facility_id = ? AND deleted_at IS NULL", facilityID).Find(&evs).Error; err != nil {
-		return readiness.Report{}, err
+	if err := db.Select("facility_id", "requirement_id", "stage", "part", "review", "valid_until").
+		Where("facility_id IN ? AND deleted_at IS NULL", facilityIDs).Find(&evs).Error; err != nil {
+		return nil, err
 	}
-	var people []bukti.Interviewee
-	if err := db.Where("facility_id = ?", facilityID).Find(&people).Error; err != nil {
-		return readiness.Report{}, err
-	}
-	var tdd []bukti.NotApplicable
-	if err := db.Where("facility_id = ?", facilityID).Find(&tdd).Error; err != nil {
-		return readiness.Report{}, err
-	}
-	in := readiness.Input{Now: s.Now(), NotApplicable: map[string]string{}, Items: make([]readiness.Item, 0, len(evs)+len(people))}
 	for _, e := range evs {
-		in.Items = append(in.Items, readiness.Item{RequirementID: e.RequirementID, Stage: e.Stage, Part: e.Part,
+		add(e.FacilityID, readiness.Item{RequirementID: e.RequirementID, Stage: e.Stage, Part: e.Part,
 			Rejected: e.Review == bukti.ReviewRejected, ValidUntil: e.ValidUntil})
 	}
+	var people []bukti.Interviewee
+	if err := db.Select("facility_id", "requirement_id", "role").Where("facility_id IN ?", facilityIDs).Find(&people).Error; err != nil {
+		return nil, err
+	}
 	for _, p := range people {
-		in.Items = append(in.Items, readiness.Item{RequirementID: p.RequirementID, Part: p.Role})
+		add(p.FacilityID, readiness.Item{RequirementID: p.RequirementID, Part: p.Role})
+	}
+	var tdd []bukti.NotApplicable
+	if err := db.Where("facility_id IN ?", facilityIDs).Find(&tdd).Error; err != nil {
+		return nil, err
 	}
 	for _, t := range tdd {
-		in.NotApplicable[t.ElementID] = t.Reason
+		out[t.FacilityID].NotApplicable[t.ElementID] = t.Reason
 	}
-	return readiness.Score(s.Catalogue, in), nil
+	return out, nil
 }
 
 // SetNotApplicable marks an EP TDD for a facility with a reason, or

@@ -378,6 +378,10 @@ func matrix() map[string]route {
 		}},
 		"GET /api/v1/surveys/:id": {want: read(200), build: get("/api/v1/surveys/{s}")},
 
+		"GET /api/v1/reports/gaps": {want: read(200), build: func(w *world, a actor, s side, in bool) request {
+			district := map[bool]string{true: districtA, false: "3171"}[in]
+			return request{method: "GET", path: "/api/v1/reports/gaps?format=csv&district=" + district}
+		}},
 		"GET /api/v1/audit":     {want: auditRead(200), build: get("/api/v1/audit")},
 		"GET /api/v1/audit.csv": {want: auditRead(200), build: get("/api/v1/audit.csv")},
 	}

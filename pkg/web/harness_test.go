@@ -20,6 +20,7 @@ import (
 	"github.com/bukti-id/bukti/pkg/bukti"
 	"github.com/bukti-id/bukti/pkg/evidence"
 	"github.com/bukti-id/bukti/pkg/org"
+	"github.com/bukti-id/bukti/pkg/report"
 	"github.com/bukti-id/bukti/pkg/standard"
 	"github.com/bukti-id/bukti/pkg/survey"
 	"github.com/bukti-id/bukti/pkg/testenv"
@@ -62,12 +63,14 @@ func newHarness(t *testing.T, dbKind, storeKind string, maxBytes int64) *harness
 	if err != nil {
 		t.Fatal(err)
 	}
+	ev := &evidence.Service{DB: gdb, Store: store, Catalogue: criteria.MustBuiltin(), MaxBytes: maxBytes, Now: time.Now, Log: log}
 	w := web.New(web.Deps{
 		UI:        pages,
+		Reports:   &report.Service{DB: gdb, Evidence: ev, Catalogue: criteria.MustBuiltin(), Now: time.Now},
 		DB:        gdb,
 		Auth:      authSvc,
 		Org:       &org.Service{DB: gdb, Now: time.Now},
-		Evidence:  &evidence.Service{DB: gdb, Store: store, Catalogue: criteria.MustBuiltin(), MaxBytes: maxBytes, Now: time.Now, Log: log},
+		Evidence:  ev,
 		Surveys:   &survey.Service{DB: gdb, Now: time.Now},
 		Standard:  &standard.Service{DB: gdb, Now: time.Now},
 		Catalogue: criteria.MustBuiltin(),

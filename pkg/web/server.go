@@ -24,6 +24,7 @@ import (
 	"github.com/bukti-id/bukti/pkg/catalogue"
 	"github.com/bukti-id/bukti/pkg/evidence"
 	"github.com/bukti-id/bukti/pkg/org"
+	"github.com/bukti-id/bukti/pkg/report"
 	"github.com/bukti-id/bukti/pkg/standard"
 	"github.com/bukti-id/bukti/pkg/survey"
 	"github.com/bukti-id/bukti/ui"
@@ -37,6 +38,7 @@ type Deps struct {
 	Evidence  *evidence.Service
 	Surveys   *survey.Service
 	Standard  *standard.Service
+	Reports   *report.Service
 	Catalogue *catalogue.Catalogue
 	UI        *ui.UI
 	Log       *slog.Logger
@@ -170,6 +172,8 @@ func New(d Deps) *Server {
 	a.GET("/surveys", s.listSurveys)
 	a.POST("/surveys", s.createSurvey)
 	a.GET("/surveys/:id", s.getSurvey)
+
+	a.GET("/reports/gaps", s.gapsReport)
 
 	a.GET("/audit", s.listAudit)
 	a.GET("/audit.csv", s.auditCSV)

@@ -1,0 +1,160 @@
+package report
+
+import (
+	"encoding/csv"
+	"encoding/json"
+	"fmt"
+	"io"
+	"math"
+	"strconv"
+
+	"github.com/xuri/excelize/v2"
+
+	"github.com/bukti-id/bukti/pkg/bukti"
+)
+
+// Kinds of gap report.
+const (
+	KindMatrix   = "matrix"   // facility × column, status and counts
+	KindMissing  = "missing"  // requirements most often missing
+	KindDistance = "distance" // facilities nearest to their next status first
+)
+
+// Formats of an export.
+const (
+	FormatJSON = "json"
+	FormatCSV  = "csv"
+	FormatXLSX = "xlsx"
+)
+
+// ContentType is the media type of a format.
+func ContentType(format string) string {
+	return map[string]string{FormatJSON: "application/json", FormatCSV: "text/csv; charset=utf-8",
+		FormatXLSX: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}[format]
+}
+
+// Check validates a kind and format.
+func Check(kind, format string) error {
+	switch {
+	case kind != KindMatrix && kind != KindMissing && kind != KindDistance:
+		return bukti.Errorf(bukti.EINVALID, "Jenis laporan %q tidak dikenal; pilih matrix, missing atau distance.", "unknown report %q: choose matrix, missing or distance", kind)
+	case ContentType(format) == "":
+		return bukti.Errorf(bukti.EINVALID, "Format %q tidak dikenal; pilih json, csv atau xlsx.", "unknown format %q: choose json, csv or xlsx", format)
+	}
+	return nil
+}
+
+// table is a report as a header and rows of cells (string or float64).
+func table(g *Gaps, kind string) ([]string, [][]any) {
+	switch kind {
+	case KindMissing:
+		head := []string{"Persyaratan", "Judul", "Puskesmas belum memenuhi", "Persentase"}
+		rows := make([][]any, 0, len(g.MostMissing))
+		for _, m := range g.MostMissing {
+			rows = append(rows, []any{m.RequirementID, m.Title, float64(m.Facilities), round(m.Share * 100)})
+		}
+		return head, rows
+	default:
+		facilities := g.Facilities
+		if kind == KindDistance {
+			facilities = g.ByDistance()
+		}
+		head := []string{"Kode", "Puskesmas", "Kabupaten/Kota"}
+		for _, c := range g.Columns {
+			head = append(head, c+" %")
+		}
+		head = append(head, "Status", "Belum ada", "Ditolak", "Kedaluwarsa", "Segera kedaluwarsa", "Status berikutnya", "Jarak (poin)")
+		rows := make([][]any, 0, len(facilities))
+		for _, f := range facilities {
+			row := []any{f.Code, f.Name, f.District}
+			for _, c := range f.Cells {
+				if c.Assessed {
+					row = append(row, round(c.Percent))
+				} else {
+					row = append(row, "")
+				}
+			}
+			row = append(row, f.Status, float64(f.Missing), float64(f.Rejected), float64(f.Expired), float64(f.Expiring), f.NextStatus, round(f.Distance))
+			rows = append(rows, row)
+		}
+		return head, rows
+	}
+}
+
+func round(x float64) float64 { return math.Round(x*10) / 10 }
+
+// Write exports one kind of report in a format.
+func Write(w io.Writer, g *Gaps, kind, format string) error {
+	if err := Check(kind, format); err != nil {
+		return err
+	}
+	if format == FormatJSON {
+		enc := json.NewEncoder(w)
+		switch kind {
+		case KindMissing:
+			return enc.Encode(map[string]any{"catalogue": g.Catalogue, "most_missing": g.MostMissing})
+		case KindDistance:
+			return enc.Encode(map[string]any{"catalogue": g.Catalogue, "facilities": g.ByDistance()})
+		default:
+			return enc.Encode(g)
+		}
+	}
+	head, rows := table(g, kind)
+	if format == FormatCSV {
+		cw := csv.NewWriter(w)
+		cw.Write(head)
+		for _, r := range rows {
+			rec := make([]string, len(r))
+			for i, v := range r {
+				switch v := v.(type) {
+				case float64:
+					rec[i] = strconv.FormatFloat(v, 'f', -1, 64)
+				default:
+					rec[i] = csvSafe(fmt.Sprint(v))
+				}
+			}
+			cw.Write(rec)
+		}
+		cw.Flush()
+		return cw.Error()
+	}
+	return writeXLSX(w, kind, head, rows)
+}
+
+// csvSafe defuses cells a spreadsheet would run as a formula.
+func csvSafe(s string) string {
+	if s != "" && (s[0] == '=' || s[0] == '+' || s[0] == '-' || s[0] == '@') {
+		return "'" + s
+	}
+	return s
+}
+
+func writeXLSX(w io.Writer, kind string, head []string, rows [][]any) error {
+	f := excelize.NewFile()
+	defer f.Close()
+	sheet := map[string]string{KindMatrix: "Matriks", KindMissing: "Sering belum ada", KindDistance: "Jarak ke status"}[kind]
+	if err := f.SetSheetName("Sheet1", sheet); err != nil {
+		return err
+	}
+	sw, err := f.NewStreamWriter(sheet)
+	if err != nil {
+		return err
+	}
+	cells := make([]any, len(head))
+	for i, h := range head {
+		cells[i] = h
+	}
+	if err := sw.SetRow("A1", cells); err != nil {
+		return err
+	}
+	for i, r := range rows {
+		cell, _ := excelize.CoordinatesToCellName(1, i+2)
+		if err := sw.SetRow(cell, r); err != nil {
+			return err
+		}
+	}
+	if err := sw.Flush(); err != nil {
+		return err
+	}
+	return f.Write(w)
+}

@@ -1,0 +1,229 @@
+// Package report builds the district and province gap reports: where each
+// Puskesmas stands per Bab (or kriteria, or EP), which requirements are most
+// often missing, and how far each facility is from the next status.
+//
+// The reports are folded one facility at a time (Builder), so memory grows
+// with the number of facilities, not with the evidence they hold.
+package report
+
+import (
+	"cmp"
+	"slices"
+	"time"
+
+	"github.com/bukti-id/bukti/pkg/bukti"
+	"github.com/bukti-id/bukti/pkg/catalogue"
+	"github.com/bukti-id/bukti/pkg/readiness"
+)
+
+// Level is the granularity of the matrix columns.
+type Level string
+
+// Levels.
+const (
+	LevelBab      Level = "bab"
+	LevelKriteria Level = "kriteria"
+	LevelEP       Level = "ep"
+)
+
+// ExpiringWithin is how far ahead evidence counts as expiring soon.
+const ExpiringWithin = 30 * 24 * time.Hour
+
+// Cell is one facility's achievement in one column.
+type Cell struct {
+	ID       string  `json:"id"`
+	Percent  float64 `json:"percent"`
+	Assessed bool    `json:"assessed"` // false when every EP under it is TDD or it has none
+}
+
+// FacilityRow is one facility of the matrix.
+type FacilityRow struct {
+	ID       int64  `json:"id"`
+	Code     string `json:"code"`
+	Name     string `json:"name"`
+	District string `json:"district"`
+	Cells    []Cell `json:"cells"`
+	Status   string `json:"status"`
+	// Requirement counts among those that count towards readiness.
+	Missing  int `json:"missing"`  // nothing present
+	Rejected int `json:"rejected"` // a rejected document in place of a valid one
+	Expired  int `json:"expired"`  // past its valid-until date
+	// Expiring counts evidence still valid but expiring within ExpiringWithin.
+	Expiring int `json:"expiring"`
+	// NextStatus is the next better status ("" at the best one) and
+	// Distance the percentage points the assessed Bab lack to reach it.
+	NextStatus string  `json:"next_status"`
+	Distance   float64 `json:"distance"`
+}
+
+// MissingRow is a requirement and the facilities where it is not met.
+type MissingRow struct {
+	RequirementID string  `json:"requirement"`
+	Title         string  `json:"title"`
+	Facilities    int     `json:"facilities"`
+	Share         float64 `json:"share"` // of the facilities where it applies, 0..1
+}
+
+// Gaps is the gap report of a set of facilities.
+type Gaps struct {
+	Catalogue    string         `json:"catalogue"`
+	Level        Level          `json:"level"`
+	Columns      []string       `json:"columns"`
+	Facilities   []FacilityRow  `json:"facilities"`
+	MostMissing  []MissingRow   `json:"most_missing"`
+	StatusCounts map[string]int `json:"status_counts"`
+	GeneratedAt  time.Time      `json:"generated_at"`
+}
+
+// Builder folds facilities into a Gaps report.
+type Builder struct {
+	cat        *catalogue.Catalogue
+	level      Level
+	now        time.Time
+	gaps       Gaps
+	notMet     map[string]int // requirement → facilities where it counts and is not met
+	applicable map[string]int // requirement → facilities where it counts
+}
+
+// NewBuilder starts a report over cat at a level.
+func NewBuilder(cat *catalogue.Catalogue, level Level, now time.Time) *Builder {
+	b := &Builder{cat: cat, level: level, now: now, notMet: map[string]int{}, applicable: map[string]int{},
+		gaps: Gaps{Catalogue: cat.ID + "@" + cat.Version, Level: level, StatusCounts: map[string]int{}, GeneratedAt: now,
+			Facilities: []FacilityRow{}, MostMissing: []MissingRow{}}}
+	for _, bab := range cat.Bab {
+		if level == LevelBab {
+			b.gaps.Columns = append(b.gaps.Columns, bab.ID)
+			continue
+		}
+		for _, s := range bab.Standar {
+			for _, k := range s.Kriteria {
+				if level == LevelKriteria {
+					b.gaps.Columns = append(b.gaps.Columns, k.ID)
+					continue
+				}
+				for _, e := range k.Elements {
+					b.gaps.Columns = append(b.gaps.Columns, e.ID)
+				}
+			}
+		}
+	}
+	return b
+}
+
+// Add folds one facility, given its readiness report and the input it was
+// scored from.
+func (b *Builder) Add(f bukti.Facility, rep readiness.Report, in readiness.Input) {
+	row := FacilityRow{ID: f.ID, Code: f.Code, Name: f.Name, Status: rep.Status}
+	if f.District != nil {
+		row.District = f.District.Name
+	}
+	percents := map[string]float64{}
+	for _, bab := range rep.Bab {
+		if bab.Assessed {
+			percents[bab.ID] = bab.Percent
+		}
+		if b.level == LevelBab {
+			row.Cells = append(row.Cells, Cell{ID: bab.ID, Percent: bab.Percent, Assessed: bab.Assessed})
+		}
+		for _, s := range bab.Standar {
+			for _, k := range s.Kriteria {
+				if b.level == LevelKriteria {
+					row.Cells = append(row.Cells, Cell{ID: k.ID, Percent: k.Percent, Assessed: k.Assessed})
+				}
+				for _, e := range k.Elements {
+					if b.level == LevelEP {
+						row.Cells = append(row.Cells, Cell{ID: e.ID, Percent: float64(e.Suggested) * 10, Assessed: !e.TDD})
+					}
+					b.addRequirements(&row, e.Requirements)
+				}
+			}
+		}
+	}
+	today := b.now.Truncate(24 * time.Hour)
+	for _, it := range in.Items {
+		if it.ValidUntil != nil && !it.Rejected && !it.ValidUntil.Before(today) && it.ValidUntil.Before(b.now.Add(ExpiringWithin)) {
+			row.Expiring++
+		}
+	}
+	row.NextStatus, row.Distance = distance(b.cat.Scoring, rep.Status, percents)
+	b.gaps.StatusCounts[rep.Status]++
+	b.gaps.Facilities = append(b.gaps.Facilities, row)
+}
+
+func (b *Builder) addRequirements(row *FacilityRow, rs []readiness.RequirementScore) {
+	for _, r := range rs {
+		if !r.Counted {
+			continue
+		}
+		b.applicable[r.ID]++
+		if r.Met {
+			continue
+		}
+		b.notMet[r.ID]++
+		switch {
+		case r.Rejected > 0:
+			row.Rejected++
+		case r.Expired > 0:
+			row.Expired++
+		case r.Present == 0:
+			row.Missing++
+		}
+	}
+}
+
+// distance finds the next better status and the percentage points the
+// assessed Bab lack to reach it.
+func distance(sc catalogue.Scoring, status string, percents map[string]float64) (string, float64) {
+	i := slices.IndexFunc(sc.Statuses, func(s catalogue.Status) bool { return s.Name == status })
+	if i == 0 || len(percents) == 0 {
+		return "", 0
+	}
+	if i < 0 { // below every status
+		i = len(sc.Statuses)
+	}
+	next := sc.Statuses[i-1]
+	var d float64
+	for bab, p := range percents {
+		if min, ok := next.Min[bab]; ok && p < min {
+			d += min - p
+		}
+	}
+	return next.Name, d
+}
+
+// Gaps finishes the report: facilities by district and name, the most
+// often missing requirements first (at most top).
+func (b *Builder) Gaps(top int) *Gaps {
+	g := b.gaps
+	slices.SortStableFunc(g.Facilities, func(x, y FacilityRow) int {
+		return cmp.Or(cmp.Compare(x.District, y.District), cmp.Compare(x.Name, y.Name), cmp.Compare(x.ID, y.ID))
+	})
+	for id, n := range b.notMet {
+		r, _, _ := b.cat.Requirement(id)
+		g.MostMissing = append(g.MostMissing, MissingRow{RequirementID: id, Title: r.Title, Facilities: n,
+			Share: float64(n) / float64(b.applicable[id])})
+	}
+	slices.SortFunc(g.MostMissing, func(x, y MissingRow) int {
+		return cmp.Or(cmp.Compare(y.Facilities, x.Facilities), cmp.Compare(x.RequirementID, y.RequirementID))
+	})
+	if top > 0 && len(g.MostMissing) > top {
+		g.MostMissing = g.MostMissing[:top]
+	}
+	return &g
+}
+
+// ByDistance returns the facilities closest to their next status first;
+// those at the best status come last.
+func (g *Gaps) ByDistance() []FacilityRow {
+	rows := slices.Clone(g.Facilities)
+	slices.SortStableFunc(rows, func(x, y FacilityRow) int {
+		if (x.NextStatus == "") != (y.NextStatus == "") {
+			if x.NextStatus == "" {
+				return 1
+			}
+			return -1
+		}
+		return cmp.Compare(x.Distance, y.Distance)
+	})
+	return rows
+}
