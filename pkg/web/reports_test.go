@@ -82,7 +82,9 @@ func TestGapReports(t *testing.T) {
 						t.Errorf("status of %s: csv %q xlsx %q, want %q", row.Code, rows[i+1][8], xrows[i+1][8], row.Status)
 					}
 				}
-				var missing struct{ MostMissing []report.MissingRow `json:"most_missing"` }
+				var missing struct {
+					MostMissing []report.MissingRow `json:"most_missing"`
+				}
 				h.expect(http.StatusOK, h.call("GET", "/api/v1/reports/gaps?report=missing&district="+districtA, nil, ""), &missing)
 				if len(missing.MostMissing) != len(g.MostMissing) {
 					t.Errorf("missing report has %d rows, matrix report %d", len(missing.MostMissing), len(g.MostMissing))
