@@ -84,6 +84,7 @@ var adminGroups = []struct {
 			summary: "set a new password and end the user's sessions; without -password one is generated and printed once", setup: userResetPassword},
 	}},
 	{"catalogue", catalogueCommands},
+	{"report", reportCommands},
 }
 
 // runAdmin runs `bukti <group> <subcommand> [flags] [args]`.

@@ -64,3 +64,38 @@ func TestCatalogueCommands(t *testing.T) {
 		t.Errorf("exported catalogue: %v, %v", cat, err)
 	}
 }
+
+// TestReportGapsCommand exports the gap report for scripts.
+func TestReportGapsCommand(t *testing.T) {
+	c := cli{t, testenv.DatabaseURL(t, "sqlite")}
+	c.must("province", "add", "-code", "32", "-name", "Jawa Barat")
+	c.must("district", "add", "-code", "3277", "-name", "Kota Cimahi", "-province", "32")
+	c.must("facility", "add", "-code", "P1", "-name", "Puskesmas Satu", "-district", "3277")
+	out := c.must("report", "gaps", "-district", "3277")
+	if lines := strings.Split(strings.TrimSpace(out), "\n"); len(lines) != 2 || !strings.HasPrefix(lines[0], "Kode,Puskesmas") || !strings.Contains(lines[1], "Tidak Terakreditasi") {
+		t.Errorf("csv report:\n%s", out)
+	}
+	if out := c.must("report", "gaps", "-report", "missing", "-format", "json"); !strings.Contains(out, `"most_missing"`) {
+		t.Errorf("json missing report:\n%s", out)
+	}
+	xlsx := filepath.Join(t.TempDir(), "gaps.xlsx")
+	c.must("report", "gaps", "-format", "xlsx", "-o", xlsx)
+	if b, err := os.ReadFile(xlsx); err != nil || len(b) < 100 || string(b[:2]) != "PK" {
+		t.Errorf("xlsx export: %v (%d bytes)", err, len(b))
+	}
+	for _, bad := range []struct {
+		name string
+		args []string
+		want string
+	}{
+		{"unknown district", []string{"report", "gaps", "-district", "9999"}, "not found"},
+		{"bad format", []string{"report", "gaps", "-format", "pdf"}, "unknown format"},
+		{"bad level", []string{"report", "gaps", "-level", "standar"}, "-level must be"},
+	} {
+		t.Run(bad.name, func(t *testing.T) {
+			if _, _, err := c.run(bad.args...); err == nil || !strings.Contains(err.Error(), bad.want) {
+				t.Errorf("err = %v, want %q", err, bad.want)
+			}
+		})
+	}
+}

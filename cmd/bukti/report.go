@@ -1,0 +1,58 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/bukti-id/bukti/pkg/evidence"
+	"github.com/bukti-id/bukti/pkg/report"
+	"github.com/bukti-id/bukti/pkg/standard"
+)
+
+// reportCommands export reports for scripts.
+var reportCommands = []subcommand{
+	{name: "gaps", synopsis: "[-district CODE | -province CODE] [-level bab|kriteria|ep] [-report matrix|missing|distance] [-format csv|xlsx|json] [-o FILE]",
+		summary: "export the gap report of a district, a province or every facility, with the catalogue in use", setup: reportGaps},
+}
+
+func reportGaps(fs *flag.FlagSet) ([]string, func(context.Context, *admin, []string) error) {
+	district := fs.String("district", "", "district code")
+	province := fs.String("province", "", "province code")
+	level := fs.String("level", string(report.LevelBab), "columns: bab, kriteria or ep")
+	kind := fs.String("report", report.KindMatrix, "matrix, missing or distance")
+	format := fs.String("format", report.FormatCSV, "csv, xlsx or json")
+	out := fs.String("o", "", "output file (default: standard output)")
+	return nil, func(ctx context.Context, a *admin, _ []string) error {
+		if err := report.Check(*kind, *format); err != nil {
+			return err
+		}
+		lv := report.Level(*level)
+		if lv != report.LevelBab && lv != report.LevelKriteria && lv != report.LevelEP {
+			return fmt.Errorf("-level must be bab, kriteria or ep, got %q", *level)
+		}
+		cat, err := (&standard.Service{DB: a.db, Now: time.Now}).Active(ctx)
+		if err != nil {
+			return err
+		}
+		ev := &evidence.Service{DB: a.db, Catalogue: cat, Now: time.Now, Log: a.log}
+		rs := &report.Service{DB: a.db, Evidence: ev, Catalogue: cat, Now: time.Now}
+		g, err := rs.Gaps(ctx, report.Scope{District: *district, Province: *province, All: true}, lv)
+		if err != nil {
+			return err
+		}
+		w := a.stdout
+		if strings.TrimSpace(*out) != "" {
+			f, err := os.Create(*out)
+			if err != nil {
+				return err
+			}
+			defer f.Close()
+			w = f
+		}
+		return report.Write(w, g, *kind, *format)
+	}
+}
