@@ -75,6 +75,7 @@ Admin commands, run on the database of BUKTI_DATABASE_URL / BUKTI_DATA_DIR:
   bukti catalogue activate VERSION-ID
   bukti catalogue export [-version-id N] [-o FILE.yaml]
   bukti report gaps [-district CODE | -province CODE] [-level bab|kriteria|ep] [-report matrix|missing|distance] [-format csv|xlsx|json] [-o FILE]
+  bukti report snapshot
 
 Run "bukti serve -h" for the settings and their BUKTI_* environment variables,
 "bukti user add -h" (and so on) for an admin command's flags.
@@ -158,6 +159,7 @@ func serve(ctx context.Context, cfg config, log *slog.Logger, ready chan<- strin
 		"blobs", store.Name(), "catalogue", cat.ID+"@"+cat.Version, "max_upload_bytes", cfg.MaxUploadBytes)
 	errc := make(chan error, 1)
 	go func() { errc <- hs.Serve(ln) }()
+	go snapshotDaily(ctx, deps.Reports, log)
 	if ready != nil {
 		ready <- ln.Addr().String()
 	}
@@ -191,5 +193,31 @@ func newDeps(gdb *gorm.DB, store storage.Store, cat *catalogue.Catalogue, cfg co
 		Catalogue:  cat,
 		Log:        log,
 		TrustProxy: cfg.TrustProxy,
+	}
+}
+
+// snapshotDaily takes the day's score snapshot (for trend reports) when it
+// is missing, checking every hour until ctx ends. Several servers may race:
+// a snapshot replaces the same day's, so that is harmless.
+func snapshotDaily(ctx context.Context, rs *report.Service, log *slog.Logger) {
+	tick := time.NewTicker(time.Hour)
+	defer tick.Stop()
+	for {
+		if has, err := rs.HasSnapshot(ctx); err != nil {
+			log.Warn("check today's score snapshot", "err", err)
+		} else if !has {
+			start := time.Now()
+			n, err := rs.Snapshot(ctx)
+			if err != nil && ctx.Err() == nil {
+				log.Error("take today's score snapshot", "err", err)
+			} else if err == nil {
+				log.Info("took today's score snapshot", "facilities", n, "ms", time.Since(start).Milliseconds())
+			}
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-tick.C:
+		}
 	}
 }

@@ -17,6 +17,32 @@ import (
 var reportCommands = []subcommand{
 	{name: "gaps", synopsis: "[-district CODE | -province CODE] [-level bab|kriteria|ep] [-report matrix|missing|distance] [-format csv|xlsx|json] [-o FILE]",
 		summary: "export the gap report of a district, a province or every facility, with the catalogue in use", setup: reportGaps},
+	{name: "snapshot", summary: "take today's score snapshot for trend reports now (the server takes one every day)", setup: reportSnapshot},
+}
+
+func reportSnapshot(*flag.FlagSet) ([]string, func(context.Context, *admin, []string) error) {
+	return nil, func(ctx context.Context, a *admin, _ []string) error {
+		rs, err := reportService(ctx, a)
+		if err != nil {
+			return err
+		}
+		n, err := rs.Snapshot(ctx)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(a.stdout, "snapshot of %d facilities for %s\n", n, report.Day(time.Now()).Format(time.DateOnly))
+		return nil
+	}
+}
+
+// reportService builds the report service on the catalogue in use.
+func reportService(ctx context.Context, a *admin) (*report.Service, error) {
+	cat, err := (&standard.Service{DB: a.db, Now: time.Now}).Active(ctx)
+	if err != nil {
+		return nil, err
+	}
+	ev := &evidence.Service{DB: a.db, Catalogue: cat, Now: time.Now, Log: a.log}
+	return &report.Service{DB: a.db, Evidence: ev, Catalogue: cat, Now: time.Now}, nil
 }
 
 func reportGaps(fs *flag.FlagSet) ([]string, func(context.Context, *admin, []string) error) {
@@ -34,12 +60,10 @@ func reportGaps(fs *flag.FlagSet) ([]string, func(context.Context, *admin, []str
 		if lv != report.LevelBab && lv != report.LevelKriteria && lv != report.LevelEP {
 			return fmt.Errorf("-level must be bab, kriteria or ep, got %q", *level)
 		}
-		cat, err := (&standard.Service{DB: a.db, Now: time.Now}).Active(ctx)
+		rs, err := reportService(ctx, a)
 		if err != nil {
 			return err
 		}
-		ev := &evidence.Service{DB: a.db, Catalogue: cat, Now: time.Now, Log: a.log}
-		rs := &report.Service{DB: a.db, Evidence: ev, Catalogue: cat, Now: time.Now}
 		g, err := rs.Gaps(ctx, report.Scope{District: *district, Province: *province, All: true}, lv)
 		if err != nil {
 			return err

@@ -168,3 +168,15 @@ type CatalogueVersion struct {
 	CreatedBy   *int64    `json:"created_by,omitempty"`
 	CreatedAt   time.Time `json:"created_at"`
 }
+
+// ScoreSnapshot is one facility's achievement in one Bab on one day, kept
+// for trend reports. Snapshots are taken once a day; taking one again on the
+// same day replaces it.
+type ScoreSnapshot struct {
+	Day        time.Time `gorm:"primaryKey;type:date" json:"day"`
+	FacilityID int64     `gorm:"primaryKey;index" json:"facility_id"`
+	BabID      string    `gorm:"primaryKey;size:8" json:"bab"`
+	Percent    float64   `gorm:"not null" json:"percent"`
+	Assessed   bool      `gorm:"not null" json:"assessed"`
+	Status     string    `gorm:"size:64;not null" json:"status"`
+}

@@ -25,7 +25,7 @@ var migrations = []migration{
 			&bukti.Province{}, &bukti.District{}, &bukti.Facility{},
 			&bukti.User{}, &bukti.RoleBinding{}, &bukti.Session{}, &bukti.Survey{},
 			&bukti.Evidence{}, &bukti.Revision{},
-			&bukti.NotApplicable{}, &bukti.Interviewee{}, &bukti.AuditEntry{}, &bukti.CatalogueVersion{},
+			&bukti.NotApplicable{}, &bukti.Interviewee{}, &bukti.AuditEntry{}, &bukti.CatalogueVersion{}, &bukti.ScoreSnapshot{},
 		)
 	}},
 }

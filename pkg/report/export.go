@@ -100,6 +100,23 @@ func Write(w io.Writer, g *Gaps, kind, format string) error {
 		}
 	}
 	head, rows := table(g, kind)
+	return writeTable(w, kind, format, head, rows)
+}
+
+// WriteTrends exports trend series as JSON, CSV or XLSX.
+func WriteTrends(w io.Writer, series []Series, format string) error {
+	if format == FormatJSON {
+		return json.NewEncoder(w).Encode(map[string]any{"series": series})
+	}
+	if ContentType(format) == "" {
+		return Check(KindMatrix, format)
+	}
+	head, rows := TrendTable(series)
+	return writeTable(w, "trends", format, head, rows)
+}
+
+// writeTable writes a header and rows as CSV or XLSX.
+func writeTable(w io.Writer, kind, format string, head []string, rows [][]any) error {
 	if format == FormatCSV {
 		cw := csv.NewWriter(w)
 		cw.Write(head)
@@ -132,7 +149,7 @@ func csvSafe(s string) string {
 func writeXLSX(w io.Writer, kind string, head []string, rows [][]any) error {
 	f := excelize.NewFile()
 	defer f.Close()
-	sheet := map[string]string{KindMatrix: "Matriks", KindMissing: "Sering belum ada", KindDistance: "Jarak ke status"}[kind]
+	sheet := map[string]string{KindMatrix: "Matriks", KindMissing: "Sering belum ada", KindDistance: "Jarak ke status", "trends": "Tren"}[kind]
 	if err := f.SetSheetName("Sheet1", sheet); err != nil {
 		return err
 	}

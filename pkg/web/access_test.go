@@ -382,6 +382,10 @@ func matrix() map[string]route {
 			district := map[bool]string{true: districtA, false: "3171"}[in]
 			return request{method: "GET", path: "/api/v1/reports/gaps?format=csv&district=" + district}
 		}},
+		"GET /api/v1/reports/trends": {want: read(200), build: func(w *world, a actor, s side, in bool) request {
+			district := map[bool]string{true: districtA, false: "3171"}[in]
+			return request{method: "GET", path: "/api/v1/reports/trends?district=" + district}
+		}},
 		"GET /api/v1/audit":     {want: auditRead(200), build: get("/api/v1/audit")},
 		"GET /api/v1/audit.csv": {want: auditRead(200), build: get("/api/v1/audit.csv")},
 	}

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"net/http"
+	"time"
 
 	"github.com/labstack/echo/v4"
 
@@ -45,6 +46,48 @@ func (s *Server) gapsReport(c echo.Context) error {
 	}
 	if format != report.FormatJSON {
 		c.Response().Header().Set(echo.HeaderContentDisposition, fmt.Sprintf(`attachment; filename="bukti-%s-%s.%s"`, kind, level, format))
+	}
+	return c.Blob(http.StatusOK, report.ContentType(format), buf.Bytes())
+}
+
+// trendsReport answers GET /api/v1/reports/trends?district=|province=
+// &from=YYYY-MM-DD&to=YYYY-MM-DD&format=json|csv|xlsx with the daily
+// snapshots of the facilities the reader may see.
+func (s *Server) trendsReport(c echo.Context) error {
+	format := c.QueryParam("format")
+	if format == "" {
+		format = report.FormatJSON
+	}
+	if report.ContentType(format) == "" {
+		return report.Check(report.KindMatrix, format)
+	}
+	from, err := parseDate(c.QueryParam("from"), "from")
+	if err != nil {
+		return err
+	}
+	to, err := parseDate(c.QueryParam("to"), "to")
+	if err != nil {
+		return err
+	}
+	all, ids := principal(c).Facilities(authz.ReadFacility)
+	sc := report.Scope{District: c.QueryParam("district"), Province: c.QueryParam("province"), All: all, Allowed: ids}
+	var f, t time.Time
+	if from != nil {
+		f = *from
+	}
+	if to != nil {
+		t = *to
+	}
+	series, err := s.Reports.Trends(c.Request().Context(), sc, f, t)
+	if err != nil {
+		return err
+	}
+	var buf bytes.Buffer
+	if err := report.WriteTrends(&buf, series, format); err != nil {
+		return err
+	}
+	if format != report.FormatJSON {
+		c.Response().Header().Set(echo.HeaderContentDisposition, fmt.Sprintf(`attachment; filename="bukti-trends.%s"`, format))
 	}
 	return c.Blob(http.StatusOK, report.ContentType(format), buf.Bytes())
 }

@@ -2,16 +2,20 @@ package web_test
 
 import (
 	"bytes"
+	"context"
 	"encoding/csv"
 	"fmt"
 	"net/http"
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/xuri/excelize/v2"
 
+	"github.com/bukti-id/bukti/criteria"
 	"github.com/bukti-id/bukti/pkg/bukti"
+	"github.com/bukti-id/bukti/pkg/evidence"
 	"github.com/bukti-id/bukti/pkg/readiness"
 	"github.com/bukti-id/bukti/pkg/report"
 	"github.com/bukti-id/bukti/pkg/testenv"
@@ -126,5 +130,58 @@ func TestGapReports(t *testing.T) {
 				}
 			})
 		})
+	}
+}
+
+// TestTrends takes snapshots on two days around an upload and reads them
+// back as series, in every format and within scope only.
+func TestTrends(t *testing.T) {
+	h := newHarness(t, "sqlite", "filesystem", 1<<20)
+	f := h.createFacilityIn("PA", districtA)
+	h.createFacilityIn("PB", districtB)
+	day1 := time.Date(2026, 11, 20, 9, 0, 0, 0, time.UTC)
+	snap := func(now time.Time) {
+		ev := &evidence.Service{DB: h.db, Catalogue: criteria.MustBuiltin(), Now: func() time.Time { return now }, Log: testenv.Logger(t)}
+		rs := &report.Service{DB: h.db, Evidence: ev, Catalogue: criteria.MustBuiltin(), Now: ev.Now}
+		if n, err := rs.Snapshot(context.Background()); err != nil || n != 2 {
+			t.Fatalf("snapshot: %d, %v", n, err)
+		}
+	}
+	snap(day1)
+	h.mustUpload(f.ID, field{name: "requirement", value: "2.1.2/a/R1"}, file("sk.pdf", testenv.PDF("sk")))
+	snap(day1.Add(24 * time.Hour))
+	snap(day1.Add(24*time.Hour + time.Hour)) // the same day again replaces, not adds
+
+	var res struct{ Series []report.Series }
+	h.expect(http.StatusOK, h.call("GET", "/api/v1/reports/trends?district="+districtA, nil, ""), &res)
+	if len(res.Series) != 1 || res.Series[0].Bab != "II" || len(res.Series[0].Points) != 2 {
+		t.Fatalf("series = %+v, want one Bab II series of 2 days", res.Series)
+	}
+	if p := res.Series[0].Points; p[0].Percent != 0 || p[1].Percent <= 0 || !p[1].Day.Equal(report.Day(day1.Add(24*time.Hour))) {
+		t.Errorf("points = %+v", p)
+	}
+	h.expect(http.StatusOK, h.call("GET", "/api/v1/reports/trends?from=2026-11-21&district="+districtA, nil, ""), &res)
+	if len(res.Series[0].Points) != 1 {
+		t.Errorf("from=2026-11-21 gives %d points, want 1", len(res.Series[0].Points))
+	}
+	if r := h.call("GET", "/api/v1/reports/trends?format=csv&district="+districtA, nil, ""); r.status != 200 || strings.Count(string(r.body), "\n") != 3 {
+		t.Errorf("csv trends: %d %s", r.status, r.body)
+	}
+	x := h.call("GET", "/api/v1/reports/trends?format=xlsx", nil, "")
+	if book, err := excelize.OpenReader(bytes.NewReader(x.body)); err != nil {
+		t.Errorf("xlsx trends: %v", err)
+	} else if rows, _ := book.GetRows("Tren"); len(rows) != 5 {
+		t.Errorf("xlsx trends has %d rows, want header + 2 facilities × 2 days", len(rows))
+	}
+	var did int64
+	h.db.Model(&bukti.District{}).Where("code = ?", districtA).Pluck("id", &did)
+	_, sup := h.userWith("dinkes@cimahi.test", bukti.RoleBinding{Role: bukti.RoleSupervisor, DistrictID: &did})
+	if r := h.call("GET", "/api/v1/reports/trends?district="+districtB, nil, sup); r.status != http.StatusNotFound {
+		t.Errorf("trends of another district: status %d, want 404", r.status)
+	}
+	for _, q := range []string{"from=kemarin", "format=pdf"} {
+		if r := h.call("GET", "/api/v1/reports/trends?"+q, nil, ""); r.status != http.StatusBadRequest {
+			t.Errorf("%s: status %d, want 400", q, r.status)
+		}
 	}
 }

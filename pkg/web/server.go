@@ -174,6 +174,7 @@ func New(d Deps) *Server {
 	a.GET("/surveys/:id", s.getSurvey)
 
 	a.GET("/reports/gaps", s.gapsReport)
+	a.GET("/reports/trends", s.trendsReport)
 
 	a.GET("/audit", s.listAudit)
 	a.GET("/audit.csv", s.auditCSV)

@@ -1,0 +1,129 @@
+package report
+
+import (
+	"context"
+	"slices"
+	"time"
+
+	"gorm.io/gorm/clause"
+
+	"github.com/bukti-id/bukti/pkg/bukti"
+	"github.com/bukti-id/bukti/pkg/readiness"
+)
+
+// Day is the calendar day of t in t's location, as a UTC midnight.
+func Day(t time.Time) time.Time {
+	y, m, d := t.Date()
+	return time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
+}
+
+// Snapshot records every facility's achievement per Bab for the day of
+// now, replacing a snapshot already taken that day. It returns the number
+// of facilities recorded.
+func (s *Service) Snapshot(ctx context.Context) (int, error) {
+	facilities, err := s.Facilities(ctx, Scope{All: true})
+	if err != nil {
+		return 0, err
+	}
+	day := Day(s.Now())
+	db := s.DB.WithContext(ctx)
+	for part := range slices.Chunk(facilities, chunk) {
+		ids := make([]int64, len(part))
+		for i, f := range part {
+			ids[i] = f.ID
+		}
+		ins, err := s.Evidence.Inputs(ctx, ids)
+		if err != nil {
+			return 0, err
+		}
+		rows := make([]bukti.ScoreSnapshot, 0, len(part)*len(s.Catalogue.Bab))
+		for _, id := range ids {
+			rep := readiness.Score(s.Catalogue, ins[id])
+			for _, b := range rep.Bab {
+				rows = append(rows, bukti.ScoreSnapshot{Day: day, FacilityID: id, BabID: b.ID, Percent: b.Percent, Assessed: b.Assessed, Status: rep.Status})
+			}
+		}
+		if err := db.Clauses(clause.OnConflict{UpdateAll: true}).CreateInBatches(rows, 500).Error; err != nil {
+			return 0, err
+		}
+	}
+	return len(facilities), nil
+}
+
+// HasSnapshot reports whether today's snapshot has been taken.
+func (s *Service) HasSnapshot(ctx context.Context) (bool, error) {
+	var n int64
+	err := s.DB.WithContext(ctx).Model(&bukti.ScoreSnapshot{}).Where("day = ?", Day(s.Now())).Limit(1).Count(&n).Error
+	return n > 0, err
+}
+
+// Point is one day of a series.
+type Point struct {
+	Day     time.Time `json:"day"`
+	Percent float64   `json:"percent"`
+	Status  string    `json:"status"`
+}
+
+// Series is one facility's achievement in one Bab over time.
+type Series struct {
+	FacilityID int64   `json:"facility_id"`
+	Code       string  `json:"code"`
+	Name       string  `json:"name"`
+	Bab        string  `json:"bab"`
+	Points     []Point `json:"points"`
+}
+
+// Trends returns the snapshots of a scope's facilities between from and to
+// (inclusive days; zero means unbounded), one series per facility and
+// assessed Bab, oldest point first.
+func (s *Service) Trends(ctx context.Context, sc Scope, from, to time.Time) ([]Series, error) {
+	facilities, err := s.Facilities(ctx, sc)
+	if err != nil {
+		return nil, err
+	}
+	byID := map[int64]bukti.Facility{}
+	ids := make([]int64, 0, len(facilities))
+	for _, f := range facilities {
+		byID[f.ID] = f
+		ids = append(ids, f.ID)
+	}
+	out := []Series{}
+	index := map[[2]any]int{}
+	for part := range slices.Chunk(ids, 1000) {
+		q := s.DB.WithContext(ctx).Where("facility_id IN ? AND assessed = ?", part, true)
+		if !from.IsZero() {
+			q = q.Where("day >= ?", Day(from))
+		}
+		if !to.IsZero() {
+			q = q.Where("day <= ?", Day(to))
+		}
+		var snaps []bukti.ScoreSnapshot
+		if err := q.Order("facility_id, bab_id, day").Find(&snaps).Error; err != nil {
+			return nil, err
+		}
+		for _, sn := range snaps {
+			key := [2]any{sn.FacilityID, sn.BabID}
+			i, ok := index[key]
+			if !ok {
+				f := byID[sn.FacilityID]
+				out = append(out, Series{FacilityID: f.ID, Code: f.Code, Name: f.Name, Bab: sn.BabID})
+				i = len(out) - 1
+				index[key] = i
+			}
+			out[i].Points = append(out[i].Points, Point{Day: sn.Day.UTC(), Percent: sn.Percent, Status: sn.Status})
+		}
+	}
+	return out, nil
+}
+
+// TrendTable is the trends as a table for CSV and XLSX.
+func TrendTable(series []Series) ([]string, [][]any) {
+	head := []string{"Kode", "Puskesmas", "Bab", "Tanggal", "Capaian %", "Status"}
+	var rows [][]any
+	for _, s := range series {
+		for _, p := range s.Points {
+			rows = append(rows, []any{s.Code, s.Name, s.Bab, p.Day.Format(time.DateOnly), round(p.Percent), p.Status})
+		}
+	}
+	return head, rows
+}
