@@ -12,8 +12,9 @@ var formatters = template.FuncMap{
 	// pct formats a percentage with one decimal: 83.3%.
 	"pct": func(p float64) string { return fmt.Sprintf("%.1f%%", p) },
 	// bar scales a percentage to a width in SVG units.
-	"bar": func(p float64, width int) string { return fmt.Sprintf("%.1f", p/100*float64(width)) },
-	"mul": func(a, b int) int { return a * b },
+	"bar":    func(p float64, width int) string { return fmt.Sprintf("%.1f", p/100*float64(width)) },
+	"mul":    func(a, b int) int { return a * b },
+	"mul100": func(x float64) float64 { return x * 100 },
 	// join lists methods or strings with commas.
 	"join": func(xs any) string {
 		switch v := xs.(type) {
