@@ -15,6 +15,7 @@ var formatters = template.FuncMap{
 	"bar":    func(p float64, width int) string { return fmt.Sprintf("%.1f", p/100*float64(width)) },
 	"mul":    func(a, b int) int { return a * b },
 	"mul100": func(x float64) float64 { return x * 100 },
+	"sub":    func(a, b int) int { return a - b },
 	// join lists methods or strings with commas.
 	"join": func(xs any) string {
 		switch v := xs.(type) {

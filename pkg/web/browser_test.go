@@ -14,7 +14,10 @@ import (
 	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
 
+	"github.com/bukti-id/bukti/criteria"
 	"github.com/bukti-id/bukti/pkg/bukti"
+	"github.com/bukti-id/bukti/pkg/evidence"
+	"github.com/bukti-id/bukti/pkg/report"
 	"github.com/bukti-id/bukti/pkg/testenv"
 )
 
@@ -224,6 +227,22 @@ func TestBrowserScope(t *testing.T) {
 	h.db.Model(&bukti.District{}).Where("code = ?", districtA).Pluck("id", &did)
 	h.userWith("dinkes@cimahi.test", bukti.RoleBinding{Role: bukti.RoleSupervisor, DistrictID: &did})
 	h.userWith("mutu@pa1.test", bukti.RoleBinding{Role: bukti.RoleQualityTeam, FacilityID: &fa.ID})
+
+	// Two days of snapshots with progress between, for the trends chart.
+	day := time.Now().AddDate(0, 0, -7)
+	snapshot := func(now time.Time) {
+		ev := &evidence.Service{DB: h.db, Catalogue: criteria.MustBuiltin(), Now: func() time.Time { return now }, Log: testenv.Logger(t)}
+		if _, err := (&report.Service{DB: h.db, Evidence: ev, Catalogue: criteria.MustBuiltin(), Now: ev.Now}).Snapshot(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+	}
+	snapshot(day)
+	for _, r := range []string{"2.1.2/a/R1", "2.1.2/a/R2", "2.1.2/c/D1"} {
+		h.mustUpload(fa.ID, field{name: "requirement", value: r}, file("b.pdf", testenv.PDF(r)))
+	}
+	h.mustUpload(fa2.ID, field{name: "requirement", value: "2.1.2/b/D1"}, file("b.pdf", testenv.PDF("b")))
+	snapshot(day.AddDate(0, 0, 3))
+	snapshot(time.Now())
 
 	sup := browser(t, 1100, 900)
 	h.signIn(t, sup, "dinkes@cimahi.test", "kata-sandi-pengguna-1")

@@ -2,10 +2,12 @@ package web
 
 import (
 	"cmp"
+	"fmt"
 	"net/http"
 	"net/url"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/labstack/echo/v4"
 
@@ -14,7 +16,64 @@ import (
 	"github.com/bukti-id/bukti/pkg/report"
 )
 
+// trendLine is one facility's line in the trends chart.
+type trendLine struct {
+	Name, Points, Color string
+}
+
+// trendChart is an inline SVG line chart of one Bab over time.
+type trendChart struct {
+	Bab        string
+	Babs       []string
+	Lines      []trendLine
+	From, To   string
+	Width      int
+	Height     int
+	GridLevels []int
+}
+
+// palette colours the lines; it repeats after eight facilities.
+var palette = []string{"#0b6e4f", "#0969da", "#9a6700", "#b3261e", "#8250df", "#1a7f37", "#bf3989", "#57606a"}
+
+// buildTrendChart lays out the series of one Bab on a 600×200 chart.
+func buildTrendChart(series []report.Series, bab string, babs []string) trendChart {
+	ch := trendChart{Bab: bab, Babs: babs, Width: 600, Height: 200, GridLevels: []int{0, 25, 50, 75, 100}}
+	var first, last time.Time
+	for _, s := range series {
+		for _, p := range s.Points {
+			if first.IsZero() || p.Day.Before(first) {
+				first = p.Day
+			}
+			if p.Day.After(last) {
+				last = p.Day
+			}
+		}
+	}
+	if first.IsZero() {
+		return ch
+	}
+	ch.From, ch.To = first.Format("02-01-2006"), last.Format("02-01-2006")
+	span := last.Sub(first).Hours()
+	for i, s := range series {
+		if s.Bab != bab {
+			continue
+		}
+		var pts []string
+		for _, p := range s.Points {
+			x := 0.0
+			if span > 0 {
+				x = p.Day.Sub(first).Hours() / span * float64(ch.Width)
+			}
+			y := float64(ch.Height) - p.Percent/100*float64(ch.Height)
+			pts = append(pts, fmt.Sprintf("%.1f,%.1f", x, y))
+		}
+		ch.Lines = append(ch.Lines, trendLine{Name: s.Name, Points: strings.Join(pts, " "), Color: palette[i%len(palette)]})
+	}
+	return ch
+}
+
 type districtPage struct {
+	Trend        trendChart
 	Rows         []report.FacilityRow
 	Babs         []string
 	Statuses     []string
@@ -54,6 +113,22 @@ func (s *Server) districtOverview(c echo.Context) error {
 		data.Statuses = append(data.Statuses, st.Name)
 	}
 	data.Statuses = append(data.Statuses, s.Catalogue.Scoring.Below)
+	series, err := s.Reports.Trends(c.Request().Context(), report.Scope{All: all, Allowed: ids}, s.Evidence.Now().AddDate(0, 0, -90), time.Time{})
+	if err != nil {
+		return err
+	}
+	bab := c.QueryParam("bab")
+	var assessed []string
+	for _, sr := range series {
+		if !slices.Contains(assessed, sr.Bab) {
+			assessed = append(assessed, sr.Bab)
+		}
+	}
+	slices.SortFunc(assessed, func(a, b string) int { return slices.Index(g.Columns, a) - slices.Index(g.Columns, b) })
+	if !slices.Contains(assessed, bab) && len(assessed) > 0 {
+		bab = assessed[0]
+	}
+	data.Trend = buildTrendChart(series, bab, assessed)
 	q := strings.ToLower(data.Query)
 	for _, f := range g.Facilities {
 		if q != "" && !strings.Contains(strings.ToLower(f.Name+" "+f.Code), q) {

@@ -184,4 +184,12 @@ func TestTrends(t *testing.T) {
 			t.Errorf("%s: status %d, want 400", q, r.status)
 		}
 	}
+	t.Run("chart on the district page", func(t *testing.T) {
+		v := newVisitor(h)
+		v.login("dinkes@cimahi.test", "kata-sandi-pengguna-1")
+		_, _, body := v.get("/district")
+		if strings.Count(body, "<polyline") != 1 || !strings.Contains(body, "Puskesmas PA") || strings.Contains(body, "Puskesmas PB") {
+			t.Errorf("district page trend chart: %d lines", strings.Count(body, "<polyline"))
+		}
+	})
 }

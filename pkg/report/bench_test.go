@@ -1,0 +1,74 @@
+package report_test
+
+import (
+	"context"
+	"log/slog"
+	"os"
+	"testing"
+	"time"
+
+	"github.com/bukti-id/bukti/pkg/bukti"
+	"github.com/bukti-id/bukti/pkg/db"
+	"github.com/bukti-id/bukti/pkg/evidence"
+	"github.com/bukti-id/bukti/pkg/report"
+	"github.com/bukti-id/bukti/pkg/standard"
+)
+
+// BenchmarkGaps measures the gap report on a database seeded by
+// scripts/bench.sh (bukti demo seed): one district (~40 facilities), one
+// province (~500) and the whole country. The baseline is one facility's
+// readiness (Evidence.Readiness) on the same database, in the same run.
+func BenchmarkGaps(b *testing.B) {
+	url := os.Getenv("BUKTI_BENCH_DATABASE_URL")
+	if url == "" {
+		b.Fatal("BUKTI_BENCH_DATABASE_URL is not set: run scripts/bench.sh, which seeds a database first")
+	}
+	ctx := context.Background()
+	gdb, err := db.Open(ctx, url, slog.New(slog.DiscardHandler))
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer db.Close(gdb)
+	cat, err := (&standard.Service{DB: gdb, Now: time.Now}).Active(ctx)
+	if err != nil {
+		b.Fatal(err)
+	}
+	ev := &evidence.Service{DB: gdb, Catalogue: cat, Now: time.Now, Log: slog.New(slog.DiscardHandler)}
+	rs := &report.Service{DB: gdb, Evidence: ev, Catalogue: cat, Now: time.Now}
+	var f bukti.Facility
+	var d bukti.District
+	var p bukti.Province
+	gdb.First(&f)
+	gdb.First(&d)
+	gdb.First(&p)
+
+	b.Run("baseline-one-facility", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			if _, err := ev.Readiness(ctx, f.ID); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	for _, tc := range []struct {
+		name  string
+		scope report.Scope
+	}{
+		{"district", report.Scope{District: d.Code, All: true}},
+		{"province", report.Scope{Province: p.Code, All: true}},
+		{"national", report.Scope{All: true}},
+	} {
+		b.Run(tc.name, func(b *testing.B) {
+			b.ReportAllocs()
+			var n int
+			for b.Loop() {
+				g, err := rs.Gaps(ctx, tc.scope, report.LevelBab)
+				if err != nil {
+					b.Fatal(err)
+				}
+				n = len(g.Facilities)
+			}
+			b.ReportMetric(float64(n), "facilities")
+		})
+	}
+}
