@@ -42,7 +42,7 @@ type Evidence struct {
 	CreatedBy     int64      `gorm:"not null" json:"created_by"`
 	CreatedAt     time.Time  `json:"created_at"`
 	UpdatedAt     time.Time  `json:"updated_at"`
-	DeletedAt     *time.Time `gorm:"index" json:"deleted_at,omitempty"`
+	DeletedAt     *time.Time `json:"deleted_at,omitempty"` // no index: nearly every row is NULL, and SQLite would pick it over the facility index
 	DeletedBy     *int64     `json:"deleted_by,omitempty"`
 	Revisions     []Revision `gorm:"constraint:OnDelete:RESTRICT" json:"revisions,omitempty"`
 }
