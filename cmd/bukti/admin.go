@@ -85,6 +85,7 @@ var adminGroups = []struct {
 	}},
 	{"catalogue", catalogueCommands},
 	{"report", reportCommands},
+	{"demo", demoCommands},
 }
 
 // runAdmin runs `bukti <group> <subcommand> [flags] [args]`.

@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -123,7 +124,7 @@ func TestServe(t *testing.T) {
 				cfg.S3 = testenv.StoreConfig(t, "s3").S3
 			}
 			for round := 1; round <= 2; round++ {
-				var logs bytes.Buffer
+				var logs syncBuffer
 				ctx, cancel := context.WithCancel(context.Background())
 				ready := make(chan string, 1)
 				done := make(chan error, 1)
@@ -171,7 +172,7 @@ func TestServeGeneratedPassword(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var logs bytes.Buffer
+	var logs syncBuffer
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	ready := make(chan string, 1)
@@ -234,4 +235,23 @@ func TestServeRefusesUnreachableServices(t *testing.T) {
 			}
 		})
 	}
+}
+
+// syncBuffer is a log sink the server's goroutines (requests, the daily
+// snapshot) may write while the test reads it.
+type syncBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *syncBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *syncBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
 }
