@@ -139,7 +139,7 @@ func (b *Builder) Add(f bukti.Facility, rep readiness.Report, in readiness.Input
 			}
 		}
 	}
-	today := b.now.Truncate(24 * time.Hour)
+	today := Day(b.now)
 	for _, it := range in.Items {
 		if it.ValidUntil != nil && !it.Rejected && !it.ValidUntil.Before(today) && it.ValidUntil.Before(b.now.Add(ExpiringWithin)) {
 			row.Expiring++
