@@ -10,6 +10,7 @@ import (
 	"github.com/bukti-id/bukti/pkg/bukti"
 	"github.com/bukti-id/bukti/pkg/catalogue"
 	"github.com/bukti-id/bukti/pkg/org"
+	"github.com/bukti-id/bukti/pkg/stdimport"
 )
 
 type adminUser struct {
@@ -20,6 +21,7 @@ type adminUser struct {
 type adminPage struct {
 	Catalogue  *catalogue.Catalogue
 	Counts     catalogue.Counts
+	Versions   []bukti.CatalogueVersion
 	Facilities []bukti.Facility
 	Districts  []bukti.District
 	Provinces  []bukti.Province
@@ -41,6 +43,9 @@ func (s *Server) adminView(c echo.Context) error {
 		return err
 	}
 	if data.Provinces, err = s.Org.Provinces(ctx); err != nil {
+		return err
+	}
+	if data.Versions, err = s.Standard.List(ctx); err != nil {
 		return err
 	}
 	users, err := s.Auth.Users(ctx)
@@ -122,4 +127,51 @@ func (s *Server) adminAddUser(c echo.Context) error {
 		return err
 	}
 	return done(c, "/admin", "admin.saved")
+}
+
+// adminImportCatalogue imports an uploaded self-assessment workbook as a
+// new, inactive catalogue version. The CSRF token is a form field of the
+// multipart body.
+func (s *Server) adminImportCatalogue(c echo.Context) error {
+	if err := principal(c).RequireAdmin(); err != nil {
+		return err
+	}
+	c.Request().Body = http.MaxBytesReader(c.Response(), c.Request().Body, maxWorkbook)
+	secret, _ := sessionSecret(c)
+	if err := csrfMatches(c.FormValue("csrf_token"), secret); err != nil {
+		return err
+	}
+	fh, err := c.FormFile("file")
+	if err != nil {
+		return bukti.Errorf(bukti.EINVALID, "Pilih berkas .xlsx instrumen penilaian mandiri.", "choose the self-assessment .xlsx file")
+	}
+	f, err := fh.Open()
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	_, err = s.Standard.Import(c.Request().Context(), s.Catalogue, c.FormValue("version"), "", userID(c),
+		func(opt stdimport.Options) (*catalogue.Catalogue, stdimport.Report, error) {
+			return stdimport.Import(f, opt)
+		})
+	if err != nil {
+		return err
+	}
+	return done(c, "/admin", "admin.imported")
+}
+
+// adminActivateCatalogue makes a stored version the one used from the next
+// start.
+func (s *Server) adminActivateCatalogue(c echo.Context) error {
+	if err := principal(c).RequireAdmin(); err != nil {
+		return err
+	}
+	id, err := pathID(c, "id")
+	if err != nil {
+		return err
+	}
+	if _, err := s.Standard.Activate(c.Request().Context(), id, userID(c)); err != nil {
+		return err
+	}
+	return done(c, "/admin", "admin.activated")
 }

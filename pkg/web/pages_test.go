@@ -298,3 +298,47 @@ func TestSurveyorPages(t *testing.T) {
 		t.Errorf("surveyor marking TDD: status %d, want 403", status)
 	}
 }
+
+// TestAdminCatalogueImportPage imports a workbook and activates it through
+// the admin page's forms.
+func TestAdminCatalogueImportPage(t *testing.T) {
+	h := newHarness(t, "sqlite", "filesystem", 1<<20)
+	v := newVisitor(h)
+	v.login(adminEmail, adminPassword)
+	send := func(csrf string, data []byte) int {
+		var b bytes.Buffer
+		mw := multipart.NewWriter(&b)
+		mw.WriteField("csrf_token", csrf)
+		mw.WriteField("version", "2026.1")
+		w, _ := mw.CreateFormFile("file", "instrumen.xlsx")
+		w.Write(data)
+		mw.Close()
+		req, _ := http.NewRequest("POST", h.srv.URL+"/admin/catalogue/import", &b)
+		req.Header.Set("Content-Type", mw.FormDataContentType())
+		status, _, _ := v.do(req)
+		return status
+	}
+	if status := send("salah", testenv.SelfAssessment(t)); status != http.StatusForbidden {
+		t.Errorf("import without the CSRF token: status %d, want 403", status)
+	}
+	if status := send(v.csrf, []byte("bukan xlsx")); status != http.StatusBadRequest {
+		t.Errorf("import of a non-workbook: status %d, want 400", status)
+	}
+	if status := send(v.csrf, testenv.SelfAssessment(t)); status != http.StatusSeeOther {
+		t.Fatalf("import: status %d", status)
+	}
+	_, _, body := v.get("/admin")
+	if !strings.Contains(body, "pkp-2023@2026.1") || !strings.Contains(body, "3 EP") {
+		t.Error("admin page does not list the imported version")
+	}
+	var id int64
+	h.db.Model(&bukti.CatalogueVersion{}).Pluck("id", &id)
+	if status, loc, _ := v.post(fmt.Sprintf("/admin/catalogue/%d/activate", id), url.Values{}); status != http.StatusSeeOther || !strings.Contains(loc, "admin.activated") {
+		t.Errorf("activate: %d → %s", status, loc)
+	}
+	var active bool
+	h.db.Model(&bukti.CatalogueVersion{}).Where("id = ?", id).Pluck("active", &active)
+	if !active {
+		t.Error("version not active after the form")
+	}
+}

@@ -111,6 +111,8 @@ func New(d Deps) *Server {
 	pg.POST("/admin/districts", s.adminAddDistrict)
 	pg.POST("/admin/facilities", s.adminAddFacility)
 	pg.POST("/admin/users", s.adminAddUser)
+	pg.POST("/admin/catalogue/import", s.adminImportCatalogue)
+	pg.POST("/admin/catalogue/:id/activate", s.adminActivateCatalogue)
 
 	api := e.Group("/api/v1")
 	api.POST("/auth/login", s.login)
