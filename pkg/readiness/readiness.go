@@ -302,3 +302,28 @@ func (e ElementScore) Requirement(id string) (RequirementScore, bool) {
 	}
 	return RequirementScore{}, false
 }
+
+// Problems of an unmet requirement, most urgent first after missing.
+const (
+	ProblemMissing    = "missing"    // nothing present
+	ProblemRejected   = "rejected"   // a surveyor rejected what is there
+	ProblemExpired    = "expired"    // what is there is past its valid-until date
+	ProblemIncomplete = "incomplete" // some slots present, others not
+)
+
+// Problem says why a counted requirement is not met, or "" when it is met
+// or does not count.
+func (r RequirementScore) Problem() string {
+	switch {
+	case !r.Counted || r.Met:
+		return ""
+	case r.Rejected > 0:
+		return ProblemRejected
+	case r.Expired > 0:
+		return ProblemExpired
+	case r.Present > 0:
+		return ProblemIncomplete
+	default:
+		return ProblemMissing
+	}
+}

@@ -139,9 +139,8 @@ func (b *Builder) Add(f bukti.Facility, rep readiness.Report, in readiness.Input
 			}
 		}
 	}
-	today := Day(b.now)
 	for _, it := range in.Items {
-		if it.ValidUntil != nil && !it.Rejected && !it.ValidUntil.Before(today) && it.ValidUntil.Before(b.now.Add(ExpiringWithin)) {
+		if !it.Rejected && ExpiringSoon(it.ValidUntil, b.now) {
 			row.Expiring++
 		}
 	}
@@ -160,15 +159,21 @@ func (b *Builder) addRequirements(row *FacilityRow, rs []readiness.RequirementSc
 			continue
 		}
 		b.notMet[r.ID]++
-		switch {
-		case r.Rejected > 0:
+		switch r.Problem() {
+		case readiness.ProblemRejected:
 			row.Rejected++
-		case r.Expired > 0:
+		case readiness.ProblemExpired:
 			row.Expired++
-		case r.Present == 0:
+		case readiness.ProblemMissing:
 			row.Missing++
 		}
 	}
+}
+
+// ExpiringSoon reports whether evidence valid until the given date is still
+// valid on now's calendar day but expires within ExpiringWithin.
+func ExpiringSoon(validUntil *time.Time, now time.Time) bool {
+	return validUntil != nil && !validUntil.Before(Day(now)) && validUntil.Before(now.Add(ExpiringWithin))
 }
 
 // distance finds the next better status and the percentage points the

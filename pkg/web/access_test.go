@@ -3,7 +3,6 @@ package web_test
 import (
 	"bytes"
 	"fmt"
-	"mime/multipart"
 	"net/http"
 	"slices"
 	"strings"
@@ -69,23 +68,15 @@ func (w *world) next() int64 { return w.seq.Add(1) }
 
 // catalogueVersion imports a fresh catalogue version as the admin.
 func (w *world) catalogueVersion() int64 {
-	body, ct := workbookForm(w.h.t, fmt.Sprint("uji-", w.next()))
-	req, _ := http.NewRequest("POST", w.h.srv.URL+"/api/v1/catalogue/import", bytes.NewReader(body))
-	req.Header.Set("Content-Type", ct)
 	var res struct{ Version struct{ ID int64 } }
-	w.h.expect(http.StatusCreated, w.h.send(req, ""), &res)
+	w.h.expect(http.StatusCreated, w.h.upload("/api/v1/catalogue/import", field{name: "version", value: fmt.Sprint("uji-", w.next())},
+		file("instrumen.xlsx", testenv.SelfAssessment(w.h.t))), &res)
 	return res.Version.ID
 }
 
 // workbookForm is a multipart import form with the test workbook.
 func workbookForm(t *testing.T, version string) ([]byte, string) {
-	var b bytes.Buffer
-	mw := multipart.NewWriter(&b)
-	mw.WriteField("version", version)
-	fw, _ := mw.CreateFormFile("file", "instrumen.xlsx")
-	fw.Write(testenv.SelfAssessment(t))
-	mw.Close()
-	return b.Bytes(), mw.FormDataContentType()
+	return multipartBody(field{name: "version", value: version}, file("instrumen.xlsx", testenv.SelfAssessment(t)))
 }
 
 // orgID looks up a province or district by code.
@@ -136,15 +127,11 @@ func (w *world) status(a actor, r request) int {
 }
 
 func uploadForm(requirement string, n int64) ([]byte, string) {
-	var b bytes.Buffer
-	mw := multipart.NewWriter(&b)
-	if requirement != "" {
-		mw.WriteField("requirement", requirement)
+	f := file("bukti.pdf", testenv.PDF(fmt.Sprint("matrix ", n)))
+	if requirement == "" {
+		return multipartBody(f)
 	}
-	fw, _ := mw.CreateFormFile("file", "bukti.pdf")
-	fw.Write(testenv.PDF(fmt.Sprint("matrix ", n)))
-	mw.Close()
-	return b.Bytes(), mw.FormDataContentType()
+	return multipartBody(field{name: "requirement", value: requirement}, f)
 }
 
 // expectation gives the status for each actor on objects in scope (A) and

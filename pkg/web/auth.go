@@ -34,9 +34,7 @@ func (s *Server) login(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	exp := time.Now().Add(auth.SessionTTL)
-	c.SetCookie(&http.Cookie{Name: SessionCookie, Value: token, Path: "/", Expires: exp, HttpOnly: true,
-		Secure: c.Scheme() == "https", SameSite: http.SameSiteLaxMode})
+	exp := setSessionCookie(c, token)
 	return c.JSON(http.StatusOK, loginResponse{Token: token, CSRFToken: auth.CSRFToken(token), ExpiresAt: exp.UTC(), User: u})
 }
 
@@ -45,8 +43,22 @@ func (s *Server) logout(c echo.Context) error {
 	if err := s.Auth.Logout(c.Request().Context(), secret); err != nil {
 		return err
 	}
-	c.SetCookie(&http.Cookie{Name: SessionCookie, Value: "", Path: "/", MaxAge: -1, HttpOnly: true, SameSite: http.SameSiteLaxMode})
+	clearSessionCookie(c)
 	return c.NoContent(http.StatusNoContent)
+}
+
+// setSessionCookie hands a session secret to the browser: HttpOnly,
+// SameSite=Lax, Secure over https. It returns the expiry.
+func setSessionCookie(c echo.Context, token string) time.Time {
+	exp := time.Now().Add(auth.SessionTTL)
+	c.SetCookie(&http.Cookie{Name: SessionCookie, Value: token, Path: "/", Expires: exp, HttpOnly: true,
+		Secure: c.Scheme() == "https", SameSite: http.SameSiteLaxMode})
+	return exp
+}
+
+// clearSessionCookie removes the session cookie.
+func clearSessionCookie(c echo.Context) {
+	c.SetCookie(&http.Cookie{Name: SessionCookie, Value: "", Path: "/", MaxAge: -1, HttpOnly: true, SameSite: http.SameSiteLaxMode})
 }
 
 type meResponse struct {

@@ -182,9 +182,9 @@ func file(name string, content []byte) field {
 	return field{name: "file", value: name, content: content}
 }
 
-// upload sends a multipart form with the fields in the given order.
-func (h *harness) upload(path string, fields ...field) result {
-	h.t.Helper()
+// multipartBody encodes fields, in order, as multipart/form-data and
+// returns the body and its content type.
+func multipartBody(fields ...field) ([]byte, string) {
 	var b bytes.Buffer
 	mw := multipart.NewWriter(&b)
 	for _, f := range fields {
@@ -196,9 +196,21 @@ func (h *harness) upload(path string, fields ...field) result {
 		mw.WriteField(f.name, f.value)
 	}
 	mw.Close()
-	req, _ := http.NewRequest("POST", h.srv.URL+path, &b)
-	req.Header.Set("Content-Type", mw.FormDataContentType())
-	return h.send(req, "")
+	return b.Bytes(), mw.FormDataContentType()
+}
+
+// multipartRequest is a POST of fields as multipart/form-data.
+func (h *harness) multipartRequest(path string, fields ...field) *http.Request {
+	body, ct := multipartBody(fields...)
+	req, _ := http.NewRequest("POST", h.srv.URL+path, bytes.NewReader(body))
+	req.Header.Set("Content-Type", ct)
+	return req
+}
+
+// upload sends a multipart form with the fields in the given order.
+func (h *harness) upload(path string, fields ...field) result {
+	h.t.Helper()
+	return h.send(h.multipartRequest(path, fields...), "")
 }
 
 func (h *harness) createFacility(code string) bukti.Facility {

@@ -5,7 +5,6 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/labstack/echo/v4"
 
@@ -167,8 +166,7 @@ func (s *Server) loginSubmit(c echo.Context) error {
 		status := statusOf[bukti.ErrorCode(err)]
 		return s.render(c, status, "login", s.tr(c, "login.title"), loginPage{Next: next, Email: email})
 	}
-	c.SetCookie(&http.Cookie{Name: SessionCookie, Value: token, Path: "/", Expires: time.Now().Add(auth.SessionTTL),
-		HttpOnly: true, Secure: c.Scheme() == "https", SameSite: http.SameSiteLaxMode})
+	setSessionCookie(c, token)
 	return c.Redirect(http.StatusSeeOther, next)
 }
 
@@ -177,7 +175,7 @@ func (s *Server) logoutSubmit(c echo.Context) error {
 	if err := s.Auth.Logout(c.Request().Context(), secret); err != nil {
 		return err
 	}
-	c.SetCookie(&http.Cookie{Name: SessionCookie, Value: "", Path: "/", MaxAge: -1, HttpOnly: true, SameSite: http.SameSiteLaxMode})
+	clearSessionCookie(c)
 	return c.Redirect(http.StatusSeeOther, "/login")
 }
 

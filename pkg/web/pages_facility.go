@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"net/http"
 	"slices"
-	"time"
 
 	"github.com/labstack/echo/v4"
 
@@ -13,10 +12,8 @@ import (
 	"github.com/bukti-id/bukti/pkg/catalogue"
 	"github.com/bukti-id/bukti/pkg/evidence"
 	"github.com/bukti-id/bukti/pkg/readiness"
+	"github.com/bukti-id/bukti/pkg/report"
 )
-
-// expiringSoon is how far ahead the dashboard warns about valid-until dates.
-const expiringSoon = 30 * 24 * time.Hour
 
 type todo struct {
 	Kind, ID, Title, Href string
@@ -60,7 +57,8 @@ func (s *Server) facilityReadiness(c echo.Context, id int64) (*bukti.Facility, r
 }
 
 // todos lists unmet requirements, most urgent first: missing, then
-// rejected or expired, then incomplete; then evidence expiring soon.
+// rejected or expired, then incomplete; then evidence expiring within
+// report.ExpiringWithin.
 func (s *Server) todos(facilityID int64, rep readiness.Report, evs []bukti.Evidence) []todo {
 	rank := map[string]int{"missing": 0, "rejected": 1, "expired": 2, "incomplete": 3, "expiring": 4}
 	var out []todo
@@ -73,27 +71,17 @@ func (s *Server) todos(facilityID int64, rep readiness.Report, evs []bukti.Evide
 			for _, k := range st.Kriteria {
 				for _, e := range k.Elements {
 					for _, r := range e.Requirements {
-						if !r.Counted || r.Met {
-							continue
-						}
-						switch {
-						case r.Rejected > 0:
-							add("rejected", r.ID)
-						case r.Expired > 0:
-							add("expired", r.ID)
-						case r.Present > 0:
-							add("incomplete", r.ID)
-						default:
-							add("missing", r.ID)
+						if problem := r.Problem(); problem != "" {
+							add(problem, r.ID)
 						}
 					}
 				}
 			}
 		}
 	}
-	soon := s.Evidence.Now().Add(expiringSoon)
+	now := s.Evidence.Now()
 	for _, ev := range evs {
-		if ev.ValidUntil != nil && ev.ValidUntil.Before(soon) && !ev.ValidUntil.Before(s.Evidence.Now().Truncate(24*time.Hour)) {
+		if ev.Review != bukti.ReviewRejected && report.ExpiringSoon(ev.ValidUntil, now) {
 			add("expiring", ev.RequirementID)
 		}
 	}

@@ -1,10 +1,8 @@
 package web_test
 
 import (
-	"bytes"
 	"fmt"
 	"io"
-	"mime/multipart"
 	"net/http"
 	"net/http/cookiejar"
 	"net/url"
@@ -106,16 +104,8 @@ func TestPagesWithoutJavaScript(t *testing.T) {
 	reqPage := fmt.Sprintf("/f/%d/req?id=2.1.2/a/R1", f.ID)
 
 	upload := func(csrf string, data []byte) (int, string) {
-		var b bytes.Buffer
-		mw := multipart.NewWriter(&b)
-		mw.WriteField("csrf_token", csrf)
-		mw.WriteField("requirement", "2.1.2/a/R1")
-		w, _ := mw.CreateFormFile("file", "sk.pdf")
-		w.Write(data)
-		mw.Close()
-		req, _ := http.NewRequest("POST", fmt.Sprintf("%s/f/%d/upload", h.srv.URL, f.ID), &b)
-		req.Header.Set("Content-Type", mw.FormDataContentType())
-		status, loc, _ := v.do(req)
+		status, loc, _ := v.do(h.multipartRequest(fmt.Sprintf("/f/%d/upload", f.ID),
+			field{name: "csrf_token", value: csrf}, field{name: "requirement", value: "2.1.2/a/R1"}, file("sk.pdf", data)))
 		return status, loc
 	}
 	t.Run("upload form", func(t *testing.T) {
@@ -151,14 +141,8 @@ func TestPagesWithoutJavaScript(t *testing.T) {
 		if _, _, body := v.get(reqPage); !strings.Contains(body, `value="2024-01-03"`) || !strings.Contains(body, "SK Fasilitasi") {
 			t.Error("requirement page does not show the edited details")
 		}
-		var b bytes.Buffer
-		mw := multipart.NewWriter(&b)
-		mw.WriteField("csrf_token", v.csrf)
-		w, _ := mw.CreateFormFile("file", "sk-rev1.pdf")
-		w.Write(testenv.PDF("SK revisi 1"))
-		mw.Close()
-		req, _ := http.NewRequest("POST", fmt.Sprintf("%s/f/%d/evidence/%d/revision", h.srv.URL, f.ID, ev.ID), &b)
-		req.Header.Set("Content-Type", mw.FormDataContentType())
+		req := h.multipartRequest(fmt.Sprintf("/f/%d/evidence/%d/revision", f.ID, ev.ID),
+			field{name: "csrf_token", value: v.csrf}, file("sk-rev1.pdf", testenv.PDF("SK revisi 1")))
 		if status, _, _ := v.do(req); status != http.StatusSeeOther {
 			t.Fatalf("revision: status %d", status)
 		}
@@ -306,16 +290,8 @@ func TestAdminCatalogueImportPage(t *testing.T) {
 	v := newVisitor(h)
 	v.login(adminEmail, adminPassword)
 	send := func(csrf string, data []byte) int {
-		var b bytes.Buffer
-		mw := multipart.NewWriter(&b)
-		mw.WriteField("csrf_token", csrf)
-		mw.WriteField("version", "2026.1")
-		w, _ := mw.CreateFormFile("file", "instrumen.xlsx")
-		w.Write(data)
-		mw.Close()
-		req, _ := http.NewRequest("POST", h.srv.URL+"/admin/catalogue/import", &b)
-		req.Header.Set("Content-Type", mw.FormDataContentType())
-		status, _, _ := v.do(req)
+		status, _, _ := v.do(h.multipartRequest("/admin/catalogue/import",
+			field{name: "csrf_token", value: csrf}, field{name: "version", value: "2026.1"}, file("instrumen.xlsx", data)))
 		return status
 	}
 	if status := send("salah", testenv.SelfAssessment(t)); status != http.StatusForbidden {

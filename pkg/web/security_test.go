@@ -1,11 +1,9 @@
 package web_test
 
 import (
-	"bytes"
 	"encoding/csv"
 	"errors"
 	"fmt"
-	"mime/multipart"
 	"net/http"
 	"strings"
 	"testing"
@@ -469,15 +467,7 @@ func TestOrgChanges(t *testing.T) {
 func TestCatalogueImport(t *testing.T) {
 	h := newHarness(t, "sqlite", "filesystem", 1<<20)
 	send := func(version string, data []byte) result {
-		var b bytes.Buffer
-		mw := multipart.NewWriter(&b)
-		mw.WriteField("version", version)
-		fw, _ := mw.CreateFormFile("file", "instrumen.xlsx")
-		fw.Write(data)
-		mw.Close()
-		req, _ := http.NewRequest("POST", h.srv.URL+"/api/v1/catalogue/import", &b)
-		req.Header.Set("Content-Type", mw.FormDataContentType())
-		return h.send(req, "")
+		return h.upload("/api/v1/catalogue/import", field{name: "version", value: version}, file("instrumen.xlsx", data))
 	}
 	var res struct {
 		Version bukti.CatalogueVersion
