@@ -36,17 +36,3 @@ type RoleBinding struct {
 	CreatedBy  *int64    `json:"created_by,omitempty"`
 	CreatedAt  time.Time `json:"created_at"`
 }
-
-// Survey is an accreditation survey visit of a facility. Surveyors are
-// assigned to it by role bindings with its SurveyID.
-type Survey struct {
-	ID         int64      `gorm:"primaryKey" json:"id"`
-	FacilityID int64      `gorm:"not null;index" json:"facility_id"`
-	Facility   *Facility  `gorm:"constraint:OnDelete:RESTRICT" json:"-"`
-	Type       string     `gorm:"size:32;not null" json:"type"`  // initial, reaccreditation, upgrade
-	State      string     `gorm:"size:32;not null" json:"state"` // planned → …
-	StartDate  *time.Time `json:"start_date,omitempty"`
-	EndDate    *time.Time `json:"end_date,omitempty"`
-	CreatedBy  int64      `gorm:"not null" json:"created_by"`
-	CreatedAt  time.Time  `json:"created_at"`
-}

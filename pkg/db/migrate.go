@@ -28,6 +28,11 @@ var migrations = []migration{
 			&bukti.NotApplicable{}, &bukti.Interviewee{}, &bukti.AuditEntry{}, &bukti.CatalogueVersion{}, &bukti.ScoreSnapshot{},
 		)
 	}},
+	{2, "survey visits", func(tx *gorm.DB) error {
+		return tx.Migrator().AutoMigrate(
+			&bukti.Survey{}, &bukti.SelfAssessment{}, &bukti.SnapshotItem{}, &bukti.SurveyScore{}, &bukti.PPSItem{},
+		)
+	}},
 }
 
 type schemaMigration struct {
