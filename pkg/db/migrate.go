@@ -33,6 +33,9 @@ var migrations = []migration{
 			&bukti.Survey{}, &bukti.SelfAssessment{}, &bukti.SnapshotItem{}, &bukti.SurveyScore{}, &bukti.PPSItem{},
 		)
 	}},
+	{3, "facility score cache", func(tx *gorm.DB) error {
+		return tx.Migrator().AutoMigrate(&bukti.FacilityScore{})
+	}},
 }
 
 type schemaMigration struct {
