@@ -189,7 +189,7 @@ func newDeps(gdb *gorm.DB, store storage.Store, cat *catalogue.Catalogue, cfg co
 		Org:        &org.Service{DB: gdb, Now: now},
 		Evidence:   ev,
 		Reports:    &report.Service{DB: gdb, Evidence: ev, Catalogue: cat, Now: ev.Now},
-		Surveys:    &survey.Service{DB: gdb, Now: now},
+		Surveys:    &survey.Service{DB: gdb, Catalogue: cat, Evidence: ev, Now: now},
 		Standard:   &standard.Service{DB: gdb, Now: now},
 		Catalogue:  cat,
 		Log:        log,

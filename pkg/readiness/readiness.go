@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/bukti-id/bukti/pkg/catalogue"
+	"github.com/bukti-id/bukti/pkg/scoring"
 )
 
 // Item is the state of one piece of evidence for one slot of a requirement.
@@ -84,23 +85,7 @@ type ElementScore struct {
 }
 
 // Rollup is the achievement of a group of EP (kriteria, standar or Bab).
-type Rollup struct {
-	ID         string  `json:"id"`
-	Title      string  `json:"title"`
-	Score      int     `json:"score"`      // Σ scores of applicable EP
-	Max        int     `json:"max"`        // max × applicable EP
-	Applicable int     `json:"applicable"` // EP not TDD
-	Percent    float64 `json:"percent"`    // Score ÷ Max × 100; 0 when Max is 0
-	Assessed   bool    `json:"assessed"`   // at least one applicable EP
-}
-
-func (r *Rollup) add(score, max int) {
-	r.Score += score
-	r.Max += max
-	r.Applicable++
-	r.Assessed = true
-	r.Percent = float64(r.Score) / float64(r.Max) * 100
-}
+type Rollup = scoring.Rollup
 
 // KriteriaScore rolls up the EP of one kriteria.
 type KriteriaScore struct {
@@ -153,9 +138,9 @@ func Score(c *catalogue.Catalogue, in Input) Report {
 					es.TDDReason = reason
 					ks.Elements = append(ks.Elements, es)
 					if !tdd {
-						ks.add(es.Suggested, max)
-						ss.add(es.Suggested, max)
-						bs.add(es.Suggested, max)
+						ks.Add(es.Suggested, max)
+						ss.Add(es.Suggested, max)
+						bs.Add(es.Suggested, max)
 					}
 				}
 				ss.Kriteria = append(ss.Kriteria, ks)

@@ -1,6 +1,17 @@
-// Package survey plans accreditation survey visits and assigns surveyors
-// to them. Assigning a surveyor grants the surveyor role scoped to the
-// survey, which is what lets them see the facility's evidence.
+// Package survey carries an accreditation survey visit from planning to
+// report: surveyor assignment, the quality team's self-assessment, the
+// evidence snapshot frozen when it is submitted, the surveyors' review and
+// scores, the team lead's reconciliation, finalization and the improvement
+// plan (PPS).
+//
+// A visit moves planned → self_assessment → in_review → scored → final.
+// Every change checks the state inside its transaction (the survey row is
+// locked on PostgreSQL; SQLite transactions take the write lock at BEGIN),
+// so a finalized survey refuses every change whatever the caller.
+//
+// Assigning a surveyor grants the surveyor role scoped to the survey, which
+// is what lets them see the facility's evidence. Acting as a surveyor
+// additionally requires being assigned to this very survey.
 package survey
 
 import (
@@ -9,40 +20,62 @@ import (
 	"fmt"
 	"slices"
 	"strconv"
+	"strings"
 	"time"
 
 	"gorm.io/gorm"
+	"gorm.io/gorm/clause"
 
 	"github.com/bukti-id/bukti/pkg/audit"
 	"github.com/bukti-id/bukti/pkg/auth"
 	"github.com/bukti-id/bukti/pkg/bukti"
+	"github.com/bukti-id/bukti/pkg/catalogue"
+	"github.com/bukti-id/bukti/pkg/evidence"
 )
 
-// Survey types.
+// Types are the survey types.
 var Types = []string{"initial", "reaccreditation", "upgrade"}
 
-// StatePlanned is the state of a new survey.
-const StatePlanned = "planned"
+// Modes are the ways a visit is held.
+var Modes = []string{"onsite", "hybrid"}
 
-// Service plans surveys.
+// MinNarrative is the minimum length, in characters, of a surveyor's facts
+// and analysis and of a recommendation, as the national instrument requires.
+const MinNarrative = 30
+
+// maxText bounds free-text fields.
+const maxText = 4000
+
+// Service runs survey visits against the catalogue in use.
 type Service struct {
-	DB  *gorm.DB
-	Now func() time.Time
+	DB        *gorm.DB
+	Catalogue *catalogue.Catalogue
+	Evidence  *evidence.Service
+	Now       func() time.Time
 }
 
 // Input is what a caller gives to plan a survey.
 type Input struct {
 	FacilityID int64      `json:"facility_id"`
 	Type       string     `json:"type"`
+	Mode       string     `json:"mode"` // onsite (default) or hybrid
 	StartDate  *time.Time `json:"start_date"`
 	EndDate    *time.Time `json:"end_date"`
 	Surveyors  []int64    `json:"surveyors"` // user IDs
+	Lead       int64      `json:"lead"`      // one of Surveyors; the first when 0
 }
 
-// Create plans a survey of a facility and assigns its surveyors.
+// Create plans a survey of a facility against the catalogue in use and
+// assigns its surveyors.
 func (s *Service) Create(ctx context.Context, in Input, by int64) (*bukti.Survey, error) {
 	if !slices.Contains(Types, in.Type) {
 		return nil, bukti.Errorf(bukti.EINVALID, "Jenis survei %q tidak dikenal; pilih initial, reaccreditation atau upgrade.", "unknown survey type %q: choose initial, reaccreditation or upgrade", in.Type)
+	}
+	if in.Mode == "" {
+		in.Mode = "onsite"
+	}
+	if !slices.Contains(Modes, in.Mode) {
+		return nil, bukti.Errorf(bukti.EINVALID, "Moda survei %q tidak dikenal; pilih onsite atau hybrid.", "unknown survey mode %q: choose onsite or hybrid", in.Mode)
 	}
 	if in.StartDate != nil && in.EndDate != nil && in.EndDate.Before(*in.StartDate) {
 		return nil, bukti.Errorf(bukti.EINVALID, "Tanggal selesai survei tidak boleh sebelum tanggal mulai.", "end_date is before start_date")
@@ -50,8 +83,14 @@ func (s *Service) Create(ctx context.Context, in Input, by int64) (*bukti.Survey
 	if len(in.Surveyors) == 0 || len(in.Surveyors) > 4 {
 		return nil, bukti.Errorf(bukti.EINVALID, "Tugaskan 1–4 surveior (biasanya dua).", "assign 1–4 surveyors (usually two)")
 	}
-	sv := bukti.Survey{FacilityID: in.FacilityID, Type: in.Type, State: StatePlanned, StartDate: in.StartDate, EndDate: in.EndDate,
-		CreatedBy: by, CreatedAt: s.Now().UTC()}
+	if in.Lead == 0 {
+		in.Lead = in.Surveyors[0]
+	}
+	if !slices.Contains(in.Surveyors, in.Lead) {
+		return nil, bukti.Errorf(bukti.EINVALID, "Ketua tim harus salah satu surveior yang ditugaskan.", "the team lead must be one of the assigned surveyors")
+	}
+	sv := bukti.Survey{FacilityID: in.FacilityID, Catalogue: s.catalogueRef(), Type: in.Type, Mode: in.Mode, State: bukti.SurveyPlanned,
+		StartDate: in.StartDate, EndDate: in.EndDate, LeadID: &in.Lead, CreatedBy: by, CreatedAt: s.Now().UTC()}
 	err := s.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		if err := tx.First(&bukti.Facility{}, in.FacilityID).Error; errors.Is(err, gorm.ErrRecordNotFound) {
 			return bukti.Errorf(bukti.ENOTFOUND, "Puskesmas dengan id %d tidak ditemukan.", "facility %d not found", in.FacilityID)
@@ -66,14 +105,15 @@ func (s *Service) Create(ctx context.Context, in Input, by int64) (*bukti.Survey
 				return err
 			}
 		}
-		return audit.Record(tx, audit.Entry{At: sv.CreatedAt, By: &by, Action: "survey.create", ObjectType: "survey",
-			ObjectID: strconv.FormatInt(sv.ID, 10), FacilityID: &sv.FacilityID, Summary: fmt.Sprintf("%s, surveyors %v", sv.Type, in.Surveyors)})
+		return s.audit(tx, &sv, by, "survey.create", fmt.Sprintf("%s %s, surveyors %v, lead %d", sv.Type, sv.Mode, in.Surveyors, in.Lead))
 	})
 	if err != nil {
 		return nil, err
 	}
 	return &sv, nil
 }
+
+func (s *Service) catalogueRef() string { return s.Catalogue.ID + "@" + s.Catalogue.Version }
 
 // Get returns one survey.
 func (s *Service) Get(ctx context.Context, id int64) (*bukti.Survey, error) {
@@ -104,3 +144,143 @@ func (s *Service) List(ctx context.Context, all bool, facilities, ids []int64) (
 	}
 	return out, q.Find(&out).Error
 }
+
+// Surveyors returns the users assigned to a survey, by ID.
+func (s *Service) Surveyors(ctx context.Context, id int64) ([]bukti.User, error) {
+	return surveyors(s.DB.WithContext(ctx), id)
+}
+
+func surveyors(db *gorm.DB, id int64) ([]bukti.User, error) {
+	out := []bukti.User{}
+	err := db.Where("id IN (?)", db.Model(&bukti.RoleBinding{}).Select("user_id").
+		Where("survey_id = ? AND role = ?", id, bukti.RoleSurveyor)).Order("id").Find(&out).Error
+	return out, err
+}
+
+// change runs fn in a transaction on the locked survey after checking that
+// the survey is in one of the given states and uses the catalogue in use.
+// A final survey refuses every change.
+func (s *Service) change(ctx context.Context, id int64, states []string, fn func(tx *gorm.DB, sv *bukti.Survey) error) error {
+	return s.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		sv, err := lock(tx, id)
+		if err != nil {
+			return err
+		}
+		if err := s.allow(sv, states); err != nil {
+			return err
+		}
+		return fn(tx, sv)
+	})
+}
+
+// lock reads a survey for update: on PostgreSQL the row stays locked until
+// the transaction ends; SQLite transactions already hold the write lock.
+func lock(tx *gorm.DB, id int64) (*bukti.Survey, error) {
+	q := tx
+	if tx.Dialector.Name() == "postgres" {
+		q = tx.Clauses(clause.Locking{Strength: "UPDATE"})
+	}
+	var sv bukti.Survey
+	err := q.First(&sv, id).Error
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		return nil, NotFound(id)
+	}
+	return &sv, err
+}
+
+// allow checks that a survey may change now: not final, in one of states,
+// and scored against the catalogue in use.
+func (s *Service) allow(sv *bukti.Survey, states []string) error {
+	if sv.State == bukti.SurveyFinal {
+		return bukti.Errorf(bukti.ECONFLICT, "Survei #%d sudah final; isinya tidak dapat diubah lagi.", "survey %d is final: nothing in it can change", sv.ID)
+	}
+	if !slices.Contains(states, sv.State) {
+		return bukti.Errorf(bukti.ECONFLICT, "Survei #%d berstatus %s; tindakan ini hanya dapat dilakukan saat survei berstatus %s.",
+			"survey %d is %s; this is only possible while it is %s", sv.ID, sv.State, strings.Join(states, " / "))
+	}
+	if sv.Catalogue != "" && sv.Catalogue != s.catalogueRef() {
+		return bukti.Errorf(bukti.ECONFLICT, "Survei #%d memakai katalog %s, sedangkan server memakai %s. Aktifkan katalog survei ini untuk melanjutkan.",
+			"survey %d uses catalogue %s but the server runs %s; activate the survey's catalogue to continue", sv.ID, sv.Catalogue, s.catalogueRef())
+	}
+	return nil
+}
+
+// assigned checks that a user is one of the survey's surveyors.
+func assigned(tx *gorm.DB, sv *bukti.Survey, userID int64) error {
+	var n int64
+	if err := tx.Model(&bukti.RoleBinding{}).Where("survey_id = ? AND role = ? AND user_id = ?", sv.ID, bukti.RoleSurveyor, userID).Count(&n).Error; err != nil {
+		return err
+	}
+	if n == 0 {
+		return bukti.Errorf(bukti.EFORBIDDEN, "Anda bukan surveior yang ditugaskan pada survei #%d.", "user %d is not a surveyor assigned to survey %d", userID, sv.ID)
+	}
+	return nil
+}
+
+// lead checks that a user is the survey's team lead.
+func lead(sv *bukti.Survey, userID int64) error {
+	if sv.LeadID == nil || *sv.LeadID != userID {
+		return bukti.Errorf(bukti.EFORBIDDEN, "Hanya ketua tim surveior yang dapat melakukan ini pada survei #%d.", "only the team lead of survey %d may do this", sv.ID)
+	}
+	return nil
+}
+
+func (s *Service) audit(tx *gorm.DB, sv *bukti.Survey, by int64, action, summary string) error {
+	return audit.Record(tx, audit.Entry{At: s.Now().UTC(), By: &by, Action: action, ObjectType: "survey",
+		ObjectID: strconv.FormatInt(sv.ID, 10), FacilityID: &sv.FacilityID, Summary: summary})
+}
+
+// ParseScore reads a score as written by users: one of the catalogue's
+// values ("10", "5", "0") or "TDD" when the catalogue allows it.
+func ParseScore(c *catalogue.Catalogue, v string) (score int, tdd bool, err error) {
+	v = strings.TrimSpace(v)
+	if strings.EqualFold(v, "TDD") && c.Scoring.TDD {
+		return 0, true, nil
+	}
+	n, convErr := strconv.Atoi(v)
+	if convErr == nil && slices.Contains(c.Scoring.Values, n) {
+		return n, false, nil
+	}
+	allowed := make([]string, 0, len(c.Scoring.Values)+1)
+	for _, x := range c.Scoring.Values {
+		allowed = append(allowed, strconv.Itoa(x))
+	}
+	if c.Scoring.TDD {
+		allowed = append(allowed, "TDD")
+	}
+	return 0, false, bukti.Errorf(bukti.EINVALID, "Nilai %q tidak sah; pilih %s.", "score %q is not allowed; choose %s", v, strings.Join(allowed, ", "))
+}
+
+// FormatScore writes a score the way ParseScore reads it.
+func FormatScore(score int, tdd bool) string {
+	if tdd {
+		return "TDD"
+	}
+	return strconv.Itoa(score)
+}
+
+// element checks that an EP exists in the catalogue in use.
+func (s *Service) element(id string) (*catalogue.Element, error) {
+	e, ok := s.Catalogue.Element(id)
+	if !ok {
+		return nil, bukti.Errorf(bukti.EINVALID, "Elemen penilaian %q tidak ada di katalog (contoh: 2.1.2/b).", "unknown element %q (expected e.g. 2.1.2/b)", id)
+	}
+	return e, nil
+}
+
+// elements lists the EP IDs of the catalogue in use, in order.
+func (s *Service) elements() []string {
+	var out []string
+	for _, b := range s.Catalogue.Bab {
+		for _, st := range b.Standar {
+			for _, k := range st.Kriteria {
+				for _, e := range k.Elements {
+					out = append(out, e.ID)
+				}
+			}
+		}
+	}
+	return out
+}
+
+func textLen(v string) int { return len([]rune(v)) }

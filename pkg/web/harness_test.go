@@ -71,7 +71,7 @@ func newHarness(t *testing.T, dbKind, storeKind string, maxBytes int64) *harness
 		Auth:      authSvc,
 		Org:       &org.Service{DB: gdb, Now: time.Now},
 		Evidence:  ev,
-		Surveys:   &survey.Service{DB: gdb, Now: time.Now},
+		Surveys:   &survey.Service{DB: gdb, Catalogue: criteria.MustBuiltin(), Evidence: ev, Now: time.Now},
 		Standard:  &standard.Service{DB: gdb, Now: time.Now},
 		Catalogue: criteria.MustBuiltin(),
 		Log:       log,

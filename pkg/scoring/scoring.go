@@ -1,0 +1,168 @@
+// Package scoring rolls EP scores up to kriteria, standar and Bab and
+// derives the accreditation status, as DESIGN.md §3 describes: a group's
+// achievement is Σ scores ÷ (max × applicable EP) × 100, TDD elements leave
+// both numerator and denominator, and the status is the best one in the
+// catalogue's threshold table whose every Bab minimum is met.
+//
+// It is pure: no I/O, no clock. Survey scores and readiness suggestions are
+// both tallied here.
+package scoring
+
+import (
+	"math"
+	"slices"
+
+	"github.com/bukti-id/bukti/pkg/catalogue"
+)
+
+// Score is one EP's score: a value from the catalogue's scoring values
+// (10, 5, 0), or TDD.
+type Score struct {
+	Value int
+	TDD   bool
+}
+
+// Rollup is the achievement of a group of EP (kriteria, standar or Bab).
+type Rollup struct {
+	ID         string  `json:"id"`
+	Title      string  `json:"title"`
+	Score      int     `json:"score"`      // Σ scores of applicable EP
+	Max        int     `json:"max"`        // max × applicable EP
+	Applicable int     `json:"applicable"` // EP not TDD
+	Percent    float64 `json:"percent"`    // Score ÷ Max × 100; 0 when Max is 0
+	Assessed   bool    `json:"assessed"`   // at least one applicable EP
+}
+
+// Add counts one applicable EP scored score out of max.
+func (r *Rollup) Add(score, max int) {
+	r.Score += score
+	r.Max += max
+	r.Applicable++
+	r.Assessed = true
+	r.Percent = float64(r.Score) / float64(r.Max) * 100
+}
+
+// BabGap says how far one Bab is from the next better status.
+type BabGap struct {
+	Bab      string  `json:"bab"`
+	Percent  float64 `json:"percent"`
+	Assessed bool    `json:"assessed"`
+	Min      float64 `json:"min"`    // the next status's minimum for this Bab
+	Short    float64 `json:"short"`  // percentage points missing, 0 when met
+	Points   int     `json:"points"` // EP points still to gain to reach Min
+}
+
+// Tally is the roll-up of a set of EP scores over a catalogue.
+type Tally struct {
+	Kriteria []Rollup `json:"kriteria"`
+	Standar  []Rollup `json:"standar"`
+	Bab      []Rollup `json:"bab"`
+	// Status is the status met by the assessed Bab ("" when none is).
+	Status string `json:"status"`
+	// Partial is true when some Bab has no applicable scored EP.
+	Partial bool `json:"partial"`
+	// Next is the next better status ("" at the best one or when nothing
+	// is assessed) and Gaps how far each assessed Bab is from it.
+	Next string   `json:"next,omitempty"`
+	Gaps []BabGap `json:"gaps,omitempty"`
+	// Unscored lists the EP without a score; they count nowhere.
+	Unscored []string `json:"unscored,omitempty"`
+}
+
+// Percents returns the achievement of each assessed Bab.
+func (t Tally) Percents() map[string]float64 {
+	out := map[string]float64{}
+	for _, b := range t.Bab {
+		if b.Assessed {
+			out[b.ID] = b.Percent
+		}
+	}
+	return out
+}
+
+// Rollup returns the roll-up of a kriteria, standar or Bab by ID.
+func (t Tally) Rollup(id string) (Rollup, bool) {
+	for _, rs := range [][]Rollup{t.Kriteria, t.Standar, t.Bab} {
+		if i := slices.IndexFunc(rs, func(r Rollup) bool { return r.ID == id }); i >= 0 {
+			return rs[i], true
+		}
+	}
+	return Rollup{}, false
+}
+
+// Compute tallies scores (by EP ID) over c. EP missing from scores are
+// listed in Unscored and count nowhere; scores of unknown EP are ignored.
+func Compute(c *catalogue.Catalogue, scores map[string]Score) Tally {
+	max := c.Scoring.Max()
+	var t Tally
+	for _, b := range c.Bab {
+		bab := Rollup{ID: b.ID, Title: b.Title}
+		for _, s := range b.Standar {
+			std := Rollup{ID: s.ID, Title: s.Title}
+			for _, k := range s.Kriteria {
+				kr := Rollup{ID: k.ID, Title: k.Title}
+				for _, e := range k.Elements {
+					sc, ok := scores[e.ID]
+					switch {
+					case !ok:
+						t.Unscored = append(t.Unscored, e.ID)
+					case !sc.TDD:
+						kr.Add(sc.Value, max)
+						std.Add(sc.Value, max)
+						bab.Add(sc.Value, max)
+					}
+				}
+				t.Kriteria = append(t.Kriteria, kr)
+			}
+			t.Standar = append(t.Standar, std)
+		}
+		if !bab.Assessed {
+			t.Partial = true
+		}
+		t.Bab = append(t.Bab, bab)
+	}
+	percents := t.Percents()
+	t.Status = c.Scoring.StatusFor(percents)
+	t.Next, t.Gaps = gaps(c.Scoring, t.Status, t.Bab)
+	return t
+}
+
+// gaps finds the next better status than status and, for each assessed
+// Bab, how far it is from that status's minimum.
+func gaps(sc catalogue.Scoring, status string, babs []Rollup) (string, []BabGap) {
+	if status == "" {
+		return "", nil
+	}
+	i := slices.IndexFunc(sc.Statuses, func(s catalogue.Status) bool { return s.Name == status })
+	if i == 0 {
+		return "", nil
+	}
+	if i < 0 { // below every status
+		i = len(sc.Statuses)
+	}
+	next := sc.Statuses[i-1]
+	var out []BabGap
+	for _, b := range babs {
+		if !b.Assessed {
+			continue
+		}
+		g := BabGap{Bab: b.ID, Percent: b.Percent, Assessed: true, Min: next.Min[b.ID]}
+		if b.Percent < g.Min {
+			g.Short = g.Min - b.Percent
+			// Points p such that (Score+p)/Max ≥ Min/100.
+			g.Points = int(math.Ceil(g.Min/100*float64(b.Max) - float64(b.Score) - 1e-9))
+		}
+		out = append(out, g)
+	}
+	return next.Name, out
+}
+
+// Distance is the sum of the percentage points the Bab lack to reach the
+// next status.
+func (t Tally) Distance() float64 {
+	var d float64
+	for _, g := range t.Gaps {
+		d += g.Short
+	}
+	return d
+}

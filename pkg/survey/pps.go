@@ -1,0 +1,79 @@
+package survey
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"gorm.io/gorm"
+
+	"github.com/bukti-id/bukti/pkg/bukti"
+)
+
+// PPS returns a survey's improvement plan, in EP order.
+func (s *Service) PPS(ctx context.Context, id int64) ([]bukti.PPSItem, error) {
+	out := []bukti.PPSItem{}
+	return out, s.DB.WithContext(ctx).Where("survey_id = ?", id).Order("element_id").Find(&out).Error
+}
+
+// PPSInput is the quality team's plan and progress for one PPS row.
+type PPSInput struct {
+	Action      string     `json:"action"`
+	Responsible string     `json:"responsible"`
+	TargetDate  *time.Time `json:"target_date"`
+	Indicator   string     `json:"indicator"`
+	Progress    int        `json:"progress"` // percent, 0..100
+}
+
+// UpdatePPS saves the plan of one PPS row of a final survey. The state
+// follows the progress: 0 open, 1–99 in progress, 100 done. The PPS is the
+// one part of a survey that changes after finalization.
+func (s *Service) UpdatePPS(ctx context.Context, id, rowID, by int64, in PPSInput) (*bukti.PPSItem, error) {
+	in.Action, in.Responsible, in.Indicator = strings.TrimSpace(in.Action), strings.TrimSpace(in.Responsible), strings.TrimSpace(in.Indicator)
+	switch {
+	case in.Progress < 0 || in.Progress > 100:
+		return nil, bukti.Errorf(bukti.EINVALID, "Kemajuan harus 0–100 persen.", "progress must be 0–100 percent")
+	case textLen(in.Action) > 2000 || textLen(in.Indicator) > 2000 || textLen(in.Responsible) > 200:
+		return nil, bukti.Errorf(bukti.EINVALID, "Rencana tindakan dan indikator paling banyak 2000 karakter; penanggung jawab 200.", "action and indicator are at most 2000 characters, responsible 200")
+	case in.Progress > 0 && (in.Action == "" || in.Responsible == ""):
+		return nil, bukti.Errorf(bukti.EINVALID, "Isi rencana tindakan dan penanggung jawab sebelum mencatat kemajuan.", "fill in the action and the person responsible before recording progress")
+	}
+	var row bukti.PPSItem
+	err := s.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		sv, err := lock(tx, id)
+		if err != nil {
+			return err
+		}
+		if sv.State != bukti.SurveyFinal {
+			return bukti.Errorf(bukti.ECONFLICT, "PPS dibuat saat survei #%d difinalisasi.", "the PPS of survey %d exists once it is finalized", id)
+		}
+		if err := tx.Where("survey_id = ?", id).First(&row, rowID).Error; errors.Is(err, gorm.ErrRecordNotFound) {
+			return bukti.Errorf(bukti.ENOTFOUND, "Baris PPS #%d tidak ditemukan pada survei ini.", "PPS row %d not found in this survey", rowID)
+		} else if err != nil {
+			return err
+		}
+		row.Action, row.Responsible, row.TargetDate, row.Indicator, row.Progress = in.Action, in.Responsible, in.TargetDate, in.Indicator, in.Progress
+		row.State, row.UpdatedBy, row.UpdatedAt = ppsState(in.Progress), &by, s.Now().UTC()
+		if err := tx.Save(&row).Error; err != nil {
+			return err
+		}
+		return s.audit(tx, sv, by, "survey.pps", fmt.Sprintf("%s: %d%%", row.ElementID, row.Progress))
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &row, nil
+}
+
+func ppsState(progress int) string {
+	switch {
+	case progress >= 100:
+		return bukti.PPSDone
+	case progress > 0:
+		return bukti.PPSInProgress
+	default:
+		return bukti.PPSOpen
+	}
+}

@@ -1,0 +1,148 @@
+package survey
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"gorm.io/gorm"
+
+	"github.com/bukti-id/bukti/pkg/bukti"
+	"github.com/bukti-id/bukti/pkg/evidence"
+)
+
+// Items returns a survey's snapshot, by requirement then evidence and
+// revision; superseded items are included (their SupersededBy is set).
+func (s *Service) Items(ctx context.Context, id int64) ([]bukti.SnapshotItem, error) {
+	out := []bukti.SnapshotItem{}
+	return out, s.DB.WithContext(ctx).Where("survey_id = ?", id).Order("requirement_id, evidence_id, revision_number").Find(&out).Error
+}
+
+// Current returns the items under review: those not superseded.
+func Current(items []bukti.SnapshotItem) []bukti.SnapshotItem {
+	return slices.DeleteFunc(slices.Clone(items), func(it bukti.SnapshotItem) bool { return it.SupersededBy != nil })
+}
+
+// Verdict is a surveyor's review of one snapshot item.
+type Verdict struct {
+	Review string `json:"review"` // accepted or rejected
+	Note   string `json:"note"`   // required when rejecting
+}
+
+// Review records an assigned surveyor's verdict on a snapshot item while
+// the survey is in review. A rejection needs a reason; it is also set on
+// the evidence record when the item is still its latest revision, so the
+// quality team sees it as something to fix.
+func (s *Service) Review(ctx context.Context, id, itemID, by int64, v Verdict) (*bukti.SnapshotItem, error) {
+	v.Note = strings.TrimSpace(v.Note)
+	switch {
+	case v.Review != bukti.ReviewAccepted && v.Review != bukti.ReviewRejected:
+		return nil, bukti.Errorf(bukti.EINVALID, "Hasil telaah %q tidak sah; pilih accepted atau rejected.", "review %q is not allowed; choose accepted or rejected", v.Review)
+	case v.Review == bukti.ReviewRejected && textLen(v.Note) < 10:
+		return nil, bukti.Errorf(bukti.EINVALID, "Tuliskan alasan penolakan (minimal 10 karakter) agar tim mutu tahu apa yang harus diperbaiki.", "a rejection needs a reason of at least 10 characters")
+	case textLen(v.Note) > 2000:
+		return nil, bukti.Errorf(bukti.EINVALID, "Catatan telaah paling banyak 2000 karakter.", "the review note is longer than 2000 characters")
+	}
+	var it bukti.SnapshotItem
+	err := s.change(ctx, id, []string{bukti.SurveyInReview}, func(tx *gorm.DB, sv *bukti.Survey) error {
+		if err := assigned(tx, sv, by); err != nil {
+			return err
+		}
+		if err := tx.Where("survey_id = ?", id).First(&it, itemID).Error; errors.Is(err, gorm.ErrRecordNotFound) {
+			return itemNotFound(itemID)
+		} else if err != nil {
+			return err
+		}
+		if it.SupersededBy != nil {
+			return bukti.Errorf(bukti.ECONFLICT, "Butir #%d sudah diganti oleh unggahan baru (#%d); telaah butir yang baru.", "item %d was superseded by item %d; review that one", it.ID, *it.SupersededBy)
+		}
+		now := s.Now().UTC()
+		it.Review, it.ReviewNote, it.ReviewedBy, it.ReviewedAt = v.Review, v.Note, &by, &now
+		if err := tx.Model(&it).Updates(map[string]any{"review": it.Review, "review_note": it.ReviewNote, "reviewed_by": by, "reviewed_at": now}).Error; err != nil {
+			return err
+		}
+		if err := s.reflect(tx, sv, &it, now); err != nil {
+			return err
+		}
+		return s.audit(tx, sv, by, "survey.review", fmt.Sprintf("item %d (%s r%d): %s %s", it.ID, it.RequirementID, it.RevisionNumber, it.Review, it.ReviewNote))
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &it, nil
+}
+
+// reflect copies a verdict onto the evidence record when the reviewed
+// revision is still its latest, and drops the facility's cached scores.
+func (s *Service) reflect(tx *gorm.DB, sv *bukti.Survey, it *bukti.SnapshotItem, now time.Time) error {
+	var latest int
+	if err := tx.Model(&bukti.Revision{}).Where("evidence_id = ?", it.EvidenceID).Select("COALESCE(MAX(number), 0)").Scan(&latest).Error; err != nil {
+		return err
+	}
+	if latest != it.RevisionNumber {
+		return nil
+	}
+	if err := tx.Model(&bukti.Evidence{}).Where("id = ?", it.EvidenceID).
+		Updates(map[string]any{"review": it.Review, "review_note": it.ReviewNote, "updated_at": now}).Error; err != nil {
+		return err
+	}
+	return evidence.Invalidate(tx, sv.FacilityID)
+}
+
+func itemNotFound(id int64) error {
+	return bukti.Errorf(bukti.ENOTFOUND, "Butir snapshot #%d tidak ditemukan pada survei ini.", "snapshot item %d not found in this survey", id)
+}
+
+// Resubmit adds the latest revision of an evidence record to the snapshot
+// while the survey is in review: a re-upload after a rejection (the
+// rejected item is superseded) or evidence the snapshot did not hold. An
+// item still pending or accepted cannot be replaced.
+func (s *Service) Resubmit(ctx context.Context, id, evidenceID, by int64) (*bukti.SnapshotItem, error) {
+	var it bukti.SnapshotItem
+	err := s.change(ctx, id, []string{bukti.SurveyInReview}, func(tx *gorm.DB, sv *bukti.Survey) error {
+		var ev bukti.Evidence
+		err := tx.Preload("Revisions").Where("facility_id = ? AND deleted_at IS NULL", sv.FacilityID).First(&ev, evidenceID).Error
+		if errors.Is(err, gorm.ErrRecordNotFound) {
+			return evidence.NotFound(evidenceID)
+		} else if err != nil {
+			return err
+		}
+		rev := ev.Latest()
+		if rev == nil {
+			return evidence.NotFound(evidenceID)
+		}
+		if _, _, ok := s.Catalogue.Requirement(ev.RequirementID); !ok {
+			return bukti.Errorf(bukti.EINVALID, "Persyaratan %s tidak ada di katalog survei ini.", "requirement %s is not in this survey's catalogue", ev.RequirementID)
+		}
+		var prev bukti.SnapshotItem
+		err = tx.Where("survey_id = ? AND evidence_id = ? AND superseded_by IS NULL", id, evidenceID).First(&prev).Error
+		found := err == nil
+		if err != nil && !errors.Is(err, gorm.ErrRecordNotFound) {
+			return err
+		}
+		switch {
+		case found && prev.RevisionNumber == rev.Number:
+			return bukti.Errorf(bukti.ECONFLICT, "Revisi %d bukti #%d sudah ada di snapshot; unggah revisi baru terlebih dahulu.", "revision %d of evidence %d is already in the snapshot; upload a new revision first", rev.Number, evidenceID)
+		case found && prev.Review != bukti.ReviewRejected:
+			return bukti.Errorf(bukti.ECONFLICT, "Bukti #%d di snapshot belum ditolak (status: %s); hanya bukti yang ditolak yang dapat diajukan ulang.", "evidence %d in the snapshot is %s, not rejected; only rejected evidence can be resubmitted", evidenceID, prev.Review)
+		}
+		it = snapshotOf(id, &ev, rev, s.Now().UTC())
+		if err := tx.Create(&it).Error; err != nil {
+			return err
+		}
+		if found {
+			if err := tx.Model(&prev).Update("superseded_by", it.ID).Error; err != nil {
+				return err
+			}
+		}
+		return s.audit(tx, sv, by, "survey.resubmit", "evidence "+strconv.FormatInt(evidenceID, 10)+" r"+strconv.Itoa(rev.Number))
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &it, nil
+}

@@ -1,0 +1,156 @@
+package survey
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"gorm.io/gorm"
+	"gorm.io/gorm/clause"
+
+	"github.com/bukti-id/bukti/pkg/bukti"
+)
+
+// SelfScore is the quality team's proposed score for one EP.
+type SelfScore struct {
+	Element       string `json:"element"`
+	Score         string `json:"score"` // "10", "5", "0" or "TDD"
+	Justification string `json:"justification"`
+}
+
+// SelfAssess records the quality team's proposed scores. The first one
+// moves a planned survey into self-assessment. Each score stores the
+// readiness scorer's suggestion next to it. Nothing is saved unless every
+// score is valid.
+func (s *Service) SelfAssess(ctx context.Context, id, by int64, scores []SelfScore) ([]bukti.SelfAssessment, error) {
+	if len(scores) == 0 {
+		return nil, bukti.Errorf(bukti.EINVALID, "Kirim minimal satu nilai EP.", "send at least one EP score")
+	}
+	sv, err := s.Get(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	rep, err := s.Evidence.Readiness(ctx, sv.FacilityID)
+	if err != nil {
+		return nil, err
+	}
+	now := s.Now().UTC()
+	rows := make([]bukti.SelfAssessment, 0, len(scores))
+	for _, in := range scores {
+		if _, err := s.element(in.Element); err != nil {
+			return nil, err
+		}
+		score, tdd, err := ParseScore(s.Catalogue, in.Score)
+		if err != nil {
+			return nil, err
+		}
+		just := strings.TrimSpace(in.Justification)
+		if n := textLen(just); n < 10 || n > 2000 {
+			return nil, bukti.Errorf(bukti.EINVALID, "Tuliskan alasan penilaian mandiri untuk %s (10–2000 karakter).", "a justification of 10–2000 characters is required for %s", in.Element)
+		}
+		es, _ := rep.Element(in.Element)
+		rows = append(rows, bukti.SelfAssessment{SurveyID: id, ElementID: in.Element, Score: score, TDD: tdd, Justification: just,
+			Suggested: es.Suggested, UpdatedBy: by, UpdatedAt: now})
+	}
+	err = s.change(ctx, id, []string{bukti.SurveyPlanned, bukti.SurveySelfAssessment}, func(tx *gorm.DB, sv *bukti.Survey) error {
+		if err := tx.Clauses(clause.OnConflict{UpdateAll: true}).Create(&rows).Error; err != nil {
+			return err
+		}
+		if sv.State == bukti.SurveyPlanned {
+			if err := tx.Model(sv).Update("state", bukti.SurveySelfAssessment).Error; err != nil {
+				return err
+			}
+		}
+		return s.audit(tx, sv, by, "survey.self_assess", fmt.Sprintf("%d EP", len(rows)))
+	})
+	if err != nil {
+		return nil, err
+	}
+	return rows, nil
+}
+
+// SelfAssessments returns a survey's self-assessment, in EP order.
+func (s *Service) SelfAssessments(ctx context.Context, id int64) ([]bukti.SelfAssessment, error) {
+	out := []bukti.SelfAssessment{}
+	return out, s.DB.WithContext(ctx).Where("survey_id = ?", id).Order("element_id").Find(&out).Error
+}
+
+// Submit ends the self-assessment: every EP must have a proposed score.
+// It freezes the snapshot — the latest revision of every live evidence
+// record of the facility, with its metadata as it is now — and opens the
+// review. Later uploads do not change what the surveyors review unless the
+// quality team resubmits them (Resubmit).
+func (s *Service) Submit(ctx context.Context, id, by int64) (int, error) {
+	var n int
+	err := s.change(ctx, id, []string{bukti.SurveySelfAssessment}, func(tx *gorm.DB, sv *bukti.Survey) error {
+		var done []string
+		if err := tx.Model(&bukti.SelfAssessment{}).Where("survey_id = ?", id).Pluck("element_id", &done).Error; err != nil {
+			return err
+		}
+		have := map[string]bool{}
+		for _, e := range done {
+			have[e] = true
+		}
+		var missing []string
+		for _, e := range s.elements() {
+			if !have[e] {
+				missing = append(missing, e)
+			}
+		}
+		if len(missing) > 0 {
+			return bukti.Errorf(bukti.EINVALID, "Penilaian mandiri belum lengkap: %d EP belum dinilai (%s).",
+				"the self-assessment is incomplete: %d EP without a score (%s)", len(missing), preview(missing))
+		}
+		items, err := s.freeze(tx, sv)
+		if err != nil {
+			return err
+		}
+		n = len(items)
+		now := s.Now().UTC()
+		if err := tx.Model(sv).Updates(map[string]any{"state": bukti.SurveyInReview, "submitted_at": now}).Error; err != nil {
+			return err
+		}
+		return s.audit(tx, sv, by, "survey.submit", fmt.Sprintf("snapshot of %d evidence revisions", n))
+	})
+	return n, err
+}
+
+// freeze copies the latest revision of every live evidence record of the
+// survey's facility into its snapshot.
+func (s *Service) freeze(tx *gorm.DB, sv *bukti.Survey) ([]bukti.SnapshotItem, error) {
+	var evs []bukti.Evidence
+	if err := tx.Preload("Revisions").Where("facility_id = ? AND deleted_at IS NULL", sv.FacilityID).Order("requirement_id, id").Find(&evs).Error; err != nil {
+		return nil, err
+	}
+	now := s.Now().UTC()
+	items := make([]bukti.SnapshotItem, 0, len(evs))
+	for i := range evs {
+		if _, _, ok := s.Catalogue.Requirement(evs[i].RequirementID); !ok {
+			continue // evidence of a requirement this catalogue does not have
+		}
+		if rev := evs[i].Latest(); rev != nil {
+			items = append(items, snapshotOf(sv.ID, &evs[i], rev, now))
+		}
+	}
+	if len(items) == 0 {
+		return items, nil
+	}
+	return items, tx.CreateInBatches(&items, 200).Error
+}
+
+func snapshotOf(surveyID int64, ev *bukti.Evidence, rev *bukti.Revision, now time.Time) bukti.SnapshotItem {
+	return bukti.SnapshotItem{SurveyID: surveyID, EvidenceID: ev.ID, RevisionID: rev.ID, RevisionNumber: rev.Number,
+		RequirementID: ev.RequirementID, Stage: ev.Stage, Part: ev.Part, Title: ev.Title, DocNumber: ev.DocNumber,
+		DocRevision: ev.DocRevision, IssueDate: ev.IssueDate, ValidUntil: ev.ValidUntil, FileName: rev.FileName,
+		ContentType: rev.ContentType, Size: rev.Size, SHA256: rev.SHA256, UploadedAt: rev.CreatedAt,
+		Review: bukti.ReviewPending, AddedAt: now}
+}
+
+// preview lists at most five IDs.
+func preview(ids []string) string {
+	if len(ids) > 5 {
+		return strings.Join(ids[:5], ", ") + ", …"
+	}
+	return strings.Join(ids, ", ")
+}
