@@ -396,7 +396,7 @@ code{font-size:.9em}
 {{else}}<p class="empty">Belum ada bukti berkas <span class="en">verified on site</span></p>
 {{end}}</div>
 {{end}}</div>
-{{end}}{{end}}{{end}}{{else}}<p class="empty">Bab ini belum berisi standar dalam katalog ini.</p>
+{{end}}{{end}}{{else}}<p class="empty">Bab ini belum berisi standar dalam katalog ini.</p>
 {{end}}{{end}}
 
 {{if .Unmatched}}

@@ -193,15 +193,15 @@ func safeFileName(name, contentType, fallback string, max int) string {
 	if !hasAlnum(stem) {
 		stem = fallback
 	}
-	// Re-check the stem up to its first dot: Windows also reserves
-	// "CON.tar.gz".
+	// One byte is kept for the "_" that defuses a device name.
+	stem = trimEnds(truncate(stem, max-len(ext)-1))
+	if stem == "" {
+		stem = fallback
+	}
+	// Windows reserves the stem up to its first dot: also "CON.tar.gz".
 	head, rest, _ := strings.Cut(stem, ".")
 	if u := unreserve(head); u != head {
 		stem = u + dotIf(rest)
-	}
-	stem = trimEnds(truncate(stem, max-len(ext)))
-	if stem == "" {
-		stem = fallback
 	}
 	return stem + ext
 }
@@ -224,7 +224,7 @@ func (f *folderNames) unique(name string, max int) string {
 	cand := name
 	for n := 2; f.used[strings.ToLower(cand)]; n++ {
 		suffix := " (" + strconv.Itoa(n) + ")"
-		cand = trimEnds(truncate(stem, max-len(ext)-len(suffix))) + suffix + ext
+		cand = strings.TrimRight(truncate(stem, max-len(ext)-len(suffix)), " ._") + suffix + ext
 	}
 	f.used[strings.ToLower(cand)] = true
 	return cand
