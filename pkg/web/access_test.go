@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/bukti-id/bukti/pkg/bukti"
+	"github.com/bukti-id/bukti/pkg/survey"
 	"github.com/bukti-id/bukti/pkg/testenv"
 )
 
@@ -21,6 +22,7 @@ type world struct {
 	actors []actor
 	a, b   side
 	seq    atomic.Int64
+	admin  int64 // the admin's user ID
 }
 
 // side holds the objects of one district.
@@ -53,6 +55,7 @@ func newWorld(t *testing.T, dbKind, storeKind string) *world {
 	}
 	var adminID int64
 	h.db.Model(&bukti.User{}).Where("email = ?", adminEmail).Pluck("id", &adminID)
+	w.admin = adminID
 	w.actors = append(w.actors, actor{name: "admin", token: h.token, userID: adminID})
 	add("supervisor", bukti.RoleBinding{Role: bukti.RoleSupervisor, DistrictID: &districtAID})
 	add("provincial", bukti.RoleBinding{Role: bukti.RoleSupervisor, ProvinceID: &provinceA})
@@ -147,6 +150,13 @@ func read(ok int) expectation {
 func write(ok int) expectation {
 	return expectation{"admin": {ok, ok}, "supervisor": {403, 404}, "provincial": {403, 404}, "surveyor": {403, 404},
 		"quality": {ok, 404}, "viewer": {403, 404}, "norole": {404, 404}}
+}
+
+// review: only a surveyor assigned to the survey (and its lead, where the
+// route needs one) may act; an admin is not a surveyor.
+func review(ok int) expectation {
+	return expectation{"admin": {403, 403}, "supervisor": {403, 404}, "provincial": {403, 404}, "surveyor": {ok, 404},
+		"quality": {403, 404}, "viewer": {403, 404}, "norole": {404, 404}}
 }
 
 func manageSurvey(ok int) expectation {
@@ -363,7 +373,43 @@ func matrix() map[string]route {
 		"POST /api/v1/surveys": {want: manageSurvey(201), build: func(w *world, a actor, s side, in bool) request {
 			return request{method: "POST", path: "/api/v1/surveys", body: map[string]any{"facility_id": s.facility, "type": "reaccreditation", "surveyors": []int64{w.user()}}}
 		}},
-		"GET /api/v1/surveys/:id": {want: read(200), build: get("/api/v1/surveys/{s}")},
+		"GET /api/v1/surveys/:id":          {want: read(200), build: get("/api/v1/surveys/{s}")},
+		"GET /api/v1/surveys/:id/overview": {want: read(200), build: get("/api/v1/surveys/{s}/overview")},
+		"PUT /api/v1/surveys/:id/self-assessment": {want: write(200), build: func(w *world, a actor, s side, in bool) request {
+			sv := w.surveyAt(s, bukti.SurveyPlanned, 0)
+			return request{method: "PUT", path: fmt.Sprintf("/api/v1/surveys/%d/self-assessment", sv.id),
+				body: map[string]any{"scores": []survey.SelfScore{{Element: "2.1.2/a", Score: "10", Justification: "SK dan bukti lengkap."}}}}
+		}},
+		"POST /api/v1/surveys/:id/submit": {want: write(200), build: func(w *world, a actor, s side, in bool) request {
+			return request{method: "POST", path: fmt.Sprintf("/api/v1/surveys/%d/submit", w.surveyAt(s, bukti.SurveySelfAssessment, 0).id)}
+		}},
+		"POST /api/v1/surveys/:id/items": {want: write(201), build: func(w *world, a actor, s side, in bool) request {
+			sv := w.surveyAt(s, bukti.SurveyInReview, 0)
+			return request{method: "POST", path: fmt.Sprintf("/api/v1/surveys/%d/items", sv.id), body: map[string]int64{"evidence_id": w.evidence(s.facility)}}
+		}},
+		"POST /api/v1/surveys/:id/items/:item/review": {want: review(200), build: func(w *world, a actor, s side, in bool) request {
+			sv := w.surveyAt(s, bukti.SurveyInReview, w.leadFor(a, in))
+			return request{method: "POST", path: fmt.Sprintf("/api/v1/surveys/%d/items/%d/review", sv.id, sv.item), body: survey.Verdict{Review: "accepted"}}
+		}},
+		"PUT /api/v1/surveys/:id/scores": {want: review(200), build: func(w *world, a actor, s side, in bool) request {
+			sv := w.surveyAt(s, bukti.SurveyInReview, w.leadFor(a, in))
+			return request{method: "PUT", path: fmt.Sprintf("/api/v1/surveys/%d/scores", sv.id), body: matrixScore}
+		}},
+		"POST /api/v1/surveys/:id/reconcile": {want: review(200), build: func(w *world, a actor, s side, in bool) request {
+			return request{method: "POST", path: fmt.Sprintf("/api/v1/surveys/%d/reconcile", w.surveyAt(s, bukti.SurveyInReview, w.leadFor(a, in)).id)}
+		}},
+		"PUT /api/v1/surveys/:id/final": {want: review(200), build: func(w *world, a actor, s side, in bool) request {
+			sv := w.surveyAt(s, bukti.SurveyInReview, w.leadFor(a, in))
+			return request{method: "PUT", path: fmt.Sprintf("/api/v1/surveys/%d/final", sv.id), body: matrixScore}
+		}},
+		"POST /api/v1/surveys/:id/finalize": {want: review(200), build: func(w *world, a actor, s side, in bool) request {
+			return request{method: "POST", path: fmt.Sprintf("/api/v1/surveys/%d/finalize", w.surveyAt(s, bukti.SurveyScored, w.leadFor(a, in)).id)}
+		}},
+		"PUT /api/v1/surveys/:id/pps/:row": {want: write(200), build: func(w *world, a actor, s side, in bool) request {
+			sv := w.surveyAt(s, bukti.SurveyFinal, 0)
+			return request{method: "PUT", path: fmt.Sprintf("/api/v1/surveys/%d/pps/%d", sv.id, sv.pps),
+				body: map[string]any{"action": "Rapat ulang bersama masyarakat", "responsible": "Ketua Tim Mutu", "progress": 50}}
+		}},
 
 		"GET /api/v1/reports/gaps": {want: read(200), build: func(w *world, a actor, s side, in bool) request {
 			district := map[bool]string{true: districtA, false: "3171"}[in]

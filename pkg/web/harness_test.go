@@ -43,6 +43,7 @@ type harness struct {
 	store    storage.Store
 	storeCfg storage.Config
 	auth     *auth.Service
+	surveys  *survey.Service
 	token    string // the admin's
 }
 
@@ -64,6 +65,7 @@ func newHarness(t *testing.T, dbKind, storeKind string, maxBytes int64) *harness
 		t.Fatal(err)
 	}
 	ev := &evidence.Service{DB: gdb, Store: store, Catalogue: criteria.MustBuiltin(), MaxBytes: maxBytes, Now: time.Now, Log: log}
+	surveys := &survey.Service{DB: gdb, Catalogue: criteria.MustBuiltin(), Evidence: ev, Now: time.Now}
 	w := web.New(web.Deps{
 		UI:        pages,
 		Reports:   &report.Service{DB: gdb, Evidence: ev, Catalogue: criteria.MustBuiltin(), Now: time.Now},
@@ -71,14 +73,14 @@ func newHarness(t *testing.T, dbKind, storeKind string, maxBytes int64) *harness
 		Auth:      authSvc,
 		Org:       &org.Service{DB: gdb, Now: time.Now},
 		Evidence:  ev,
-		Surveys:   &survey.Service{DB: gdb, Catalogue: criteria.MustBuiltin(), Evidence: ev, Now: time.Now},
+		Surveys:   surveys,
 		Standard:  &standard.Service{DB: gdb, Now: time.Now},
 		Catalogue: criteria.MustBuiltin(),
 		Log:       log,
 	})
 	srv := httptest.NewServer(w.Handler())
 	t.Cleanup(srv.Close)
-	h := &harness{t: t, srv: srv, web: w, db: gdb, store: store, storeCfg: cfg, auth: authSvc}
+	h := &harness{t: t, srv: srv, web: w, db: gdb, store: store, storeCfg: cfg, auth: authSvc, surveys: surveys}
 	h.token = h.login(adminEmail, adminPassword)
 	h.expect(http.StatusCreated, h.call("POST", "/api/v1/provinces", map[string]string{"code": "32", "name": "Jawa Barat"}, ""), nil)
 	for code, name := range map[string]string{districtA: "Kota Cimahi", districtB: "Kota Bandung"} {

@@ -1,20 +1,24 @@
 package web
 
 import (
+	"context"
 	"net/http"
 
 	"github.com/labstack/echo/v4"
 
 	"github.com/bukti-id/bukti/pkg/authz"
+	"github.com/bukti-id/bukti/pkg/bukti"
 	"github.com/bukti-id/bukti/pkg/survey"
 )
 
 type surveyRequest struct {
 	FacilityID int64   `json:"facility_id"`
 	Type       string  `json:"type"`
+	Mode       string  `json:"mode"`
 	StartDate  string  `json:"start_date"` // YYYY-MM-DD
 	EndDate    string  `json:"end_date"`
 	Surveyors  []int64 `json:"surveyors"`
+	Lead       int64   `json:"lead"`
 }
 
 func (s *Server) createSurvey(c echo.Context) error {
@@ -25,7 +29,7 @@ func (s *Server) createSurvey(c echo.Context) error {
 	if err := principal(c).Check(authz.ManageSurvey, req.FacilityID); err != nil {
 		return err
 	}
-	in := survey.Input{FacilityID: req.FacilityID, Type: req.Type, Surveyors: req.Surveyors}
+	in := survey.Input{FacilityID: req.FacilityID, Type: req.Type, Mode: req.Mode, Surveyors: req.Surveyors, Lead: req.Lead}
 	var err error
 	if in.StartDate, err = parseDate(req.StartDate, "start_date"); err != nil {
 		return err
@@ -49,6 +53,11 @@ func (s *Server) listSurveys(c echo.Context) error {
 			assigned = append(assigned, *b.SurveyID)
 		}
 	}
+	if !all {
+		// Quality teams and viewers see the surveys of their facilities.
+		_, read := p.Facilities(authz.ReadFacility)
+		facilities = append(facilities, read...)
+	}
 	svs, err := s.Surveys.List(c.Request().Context(), all, facilities, assigned)
 	if err != nil {
 		return err
@@ -56,17 +65,195 @@ func (s *Server) listSurveys(c echo.Context) error {
 	return list(c, "surveys", svs)
 }
 
-func (s *Server) getSurvey(c echo.Context) error {
+// surveyFor loads the survey of the :id route and checks the action on its
+// facility. A survey of a facility the principal may not read is not
+// found, exactly like one that does not exist. Whether a surveyor is
+// assigned to this very survey, or is its team lead, is the survey
+// service's check.
+func (s *Server) surveyFor(c echo.Context, a authz.Action) (*bukti.Survey, error) {
 	id, err := pathID(c, "id")
 	if err != nil {
-		return err
+		return nil, err
 	}
 	sv, err := s.Surveys.Get(c.Request().Context(), id)
 	if err != nil {
+		return nil, err
+	}
+	p := principal(c)
+	if !p.Can(authz.ReadFacility, sv.FacilityID) {
+		return nil, survey.NotFound(id)
+	}
+	return sv, p.Check(a, sv.FacilityID)
+}
+
+func (s *Server) getSurvey(c echo.Context) error {
+	sv, err := s.surveyFor(c, authz.ReadFacility)
+	if err != nil {
 		return err
 	}
-	if !principal(c).Can(authz.ReadFacility, sv.FacilityID) {
-		return survey.NotFound(id)
-	}
 	return c.JSON(http.StatusOK, sv)
+}
+
+func (s *Server) surveyOverview(c echo.Context) error {
+	sv, err := s.surveyFor(c, authz.ReadFacility)
+	if err != nil {
+		return err
+	}
+	ov, err := s.Surveys.Overview(c.Request().Context(), sv.ID)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, ov)
+}
+
+func (s *Server) selfAssess(c echo.Context) error {
+	sv, err := s.surveyFor(c, authz.WriteEvidence)
+	if err != nil {
+		return err
+	}
+	var req struct {
+		Scores []survey.SelfScore `json:"scores"`
+	}
+	if err := bindJSON(c, &req); err != nil {
+		return err
+	}
+	rows, err := s.Surveys.SelfAssess(c.Request().Context(), sv.ID, *userID(c), req.Scores)
+	if err != nil {
+		return err
+	}
+	return list(c, "self_assessment", rows)
+}
+
+func (s *Server) submitSurvey(c echo.Context) error {
+	sv, err := s.surveyFor(c, authz.WriteEvidence)
+	if err != nil {
+		return err
+	}
+	n, err := s.Surveys.Submit(c.Request().Context(), sv.ID, *userID(c))
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, map[string]any{"state": bukti.SurveyInReview, "items": n})
+}
+
+func (s *Server) resubmit(c echo.Context) error {
+	sv, err := s.surveyFor(c, authz.WriteEvidence)
+	if err != nil {
+		return err
+	}
+	var req struct {
+		EvidenceID int64 `json:"evidence_id"`
+	}
+	if err := bindJSON(c, &req); err != nil {
+		return err
+	}
+	it, err := s.Surveys.Resubmit(c.Request().Context(), sv.ID, req.EvidenceID, *userID(c))
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusCreated, it)
+}
+
+func (s *Server) reviewItem(c echo.Context) error {
+	sv, err := s.surveyFor(c, authz.ReviewSurvey)
+	if err != nil {
+		return err
+	}
+	itemID, err := pathID(c, "item")
+	if err != nil {
+		return err
+	}
+	var v survey.Verdict
+	if err := bindJSON(c, &v); err != nil {
+		return err
+	}
+	it, err := s.Surveys.Review(c.Request().Context(), sv.ID, itemID, *userID(c), v)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, it)
+}
+
+func (s *Server) scoreElement(c echo.Context) error {
+	return s.score(c, s.Surveys.Score)
+}
+
+func (s *Server) setFinal(c echo.Context) error {
+	return s.score(c, s.Surveys.SetFinal)
+}
+
+// score handles a surveyor's score and the team lead's final score alike.
+func (s *Server) score(c echo.Context, save func(ctx context.Context, id, by int64, in survey.ScoreInput) (*bukti.SurveyScore, error)) error {
+	sv, err := s.surveyFor(c, authz.ReviewSurvey)
+	if err != nil {
+		return err
+	}
+	var in survey.ScoreInput
+	if err := bindJSON(c, &in); err != nil {
+		return err
+	}
+	row, err := save(c.Request().Context(), sv.ID, *userID(c), in)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, row)
+}
+
+func (s *Server) reconcile(c echo.Context) error {
+	sv, err := s.surveyFor(c, authz.ReviewSurvey)
+	if err != nil {
+		return err
+	}
+	conflicts, err := s.Surveys.Reconcile(c.Request().Context(), sv.ID, *userID(c))
+	if err != nil {
+		return err
+	}
+	if conflicts == nil {
+		conflicts = []survey.Conflict{}
+	}
+	return list(c, "conflicts", conflicts)
+}
+
+func (s *Server) finalize(c echo.Context) error {
+	sv, err := s.surveyFor(c, authz.ReviewSurvey)
+	if err != nil {
+		return err
+	}
+	out, err := s.Surveys.Finalize(c.Request().Context(), sv.ID, *userID(c))
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, out)
+}
+
+type ppsRequest struct {
+	Action      string `json:"action"`
+	Responsible string `json:"responsible"`
+	TargetDate  string `json:"target_date"` // YYYY-MM-DD
+	Indicator   string `json:"indicator"`
+	Progress    int    `json:"progress"`
+}
+
+func (s *Server) updatePPS(c echo.Context) error {
+	sv, err := s.surveyFor(c, authz.WriteEvidence)
+	if err != nil {
+		return err
+	}
+	rowID, err := pathID(c, "row")
+	if err != nil {
+		return err
+	}
+	var req ppsRequest
+	if err := bindJSON(c, &req); err != nil {
+		return err
+	}
+	in := survey.PPSInput{Action: req.Action, Responsible: req.Responsible, Indicator: req.Indicator, Progress: req.Progress}
+	if in.TargetDate, err = parseDate(req.TargetDate, "target_date"); err != nil {
+		return err
+	}
+	row, err := s.Surveys.UpdatePPS(c.Request().Context(), sv.ID, rowID, *userID(c), in)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, row)
 }
