@@ -46,6 +46,11 @@ func (s *Service) row(id, surveyor, by int64, in ScoreInput, suggested int) (buk
 		Facts: facts, Recommendation: rec, Suggested: suggested, UpdatedBy: by, UpdatedAt: s.Now().UTC()}, nil
 }
 
+// scoreUpsert replaces a score row. The columns are named because UpdateAll
+// would set updated_at from gorm's clock instead of the row's (s.Now).
+var scoreUpsert = clause.OnConflict{Columns: []clause.Column{{Name: "survey_id"}, {Name: "element_id"}, {Name: "surveyor_id"}},
+	DoUpdates: clause.AssignmentColumns([]string{"score", "tdd", "facts", "recommendation", "suggested", "updated_by", "updated_at"})}
+
 // Score records an assigned surveyor's score of one EP while the survey
 // is in review, with the system's suggestion from the reviewed evidence.
 func (s *Service) Score(ctx context.Context, id, by int64, in ScoreInput) (*bukti.SurveyScore, error) {
@@ -61,7 +66,7 @@ func (s *Service) Score(ctx context.Context, id, by int64, in ScoreInput) (*bukt
 		if err := assigned(tx, sv, by); err != nil {
 			return err
 		}
-		if err := tx.Clauses(clause.OnConflict{UpdateAll: true}).Create(&row).Error; err != nil {
+		if err := tx.Clauses(scoreUpsert).Create(&row).Error; err != nil {
 			return err
 		}
 		return s.audit(tx, sv, by, "survey.score", fmt.Sprintf("%s: %s", row.ElementID, FormatScore(row.Score, row.TDD)))
@@ -240,7 +245,7 @@ func (s *Service) SetFinal(ctx context.Context, id, by int64, in ScoreInput) (*b
 		if err := lead(sv, by); err != nil {
 			return err
 		}
-		if err := tx.Clauses(clause.OnConflict{UpdateAll: true}).Create(&row).Error; err != nil {
+		if err := tx.Clauses(scoreUpsert).Create(&row).Error; err != nil {
 			return err
 		}
 		if err := s.markScored(tx, sv); err != nil {

@@ -54,7 +54,7 @@ func (s *Service) SelfAssess(ctx context.Context, id, by int64, scores []SelfSco
 			Suggested: es.Suggested, UpdatedBy: by, UpdatedAt: now})
 	}
 	err = s.change(ctx, id, []string{bukti.SurveyPlanned, bukti.SurveySelfAssessment}, func(tx *gorm.DB, sv *bukti.Survey) error {
-		if err := tx.Clauses(clause.OnConflict{UpdateAll: true}).Create(&rows).Error; err != nil {
+		if err := tx.Clauses(selfUpsert).Create(&rows).Error; err != nil {
 			return err
 		}
 		if sv.State == bukti.SurveyPlanned {
@@ -69,6 +69,12 @@ func (s *Service) SelfAssess(ctx context.Context, id, by int64, scores []SelfSco
 	}
 	return rows, nil
 }
+
+// selfUpsert replaces a self-assessment row. The columns are named because
+// UpdateAll would set updated_at from gorm's clock instead of the row's
+// (s.Now).
+var selfUpsert = clause.OnConflict{Columns: []clause.Column{{Name: "survey_id"}, {Name: "element_id"}},
+	DoUpdates: clause.AssignmentColumns([]string{"score", "tdd", "justification", "suggested", "updated_by", "updated_at"})}
 
 // SelfAssessments returns a survey's self-assessment, in EP order.
 func (s *Service) SelfAssessments(ctx context.Context, id int64) ([]bukti.SelfAssessment, error) {
