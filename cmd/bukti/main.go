@@ -198,22 +198,30 @@ func newDeps(gdb *gorm.DB, store storage.Store, cat *catalogue.Catalogue, cfg co
 }
 
 // snapshotDaily takes the day's score snapshot (for trend reports) when it
-// is missing, checking every hour until ctx ends. Several servers may race:
-// a snapshot replaces the same day's, so that is harmless.
+// is missing, checking every hour until ctx ends; taking it also fills the
+// day's score cache, so the gap reports are served warm. When the snapshot
+// is already there (another server took it, or this one restarted, maybe
+// with another catalogue), it warms the cache instead. Several servers may
+// race: a snapshot replaces the same day's and a cache row the same
+// facility's, so that is harmless.
 func snapshotDaily(ctx context.Context, rs *report.Service, log *slog.Logger) {
 	tick := time.NewTicker(time.Hour)
 	defer tick.Stop()
 	for {
+		start := time.Now()
 		if has, err := rs.HasSnapshot(ctx); err != nil {
 			log.Warn("check today's score snapshot", "err", err)
 		} else if !has {
-			start := time.Now()
 			n, err := rs.Snapshot(ctx)
 			if err != nil && ctx.Err() == nil {
 				log.Error("take today's score snapshot", "err", err)
 			} else if err == nil {
 				log.Info("took today's score snapshot", "facilities", n, "ms", time.Since(start).Milliseconds())
 			}
+		} else if n, err := rs.Warm(ctx); err != nil && ctx.Err() == nil {
+			log.Error("warm the score cache", "err", err)
+		} else if err == nil && n > 0 {
+			log.Info("warmed the score cache", "scored", n, "ms", time.Since(start).Milliseconds())
 		}
 		select {
 		case <-ctx.Done():

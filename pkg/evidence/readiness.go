@@ -30,8 +30,11 @@ func (s *Service) Readiness(ctx context.Context, facilityID int64) (readiness.Re
 // marks) of several facilities with three queries. Every requested facility
 // has an entry, empty when it holds nothing.
 func (s *Service) Inputs(ctx context.Context, facilityIDs []int64) (map[int64]readiness.Input, error) {
-	db := s.DB.WithContext(ctx)
-	now := s.Now()
+	return inputs(s.DB.WithContext(ctx), facilityIDs, s.Now())
+}
+
+// inputs is Inputs on a given handle (a transaction, say), scored as of now.
+func inputs(db *gorm.DB, facilityIDs []int64, now time.Time) (map[int64]readiness.Input, error) {
 	out := make(map[int64]readiness.Input, len(facilityIDs))
 	for _, id := range facilityIDs {
 		out[id] = readiness.Input{Now: now, NotApplicable: map[string]string{}}
@@ -99,6 +102,9 @@ func (s *Service) SetNotApplicable(ctx context.Context, facilityID int64, elemen
 		if err := tx.Clauses(clause.OnConflict{UpdateAll: true}).Create(&na).Error; err != nil {
 			return err
 		}
+		if err := Invalidate(tx, facilityID); err != nil {
+			return err
+		}
 		return audit(tx, na.CreatedAt, by, "element.tdd", "element", elementID, facilityID, reason)
 	})
 	if err != nil {
@@ -116,6 +122,9 @@ func (s *Service) ClearNotApplicable(ctx context.Context, facilityID int64, elem
 		}
 		if res.RowsAffected == 0 {
 			return bukti.Errorf(bukti.ENOTFOUND, "EP %s tidak ditandai TDD untuk Puskesmas ini.", "element %s is not marked TDD for facility %d", elementID, facilityID)
+		}
+		if err := Invalidate(tx, facilityID); err != nil {
+			return err
 		}
 		return audit(tx, s.Now().UTC(), by, "element.applicable", "element", elementID, facilityID, "")
 	})
@@ -151,6 +160,9 @@ func (s *Service) SetInterviewee(ctx context.Context, in bukti.Interviewee) (*bu
 	in.UpdatedAt = s.Now().UTC()
 	err := db.Transaction(func(tx *gorm.DB) error {
 		if err := tx.Clauses(clause.OnConflict{UpdateAll: true}).Create(&in).Error; err != nil {
+			return err
+		}
+		if err := Invalidate(tx, in.FacilityID); err != nil {
 			return err
 		}
 		return audit(tx, in.UpdatedAt, in.UpdatedBy, "interviewee.set", "requirement", in.RequirementID, in.FacilityID, fmt.Sprintf("%s: %s", in.Role, in.Name))

@@ -163,6 +163,9 @@ func (s *Service) Create(ctx context.Context, up Upload, st *Staged) ([]bukti.Ev
 	now := s.Now().UTC()
 	out := make([]bukti.Evidence, 0, len(up.Requirements))
 	err := s.commit(ctx, st, func(tx *gorm.DB) error {
+		if err := Invalidate(tx, up.FacilityID); err != nil {
+			return err
+		}
 		for _, req := range up.Requirements {
 			ev := bukti.Evidence{
 				FacilityID: up.FacilityID, RequirementID: req,
@@ -199,6 +202,9 @@ func (s *Service) AddRevision(ctx context.Context, evidenceID, by int64, st *Sta
 	}
 	now := s.Now().UTC()
 	err = s.commit(ctx, st, func(tx *gorm.DB) error {
+		if err := Invalidate(tx, ev.FacilityID); err != nil {
+			return err
+		}
 		var last int
 		if err := tx.Model(&bukti.Revision{}).Where("evidence_id = ?", ev.ID).Select("COALESCE(MAX(number), 0)").Scan(&last).Error; err != nil {
 			return err
@@ -352,6 +358,9 @@ func (s *Service) Delete(ctx context.Context, id, by int64) error {
 		if res.RowsAffected == 0 {
 			return NotFound(id)
 		}
+		if err := Invalidate(tx, ev.FacilityID); err != nil {
+			return err
+		}
 		return audit(tx, now, by, "evidence.delete", "evidence", strconv.FormatInt(ev.ID, 10), ev.FacilityID,
 			fmt.Sprintf("%s %q (%d revisions)", ev.RequirementID, ev.Title, len(ev.Revisions)))
 	})
@@ -378,6 +387,9 @@ func (s *Service) UpdateMeta(ctx context.Context, id, by int64, m Meta) (*bukti.
 			"issue_date": m.IssueDate, "valid_until": m.ValidUntil, "notes": strings.TrimSpace(m.Notes),
 			"stage": m.Stage, "part": m.Part, "updated_at": now,
 		}).Error; err != nil {
+			return err
+		}
+		if err := Invalidate(tx, ev.FacilityID); err != nil {
 			return err
 		}
 		return auditlog.Record(tx, auditlog.Entry{At: now, By: &by, Action: "evidence.update", ObjectType: "evidence",

@@ -77,97 +77,92 @@ type Gaps struct {
 
 // Builder folds facilities into a Gaps report.
 type Builder struct {
-	cat        *catalogue.Catalogue
-	level      Level
-	now        time.Time
-	gaps       Gaps
-	notMet     map[string]int // requirement → facilities where it counts and is not met
-	applicable map[string]int // requirement → facilities where it counts
+	cat   *catalogue.Catalogue
+	level Level
+	now   time.Time
+	gaps  Gaps
+	reqs  []string // requirement IDs in catalogue order
+	// Per requirement (as reqs): facilities where it counts, and where it
+	// counts and is not met.
+	applicable, notMet []int
 }
 
 // NewBuilder starts a report over cat at a level.
 func NewBuilder(cat *catalogue.Catalogue, level Level, now time.Time) *Builder {
-	b := &Builder{cat: cat, level: level, now: now, notMet: map[string]int{}, applicable: map[string]int{},
+	b := &Builder{cat: cat, level: level, now: now,
 		gaps: Gaps{Catalogue: cat.ID + "@" + cat.Version, Level: level, StatusCounts: map[string]int{}, GeneratedAt: now,
 			Facilities: []FacilityRow{}, MostMissing: []MissingRow{}}}
 	for _, bab := range cat.Bab {
 		if level == LevelBab {
 			b.gaps.Columns = append(b.gaps.Columns, bab.ID)
-			continue
 		}
 		for _, s := range bab.Standar {
 			for _, k := range s.Kriteria {
 				if level == LevelKriteria {
 					b.gaps.Columns = append(b.gaps.Columns, k.ID)
-					continue
 				}
 				for _, e := range k.Elements {
-					b.gaps.Columns = append(b.gaps.Columns, e.ID)
+					if level == LevelEP {
+						b.gaps.Columns = append(b.gaps.Columns, e.ID)
+					}
+					for _, r := range e.Requirements {
+						b.reqs = append(b.reqs, r.ID)
+					}
 				}
 			}
 		}
 	}
+	b.applicable, b.notMet = make([]int, len(b.reqs)), make([]int, len(b.reqs))
 	return b
 }
 
 // Add folds one facility, given its readiness report and the input it was
-// scored from.
+// scored from (on the builder's day).
 func (b *Builder) Add(f bukti.Facility, rep readiness.Report, in readiness.Input) {
-	row := FacilityRow{ID: f.ID, Code: f.Code, Name: f.Name, Status: rep.Status}
+	b.add(f, scoresOf(rep, in, b.now))
+}
+
+// add folds one facility's scores, computed for the builder's day. Add and
+// the score cache both come here, so cached and fresh scores fold alike.
+func (b *Builder) add(f bukti.Facility, sc *scores) {
+	r := rollUp(b.cat, sc)
+	row := FacilityRow{ID: f.ID, Code: f.Code, Name: f.Name, Status: r.status, Expiring: sc.expiringAt(b.now)}
 	if f.District != nil {
 		row.District = f.District.Name
 	}
-	percents := map[string]float64{}
-	for _, bab := range rep.Bab {
-		if bab.Assessed {
-			percents[bab.ID] = bab.Percent
-		}
-		if b.level == LevelBab {
-			row.Cells = append(row.Cells, Cell{ID: bab.ID, Percent: bab.Percent, Assessed: bab.Assessed})
-		}
-		for _, s := range bab.Standar {
-			for _, k := range s.Kriteria {
-				if b.level == LevelKriteria {
-					row.Cells = append(row.Cells, Cell{ID: k.ID, Percent: k.Percent, Assessed: k.Assessed})
-				}
-				for _, e := range k.Elements {
-					if b.level == LevelEP {
-						row.Cells = append(row.Cells, Cell{ID: e.ID, Percent: float64(e.Suggested) * 10, Assessed: !e.TDD})
-					}
-					b.addRequirements(&row, e.Requirements)
-				}
-			}
+	switch b.level {
+	case LevelBab:
+		row.Cells = r.bab
+	case LevelKriteria:
+		row.Cells = r.kriteria
+	case LevelEP:
+		row.Cells = make([]Cell, len(sc.ep))
+		ids := b.gaps.Columns
+		for i, e := range sc.ep {
+			row.Cells[i] = Cell{ID: ids[i], Percent: float64(e.value) * 10, Assessed: !e.tdd}
 		}
 	}
-	for _, it := range in.Items {
-		if !it.Rejected && ExpiringSoon(it.ValidUntil, b.now) {
-			row.Expiring++
-		}
-	}
-	row.NextStatus, row.Distance = distance(b.cat.Scoring, rep.Status, percents)
-	b.gaps.StatusCounts[rep.Status]++
-	b.gaps.Facilities = append(b.gaps.Facilities, row)
-}
-
-func (b *Builder) addRequirements(row *FacilityRow, rs []readiness.RequirementScore) {
-	for _, r := range rs {
-		if !r.Counted {
+	for i, st := range sc.req {
+		if st == reqUncounted {
 			continue
 		}
-		b.applicable[r.ID]++
-		if r.Met {
+		b.applicable[i]++
+		if st == reqMet {
 			continue
 		}
-		b.notMet[r.ID]++
-		switch r.Problem() {
-		case readiness.ProblemRejected:
+		b.notMet[i]++
+		switch st {
+		case reqRejected:
 			row.Rejected++
-		case readiness.ProblemExpired:
+		case reqExpired:
 			row.Expired++
-		case readiness.ProblemMissing:
+		case reqMissing:
 			row.Missing++
 		}
 	}
+	row.NextStatus, row.Distance = distance(b.cat, r.status, r.percents)
+	b.gaps.StatusCounts[r.status]++
+	b.gaps.Facilities = append(b.gaps.Facilities, row)
 }
 
 // ExpiringSoon reports whether evidence valid until the given date is still
@@ -177,8 +172,10 @@ func ExpiringSoon(validUntil *time.Time, now time.Time) bool {
 }
 
 // distance finds the next better status and the percentage points the
-// assessed Bab lack to reach it.
-func distance(sc catalogue.Scoring, status string, percents map[string]float64) (string, float64) {
+// assessed Bab lack to reach it. The lacks are summed in catalogue order,
+// so the same percents always give the same float.
+func distance(cat *catalogue.Catalogue, status string, percents map[string]float64) (string, float64) {
+	sc := cat.Scoring
 	i := slices.IndexFunc(sc.Statuses, func(s catalogue.Status) bool { return s.Name == status })
 	if i == 0 || len(percents) == 0 {
 		return "", 0
@@ -188,8 +185,9 @@ func distance(sc catalogue.Scoring, status string, percents map[string]float64) 
 	}
 	next := sc.Statuses[i-1]
 	var d float64
-	for bab, p := range percents {
-		if min, ok := next.Min[bab]; ok && p < min {
+	for _, bab := range cat.Bab {
+		p, assessed := percents[bab.ID]
+		if min, ok := next.Min[bab.ID]; assessed && ok && p < min {
 			d += min - p
 		}
 	}
@@ -203,10 +201,13 @@ func (b *Builder) Gaps(top int) *Gaps {
 	slices.SortStableFunc(g.Facilities, func(x, y FacilityRow) int {
 		return cmp.Or(cmp.Compare(x.District, y.District), cmp.Compare(x.Name, y.Name), cmp.Compare(x.ID, y.ID))
 	})
-	for id, n := range b.notMet {
-		r, _, _ := b.cat.Requirement(id)
-		g.MostMissing = append(g.MostMissing, MissingRow{RequirementID: id, Title: r.Title, Facilities: n,
-			Share: float64(n) / float64(b.applicable[id])})
+	for i, n := range b.notMet {
+		if n == 0 {
+			continue
+		}
+		r, _, _ := b.cat.Requirement(b.reqs[i])
+		g.MostMissing = append(g.MostMissing, MissingRow{RequirementID: b.reqs[i], Title: r.Title, Facilities: n,
+			Share: float64(n) / float64(b.applicable[i])})
 	}
 	slices.SortFunc(g.MostMissing, func(x, y MissingRow) int {
 		return cmp.Or(cmp.Compare(y.Facilities, x.Facilities), cmp.Compare(x.RequirementID, y.RequirementID))

@@ -2,7 +2,6 @@ package report
 
 import (
 	"context"
-	"slices"
 	"time"
 
 	"gorm.io/gorm"
@@ -10,10 +9,10 @@ import (
 	"github.com/bukti-id/bukti/pkg/bukti"
 	"github.com/bukti-id/bukti/pkg/catalogue"
 	"github.com/bukti-id/bukti/pkg/evidence"
-	"github.com/bukti-id/bukti/pkg/readiness"
 )
 
-// chunk is how many facilities are loaded and scored at a time.
+// chunk is how many facilities are loaded and scored from their evidence
+// at a time.
 const chunk = 200
 
 // TopMissing is how many requirements the "most often missing" list keeps.
@@ -73,26 +72,23 @@ func notFound(sc Scope) error {
 	}
 }
 
-// Gaps builds the gap report of the facilities of a scope.
+// Gaps builds the gap report of the facilities of a scope, from the score
+// cache where it is current (see eachScores) and from the evidence
+// otherwise. The numbers are those of readiness.Score on each facility's
+// evidence now.
 func (s *Service) Gaps(ctx context.Context, sc Scope, level Level) (*Gaps, error) {
 	facilities, err := s.Facilities(ctx, sc)
 	if err != nil {
 		return nil, err
 	}
-	b := NewBuilder(s.Catalogue, level, s.Now())
-	for part := range slices.Chunk(facilities, chunk) {
-		ids := make([]int64, len(part))
-		for i, f := range part {
-			ids[i] = f.ID
-		}
-		ins, err := s.Evidence.Inputs(ctx, ids)
-		if err != nil {
-			return nil, err
-		}
-		for _, f := range part {
-			in := ins[f.ID]
-			b.Add(f, readiness.Score(s.Catalogue, in), in)
-		}
+	now := s.Now()
+	b := NewBuilder(s.Catalogue, level, now)
+	_, err = s.eachScores(ctx, facilities, now, func(f bukti.Facility, sc *scores) error {
+		b.add(f, sc)
+		return nil
+	})
+	if err != nil {
+		return nil, err
 	}
 	return b.Gaps(TopMissing), nil
 }

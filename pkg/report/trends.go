@@ -2,13 +2,13 @@ package report
 
 import (
 	"context"
+	"fmt"
 	"slices"
 	"time"
 
 	"gorm.io/gorm/clause"
 
 	"github.com/bukti-id/bukti/pkg/bukti"
-	"github.com/bukti-id/bukti/pkg/readiness"
 )
 
 // Day is the calendar day of t in t's location, as a UTC midnight.
@@ -19,36 +19,48 @@ func Day(t time.Time) time.Time {
 
 // Snapshot records every facility's achievement per Bab for the day of
 // now, replacing a snapshot already taken that day. It returns the number
-// of facilities recorded.
+// of facilities recorded. It reads and fills the score cache as Gaps does,
+// so the daily snapshot also warms the cache for the day's reports.
 func (s *Service) Snapshot(ctx context.Context) (int, error) {
 	facilities, err := s.Facilities(ctx, Scope{All: true})
 	if err != nil {
 		return 0, err
 	}
-	day := Day(s.Now())
+	now := s.Now()
+	day := Day(now)
 	db := s.DB.WithContext(ctx)
-	for part := range slices.Chunk(facilities, chunk) {
-		ids := make([]int64, len(part))
-		for i, f := range part {
-			ids[i] = f.ID
+	rows := make([]bukti.ScoreSnapshot, 0, snapshotBatch)
+	flush := func() error {
+		if len(rows) == 0 {
+			return nil
 		}
-		ins, err := s.Evidence.Inputs(ctx, ids)
-		if err != nil {
-			return 0, err
+		if err := db.Clauses(clause.OnConflict{UpdateAll: true}).Create(&rows).Error; err != nil {
+			return fmt.Errorf("store score snapshots: %w", err)
 		}
-		rows := make([]bukti.ScoreSnapshot, 0, len(part)*len(s.Catalogue.Bab))
-		for _, id := range ids {
-			rep := readiness.Score(s.Catalogue, ins[id])
-			for _, b := range rep.Bab {
-				rows = append(rows, bukti.ScoreSnapshot{Day: day, FacilityID: id, BabID: b.ID, Percent: b.Percent, Assessed: b.Assessed, Status: rep.Status})
-			}
+		rows = rows[:0]
+		return nil
+	}
+	_, err = s.eachScores(ctx, facilities, now, func(f bukti.Facility, sc *scores) error {
+		r := rollUp(s.Catalogue, sc)
+		for _, b := range r.bab {
+			rows = append(rows, bukti.ScoreSnapshot{Day: day, FacilityID: f.ID, BabID: b.ID, Percent: b.Percent, Assessed: b.Assessed, Status: r.status})
 		}
-		if err := db.Clauses(clause.OnConflict{UpdateAll: true}).CreateInBatches(rows, 500).Error; err != nil {
-			return 0, err
+		if len(rows) >= snapshotBatch {
+			return flush()
 		}
+		return nil
+	})
+	if err == nil {
+		err = flush()
+	}
+	if err != nil {
+		return 0, err
 	}
 	return len(facilities), nil
 }
+
+// snapshotBatch is how many snapshot rows one INSERT writes.
+const snapshotBatch = 500
 
 // HasSnapshot reports whether today's snapshot has been taken.
 func (s *Service) HasSnapshot(ctx context.Context) (bool, error) {

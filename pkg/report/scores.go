@@ -1,0 +1,354 @@
+package report
+
+import (
+	"cmp"
+	"context"
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"gorm.io/gorm"
+	"gorm.io/gorm/clause"
+
+	"github.com/bukti-id/bukti/pkg/bukti"
+	"github.com/bukti-id/bukti/pkg/catalogue"
+	"github.com/bukti-id/bukti/pkg/readiness"
+)
+
+// scores is what the gap reports and snapshots need of one facility's
+// readiness against one catalogue on one calendar day: everything else is
+// rolled up from it exactly as readiness.Score rolls up (see rollUp). It is
+// cached, encoded, in bukti.FacilityScore.
+type scores struct {
+	ep  []epScore // per EP of the catalogue, in catalogue order
+	req []byte    // per requirement of the catalogue, in catalogue order: a req* state
+	// expiring holds the valid-until (Unix seconds) of live, not rejected
+	// evidence from the day on and before day+expiringHorizon: a superset
+	// of what ExpiringSoon counts at any time of that day.
+	expiring []int64
+}
+
+// epScore is one EP's suggested score, and whether it is TDD.
+type epScore struct {
+	value int
+	tdd   bool
+}
+
+// Requirement states in scores.req.
+const (
+	reqUncounted  = '-' // does not count (O/S, TDD)
+	reqMet        = '+'
+	reqMissing    = 'm'
+	reqRejected   = 'r'
+	reqExpired    = 'e'
+	reqIncomplete = 'i'
+)
+
+// expiringHorizon bounds the valid-until dates kept in scores.expiring:
+// the day's instants lie before day+36h, whatever the time zone, so
+// now+ExpiringWithin stays below day+expiringHorizon.
+const expiringHorizon = ExpiringWithin + 2*24*time.Hour
+
+// scoresOf extracts the scores of a readiness report, scored from in on
+// now's calendar day.
+func scoresOf(rep readiness.Report, in readiness.Input, now time.Time) *scores {
+	sc := &scores{}
+	for _, b := range rep.Bab {
+		for _, s := range b.Standar {
+			for _, k := range s.Kriteria {
+				for _, e := range k.Elements {
+					sc.ep = append(sc.ep, epScore{value: e.Suggested, tdd: e.TDD})
+					for _, r := range e.Requirements {
+						sc.req = append(sc.req, reqState(r))
+					}
+				}
+			}
+		}
+	}
+	day := Day(now)
+	horizon := day.Add(expiringHorizon)
+	for _, it := range in.Items {
+		if !it.Rejected && it.ValidUntil != nil && !it.ValidUntil.Before(day) && it.ValidUntil.Before(horizon) {
+			sc.expiring = append(sc.expiring, it.ValidUntil.Unix())
+		}
+	}
+	return sc
+}
+
+func reqState(r readiness.RequirementScore) byte {
+	if !r.Counted {
+		return reqUncounted
+	}
+	switch r.Problem() {
+	case "":
+		return reqMet
+	case readiness.ProblemRejected:
+		return reqRejected
+	case readiness.ProblemExpired:
+		return reqExpired
+	case readiness.ProblemIncomplete:
+		return reqIncomplete
+	default:
+		return reqMissing
+	}
+}
+
+// expiringAt counts the evidence ExpiringSoon at now, which must fall on
+// the day the scores were computed for.
+func (sc *scores) expiringAt(now time.Time) int {
+	until := now.Add(ExpiringWithin)
+	n := 0
+	for _, s := range sc.expiring {
+		if time.Unix(s, 0).Before(until) {
+			n++
+		}
+	}
+	return n
+}
+
+// payloadVersion starts every encoded payload; change it whenever the
+// encoding or the meaning of scores changes, so old cache rows are ignored.
+const payloadVersion = "s1"
+
+// encode renders sc as "s1;<EP>;<requirements>;<expiring,…>": one letter
+// per EP (the index of its value in the catalogue's score values, 'a'
+// onwards, upper case when TDD), one state byte per requirement, then Unix
+// seconds. ok is false when a score is not one of the catalogue's values
+// or there are more than 26 values; such scores are simply not cached.
+func (sc *scores) encode(values []int) (string, bool) {
+	var b strings.Builder
+	b.Grow(len(payloadVersion) + 3 + len(sc.ep) + len(sc.req) + 11*len(sc.expiring))
+	b.WriteString(payloadVersion)
+	b.WriteByte(';')
+	for _, e := range sc.ep {
+		i := slices.Index(values, e.value)
+		if i < 0 || i >= 26 {
+			return "", false
+		}
+		c := byte('a' + i)
+		if e.tdd {
+			c = byte('A' + i)
+		}
+		b.WriteByte(c)
+	}
+	b.WriteByte(';')
+	b.Write(sc.req)
+	b.WriteByte(';')
+	for i, s := range sc.expiring {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		b.WriteString(strconv.FormatInt(s, 10))
+	}
+	return b.String(), true
+}
+
+// decodeScores parses a payload written by encode for a catalogue with
+// the given score values and size. ok is false for anything else (another
+// version, another catalogue shape, damage): the caller recomputes.
+func decodeScores(p string, values []int, n catalogue.Counts) (*scores, bool) {
+	parts := strings.Split(p, ";")
+	if len(parts) != 4 || parts[0] != payloadVersion || len(parts[1]) != n.Elements || len(parts[2]) != n.Requirements {
+		return nil, false
+	}
+	sc := &scores{ep: make([]epScore, len(parts[1])), req: []byte(parts[2])}
+	for i := 0; i < len(parts[1]); i++ {
+		c := parts[1][i]
+		tdd := c >= 'A' && c <= 'Z'
+		if tdd {
+			c += 'a' - 'A'
+		}
+		v := int(c) - 'a'
+		if v < 0 || v >= len(values) {
+			return nil, false
+		}
+		sc.ep[i] = epScore{value: values[v], tdd: tdd}
+	}
+	for _, c := range sc.req {
+		if !strings.ContainsRune("-+mrei", rune(c)) {
+			return nil, false
+		}
+	}
+	if parts[3] != "" {
+		for f := range strings.SplitSeq(parts[3], ",") {
+			s, err := strconv.ParseInt(f, 10, 64)
+			if err != nil {
+				return nil, false
+			}
+			sc.expiring = append(sc.expiring, s)
+		}
+	}
+	return sc, true
+}
+
+// cacheChunk is how many cache rows are read at a time.
+const cacheChunk = 1000
+
+// Warm brings the score cache up to date for every facility as of now, so
+// the day's reports are served from it, and returns how many facilities
+// had to be scored from their evidence (those changed since they were last
+// cached, or all of them on a new day).
+func (s *Service) Warm(ctx context.Context) (int, error) {
+	facilities, err := s.Facilities(ctx, Scope{All: true})
+	if err != nil {
+		return 0, err
+	}
+	return s.eachScores(ctx, facilities, s.Now(), func(bukti.Facility, *scores) error { return nil })
+}
+
+// eachScores calls fn with the scores of every facility, in order, as of
+// now: from the score cache when it holds them for now's day and the
+// service's catalogue, otherwise computed from the evidence (chunk
+// facilities at a time) and stored in the cache for the next reader. It
+// returns how many facilities were computed.
+func (s *Service) eachScores(ctx context.Context, facilities []bukti.Facility, now time.Time, fn func(bukti.Facility, *scores) error) (int, error) {
+	key := s.Catalogue.ID + "@" + s.Catalogue.Version
+	counts := s.Catalogue.Counts()
+	day := Day(now)
+	computed := 0
+	for part := range slices.Chunk(facilities, cacheChunk) {
+		ids := make([]int64, len(part))
+		for i, f := range part {
+			ids[i] = f.ID
+		}
+		got, err := s.cachedScores(ctx, ids, key, day, counts)
+		if err != nil {
+			return computed, err
+		}
+		var missing []int64
+		for _, id := range ids {
+			if got[id] == nil {
+				missing = append(missing, id)
+			}
+		}
+		for miss := range slices.Chunk(missing, chunk) {
+			if err := s.fillScores(ctx, miss, key, now, got); err != nil {
+				return computed, err
+			}
+			computed += len(miss)
+		}
+		for _, f := range part {
+			if err := fn(f, got[f.ID]); err != nil {
+				return computed, err
+			}
+		}
+	}
+	return computed, nil
+}
+
+// cachedScores reads the cached scores of facilities for a catalogue and
+// day; facilities without a current, readable row are left out.
+func (s *Service) cachedScores(ctx context.Context, ids []int64, key string, day time.Time, counts catalogue.Counts) (map[int64]*scores, error) {
+	rows, err := s.DB.WithContext(ctx).Model(&bukti.FacilityScore{}).Select("facility_id", "day", "payload").
+		Where("facility_id IN ? AND catalogue = ?", ids, key).Rows()
+	if err != nil {
+		return nil, fmt.Errorf("read cached scores: %w", err)
+	}
+	defer rows.Close()
+	out := make(map[int64]*scores, len(ids))
+	y, m, d := day.Date()
+	for rows.Next() {
+		var (
+			id      int64
+			at      time.Time
+			payload string
+		)
+		if err := rows.Scan(&id, &at, &payload); err != nil {
+			return nil, fmt.Errorf("scan cached score: %w", err)
+		}
+		// The date is compared in Go: SQLite keeps it as text and
+		// PostgreSQL would compare a date with a timestamp in the
+		// session's time zone.
+		if ay, am, ad := at.UTC().Date(); ay != y || am != m || ad != d {
+			continue
+		}
+		if sc, ok := decodeScores(payload, s.Catalogue.Scoring.Values, counts); ok {
+			out[id] = sc
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("read cached scores: %w", err)
+	}
+	return out, nil
+}
+
+// fillScores scores facilities from their evidence as of now, adds them to
+// got and stores them in the cache, replacing stale rows. Loading and
+// storing share a transaction that evidence.Invalidate waits for, so a
+// concurrent write is never hidden by a score computed before it.
+func (s *Service) fillScores(ctx context.Context, ids []int64, key string, now time.Time, got map[int64]*scores) error {
+	day := Day(now)
+	return s.Evidence.WithInputs(ctx, ids, now, func(tx *gorm.DB, ins map[int64]readiness.Input) error {
+		rows := make([]bukti.FacilityScore, 0, len(ids))
+		for _, id := range ids {
+			in := ins[id]
+			sc := scoresOf(readiness.Score(s.Catalogue, in), in, now)
+			got[id] = sc
+			if p, ok := sc.encode(s.Catalogue.Scoring.Values); ok {
+				rows = append(rows, bukti.FacilityScore{FacilityID: id, Catalogue: key, Day: day, Payload: p})
+			}
+		}
+		if len(rows) == 0 {
+			return nil
+		}
+		slices.SortFunc(rows, func(a, b bukti.FacilityScore) int { return cmp.Compare(a.FacilityID, b.FacilityID) })
+		err := tx.Clauses(clause.OnConflict{Columns: []clause.Column{{Name: "facility_id"}, {Name: "catalogue"}}, UpdateAll: true}).
+			Create(&rows).Error
+		if err != nil {
+			return fmt.Errorf("store cached scores: %w", err)
+		}
+		return nil
+	})
+}
+
+// rolled is one facility's achievement rolled up from its scores, as
+// readiness.Score rolls up: per Bab and per kriteria (catalogue order), the
+// percents of the assessed Bab, and the projected status.
+type rolled struct {
+	bab, kriteria []Cell
+	percents      map[string]float64
+	status        string
+}
+
+// rollup sums scores and maxima as readiness.Rollup does, so the percent
+// is computed from the same integers.
+type rollup struct{ score, max int }
+
+func (r rollup) cell(id string) Cell {
+	if r.max == 0 {
+		return Cell{ID: id}
+	}
+	return Cell{ID: id, Percent: float64(r.score) / float64(r.max) * 100, Assessed: true}
+}
+
+// rollUp rolls up a facility's EP scores over cat.
+func rollUp(cat *catalogue.Catalogue, sc *scores) rolled {
+	max := cat.Scoring.Max()
+	out := rolled{percents: map[string]float64{}}
+	i := 0
+	for _, b := range cat.Bab {
+		var rb rollup
+		for _, s := range b.Standar {
+			for _, k := range s.Kriteria {
+				var rk rollup
+				for range k.Elements {
+					if e := sc.ep[i]; !e.tdd {
+						rk.score, rk.max = rk.score+e.value, rk.max+max
+						rb.score, rb.max = rb.score+e.value, rb.max+max
+					}
+					i++
+				}
+				out.kriteria = append(out.kriteria, rk.cell(k.ID))
+			}
+		}
+		c := rb.cell(b.ID)
+		if c.Assessed {
+			out.percents[b.ID] = c.Percent
+		}
+		out.bab = append(out.bab, c)
+	}
+	out.status = cat.Scoring.StatusFor(out.percents)
+	return out
+}
