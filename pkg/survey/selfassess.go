@@ -37,10 +37,15 @@ func (s *Service) SelfAssess(ctx context.Context, id, by int64, scores []SelfSco
 	}
 	now := s.Now().UTC()
 	rows := make([]bukti.SelfAssessment, 0, len(scores))
+	seen := make(map[string]bool, len(scores))
 	for _, in := range scores {
 		if _, err := s.element(in.Element); err != nil {
 			return nil, err
 		}
+		if seen[in.Element] {
+			return nil, bukti.Errorf(bukti.EINVALID, "EP %s dinilai dua kali dalam satu kiriman; kirim satu nilai per EP.", "EP %s is scored twice in one request; send one score per EP", in.Element)
+		}
+		seen[in.Element] = true
 		score, tdd, err := ParseScore(s.Catalogue, in.Score)
 		if err != nil {
 			return nil, err
