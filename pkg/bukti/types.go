@@ -115,6 +115,14 @@ type User struct {
 	CreatedAt    time.Time `json:"created_at"`
 }
 
+// DisplayName is the user's name, or their email when they have none.
+func (u User) DisplayName() string {
+	if u.Name != "" {
+		return u.Name
+	}
+	return u.Email
+}
+
 // Kinds of Session.
 const (
 	SessionLogin = "login" // from a password login: cookie or bearer, fixed lifetime

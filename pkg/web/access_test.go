@@ -373,8 +373,12 @@ func matrix() map[string]route {
 		"POST /api/v1/surveys": {want: manageSurvey(201), build: func(w *world, a actor, s side, in bool) request {
 			return request{method: "POST", path: "/api/v1/surveys", body: map[string]any{"facility_id": s.facility, "type": "reaccreditation", "surveyors": []int64{w.user()}}}
 		}},
-		"GET /api/v1/surveys/:id":          {want: read(200), build: get("/api/v1/surveys/{s}")},
-		"GET /api/v1/surveys/:id/overview": {want: read(200), build: get("/api/v1/surveys/{s}/overview")},
+		"GET /api/v1/surveys/:id":             {want: read(200), build: get("/api/v1/surveys/{s}")},
+		"GET /api/v1/surveys/:id/overview":    {want: read(200), build: get("/api/v1/surveys/{s}/overview")},
+		"GET /api/v1/surveys/:id/report.xlsx": {want: read(200), build: get("/api/v1/surveys/{s}/report.xlsx")},
+		"GET /api/v1/surveys/:id/pack.zip": {want: read(200), build: func(w *world, a actor, s side, in bool) request {
+			return request{method: "GET", path: fmt.Sprintf("/api/v1/surveys/%d/pack.zip", w.surveyAt(s, bukti.SurveyInReview, 0).id)}
+		}},
 		"PUT /api/v1/surveys/:id/self-assessment": {want: write(200), build: func(w *world, a actor, s side, in bool) request {
 			sv := w.surveyAt(s, bukti.SurveyPlanned, 0)
 			return request{method: "PUT", path: fmt.Sprintf("/api/v1/surveys/%d/self-assessment", sv.id),

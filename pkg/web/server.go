@@ -184,6 +184,8 @@ func New(d Deps) *Server {
 	a.PUT("/surveys/:id/final", s.setFinal)
 	a.POST("/surveys/:id/finalize", s.finalize)
 	a.PUT("/surveys/:id/pps/:row", s.updatePPS)
+	a.GET("/surveys/:id/report.xlsx", s.surveyXLSX)
+	a.GET("/surveys/:id/pack.zip", s.surveyPack)
 
 	a.GET("/reports/gaps", s.gapsReport)
 	a.GET("/reports/trends", s.trendsReport)

@@ -1,14 +1,21 @@
 package web
 
 import (
+	"bytes"
 	"context"
+	"fmt"
+	"io"
 	"net/http"
+	"net/url"
+	"time"
 
 	"github.com/labstack/echo/v4"
 
 	"github.com/bukti-id/bukti/pkg/authz"
 	"github.com/bukti-id/bukti/pkg/bukti"
+	"github.com/bukti-id/bukti/pkg/pack"
 	"github.com/bukti-id/bukti/pkg/survey"
+	"github.com/bukti-id/bukti/pkg/surveyreport"
 )
 
 type surveyRequest struct {
@@ -256,4 +263,78 @@ func (s *Server) updatePPS(c echo.Context) error {
 		return err
 	}
 	return c.JSON(http.StatusOK, row)
+}
+
+func (s *Server) surveyXLSX(c echo.Context) error {
+	sv, err := s.surveyFor(c, authz.ReadFacility)
+	if err != nil {
+		return err
+	}
+	ov, err := s.Surveys.Overview(c.Request().Context(), sv.ID)
+	if err != nil {
+		return err
+	}
+	var buf bytes.Buffer
+	if err := surveyreport.WriteXLSX(&buf, ov, s.Catalogue); err != nil {
+		return err
+	}
+	c.Response().Header().Set(echo.HeaderContentDisposition, attachment(surveyFileName(ov, "laporan", "xlsx")))
+	return c.Blob(http.StatusOK, surveyreport.ContentType, buf.Bytes())
+}
+
+// surveyFileName names a survey's download, e.g. "laporan-P3277-survei-4.xlsx".
+func surveyFileName(ov *survey.Overview, kind, ext string) string {
+	return fmt.Sprintf("%s-%s-survei-%d.%s", kind, ov.Facility.Code, ov.Survey.ID, ext)
+}
+
+// attachment is a Content-Disposition value for a download named name.
+func attachment(name string) string {
+	return "attachment; filename*=UTF-8''" + url.PathEscape(name)
+}
+
+// surveyPack streams the survey's evidence pack. The pack checks every blob
+// before its first byte, so a missing file is still an error response; a
+// file found corrupt or a client gone mid-stream aborts the connection, so
+// nobody is handed a truncated archive that looks complete.
+func (s *Server) surveyPack(c echo.Context) error {
+	sv, err := s.surveyFor(c, authz.ReadFacility)
+	if err != nil {
+		return err
+	}
+	ctx := c.Request().Context()
+	ov, err := s.Surveys.Overview(ctx, sv.ID)
+	if err != nil {
+		return err
+	}
+	if ov.Survey.SubmittedAt == nil {
+		return bukti.Errorf(bukti.ECONFLICT, "Paket bukti tersedia setelah tim mutu mengajukan penilaian mandiri (snapshot bukti dibuat).",
+			"the evidence pack exists once the self-assessment is submitted and the snapshot taken")
+	}
+	res := c.Response()
+	w := &startOnWrite{w: res, start: func() {
+		res.Header().Set(echo.HeaderContentType, "application/zip")
+		res.Header().Set(echo.HeaderContentDisposition, attachment(surveyFileName(ov, "paket-bukti", "zip")))
+		res.WriteHeader(http.StatusOK)
+	}}
+	err = pack.Write(ctx, w, s.Evidence.Store, pack.FromOverview(ov, s.Catalogue, time.Now()))
+	if err != nil && w.started {
+		s.Log.Error("evidence pack aborted mid-stream", "survey", sv.ID, "err", err)
+		panic(http.ErrAbortHandler)
+	}
+	return err
+}
+
+// startOnWrite calls start before the first byte is written.
+type startOnWrite struct {
+	w       io.Writer
+	start   func()
+	started bool
+}
+
+func (s *startOnWrite) Write(p []byte) (int, error) {
+	if !s.started {
+		s.started = true
+		s.start()
+	}
+	return s.w.Write(p)
 }

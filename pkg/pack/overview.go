@@ -1,0 +1,23 @@
+package pack
+
+import (
+	"time"
+
+	"github.com/bukti-id/bukti/pkg/catalogue"
+	"github.com/bukti-id/bukti/pkg/survey"
+)
+
+// FromOverview makes the input of a survey's pack: its current snapshot
+// items, final scores and tally, scored against c.
+func FromOverview(ov *survey.Overview, c *catalogue.Catalogue, now time.Time) Input {
+	names := make([]string, 0, len(ov.Surveyors))
+	for _, u := range ov.Surveyors {
+		name := u.DisplayName()
+		if ov.Survey.LeadID != nil && *ov.Survey.LeadID == u.ID {
+			name += " (ketua tim)"
+		}
+		names = append(names, name)
+	}
+	return Input{Survey: ov.Survey, Facility: ov.Facility, Surveyors: names, Catalogue: c,
+		Items: survey.Current(ov.Items), Scores: ov.FinalScores(), Tally: ov.Tally, Now: now}
+}
