@@ -65,6 +65,8 @@ bab:
 		{"15 is over the maximum", builtin, "15", 0, false, false},
 		{"negative", builtin, "-5", 0, false, false},
 		{"decimal", builtin, "10.0", 0, false, false},
+		{"leading zero", builtin, "05", 0, false, false},
+		{"plus sign", builtin, "+5", 0, false, false},
 		{"a word", builtin, "sepuluh", 0, false, false},
 		{"empty", builtin, "", 0, false, false},
 		{"blank", builtin, "   ", 0, false, false},

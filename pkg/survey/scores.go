@@ -53,6 +53,8 @@ var scoreUpsert = clause.OnConflict{Columns: []clause.Column{{Name: "survey_id"}
 
 // Score records an assigned surveyor's score of one EP while the survey
 // is in review, with the system's suggestion from the reviewed evidence.
+// A final score the EP already had is dropped: the changed score must be
+// reconciled again.
 func (s *Service) Score(ctx context.Context, id, by int64, in ScoreInput) (*bukti.SurveyScore, error) {
 	sug, err := s.Suggestions(ctx, id)
 	if err != nil {
@@ -67,6 +69,9 @@ func (s *Service) Score(ctx context.Context, id, by int64, in ScoreInput) (*bukt
 			return err
 		}
 		if err := tx.Clauses(scoreUpsert).Create(&row).Error; err != nil {
+			return err
+		}
+		if err := tx.Where("survey_id = ? AND element_id = ? AND surveyor_id = ?", id, row.ElementID, Final).Delete(&bukti.SurveyScore{}).Error; err != nil {
 			return err
 		}
 		return s.audit(tx, sv, by, "survey.score", fmt.Sprintf("%s: %s", row.ElementID, FormatScore(row.Score, row.TDD)))

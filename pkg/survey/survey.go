@@ -238,7 +238,7 @@ func ParseScore(c *catalogue.Catalogue, v string) (score int, tdd bool, err erro
 		return 0, true, nil
 	}
 	n, convErr := strconv.Atoi(v)
-	if convErr == nil && slices.Contains(c.Scoring.Values, n) {
+	if convErr == nil && strconv.Itoa(n) == v && slices.Contains(c.Scoring.Values, n) {
 		return n, false, nil
 	}
 	allowed := make([]string, 0, len(c.Scoring.Values)+1)
