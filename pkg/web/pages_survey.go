@@ -413,7 +413,7 @@ func (s *Server) surveyAction(c echo.Context, a authz.Action, kind, anchor, okKe
 	if err != nil {
 		return err
 	}
-	form, err := c.FormParams()
+	form, err := surveyForm(c)
 	if err != nil {
 		return err
 	}
@@ -541,6 +541,21 @@ func (s *Server) surveyPPSPage(c echo.Context) error {
 	})
 }
 
+// surveyForm reads a posted form and checks its anti-CSRF field whatever
+// the encoding: requirePage checks urlencoded forms only, and these
+// handlers would read a multipart body just as well.
+func surveyForm(c echo.Context) (url.Values, error) {
+	form, err := c.FormParams()
+	if err != nil {
+		return nil, bukti.Errorf(bukti.EINVALID, "Formulir tidak dapat dibaca.", "the form cannot be read")
+	}
+	secret, _ := sessionSecret(c)
+	if err := csrfMatches(form.Get("csrf_token"), secret); err != nil {
+		return nil, err
+	}
+	return form, nil
+}
+
 func scoreInput(f url.Values) survey.ScoreInput {
 	return survey.ScoreInput{Element: f.Get("element"), Score: f.Get("score"), Facts: f.Get("facts"), Recommendation: f.Get("recommendation")}
 }
@@ -645,7 +660,7 @@ func (s *Server) renderSurveys(c echo.Context, status int, form url.Values) erro
 // planSurveyPage plans a survey from the form: surveyors and the lead are
 // given by user ID or email.
 func (s *Server) planSurveyPage(c echo.Context) error {
-	form, err := c.FormParams()
+	form, err := surveyForm(c)
 	if err != nil {
 		return err
 	}

@@ -265,6 +265,11 @@ func TestSurveyPages(t *testing.T) {
 		if !strings.Contains(body, ">Terlalu pendek.</textarea>") {
 			t.Error("the refused score does not keep what was typed")
 		}
+		req := h.multipartRequest(path("/score"), field{name: "element", value: "2.1.2/a"}, field{name: "score", value: "10"},
+			field{name: "facts", value: factsA}, field{name: "recommendation", value: recA})
+		if status, _, _ := lead.do(req); status != http.StatusForbidden {
+			t.Errorf("multipart score without the CSRF token: status %d, want 403", status)
+		}
 		status, _, body = score(lead, "/score", "2.1.2/a", "7", factsA, recA)
 		refused(t, "score 7", status, body, http.StatusBadRequest, `Nilai &#34;7&#34; tidak sah; pilih 10, 5, 0, TDD.`)
 		if n := countScores(); n != 0 {

@@ -1,0 +1,207 @@
+package web_test
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"testing"
+
+	"github.com/chromedp/cdproto/emulation"
+	"github.com/chromedp/chromedp"
+
+	"github.com/bukti-id/bukti/criteria"
+	"github.com/bukti-id/bukti/pkg/bukti"
+	"github.com/bukti-id/bukti/pkg/survey"
+	"github.com/bukti-id/bukti/pkg/testenv"
+)
+
+// submitIn runs actions that submit a form and waits for the page they
+// lead to, failing unless it loads without an error status.
+func submitIn(t *testing.T, ctx context.Context, step string, actions ...chromedp.Action) {
+	t.Helper()
+	resp, err := chromedp.RunResponse(ctx, actions...)
+	if err != nil {
+		t.Fatalf("%s: %v", step, err)
+	}
+	if resp != nil && resp.Status >= 400 {
+		t.Fatalf("%s: status %d", step, resp.Status)
+	}
+}
+
+// TestBrowserSurvey walks a survey visit in a real browser as the team
+// lead: review the frozen evidence (reject one item with a reason, accept
+// the others), score every EP with facts and recommendation, reconcile
+// against the second surveyor's scores, decide the conflict, finalize, and
+// print the report. The quality team's self-assessment and the second
+// surveyor's scores are made through the survey service.
+func TestBrowserSurvey(t *testing.T) {
+	h := newHarness(t, "sqlite", "filesystem", 1<<20)
+	bg := context.Background()
+	f := h.createFacility("P3277010101")
+	qtID, _ := h.userWith("mutu@puskesmas.test", bukti.RoleBinding{Role: bukti.RoleQualityTeam, FacilityID: &f.ID})
+	leadID, _ := h.userWith("ketua@kars.test", bukti.RoleBinding{})
+	memberID, _ := h.userWith("anggota@kars.test", bukti.RoleBinding{})
+	r1 := h.mustUpload(f.ID, field{name: "requirement", value: "2.1.2/a/R1"}, file("sk-pemberdayaan.pdf", testenv.PDF("SK")))
+	h.mustUpload(f.ID, field{name: "requirement", value: "2.1.2/a/R2"}, file("sop-pemberdayaan.pdf", testenv.PDF("SOP")))
+	h.mustUpload(f.ID, field{name: "requirement", value: "2.1.2/c/D1"}, file("laporan-evaluasi.jpg", testenv.JPEG(2)))
+
+	admin, err := h.auth.UserByEmail(bg, adminEmail)
+	if err != nil {
+		t.Fatal(err)
+	}
+	must := func(err error) {
+		t.Helper()
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	sv, err := h.surveys.Create(bg, survey.Input{FacilityID: f.ID, Type: "reaccreditation", Surveyors: []int64{leadID, memberID}, Lead: leadID}, admin.ID)
+	must(err)
+	var self []survey.SelfScore
+	for _, b := range criteria.MustBuiltin().Bab {
+		for _, st := range b.Standar {
+			for _, k := range st.Kriteria {
+				for _, e := range k.Elements {
+					self = append(self, survey.SelfScore{Element: e.ID, Score: "10", Justification: "Bukti lengkap menurut tim mutu."})
+				}
+			}
+		}
+	}
+	_, err = h.surveys.SelfAssess(bg, sv.ID, qtID, self)
+	must(err)
+	_, err = h.surveys.Submit(bg, sv.ID, qtID)
+	must(err)
+	items, err := h.surveys.Items(bg, sv.ID)
+	must(err)
+
+	ctx := browser(t, 1100, 900)
+	h.signIn(t, ctx, "ketua@kars.test", "kata-sandi-pengguna-1")
+	page := fmt.Sprintf("%s/s/%d", h.srv.URL, sv.ID)
+	run(t, ctx, "open the survey from the home page",
+		chromedp.Click(fmt.Sprintf(`a[href="/s/%d"]`, sv.ID), chromedp.ByQuery), chromedp.WaitVisible("#items", chromedp.ByID))
+	if s := text(t, ctx, "ol.steps li.current"); s != "3. Telaah" && s != "Telaah" {
+		t.Errorf("current step = %q, want Telaah", s)
+	}
+
+	t.Run("review", func(t *testing.T) {
+		var rejected, accepted int64
+		for _, it := range items {
+			if it.EvidenceID == r1.Evidence[0].ID {
+				rejected = it.ID
+			} else if accepted == 0 {
+				accepted = it.ID
+			}
+		}
+		item := func(id int64) string { return fmt.Sprintf("#item-%d", id) }
+		run(t, ctx, "open the rejection form", chromedp.Click(item(rejected)+" details.reject summary", chromedp.ByQuery),
+			chromedp.WaitVisible(fmt.Sprintf("#note-%d", rejected), chromedp.ByQuery))
+		submitIn(t, ctx, "reject with a reason",
+			chromedp.SendKeys(fmt.Sprintf("#note-%d", rejected), "SK belum ditandatangani kepala Puskesmas.", chromedp.ByQuery),
+			chromedp.Click(item(rejected)+" details.reject button.danger", chromedp.ByQuery))
+		run(t, ctx, "item shows rejected", chromedp.WaitVisible(item(rejected)+`[data-review="rejected"]`, chromedp.ByQuery))
+		if s := text(t, ctx, "p.flash"); s != "Telaah tersimpan." {
+			t.Errorf("flash after rejecting = %q", s)
+		}
+		submitIn(t, ctx, "accept", chromedp.Click(item(accepted)+" button.accept", chromedp.ByQuery))
+		run(t, ctx, "item shows accepted", chromedp.WaitVisible(item(accepted)+`[data-review="accepted"]`, chromedp.ByQuery))
+		screenshot(t, ctx, "survey-review")
+		for _, it := range items {
+			if it.ID != rejected && it.ID != accepted {
+				submitIn(t, ctx, "accept the rest", chromedp.Click(item(it.ID)+" button.accept", chromedp.ByQuery))
+			}
+		}
+		if s := text(t, ctx, "#items-summary"); s != "3 butir bukti · 0 menunggu telaah · 1 ditolak" {
+			t.Errorf("review summary = %q", s)
+		}
+	})
+
+	facts := map[string]string{
+		"2.1.2/a": "SK dan SOP pemberdayaan masyarakat ada; SK belum ditandatangani.",
+		"2.1.2/b": "Keterlibatan masyarakat hanya tercatat pada tahap pelaksanaan.",
+		"2.1.2/c": "Evaluasi pemberdayaan dilakukan dan dilaporkan setiap semester.",
+	}
+	rec := "Lengkapi bukti sesuai pokok pikiran dan simpan daftar hadir serta notulen."
+	t.Run("score", func(t *testing.T) {
+		for _, s := range []struct{ ep, anchor, value string }{{"2.1.2/a", "2-1-2-a", "10"}, {"2.1.2/b", "2-1-2-b", "5"}, {"2.1.2/c", "2-1-2-c", "10"}} {
+			sel := "#score-" + s.anchor
+			submitIn(t, ctx, "score "+s.ep,
+				chromedp.SetValue(sel+"-value", s.value, chromedp.ByQuery),
+				chromedp.SetValue(sel+"-facts", facts[s.ep], chromedp.ByQuery),
+				chromedp.SetValue(sel+"-rec", rec, chromedp.ByQuery),
+				chromedp.Click(sel+` button[type="submit"]`, chromedp.ByQuery))
+			var got string
+			run(t, ctx, "read back "+s.ep, chromedp.Value(sel+"-value", &got, chromedp.ByQuery))
+			if got != s.value {
+				t.Errorf("%s after saving shows %q, want %q", s.ep, got, s.value)
+			}
+		}
+		sug, err := h.surveys.Suggestions(bg, sv.ID)
+		must(err)
+		var flagged bool
+		run(t, ctx, "differs flag", chromedp.Evaluate(`!!document.querySelector("#score-2-1-2-b [data-differs]")`, &flagged))
+		if flagged != (sug["2.1.2/b"] != 5) {
+			t.Errorf("EP b scored 5 with suggestion %d: flag shown = %v", sug["2.1.2/b"], flagged)
+		}
+		// The second surveyor scores b lower.
+		for ep, v := range map[string]string{"2.1.2/a": "10", "2.1.2/b": "0", "2.1.2/c": "10"} {
+			_, err := h.surveys.Score(bg, sv.ID, memberID, survey.ScoreInput{Element: ep, Score: v, Facts: facts[ep], Recommendation: rec})
+			must(err)
+		}
+	})
+
+	t.Run("reconcile and finalize", func(t *testing.T) {
+		submitIn(t, ctx, "reload", chromedp.Navigate(page))
+		submitIn(t, ctx, "reconcile", chromedp.Click("#reconcile-button", chromedp.ByID))
+		run(t, ctx, "conflict on b", chromedp.WaitVisible(`#conflict-2-1-2-b[data-conflict="differ"]`, chromedp.ByQuery))
+		if s := text(t, ctx, "#finals-count"); s != "Nilai akhir: 2 dari 3 EP." {
+			t.Errorf("after reconciling: %q", s)
+		}
+		submitIn(t, ctx, "decide b",
+			chromedp.SetValue("#final-2-1-2-b-value", "0", chromedp.ByQuery),
+			chromedp.Click(`#conflict-2-1-2-b .final-form button[type="submit"]`, chromedp.ByQuery))
+		run(t, ctx, "finalize offered", chromedp.WaitVisible("#finalize-button", chromedp.ByID))
+		submitIn(t, ctx, "finalize (confirmed)", chromedp.Click("#finalize-button", chromedp.ByID))
+		run(t, ctx, "final notice", chromedp.WaitVisible("#final-notice", chromedp.ByID))
+		if s := text(t, ctx, "#result-status"); s != "Dasar" {
+			t.Errorf("recommended status = %q, want Dasar", s)
+		}
+		if s := text(t, ctx, `#bab-table tr[data-bab="II"] td:nth-child(3)`); s != "66.7%" {
+			t.Errorf("Bab II = %q, want 66.7%%", s)
+		}
+		var forms int
+		run(t, ctx, "no forms left", chromedp.Evaluate(`document.querySelectorAll("main form").length`, &forms))
+		if forms != 0 {
+			t.Errorf("the final survey page still has %d forms for the lead", forms)
+		}
+		screenshot(t, ctx, "survey-result")
+	})
+
+	t.Run("phone", func(t *testing.T) {
+		var fits bool
+		run(t, ctx, "final survey page at 360 px", chromedp.EmulateViewport(360, 740), chromedp.Navigate(page), chromedp.WaitVisible("#result", chromedp.ByID),
+			chromedp.Evaluate(`document.documentElement.scrollWidth <= document.documentElement.clientWidth`, &fits))
+		if !fits {
+			t.Error("the survey page scrolls sideways on a 360 px phone")
+		}
+	})
+
+	t.Run("report", func(t *testing.T) {
+		var hidden bool
+		run(t, ctx, "printed report",
+			chromedp.EmulateViewport(794, 1123),
+			chromedp.Navigate(page+"/report"), chromedp.WaitVisible("#survey-report", chromedp.ByID),
+			emulation.SetEmulatedMedia().WithMedia("print"),
+			chromedp.Evaluate(`getComputedStyle(document.querySelector("header.top")).display === "none" && getComputedStyle(document.querySelector(".no-print")).display === "none"`, &hidden))
+		if !hidden {
+			t.Error("the navigation is printed with the report")
+		}
+		if s := text(t, ctx, "#report-status"); s != "Dasar" {
+			t.Errorf("report status = %q", s)
+		}
+		screenshot(t, ctx, "survey-report")
+		resp, err := chromedp.RunResponse(ctx, chromedp.Navigate(page+"/report"))
+		if err != nil || resp.Status != http.StatusOK {
+			t.Errorf("report: %v %v", err, resp)
+		}
+	})
+}
