@@ -47,12 +47,7 @@ func parseConfig(args []string, getenv func(string, string) string, usageOut io.
 	fs.SetOutput(usageOut)
 	fs.StringVar(&c.Addr, "addr", getenv("BUKTI_ADDR", ":8080"), "listen address (BUKTI_ADDR)")
 	dbf := addDBFlags(fs, getenv)
-	fs.StringVar(&c.S3.Endpoint, "s3-endpoint", getenv("BUKTI_S3_ENDPOINT", ""), "S3 host[:port]; empty keeps blobs on the filesystem (BUKTI_S3_ENDPOINT)")
-	fs.StringVar(&c.S3.Bucket, "s3-bucket", getenv("BUKTI_S3_BUCKET", "bukti"), "S3 bucket, created if missing (BUKTI_S3_BUCKET)")
-	fs.StringVar(&c.S3.AccessKey, "s3-access-key", getenv("BUKTI_S3_ACCESS_KEY", ""), "S3 access key (BUKTI_S3_ACCESS_KEY)")
-	fs.StringVar(&c.S3.SecretKey, "s3-secret-key", getenv("BUKTI_S3_SECRET_KEY", ""), "S3 secret key (BUKTI_S3_SECRET_KEY)")
-	fs.StringVar(&c.S3.Region, "s3-region", getenv("BUKTI_S3_REGION", ""), "S3 region (BUKTI_S3_REGION)")
-	useSSL := fs.String("s3-use-ssl", getenv("BUKTI_S3_USE_SSL", "false"), "use https for S3: true or false (BUKTI_S3_USE_SSL)")
+	sf := addStoreFlags(fs, getenv)
 	maxUpload := fs.String("max-upload-bytes", getenv("BUKTI_MAX_UPLOAD_BYTES", strconv.Itoa(evidence.DefaultMaxBytes)), "largest accepted file in bytes (BUKTI_MAX_UPLOAD_BYTES)")
 	fs.StringVar(&c.AdminEmail, "admin-email", getenv("BUKTI_ADMIN_EMAIL", "admin@bukti.local"), "email of the first admin, created on an empty database (BUKTI_ADMIN_EMAIL)")
 	fs.StringVar(&c.AdminPassword, "admin-password", getenv("BUKTI_ADMIN_PASSWORD", ""), "password of the first admin; empty generates one and logs it once (BUKTI_ADMIN_PASSWORD)")
@@ -71,8 +66,8 @@ func parseConfig(args []string, getenv func(string, string) string, usageOut io.
 	if c.DatabaseURL, err = dbf.url(); err != nil {
 		errs = append(errs, err)
 	}
-	if c.S3.UseSSL, err = strconv.ParseBool(*useSSL); err != nil {
-		errs = append(errs, fmt.Errorf("BUKTI_S3_USE_SSL / -s3-use-ssl must be true or false, got %q", *useSSL))
+	if c.S3, err = sf.s3(); err != nil {
+		errs = append(errs, err)
 	}
 	if c.TrustProxy, err = strconv.ParseBool(*trustProxy); err != nil {
 		errs = append(errs, fmt.Errorf("BUKTI_TRUST_PROXY / -trust-proxy must be true or false, got %q", *trustProxy))
@@ -99,6 +94,35 @@ func parseConfig(args []string, getenv func(string, string) string, usageOut io.
 // <DataDir>/blobs otherwise.
 func (c config) storage() storage.Config {
 	return storage.Config{Dir: filepath.Join(c.DataDir, "blobs"), S3: c.S3}
+}
+
+// storeFlags select the blob store: S3 when an endpoint is given, else
+// the filesystem under <data-dir>/blobs.
+type storeFlags struct {
+	cfg    storage.S3Config
+	useSSL string
+}
+
+// addStoreFlags registers the -s3-* flags on fs.
+func addStoreFlags(fs *flag.FlagSet, getenv func(string, string) string) *storeFlags {
+	f := &storeFlags{}
+	fs.StringVar(&f.cfg.Endpoint, "s3-endpoint", getenv("BUKTI_S3_ENDPOINT", ""), "S3 host[:port]; empty keeps blobs on the filesystem (BUKTI_S3_ENDPOINT)")
+	fs.StringVar(&f.cfg.Bucket, "s3-bucket", getenv("BUKTI_S3_BUCKET", "bukti"), "S3 bucket, created if missing (BUKTI_S3_BUCKET)")
+	fs.StringVar(&f.cfg.AccessKey, "s3-access-key", getenv("BUKTI_S3_ACCESS_KEY", ""), "S3 access key (BUKTI_S3_ACCESS_KEY)")
+	fs.StringVar(&f.cfg.SecretKey, "s3-secret-key", getenv("BUKTI_S3_SECRET_KEY", ""), "S3 secret key (BUKTI_S3_SECRET_KEY)")
+	fs.StringVar(&f.cfg.Region, "s3-region", getenv("BUKTI_S3_REGION", ""), "S3 region (BUKTI_S3_REGION)")
+	fs.StringVar(&f.useSSL, "s3-use-ssl", getenv("BUKTI_S3_USE_SSL", "false"), "use https for S3: true or false (BUKTI_S3_USE_SSL)")
+	return f
+}
+
+// s3 is the S3 configuration the flags give.
+func (f *storeFlags) s3() (storage.S3Config, error) {
+	c := f.cfg
+	var err error
+	if c.UseSSL, err = strconv.ParseBool(f.useSSL); err != nil {
+		return c, fmt.Errorf("BUKTI_S3_USE_SSL / -s3-use-ssl must be true or false, got %q", f.useSSL)
+	}
+	return c, nil
 }
 
 // dbFlags are where serve and the admin commands find the database:

@@ -1,0 +1,119 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/bukti-id/bukti/pkg/db"
+	"github.com/bukti-id/bukti/pkg/evidence"
+	"github.com/bukti-id/bukti/pkg/pack"
+	"github.com/bukti-id/bukti/pkg/standard"
+	"github.com/bukti-id/bukti/pkg/survey"
+	"github.com/bukti-id/bukti/storage"
+)
+
+const packUsage = `Usage: bukti pack -survey ID -o FILE.zip [flags]
+
+Write the evidence pack of a survey: every file of its snapshot under
+Bab/Standar/Kriteria/EP/requirement folders, index.html (browsable offline)
+and manifest.csv (path, requirement, revision, size, sha256 …). Every file
+is checked against its SHA-256 while it is written; on any failure no file
+is left at -o. "-o -" writes to standard output.
+
+Flags:
+`
+
+// runPack is "bukti pack": the evidence pack of a survey, from the
+// database and blob store the server uses.
+func runPack(ctx context.Context, args []string, getenv func(string, string) string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("bukti pack", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	id := fs.Int64("survey", 0, "survey ID (see the survey page /s/ID or GET /api/v1/surveys)")
+	out := fs.String("o", "", "output file, e.g. paket-bukti.zip; - for standard output")
+	dbf := addDBFlags(fs, getenv)
+	sf := addStoreFlags(fs, getenv)
+	fs.Usage = func() {
+		fmt.Fprint(fs.Output(), packUsage)
+		fs.PrintDefaults()
+	}
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	switch {
+	case fs.NArg() > 0:
+		return fmt.Errorf("bukti pack: unexpected argument %q", fs.Arg(0))
+	case *id <= 0:
+		return errors.New("bukti pack: missing or invalid -survey ID (a positive number)")
+	case *out == "":
+		return errors.New("bukti pack: missing -o FILE.zip (or -o - for standard output)")
+	}
+	url, err := dbf.url()
+	if err != nil {
+		return err
+	}
+	s3, err := sf.s3()
+	if err != nil {
+		return err
+	}
+	cfg := storage.Config{Dir: filepath.Join(dbf.dataDir, "blobs"), S3: s3}
+	if err := cfg.Validate(); err != nil {
+		return err
+	}
+	log := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
+	gdb, err := db.Open(ctx, url, log)
+	if err != nil {
+		return err
+	}
+	defer db.Close(gdb)
+	store, err := storage.New(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	cat, err := (&standard.Service{DB: gdb, Now: time.Now}).Active(ctx)
+	if err != nil {
+		return err
+	}
+	ev := &evidence.Service{DB: gdb, Store: store, Catalogue: cat, Now: time.Now, Log: log}
+	ov, err := (&survey.Service{DB: gdb, Catalogue: cat, Evidence: ev, Now: time.Now}).Overview(ctx, *id)
+	if err != nil {
+		return english(err)
+	}
+	if ov.Survey.SubmittedAt == nil {
+		return fmt.Errorf("bukti pack: survey %d has no snapshot yet: the quality team has not submitted its self-assessment", *id)
+	}
+	in := pack.FromOverview(ov, cat, time.Now())
+	if *out == "-" {
+		return pack.Write(ctx, stdout, store, in)
+	}
+	if err := writeAtomically(*out, func(w io.Writer) error { return pack.Write(ctx, w, store, in) }); err != nil {
+		return err
+	}
+	fmt.Fprintf(stderr, "evidence pack of survey %d (%s, %d files) written to %s\n", *id, ov.Facility.Name, len(in.Items), *out)
+	return nil
+}
+
+// writeAtomically writes a file through a temporary file in the same
+// directory, renamed into place only when write succeeds: a failed write
+// leaves nothing that looks complete.
+func writeAtomically(path string, write func(io.Writer) error) error {
+	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*")
+	if err != nil {
+		return err
+	}
+	defer os.Remove(tmp.Name())
+	if err := write(tmp); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := tmp.Close(); err != nil {
+		return err
+	}
+	return os.Rename(tmp.Name(), path)
+}
