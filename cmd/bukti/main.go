@@ -76,6 +76,7 @@ Admin commands, run on the database of BUKTI_DATABASE_URL / BUKTI_DATA_DIR:
   bukti catalogue export [-version-id N] [-o FILE.yaml]
   bukti report gaps [-district CODE | -province CODE] [-level bab|kriteria|ep] [-report matrix|missing|distance] [-format csv|xlsx|json] [-o FILE]
   bukti report snapshot
+  bukti pack -survey ID -o FILE.zip
   bukti demo seed -facilities N [-seed S] [-completeness F] [-full-standard] [-force]
 
 Run "bukti serve -h" for the settings and their BUKTI_* environment variables,
@@ -98,6 +99,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return serve(ctx, cfg, newLogger(cfg.LogFormat, stderr), nil)
 	case "province", "district", "facility", "user", "catalogue", "report", "demo":
 		return runAdmin(ctx, cmd, args, envOr, stdout, stderr)
+	case "pack":
+		return runPack(ctx, args, envOr, stdout, stderr)
 	case "version":
 		fmt.Fprintln(stdout, "bukti", version)
 		return nil
