@@ -134,7 +134,7 @@ type surveyPage struct {
 	CanDecide   bool // team lead, in review or scored
 	CanFinalize bool // team lead, scored
 	CanPPS      bool // quality team, final
-	ShowResult  bool // some EP has a final score
+	ShowResult  bool // some EP has a final score, for those who see the scores
 	Draft       string
 }
 
@@ -320,7 +320,7 @@ func (s *Server) loadSurveyPage(c echo.Context, id int64, d *draft) (*surveyPage
 			}
 		}
 	}
-	data.ShowResult = data.Finals > 0
+	data.ShowResult = data.Finals > 0 && data.ShowScores
 	for _, b := range ov.Tally.Bab {
 		row := babRow{Rollup: b}
 		for _, g := range ov.Tally.Gaps {
