@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"strings"
 	"testing"
 
 	"github.com/chromedp/cdproto/emulation"
@@ -38,7 +39,7 @@ func TestBrowserSurvey(t *testing.T) {
 	h := newHarness(t, "sqlite", "filesystem", 1<<20)
 	bg := context.Background()
 	f := h.createFacility("P3277010101")
-	qtID, _ := h.userWith("mutu@puskesmas.test", bukti.RoleBinding{Role: bukti.RoleQualityTeam, FacilityID: &f.ID})
+	h.userWith("mutu@puskesmas.test", bukti.RoleBinding{Role: bukti.RoleQualityTeam, FacilityID: &f.ID})
 	leadID, _ := h.userWith("ketua@kars.test", bukti.RoleBinding{})
 	memberID, _ := h.userWith("anggota@kars.test", bukti.RoleBinding{})
 	r1 := h.mustUpload(f.ID, field{name: "requirement", value: "2.1.2/a/R1"}, file("sk-pemberdayaan.pdf", testenv.PDF("SK")))
@@ -57,20 +58,30 @@ func TestBrowserSurvey(t *testing.T) {
 	}
 	sv, err := h.surveys.Create(bg, survey.Input{FacilityID: f.ID, Type: "reaccreditation", Surveyors: []int64{leadID, memberID}, Lead: leadID}, admin.ID)
 	must(err)
-	var self []survey.SelfScore
+	// The quality team assesses itself and submits, in its own browser.
+	qt := browser(t, 1100, 900)
+	h.signIn(t, qt, "mutu@puskesmas.test", "kata-sandi-pengguna-1")
+	run(t, qt, "open the survey", chromedp.Navigate(fmt.Sprintf("%s/s/%d", h.srv.URL, sv.ID)), chromedp.WaitVisible("#self-form", chromedp.ByID))
+	var fill []chromedp.Action
 	for _, b := range criteria.MustBuiltin().Bab {
 		for _, st := range b.Standar {
 			for _, k := range st.Kriteria {
 				for _, e := range k.Elements {
-					self = append(self, survey.SelfScore{Element: e.ID, Score: "10", Justification: "Bukti lengkap menurut tim mutu."})
+					a := strings.NewReplacer(".", "-", "/", "-").Replace(e.ID)
+					fill = append(fill, chromedp.SetValue("#self-score-"+a, "10", chromedp.ByID),
+						chromedp.SetValue("#self-just-"+a, "Bukti lengkap menurut tim mutu.", chromedp.ByID))
 				}
 			}
 		}
 	}
-	_, err = h.surveys.SelfAssess(bg, sv.ID, qtID, self)
-	must(err)
-	_, err = h.surveys.Submit(bg, sv.ID, qtID)
-	must(err)
+	submitIn(t, qt, "save the self-assessment", append(fill, chromedp.Click("#self-save", chromedp.ByID))...)
+	run(t, qt, "submit offered", chromedp.WaitVisible("#submit-form", chromedp.ByID))
+	screenshot(t, qt, "survey-self")
+	submitIn(t, qt, "submit (confirmed)", chromedp.Click(`#submit-form button[type="submit"]`, chromedp.ByQuery))
+	run(t, qt, "review begins", chromedp.WaitVisible("#items", chromedp.ByID))
+	if s := text(t, qt, "#survey-state"); s != "Telaah" {
+		t.Fatalf("after submitting the survey is %q, want Telaah", s)
+	}
 	items, err := h.surveys.Items(bg, sv.ID)
 	must(err)
 
