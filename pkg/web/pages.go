@@ -86,6 +86,7 @@ func (s *Server) nav(c echo.Context, p *authz.Principal) []navItem {
 	if all || len(ids) > 0 {
 		items = append(items, navItem{Href: "/district", Key: "nav.district"})
 	}
+	items = append(items, navItem{Href: "/surveys", Key: "nav.surveys"})
 	if p.Admin {
 		items = append(items, navItem{Href: "/admin", Key: "nav.admin"})
 	}
