@@ -41,6 +41,9 @@ type admin struct {
 	log    *slog.Logger
 	stdout io.Writer
 	stderr io.Writer
+	// now is the clock in the deployment's time zone (BUKTI_TIMEZONE), so
+	// the commands date expiries and snapshots as the server does.
+	now func() time.Time
 }
 
 // subcommand is one admin command, such as "user add".
@@ -154,6 +157,11 @@ func runAdmin(ctx context.Context, group string, args []string, getenv func(stri
 		return err
 	}
 
+	loc, err := loadTimeZone(getenv("BUKTI_TIMEZONE", "Asia/Jakarta"))
+	if err != nil {
+		return err
+	}
+
 	ctx = audit.WithRequest(ctx, cliRequest)
 	log := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
 	gdb, err := db.Open(ctx, url, log)
@@ -162,7 +170,7 @@ func runAdmin(ctx context.Context, group string, args []string, getenv func(stri
 	}
 	defer db.Close(gdb)
 	a := &admin{db: gdb, auth: &auth.Service{DB: gdb, Now: time.Now, Log: log}, org: &org.Service{DB: gdb, Now: time.Now},
-		log: log, stdout: stdout, stderr: stderr}
+		log: log, stdout: stdout, stderr: stderr, now: func() time.Time { return time.Now().In(loc) }}
 	return english(runCmd(ctx, a, pos))
 }
 

@@ -81,8 +81,8 @@ func parseConfig(args []string, getenv func(string, string) string, usageOut io.
 	if c.LogFormat != "text" && c.LogFormat != "json" {
 		errs = append(errs, fmt.Errorf("BUKTI_LOG_FORMAT / -log-format must be text or json, got %q", c.LogFormat))
 	}
-	if c.TimeZone, err = time.LoadLocation(*tz); err != nil {
-		errs = append(errs, fmt.Errorf("BUKTI_TIMEZONE / -timezone %q is not a time zone (e.g. Asia/Jakarta, Asia/Makassar, Asia/Jayapura)", *tz))
+	if c.TimeZone, err = loadTimeZone(*tz); err != nil {
+		errs = append(errs, err)
 	}
 	if err := c.storage().Validate(); err != nil {
 		errs = append(errs, err)
@@ -94,6 +94,16 @@ func parseConfig(args []string, getenv func(string, string) string, usageOut io.
 // <DataDir>/blobs otherwise.
 func (c config) storage() storage.Config {
 	return storage.Config{Dir: filepath.Join(c.DataDir, "blobs"), S3: c.S3}
+}
+
+// loadTimeZone reads the time zone whose calendar decides when evidence
+// expires (BUKTI_TIMEZONE / -timezone).
+func loadTimeZone(name string) (*time.Location, error) {
+	loc, err := time.LoadLocation(name)
+	if err != nil {
+		return nil, fmt.Errorf("BUKTI_TIMEZONE / -timezone %q is not a time zone (e.g. Asia/Jakarta, Asia/Makassar, Asia/Jayapura)", name)
+	}
+	return loc, nil
 }
 
 // storeFlags select the blob store: S3 when an endpoint is given, else

@@ -200,15 +200,20 @@ func newDeps(gdb *gorm.DB, store storage.Store, cat *catalogue.Catalogue, cfg co
 	}
 }
 
+// warmInterval is how often the server checks the day's snapshot and the
+// score cache. A check with nothing to rescore reads the cache only.
+const warmInterval = 10 * time.Minute
+
 // snapshotDaily takes the day's score snapshot (for trend reports) when it
-// is missing, checking every hour until ctx ends; taking it also fills the
-// day's score cache, so the gap reports are served warm. When the snapshot
-// is already there (another server took it, or this one restarted, maybe
-// with another catalogue), it warms the cache instead. Several servers may
-// race: a snapshot replaces the same day's and a cache row the same
-// facility's, so that is harmless.
+// is missing, checking every warmInterval until ctx ends; taking it also
+// fills the score cache, so the gap reports are served warm. Otherwise it
+// warms the cache: cached scores stop being current when evidence expires
+// or comes within 30 days of expiring, and rescoring those few facilities
+// soon after keeps reports warm. Several servers may race: a snapshot
+// replaces the same day's and a cache row the same facility's, so that is
+// harmless.
 func snapshotDaily(ctx context.Context, rs *report.Service, log *slog.Logger) {
-	tick := time.NewTicker(time.Hour)
+	tick := time.NewTicker(warmInterval)
 	defer tick.Stop()
 	for {
 		start := time.Now()

@@ -30,7 +30,7 @@ func reportSnapshot(*flag.FlagSet) ([]string, func(context.Context, *admin, []st
 		if err != nil {
 			return err
 		}
-		fmt.Fprintf(a.stdout, "snapshot of %d facilities for %s\n", n, report.Day(time.Now()).Format(time.DateOnly))
+		fmt.Fprintf(a.stdout, "snapshot of %d facilities for %s\n", n, report.Day(a.now()).Format(time.DateOnly))
 		return nil
 	}
 }
@@ -41,8 +41,8 @@ func reportService(ctx context.Context, a *admin) (*report.Service, error) {
 	if err != nil {
 		return nil, err
 	}
-	ev := &evidence.Service{DB: a.db, Catalogue: cat, Now: time.Now, Log: a.log}
-	return &report.Service{DB: a.db, Evidence: ev, Catalogue: cat, Now: time.Now}, nil
+	ev := &evidence.Service{DB: a.db, Catalogue: cat, Now: a.now, Log: a.log}
+	return &report.Service{DB: a.db, Evidence: ev, Catalogue: cat, Now: a.now}, nil
 }
 
 func reportGaps(fs *flag.FlagSet) ([]string, func(context.Context, *admin, []string) error) {

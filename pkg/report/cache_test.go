@@ -408,17 +408,30 @@ func TestScoreCache(t *testing.T) {
 				})
 			}
 
-			t.Run("a new day recomputes", func(t *testing.T) {
-				e.gaps(report.LevelBab)
-				e.now = e.now.Add(24 * time.Hour)
-				e.same("next day", e.gaps(report.LevelBab), e.reference(report.LevelBab))
-				var days []time.Time
-				e.db.Model(&bukti.FacilityScore{}).Pluck("day", &days)
-				for _, d := range days {
-					if got := d.UTC().Format(time.DateOnly); got != "2025-03-11" {
-						t.Errorf("cache row of %s, want 2025-03-11", got)
+			t.Run("time recomputes only what it changes", func(t *testing.T) {
+				if _, err := e.rs.Warm(context.Background()); err != nil {
+					t.Fatal(err)
+				}
+				var rows []bukti.FacilityScore
+				e.db.Find(&rows)
+				tomorrow := e.now.Add(24 * time.Hour)
+				due := 0 // rows whose readiness changes by tomorrow
+				for _, r := range rows {
+					if r.Until != nil && !r.Until.After(e.now) {
+						t.Errorf("facility %d cached until %v, not after now %v", r.FacilityID, r.Until, e.now)
+					}
+					if r.Until != nil && !tomorrow.Before(*r.Until) {
+						due++
 					}
 				}
+				e.now = tomorrow
+				if n, err := e.rs.Warm(context.Background()); err != nil || n != due || due == 0 || due == len(rows) {
+					t.Errorf("a day later Warm scored %d facilities (%v), want the %d of %d whose evidence crossed a date", n, err, due, len(rows))
+				}
+				e.same("next day", e.gaps(report.LevelBab), e.reference(report.LevelBab))
+				e.same("next day, EP", e.gaps(report.LevelEP), e.reference(report.LevelEP))
+				e.now = e.now.Add(20 * 24 * time.Hour)
+				e.same("three weeks later", e.gaps(report.LevelEP), e.reference(report.LevelEP))
 			})
 
 			t.Run("warm scores what changed", func(t *testing.T) {

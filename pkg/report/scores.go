@@ -18,9 +18,9 @@ import (
 )
 
 // scores is what the gap reports and snapshots need of one facility's
-// readiness against one catalogue on one calendar day: everything else is
-// rolled up from it exactly as readiness.Score rolls up (see rollUp). It is
-// cached, encoded, in bukti.FacilityScore.
+// readiness against one catalogue, from the time it was computed until
+// until: everything else is rolled up from it exactly as readiness.Score
+// rolls up (see rollUp). It is cached, encoded, in bukti.FacilityScore.
 type scores struct {
 	ep  []epScore // per EP of the catalogue, in catalogue order
 	req []byte    // per requirement of the catalogue, in catalogue order: a req* state
@@ -28,6 +28,10 @@ type scores struct {
 	// evidence from the day on and before day+expiringHorizon: a superset
 	// of what ExpiringSoon counts at any time of that day.
 	expiring []int64
+	// until is the first instant after the computation at which the
+	// facility's readiness changes by time alone (nil: never); stored in
+	// bukti.FacilityScore.Until, not in the payload.
+	until *time.Time
 }
 
 // epScore is one EP's suggested score, and whether it is TDD.
@@ -74,7 +78,32 @@ func scoresOf(rep readiness.Report, in readiness.Input, now time.Time) *scores {
 			sc.expiring = append(sc.expiring, it.ValidUntil.Unix())
 		}
 	}
+	sc.until = changesAt(in.Items, now)
 	return sc
+}
+
+// changesAt is the first instant after now at which the readiness of items
+// changes by time alone, or nil when none has a valid-until date. Evidence
+// valid until date D expires at the start of D+1 in now's location (as
+// readiness.Score reads it) and is expiring soon (ExpiringSoon) from
+// ExpiringWithin before D until then.
+func changesAt(items []readiness.Item, now time.Time) *time.Time {
+	var first time.Time
+	for _, it := range items {
+		if it.ValidUntil == nil {
+			continue
+		}
+		y, m, d := it.ValidUntil.UTC().Date()
+		for _, t := range []time.Time{it.ValidUntil.Add(-ExpiringWithin), time.Date(y, m, d+1, 0, 0, 0, 0, now.Location())} {
+			if t.After(now) && (first.IsZero() || t.Before(first)) {
+				first = t
+			}
+		}
+	}
+	if first.IsZero() {
+		return nil
+	}
+	return &first
 }
 
 func reqState(r readiness.RequirementScore) byte {
@@ -95,8 +124,8 @@ func reqState(r readiness.RequirementScore) byte {
 	}
 }
 
-// expiringAt counts the evidence ExpiringSoon at now, which must fall on
-// the day the scores were computed for.
+// expiringAt counts the evidence ExpiringSoon at now, which must fall
+// before sc.until.
 func (sc *scores) expiringAt(now time.Time) int {
 	until := now.Add(ExpiringWithin)
 	n := 0
@@ -199,21 +228,20 @@ func (s *Service) Warm(ctx context.Context) (int, error) {
 }
 
 // eachScores calls fn with the scores of every facility, in order, as of
-// now: from the score cache when it holds them for now's day and the
-// service's catalogue, otherwise computed from the evidence (chunk
+// now: from the score cache when it holds current ones (Until after now)
+// for the service's catalogue, otherwise computed from the evidence (chunk
 // facilities at a time) and stored in the cache for the next reader. It
 // returns how many facilities were computed.
 func (s *Service) eachScores(ctx context.Context, facilities []bukti.Facility, now time.Time, fn func(bukti.Facility, *scores) error) (int, error) {
 	key := s.Catalogue.ID + "@" + s.Catalogue.Version
 	counts := s.Catalogue.Counts()
-	day := Day(now)
 	computed := 0
 	for part := range slices.Chunk(facilities, cacheChunk) {
 		ids := make([]int64, len(part))
 		for i, f := range part {
 			ids[i] = f.ID
 		}
-		got, err := s.cachedScores(ctx, ids, key, day, counts)
+		got, err := s.cachedScores(ctx, ids, key, now, counts)
 		if err != nil {
 			return computed, err
 		}
@@ -238,31 +266,28 @@ func (s *Service) eachScores(ctx context.Context, facilities []bukti.Facility, n
 	return computed, nil
 }
 
-// cachedScores reads the cached scores of facilities for a catalogue and
-// day; facilities without a current, readable row are left out.
-func (s *Service) cachedScores(ctx context.Context, ids []int64, key string, day time.Time, counts catalogue.Counts) (map[int64]*scores, error) {
-	rows, err := s.DB.WithContext(ctx).Model(&bukti.FacilityScore{}).Select("facility_id", "day", "payload").
+// cachedScores reads the cached scores of facilities for a catalogue that
+// are current at now; facilities without a current, readable row are left
+// out.
+func (s *Service) cachedScores(ctx context.Context, ids []int64, key string, now time.Time, counts catalogue.Counts) (map[int64]*scores, error) {
+	rows, err := s.DB.WithContext(ctx).Model(&bukti.FacilityScore{}).Select("facility_id", "until", "payload").
 		Where("facility_id IN ? AND catalogue = ?", ids, key).Rows()
 	if err != nil {
 		return nil, fmt.Errorf("read cached scores: %w", err)
 	}
 	defer rows.Close()
 	out := make(map[int64]*scores, len(ids))
-	y, m, d := day.Date()
 	for rows.Next() {
 		var (
 			id      int64
-			at      time.Time
+			until   *time.Time
 			payload string
 		)
-		if err := rows.Scan(&id, &at, &payload); err != nil {
+		if err := rows.Scan(&id, &until, &payload); err != nil {
 			return nil, fmt.Errorf("scan cached score: %w", err)
 		}
-		// The date is compared in Go: SQLite keeps it as text and
-		// PostgreSQL would compare a date with a timestamp in the
-		// session's time zone.
-		if ay, am, ad := at.UTC().Date(); ay != y || am != m || ad != d {
-			continue
+		if until != nil && !now.Before(*until) {
+			continue // time has changed this facility's readiness
 		}
 		if sc, ok := decodeScores(payload, s.Catalogue.Scoring.Values, counts); ok {
 			out[id] = sc
@@ -279,7 +304,6 @@ func (s *Service) cachedScores(ctx context.Context, ids []int64, key string, day
 // storing share a transaction that evidence.Invalidate waits for, so a
 // concurrent write is never hidden by a score computed before it.
 func (s *Service) fillScores(ctx context.Context, ids []int64, key string, now time.Time, got map[int64]*scores) error {
-	day := Day(now)
 	return s.Evidence.WithInputs(ctx, ids, now, func(tx *gorm.DB, ins map[int64]readiness.Input) error {
 		rows := make([]bukti.FacilityScore, 0, len(ids))
 		for _, id := range ids {
@@ -287,7 +311,7 @@ func (s *Service) fillScores(ctx context.Context, ids []int64, key string, now t
 			sc := scoresOf(readiness.Score(s.Catalogue, in), in, now)
 			got[id] = sc
 			if p, ok := sc.encode(s.Catalogue.Scoring.Values); ok {
-				rows = append(rows, bukti.FacilityScore{FacilityID: id, Catalogue: key, Day: day, Payload: p})
+				rows = append(rows, bukti.FacilityScore{FacilityID: id, Catalogue: key, Until: sc.until, Payload: p})
 			}
 		}
 		if len(rows) == 0 {
