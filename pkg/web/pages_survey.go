@@ -172,7 +172,7 @@ func (s *Server) loadSurveyPage(c echo.Context, id int64, d *draft) (*surveyPage
 	names := map[int64]string{}
 	assigned := false
 	for _, u := range ov.Surveyors {
-		names[u.ID] = cmpOr(u.Name, u.Email)
+		names[u.ID] = u.DisplayName()
 		data.Team = append(data.Team, teamMember{Name: u.Name, Email: u.Email, Lead: sv.LeadID != nil && *sv.LeadID == u.ID})
 		if u.ID == uid {
 			assigned = true
@@ -365,13 +365,6 @@ func at(xs []string, i int) string {
 		return xs[i]
 	}
 	return ""
-}
-
-func cmpOr(a, b string) string {
-	if a != "" {
-		return a
-	}
-	return b
 }
 
 // surveyView is the survey page.
@@ -631,20 +624,12 @@ func (s *Server) surveysList(c echo.Context) error {
 }
 
 func (s *Server) renderSurveys(c echo.Context, status int, form url.Values) error {
-	p := principal(c)
 	ctx := c.Request().Context()
-	all, managed := p.Facilities(authz.ManageSurvey)
-	_, read := p.Facilities(authz.ReadFacility)
-	var assigned []int64
-	for _, b := range p.Bindings {
-		if b.SurveyID != nil {
-			assigned = append(assigned, *b.SurveyID)
-		}
-	}
-	svs, err := s.Surveys.List(ctx, all, read, assigned)
+	svs, err := s.surveysInScope(c)
 	if err != nil {
 		return err
 	}
+	all, managed := principal(c).Facilities(authz.ManageSurvey)
 	data := surveysPage{CanPlan: all || len(managed) > 0, Types: survey.Types, Modes: survey.Modes, Form: form}
 	if data.Surveys, err = s.surveyRows(c, svs); err != nil {
 		return err

@@ -52,24 +52,26 @@ func (s *Server) createSurvey(c echo.Context) error {
 }
 
 func (s *Server) listSurveys(c echo.Context) error {
+	svs, err := s.surveysInScope(c)
+	if err != nil {
+		return err
+	}
+	return list(c, "surveys", svs)
+}
+
+// surveysInScope lists the surveys the principal may see, newest first:
+// those of the facilities they read (which include those they plan
+// surveys for) and those they are assigned to.
+func (s *Server) surveysInScope(c echo.Context) ([]bukti.Survey, error) {
 	p := principal(c)
-	all, facilities := p.Facilities(authz.ManageSurvey)
+	all, read := p.Facilities(authz.ReadFacility)
 	var assigned []int64
 	for _, b := range p.Bindings {
 		if b.SurveyID != nil {
 			assigned = append(assigned, *b.SurveyID)
 		}
 	}
-	if !all {
-		// Quality teams and viewers see the surveys of their facilities.
-		_, read := p.Facilities(authz.ReadFacility)
-		facilities = append(facilities, read...)
-	}
-	svs, err := s.Surveys.List(c.Request().Context(), all, facilities, assigned)
-	if err != nil {
-		return err
-	}
-	return list(c, "surveys", svs)
+	return s.Surveys.List(c.Request().Context(), all, read, assigned)
 }
 
 // surveyFor loads the survey of the :id route and checks the action on its
