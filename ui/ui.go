@@ -25,7 +25,7 @@ import (
 	"go.yaml.in/yaml/v3"
 )
 
-//go:embed templates/*.html static/* locales/*.yaml
+//go:embed templates/*.html templates/partials/*.html static/* locales/*.yaml
 var files embed.FS
 
 // Languages the interface speaks, the default first.
@@ -45,8 +45,9 @@ type asset struct {
 }
 
 // Load parses the templates, catalogues and assets. Every page template is
-// parsed together with layout.html and may use asset, t, lang and the
-// formatting helpers in funcs.go.
+// parsed together with layout.html and the shared partials in
+// templates/partials, and may use asset, t, lang and the formatting helpers
+// in funcs.go.
 func Load() (*UI, error) {
 	u := &UI{pages: map[string]*template.Template{}, messages: map[string]map[string]string{},
 		assets: map[string]asset{}, names: map[string]string{}}
@@ -64,7 +65,7 @@ func Load() (*UI, error) {
 			"lang":  func() string { return lang },
 		}
 		maps.Copy(funcs, formatters)
-		layout, err := template.New("layout.html").Funcs(funcs).ParseFS(files, "templates/layout.html")
+		layout, err := template.New("layout.html").Funcs(funcs).ParseFS(files, "templates/layout.html", "templates/partials/*.html")
 		if err != nil {
 			return nil, fmt.Errorf("ui: parse layout: %w", err)
 		}

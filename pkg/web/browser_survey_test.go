@@ -206,7 +206,7 @@ func TestBrowserSurvey(t *testing.T) {
 		if !hidden {
 			t.Error("the navigation is printed with the report")
 		}
-		if s := text(t, ctx, "#report-status"); s != "Dasar" {
+		if s := text(t, ctx, "#result-status"); s != "Dasar" {
 			t.Errorf("report status = %q", s)
 		}
 		screenshot(t, ctx, "survey-report")

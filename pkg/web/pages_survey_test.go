@@ -394,7 +394,7 @@ func TestSurveyPages(t *testing.T) {
 			t.Fatalf("report for the supervisor: status %d", status)
 		}
 		wants(t, "report", body, "Laporan hasil survei akreditasi", f.Name, f.Code, "ketua@kars.test (ketua tim)", "anggota@kars.test",
-			"66.7%", `id="report-status" data-status="Dasar"`, "minimal 75%: kurang 8.3 poin persen (3 poin nilai)",
+			"66.7%", `id="result-status" data-status="Dasar"`, "minimal 75%: kurang 8.3 poin persen (3 poin nilai)",
 			factsA, recB, "Adakan SMD dan MMD bersama kader.", "Koordinator UKM", "50%")
 		_, _, body = sup.get("/district")
 		wants(t, "district page", body, `href="/surveys"`)
