@@ -320,7 +320,7 @@ func (s *Server) surveyPack(c echo.Context) error {
 	}}
 	err = pack.Write(ctx, w, s.Evidence.Store, pack.FromOverview(ov, s.Catalogue, time.Now()))
 	if err != nil && w.started {
-		s.Log.Error("evidence pack aborted mid-stream", "survey", sv.ID, "err", err)
+		s.log.Error("evidence pack aborted mid-stream", "survey", sv.ID, "err", err)
 		panic(http.ErrAbortHandler)
 	}
 	return err
