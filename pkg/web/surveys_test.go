@@ -8,8 +8,11 @@ import (
 	"encoding/hex"
 	"fmt"
 	"io"
+	"io/fs"
 	"maps"
 	"net/http"
+	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -320,4 +323,49 @@ func readZipCSV(t *testing.T, f *zip.File) [][]string {
 		t.Fatalf("manifest.csv: %v, %d rows", err, len(rows))
 	}
 	return rows
+}
+
+// TestSurveyPackCorruptBlob: a stored file whose bytes no longer match its
+// SHA-256 (same size, so the pre-flight check passes) aborts the download
+// mid-stream; the client never receives an archive that opens.
+func TestSurveyPackCorruptBlob(t *testing.T) {
+	h := newHarness(t, "sqlite", "filesystem", 1<<20)
+	f := h.createFacility("PCB")
+	w := &world{h: h}
+	h.db.Model(&bukti.User{}).Where("email = ?", adminEmail).Pluck("id", &w.admin)
+	up := h.mustUpload(f.ID, field{name: "requirement", value: "2.1.2/a/R1"}, file("sk.pdf", testenv.PDF("sk yang akan rusak")))
+	sv := w.surveyAt(side{facility: f.ID}, bukti.SurveyInReview, 0)
+
+	var blob string
+	filepath.WalkDir(h.storeCfg.Dir, func(p string, d fs.DirEntry, err error) error {
+		if err == nil && !d.IsDir() && strings.Contains(p, up.SHA256) {
+			blob = p
+		}
+		return nil
+	})
+	if blob == "" {
+		t.Fatalf("blob %s not found under %s", up.SHA256, h.storeCfg.Dir)
+	}
+	content, err := os.ReadFile(blob)
+	if err != nil {
+		t.Fatal(err)
+	}
+	content[len(content)/2] ^= 0xff
+	if err := os.WriteFile(blob, content, 0o644); err != nil {
+		t.Fatal(err)
+	}
+
+	req, _ := http.NewRequest("GET", fmt.Sprintf("%s/api/v1/surveys/%d/pack.zip", h.srv.URL, sv.id), nil)
+	req.Header.Set("Authorization", "Bearer "+h.token)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return // aborted before the headers: nothing was handed out
+	}
+	defer resp.Body.Close()
+	body, readErr := io.ReadAll(resp.Body)
+	if readErr == nil {
+		if _, err := zip.NewReader(bytes.NewReader(body), int64(len(body))); err == nil {
+			t.Fatalf("a pack with a corrupt file was delivered whole (status %d, %d bytes)", resp.StatusCode, len(body))
+		}
+	}
 }
