@@ -1,6 +1,7 @@
 package survey_test
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/bukti-id/bukti/pkg/bukti"
@@ -47,6 +48,42 @@ func TestScoreChangeReopensFinal(t *testing.T) {
 			e.db.Model(&bukti.SurveyScore{}).Where("survey_id = ? AND surveyor_id = ?", sv.ID, survey.Final).Count(&finals)
 			if finals != 0 {
 				t.Errorf("%d final scores left, want 0", finals)
+			}
+		})
+	}
+}
+
+// TestFinalizeNeedsEveryItemReviewed: a survey is not finalized while
+// evidence of its snapshot waits for a verdict.
+func TestFinalizeNeedsEveryItemReviewed(t *testing.T) {
+	for _, combo := range testenv.Combos {
+		t.Run(testenv.Name(combo.DB, combo.Store), func(t *testing.T) {
+			e := newEnv(t, combo.DB, combo.Store)
+			e.upload(0, "2.1.2/a/R1", "sk", evidence.Meta{})
+			sv := e.newSurvey(e.lead, e.lead)
+			e.selfAssess(sv.ID, "10", "5", "0")
+			if _, err := e.svc.Submit(e.ctx, sv.ID, e.team); err != nil {
+				t.Fatal(err)
+			}
+			for _, ep := range []string{epA, epB, epC} {
+				e.score(sv.ID, e.lead, ep, "5", narrative(40), narrative(40))
+			}
+			if _, err := e.svc.Reconcile(e.ctx, sv.ID, e.lead); err != nil {
+				t.Fatal(err)
+			}
+			_, err := e.svc.Finalize(e.ctx, sv.ID, e.lead)
+			wantCode(t, "finalize with an item pending", err, bukti.ECONFLICT)
+			if err == nil || !strings.Contains(err.Error(), "1 snapshot items are not reviewed") {
+				t.Errorf("finalize with an item pending: %v", err)
+			}
+			if st := e.survey(sv.ID).State; st != bukti.SurveyScored {
+				t.Fatalf("state %s after a refused finalize", st)
+			}
+			for _, it := range e.items(sv.ID) {
+				e.review(sv.ID, it.ID, e.lead, bukti.ReviewAccepted, "")
+			}
+			if _, err := e.svc.Finalize(e.ctx, sv.ID, e.lead); err != nil {
+				t.Fatalf("finalize after review: %v", err)
 			}
 		})
 	}

@@ -33,8 +33,9 @@ type Verdict struct {
 	Note   string `json:"note"`   // required when rejecting
 }
 
-// Review records an assigned surveyor's verdict on a snapshot item while
-// the survey is in review. A rejection needs a reason; it is also set on
+// Review records an assigned surveyor's verdict on a snapshot item until
+// the survey is finalized (in review, or scored: every item needs a verdict
+// before finalization). A rejection needs a reason; it is also set on
 // the evidence record when the item is still its latest revision, so the
 // quality team sees it as something to fix.
 func (s *Service) Review(ctx context.Context, id, itemID, by int64, v Verdict) (*bukti.SnapshotItem, error) {
@@ -48,7 +49,7 @@ func (s *Service) Review(ctx context.Context, id, itemID, by int64, v Verdict) (
 		return nil, bukti.Errorf(bukti.EINVALID, "Catatan telaah paling banyak 2000 karakter.", "the review note is longer than 2000 characters")
 	}
 	var it bukti.SnapshotItem
-	err := s.change(ctx, id, []string{bukti.SurveyInReview}, func(tx *gorm.DB, sv *bukti.Survey) error {
+	err := s.change(ctx, id, []string{bukti.SurveyInReview, bukti.SurveyScored}, func(tx *gorm.DB, sv *bukti.Survey) error {
 		if err := assigned(tx, sv, by); err != nil {
 			return err
 		}

@@ -301,9 +301,10 @@ func finalScores(rows []bukti.SurveyScore) map[string]scoring.Score {
 	return out
 }
 
-// Finalize, for the team lead, closes a scored survey: it records the
-// recommended status, makes a PPS row for every EP scored below the
-// maximum, and locks the survey against every further change.
+// Finalize, for the team lead, closes a scored survey once every current
+// snapshot item is reviewed: it records the recommended status, makes a
+// PPS row for every EP scored below the maximum, and locks the survey
+// against every further change.
 func (s *Service) Finalize(ctx context.Context, id, by int64) (*bukti.Survey, error) {
 	var out *bukti.Survey
 	err := s.change(ctx, id, []string{bukti.SurveyScored}, func(tx *gorm.DB, sv *bukti.Survey) error {
@@ -317,6 +318,15 @@ func (s *Service) Finalize(ctx context.Context, id, by int64) (*bukti.Survey, er
 		t := scoring.Compute(s.Catalogue, finalScores(rows))
 		if len(t.Unscored) > 0 {
 			return bukti.Errorf(bukti.ECONFLICT, "%d EP belum memiliki nilai akhir (%s).", "%d EP have no final score (%s)", len(t.Unscored), preview(t.Unscored))
+		}
+		var pending int64
+		if err := tx.Model(&bukti.SnapshotItem{}).Where("survey_id = ? AND superseded_by IS NULL AND review = ?", id, bukti.ReviewPending).
+			Count(&pending).Error; err != nil {
+			return err
+		}
+		if pending > 0 {
+			return bukti.Errorf(bukti.ECONFLICT, "%d butir bukti belum ditelaah; terima atau tolak semuanya sebelum finalisasi.",
+				"%d snapshot items are not reviewed yet; accept or reject each before finalizing", pending)
 		}
 		now := s.Now().UTC()
 		var pps []bukti.PPSItem

@@ -126,7 +126,7 @@ type surveyPage struct {
 	CanSelf     bool // quality team, planned or self-assessment
 	CanSubmit   bool // quality team, self-assessment
 	ShowItems   bool // the snapshot exists
-	CanReview   bool // assigned surveyor, in review
+	CanReview   bool // assigned surveyor, in review or scored (until finalized)
 	CanResubmit bool // quality team, in review
 	ShowScores  bool // in review or later, for surveyors and the lead; everyone once final
 	CanScore    bool // assigned surveyor, in review
@@ -192,7 +192,7 @@ func (s *Server) loadSurveyPage(c echo.Context, id int64, d *draft) (*surveyPage
 	data.IsLead = sv.LeadID != nil && *sv.LeadID == uid
 	data.CanSelf = write && (state == bukti.SurveyPlanned || state == bukti.SurveySelfAssessment)
 	data.CanSubmit = write && state == bukti.SurveySelfAssessment
-	data.CanReview = review && state == bukti.SurveyInReview
+	data.CanReview = review && (state == bukti.SurveyInReview || state == bukti.SurveyScored)
 	data.CanResubmit = write && state == bukti.SurveyInReview
 	data.CanScore = review && state == bukti.SurveyInReview
 	data.CanDecide = data.IsLead && review && (state == bukti.SurveyInReview || state == bukti.SurveyScored)

@@ -33,7 +33,8 @@ func (w *world) leadFor(a actor, in bool) int64 {
 // surveyAt plans a survey of the side's facility led by lead (a fresh user
 // when 0) and drives it through the survey service to state: the admin
 // self-assesses every EP (2.1.2/a at 5, the rest 10) and submits, the lead
-// scores the same and reconciles, then finalizes.
+// accepts every snapshot item, scores the same and reconciles, then
+// finalizes.
 func (w *world) surveyAt(s side, state string, lead int64) fixtureSurvey {
 	t, ctx, svc := w.h.t, context.Background(), w.h.surveys
 	t.Helper()
@@ -82,13 +83,19 @@ func (w *world) surveyAt(s side, state string, lead int64) fixtureSurvey {
 		out.item = items[0].ID
 	}
 	if reached(bukti.SurveyScored) {
+		items, err := svc.Items(ctx, sv.ID)
+		must(err)
+		for _, it := range items {
+			_, err := svc.Review(ctx, sv.ID, it.ID, lead, survey.Verdict{Review: bukti.ReviewAccepted})
+			must(err)
+		}
 		for _, e := range elements {
 			in := matrixScore
 			in.Element, in.Score = e, score(e)
 			_, err := svc.Score(ctx, sv.ID, lead, in)
 			must(err)
 		}
-		_, err := svc.Reconcile(ctx, sv.ID, lead)
+		_, err = svc.Reconcile(ctx, sv.ID, lead)
 		must(err)
 	}
 	if reached(bukti.SurveyFinal) {
