@@ -32,7 +32,11 @@ type Survey struct {
 	FinalizedAt *time.Time `json:"finalized_at,omitempty"`
 	FinalizedBy *int64     `json:"finalized_by,omitempty"`
 	// Status is the recommended accreditation status, set at finalization.
-	Status    string    `gorm:"size:64;not null;default:''" json:"status,omitempty"`
+	Status string `gorm:"size:64;not null;default:''" json:"status,omitempty"`
+	// Result is the tally of the final scores as finalized (JSON), so a
+	// final survey's percentages never change, even under a later
+	// catalogue version.
+	Result    string    `gorm:"type:text;not null;default:''" json:"-"`
 	CreatedBy int64     `gorm:"not null" json:"created_by"`
 	CreatedAt time.Time `json:"created_at"`
 }

@@ -2,6 +2,8 @@ package survey
 
 import (
 	"context"
+	"encoding/json"
+	"fmt"
 
 	"github.com/bukti-id/bukti/pkg/bukti"
 	"github.com/bukti-id/bukti/pkg/scoring"
@@ -17,7 +19,7 @@ type Overview struct {
 	Items          []bukti.SnapshotItem   `json:"items"`  // every snapshot item, superseded ones included
 	Scores         []bukti.SurveyScore    `json:"scores"` // each surveyor's and the final ones (surveyor_id 0)
 	Suggestions    map[string]int         `json:"suggestions"`
-	Tally          scoring.Tally          `json:"tally"` // from the final scores
+	Tally          scoring.Tally          `json:"tally"` // from the final scores; as finalized once final
 	PPS            []bukti.PPSItem        `json:"pps"`
 }
 
@@ -46,6 +48,12 @@ func (s *Service) Overview(ctx context.Context, id int64) (*Overview, error) {
 		}
 	}
 	ov.Tally = scoring.Compute(s.Catalogue, finalScores(ov.Scores))
+	if sv.State == bukti.SurveyFinal && sv.Result != "" {
+		// As finalized, whatever catalogue is in use now.
+		if err := json.Unmarshal([]byte(sv.Result), &ov.Tally); err != nil {
+			return nil, fmt.Errorf("survey %d: stored result: %w", id, err)
+		}
+	}
 	return ov, nil
 }
 

@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/bukti-id/bukti/pkg/bukti"
+	"github.com/bukti-id/bukti/pkg/catalogue"
 	"github.com/bukti-id/bukti/pkg/evidence"
 	"github.com/bukti-id/bukti/pkg/survey"
 	"github.com/bukti-id/bukti/pkg/testenv"
@@ -86,5 +87,48 @@ func TestFinalizeNeedsEveryItemReviewed(t *testing.T) {
 				t.Fatalf("finalize after review: %v", err)
 			}
 		})
+	}
+}
+
+// TestFinalResultStays: a final survey's result is the one it was
+// finalized with, even when a later catalogue version scores differently.
+func TestFinalResultStays(t *testing.T) {
+	e := newEnv(t, "sqlite", "filesystem")
+	e.upload(0, "2.1.2/a/R1", "sk", evidence.Meta{})
+	sv := e.newSurvey(e.lead, e.lead)
+	e.selfAssess(sv.ID, "10", "5", "0")
+	if _, err := e.svc.Submit(e.ctx, sv.ID, e.team); err != nil {
+		t.Fatal(err)
+	}
+	for _, it := range e.items(sv.ID) {
+		e.review(sv.ID, it.ID, e.lead, bukti.ReviewAccepted, "")
+	}
+	for ep, v := range map[string]string{epA: "10", epB: "5", epC: "10"} {
+		e.score(sv.ID, e.lead, ep, v, narrative(40), narrative(40))
+	}
+	if _, err := e.svc.Reconcile(e.ctx, sv.ID, e.lead); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.svc.Finalize(e.ctx, sv.ID, e.lead); err != nil {
+		t.Fatal(err)
+	}
+	before, err := e.svc.Overview(e.ctx, sv.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// 25 of 30 = 83.3 %: Paripurna. A stricter table would say otherwise.
+	stricter := *e.svc.Catalogue
+	stricter.Scoring.Statuses = []catalogue.Status{{Name: "Paripurna", Min: map[string]float64{"II": 90}}}
+	later := *e.svc
+	later.Catalogue = &stricter
+	after, err := later.Overview(e.ctx, sv.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if before.Tally.Status != "Paripurna" || after.Tally.Status != "Paripurna" || after.Survey.Status != "Paripurna" {
+		t.Errorf("status before %q, after a stricter catalogue %q (stored %q), want Paripurna", before.Tally.Status, after.Tally.Status, after.Survey.Status)
+	}
+	if b, _ := after.Tally.Rollup("II"); b.Score != 25 || b.Max != 30 {
+		t.Errorf("Bab II after: %+v", b)
 	}
 }

@@ -2,6 +2,7 @@ package survey
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"strings"
 
@@ -341,8 +342,13 @@ func (s *Service) Finalize(ctx context.Context, id, by int64) (*bukti.Survey, er
 				return err
 			}
 		}
-		sv.State, sv.Status, sv.FinalizedAt, sv.FinalizedBy = bukti.SurveyFinal, t.Status, &now, &by
-		if err := tx.Model(sv).Updates(map[string]any{"state": sv.State, "status": sv.Status, "finalized_at": now, "finalized_by": by}).Error; err != nil {
+		result, err := json.Marshal(t)
+		if err != nil {
+			return err
+		}
+		sv.State, sv.Status, sv.Result, sv.FinalizedAt, sv.FinalizedBy = bukti.SurveyFinal, t.Status, string(result), &now, &by
+		if err := tx.Model(sv).Updates(map[string]any{"state": sv.State, "status": sv.Status, "result": sv.Result,
+			"finalized_at": now, "finalized_by": by}).Error; err != nil {
 			return err
 		}
 		out = sv
