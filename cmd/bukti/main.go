@@ -200,8 +200,10 @@ func newDeps(gdb *gorm.DB, store storage.Store, cat *catalogue.Catalogue, cfg co
 	}
 }
 
-// warmInterval is how often the server checks the day's snapshot and the
-// score cache. A check with nothing to rescore reads the cache only.
+// warmInterval is how often, at the least, the server checks the day's
+// snapshot and the score cache; it also wakes just after the first cached
+// score stops being current. A check with nothing to rescore reads the
+// cache only.
 const warmInterval = 10 * time.Minute
 
 // snapshotDaily takes the day's score snapshot (for trend reports) when it
@@ -209,12 +211,10 @@ const warmInterval = 10 * time.Minute
 // fills the score cache, so the gap reports are served warm. Otherwise it
 // warms the cache: cached scores stop being current when evidence expires
 // or comes within 30 days of expiring, and rescoring those few facilities
-// soon after keeps reports warm. Several servers may race: a snapshot
+// right then keeps reports warm. Several servers may race: a snapshot
 // replaces the same day's and a cache row the same facility's, so that is
 // harmless.
 func snapshotDaily(ctx context.Context, rs *report.Service, log *slog.Logger) {
-	tick := time.NewTicker(warmInterval)
-	defer tick.Stop()
 	for {
 		start := time.Now()
 		if has, err := rs.HasSnapshot(ctx); err != nil {
@@ -231,10 +231,18 @@ func snapshotDaily(ctx context.Context, rs *report.Service, log *slog.Logger) {
 		} else if err == nil && n > 0 {
 			log.Info("warmed the score cache", "scored", n, "ms", time.Since(start).Milliseconds())
 		}
+		wait := warmInterval
+		if next, err := rs.NextChange(ctx); err != nil && ctx.Err() == nil {
+			log.Warn("find the next change of the score cache", "err", err)
+		} else if next != nil && time.Until(*next) > 0 {
+			// (A row still stale after a warm-up could not be cached;
+			// it must not make this loop spin.)
+			wait = min(wait, time.Until(*next)+time.Second)
+		}
 		select {
 		case <-ctx.Done():
 			return
-		case <-tick.C:
+		case <-time.After(wait):
 		}
 	}
 }

@@ -414,6 +414,20 @@ func TestScoreCache(t *testing.T) {
 				}
 				var rows []bukti.FacilityScore
 				e.db.Find(&rows)
+				next, err := e.rs.NextChange(context.Background())
+				if err != nil || next == nil {
+					t.Fatalf("NextChange = %v, %v", next, err)
+				}
+				reached := false
+				for _, r := range rows {
+					if r.Until != nil && r.Until.Before(*next) {
+						t.Errorf("NextChange %v is after facility %d's until %v", next, r.FacilityID, r.Until)
+					}
+					reached = reached || (r.Until != nil && r.Until.Equal(*next))
+				}
+				if !reached {
+					t.Errorf("NextChange %v is no facility's until", next)
+				}
 				tomorrow := e.now.Add(24 * time.Hour)
 				due := 0 // rows whose readiness changes by tomorrow
 				for _, r := range rows {

@@ -3,6 +3,7 @@ package report
 import (
 	"cmp"
 	"context"
+	"database/sql"
 	"fmt"
 	"slices"
 	"strconv"
@@ -103,6 +104,7 @@ func changesAt(items []readiness.Item, now time.Time) *time.Time {
 	if first.IsZero() {
 		return nil
 	}
+	first = first.UTC() // stored and compared as UTC on every database
 	return &first
 }
 
@@ -218,13 +220,33 @@ const cacheChunk = 1000
 // Warm brings the score cache up to date for every facility as of now, so
 // the day's reports are served from it, and returns how many facilities
 // had to be scored from their evidence (those changed since they were last
-// cached, or all of them on a new day).
+// cached, or whose evidence crossed a validity date).
 func (s *Service) Warm(ctx context.Context) (int, error) {
 	facilities, err := s.Facilities(ctx, Scope{All: true})
 	if err != nil {
 		return 0, err
 	}
 	return s.eachScores(ctx, facilities, s.Now(), func(bukti.Facility, *scores) error { return nil })
+}
+
+// NextChange returns the first instant at which a cached score of the
+// service's catalogue stops being current by time alone (nil when none
+// will), so the server can warm the cache right then.
+func (s *Service) NextChange(ctx context.Context) (*time.Time, error) {
+	// The minimum is taken here: SQLite would compare the stored text.
+	var until []sql.NullTime
+	err := s.DB.WithContext(ctx).Model(&bukti.FacilityScore{}).Where("catalogue = ? AND until IS NOT NULL", s.Catalogue.ID+"@"+s.Catalogue.Version).
+		Pluck("until", &until).Error
+	if err != nil {
+		return nil, err
+	}
+	var next *time.Time
+	for _, u := range until {
+		if next == nil || u.Time.Before(*next) {
+			next = &u.Time
+		}
+	}
+	return next, nil
 }
 
 // eachScores calls fn with the scores of every facility, in order, as of
