@@ -66,6 +66,11 @@ func runPack(ctx context.Context, args []string, getenv func(string, string) str
 	if err := cfg.Validate(); err != nil {
 		return err
 	}
+	loc, err := loadTimeZone(getenv("BUKTI_TIMEZONE", "Asia/Jakarta"))
+	if err != nil {
+		return err
+	}
+	now := func() time.Time { return time.Now().In(loc) }
 	log := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
 	gdb, err := db.Open(ctx, url, log)
 	if err != nil {
@@ -80,15 +85,15 @@ func runPack(ctx context.Context, args []string, getenv func(string, string) str
 	if err != nil {
 		return err
 	}
-	ev := &evidence.Service{DB: gdb, Store: store, Catalogue: cat, Now: time.Now, Log: log}
-	ov, err := (&survey.Service{DB: gdb, Catalogue: cat, Evidence: ev, Now: time.Now}).Overview(ctx, *id)
+	ev := &evidence.Service{DB: gdb, Store: store, Catalogue: cat, Now: now, Log: log}
+	ov, err := (&survey.Service{DB: gdb, Catalogue: cat, Evidence: ev, Now: now}).Overview(ctx, *id)
 	if err != nil {
 		return english(err)
 	}
 	if ov.Survey.SubmittedAt == nil {
 		return fmt.Errorf("bukti pack: survey %d has no snapshot yet: the quality team has not submitted its self-assessment", *id)
 	}
-	in := pack.FromOverview(ov, cat, time.Now())
+	in := pack.FromOverview(ov, cat, now())
 	if *out == "-" {
 		return pack.Write(ctx, stdout, store, in)
 	}
@@ -109,6 +114,16 @@ func writeAtomically(path string, write func(io.Writer) error) error {
 	}
 	defer os.Remove(tmp.Name())
 	if err := write(tmp); err != nil {
+		tmp.Close()
+		return err
+	}
+	// Readable like any file the user creates, and on disk before it gets
+	// its name.
+	if err := tmp.Chmod(0o644); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := tmp.Sync(); err != nil {
 		tmp.Close()
 		return err
 	}

@@ -69,6 +69,22 @@ func checkBinding(tx *gorm.DB, b bukti.RoleBinding) error {
 	if n == 0 {
 		return bukti.Errorf(bukti.EINVALID, "Cakupan %s=%d tidak ditemukan.", "scope %s=%d does not exist", fields[given].name, *fields[given].id)
 	}
+	return teamOpen(tx, b)
+}
+
+// teamOpen refuses changing the surveyor team of a final survey: its team
+// is part of what was finalized.
+func teamOpen(tx *gorm.DB, b bukti.RoleBinding) error {
+	if b.SurveyID == nil {
+		return nil
+	}
+	var state string
+	if err := tx.Model(&bukti.Survey{}).Where("id = ?", *b.SurveyID).Pluck("state", &state).Error; err != nil {
+		return err
+	}
+	if state == bukti.SurveyFinal {
+		return bukti.Errorf(bukti.ECONFLICT, "Survei #%d sudah final; tim surveiornya tidak dapat diubah.", "survey %d is final: its surveyor team cannot change", *b.SurveyID)
+	}
 	return nil
 }
 
@@ -124,6 +140,9 @@ func (s *Service) Revoke(ctx context.Context, userID, bindingID int64, by *int64
 			return bukti.Errorf(bukti.ENOTFOUND, "Peran dengan id %d tidak ditemukan pada pengguna ini.", "role binding %d not found for user %d", bindingID, userID)
 		}
 		if err != nil {
+			return err
+		}
+		if err := teamOpen(tx, b); err != nil {
 			return err
 		}
 		if b.Role == bukti.RoleAdmin {

@@ -29,9 +29,15 @@ var migrations = []migration{
 		)
 	}},
 	{2, "survey visits", func(tx *gorm.DB) error {
-		return tx.Migrator().AutoMigrate(
+		if err := tx.Migrator().AutoMigrate(
 			&bukti.Survey{}, &bukti.SelfAssessment{}, &bukti.SnapshotItem{}, &bukti.SurveyScore{}, &bukti.PPSItem{},
-		)
+		); err != nil {
+			return err
+		}
+		// Surveys planned before leads existed: the first assigned
+		// surveyor leads.
+		return tx.Exec(`UPDATE surveys SET lead_id = (SELECT MIN(user_id) FROM role_bindings
+			WHERE role_bindings.survey_id = surveys.id AND role_bindings.role = 'surveyor') WHERE lead_id IS NULL`).Error
 	}},
 	{3, "facility score cache", func(tx *gorm.DB) error {
 		return tx.Migrator().AutoMigrate(&bukti.FacilityScore{})

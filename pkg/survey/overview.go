@@ -1,9 +1,11 @@
 package survey
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"fmt"
+	"slices"
 
 	"github.com/bukti-id/bukti/pkg/bukti"
 	"github.com/bukti-id/bukti/pkg/scoring"
@@ -20,7 +22,7 @@ type Overview struct {
 	Scores         []bukti.SurveyScore    `json:"scores"` // each surveyor's and the final ones (surveyor_id 0)
 	Suggestions    map[string]int         `json:"suggestions"`
 	Tally          scoring.Tally          `json:"tally"` // from the final scores; as finalized once final
-	PPS            []bukti.PPSItem        `json:"pps"`
+	PPS            []bukti.PPSItem        `json:"pps"`   // in catalogue order
 }
 
 // Overview loads a survey with everything it holds.
@@ -48,13 +50,32 @@ func (s *Service) Overview(ctx context.Context, id int64) (*Overview, error) {
 		}
 	}
 	ov.Tally = scoring.Compute(s.Catalogue, finalScores(ov.Scores))
-	if sv.State == bukti.SurveyFinal && sv.Result != "" {
-		// As finalized, whatever catalogue is in use now.
-		if err := json.Unmarshal([]byte(sv.Result), &ov.Tally); err != nil {
-			return nil, fmt.Errorf("survey %d: stored result: %w", id, err)
+	if sv.State == bukti.SurveyFinal {
+		// As finalized, whatever the catalogue, the evidence and the date
+		// are now.
+		for _, r := range ov.Scores {
+			if r.SurveyorID == Final {
+				ov.Suggestions[r.ElementID] = r.Suggested
+			}
+		}
+		if sv.Result != "" {
+			if err := json.Unmarshal([]byte(sv.Result), &ov.Tally); err != nil {
+				return nil, fmt.Errorf("survey %d: stored result: %w", id, err)
+			}
 		}
 	}
+	order := map[string]int{}
+	for i, e := range s.elements() {
+		order[e] = i
+	}
+	slices.SortStableFunc(ov.PPS, func(a, b bukti.PPSItem) int { return cmp.Compare(order[a.ElementID], order[b.ElementID]) })
 	return ov, nil
+}
+
+// WithoutScores drops the surveyors' scores, facts and recommendations and
+// the result, for readers who may not see them before the survey is final.
+func (ov *Overview) WithoutScores() {
+	ov.Scores, ov.Tally = []bukti.SurveyScore{}, scoring.Tally{}
 }
 
 // Final returns the final score of an EP, if set.

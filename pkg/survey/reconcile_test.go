@@ -132,3 +132,48 @@ func TestFinalResultStays(t *testing.T) {
 		t.Errorf("Bab II after: %+v", b)
 	}
 }
+
+// TestCreateRefusesIneligibleSurveyors: the planner, a disabled account
+// and the facility's own people cannot survey it; nothing is created.
+func TestCreateRefusesIneligibleSurveyors(t *testing.T) {
+	e := newEnv(t, "sqlite", "filesystem")
+	if err := e.db.Model(&bukti.User{}).Where("id = ?", e.outsider).Update("disabled", true).Error; err != nil {
+		t.Fatal(err)
+	}
+	cases := []struct {
+		name      string
+		surveyors []int64
+		want      string
+	}{
+		{"the planner", []int64{e.lead, e.admin}, "planning a survey"},
+		{"a disabled account", []int64{e.lead, e.outsider}, "disabled"},
+		{"the facility's quality team", []int64{e.team}, "role in the surveyed facility"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			before := e.dump()
+			_, err := e.svc.Create(e.ctx, survey.Input{FacilityID: e.facility, Type: "initial", Surveyors: tc.surveyors}, e.admin)
+			wantCode(t, tc.name, err, bukti.EINVALID)
+			if err == nil || !strings.Contains(err.Error(), tc.want) {
+				t.Errorf("%s: %v, want %q", tc.name, err, tc.want)
+			}
+			sameDump(t, tc.name, before, e.dump())
+		})
+	}
+}
+
+// TestRevokedLeadCannotFinalize: a lead removed from the team loses the
+// lead's powers even if they can still reach the survey.
+func TestRevokedLeadCannotFinalize(t *testing.T) {
+	e := newEnv(t, "sqlite", "filesystem")
+	sv := e.newSurvey(e.lead, e.lead, e.second)
+	if err := e.db.Where("survey_id = ? AND user_id = ?", sv.ID, e.lead).Delete(&bukti.RoleBinding{}).Error; err != nil {
+		t.Fatal(err)
+	}
+	// Reconcile checks the state first: put the survey in review.
+	if err := e.db.Model(&bukti.Survey{}).Where("id = ?", sv.ID).Update("state", bukti.SurveyInReview).Error; err != nil {
+		t.Fatal(err)
+	}
+	_, err := e.svc.Reconcile(e.ctx, sv.ID, e.lead)
+	wantCode(t, "reconcile by a revoked lead", err, bukti.EFORBIDDEN)
+}

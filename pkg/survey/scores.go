@@ -167,7 +167,7 @@ type Conflict struct {
 func (s *Service) Reconcile(ctx context.Context, id, by int64) ([]Conflict, error) {
 	var conflicts []Conflict
 	err := s.change(ctx, id, []string{bukti.SurveyInReview, bukti.SurveyScored}, func(tx *gorm.DB, sv *bukti.Survey) error {
-		if err := lead(sv, by); err != nil {
+		if err := lead(tx, sv, by); err != nil {
 			return err
 		}
 		team, err := surveyors(tx, id)
@@ -248,7 +248,7 @@ func (s *Service) SetFinal(ctx context.Context, id, by int64, in ScoreInput) (*b
 		return nil, err
 	}
 	err = s.change(ctx, id, []string{bukti.SurveyInReview, bukti.SurveyScored}, func(tx *gorm.DB, sv *bukti.Survey) error {
-		if err := lead(sv, by); err != nil {
+		if err := lead(tx, sv, by); err != nil {
 			return err
 		}
 		if err := tx.Clauses(scoreUpsert).Create(&row).Error; err != nil {
@@ -309,7 +309,7 @@ func finalScores(rows []bukti.SurveyScore) map[string]scoring.Score {
 func (s *Service) Finalize(ctx context.Context, id, by int64) (*bukti.Survey, error) {
 	var out *bukti.Survey
 	err := s.change(ctx, id, []string{bukti.SurveyScored}, func(tx *gorm.DB, sv *bukti.Survey) error {
-		if err := lead(sv, by); err != nil {
+		if err := lead(tx, sv, by); err != nil {
 			return err
 		}
 		var rows []bukti.SurveyScore

@@ -97,6 +97,9 @@ func (s *Service) Create(ctx context.Context, in Input, by int64) (*bukti.Survey
 		} else if err != nil {
 			return err
 		}
+		if err := s.eligible(tx, in, by); err != nil {
+			return err
+		}
 		if err := tx.Create(&sv).Error; err != nil {
 			return err
 		}
@@ -111,6 +114,33 @@ func (s *Service) Create(ctx context.Context, in Input, by int64) (*bukti.Survey
 		return nil, err
 	}
 	return &sv, nil
+}
+
+// eligible checks that each surveyor may survey the facility: not the
+// person planning the survey, not disabled, and holding no role in the
+// facility itself (its quality team or viewers do not assess it).
+func (s *Service) eligible(tx *gorm.DB, in Input, by int64) error {
+	var users []bukti.User
+	if err := tx.Where("id IN ?", in.Surveyors).Find(&users).Error; err != nil {
+		return err
+	}
+	for _, u := range users {
+		if u.ID == by {
+			return bukti.Errorf(bukti.EINVALID, "Perencana survei tidak dapat menjadi surveiornya sendiri.", "the person planning a survey cannot be one of its surveyors")
+		}
+		if u.Disabled {
+			return bukti.Errorf(bukti.EINVALID, "Akun %s dinonaktifkan dan tidak dapat ditugaskan.", "user %s is disabled and cannot be assigned", u.Email)
+		}
+	}
+	var own int64
+	if err := tx.Model(&bukti.RoleBinding{}).Where("user_id IN ? AND facility_id = ?", in.Surveyors, in.FacilityID).Count(&own).Error; err != nil {
+		return err
+	}
+	if own > 0 {
+		return bukti.Errorf(bukti.EINVALID, "Surveior tidak boleh memegang peran di Puskesmas yang disurvei (tim mutu atau peninjau).",
+			"a surveyor cannot hold a role in the surveyed facility (quality team or viewer)")
+	}
+	return nil
 }
 
 func (s *Service) catalogueRef() string { return s.Catalogue.ID + "@" + s.Catalogue.Version }
@@ -217,12 +247,12 @@ func assigned(tx *gorm.DB, sv *bukti.Survey, userID int64) error {
 	return nil
 }
 
-// lead checks that a user is the survey's team lead.
-func lead(sv *bukti.Survey, userID int64) error {
+// lead checks that a user is the survey's team lead and still assigned.
+func lead(tx *gorm.DB, sv *bukti.Survey, userID int64) error {
 	if sv.LeadID == nil || *sv.LeadID != userID {
 		return bukti.Errorf(bukti.EFORBIDDEN, "Hanya ketua tim surveior yang dapat melakukan ini pada survei #%d.", "only the team lead of survey %d may do this", sv.ID)
 	}
-	return nil
+	return assigned(tx, sv, userID)
 }
 
 func (s *Service) audit(tx *gorm.DB, sv *bukti.Survey, by int64, action, summary string) error {

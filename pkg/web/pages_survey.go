@@ -159,7 +159,7 @@ type draft struct {
 // loadSurveyPage gathers a survey's page for the viewer.
 func (s *Server) loadSurveyPage(c echo.Context, id int64, d *draft) (*surveyPage, error) {
 	ctx := c.Request().Context()
-	ov, err := s.Surveys.Overview(ctx, id)
+	ov, err := s.overview(c, id)
 	if err != nil {
 		return nil, err
 	}
@@ -199,7 +199,7 @@ func (s *Server) loadSurveyPage(c echo.Context, id int64, d *draft) (*surveyPage
 	data.CanFinalize = data.IsLead && review && state == bukti.SurveyScored
 	data.CanPPS = write && data.Final
 	data.ShowItems = cur >= slices.Index(bukti.SurveyStates, bukti.SurveyInReview)
-	data.ShowScores = data.ShowItems && (assigned || p.Can(authz.ReviewSurvey, fid) || data.Final || state == bukti.SurveyScored)
+	data.ShowScores = data.ShowItems && scoresVisible(p, ov)
 	if d != nil {
 		data.Draft = d.kind
 	}

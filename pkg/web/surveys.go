@@ -7,7 +7,7 @@ import (
 	"io"
 	"net/http"
 	"net/url"
-	"time"
+	"slices"
 
 	"github.com/labstack/echo/v4"
 
@@ -108,11 +108,35 @@ func (s *Server) surveyOverview(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	ov, err := s.Surveys.Overview(c.Request().Context(), sv.ID)
+	ov, err := s.overview(c, sv.ID)
 	if err != nil {
 		return err
 	}
 	return c.JSON(http.StatusOK, ov)
+}
+
+// overview loads a survey's overview as the principal may see it: the
+// surveyors' scores and the result only when scoresVisible.
+func (s *Server) overview(c echo.Context, id int64) (*survey.Overview, error) {
+	ov, err := s.Surveys.Overview(c.Request().Context(), id)
+	if err != nil {
+		return nil, err
+	}
+	if !scoresVisible(principal(c), ov) {
+		ov.WithoutScores()
+	}
+	return ov, nil
+}
+
+// scoresVisible says who reads the surveyors' scores, facts and
+// recommendations and the result of a survey: until it is final, its
+// assigned surveyors, admins and those who plan surveys of the facility
+// (supervisors); once final, everyone who may read the facility.
+func scoresVisible(p *authz.Principal, ov *survey.Overview) bool {
+	if ov.Survey.State == bukti.SurveyFinal || p.Admin || p.Can(authz.ManageSurvey, ov.Survey.FacilityID) {
+		return true
+	}
+	return slices.ContainsFunc(ov.Surveyors, func(u bukti.User) bool { return u.ID == p.User.ID })
 }
 
 func (s *Server) selfAssess(c echo.Context) error {
@@ -272,7 +296,7 @@ func (s *Server) surveyXLSX(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	ov, err := s.Surveys.Overview(c.Request().Context(), sv.ID)
+	ov, err := s.overview(c, sv.ID)
 	if err != nil {
 		return err
 	}
@@ -304,7 +328,7 @@ func (s *Server) surveyPack(c echo.Context) error {
 		return err
 	}
 	ctx := c.Request().Context()
-	ov, err := s.Surveys.Overview(ctx, sv.ID)
+	ov, err := s.overview(c, sv.ID)
 	if err != nil {
 		return err
 	}
@@ -318,7 +342,7 @@ func (s *Server) surveyPack(c echo.Context) error {
 		res.Header().Set(echo.HeaderContentDisposition, attachment(surveyFileName(ov, "paket-bukti", "zip")))
 		res.WriteHeader(http.StatusOK)
 	}}
-	err = pack.Write(ctx, w, s.Evidence.Store, pack.FromOverview(ov, s.Catalogue, time.Now()))
+	err = pack.Write(ctx, w, s.Evidence.Store, pack.FromOverview(ov, s.Catalogue, s.Evidence.Now()))
 	if err != nil && w.started {
 		s.log.Error("evidence pack aborted mid-stream", "survey", sv.ID, "err", err)
 		panic(http.ErrAbortHandler)

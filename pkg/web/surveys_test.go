@@ -38,11 +38,19 @@ func TestSurveyVisitAPI(t *testing.T) {
 		t.Run(testenv.Name(combo.DB, combo.Store), func(t *testing.T) {
 			h := newHarness(t, combo.DB, combo.Store, 1<<20)
 			f := h.createFacility("PSV")
-			_, quality := h.userWith("mutu@puskesmas.test", bukti.RoleBinding{Role: bukti.RoleQualityTeam, FacilityID: &f.ID})
+			qualityID, quality := h.userWith("mutu@puskesmas.test", bukti.RoleBinding{Role: bukti.RoleQualityTeam, FacilityID: &f.ID})
 			s1, tok1 := h.userWith("ketua@surveior.test", bukti.RoleBinding{})
 			s2, tok2 := h.userWith("anggota@surveior.test", bukti.RoleBinding{})
 			s3, tok3 := h.userWith("lain@surveior.test", bukti.RoleBinding{})
 
+			var adminID int64
+			h.db.Model(&bukti.User{}).Where("email = ?", adminEmail).Pluck("id", &adminID)
+			for name, team := range map[string][]int64{"the planner": {adminID}, "the facility's quality team": {s1, qualityID}} {
+				r := h.call("POST", "/api/v1/surveys", map[string]any{"facility_id": f.ID, "type": "initial", "surveyors": team}, "")
+				if r.status != http.StatusBadRequest {
+					t.Errorf("%s as surveyor: status %d, want 400", name, r.status)
+				}
+			}
 			var sv bukti.Survey
 			h.expect(http.StatusCreated, h.call("POST", "/api/v1/surveys", map[string]any{"facility_id": f.ID, "type": "initial", "mode": "hybrid",
 				"start_date": "2026-12-07", "end_date": "2026-12-08", "surveyors": []int64{s1, s2}, "lead": s1}, ""), &sv)
@@ -52,11 +60,12 @@ func TestSurveyVisitAPI(t *testing.T) {
 				t.Errorf("pack before the snapshot: %d %q", r.status, r.header.Get("Content-Disposition"))
 			}
 			path := func(p string) string { return fmt.Sprintf("/api/v1/surveys/%d%s", sv.ID, p) }
-			overview := func() survey.Overview {
+			overviewAs := func(token string) survey.Overview {
 				var ov survey.Overview
-				h.expect(http.StatusOK, h.call("GET", path("/overview"), nil, quality), &ov)
+				h.expect(http.StatusOK, h.call("GET", path("/overview"), nil, token), &ov)
 				return ov
 			}
+			overview := func() survey.Overview { return overviewAs(tok1) }
 
 			sk := h.mustUpload(f.ID, field{name: "requirement", value: "2.1.2/a/R1"}, file("sk.pdf", testenv.PDF("sk pemberdayaan")))
 			h.mustUpload(f.ID, field{name: "requirement", value: "2.1.2/a/R2"}, file("sop.pdf", testenv.PDF("sop")))
@@ -139,6 +148,10 @@ func TestSurveyVisitAPI(t *testing.T) {
 					h.expect(http.StatusOK, h.call("PUT", path("/scores"), score(ep, vals[i]), tok), nil)
 				}
 			}
+			// Until the survey is final, the scores are the surveyors'.
+			if ov := overviewAs(quality); len(ov.Scores) != 0 || ov.Tally.Status != "" {
+				t.Errorf("the quality team reads %d scores and status %q mid-review", len(ov.Scores), ov.Tally.Status)
+			}
 			h.expect(http.StatusForbidden, h.call("POST", path("/reconcile"), nil, tok2), nil)
 			var rec struct{ Conflicts []survey.Conflict }
 			h.expect(http.StatusOK, h.call("POST", path("/reconcile"), nil, tok1), &rec)
@@ -163,7 +176,18 @@ func TestSurveyVisitAPI(t *testing.T) {
 			if final.State != bukti.SurveyFinal || final.Status != "Madya" {
 				t.Fatalf("finalized: %+v", final)
 			}
-			ov = overview()
+			ov = overviewAs(quality)
+			if len(ov.Scores) == 0 || ov.Tally.Status != "Madya" {
+				t.Errorf("the quality team reads %d scores and status %q once final", len(ov.Scores), ov.Tally.Status)
+			}
+			var b bukti.RoleBinding
+			if r := h.call("POST", fmt.Sprintf("/api/v1/users/%d/roles", s3), map[string]any{"role": "surveyor", "survey_id": sv.ID}, ""); r.status != http.StatusConflict {
+				t.Errorf("joining a final survey's team: status %d, want 409", r.status)
+			}
+			h.db.Where("user_id = ? AND survey_id = ?", s2, sv.ID).First(&b)
+			if r := h.call("DELETE", fmt.Sprintf("/api/v1/users/%d/roles/%d", s2, b.ID), nil, ""); r.status != http.StatusConflict {
+				t.Errorf("leaving a final survey's team: status %d, want 409", r.status)
+			}
 			if len(ov.PPS) != 1 || ov.PPS[0].ElementID != "2.1.2/b" || ov.PPS[0].Score != 5 {
 				t.Fatalf("PPS: %+v", ov.PPS)
 			}
