@@ -177,3 +177,28 @@ func TestRevokedLeadCannotFinalize(t *testing.T) {
 	_, err := e.svc.Reconcile(e.ctx, sv.ID, e.lead)
 	wantCode(t, "reconcile by a revoked lead", err, bukti.EFORBIDDEN)
 }
+
+// TestNewerOpenSurveyOwnsVerdicts: with two open surveys of a facility,
+// only the newer one's verdicts show on the evidence record.
+func TestNewerOpenSurveyOwnsVerdicts(t *testing.T) {
+	e := newEnv(t, "sqlite", "filesystem")
+	ev := e.upload(0, "2.1.2/a/R1", "sk", evidence.Meta{})
+	var surveys []bukti.Survey
+	for range 2 {
+		sv := e.newSurvey(e.lead, e.lead)
+		e.selfAssess(sv.ID, "10", "5", "0")
+		if _, err := e.svc.Submit(e.ctx, sv.ID, e.team); err != nil {
+			t.Fatal(err)
+		}
+		surveys = append(surveys, sv)
+	}
+	older, newer := surveys[0], surveys[1]
+	e.review(older.ID, e.items(older.ID)[ev.ID].ID, e.lead, bukti.ReviewRejected, "Belum ditandatangani kepala Puskesmas.")
+	if got := e.evidence(ev.ID).Review; got != bukti.ReviewPending {
+		t.Errorf("after the older survey's rejection the evidence is %s, want pending", got)
+	}
+	e.review(newer.ID, e.items(newer.ID)[ev.ID].ID, e.lead, bukti.ReviewRejected, "Belum ditandatangani kepala Puskesmas.")
+	if got := e.evidence(ev.ID).Review; got != bukti.ReviewRejected {
+		t.Errorf("after the newer survey's rejection the evidence is %s, want rejected", got)
+	}
+}

@@ -78,8 +78,19 @@ func (s *Service) Review(ctx context.Context, id, itemID, by int64, v Verdict) (
 }
 
 // reflect copies a verdict onto the evidence record when the reviewed
-// revision is still its latest, and drops the facility's cached scores.
+// revision is still its latest and no newer survey of the facility is
+// under review (that survey's verdicts are the current ones), and drops
+// the facility's cached scores.
 func (s *Service) reflect(tx *gorm.DB, sv *bukti.Survey, it *bukti.SnapshotItem, now time.Time) error {
+	var newer int64
+	if err := tx.Model(&bukti.Survey{}).Where("facility_id = ? AND id > ? AND state IN ?", sv.FacilityID, sv.ID,
+		[]string{bukti.SurveyInReview, bukti.SurveyScored}).
+		Count(&newer).Error; err != nil {
+		return err
+	}
+	if newer > 0 {
+		return nil
+	}
 	var latest int
 	if err := tx.Model(&bukti.Revision{}).Where("evidence_id = ?", it.EvidenceID).Select("COALESCE(MAX(number), 0)").Scan(&latest).Error; err != nil {
 		return err
