@@ -105,6 +105,15 @@ func TestPackCommand(t *testing.T) {
 		}
 	}
 
+	// "-o -" streams the same archive to standard output.
+	stdout, _, err := c.run("pack", "-survey", id(submitted), "-o", "-", "-data-dir", dir)
+	if err != nil {
+		t.Fatalf("pack -o -: %v", err)
+	}
+	if zr, err := zip.NewReader(strings.NewReader(stdout), int64(len(stdout))); err != nil || len(zr.File) != len(names) {
+		t.Errorf("pack -o -: %v, want an archive of %d entries", err, len(names))
+	}
+
 	// Refusals leave nothing at -o.
 	bad := filepath.Join(dir, "gagal.zip")
 	key, _ := storage.Key(blobs[1])

@@ -14,6 +14,7 @@ import (
 	"github.com/bukti-id/bukti/pkg/bukti"
 	"github.com/bukti-id/bukti/pkg/catalogue"
 	"github.com/bukti-id/bukti/pkg/readiness"
+	"github.com/bukti-id/bukti/pkg/scoring"
 )
 
 // Level is the granularity of the matrix columns.
@@ -125,16 +126,16 @@ func (b *Builder) Add(f bukti.Facility, rep readiness.Report, in readiness.Input
 // add folds one facility's scores, computed for the builder's day. Add and
 // the score cache both come here, so cached and fresh scores fold alike.
 func (b *Builder) add(f bukti.Facility, sc *scores) {
-	r := rollUp(b.cat, sc)
+	r := rollUp(b.cat, sc, b.level == LevelKriteria)
 	row := FacilityRow{ID: f.ID, Code: f.Code, Name: f.Name, Status: r.status, Expiring: sc.expiringAt(b.now)}
 	if f.District != nil {
 		row.District = f.District.Name
 	}
 	switch b.level {
 	case LevelBab:
-		row.Cells = r.bab
+		row.Cells = cells(r.bab)
 	case LevelKriteria:
-		row.Cells = r.kriteria
+		row.Cells = cells(r.kriteria)
 	case LevelEP:
 		row.Cells = make([]Cell, len(sc.ep))
 		ids := b.gaps.Columns
@@ -160,7 +161,8 @@ func (b *Builder) add(f bukti.Facility, sc *scores) {
 			row.Missing++
 		}
 	}
-	row.NextStatus, row.Distance = distance(b.cat, r.status, r.percents)
+	next, gaps := scoring.Next(b.cat.Scoring, r.status, r.bab)
+	row.NextStatus, row.Distance = next, scoring.Distance(gaps)
 	b.gaps.StatusCounts[r.status]++
 	b.gaps.Facilities = append(b.gaps.Facilities, row)
 }
@@ -169,29 +171,6 @@ func (b *Builder) add(f bukti.Facility, sc *scores) {
 // valid on now's calendar day but expires within ExpiringWithin.
 func ExpiringSoon(validUntil *time.Time, now time.Time) bool {
 	return validUntil != nil && !validUntil.Before(Day(now)) && validUntil.Before(now.Add(ExpiringWithin))
-}
-
-// distance finds the next better status and the percentage points the
-// assessed Bab lack to reach it. The lacks are summed in catalogue order,
-// so the same percents always give the same float.
-func distance(cat *catalogue.Catalogue, status string, percents map[string]float64) (string, float64) {
-	sc := cat.Scoring
-	i := slices.IndexFunc(sc.Statuses, func(s catalogue.Status) bool { return s.Name == status })
-	if i == 0 || len(percents) == 0 {
-		return "", 0
-	}
-	if i < 0 { // below every status
-		i = len(sc.Statuses)
-	}
-	next := sc.Statuses[i-1]
-	var d float64
-	for _, bab := range cat.Bab {
-		p, assessed := percents[bab.ID]
-		if min, ok := next.Min[bab.ID]; assessed && ok && p < min {
-			d += min - p
-		}
-	}
-	return next.Name, d
 }
 
 // Gaps finishes the report: facilities by district and name, the most

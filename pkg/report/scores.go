@@ -16,6 +16,7 @@ import (
 	"github.com/bukti-id/bukti/pkg/bukti"
 	"github.com/bukti-id/bukti/pkg/catalogue"
 	"github.com/bukti-id/bukti/pkg/readiness"
+	"github.com/bukti-id/bukti/pkg/scoring"
 )
 
 // scores is what the gap reports and snapshots need of one facility's
@@ -350,51 +351,48 @@ func (s *Service) fillScores(ctx context.Context, ids []int64, key string, now t
 }
 
 // rolled is one facility's achievement rolled up from its scores, as
-// readiness.Score rolls up: per Bab and per kriteria (catalogue order), the
-// percents of the assessed Bab, and the projected status.
+// readiness.Score rolls up: per Bab and per kriteria (catalogue order) and
+// the projected status.
 type rolled struct {
-	bab, kriteria []Cell
-	percents      map[string]float64
+	bab, kriteria []scoring.Rollup
 	status        string
 }
 
-// rollup sums scores and maxima as readiness.Rollup does, so the percent
-// is computed from the same integers.
-type rollup struct{ score, max int }
-
-func (r rollup) cell(id string) Cell {
-	if r.max == 0 {
-		return Cell{ID: id}
-	}
-	return Cell{ID: id, Percent: float64(r.score) / float64(r.max) * 100, Assessed: true}
-}
-
-// rollUp rolls up a facility's EP scores over cat.
-func rollUp(cat *catalogue.Catalogue, sc *scores) rolled {
+// rollUp rolls up a facility's EP scores over cat, per Bab and, when
+// kriteria is true, per kriteria. It folds slices in catalogue order rather
+// than calling scoring.Compute with a map, which matters at national scale.
+func rollUp(cat *catalogue.Catalogue, sc *scores, kriteria bool) rolled {
 	max := cat.Scoring.Max()
-	out := rolled{percents: map[string]float64{}}
+	var out rolled
 	i := 0
 	for _, b := range cat.Bab {
-		var rb rollup
+		rb := scoring.Rollup{ID: b.ID}
 		for _, s := range b.Standar {
 			for _, k := range s.Kriteria {
-				var rk rollup
+				rk := scoring.Rollup{ID: k.ID}
 				for range k.Elements {
 					if e := sc.ep[i]; !e.tdd {
-						rk.score, rk.max = rk.score+e.value, rk.max+max
-						rb.score, rb.max = rb.score+e.value, rb.max+max
+						rk.Add(e.value, max)
+						rb.Add(e.value, max)
 					}
 					i++
 				}
-				out.kriteria = append(out.kriteria, rk.cell(k.ID))
+				if kriteria {
+					out.kriteria = append(out.kriteria, rk)
+				}
 			}
 		}
-		c := rb.cell(b.ID)
-		if c.Assessed {
-			out.percents[b.ID] = c.Percent
-		}
-		out.bab = append(out.bab, c)
+		out.bab = append(out.bab, rb)
 	}
-	out.status = cat.Scoring.StatusFor(out.percents)
+	out.status = cat.Scoring.StatusFor(scoring.Percents(out.bab))
+	return out
+}
+
+// cells are the matrix cells of roll-ups.
+func cells(rs []scoring.Rollup) []Cell {
+	out := make([]Cell, len(rs))
+	for i, r := range rs {
+		out[i] = Cell{ID: r.ID, Percent: r.Percent, Assessed: r.Assessed}
+	}
 	return out
 }

@@ -41,7 +41,7 @@ func (s *Service) Snapshot(ctx context.Context) (int, error) {
 		return nil
 	}
 	_, err = s.eachScores(ctx, facilities, now, func(f bukti.Facility, sc *scores) error {
-		r := rollUp(s.Catalogue, sc)
+		r := rollUp(s.Catalogue, sc, false)
 		for _, b := range r.bab {
 			rows = append(rows, bukti.ScoreSnapshot{Day: day, FacilityID: f.ID, BabID: b.ID, Percent: b.Percent, Assessed: b.Assessed, Status: r.status})
 		}

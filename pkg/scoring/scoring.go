@@ -70,9 +70,13 @@ type Tally struct {
 }
 
 // Percents returns the achievement of each assessed Bab.
-func (t Tally) Percents() map[string]float64 {
+func (t Tally) Percents() map[string]float64 { return Percents(t.Bab) }
+
+// Percents maps each assessed Bab of babs to its achievement, the input of
+// catalogue.Scoring.StatusFor.
+func Percents(babs []Rollup) map[string]float64 {
 	out := map[string]float64{}
-	for _, b := range t.Bab {
+	for _, b := range babs {
 		if b.Assessed {
 			out[b.ID] = b.Percent
 		}
@@ -121,15 +125,15 @@ func Compute(c *catalogue.Catalogue, scores map[string]Score) Tally {
 		}
 		t.Bab = append(t.Bab, bab)
 	}
-	percents := t.Percents()
-	t.Status = c.Scoring.StatusFor(percents)
-	t.Next, t.Gaps = gaps(c.Scoring, t.Status, t.Bab)
+	t.Status = c.Scoring.StatusFor(Percents(t.Bab))
+	t.Next, t.Gaps = Next(c.Scoring, t.Status, t.Bab)
 	return t
 }
 
-// gaps finds the next better status than status and, for each assessed
-// Bab, how far it is from that status's minimum.
-func gaps(sc catalogue.Scoring, status string, babs []Rollup) (string, []BabGap) {
+// Next finds the next better status than status ("" at the best one or
+// when nothing is assessed) and, for each assessed Bab of babs, how far it
+// is from that status's minimum.
+func Next(sc catalogue.Scoring, status string, babs []Rollup) (string, []BabGap) {
 	if status == "" {
 		return "", nil
 	}
@@ -159,9 +163,12 @@ func gaps(sc catalogue.Scoring, status string, babs []Rollup) (string, []BabGap)
 
 // Distance is the sum of the percentage points the Bab lack to reach the
 // next status.
-func (t Tally) Distance() float64 {
+func (t Tally) Distance() float64 { return Distance(t.Gaps) }
+
+// Distance sums the percentage points gaps lack, in their order.
+func Distance(gaps []BabGap) float64 {
 	var d float64
-	for _, g := range t.Gaps {
+	for _, g := range gaps {
 		d += g.Short
 	}
 	return d

@@ -41,7 +41,6 @@ func (s *Service) Overview(ctx context.Context, id int64) (*Overview, error) {
 		func() (err error) { ov.SelfAssessment, err = s.SelfAssessments(ctx, id); return },
 		func() (err error) { ov.Items, err = s.Items(ctx, id); return },
 		func() (err error) { ov.Scores, err = s.Scores(ctx, id); return },
-		func() (err error) { ov.Suggestions, err = s.Suggestions(ctx, id); return },
 		func() (err error) { ov.PPS, err = s.PPS(ctx, id); return },
 	}
 	for _, step := range steps {
@@ -50,9 +49,15 @@ func (s *Service) Overview(ctx context.Context, id int64) (*Overview, error) {
 		}
 	}
 	ov.Tally = scoring.Compute(s.Catalogue, finalScores(ov.Scores))
-	if sv.State == bukti.SurveyFinal {
+	if sv.State != bukti.SurveyFinal {
+		var err error
+		if ov.Suggestions, err = s.suggest(ctx, sv, ov.Items, ov.SelfAssessment); err != nil {
+			return nil, err
+		}
+	} else {
 		// As finalized, whatever the catalogue, the evidence and the date
 		// are now.
+		ov.Suggestions = map[string]int{}
 		for _, r := range ov.Scores {
 			if r.SurveyorID == Final {
 				ov.Suggestions[r.ElementID] = r.Suggested

@@ -107,6 +107,12 @@ func (s *Service) Suggestions(ctx context.Context, id int64) (map[string]int, er
 	if err != nil {
 		return nil, err
 	}
+	return s.suggest(ctx, sv, items, self)
+}
+
+// suggest is Suggestions on a survey's snapshot and self-assessment
+// already loaded.
+func (s *Service) suggest(ctx context.Context, sv *bukti.Survey, items []bukti.SnapshotItem, self []bukti.SelfAssessment) (map[string]int, error) {
 	ins, err := s.Evidence.Inputs(ctx, []int64{sv.FacilityID})
 	if err != nil {
 		return nil, err
@@ -280,16 +286,6 @@ func (s *Service) markScored(tx *gorm.DB, sv *bukti.Survey) error {
 	}
 	sv.State = bukti.SurveyScored
 	return tx.Model(sv).Update("state", sv.State).Error
-}
-
-// Tally rolls a survey's final scores up per kriteria, standar and Bab and
-// projects the status.
-func (s *Service) Tally(ctx context.Context, id int64) (scoring.Tally, error) {
-	var rows []bukti.SurveyScore
-	if err := s.DB.WithContext(ctx).Where("survey_id = ? AND surveyor_id = ?", id, Final).Find(&rows).Error; err != nil {
-		return scoring.Tally{}, err
-	}
-	return scoring.Compute(s.Catalogue, finalScores(rows)), nil
 }
 
 func finalScores(rows []bukti.SurveyScore) map[string]scoring.Score {

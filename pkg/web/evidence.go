@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"net/url"
 	"strconv"
 	"strings"
 	"time"
@@ -362,7 +361,7 @@ func (s *Server) evidenceContent(c echo.Context) error {
 	}
 	h := c.Response().Header()
 	h.Set(echo.HeaderContentType, rev.ContentType)
-	h.Set(echo.HeaderContentDisposition, fmt.Sprintf("%s; filename*=UTF-8''%s", disposition, url.PathEscape(rev.FileName)))
+	h.Set(echo.HeaderContentDisposition, contentDisposition(disposition, rev.FileName))
 	h.Set("X-Content-Type-Options", "nosniff")
 	h.Set("X-Frame-Options", "SAMEORIGIN")
 	if rev.ContentType == "application/pdf" {

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"io"
 	"net/http"
+	"net/url"
 	"strconv"
 
 	"github.com/labstack/echo/v4"
@@ -61,4 +62,10 @@ func isMaxBytes(err error) bool {
 // response.
 func list(c echo.Context, key string, v any) error {
 	return c.JSON(http.StatusOK, map[string]any{key: v})
+}
+
+// contentDisposition is a Content-Disposition header value (kind "inline"
+// or "attachment") carrying any file name, UTF-8 and all (RFC 6266).
+func contentDisposition(kind, name string) string {
+	return kind + "; filename*=UTF-8''" + url.PathEscape(name)
 }

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"net/url"
 	"slices"
 
 	"github.com/labstack/echo/v4"
@@ -104,15 +103,21 @@ func (s *Server) getSurvey(c echo.Context) error {
 }
 
 func (s *Server) surveyOverview(c echo.Context) error {
-	sv, err := s.surveyFor(c, authz.ReadFacility)
-	if err != nil {
-		return err
-	}
-	ov, err := s.overview(c, sv.ID)
+	ov, err := s.overviewFor(c)
 	if err != nil {
 		return err
 	}
 	return c.JSON(http.StatusOK, ov)
+}
+
+// overviewFor loads the overview of the :id survey for a reader of its
+// facility, as they may see it.
+func (s *Server) overviewFor(c echo.Context) (*survey.Overview, error) {
+	sv, err := s.surveyFor(c, authz.ReadFacility)
+	if err != nil {
+		return nil, err
+	}
+	return s.overview(c, sv.ID)
 }
 
 // overview loads a survey's overview as the principal may see it: the
@@ -292,11 +297,7 @@ func (s *Server) updatePPS(c echo.Context) error {
 }
 
 func (s *Server) surveyXLSX(c echo.Context) error {
-	sv, err := s.surveyFor(c, authz.ReadFacility)
-	if err != nil {
-		return err
-	}
-	ov, err := s.overview(c, sv.ID)
+	ov, err := s.overviewFor(c)
 	if err != nil {
 		return err
 	}
@@ -304,7 +305,7 @@ func (s *Server) surveyXLSX(c echo.Context) error {
 	if err := surveyreport.WriteXLSX(&buf, ov, s.Catalogue); err != nil {
 		return err
 	}
-	c.Response().Header().Set(echo.HeaderContentDisposition, attachment(surveyFileName(ov, "laporan", "xlsx")))
+	c.Response().Header().Set(echo.HeaderContentDisposition, contentDisposition("attachment", surveyFileName(ov, "laporan", "xlsx")))
 	return c.Blob(http.StatusOK, surveyreport.ContentType, buf.Bytes())
 }
 
@@ -313,22 +314,12 @@ func surveyFileName(ov *survey.Overview, kind, ext string) string {
 	return fmt.Sprintf("%s-%s-survei-%d.%s", kind, ov.Facility.Code, ov.Survey.ID, ext)
 }
 
-// attachment is a Content-Disposition value for a download named name.
-func attachment(name string) string {
-	return "attachment; filename*=UTF-8''" + url.PathEscape(name)
-}
-
 // surveyPack streams the survey's evidence pack. The pack checks every blob
 // before its first byte, so a missing file is still an error response; a
 // file found corrupt or a client gone mid-stream aborts the connection, so
 // nobody is handed a truncated archive that looks complete.
 func (s *Server) surveyPack(c echo.Context) error {
-	sv, err := s.surveyFor(c, authz.ReadFacility)
-	if err != nil {
-		return err
-	}
-	ctx := c.Request().Context()
-	ov, err := s.overview(c, sv.ID)
+	ov, err := s.overviewFor(c)
 	if err != nil {
 		return err
 	}
@@ -339,12 +330,12 @@ func (s *Server) surveyPack(c echo.Context) error {
 	res := c.Response()
 	w := &startOnWrite{w: res, start: func() {
 		res.Header().Set(echo.HeaderContentType, "application/zip")
-		res.Header().Set(echo.HeaderContentDisposition, attachment(surveyFileName(ov, "paket-bukti", "zip")))
+		res.Header().Set(echo.HeaderContentDisposition, contentDisposition("attachment", surveyFileName(ov, "paket-bukti", "zip")))
 		res.WriteHeader(http.StatusOK)
 	}}
-	err = pack.Write(ctx, w, s.Evidence.Store, pack.FromOverview(ov, s.Catalogue, s.Evidence.Now()))
+	err = pack.Write(c.Request().Context(), w, s.Evidence.Store, pack.FromOverview(ov, s.Catalogue, s.Evidence.Now()))
 	if err != nil && w.started {
-		s.log.Error("evidence pack aborted mid-stream", "survey", sv.ID, "err", err)
+		s.log.Error("evidence pack aborted mid-stream", "survey", ov.Survey.ID, "err", err)
 		panic(http.ErrAbortHandler)
 	}
 	return err
