@@ -41,7 +41,9 @@ var ErrNotFound = errors.New("storage: blob not found")
 type Store interface {
 	// Stage streams r into a new temporary object and returns its temporary
 	// name, to be passed to Commit or Discard. It reads r until io.EOF and
-	// stops early if ctx is canceled. On error nothing is left behind.
+	// stops early if ctx is canceled. Any other error of r fails Stage with
+	// an error wrapping it; io.ErrUnexpectedEOF (a cut-off upload) is such
+	// an error, never a short end. On error nothing is left behind.
 	Stage(ctx context.Context, r io.Reader) (tmp string, err error)
 
 	// Commit moves the staged object tmp to key. If key already exists the

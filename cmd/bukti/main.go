@@ -156,14 +156,18 @@ func serve(ctx context.Context, cfg config, log *slog.Logger, ready chan<- strin
 		Handler:           srv.Handler(),
 		ReadHeaderTimeout: 10 * time.Second,
 		IdleTimeout:       2 * time.Minute,
-		// No read/write timeout: large uploads and evidence packs on slow
-		// connections must be allowed to finish.
+		MaxHeaderBytes:    64 << 10,
+		// No overall read/write timeout: large uploads and evidence packs on
+		// slow connections must be allowed to finish. A request body that
+		// stalls is cut by the web server's body guard (web.DefaultBodyIdle,
+		// web.DefaultMinBodyRate).
 	}
 	log.Info("bukti listening", "addr", ln.Addr().String(), "version", version, "database", db.Redact(cfg.DatabaseURL),
 		"blobs", store.Name(), "catalogue", cat.ID+"@"+cat.Version, "max_upload_bytes", cfg.MaxUploadBytes)
 	errc := make(chan error, 1)
 	go func() { errc <- hs.Serve(ln) }()
 	go snapshotDaily(ctx, deps.Reports, log)
+	go pruneSessions(ctx, deps.Auth, log)
 	if ready != nil {
 		ready <- ln.Addr().String()
 	}
@@ -214,6 +218,26 @@ const warmInterval = 10 * time.Minute
 // right then keeps reports warm. Several servers may race: a snapshot
 // replaces the same day's and a cache row the same facility's, so that is
 // harmless.
+// pruneSessions deletes expired sessions, API tokens and login throttle
+// counters at start and then hourly, until ctx ends. Several servers may
+// run it at once.
+func pruneSessions(ctx context.Context, as *auth.Service, log *slog.Logger) {
+	tick := time.NewTicker(time.Hour)
+	defer tick.Stop()
+	for {
+		if n, err := as.PruneSessions(ctx); err != nil && ctx.Err() == nil {
+			log.Warn("prune expired sessions", "err", err)
+		} else if n > 0 {
+			log.Info("pruned expired sessions, tokens and login counters", "rows", n)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-tick.C:
+		}
+	}
+}
+
 func snapshotDaily(ctx context.Context, rs *report.Service, log *slog.Logger) {
 	for {
 		start := time.Now()

@@ -10,6 +10,7 @@ import (
 	"gorm.io/gorm"
 
 	"github.com/bukti-id/bukti/pkg/bukti"
+	"github.com/bukti-id/bukti/pkg/csvcell"
 )
 
 // Filter selects audit rows. Zero fields do not filter.
@@ -25,10 +26,44 @@ type Filter struct {
 	ObjectType string
 	ObjectID   string
 	From, To   time.Time // At >= From, At < To
+
+	// Withheld leaves out rows the reader may not see yet.
+	Withheld Withheld
+}
+
+// Withheld selects rows about surveys to leave out of a reader's results:
+// the rows of Actions on the surveys not yet final of Facilities, except
+// the surveys in Except. It keeps the surveyors' scores from those who
+// see them only once a survey is final: the survey package names the
+// actions that carry scores (survey.ScoreActions), authz the facilities
+// and surveys (Principal.ScoresWithheld). The zero value leaves out
+// nothing.
+type Withheld struct {
+	Actions    []string
+	Facilities []int64
+	Except     []int64 // survey IDs
+}
+
+// apply adds the condition leaving the rows out. A survey's rows carry its
+// ID as object_id, which is text.
+func (w Withheld) apply(db *gorm.DB) *gorm.DB {
+	if len(w.Actions) == 0 || len(w.Facilities) == 0 {
+		return db
+	}
+	open := db.Session(&gorm.Session{NewDB: true}).Model(&bukti.Survey{}).Select("CAST(id AS TEXT)").
+		Where("state <> ? AND facility_id IN ?", bukti.SurveyFinal, w.Facilities)
+	if len(w.Except) > 0 {
+		open = open.Where("id NOT IN ?", w.Except)
+	}
+	return db.Where("NOT (object_type = ? AND action IN ? AND object_id IN (?))", "survey", w.Actions, open)
 }
 
 // MaxPageSize caps Page.Size.
 const MaxPageSize = 500
+
+// MaxPageNumber caps Page.Number, so the offset it makes stays far from
+// overflow.
+const MaxPageNumber = 1_000_000
 
 // Page is one page of newest-first results.
 type Page struct {
@@ -64,7 +99,7 @@ func (f Filter) apply(db *gorm.DB) *gorm.DB {
 	if !f.To.IsZero() {
 		db = db.Where("at < ?", f.To.UTC())
 	}
-	return db
+	return f.Withheld.apply(db)
 }
 
 // Normalized fills defaults: page 1, 100 rows, at most MaxPageSize.
@@ -100,8 +135,8 @@ func WriteCSV(ctx context.Context, db *gorm.DB, f Filter, w io.Writer) error {
 	var batch []bukti.AuditEntry
 	err := f.apply(db.WithContext(ctx).Model(&bukti.AuditEntry{})).FindInBatches(&batch, 500, func(*gorm.DB, int) error {
 		for _, e := range batch {
-			cw.Write([]string{strconv.FormatInt(e.ID, 10), e.At.UTC().Format(time.RFC3339), optID(e.UserID), e.Action, e.ObjectType,
-				csvSafe(e.ObjectID), optID(e.FacilityID), csvSafe(e.Summary), csvSafe(e.Before), csvSafe(e.After), e.RequestID, e.ClientIP})
+			cw.Write(csvcell.Row([]string{strconv.FormatInt(e.ID, 10), e.At.UTC().Format(time.RFC3339), optID(e.UserID), e.Action, e.ObjectType,
+				e.ObjectID, optID(e.FacilityID), e.Summary, e.Before, e.After, e.RequestID, e.ClientIP}))
 		}
 		cw.Flush()
 		return cw.Error()
@@ -118,12 +153,4 @@ func optID(id *int64) string {
 		return ""
 	}
 	return strconv.FormatInt(*id, 10)
-}
-
-// csvSafe defuses cells a spreadsheet would run as a formula.
-func csvSafe(s string) string {
-	if s != "" && (s[0] == '=' || s[0] == '+' || s[0] == '-' || s[0] == '@') {
-		return "'" + s
-	}
-	return s
 }

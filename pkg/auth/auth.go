@@ -4,8 +4,13 @@
 // Passwords are stored as bcrypt hashes. Login sessions and API tokens are
 // random 256-bit secrets of which only the SHA-256 is stored, in the
 // database, so several app servers share them and a database leak does not
-// leak usable secrets. Failed logins are counted from the audit log, so
-// throttling also holds across app servers.
+// leak usable secrets. Sign-in attempts are throttled per client IP, per
+// account and IP, and per account (see ThrottleWindow), with counters in
+// the database, so throttling also holds across app servers.
+//
+// Requests refused before anyone signed in (unknown, expired or revoked
+// secrets, throttled sign-ins) write nothing to the database: they are
+// logged, at most one line per reason per second.
 package auth
 
 import (
@@ -15,10 +20,13 @@ import (
 	"encoding/base64"
 	"encoding/hex"
 	"errors"
+	"fmt"
 	"log/slog"
 	"net/mail"
 	"strconv"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"time"
 
 	"golang.org/x/crypto/bcrypt"
@@ -34,21 +42,36 @@ const SessionTTL = 7 * 24 * time.Hour
 // MinPasswordLen is the shortest password accepted.
 const MinPasswordLen = 10
 
-// Login throttling: at most this many failed logins in ThrottleWindow per
-// account, and per client IP, before further attempts are refused.
-const (
-	ThrottleWindow     = 15 * time.Minute
-	MaxFailsPerAccount = 5
-	MaxFailsPerIP      = 20
-)
+// maxEmailLen is the longest email address an account can have.
+const maxEmailLen = 254
 
-// Service authenticates users and manages accounts.
+// Service authenticates users and manages accounts. Use it by pointer: it
+// holds state shared by its callers.
 type Service struct {
 	DB  *gorm.DB
 	Now func() time.Time
-	Log *slog.Logger
+	Log *slog.Logger // nil: slog.Default()
 	// Cost is the bcrypt cost; 0 means bcrypt.DefaultCost.
 	Cost int
+
+	logs      logLimiter   // WARN lines about refused requests
+	evaluated atomic.Int64 // passwords compared by Login, for tests
+}
+
+// logger returns s.Log, or the default logger when it is nil.
+func (s *Service) logger() *slog.Logger {
+	if s.Log == nil {
+		return slog.Default()
+	}
+	return s.Log
+}
+
+// cost returns the bcrypt cost new hashes get.
+func (s *Service) cost() int {
+	if s.Cost == 0 {
+		return bcrypt.DefaultCost
+	}
+	return s.Cost
 }
 
 var errBadLogin = bukti.Errorf(bukti.EUNAUTHORIZED, "Email atau kata sandi salah.", "wrong email or password")
@@ -61,11 +84,7 @@ func (s *Service) HashPassword(password string) (string, error) {
 	if len(password) > 72 {
 		return "", bukti.Errorf(bukti.EINVALID, "Kata sandi paling banyak 72 byte.", "password must have at most 72 bytes")
 	}
-	cost := s.Cost
-	if cost == 0 {
-		cost = bcrypt.DefaultCost
-	}
-	h, err := bcrypt.GenerateFromPassword([]byte(password), cost)
+	h, err := bcrypt.GenerateFromPassword([]byte(password), s.cost())
 	return string(h), err
 }
 
@@ -152,10 +171,10 @@ func (s *Service) Bootstrap(ctx context.Context, email, password string) error {
 		return err
 	}
 	if generated {
-		s.Log.Warn("created first admin with a generated password; it is shown only once: sign in and keep it safe",
+		s.logger().Warn("created first admin with a generated password; it is shown only once: sign in and keep it safe",
 			"email", u.Email, "password", password)
 	} else {
-		s.Log.Info("created first admin", "email", u.Email)
+		s.logger().Info("created first admin", "email", u.Email)
 	}
 	return nil
 }
@@ -187,7 +206,8 @@ func (s *Service) Users(ctx context.Context) ([]bukti.User, error) {
 }
 
 // SetDisabled disables or re-enables a user. A disabled user loses access
-// at once: every request checks the flag, and their sessions are ended.
+// at once: every request checks the flag, and their login sessions and API
+// tokens are deleted, so re-enabling the user brings none of them back.
 func (s *Service) SetDisabled(ctx context.Context, id int64, disabled bool, by *int64) (*bukti.User, error) {
 	u, err := s.User(ctx, id)
 	if err != nil {
@@ -202,7 +222,7 @@ func (s *Service) SetDisabled(ctx context.Context, id int64, disabled bool, by *
 			return err
 		}
 		if disabled {
-			if err := tx.Where("user_id = ? AND kind = ?", id, bukti.SessionLogin).Delete(&bukti.Session{}).Error; err != nil {
+			if err := endSessions(tx, id); err != nil {
 				return err
 			}
 		}
@@ -216,7 +236,8 @@ func (s *Service) SetDisabled(ctx context.Context, id int64, disabled bool, by *
 	return u, nil
 }
 
-// ResetPassword sets a new password and ends the user's login sessions.
+// ResetPassword sets a new password and ends the user's login sessions and
+// API tokens: whoever knew the old password may have made either.
 func (s *Service) ResetPassword(ctx context.Context, id int64, password string, by *int64) error {
 	u, err := s.User(ctx, id)
 	if err != nil {
@@ -230,7 +251,7 @@ func (s *Service) ResetPassword(ctx context.Context, id int64, password string, 
 		if err := tx.Model(&bukti.User{}).Where("id = ?", id).Update("password_hash", hash).Error; err != nil {
 			return err
 		}
-		if err := tx.Where("user_id = ? AND kind = ?", id, bukti.SessionLogin).Delete(&bukti.Session{}).Error; err != nil {
+		if err := endSessions(tx, id); err != nil {
 			return err
 		}
 		return audit.Record(tx, audit.Entry{At: s.Now(), By: by, Action: "user.reset_password", ObjectType: "user",
@@ -238,87 +259,137 @@ func (s *Service) ResetPassword(ctx context.Context, id int64, password string, 
 	})
 }
 
+// endSessions deletes every login session and API token of a user.
+func endSessions(tx *gorm.DB, userID int64) error {
+	return tx.Where("user_id = ?", userID).Delete(&bukti.Session{}).Error
+}
+
 // Login checks a password and opens a session, returning its secret (to
-// hand to the client as bearer token or cookie) and the user. Failures are
-// audited with the client IP and say nothing about which part was wrong.
-// After too many failures for the account or the IP, attempts are refused
-// with ETOOMANY until the window passes.
+// hand to the client as bearer token or cookie) and the user.
+//
+// The attempt is first counted against the throttling limits (see
+// ThrottleWindow), atomically, and refused with ETOOMANY when one is
+// reached: RetryAfter tells how long to wait. Refusals are logged, not
+// audited. Otherwise the password is checked (against a dummy hash for an
+// unknown email, so both take the same time); failures are audited with
+// the client IP and say nothing about which part was wrong. A successful
+// login gives its attempt back.
 func (s *Service) Login(ctx context.Context, email, password string) (string, *bukti.User, error) {
-	db := s.DB.WithContext(ctx)
 	email = strings.ToLower(strings.TrimSpace(email))
+	if len(email) > maxEmailLen {
+		return "", nil, errBadLogin // no account has it: nothing to count or check
+	}
 	now := s.Now().UTC()
-	if err := s.throttle(ctx, email, now); err != nil {
-		_ = audit.Record(db, audit.Entry{At: now, Action: "auth.login_throttled", ObjectType: "user", ObjectID: email})
+	keys := throttleKeys(email, audit.RequestFrom(ctx).ClientIP)
+	if err := s.reserve(ctx, keys, now); err != nil {
+		var t *throttledError
+		if errors.As(err, &t) {
+			s.warnLimited(ctx, "login throttled per "+t.kind, "refused a sign-in: too many failed attempts",
+				"email", email, "retry_after", t.retry)
+		}
 		return "", nil, err
 	}
-	var u bukti.User
-	err := db.Where("email = ?", email).First(&u).Error
-	if err != nil && !errors.Is(err, gorm.ErrRecordNotFound) {
-		return "", nil, err
-	}
-	passwordOK := err == nil && bcrypt.CompareHashAndPassword([]byte(u.PasswordHash), []byte(password)) == nil
-	if !passwordOK || u.Disabled {
-		var uid *int64
-		summary := "wrong email or password"
-		if u.ID != 0 {
-			uid = &u.ID
-		}
-		if passwordOK {
-			summary = "account disabled"
-		}
-		if err := audit.Record(db, audit.Entry{At: now, By: uid, Action: "auth.login_failed", ObjectType: "user", ObjectID: email, Summary: summary}); err != nil {
-			return "", nil, err
-		}
-		if passwordOK {
-			return "", nil, bukti.Errorf(bukti.EUNAUTHORIZED, "Akun Anda dinonaktifkan. Hubungi admin.", "account disabled: contact the administrator")
-		}
-		return "", nil, errBadLogin
-	}
-	exp := now.Add(SessionTTL)
-	token, err := s.openSession(ctx, &bukti.Session{Kind: bukti.SessionLogin, UserID: u.ID, ExpiresAt: &exp, CreatedAt: now},
-		audit.Entry{At: now, By: &u.ID, Action: "auth.login", ObjectType: "user", ObjectID: strconv.FormatInt(u.ID, 10)})
+	u, err := s.lookupLogin(ctx, email)
 	if err != nil {
 		return "", nil, err
 	}
-	return token, &u, nil
+	passwordOK := s.checkPassword(s.hashToCompare(u), password) && u != nil
+	if !passwordOK || u.Disabled {
+		return "", nil, s.loginFailed(ctx, email, u, passwordOK, now)
+	}
+	exp := now.Add(SessionTTL)
+	token, err := s.openSession(ctx, &bukti.Session{Kind: bukti.SessionLogin, UserID: u.ID, ExpiresAt: &exp, CreatedAt: now},
+		audit.Entry{At: now, By: &u.ID, Action: "auth.login", ObjectType: "user", ObjectID: strconv.FormatInt(u.ID, 10)},
+		func(tx *gorm.DB) error { return release(tx, keys) })
+	if err != nil {
+		return "", nil, err
+	}
+	return token, u, nil
 }
 
-// throttle refuses a login when the account or the client IP failed too
-// often within the window.
-func (s *Service) throttle(ctx context.Context, email string, now time.Time) error {
-	since := now.Add(-ThrottleWindow)
-	q := func() *gorm.DB {
-		return s.DB.WithContext(ctx).Model(&bukti.AuditEntry{}).Where("action = ? AND at > ?", "auth.login_failed", since)
+// lookupLogin returns the user with a (normalized) email, or nil when
+// there is none.
+func (s *Service) lookupLogin(ctx context.Context, email string) (*bukti.User, error) {
+	var u bukti.User
+	err := s.DB.WithContext(ctx).Where("email = ?", email).Take(&u).Error
+	switch {
+	case errors.Is(err, gorm.ErrRecordNotFound):
+		return nil, nil
+	case err != nil:
+		return nil, err
 	}
-	var n int64
-	if err := q().Where("object_id = ?", email).Count(&n).Error; err != nil {
+	return &u, nil
+}
+
+// loginFailed audits a failed login of email (u is nil for an unknown
+// one) and returns the error Login answers: a disabled account is told so
+// only when the password was right.
+func (s *Service) loginFailed(ctx context.Context, email string, u *bukti.User, passwordOK bool, now time.Time) error {
+	var uid *int64
+	if u != nil {
+		uid = &u.ID
+	}
+	summary := "wrong email or password"
+	if passwordOK {
+		summary = "account disabled"
+	}
+	if err := audit.Record(s.DB.WithContext(ctx), audit.Entry{At: now, By: uid, Action: "auth.login_failed", ObjectType: "user",
+		ObjectID: email, Summary: summary}); err != nil {
 		return err
 	}
-	if n < MaxFailsPerAccount {
-		ip := audit.RequestFrom(ctx).ClientIP
-		if ip == "" {
-			return nil
-		}
-		if err := q().Where("client_ip = ?", ip).Count(&n).Error; err != nil {
-			return err
-		}
-		if n < MaxFailsPerIP {
-			return nil
-		}
+	if passwordOK {
+		return bukti.Errorf(bukti.EUNAUTHORIZED, "Akun Anda dinonaktifkan. Hubungi admin.", "account disabled: contact the administrator")
 	}
-	return bukti.Errorf(bukti.ETOOMANY, "Terlalu banyak percobaan masuk yang gagal. Tunggu %d menit lalu coba lagi.",
-		"too many failed sign-in attempts: wait %d minutes and try again", int(ThrottleWindow.Minutes()))
+	return errBadLogin
+}
+
+// dummyHashes holds, per bcrypt cost, the hash of a random password that
+// Login compares against for unknown emails.
+var dummyHashes sync.Map // int → []byte
+
+// hashToCompare returns the hash Login checks a password against: the
+// user's, or for an unknown email (u nil) a dummy hash of the service's
+// cost, computed once, so that both cases do the same bcrypt work and an
+// unknown email cannot be told from a wrong password by the time taken.
+func (s *Service) hashToCompare(u *bukti.User) []byte {
+	if u != nil {
+		return []byte(u.PasswordHash)
+	}
+	cost := s.cost()
+	if h, ok := dummyHashes.Load(cost); ok {
+		return h.([]byte)
+	}
+	h, err := bcrypt.GenerateFromPassword([]byte(randomToken()), cost)
+	if err != nil {
+		// An invalid cost: no user's hash can have been made with it
+		// either, so the comparison fails just as fast for everyone.
+		return nil
+	}
+	stored, _ := dummyHashes.LoadOrStore(cost, h)
+	return stored.([]byte)
+}
+
+// checkPassword reports whether password matches hash. Login checks every
+// password it evaluates through here, and only here.
+func (s *Service) checkPassword(hash []byte, password string) bool {
+	s.evaluated.Add(1)
+	return bcrypt.CompareHashAndPassword(hash, []byte(password)) == nil
 }
 
 // openSession stores a new session or token (filling its ID) with its
 // audit entry, and returns its secret. An entry without ObjectID gets the
-// session's ID.
-func (s *Service) openSession(ctx context.Context, sess *bukti.Session, e audit.Entry) (string, error) {
+// session's ID. The also functions run in the same transaction.
+func (s *Service) openSession(ctx context.Context, sess *bukti.Session, e audit.Entry, also ...func(tx *gorm.DB) error) (string, error) {
 	token := randomToken()
 	sess.TokenHash = hashToken(token)
 	err := s.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		if err := tx.Create(sess).Error; err != nil {
 			return err
+		}
+		for _, f := range also {
+			if err := f(tx); err != nil {
+				return err
+			}
 		}
 		if e.ObjectID == "" {
 			e.ObjectID = strconv.FormatInt(sess.ID, 10)
@@ -328,9 +399,18 @@ func (s *Service) openSession(ctx context.Context, sess *bukti.Session, e audit.
 	return token, err
 }
 
+// reasonID is the Bahasa Indonesia wording of a rejected secret's reason.
+var reasonID = map[string]string{
+	"unknown or revoked token":      "token tidak dikenal atau sudah dicabut",
+	"expired " + bukti.SessionLogin: "sesi kedaluwarsa",
+	"expired " + bukti.SessionToken: "token kedaluwarsa",
+	"account disabled":              "akun dinonaktifkan",
+}
+
 // Authenticate returns the session and user of a live secret. Unknown,
-// expired and revoked secrets and disabled users are unauthorized, and
-// audited (without the secret).
+// expired and revoked secrets and disabled users are unauthorized; they
+// are logged at WARN (at most one line per reason per second, never the
+// secret) and write nothing to the database.
 func (s *Service) Authenticate(ctx context.Context, token string) (*bukti.Session, *bukti.User, error) {
 	if token == "" {
 		return nil, nil, bukti.Errorf(bukti.EUNAUTHORIZED, "Silakan masuk (login) terlebih dahulu.", "sign in first: send a bearer token or session cookie")
@@ -352,15 +432,10 @@ func (s *Service) Authenticate(ctx context.Context, token string) (*bukti.Sessio
 		reason = "account disabled"
 	}
 	if reason != "" {
-		var uid *int64
-		if sess.UserID != 0 {
-			uid = &sess.UserID
-		}
-		if err := audit.Record(db, audit.Entry{At: now, By: uid, Action: "auth.rejected", ObjectType: "session",
-			ObjectID: strconv.FormatInt(sess.ID, 10), Summary: reason}); err != nil {
-			return nil, nil, err
-		}
-		return nil, nil, bukti.Errorf(bukti.EUNAUTHORIZED, "Sesi berakhir atau tidak valid. Silakan masuk lagi.", "session or token is %s: sign in again", reason)
+		s.warnLimited(ctx, reason, "rejected a session or token", "session_id", sess.ID, "user_id", sess.UserID)
+		return nil, nil, &bukti.Error{Code: bukti.EUNAUTHORIZED,
+			Message:   fmt.Sprintf("Sesi berakhir atau tidak valid (%s). Silakan masuk lagi.", reasonID[reason]),
+			MessageEN: fmt.Sprintf("session or token is %s: sign in again", reason)}
 	}
 	if sess.LastUsedAt == nil || now.Sub(*sess.LastUsedAt) > time.Minute {
 		db.Model(&bukti.Session{}).Where("id = ?", sess.ID).Update("last_used_at", now)
@@ -368,9 +443,32 @@ func (s *Service) Authenticate(ctx context.Context, token string) (*bukti.Sessio
 	return &sess, sess.User, nil
 }
 
-// Logout ends a session on the server.
-func (s *Service) Logout(ctx context.Context, token string) error {
-	return s.DB.WithContext(ctx).Where("token_hash = ? AND kind = ?", hashToken(token), bukti.SessionLogin).Delete(&bukti.Session{}).Error
+// Logout ends, on the server, whatever the secret opens: a login session
+// (audited as auth.logout) or an API token (revoked, audited as
+// token.revoke). An unknown secret is no error and writes nothing.
+func (s *Service) Logout(ctx context.Context, secret string) error {
+	if secret == "" {
+		return nil
+	}
+	return s.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		var sess bukti.Session
+		err := tx.Where("token_hash = ?", hashToken(secret)).Take(&sess).Error
+		if errors.Is(err, gorm.ErrRecordNotFound) {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		res := tx.Delete(&bukti.Session{}, sess.ID)
+		if res.Error != nil || res.RowsAffected == 0 { // 0: ended meanwhile
+			return res.Error
+		}
+		e := audit.Entry{At: s.Now(), By: &sess.UserID, Action: "auth.logout", ObjectType: "session", ObjectID: strconv.FormatInt(sess.ID, 10)}
+		if sess.Kind == bukti.SessionToken {
+			e.Action, e.ObjectType, e.Summary = "token.revoke", "token", fmt.Sprintf("%s (user %d)", sess.Name, sess.UserID)
+		}
+		return audit.Record(tx, e)
+	})
 }
 
 // CSRFToken derives the anti-CSRF token of a session secret. It is

@@ -72,8 +72,10 @@ func checkBinding(tx *gorm.DB, b bukti.RoleBinding) error {
 	return teamOpen(tx, b)
 }
 
-// teamOpen refuses changing the surveyor team of a final survey: its team
-// is part of what was finalized.
+// teamOpen refuses joining the surveyor team of a final survey: its team
+// is part of what was finalized. Revoking a final survey's surveyor
+// binding is allowed (Revoke): it ends that surveyor's access, while the
+// survey keeps its team as finalized.
 func teamOpen(tx *gorm.DB, b bukti.RoleBinding) error {
 	if b.SurveyID == nil {
 		return nil
@@ -130,19 +132,18 @@ func GrantIn(tx *gorm.DB, now time.Time, userID int64, b bukti.RoleBinding, by *
 		ObjectID: strconv.FormatInt(userID, 10), FacilityID: b.FacilityID, After: describe(b)})
 }
 
-// Revoke removes one role binding of a user. The last admin binding of the
-// deployment cannot be removed.
+// Revoke removes one role binding of a user, and with it the access it
+// gave. The last admin binding of the deployment cannot be removed. A
+// surveyor binding of a final survey can: the survey keeps its team as
+// finalized, and the surveyor's scores, on its record.
 func (s *Service) Revoke(ctx context.Context, userID, bindingID int64, by *int64) error {
 	return s.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		var b bukti.RoleBinding
 		err := tx.Where("id = ? AND user_id = ?", bindingID, userID).First(&b).Error
 		if errors.Is(err, gorm.ErrRecordNotFound) {
-			return bukti.Errorf(bukti.ENOTFOUND, "Peran dengan id %d tidak ditemukan pada pengguna ini.", "role binding %d not found for user %d", bindingID, userID)
+			return bukti.Errorf(bukti.ENOTFOUND, "Peran dengan id %d tidak ditemukan pada pengguna #%d.", "role binding %d not found for user %d", bindingID, userID)
 		}
 		if err != nil {
-			return err
-		}
-		if err := teamOpen(tx, b); err != nil {
 			return err
 		}
 		if b.Role == bukti.RoleAdmin {

@@ -2,6 +2,8 @@ package auth
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"strconv"
 	"strings"
 	"time"
@@ -45,16 +47,71 @@ func (s *Service) Tokens(ctx context.Context, userID int64) ([]bukti.Session, er
 	return out, s.DB.WithContext(ctx).Where("user_id = ? AND kind = ?", userID, bukti.SessionToken).Order("id").Find(&out).Error
 }
 
+// TokensOf lists any user's personal API tokens (never their secrets), for
+// administrators. An unknown user is ENOTFOUND.
+func (s *Service) TokensOf(ctx context.Context, userID int64) ([]bukti.Session, error) {
+	if _, err := s.User(ctx, userID); err != nil {
+		return nil, err
+	}
+	return s.Tokens(ctx, userID)
+}
+
 // RevokeToken deletes one of a user's tokens; it stops working at once.
 func (s *Service) RevokeToken(ctx context.Context, userID, tokenID int64) error {
+	return s.revokeToken(ctx, userID, tokenID, &userID)
+}
+
+// RevokeTokenOf deletes one of any user's tokens, for administrators; it
+// stops working at once. The audit row names by as the one who revoked
+// it. An unknown user, or a token that is not theirs, is ENOTFOUND.
+func (s *Service) RevokeTokenOf(ctx context.Context, userID, tokenID int64, by *int64) error {
+	if _, err := s.User(ctx, userID); err != nil {
+		return err
+	}
+	return s.revokeToken(ctx, userID, tokenID, by)
+}
+
+// revokeToken deletes token tokenID of userID with its audit row (by
+// acting).
+func (s *Service) revokeToken(ctx context.Context, userID, tokenID int64, by *int64) error {
 	return s.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		res := tx.Where("id = ? AND user_id = ? AND kind = ?", tokenID, userID, bukti.SessionToken).Delete(&bukti.Session{})
+		var tok bukti.Session
+		err := tx.Where("id = ? AND user_id = ? AND kind = ?", tokenID, userID, bukti.SessionToken).Take(&tok).Error
+		if errors.Is(err, gorm.ErrRecordNotFound) {
+			return bukti.Errorf(bukti.ENOTFOUND, "Token dengan id %d tidak ditemukan.", "token %d not found", tokenID)
+		}
+		if err != nil {
+			return err
+		}
+		res := tx.Delete(&bukti.Session{}, tok.ID)
 		if res.Error != nil {
 			return res.Error
 		}
-		if res.RowsAffected == 0 {
+		if res.RowsAffected == 0 { // revoked meanwhile
 			return bukti.Errorf(bukti.ENOTFOUND, "Token dengan id %d tidak ditemukan.", "token %d not found", tokenID)
 		}
-		return audit.Record(tx, audit.Entry{At: s.Now(), By: &userID, Action: "token.revoke", ObjectType: "token", ObjectID: strconv.FormatInt(tokenID, 10)})
+		return audit.Record(tx, audit.Entry{At: s.Now(), By: by, Action: "token.revoke", ObjectType: "token",
+			ObjectID: strconv.FormatInt(tokenID, 10), Summary: fmt.Sprintf("%s (user %d)", tok.Name, userID)})
 	})
+}
+
+// PruneSessions deletes expired login sessions and API tokens, and lapsed
+// login throttle counters, and returns how many rows it deleted in all.
+// Expired secrets already fail Authenticate; pruning only keeps the tables
+// small, so it may run at any time, on any app server, as often as wanted.
+func (s *Service) PruneSessions(ctx context.Context) (int64, error) {
+	db := s.DB.WithContext(ctx)
+	now := s.Now().UTC()
+	res := db.Where("expires_at IS NOT NULL AND expires_at <= ?", now).Delete(&bukti.Session{})
+	if res.Error != nil {
+		return 0, res.Error
+	}
+	throttles, err := pruneThrottles(db, now)
+	if err != nil {
+		return res.RowsAffected, err
+	}
+	if n := res.RowsAffected + throttles; n > 0 {
+		s.logger().Info("pruned expired sessions and login throttles", "sessions", res.RowsAffected, "throttles", throttles)
+	}
+	return res.RowsAffected + throttles, nil
 }

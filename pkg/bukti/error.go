@@ -19,6 +19,7 @@ const (
 	ECONFLICT     = "conflict"               // 409
 	ETOOLARGE     = "too_large"              // 413
 	EUNSUPPORTED  = "unsupported_media_type" // 415
+	ETIMEOUT      = "timeout"                // 408
 	ETOOMANY      = "too_many_requests"      // 429
 	EINTERNAL     = "internal"               // 500
 )

@@ -42,6 +42,23 @@ var migrations = []migration{
 	{3, "facility score cache", func(tx *gorm.DB) error {
 		return tx.Migrator().AutoMigrate(&bukti.FacilityScore{})
 	}},
+	{4, "login throttles", func(tx *gorm.DB) error {
+		return tx.Migrator().AutoMigrate(&bukti.LoginThrottle{})
+	}},
+	{5, "final survey teams", func(tx *gorm.DB) error {
+		// The team of a final survey, as finalized (pkg/survey, team.go),
+		// so that revoking a surveyor's role binding ends their access but
+		// not their place on the record. Surveys final before this
+		// migration could not lose surveyors: their bindings are the team.
+		if err := tx.Exec(`CREATE TABLE survey_teams (survey_id BIGINT NOT NULL, user_id BIGINT NOT NULL,
+			PRIMARY KEY (survey_id, user_id))`).Error; err != nil {
+			return err
+		}
+		return tx.Exec(`INSERT INTO survey_teams (survey_id, user_id)
+			SELECT DISTINCT role_bindings.survey_id, role_bindings.user_id FROM role_bindings
+			JOIN surveys ON surveys.id = role_bindings.survey_id
+			WHERE role_bindings.role = 'surveyor' AND surveys.state = 'final'`).Error
+	}},
 }
 
 type schemaMigration struct {

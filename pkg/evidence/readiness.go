@@ -121,7 +121,7 @@ func (s *Service) ClearNotApplicable(ctx context.Context, facilityID int64, elem
 			return res.Error
 		}
 		if res.RowsAffected == 0 {
-			return bukti.Errorf(bukti.ENOTFOUND, "EP %s tidak ditandai TDD untuk Puskesmas ini.", "element %s is not marked TDD for facility %d", elementID, facilityID)
+			return bukti.Errorf(bukti.ENOTFOUND, "EP %s tidak ditandai TDD untuk Puskesmas #%d.", "element %s is not marked TDD for facility %d", elementID, facilityID)
 		}
 		if err := Invalidate(tx, facilityID); err != nil {
 			return err

@@ -46,17 +46,50 @@ func (l *limitedHash) Read(p []byte) (int, error) {
 	return n, err
 }
 
+// sourceError marks a failure of the reader given to Stage (the upload
+// itself), as opposed to one of the blob store.
+type sourceError struct{ err error }
+
+func (e *sourceError) Error() string { return "read upload: " + e.err.Error() }
+func (e *sourceError) Unwrap() error { return e.err }
+
+// source wraps the reader given to Stage: io.EOF itself passes as it is,
+// every other error (a wrapped io.EOF too) is wrapped in *sourceError.
+// That matters most for io.ErrUnexpectedEOF, which is how mime/multipart
+// and net/http report a body that ended before its closing boundary or
+// declared length (a cut request, a client that went away): io.ReadFull
+// and minio-go's uploader take the bare value for a normal short last read
+// and would keep the truncated bytes as a complete file.
+type source struct{ r io.Reader }
+
+func (s source) Read(p []byte) (int, error) {
+	n, err := s.r.Read(p)
+	if err != nil && err != io.EOF {
+		err = &sourceError{err}
+	}
+	return n, err
+}
+
 // Stage sniffs the head of r, refuses types outside the allowlist, then
 // streams r through SHA-256 into the blob store. Memory stays at the sniff
 // buffer plus what the store needs, whatever the file size. On any error
 // nothing is left in the store.
+//
+// The file is complete only when r returns io.EOF. Any other error of r,
+// io.ErrUnexpectedEOF included, is an upload that broke off, and so is ctx
+// ending while the file streams: Stage returns an EINVALID error that also
+// wraps the cause (so errors.As still finds, say, an *http.MaxBytesError).
 func (s *Service) Stage(ctx context.Context, fileName string, r io.Reader) (*Staged, error) {
+	src := source{r}
 	head := make([]byte, sniffBytes)
-	n, err := io.ReadFull(r, head)
+	n, err := io.ReadFull(src, head)
+	var se *sourceError
 	switch {
+	case errors.As(err, &se):
+		return nil, brokenUpload(fileName, se.err)
 	case errors.Is(err, io.EOF):
 		return nil, bukti.Errorf(bukti.EINVALID, "Berkas %q kosong (0 byte). Pilih berkas yang berisi dokumen.", "file %q is empty (0 bytes)", fileName)
-	case errors.Is(err, io.ErrUnexpectedEOF):
+	case errors.Is(err, io.ErrUnexpectedEOF): // from ReadFull: the whole file is shorter than the head
 		head = head[:n]
 	case err != nil:
 		return nil, fmt.Errorf("read upload head: %w", err)
@@ -71,15 +104,30 @@ func (s *Service) Stage(ctx context.Context, fileName string, r io.Reader) (*Sta
 	if int64(len(head)) > s.MaxBytes {
 		return nil, s.tooLarge(fileName)
 	}
-	lh := &limitedHash{r: io.MultiReader(bytes.NewReader(head), r), h: sha256.New(), max: s.MaxBytes}
+	lh := &limitedHash{r: io.MultiReader(bytes.NewReader(head), src), h: sha256.New(), max: s.MaxBytes}
 	tmp, err := s.Store.Stage(ctx, lh)
-	if errors.Is(err, errTooLarge) {
+	switch {
+	case errors.Is(err, errTooLarge):
 		return nil, s.tooLarge(fileName)
-	}
-	if err != nil {
+	case errors.As(err, &se):
+		return nil, brokenUpload(fileName, se.err)
+	case ctx.Err() != nil && errors.Is(err, ctx.Err()):
+		// The request ended mid-file: on a server, the client went away
+		// (net/http cancels the context as soon as the body has ended).
+		return nil, brokenUpload(fileName, err)
+	case err != nil:
 		return nil, fmt.Errorf("stage upload in %s: %w", s.Store.Name(), err)
 	}
 	return &Staged{tmp: tmp, SHA256: hex.EncodeToString(lh.h.Sum(nil)), Size: lh.n, ContentType: contentType, FileName: fileName}, nil
+}
+
+// brokenUpload is the error of an upload whose reader failed with cause
+// before the end of the file: EINVALID, wrapping cause too.
+func brokenUpload(fileName string, cause error) error {
+	return fmt.Errorf("%w: %w", bukti.Errorf(bukti.EINVALID,
+		"Unggahan berkas %q terputus sebelum selesai, jadi tidak disimpan. Periksa koneksi lalu unggah lagi.",
+		"upload of %q broke off before the end of the file and was not stored; check the connection and upload it again",
+		fileName), cause)
 }
 
 func (s *Service) tooLarge(fileName string) error {

@@ -6,6 +6,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/bukti-id/bukti/pkg/csvcell"
 )
 
 // manifestHeader is the header row of manifest.csv, in column order.
@@ -22,7 +24,7 @@ var manifestHeader = []string{
 // been verified against the bytes written just before.
 //
 // Free-text columns (requirement_title, title, doc_number, doc_revision,
-// review_note) that start with = + - @ or a tab get a leading apostrophe so
+// review_note) that start with = + - @, a tab or a CR get a leading apostrophe so
 // that a spreadsheet shows them as text instead of running them as a
 // formula. path, requirement, element, size and sha256 are never altered.
 func writeManifest(w io.Writer, files []file) error {
@@ -43,11 +45,11 @@ func writeManifest(w io.Writer, files []file) error {
 		row = append(row[:0],
 			f.path,
 			it.RequirementID,
-			text(reqTitle),
+			csvcell.Safe(reqTitle),
 			element,
-			text(it.Title),
-			text(it.DocNumber),
-			text(it.DocRevision),
+			csvcell.Safe(it.Title),
+			csvcell.Safe(it.DocNumber),
+			csvcell.Safe(it.DocRevision),
 			strconv.Itoa(it.RevisionNumber),
 			date(it.IssueDate),
 			date(it.ValidUntil),
@@ -55,7 +57,7 @@ func writeManifest(w io.Writer, files []file) error {
 			strconv.FormatInt(it.Size, 10),
 			it.SHA256,
 			it.Review,
-			text(it.ReviewNote),
+			csvcell.Safe(it.ReviewNote),
 		)
 		if err := cw.Write(row); err != nil {
 			return err
@@ -66,13 +68,6 @@ func writeManifest(w io.Writer, files []file) error {
 }
 
 // text defuses spreadsheet formulas in a free-text cell.
-func text(s string) string {
-	if s != "" && strings.ContainsRune("=+-@\t\r", rune(s[0])) {
-		return "'" + s
-	}
-	return s
-}
-
 func date(t *time.Time) string {
 	if t == nil || t.IsZero() {
 		return ""

@@ -5,6 +5,8 @@ import (
 	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/bukti-id/bukti/pkg/evidence"
 )
 
 // Limits on names inside the archive, in bytes of UTF-8.
@@ -32,40 +34,6 @@ var windowsReserved = map[string]bool{
 	"LPT1": true, "LPT2": true, "LPT3": true, "LPT4": true, "LPT5": true,
 	"LPT6": true, "LPT7": true, "LPT8": true, "LPT9": true,
 	"CONIN$": true, "CONOUT$": true,
-}
-
-// extByType maps the content types Bukti accepts (the sniffed type stored
-// with every revision) to the extension used when a file's own name has
-// none. The table is fixed, not the system's mime.types, so that names are
-// the same on every machine.
-var extByType = map[string]string{
-	"application/pdf":               ".pdf",
-	"image/jpeg":                    ".jpg",
-	"image/png":                     ".png",
-	"image/webp":                    ".webp",
-	"image/heic":                    ".heic",
-	"image/heif":                    ".heif",
-	"image/heic-sequence":           ".heic",
-	"image/heif-sequence":           ".heif",
-	"application/msword":            ".doc",
-	"application/vnd.ms-excel":      ".xls",
-	"application/vnd.ms-powerpoint": ".ppt",
-	"application/vnd.openxmlformats-officedocument.wordprocessingml.document":   ".docx",
-	"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet":         ".xlsx",
-	"application/vnd.openxmlformats-officedocument.presentationml.presentation": ".pptx",
-	"application/vnd.oasis.opendocument.text":                                   ".odt",
-	"application/vnd.oasis.opendocument.spreadsheet":                            ".ods",
-	"video/mp4": ".mp4",
-}
-
-// typeExt returns the extension for a content type (parameters ignored),
-// ".bin" when the type is unknown.
-func typeExt(contentType string) string {
-	ct, _, _ := strings.Cut(contentType, ";")
-	if ext, ok := extByType[strings.ToLower(strings.TrimSpace(ct))]; ok {
-		return ext
-	}
-	return ".bin"
 }
 
 // cleanRunes makes s safe as one path element: invalid UTF-8, control and
@@ -174,9 +142,11 @@ func dotIf(rest string) string {
 // one path element of at most max bytes (max below 16 is raised to 16)
 // with no separator, no "..", no control or format character, no leading
 // or trailing dot or space, no character or device name Windows reserves,
-// and the extension kept when the name is cut. A name without extension
-// gets the one of contentType. When nothing meaningful is left (empty,
-// only punctuation) it returns fallback + the extension.
+// and the extension kept when the name is cut. The extension is always one
+// of contentType, the type detected from the file's bytes, never the one
+// the uploader gave (see evidence.FileNameFor): "laporan.html" holding a
+// PDF is packed as "laporan.pdf". When nothing meaningful is left of the
+// name (empty, only punctuation) it returns fallback + the extension.
 //
 // The result is deterministic and never empty. It does not make names
 // unique; see folderNames.
@@ -184,17 +154,15 @@ func safeFileName(name, contentType, fallback string, max int) string {
 	if max < 16 {
 		max = 16
 	}
-	stem, ext := splitExt(trimEnds(cleanRunes(name)))
-	if ext == "" {
-		ext = typeExt(contentType)
+	cleaned := trimEnds(cleanRunes(name))
+	if stem, _ := splitExt(cleaned); !hasAlnum(stem) {
+		cleaned = fallback
 	}
-	ext = strings.ToLower(ext)
-	stem = trimEnds(stem)
-	if !hasAlnum(stem) {
-		stem = fallback
-	}
+	// FileNameFor's result always ends in a lower-case extension that
+	// splitExt recognizes, after a stem with a letter or digit.
+	stem, ext := splitExt(evidence.FileNameFor(cleaned, contentType))
 	// One byte is kept for the "_" that defuses a device name.
-	stem = trimEnds(truncate(stem, max-len(ext)-1))
+	stem = trimEnds(truncate(trimEnds(stem), max-len(ext)-1))
 	if stem == "" {
 		stem = fallback
 	}

@@ -372,7 +372,7 @@ func TestWrite(t *testing.T) {
 				2: r1 + "hidden.pdf",
 				3: r1 + "_CON.pdf",
 				4: r1 + "_lpt1.png",
-				5: r1 + "rapat_[31m_gpj.exe",
+				5: r1 + "rapat_[31m_gpj.pdf", // the extension of the detected type, never the uploaded one
 				6: r1 + "what.pdf",
 				7: r1 + "foto.jpg",
 				8: r1 + "laporan.pdf",
@@ -417,7 +417,7 @@ func TestWrite(t *testing.T) {
 			specs: []spec{
 				{evidence: 1, req: "2.1.2/b/D2", stage: "perencanaan", part: "daftar_hadir", name: long, data: []byte("long 1")},
 				{evidence: 2, req: "2.1.2/b/D2", stage: "perencanaan", part: "daftar_hadir", name: long, data: []byte("long 2")},
-				{evidence: 3, req: "2.1.2/a/R1", name: strings.Repeat("ü", 300) + ".docx", data: []byte("long 3")},
+				{evidence: 3, req: "2.1.2/a/R1", name: strings.Repeat("ü", 300) + ".docx", ctype: "application/vnd.openxmlformats-officedocument.wordprocessingml.document", data: []byte("long 3")},
 			},
 			want: map[int]string{
 				0: "Bab II/2.1/2.1.2/b/D2/perencanaan - Daftar hadir/" + strings.TrimRight(long[:115], " ") + ".pdf",

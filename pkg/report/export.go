@@ -11,6 +11,7 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"github.com/bukti-id/bukti/pkg/bukti"
+	"github.com/bukti-id/bukti/pkg/csvcell"
 )
 
 // Kinds of gap report.
@@ -127,7 +128,7 @@ func writeTable(w io.Writer, kind, format string, head []string, rows [][]any) e
 				case float64:
 					rec[i] = strconv.FormatFloat(v, 'f', -1, 64)
 				default:
-					rec[i] = csvSafe(fmt.Sprint(v))
+					rec[i] = csvcell.Safe(fmt.Sprint(v))
 				}
 			}
 			cw.Write(rec)
@@ -136,14 +137,6 @@ func writeTable(w io.Writer, kind, format string, head []string, rows [][]any) e
 		return cw.Error()
 	}
 	return writeXLSX(w, kind, head, rows)
-}
-
-// csvSafe defuses cells a spreadsheet would run as a formula.
-func csvSafe(s string) string {
-	if s != "" && (s[0] == '=' || s[0] == '+' || s[0] == '-' || s[0] == '@') {
-		return "'" + s
-	}
-	return s
 }
 
 func writeXLSX(w io.Writer, kind string, head []string, rows [][]any) error {

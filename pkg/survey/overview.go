@@ -37,7 +37,7 @@ func (s *Service) Overview(ctx context.Context, id int64) (*Overview, error) {
 		return nil, err
 	}
 	steps := []func() error{
-		func() (err error) { ov.Surveyors, err = s.Surveyors(ctx, id); return },
+		func() (err error) { ov.Surveyors, err = surveyors(db, sv); return },
 		func() (err error) { ov.SelfAssessment, err = s.SelfAssessments(ctx, id); return },
 		func() (err error) { ov.Items, err = s.Items(ctx, id); return },
 		func() (err error) { ov.Scores, err = s.Scores(ctx, id); return },

@@ -1,6 +1,7 @@
 package survey_test
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 
@@ -134,7 +135,8 @@ func TestFinalResultStays(t *testing.T) {
 }
 
 // TestCreateRefusesIneligibleSurveyors: the planner, a disabled account
-// and the facility's own people cannot survey it; nothing is created.
+// and the facility's own people cannot survey it; nothing is created. The
+// last two get the answer of an unknown user (see TestAssignSurveyorsByEmail).
 func TestCreateRefusesIneligibleSurveyors(t *testing.T) {
 	e := newEnv(t, "sqlite", "filesystem")
 	if err := e.db.Model(&bukti.User{}).Where("id = ?", e.outsider).Update("disabled", true).Error; err != nil {
@@ -146,8 +148,8 @@ func TestCreateRefusesIneligibleSurveyors(t *testing.T) {
 		want      string
 	}{
 		{"the planner", []int64{e.lead, e.admin}, "planning a survey"},
-		{"a disabled account", []int64{e.lead, e.outsider}, "disabled"},
-		{"the facility's quality team", []int64{e.team}, "role in the surveyed facility"},
+		{"a disabled account", []int64{e.lead, e.outsider}, fmt.Sprintf("surveyor #%d not found or not assignable", e.outsider)},
+		{"the facility's quality team", []int64{e.team}, fmt.Sprintf("surveyor #%d not found or not assignable", e.team)},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

@@ -253,7 +253,10 @@ func TestSurveyRefused(t *testing.T) {
 				{"create: lead not among the surveyors", create(survey.Input{FacilityID: e.facility, Type: "initial", Surveyors: []int64{e.lead}, Lead: e.second}), bukti.EINVALID},
 				{"create: end before start", create(survey.Input{FacilityID: e.facility, Type: "initial", Surveyors: []int64{e.lead}, StartDate: &start, EndDate: &end}), bukti.EINVALID},
 				{"create: unknown facility", create(survey.Input{FacilityID: 4242, Type: "initial", Surveyors: []int64{e.lead}}), bukti.ENOTFOUND},
-				{"create: unknown surveyor", create(survey.Input{FacilityID: e.facility, Type: "initial", Surveyors: []int64{e.lead, 4242}}), bukti.ENOTFOUND},
+				{"create: unknown surveyor", create(survey.Input{FacilityID: e.facility, Type: "initial", Surveyors: []int64{e.lead, 4242}}), bukti.EINVALID},
+				{"create: unknown surveyor email", create(survey.Input{FacilityID: e.facility, Type: "initial", SurveyorEmails: []string{"tidak-ada@surveior.example"}}), bukti.EINVALID},
+				{"create: emails and IDs together", create(survey.Input{FacilityID: e.facility, Type: "initial", SurveyorEmails: []string{"ketua@surveior.example"}, Lead: e.lead}), bukti.EINVALID},
+				{"create: lead email not among the surveyors", create(survey.Input{FacilityID: e.facility, Type: "initial", SurveyorEmails: []string{"ketua@surveior.example"}, LeadEmail: "anggota@surveior.example"}), bukti.EINVALID},
 			}
 			for _, tc := range cases {
 				t.Run(tc.name, func(t *testing.T) {

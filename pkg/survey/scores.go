@@ -18,6 +18,19 @@ import (
 // Final is the SurveyorID of the reconciled scores.
 const Final int64 = 0
 
+// The audit actions whose rows carry the surveyors' scores or their
+// reconciliation.
+const (
+	ActionScore      = "survey.score"
+	ActionReconcile  = "survey.reconcile"
+	ActionFinalScore = "survey.final_score"
+)
+
+// ScoreActions lists the audit actions whose rows carry scores: the audit
+// log shows them to those who see the survey's scores (authz SeesScores),
+// like its overview.
+var ScoreActions = []string{ActionScore, ActionReconcile, ActionFinalScore}
+
 // ScoreInput is a surveyor's score of one EP.
 type ScoreInput struct {
 	Element        string `json:"element"`
@@ -75,7 +88,7 @@ func (s *Service) Score(ctx context.Context, id, by int64, in ScoreInput) (*bukt
 		if err := tx.Where("survey_id = ? AND element_id = ? AND surveyor_id = ?", id, row.ElementID, Final).Delete(&bukti.SurveyScore{}).Error; err != nil {
 			return err
 		}
-		return s.audit(tx, sv, by, "survey.score", fmt.Sprintf("%s: %s", row.ElementID, FormatScore(row.Score, row.TDD)))
+		return s.audit(tx, sv, by, ActionScore, fmt.Sprintf("%s: %s", row.ElementID, FormatScore(row.Score, row.TDD)))
 	})
 	if err != nil {
 		return nil, err
@@ -176,7 +189,7 @@ func (s *Service) Reconcile(ctx context.Context, id, by int64) ([]Conflict, erro
 		if err := lead(tx, sv, by); err != nil {
 			return err
 		}
-		team, err := surveyors(tx, id)
+		team, err := surveyors(tx, sv)
 		if err != nil {
 			return err
 		}
@@ -225,7 +238,7 @@ func (s *Service) Reconcile(ctx context.Context, id, by int64) ([]Conflict, erro
 		if err := s.markScored(tx, sv); err != nil {
 			return err
 		}
-		return s.audit(tx, sv, by, "survey.reconcile", fmt.Sprintf("%d EP agreed, %d to decide", len(finals), len(conflicts)))
+		return s.audit(tx, sv, by, ActionReconcile, fmt.Sprintf("%d EP agreed, %d to decide", len(finals), len(conflicts)))
 	})
 	if err != nil {
 		return nil, err
@@ -263,7 +276,7 @@ func (s *Service) SetFinal(ctx context.Context, id, by int64, in ScoreInput) (*b
 		if err := s.markScored(tx, sv); err != nil {
 			return err
 		}
-		return s.audit(tx, sv, by, "survey.final_score", fmt.Sprintf("%s: %s", row.ElementID, FormatScore(row.Score, row.TDD)))
+		return s.audit(tx, sv, by, ActionFinalScore, fmt.Sprintf("%s: %s", row.ElementID, FormatScore(row.Score, row.TDD)))
 	})
 	if err != nil {
 		return nil, err
@@ -337,6 +350,9 @@ func (s *Service) Finalize(ctx context.Context, id, by int64) (*bukti.Survey, er
 			if err := tx.CreateInBatches(&pps, 200).Error; err != nil {
 				return err
 			}
+		}
+		if err := freezeTeam(tx, sv); err != nil {
+			return err
 		}
 		result, err := json.Marshal(t)
 		if err != nil {

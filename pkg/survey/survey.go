@@ -28,6 +28,7 @@ import (
 
 	"github.com/bukti-id/bukti/pkg/audit"
 	"github.com/bukti-id/bukti/pkg/auth"
+	"github.com/bukti-id/bukti/pkg/authz"
 	"github.com/bukti-id/bukti/pkg/bukti"
 	"github.com/bukti-id/bukti/pkg/catalogue"
 	"github.com/bukti-id/bukti/pkg/evidence"
@@ -54,19 +55,80 @@ type Service struct {
 	Now       func() time.Time
 }
 
-// Input is what a caller gives to plan a survey.
+// Input is what a caller gives to plan a survey. Surveyors are named by
+// email (SurveyorEmails, LeadEmail), which every planner may do, or by user
+// ID (Surveyors, Lead), which only admins may do; not both ways at once.
 type Input struct {
-	FacilityID int64      `json:"facility_id"`
-	Type       string     `json:"type"`
-	Mode       string     `json:"mode"` // onsite (default) or hybrid
-	StartDate  *time.Time `json:"start_date"`
-	EndDate    *time.Time `json:"end_date"`
-	Surveyors  []int64    `json:"surveyors"` // user IDs
-	Lead       int64      `json:"lead"`      // one of Surveyors; the first when 0
+	FacilityID     int64      `json:"facility_id"`
+	Type           string     `json:"type"`
+	Mode           string     `json:"mode"` // onsite (default) or hybrid
+	StartDate      *time.Time `json:"start_date"`
+	EndDate        *time.Time `json:"end_date"`
+	SurveyorEmails []string   `json:"surveyor_emails"`
+	LeadEmail      string     `json:"lead_email"` // one of SurveyorEmails; the first when empty
+	Surveyors      []int64    `json:"surveyors"`  // user IDs, for admins
+	Lead           int64      `json:"lead"`       // one of Surveyors; the first when 0
 }
 
+// ref names a surveyor as the planner gave them: by email, or by user ID.
+type ref struct {
+	id    int64
+	email string
+}
+
+// String is the reference as the planner gave it, for messages: they
+// never show more of a user than that.
+func (r ref) String() string {
+	if r.email != "" {
+		return r.email
+	}
+	return "#" + strconv.FormatInt(r.id, 10)
+}
+
+// team reads the surveyors and the lead of an Input: 1–4 distinct
+// references of one kind, the lead among them (the first when not given).
+// Emails are compared as stored, trimmed and lower-case.
+func (in Input) team() (refs []ref, lead ref, err error) {
+	byEmail := len(in.SurveyorEmails) > 0 || in.LeadEmail != ""
+	if byEmail && (len(in.Surveyors) > 0 || in.Lead != 0) {
+		return nil, ref{}, bukti.Errorf(bukti.EINVALID, "Sebutkan surveior dengan email atau dengan ID pengguna, jangan keduanya.",
+			"name the surveyors by email or by user ID, not both")
+	}
+	add := func(r ref) {
+		if r != (ref{}) && !slices.Contains(refs, r) {
+			refs = append(refs, r)
+		}
+	}
+	if byEmail {
+		for _, e := range in.SurveyorEmails {
+			add(ref{email: normalEmail(e)})
+		}
+		lead = ref{email: normalEmail(in.LeadEmail)}
+	} else {
+		for _, id := range in.Surveyors {
+			add(ref{id: id})
+		}
+		lead = ref{id: in.Lead}
+	}
+	if len(refs) == 0 || len(refs) > 4 {
+		return nil, ref{}, bukti.Errorf(bukti.EINVALID, "Tugaskan 1–4 surveior (biasanya dua).", "assign 1–4 surveyors (usually two)")
+	}
+	if lead == (ref{}) {
+		lead = refs[0]
+	}
+	if !slices.Contains(refs, lead) {
+		return nil, ref{}, bukti.Errorf(bukti.EINVALID, "Ketua tim harus salah satu surveior yang ditugaskan.", "the team lead must be one of the assigned surveyors")
+	}
+	return refs, lead, nil
+}
+
+// normalEmail is an email as users are stored: trimmed, lower-case.
+func normalEmail(e string) string { return strings.ToLower(strings.TrimSpace(e)) }
+
 // Create plans a survey of a facility against the catalogue in use and
-// assigns its surveyors.
+// assigns its surveyors. The planner (by) must be allowed to plan surveys
+// of the facility (authz ManageSurvey); the surveyors are checked by
+// assignable.
 func (s *Service) Create(ctx context.Context, in Input, by int64) (*bukti.Survey, error) {
 	if !slices.Contains(Types, in.Type) {
 		return nil, bukti.Errorf(bukti.EINVALID, "Jenis survei %q tidak dikenal; pilih initial, reaccreditation atau upgrade.", "unknown survey type %q: choose initial, reaccreditation or upgrade", in.Type)
@@ -80,35 +142,40 @@ func (s *Service) Create(ctx context.Context, in Input, by int64) (*bukti.Survey
 	if in.StartDate != nil && in.EndDate != nil && in.EndDate.Before(*in.StartDate) {
 		return nil, bukti.Errorf(bukti.EINVALID, "Tanggal selesai survei tidak boleh sebelum tanggal mulai.", "end_date is before start_date")
 	}
-	if len(in.Surveyors) == 0 || len(in.Surveyors) > 4 {
-		return nil, bukti.Errorf(bukti.EINVALID, "Tugaskan 1–4 surveior (biasanya dua).", "assign 1–4 surveyors (usually two)")
-	}
-	if in.Lead == 0 {
-		in.Lead = in.Surveyors[0]
-	}
-	if !slices.Contains(in.Surveyors, in.Lead) {
-		return nil, bukti.Errorf(bukti.EINVALID, "Ketua tim harus salah satu surveior yang ditugaskan.", "the team lead must be one of the assigned surveyors")
+	refs, leadRef, err := in.team()
+	if err != nil {
+		return nil, err
 	}
 	sv := bukti.Survey{FacilityID: in.FacilityID, Catalogue: s.catalogueRef(), Type: in.Type, Mode: in.Mode, State: bukti.SurveyPlanned,
-		StartDate: in.StartDate, EndDate: in.EndDate, LeadID: &in.Lead, CreatedBy: by, CreatedAt: s.Now().UTC()}
-	err := s.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		StartDate: in.StartDate, EndDate: in.EndDate, CreatedBy: by, CreatedAt: s.Now().UTC()}
+	err = s.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		if err := tx.First(&bukti.Facility{}, in.FacilityID).Error; errors.Is(err, gorm.ErrRecordNotFound) {
 			return bukti.Errorf(bukti.ENOTFOUND, "Puskesmas dengan id %d tidak ditemukan.", "facility %d not found", in.FacilityID)
 		} else if err != nil {
 			return err
 		}
-		if err := s.eligible(tx, in, by); err != nil {
+		planner, err := authz.Load(ctx, tx, &bukti.User{ID: by})
+		if err != nil {
 			return err
 		}
+		if err := planner.Check(authz.ManageSurvey, in.FacilityID); err != nil {
+			return err
+		}
+		ids, err := assignable(ctx, tx, planner, in.FacilityID, refs)
+		if err != nil {
+			return err
+		}
+		lead := ids[slices.Index(refs, leadRef)]
+		sv.LeadID = &lead
 		if err := tx.Create(&sv).Error; err != nil {
 			return err
 		}
-		for _, uid := range in.Surveyors {
+		for _, uid := range ids {
 			if _, err := auth.GrantIn(tx, sv.CreatedAt, uid, bukti.RoleBinding{Role: bukti.RoleSurveyor, SurveyID: &sv.ID}, &by); err != nil {
 				return err
 			}
 		}
-		return s.audit(tx, &sv, by, "survey.create", fmt.Sprintf("%s %s, surveyors %v, lead %d", sv.Type, sv.Mode, in.Surveyors, in.Lead))
+		return s.audit(tx, &sv, by, "survey.create", fmt.Sprintf("%s %s, surveyors %v, lead %d", sv.Type, sv.Mode, ids, lead))
 	})
 	if err != nil {
 		return nil, err
@@ -116,31 +183,68 @@ func (s *Service) Create(ctx context.Context, in Input, by int64) (*bukti.Survey
 	return &sv, nil
 }
 
-// eligible checks that each surveyor may survey the facility: not the
-// person planning the survey, not disabled, and holding no role in the
-// facility itself (its quality team or viewers do not assess it).
-func (s *Service) eligible(tx *gorm.DB, in Input, by int64) error {
-	var users []bukti.User
-	if err := tx.Where("id IN ?", in.Surveyors).Find(&users).Error; err != nil {
-		return err
-	}
-	for _, u := range users {
-		if u.ID == by {
-			return bukti.Errorf(bukti.EINVALID, "Perencana survei tidak dapat menjadi surveiornya sendiri.", "the person planning a survey cannot be one of its surveyors")
+// assignable resolves the planner's references to the users they name, in
+// order, checking that each may survey the facility: a user who exists, is
+// not disabled, holds no role in the facility itself (its quality team or
+// viewers do not assess it) and lies within what the planner may know of
+// (authz MayAssign). A reference failing any of these gets one answer,
+// the same as a reference naming nobody, so that planners learn nothing
+// of accounts beyond their reach. User IDs are for admins only. Naming
+// oneself is refused plainly: the planner cannot survey their own survey.
+func assignable(ctx context.Context, tx *gorm.DB, planner *authz.Principal, facilityID int64, refs []ref) ([]int64, error) {
+	ids := make([]int64, 0, len(refs))
+	for _, r := range refs {
+		if r.email == "" && !planner.Admin {
+			return nil, bukti.Errorf(bukti.EINVALID, "Sebutkan surveior dengan email (surveyor_emails, lead_email); ID pengguna hanya dapat dipakai admin.",
+				"name the surveyors by email (surveyor_emails, lead_email): user IDs are for admins only")
 		}
-		if u.Disabled {
-			return bukti.Errorf(bukti.EINVALID, "Akun %s dinonaktifkan dan tidak dapat ditugaskan.", "user %s is disabled and cannot be assigned", u.Email)
+		var u bukti.User
+		q := tx.Where("id = ?", r.id)
+		if r.email != "" {
+			q = tx.Where("email = ?", r.email)
+		}
+		if err := q.Limit(1).Find(&u).Error; err != nil {
+			return nil, err
+		}
+		if u.ID != 0 && u.ID == planner.User.ID {
+			return nil, bukti.Errorf(bukti.EINVALID, "Perencana survei tidak dapat menjadi surveiornya sendiri.", "the person planning a survey cannot be one of its surveyors")
+		}
+		ok, err := mayAssign(ctx, tx, planner, &u, facilityID)
+		if err != nil {
+			return nil, err
+		}
+		if !ok {
+			return nil, notAssignable(r)
+		}
+		ids = append(ids, u.ID)
+	}
+	return ids, nil
+}
+
+// mayAssign reports whether the planner may assign u (ID 0: nobody) to
+// survey the facility; see assignable.
+func mayAssign(ctx context.Context, tx *gorm.DB, planner *authz.Principal, u *bukti.User, facilityID int64) (bool, error) {
+	if u.ID == 0 || u.Disabled {
+		return false, nil
+	}
+	candidate, err := authz.Load(ctx, tx, u)
+	if err != nil {
+		return false, err
+	}
+	for _, b := range candidate.Bindings {
+		if b.FacilityID != nil && *b.FacilityID == facilityID {
+			return false, nil
 		}
 	}
-	var own int64
-	if err := tx.Model(&bukti.RoleBinding{}).Where("user_id IN ? AND facility_id = ?", in.Surveyors, in.FacilityID).Count(&own).Error; err != nil {
-		return err
-	}
-	if own > 0 {
-		return bukti.Errorf(bukti.EINVALID, "Surveior tidak boleh memegang peran di Puskesmas yang disurvei (tim mutu atau peninjau).",
-			"a surveyor cannot hold a role in the surveyed facility (quality team or viewer)")
-	}
-	return nil
+	return planner.MayAssign(candidate), nil
+}
+
+// notAssignable is the one answer for a surveyor reference that names
+// nobody or somebody the planner may not assign.
+func notAssignable(r ref) error {
+	return bukti.Errorf(bukti.EINVALID,
+		"Surveior %s tidak ditemukan atau tidak dapat ditugaskan. Surveior harus akun aktif yang tidak memegang peran di Puskesmas ini atau di luar wilayah Anda.",
+		"surveyor %s not found or not assignable: a surveyor must be an active account holding no role in this facility or outside your area", r)
 }
 
 func (s *Service) catalogueRef() string { return s.Catalogue.ID + "@" + s.Catalogue.Version }
@@ -175,16 +279,14 @@ func (s *Service) List(ctx context.Context, all bool, facilities, ids []int64) (
 	return out, q.Find(&out).Error
 }
 
-// Surveyors returns the users assigned to a survey, by ID.
+// Surveyors returns a survey's team, by ID: the surveyors assigned to it
+// while it is open, the team as finalized once final.
 func (s *Service) Surveyors(ctx context.Context, id int64) ([]bukti.User, error) {
-	return surveyors(s.DB.WithContext(ctx), id)
-}
-
-func surveyors(db *gorm.DB, id int64) ([]bukti.User, error) {
-	out := []bukti.User{}
-	err := db.Where("id IN (?)", db.Model(&bukti.RoleBinding{}).Select("user_id").
-		Where("survey_id = ? AND role = ?", id, bukti.RoleSurveyor)).Order("id").Find(&out).Error
-	return out, err
+	sv, err := s.Get(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	return surveyors(s.DB.WithContext(ctx), sv)
 }
 
 // change runs fn in a transaction on the locked survey after checking that
@@ -242,7 +344,7 @@ func assigned(tx *gorm.DB, sv *bukti.Survey, userID int64) error {
 		return err
 	}
 	if n == 0 {
-		return bukti.Errorf(bukti.EFORBIDDEN, "Anda bukan surveior yang ditugaskan pada survei #%d.", "user %d is not a surveyor assigned to survey %d", userID, sv.ID)
+		return bukti.Errorf(bukti.EFORBIDDEN, "Anda bukan surveior yang ditugaskan pada survei #%[2]d.", "user %d is not a surveyor assigned to survey %d", userID, sv.ID)
 	}
 	return nil
 }

@@ -2,6 +2,7 @@ package web_test
 
 import (
 	"bytes"
+	"context"
 	"fmt"
 	"net/http"
 	"slices"
@@ -16,7 +17,8 @@ import (
 
 // world is the fixture of the access tests: everything twice, once in
 // district A (province 32) and once in district B (province 31), with one
-// user per role scoped to A.
+// user per role scoped to A, and "finalsurveyor", the surveyor of a final
+// survey of A (who keeps that survey's record and nothing else of A).
 type world struct {
 	h      *harness
 	actors []actor
@@ -25,9 +27,10 @@ type world struct {
 	admin  int64 // the admin's user ID
 }
 
-// side holds the objects of one district.
+// side holds the objects of one district: final is a final survey of
+// its facility, set on A only.
 type side struct {
-	facility, evidence, survey int64
+	facility, evidence, survey, final int64
 }
 
 type actor struct {
@@ -63,6 +66,9 @@ func newWorld(t *testing.T, dbKind, storeKind string) *world {
 	add("quality", bukti.RoleBinding{Role: bukti.RoleQualityTeam, FacilityID: &fa.ID})
 	add("viewer", bukti.RoleBinding{Role: bukti.RoleViewer, FacilityID: &fa.ID})
 	add("norole", bukti.RoleBinding{})
+	fsID, fsTok := h.userWith("finalsurveyor@puskesmas.test", bukti.RoleBinding{})
+	w.a.final = w.surveyAt(w.a, bukti.SurveyFinal, fsID).id
+	w.actors = append(w.actors, actor{name: "finalsurveyor", token: fsTok, userID: fsID})
 	w.actors = append(w.actors, actor{name: "anonymous", token: "-"})
 	return w
 }
@@ -104,10 +110,13 @@ func (w *world) survey(facilityID int64) int64 {
 }
 
 // user creates a fresh user without roles, as the admin.
-func (w *world) user() int64 {
+func (w *world) user() int64 { return w.newUser().ID }
+
+// newUser creates a fresh user without roles, as the admin.
+func (w *world) newUser() bukti.User {
 	var u bukti.User
 	w.h.expect(http.StatusCreated, w.h.call("POST", "/api/v1/users", map[string]string{"email": fmt.Sprintf("u%d@puskesmas.test", w.next()), "password": "kata-sandi-baru-123"}, ""), &u)
-	return u.ID
+	return u
 }
 
 // request is one call of a route.
@@ -142,38 +151,64 @@ func uploadForm(requirement string, n int64) ([]byte, string) {
 type expectation map[string][2]int
 
 // Profiles of the role × action table (see authz), with the success status.
+// A final survey's surveyor reads nothing of its facility: read, write,
+// review, manageSurvey and adminFacility say 404 for them.
 func read(ok int) expectation {
 	return expectation{"admin": {ok, ok}, "supervisor": {ok, 404}, "provincial": {ok, 404}, "surveyor": {ok, 404},
-		"quality": {ok, 404}, "viewer": {ok, 404}, "norole": {404, 404}}
+		"quality": {ok, 404}, "viewer": {ok, 404}, "norole": {404, 404}, "finalsurveyor": {404, 404}}
+}
+
+// surveyRead: reading a survey's record, which the surveyors of a final
+// survey keep for their own survey (see surveyOf).
+func surveyRead(ok int) expectation {
+	e := read(ok)
+	e["finalsurveyor"] = [2]int{ok, 404}
+	return e
+}
+
+// surveyOf is the survey a survey route reads for an actor on a side: the
+// final survey for its surveyor in their own scope, else the side's
+// planned one.
+func surveyOf(a actor, s side, in bool) int64 {
+	if a.name == "finalsurveyor" && in {
+		return s.final
+	}
+	return s.survey
+}
+
+func getSurvey(rest string) func(*world, actor, side, bool) request {
+	return func(w *world, a actor, s side, in bool) request {
+		return request{method: "GET", path: fmt.Sprintf("/api/v1/surveys/%d%s", surveyOf(a, s, in), rest)}
+	}
 }
 
 func write(ok int) expectation {
 	return expectation{"admin": {ok, ok}, "supervisor": {403, 404}, "provincial": {403, 404}, "surveyor": {403, 404},
-		"quality": {ok, 404}, "viewer": {403, 404}, "norole": {404, 404}}
+		"quality": {ok, 404}, "viewer": {403, 404}, "norole": {404, 404}, "finalsurveyor": {404, 404}}
 }
 
 // review: only a surveyor assigned to the survey (and its lead, where the
 // route needs one) may act; an admin is not a surveyor.
 func review(ok int) expectation {
 	return expectation{"admin": {403, 403}, "supervisor": {403, 404}, "provincial": {403, 404}, "surveyor": {ok, 404},
-		"quality": {403, 404}, "viewer": {403, 404}, "norole": {404, 404}}
+		"quality": {403, 404}, "viewer": {403, 404}, "norole": {404, 404}, "finalsurveyor": {404, 404}}
 }
 
 func manageSurvey(ok int) expectation {
 	return expectation{"admin": {ok, ok}, "supervisor": {ok, 404}, "provincial": {ok, 404}, "surveyor": {403, 404},
-		"quality": {403, 404}, "viewer": {403, 404}, "norole": {404, 404}}
+		"quality": {403, 404}, "viewer": {403, 404}, "norole": {404, 404}, "finalsurveyor": {404, 404}}
 }
 
 // adminFacility: only an admin may change a facility; others who see it
 // are forbidden, others do not see it.
 func adminFacility(ok int) expectation {
 	return expectation{"admin": {ok, ok}, "supervisor": {403, 404}, "provincial": {403, 404}, "surveyor": {403, 404},
-		"quality": {403, 404}, "viewer": {403, 404}, "norole": {404, 404}}
+		"quality": {403, 404}, "viewer": {403, 404}, "norole": {404, 404}, "finalsurveyor": {404, 404}}
 }
 
 func adminOnly(ok int) expectation {
 	e := expectation{"admin": {ok, ok}}
-	for _, r := range []string{"supervisor", "provincial", "surveyor", "quality", "viewer", "norole"} {
+	for _, r := range []string{"supervisor", "provincial", "surveyor", "quality", "viewer", "norole", "finalsurveyor"} {
 		e[r] = [2]int{403, 403}
 	}
 	return e
@@ -181,7 +216,7 @@ func adminOnly(ok int) expectation {
 
 func anyUser(ok int) expectation {
 	e := expectation{}
-	for _, r := range []string{"admin", "supervisor", "provincial", "surveyor", "quality", "viewer", "norole"} {
+	for _, r := range []string{"admin", "supervisor", "provincial", "surveyor", "quality", "viewer", "norole", "finalsurveyor"} {
 		e[r] = [2]int{ok, ok}
 	}
 	return e
@@ -189,7 +224,7 @@ func anyUser(ok int) expectation {
 
 func auditRead(ok int) expectation {
 	return expectation{"admin": {ok, ok}, "supervisor": {ok, ok}, "provincial": {ok, ok}, "surveyor": {403, 403},
-		"quality": {ok, ok}, "viewer": {403, 403}, "norole": {403, 403}}
+		"quality": {ok, ok}, "viewer": {403, 403}, "norole": {403, 403}, "finalsurveyor": {403, 403}}
 }
 
 // own: a user's own object (A) works, anyone else's (B) is not found.
@@ -369,16 +404,33 @@ func matrix() map[string]route {
 			w.h.expect(201, w.h.call("POST", fmt.Sprintf("/api/v1/users/%d/roles", uid), map[string]any{"role": "viewer", "facility_id": s.facility}, ""), &b)
 			return request{method: "DELETE", path: fmt.Sprintf("/api/v1/users/%d/roles/%d", uid, b.ID)}
 		}},
+		"GET /api/v1/users/:id/tokens": {want: adminOnly(200), build: func(w *world, a actor, s side, in bool) request {
+			return request{method: "GET", path: fmt.Sprintf("/api/v1/users/%d/tokens", w.user())}
+		}},
+		"DELETE /api/v1/users/:id/tokens/:token": {want: adminOnly(204), build: func(w *world, a actor, s side, in bool) request {
+			uid := w.user()
+			_, tok, err := w.h.auth.CreateToken(context.Background(), uid, "skrip", 0)
+			if err != nil {
+				w.h.t.Fatal(err)
+			}
+			return request{method: "DELETE", path: fmt.Sprintf("/api/v1/users/%d/tokens/%d", uid, tok.ID)}
+		}},
 
 		"POST /api/v1/surveys": {want: manageSurvey(201), build: func(w *world, a actor, s side, in bool) request {
-			return request{method: "POST", path: "/api/v1/surveys", body: map[string]any{"facility_id": s.facility, "type": "reaccreditation", "surveyors": []int64{w.user()}}}
+			return request{method: "POST", path: "/api/v1/surveys", body: map[string]any{"facility_id": s.facility, "type": "reaccreditation", "surveyor_emails": []string{w.newUser().Email}}}
 		}},
-		"GET /api/v1/surveys/:id":             {want: read(200), build: get("/api/v1/surveys/{s}")},
-		"GET /api/v1/surveys/:id/overview":    {want: read(200), build: get("/api/v1/surveys/{s}/overview")},
-		"GET /api/v1/surveys/:id/report.xlsx": {want: read(200), build: get("/api/v1/surveys/{s}/report.xlsx")},
-		"GET /api/v1/surveys/:id/pack.zip": {want: read(200), build: func(w *world, a actor, s side, in bool) request {
-			return request{method: "GET", path: fmt.Sprintf("/api/v1/surveys/%d/pack.zip", w.surveyAt(s, bukti.SurveyInReview, 0).id)}
-		}},
+		"GET /api/v1/surveys/:id":             {want: surveyRead(200), build: getSurvey("")},
+		"GET /api/v1/surveys/:id/overview":    {want: surveyRead(200), build: getSurvey("/overview")},
+		"GET /api/v1/surveys/:id/report.xlsx": {want: surveyRead(200), build: getSurvey("/report.xlsx")},
+		// The pack holds the facility's documents: not for a final survey's surveyors.
+		"GET /api/v1/surveys/:id/pack.zip": {want: func() expectation { e := read(200); e["finalsurveyor"] = [2]int{403, 404}; return e }(),
+			build: func(w *world, a actor, s side, in bool) request {
+				id := surveyOf(a, s, in)
+				if id == s.survey {
+					id = w.surveyAt(s, bukti.SurveyInReview, 0).id
+				}
+				return request{method: "GET", path: fmt.Sprintf("/api/v1/surveys/%d/pack.zip", id)}
+			}},
 		"PUT /api/v1/surveys/:id/self-assessment": {want: write(200), build: func(w *world, a actor, s side, in bool) request {
 			sv := w.surveyAt(s, bukti.SurveyPlanned, 0)
 			return request{method: "PUT", path: fmt.Sprintf("/api/v1/surveys/%d/self-assessment", sv.id),

@@ -9,15 +9,20 @@ import (
 	"github.com/bukti-id/bukti/pkg/audit"
 	"github.com/bukti-id/bukti/pkg/authz"
 	"github.com/bukti-id/bukti/pkg/bukti"
+	"github.com/bukti-id/bukti/pkg/survey"
 )
 
 // auditFilter reads the query filters and limits them to the principal's
 // scope: an admin sees everything, others the rows of the facilities they
-// may read the audit log of.
+// may read the audit log of, without the rows carrying the scores of
+// surveys whose scores they do not see yet (authz SeesScores).
 func (s *Server) auditFilter(c echo.Context) (audit.Filter, error) {
-	all, ids := principal(c).Facilities(authz.ReadAudit)
+	p := principal(c)
+	all, ids := p.Facilities(authz.ReadAudit)
+	withheld, except := p.ScoresWithheld(ids)
 	f := audit.Filter{All: all, Facilities: ids, Action: c.QueryParam("action"),
-		ObjectType: c.QueryParam("object_type"), ObjectID: c.QueryParam("object_id")}
+		ObjectType: c.QueryParam("object_type"), ObjectID: c.QueryParam("object_id"),
+		Withheld: audit.Withheld{Actions: survey.ScoreActions, Facilities: withheld, Except: except}}
 	var err error
 	if f.FacilityID, err = queryInt(c, "facility_id"); err != nil {
 		return f, err
@@ -55,6 +60,9 @@ func (s *Server) listAudit(c echo.Context) error {
 	page, err := queryInt(c, "page")
 	if err != nil {
 		return err
+	}
+	if page > audit.MaxPageNumber {
+		return bukti.Errorf(bukti.EINVALID, "Parameter page paling besar %d.", "page must be at most %d", audit.MaxPageNumber)
 	}
 	per, err := queryInt(c, "per_page")
 	if err != nil {

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"mime"
 	"net/http"
 	"time"
 
@@ -22,7 +23,14 @@ type loginResponse struct {
 	User      *bukti.User `json:"user"`
 }
 
+// login answers POST /api/v1/auth/login. The body must be sent as
+// application/json, which a form on another site cannot do: a cross-site
+// form posting JSON-looking text/plain cannot sign a browser in.
 func (s *Server) login(c echo.Context) error {
+	if mediaType, _, _ := mime.ParseMediaType(c.Request().Header.Get(echo.HeaderContentType)); mediaType != echo.MIMEApplicationJSON {
+		return bukti.Errorf(bukti.EUNSUPPORTED, "Kirim email dan kata sandi sebagai JSON (Content-Type: application/json).",
+			"send the email and password as JSON (Content-Type: application/json)")
+	}
 	var req loginRequest
 	if err := bindJSON(c, &req); err != nil {
 		return err
@@ -52,7 +60,7 @@ func (s *Server) logout(c echo.Context) error {
 func setSessionCookie(c echo.Context, token string) time.Time {
 	exp := time.Now().Add(auth.SessionTTL)
 	c.SetCookie(&http.Cookie{Name: SessionCookie, Value: token, Path: "/", Expires: exp, HttpOnly: true,
-		Secure: c.Scheme() == "https", SameSite: http.SameSiteLaxMode})
+		Secure: overHTTPS(c), SameSite: http.SameSiteLaxMode})
 	return exp
 }
 

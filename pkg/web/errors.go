@@ -3,9 +3,12 @@ package web
 import (
 	"errors"
 	"net/http"
+	"strconv"
+	"time"
 
 	"github.com/labstack/echo/v4"
 
+	"github.com/bukti-id/bukti/pkg/auth"
 	"github.com/bukti-id/bukti/pkg/bukti"
 )
 
@@ -18,6 +21,7 @@ var statusOf = map[string]int{
 	bukti.ECONFLICT:     http.StatusConflict,
 	bukti.ETOOLARGE:     http.StatusRequestEntityTooLarge,
 	bukti.EUNSUPPORTED:  http.StatusUnsupportedMediaType,
+	bukti.ETIMEOUT:      http.StatusRequestTimeout,
 	bukti.ETOOMANY:      http.StatusTooManyRequests,
 	bukti.EINTERNAL:     http.StatusInternalServerError,
 }
@@ -57,6 +61,7 @@ func (s *Server) handleError(err error, c echo.Context) {
 	}
 	code := bukti.ErrorCode(err)
 	status := statusOf[code]
+	setRetryAfter(c, err)
 	if code == bukti.EINTERNAL {
 		s.log.Error("request failed", "method", c.Request().Method, "path", c.Path(), "request_id", requestID(c), "err", err)
 	}
@@ -73,6 +78,13 @@ func (s *Server) handleError(err error, c echo.Context) {
 	}
 	if err := c.JSON(status, body); err != nil {
 		s.log.Warn("write error response", "err", err)
+	}
+}
+
+// setRetryAfter tells a throttled client how many seconds to wait.
+func setRetryAfter(c echo.Context, err error) {
+	if wait, ok := auth.RetryAfter(err); ok {
+		c.Response().Header().Set(echo.HeaderRetryAfter, strconv.Itoa(int(wait/time.Second)))
 	}
 }
 

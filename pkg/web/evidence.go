@@ -2,13 +2,13 @@ package web
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"net/http"
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
 
 	"github.com/labstack/echo/v4"
 
@@ -45,7 +45,7 @@ func (s *Server) readUpload(c echo.Context, early func(fields map[string][]strin
 	req.Body = http.MaxBytesReader(c.Response(), req.Body, limit)
 	mr, err := req.MultipartReader()
 	if err != nil {
-		return nil, bukti.Errorf(bukti.EINVALID, "Kirim formulir multipart/form-data dengan isian \"file\".", "send multipart/form-data with a \"file\" field: %v", err)
+		return nil, bukti.Errorf(bukti.EINVALID, "Kirim formulir multipart/form-data dengan isian \"file\" (%v).", "send multipart/form-data with a \"file\" field: %v", err)
 	}
 	form := &uploadForm{fields: map[string][]string{}}
 	defer func() {
@@ -55,7 +55,10 @@ func (s *Server) readUpload(c echo.Context, early func(fields map[string][]strin
 	}()
 	for {
 		part, err := mr.NextPart()
-		if errors.Is(err, io.EOF) {
+		// Only the bare io.EOF means the closing boundary was read. A body
+		// that ends before it gives "multipart: NextPart: EOF", which wraps
+		// io.EOF: that is a cut-off upload, refused below.
+		if err == io.EOF {
 			break
 		}
 		if err != nil {
@@ -68,7 +71,7 @@ func (s *Server) readUpload(c echo.Context, early func(fields map[string][]strin
 		if name != "file" {
 			v, err := io.ReadAll(io.LimitReader(part, maxField+1))
 			if err != nil {
-				return nil, bukti.Errorf(bukti.EINVALID, "Formulir unggah rusak: %v.", "malformed multipart field %q: %v", name, err)
+				return nil, bukti.Errorf(bukti.EINVALID, "Isian %q pada formulir unggah rusak: %v.", "malformed multipart field %q: %v", name, err)
 			}
 			if len(v) > maxField {
 				return nil, bukti.Errorf(bukti.EINVALID, "Isian %q terlalu panjang.", "field %q is too long", name)
@@ -99,18 +102,26 @@ func (s *Server) readUpload(c echo.Context, early func(fields map[string][]strin
 }
 
 // cleanFileName keeps the base name of an uploaded file, for display and
-// download names only; it never becomes a path.
+// download names only; it never becomes a path. It drops control
+// characters (C0, DEL, C1), line and paragraph separators, and every
+// invisible format character (Unicode category Cf): the bidi controls
+// U+061C, U+200E, U+200F, U+202A–U+202E and U+2066–U+2069, with which
+// "laporan\u202Efdp.exe" shows as "laporanexe.pdf", and the zero-width
+// U+200B–U+200D, U+2060 and U+FEFF, with which two names look the same.
+// The cost is that emoji joined with U+200D fall apart and a few scripts
+// lose a joining hint; letters of every script are kept. The name keeps at
+// most its last 200 characters and is never empty ("berkas").
 func cleanFileName(name string) string {
 	name = strings.ReplaceAll(name, `\`, "/")
 	if i := strings.LastIndex(name, "/"); i >= 0 {
 		name = name[i+1:]
 	}
-	name = strings.Map(func(r rune) rune {
-		if r < 0x20 || r == 0x7f {
+	name = strings.TrimSpace(strings.Map(func(r rune) rune {
+		if unicode.IsControl(r) || unicode.In(r, unicode.Cf, unicode.Zl, unicode.Zp) {
 			return -1
 		}
 		return r
-	}, strings.TrimSpace(name))
+	}, name))
 	if r := []rune(name); len(r) > 200 {
 		name = string(r[len(r)-200:])
 	}
@@ -327,7 +338,10 @@ const contentCSP = "sandbox; default-src 'none'; img-src 'self'; media-src 'self
 const pdfCSP = "default-src 'none'; frame-ancestors 'self'"
 
 // evidenceContent streams the bytes of the latest revision, or of
-// ?revision=N. Safe types are shown inline, all others downloaded.
+// ?revision=N. Safe types are shown inline, all others downloaded; the
+// file name always has the extension of the detected type
+// (evidence.FileNameFor). Responses are never stored by caches
+// (Cache-Control: no-store) but keep ETag, If-None-Match and Range.
 func (s *Server) evidenceContent(c echo.Context) error {
 	n := 0
 	if v := c.QueryParam("revision"); v != "" {
@@ -361,7 +375,9 @@ func (s *Server) evidenceContent(c echo.Context) error {
 	}
 	h := c.Response().Header()
 	h.Set(echo.HeaderContentType, rev.ContentType)
-	h.Set(echo.HeaderContentDisposition, contentDisposition(disposition, rev.FileName))
+	// The download name takes the extension of the detected type, never
+	// the uploaded one: "laporan.html" holding a PDF is saved as a PDF.
+	h.Set(echo.HeaderContentDisposition, contentDisposition(disposition, evidence.FileNameFor(rev.FileName, rev.ContentType)))
 	h.Set("X-Content-Type-Options", "nosniff")
 	h.Set("X-Frame-Options", "SAMEORIGIN")
 	if rev.ContentType == "application/pdf" {
@@ -369,7 +385,9 @@ func (s *Server) evidenceContent(c echo.Context) error {
 	} else {
 		h.Set("Content-Security-Policy", contentCSP)
 	}
-	h.Set("Cache-Control", "private, max-age=0, must-revalidate")
+	// Evidence is confidential and only for the signed-in: no cache, not
+	// even the browser's, keeps a copy. The ETag still answers If-None-Match.
+	h.Set("Cache-Control", "no-store")
 	h.Set("ETag", `"`+rev.SHA256+`"`)
 	h.Set("X-Content-SHA256", rev.SHA256)
 	if rs, ok := rc.(io.ReadSeeker); ok {

@@ -1,10 +1,13 @@
 package web
 
 import (
+	"crypto/rand"
+	"crypto/subtle"
 	"net/http"
 	"net/url"
 	"strconv"
 	"strings"
+	"unicode"
 
 	"github.com/labstack/echo/v4"
 
@@ -57,6 +60,13 @@ func message(c echo.Context, err error) string {
 	return id
 }
 
+// pageCSP is the Content-Security-Policy of every HTML page: scripts and
+// styles from Bukti's own files only (inline style attributes allowed, no
+// inline script), evidence previews framed from this origin, and no page
+// framed by anyone.
+const pageCSP = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; " +
+	"frame-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+
 // render writes a page with the common parts filled in.
 func (s *Server) render(c echo.Context, status int, name, title string, data any) error {
 	p := page{Title: title, Path: c.Request().URL.RequestURI(), Languages: ui.Languages, Data: data}
@@ -74,7 +84,8 @@ func (s *Server) render(c echo.Context, status int, name, title string, data any
 		p.Flash, p.FlashKind = f, "error"
 	}
 	c.Response().Header().Set(echo.HeaderContentType, echo.MIMETextHTMLCharsetUTF8)
-	c.Response().Header().Set("Cache-Control", "no-store")
+	c.Response().Header().Set(echo.HeaderCacheControl, "no-store")
+	c.Response().Header().Set(echo.HeaderContentSecurityPolicy, pageCSP)
 	c.Response().WriteHeader(status)
 	return s.UI.Render(c.Response(), name, lang(c), p)
 }
@@ -101,11 +112,11 @@ func (s *Server) nav(c echo.Context, p *authz.Principal) []navItem {
 // sent to the login page instead.
 func (s *Server) errorPage(c echo.Context, status int, err error) {
 	if status == http.StatusUnauthorized {
-		_ = c.Redirect(http.StatusSeeOther, "/login?next="+url.QueryEscape(c.Request().URL.RequestURI()))
+		_ = redirect(c, "/login?next="+url.QueryEscape(c.Request().URL.RequestURI()))
 		return
 	}
 	heading := map[int]string{400: "error.invalid", 403: "error.forbidden", 404: "error.not_found", 409: "error.conflict",
-		413: "error.too_large", 415: "error.unsupported", 429: "error.too_many", 500: "error.internal"}[status]
+		408: "error.timeout", 413: "error.too_large", 415: "error.unsupported", 429: "error.too_many", 500: "error.internal"}[status]
 	if heading == "" {
 		heading = "error.internal"
 	}
@@ -123,52 +134,85 @@ func isPage(c echo.Context) bool {
 
 // requirePage is requireUser for pages: it reads the session cookie only,
 // sends visitors without a session to the login page, and checks the CSRF
-// token of urlencoded forms (multipart forms check their csrf_token field
-// themselves, as it arrives with the body).
+// token of every state-changing request.
 func (s *Server) requirePage(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		secret := ""
 		if ck, err := c.Cookie(SessionCookie); err == nil {
 			secret = ck.Value
 		}
-		multipart := strings.HasPrefix(c.Request().Header.Get(echo.HeaderContentType), echo.MIMEMultipartForm)
-		if err := s.authenticate(c, secret, !safeMethod(c.Request().Method) && !multipart); err != nil {
+		if err := s.authenticate(c, secret, true); err != nil {
 			return err // handleError sends an unauthorized page request to the login page
 		}
 		return next(c)
 	}
 }
 
-// safeNext keeps a post-login redirect on this site.
-func safeNext(next string) string {
-	if !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.HasPrefix(next, "/\\") {
+// localPath returns target when it is a path on this site, and "/"
+// otherwise: it must start with a single "/" and hold no backslash and no
+// control character (browsers drop tabs and line breaks, so "/\t/host"
+// would become "//host", another site).
+func localPath(target string) string {
+	if !strings.HasPrefix(target, "/") || strings.HasPrefix(target, "//") || strings.ContainsRune(target, '\\') ||
+		strings.ContainsFunc(target, unicode.IsControl) {
 		return "/"
 	}
-	return next
+	return target
 }
 
-type loginPage struct{ Next, Email string }
+// redirect sends the browser to a local path (see localPath) with 303 See
+// Other. Every page redirect goes through it.
+func redirect(c echo.Context, target string) error {
+	return c.Redirect(http.StatusSeeOther, localPath(target))
+}
+
+type loginPage struct{ Next, Email, CSRF string }
+
+// LoginCSRFCookie holds the anti-CSRF token of the sign-in form: a random
+// value the form must echo, so another site cannot sign a browser in to an
+// account of its choosing.
+const LoginCSRFCookie = "bukti_login"
+
+// loginToken returns the browser's sign-in form token, issuing a new one
+// when it has none.
+func loginToken(c echo.Context) string {
+	if ck, err := c.Cookie(LoginCSRFCookie); err == nil && len(ck.Value) == 26 {
+		return ck.Value
+	}
+	token := rand.Text()
+	c.SetCookie(&http.Cookie{Name: LoginCSRFCookie, Value: token, Path: "/login", HttpOnly: true,
+		Secure: overHTTPS(c), SameSite: http.SameSiteLaxMode})
+	return token
+}
 
 func (s *Server) loginForm(c echo.Context) error {
-	return s.render(c, http.StatusOK, "login", s.tr(c, "login.title"), loginPage{Next: safeNext(c.QueryParam("next"))})
+	return s.render(c, http.StatusOK, "login", s.tr(c, "login.title"), loginPage{Next: localPath(c.QueryParam("next")), CSRF: loginToken(c)})
 }
 
 func (s *Server) loginSubmit(c echo.Context) error {
-	email, password, next := c.FormValue("email"), c.FormValue("password"), safeNext(c.FormValue("next"))
+	email, password, next := c.FormValue("email"), c.FormValue("password"), localPath(c.FormValue("next"))
 	var err error
 	var token string
-	if email == "" || password == "" {
+	want := ""
+	if ck, cerr := c.Cookie(LoginCSRFCookie); cerr == nil {
+		want = ck.Value
+	}
+	switch {
+	case want == "" || subtle.ConstantTimeCompare([]byte(c.FormValue(csrfField)), []byte(want)) != 1:
+		err = &bukti.Error{Code: bukti.EFORBIDDEN, Message: s.UI.T("id", "login.expired"), MessageEN: s.UI.T("en", "login.expired")}
+	case email == "" || password == "":
 		err = &bukti.Error{Code: bukti.EINVALID, Message: s.UI.T("id", "login.required"), MessageEN: s.UI.T("en", "login.required")}
-	} else {
+	default:
 		token, _, err = s.Auth.Login(c.Request().Context(), email, password)
 	}
 	if err != nil {
 		c.Set("flash", message(c, err))
 		status := statusOf[bukti.ErrorCode(err)]
-		return s.render(c, status, "login", s.tr(c, "login.title"), loginPage{Next: next, Email: email})
+		setRetryAfter(c, err)
+		return s.render(c, status, "login", s.tr(c, "login.title"), loginPage{Next: next, Email: email, CSRF: loginToken(c)})
 	}
 	setSessionCookie(c, token)
-	return c.Redirect(http.StatusSeeOther, next)
+	return redirect(c, next)
 }
 
 func (s *Server) logoutSubmit(c echo.Context) error {
@@ -177,7 +221,7 @@ func (s *Server) logoutSubmit(c echo.Context) error {
 		return err
 	}
 	clearSessionCookie(c)
-	return c.Redirect(http.StatusSeeOther, "/login")
+	return redirect(c, "/login")
 }
 
 // setLang switches the interface language and returns to the page.
@@ -187,7 +231,7 @@ func (s *Server) setLang(c echo.Context) error {
 		return bukti.Errorf(bukti.ENOTFOUND, "Bahasa %q tidak tersedia.", "language %q is not available", code)
 	}
 	c.SetCookie(&http.Cookie{Name: LangCookie, Value: code, Path: "/", MaxAge: 365 * 24 * 3600, SameSite: http.SameSiteLaxMode})
-	return c.Redirect(http.StatusSeeOther, safeNext(c.QueryParam("next")))
+	return redirect(c, c.QueryParam("next"))
 }
 
 // static serves fingerprinted assets, cacheable forever.
@@ -212,10 +256,10 @@ func (s *Server) home(c echo.Context) error {
 	ctx := c.Request().Context()
 	all, ids := p.Facilities(authz.ReadFacility)
 	if p.Admin {
-		return c.Redirect(http.StatusSeeOther, "/admin")
+		return redirect(c, "/admin")
 	}
 	if _, managed := p.Facilities(authz.ManageSurvey); len(managed) > 0 {
-		return c.Redirect(http.StatusSeeOther, "/district")
+		return redirect(c, "/district")
 	}
 	var assigned []int64
 	for _, b := range p.Bindings {
@@ -224,7 +268,7 @@ func (s *Server) home(c echo.Context) error {
 		}
 	}
 	if len(ids) == 1 && len(assigned) == 0 {
-		return c.Redirect(http.StatusSeeOther, "/f/"+itoa(ids[0]))
+		return redirect(c, "/f/"+itoa(ids[0]))
 	}
 	fs, err := s.Org.Facilities(ctx, all, ids)
 	if err != nil {
@@ -240,11 +284,12 @@ func (s *Server) home(c echo.Context) error {
 // done sends the browser to a page after a successful form, with a
 // confirmation message key; errors go to the error page (handleError).
 func done(c echo.Context, to, okKey string) error {
+	to = localPath(to)
 	sep := "?"
 	if strings.Contains(to, "?") {
 		sep = "&"
 	}
-	return c.Redirect(http.StatusSeeOther, to+sep+"ok="+url.QueryEscape(okKey))
+	return redirect(c, to+sep+"ok="+url.QueryEscape(okKey))
 }
 
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }

@@ -122,20 +122,21 @@ type surveyPage struct {
 	Rejected int      // current items rejected
 	Finals   int      // EP with a final score
 	// What the viewer sees and may do.
-	Final       bool // the survey is final: everything is read-only
-	CanSelf     bool // quality team, planned or self-assessment
-	CanSubmit   bool // quality team, self-assessment
-	ShowItems   bool // the snapshot exists
-	CanReview   bool // assigned surveyor, in review or scored (until finalized)
-	CanResubmit bool // quality team, in review
-	ShowScores  bool // in review or later, for surveyors and the lead; everyone once final
-	CanScore    bool // assigned surveyor, in review
-	IsLead      bool
-	CanDecide   bool // team lead, in review or scored
-	CanFinalize bool // team lead, scored
-	CanPPS      bool // quality team, final
-	ShowResult  bool // some EP has a final score, for those who see the scores
-	Draft       string
+	Final         bool // the survey is final: everything is read-only
+	ReadsFacility bool // the facility's pages, files and the evidence pack (not a final survey's surveyors)
+	CanSelf       bool // quality team, planned or self-assessment
+	CanSubmit     bool // quality team, self-assessment
+	ShowItems     bool // the snapshot exists
+	CanReview     bool // assigned surveyor, in review or scored (until finalized)
+	CanResubmit   bool // quality team, in review
+	ShowScores    bool // in review or later, for surveyors and the lead; everyone once final
+	CanScore      bool // assigned surveyor, in review
+	IsLead        bool
+	CanDecide     bool // team lead, in review or scored
+	CanFinalize   bool // team lead, scored
+	CanPPS        bool // quality team, final
+	ShowResult    bool // some EP has a final score, for those who see the scores
+	Draft         string
 }
 
 // scoreChoices lists the catalogue's scores as ParseScore reads them.
@@ -189,6 +190,7 @@ func (s *Server) loadSurveyPage(c echo.Context, id int64, d *draft) (*surveyPage
 	write := p.Can(authz.WriteEvidence, fid)
 	review := p.Can(authz.ReviewSurvey, fid) && assigned
 	data.Final = state == bukti.SurveyFinal
+	data.ReadsFacility = p.Can(authz.ReadFacility, fid)
 	data.IsLead = sv.LeadID != nil && *sv.LeadID == uid
 	data.CanSelf = write && (state == bukti.SurveyPlanned || state == bukti.SurveySelfAssessment)
 	data.CanSubmit = write && state == bukti.SurveySelfAssessment
@@ -369,7 +371,7 @@ func at(xs []string, i int) string {
 
 // surveyView is the survey page.
 func (s *Server) surveyView(c echo.Context) error {
-	sv, err := s.surveyFor(c, authz.ReadFacility)
+	sv, err := s.surveyFor(c, authz.ReadSurvey)
 	if err != nil {
 		return err
 	}
@@ -386,7 +388,7 @@ func (s *Server) surveyTitle(c echo.Context, d *surveyPage) string {
 
 // surveyReport is the printable report of a survey.
 func (s *Server) surveyReport(c echo.Context) error {
-	sv, err := s.surveyFor(c, authz.ReadFacility)
+	sv, err := s.surveyFor(c, authz.ReadSurvey)
 	if err != nil {
 		return err
 	}
@@ -402,7 +404,7 @@ func (s *Server) surveyReport(c echo.Context) error {
 // redirects back to the page (at anchor) with the okKey confirmation; a
 // refusal re-renders the page with the message and the form's values.
 func (s *Server) surveyAction(c echo.Context, a authz.Action, kind, anchor, okKey string, fn func(ctx context.Context, sv *bukti.Survey, by int64, form url.Values) error) error {
-	sv, err := s.surveyFor(c, authz.ReadFacility)
+	sv, err := s.surveyFor(c, authz.ReadSurvey)
 	if err != nil {
 		return err
 	}
@@ -420,7 +422,7 @@ func (s *Server) surveyAction(c echo.Context, a authz.Action, kind, anchor, okKe
 	if anchor != "" {
 		to += "#" + anchor
 	}
-	return c.Redirect(http.StatusSeeOther, to)
+	return redirect(c, to)
 }
 
 // surveyRefused shows the survey page again with the error's message and
@@ -534,17 +536,12 @@ func (s *Server) surveyPPSPage(c echo.Context) error {
 	})
 }
 
-// surveyForm reads a posted form and checks its anti-CSRF field whatever
-// the encoding: requirePage checks urlencoded forms only, and these
-// handlers would read a multipart body just as well.
+// surveyForm reads a posted form, urlencoded or multipart (requirePage has
+// checked its anti-CSRF token).
 func surveyForm(c echo.Context) (url.Values, error) {
 	form, err := c.FormParams()
 	if err != nil {
 		return nil, bukti.Errorf(bukti.EINVALID, "Formulir tidak dapat dibaca.", "the form cannot be read")
-	}
-	secret, _ := sessionSecret(c)
-	if err := csrfMatches(form.Get("csrf_token"), secret); err != nil {
-		return nil, err
 	}
 	return form, nil
 }
@@ -643,7 +640,7 @@ func (s *Server) renderSurveys(c echo.Context, status int, form url.Values) erro
 }
 
 // planSurveyPage plans a survey from the form: surveyors and the lead are
-// given by user ID or email.
+// given by email.
 func (s *Server) planSurveyPage(c echo.Context) error {
 	form, err := surveyForm(c)
 	if err != nil {
@@ -658,9 +655,11 @@ func (s *Server) planSurveyPage(c echo.Context) error {
 		c.Set("flash", message(c, err))
 		return s.renderSurveys(c, statusOf[be.Code], form)
 	}
-	return c.Redirect(http.StatusSeeOther, fmt.Sprintf("/s/%d?ok=survey.ok.planned", sv.ID))
+	return redirect(c, fmt.Sprintf("/s/%d?ok=survey.ok.planned", sv.ID))
 }
 
+// planSurvey plans the survey of the form: the surveyors' emails,
+// separated by commas, semicolons, spaces or lines, and the lead's.
 func (s *Server) planSurvey(c echo.Context, form url.Values) (*bukti.Survey, error) {
 	fid, err := strconv.ParseInt(form.Get("facility"), 10, 64)
 	if err != nil {
@@ -669,43 +668,13 @@ func (s *Server) planSurvey(c echo.Context, form url.Values) (*bukti.Survey, err
 	if err := principal(c).Check(authz.ManageSurvey, fid); err != nil {
 		return nil, err
 	}
-	in := survey.Input{FacilityID: fid, Type: form.Get("type"), Mode: form.Get("mode")}
+	in := survey.Input{FacilityID: fid, Type: form.Get("type"), Mode: form.Get("mode"), LeadEmail: form.Get("lead"),
+		SurveyorEmails: strings.FieldsFunc(form.Get("surveyors"), func(r rune) bool { return r == ',' || r == ';' || r == ' ' || r == '\n' || r == '\r' })}
 	if in.StartDate, err = parseDate(form.Get("start_date"), "start_date"); err != nil {
 		return nil, err
 	}
 	if in.EndDate, err = parseDate(form.Get("end_date"), "end_date"); err != nil {
 		return nil, err
 	}
-	for _, ref := range strings.FieldsFunc(form.Get("surveyors"), func(r rune) bool { return r == ',' || r == ';' || r == ' ' || r == '\n' || r == '\r' }) {
-		id, err := s.userRef(c, ref)
-		if err != nil {
-			return nil, err
-		}
-		if !slices.Contains(in.Surveyors, id) {
-			in.Surveyors = append(in.Surveyors, id)
-		}
-	}
-	if ref := strings.TrimSpace(form.Get("lead")); ref != "" {
-		if in.Lead, err = s.userRef(c, ref); err != nil {
-			return nil, err
-		}
-	}
 	return s.Surveys.Create(c.Request().Context(), in, *userID(c))
-}
-
-// userRef finds a user by ID or email.
-func (s *Server) userRef(c echo.Context, ref string) (int64, error) {
-	ref = strings.TrimSpace(ref)
-	if id, err := strconv.ParseInt(ref, 10, 64); err == nil {
-		u, err := s.Auth.User(c.Request().Context(), id)
-		if err != nil {
-			return 0, err
-		}
-		return u.ID, nil
-	}
-	u, err := s.Auth.UserByEmail(c.Request().Context(), ref)
-	if err != nil {
-		return 0, err
-	}
-	return u.ID, nil
 }

@@ -97,7 +97,7 @@ func TestSurveyPages(t *testing.T) {
 		status, _, body := admin.post("/surveys", url.Values{"facility": {fmt.Sprint(f.ID)}, "type": {"initial"}, "surveyors": {""}})
 		refused(t, "plan without surveyors", status, body, http.StatusBadRequest, "Tugaskan 1–4 surveior")
 		status, _, body = admin.post("/surveys", url.Values{"facility": {fmt.Sprint(f.ID)}, "type": {"initial"}, "surveyors": {"tidak-ada@kars.test"}})
-		refused(t, "plan with an unknown surveyor", status, body, http.StatusNotFound, "Pengguna tidak-ada@kars.test tidak ditemukan")
+		refused(t, "plan with an unknown surveyor", status, body, http.StatusBadRequest, "Surveior tidak-ada@kars.test tidak ditemukan atau tidak dapat ditugaskan.")
 		var n int64
 		h.db.Model(&bukti.Survey{}).Count(&n)
 		if n != 0 {
@@ -259,7 +259,7 @@ func TestSurveyPages(t *testing.T) {
 	}
 	t.Run("score", func(t *testing.T) {
 		status, _, body := score(mutu, "/score", "2.1.2/a", "10", factsA, recA)
-		refused(t, "quality team scoring", status, body, http.StatusForbidden, "Peran Anda tidak mengizinkan tindakan ini di Puskesmas ini.")
+		refused(t, "quality team scoring", status, body, http.StatusForbidden, "Peran Anda tidak mengizinkan tindakan ini")
 		status, _, body = score(lead, "/score", "2.1.2/a", "10", "Terlalu pendek.", recA)
 		refused(t, "short facts", status, body, http.StatusBadRequest, "Fakta dan analisis untuk 2.1.2/a harus 30–4000 karakter (sekarang 15)")
 		if !strings.Contains(body, ">Terlalu pendek.</textarea>") {

@@ -27,7 +27,9 @@ func newVisitor(h *harness) *visitor {
 	return &visitor{h: h, c: &http.Client{Jar: jar, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}}
 }
 
-var csrfRe = regexp.MustCompile(`name="csrf-token" content="([^"]+)"`)
+// csrfRe finds the anti-CSRF token of a page (its meta tag) or of the
+// sign-in form.
+var csrfRe = regexp.MustCompile(`name="csrf-token" content="([^"]+)"|name="csrf_token" value="([^"]+)"`)
 
 func (v *visitor) do(req *http.Request) (int, string, string) {
 	v.h.t.Helper()
@@ -38,7 +40,7 @@ func (v *visitor) do(req *http.Request) (int, string, string) {
 	defer resp.Body.Close()
 	b, _ := io.ReadAll(resp.Body)
 	if m := csrfRe.FindSubmatch(b); m != nil {
-		v.csrf = string(m[1])
+		v.csrf = string(m[1]) + string(m[2])
 	}
 	return resp.StatusCode, resp.Header.Get("Location"), string(b)
 }
@@ -49,9 +51,12 @@ func (v *visitor) get(path string) (int, string, string) {
 }
 
 // post submits an urlencoded form; the CSRF token is added unless the
-// form sets csrf_token itself.
+// form sets csrf_token itself (the sign-in form's is fetched first).
 func (v *visitor) post(path string, form url.Values) (int, string, string) {
 	if _, ok := form["csrf_token"]; !ok {
+		if path == "/login" {
+			v.get("/login")
+		}
 		form.Set("csrf_token", v.csrf)
 	}
 	req, _ := http.NewRequest("POST", v.h.srv.URL+path, strings.NewReader(form.Encode()))

@@ -5,9 +5,14 @@
 package web
 
 import (
+	"bytes"
 	"context"
+	"crypto/rand"
 	"crypto/subtle"
+	"io"
 	"log/slog"
+	"mime"
+	"mime/multipart"
 	"net/http"
 	"slices"
 	"strings"
@@ -42,6 +47,11 @@ type Deps struct {
 	Catalogue *catalogue.Catalogue
 	UI        *ui.UI
 	Log       *slog.Logger
+	// BodyIdle is the longest pause allowed while a request body arrives
+	// (0: DefaultBodyIdle); MinBodyRate the least bytes per second,
+	// averaged over each idle period (0: DefaultMinBodyRate).
+	BodyIdle    time.Duration
+	MinBodyRate int64
 	// TrustProxy reads the client IP from X-Forwarded-For (set it only
 	// behind a proxy that overwrites that header); otherwise the TCP peer
 	// address is the client IP.
@@ -72,7 +82,7 @@ func New(d Deps) *Server {
 	}
 	s := &Server{Deps: d, log: d.Log, echo: e}
 	e.HTTPErrorHandler = s.handleError
-	e.Use(middleware.RequestID())
+	e.Use(s.requestID)
 	e.Use(s.auditRequest)
 	e.Use(s.logRequests)
 	e.Use(middleware.RecoverWithConfig(middleware.RecoverConfig{
@@ -85,6 +95,8 @@ func New(d Deps) *Server {
 		XSSProtection: "", ContentTypeNosniff: "nosniff", XFrameOptions: "DENY",
 		ReferrerPolicy: "same-origin",
 	}))
+	e.Use(s.transportSecurity)
+	e.Use(s.bodyDeadline)
 
 	e.GET("/healthz", s.healthz)
 	e.GET("/static/:name", s.static)
@@ -133,7 +145,7 @@ func New(d Deps) *Server {
 
 	// Everything below needs a signed-in user; each handler then asks
 	// authz about the object it touches.
-	a := api.Group("", s.requireUser)
+	a := api.Group("", s.requireUser, noStore)
 	a.POST("/auth/logout", s.logout)
 	a.GET("/auth/me", s.me)
 	a.GET("/tokens", s.listTokens)
@@ -182,6 +194,8 @@ func New(d Deps) *Server {
 	a.GET("/users/:id", s.getUser)
 	a.PATCH("/users/:id", s.updateUser)
 	a.POST("/users/:id/password", s.resetPassword)
+	a.GET("/users/:id/tokens", s.userTokens)
+	a.DELETE("/users/:id/tokens/:token", s.revokeUserToken)
 	a.POST("/users/:id/roles", s.grantRole)
 	a.DELETE("/users/:id/roles/:binding", s.revokeRole)
 
@@ -226,6 +240,70 @@ func (s *Server) Routes() []string {
 	return out
 }
 
+// requestID gives every request an ID, in the X-Request-Id response header
+// and the audit rows it writes. The ID is made here; a client's
+// X-Request-Id is taken only behind a trusted proxy (TrustProxy), and then
+// only when it is a short token of safe characters.
+func (s *Server) requestID(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		id := ""
+		if s.TrustProxy {
+			id = c.Request().Header.Get(echo.HeaderXRequestID)
+		}
+		if !validRequestID(id) {
+			id = rand.Text()
+		}
+		c.Response().Header().Set(echo.HeaderXRequestID, id)
+		return next(c)
+	}
+}
+
+// validRequestID accepts 1–64 characters of letters, digits and . _ : -.
+func validRequestID(id string) bool {
+	if id == "" || len(id) > 64 {
+		return false
+	}
+	for _, r := range id {
+		if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || strings.ContainsRune("._:-", r)) {
+			return false
+		}
+	}
+	return true
+}
+
+// httpsKey marks a request that reached Bukti over HTTPS.
+const httpsKey = "bukti.https"
+
+// transportSecurity notes whether the request came over HTTPS — directly,
+// or per X-Forwarded-Proto from a trusted proxy — and then asks browsers to
+// keep to HTTPS (HSTS).
+func (s *Server) transportSecurity(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		req := c.Request()
+		https := req.TLS != nil || s.TrustProxy && strings.EqualFold(req.Header.Get(echo.HeaderXForwardedProto), "https")
+		c.Set(httpsKey, https)
+		if https {
+			c.Response().Header().Set(echo.HeaderStrictTransportSecurity, "max-age=31536000")
+		}
+		return next(c)
+	}
+}
+
+// overHTTPS reports whether the request came over HTTPS (see
+// transportSecurity); cookies are then marked Secure.
+func overHTTPS(c echo.Context) bool {
+	https, _ := c.Get(httpsKey).(bool)
+	return https
+}
+
+// noStore keeps authenticated answers out of every cache.
+func noStore(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		c.Response().Header().Set(echo.HeaderCacheControl, "no-store")
+		return next(c)
+	}
+}
+
 // auditRequest puts the request ID and client IP where audit.Record finds
 // them.
 func (s *Server) auditRequest(next echo.HandlerFunc) echo.HandlerFunc {
@@ -262,23 +340,24 @@ const principalKey = "bukti.principal"
 func (s *Server) requireUser(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		secret, fromCookie := sessionSecret(c)
-		if err := s.authenticate(c, secret, fromCookie && !safeMethod(c.Request().Method)); err != nil {
+		if err := s.authenticate(c, secret, fromCookie); err != nil {
 			return err
 		}
 		return next(c)
 	}
 }
 
-// authenticate checks a session secret, the anti-CSRF token when
-// checkToken is set, and puts the principal with its scopes in the context.
-func (s *Server) authenticate(c echo.Context, secret string, checkToken bool) error {
+// authenticate checks a session secret, puts the principal with its scopes
+// in the context and, for a cookie session, checks the anti-CSRF token of
+// a request that may change state, whatever its content type.
+func (s *Server) authenticate(c echo.Context, secret string, fromCookie bool) error {
 	ctx := c.Request().Context()
 	_, u, err := s.Auth.Authenticate(ctx, secret)
 	if err != nil {
 		return err
 	}
-	if checkToken {
-		if err := checkCSRF(c, secret); err != nil {
+	if fromCookie && !safeMethod(c.Request().Method) {
+		if err := checkCSRF(c, auth.CSRFToken(secret)); err != nil {
 			return err
 		}
 	}
@@ -294,23 +373,63 @@ func safeMethod(m string) bool {
 	return m == http.MethodGet || m == http.MethodHead || m == http.MethodOptions
 }
 
-// checkCSRF compares the token in the header (or the urlencoded form
-// field csrf_token) with the one derived from the session.
-func checkCSRF(c echo.Context, secret string) error {
-	got := c.Request().Header.Get(CSRFHeader)
-	if got == "" && strings.HasPrefix(c.Request().Header.Get(echo.HeaderContentType), echo.MIMEApplicationForm) {
-		got = c.FormValue("csrf_token")
-	}
-	return csrfMatches(got, secret)
-}
+// csrfField is the form field of the anti-CSRF token. In a multipart form
+// it must be the first part, so it is checked before any file is read.
+const csrfField = "csrf_token"
 
-// csrfMatches checks a submitted anti-CSRF token against the session's.
-func csrfMatches(got, secret string) error {
-	if subtle.ConstantTimeCompare([]byte(got), []byte(auth.CSRFToken(secret))) != 1 {
-		return bukti.Errorf(bukti.EFORBIDDEN, "Token keamanan formulir (CSRF) tidak ada atau salah. Muat ulang halaman lalu coba lagi.",
+// csrfPeek bounds how much of a multipart body is held while its first
+// field is read; the body is then replayed whole to the handler.
+const csrfPeek = 16 << 10
+
+// checkCSRF compares the token of a state-changing request with want: the
+// X-CSRF-Token header, else the csrf_token field of an urlencoded form,
+// else the first part of a multipart form. Any other body has no token.
+func checkCSRF(c echo.Context, want string) error {
+	req := c.Request()
+	got := req.Header.Get(CSRFHeader)
+	if got == "" {
+		mediaType, params, _ := mime.ParseMediaType(req.Header.Get(echo.HeaderContentType))
+		switch mediaType {
+		case echo.MIMEApplicationForm:
+			got = c.FormValue(csrfField)
+		case echo.MIMEMultipartForm:
+			got = firstMultipartField(req, params["boundary"], csrfField)
+		}
+	}
+	if subtle.ConstantTimeCompare([]byte(got), []byte(want)) != 1 {
+		return bukti.Errorf(bukti.EFORBIDDEN, "Token keamanan formulir (CSRF) tidak ada atau salah. Muat ulang halaman lalu coba lagi (atau kirim header %s).",
 			"missing or wrong CSRF token: send the %s header from /api/v1/auth/me", CSRFHeader)
 	}
 	return nil
+}
+
+// firstMultipartField returns the value of the multipart body's first part
+// when that part is the field name, and "" otherwise. It reads at most
+// csrfPeek bytes of the body and puts them back in front of the rest, so
+// the handler still streams the whole body (file parts are never
+// buffered).
+func firstMultipartField(req *http.Request, boundary, name string) string {
+	if boundary == "" {
+		return ""
+	}
+	var seen bytes.Buffer
+	body := req.Body
+	mr := multipart.NewReader(io.TeeReader(io.LimitReader(body, csrfPeek), &seen), boundary)
+	value := ""
+	if part, err := mr.NextPart(); err == nil && part.FormName() == name && part.FileName() == "" {
+		v, err := io.ReadAll(io.LimitReader(part, 256))
+		if err == nil {
+			value = string(v)
+		}
+	}
+	req.Body = replayBody{Reader: io.MultiReader(bytes.NewReader(seen.Bytes()), body), Closer: body}
+	return value
+}
+
+// replayBody is a request body whose first bytes were read and put back.
+type replayBody struct {
+	io.Reader
+	io.Closer
 }
 
 // sessionSecret reads "Authorization: Bearer …", else the session cookie.

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"slices"
 
 	"github.com/labstack/echo/v4"
 
@@ -17,14 +16,18 @@ import (
 	"github.com/bukti-id/bukti/pkg/surveyreport"
 )
 
+// surveyRequest plans a survey. Surveyors are named by email; admins may
+// name them by user ID instead (surveyors, lead), as before.
 type surveyRequest struct {
-	FacilityID int64   `json:"facility_id"`
-	Type       string  `json:"type"`
-	Mode       string  `json:"mode"`
-	StartDate  string  `json:"start_date"` // YYYY-MM-DD
-	EndDate    string  `json:"end_date"`
-	Surveyors  []int64 `json:"surveyors"`
-	Lead       int64   `json:"lead"`
+	FacilityID     int64    `json:"facility_id"`
+	Type           string   `json:"type"`
+	Mode           string   `json:"mode"`
+	StartDate      string   `json:"start_date"` // YYYY-MM-DD
+	EndDate        string   `json:"end_date"`
+	SurveyorEmails []string `json:"surveyor_emails"`
+	LeadEmail      string   `json:"lead_email"`
+	Surveyors      []int64  `json:"surveyors"` // user IDs: admins only
+	Lead           int64    `json:"lead"`
 }
 
 func (s *Server) createSurvey(c echo.Context) error {
@@ -35,7 +38,8 @@ func (s *Server) createSurvey(c echo.Context) error {
 	if err := principal(c).Check(authz.ManageSurvey, req.FacilityID); err != nil {
 		return err
 	}
-	in := survey.Input{FacilityID: req.FacilityID, Type: req.Type, Mode: req.Mode, Surveyors: req.Surveyors, Lead: req.Lead}
+	in := survey.Input{FacilityID: req.FacilityID, Type: req.Type, Mode: req.Mode,
+		SurveyorEmails: req.SurveyorEmails, LeadEmail: req.LeadEmail, Surveyors: req.Surveyors, Lead: req.Lead}
 	var err error
 	if in.StartDate, err = parseDate(req.StartDate, "start_date"); err != nil {
 		return err
@@ -60,24 +64,20 @@ func (s *Server) listSurveys(c echo.Context) error {
 
 // surveysInScope lists the surveys the principal may see, newest first:
 // those of the facilities they read (which include those they plan
-// surveys for) and those they are assigned to.
+// surveys for) and those they are assigned to, final ones included.
 func (s *Server) surveysInScope(c echo.Context) ([]bukti.Survey, error) {
 	p := principal(c)
 	all, read := p.Facilities(authz.ReadFacility)
-	var assigned []int64
-	for _, b := range p.Bindings {
-		if b.SurveyID != nil {
-			assigned = append(assigned, *b.SurveyID)
-		}
-	}
-	return s.Surveys.List(c.Request().Context(), all, read, assigned)
+	return s.Surveys.List(c.Request().Context(), all, read, p.AssignedSurveys())
 }
 
 // surveyFor loads the survey of the :id route and checks the action on its
-// facility. A survey of a facility the principal may not read is not
-// found, exactly like one that does not exist. Whether a surveyor is
-// assigned to this very survey, or is its team lead, is the survey
-// service's check.
+// facility, as the principal acts within this survey (authz InSurvey),
+// which becomes the request's principal: the surveyors of a final survey
+// keep reading it, and nothing else of its facility. A survey the
+// principal may not read is not found, exactly like one that does not
+// exist. Whether a surveyor is assigned to this very survey, or is its
+// team lead, is the survey service's check.
 func (s *Server) surveyFor(c echo.Context, a authz.Action) (*bukti.Survey, error) {
 	id, err := pathID(c, "id")
 	if err != nil {
@@ -87,15 +87,16 @@ func (s *Server) surveyFor(c echo.Context, a authz.Action) (*bukti.Survey, error
 	if err != nil {
 		return nil, err
 	}
-	p := principal(c)
-	if !p.Can(authz.ReadFacility, sv.FacilityID) {
+	p := principal(c).InSurvey(sv.ID)
+	c.Set(principalKey, p)
+	if !p.Can(authz.ReadSurvey, sv.FacilityID) {
 		return nil, survey.NotFound(id)
 	}
 	return sv, p.Check(a, sv.FacilityID)
 }
 
 func (s *Server) getSurvey(c echo.Context) error {
-	sv, err := s.surveyFor(c, authz.ReadFacility)
+	sv, err := s.surveyFor(c, authz.ReadSurvey)
 	if err != nil {
 		return err
 	}
@@ -110,10 +111,10 @@ func (s *Server) surveyOverview(c echo.Context) error {
 	return c.JSON(http.StatusOK, ov)
 }
 
-// overviewFor loads the overview of the :id survey for a reader of its
-// facility, as they may see it.
+// overviewFor loads the overview of the :id survey for a reader of it, as
+// they may see it.
 func (s *Server) overviewFor(c echo.Context) (*survey.Overview, error) {
-	sv, err := s.surveyFor(c, authz.ReadFacility)
+	sv, err := s.surveyFor(c, authz.ReadSurvey)
 	if err != nil {
 		return nil, err
 	}
@@ -133,15 +134,11 @@ func (s *Server) overview(c echo.Context, id int64) (*survey.Overview, error) {
 	return ov, nil
 }
 
-// scoresVisible says who reads the surveyors' scores, facts and
-// recommendations and the result of a survey: until it is final, its
-// assigned surveyors, admins and those who plan surveys of the facility
-// (supervisors); once final, everyone who may read the facility.
+// scoresVisible says whether p reads the surveyors' scores and the result
+// of the survey ov shows: authz SeesScores, the rule the audit log
+// follows too.
 func scoresVisible(p *authz.Principal, ov *survey.Overview) bool {
-	if ov.Survey.State == bukti.SurveyFinal || p.Admin || p.Can(authz.ManageSurvey, ov.Survey.FacilityID) {
-		return true
-	}
-	return slices.ContainsFunc(ov.Surveyors, func(u bukti.User) bool { return u.ID == p.User.ID })
+	return p.SeesScores(ov.Survey.ID, ov.Survey.FacilityID, ov.Survey.State == bukti.SurveyFinal)
 }
 
 func (s *Server) selfAssess(c echo.Context) error {
@@ -314,14 +311,21 @@ func surveyFileName(ov *survey.Overview, kind, ext string) string {
 	return fmt.Sprintf("%s-%s-survei-%d.%s", kind, ov.Facility.Code, ov.Survey.ID, ext)
 }
 
-// surveyPack streams the survey's evidence pack. The pack checks every blob
-// before its first byte, so a missing file is still an error response; a
-// file found corrupt or a client gone mid-stream aborts the connection, so
-// nobody is handed a truncated archive that looks complete.
+// surveyPack streams the survey's evidence pack. The pack holds the
+// facility's documents, so it is for those who read the facility
+// (ReadFacility), not for the surveyors of a final survey, who keep its
+// record only. The pack checks every blob before its first byte, so a
+// missing file is still an error response; a file found corrupt or a
+// client gone mid-stream aborts the connection, so nobody is handed a
+// truncated archive that looks complete.
 func (s *Server) surveyPack(c echo.Context) error {
 	ov, err := s.overviewFor(c)
 	if err != nil {
 		return err
+	}
+	if !principal(c).Can(authz.ReadFacility, ov.Survey.FacilityID) {
+		return bukti.Errorf(bukti.EFORBIDDEN, "Paket bukti berisi dokumen Puskesmas, yang hanya dapat diunduh oleh yang berhak membaca Puskesmas ini; akses surveior ke Puskesmas berakhir saat survei final.",
+			"the evidence pack holds the facility's documents, for those who may read the facility: surveyors lose that access when the survey is final")
 	}
 	if ov.Survey.SubmittedAt == nil {
 		return bukti.Errorf(bukti.ECONFLICT, "Paket bukti tersedia setelah tim mutu mengajukan penilaian mandiri (snapshot bukti dibuat).",

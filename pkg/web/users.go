@@ -116,6 +116,35 @@ func (s *Server) resetPassword(c echo.Context) error {
 	return c.NoContent(http.StatusNoContent)
 }
 
+// userTokens lists any user's API tokens, for admins (never the secrets).
+func (s *Server) userTokens(c echo.Context) error {
+	u, err := s.adminUser(c)
+	if err != nil {
+		return err
+	}
+	toks, err := s.Auth.TokensOf(c.Request().Context(), u.ID)
+	if err != nil {
+		return err
+	}
+	return list(c, "tokens", toks)
+}
+
+// revokeUserToken revokes any user's API token, for admins.
+func (s *Server) revokeUserToken(c echo.Context) error {
+	u, err := s.adminUser(c)
+	if err != nil {
+		return err
+	}
+	tokenID, err := pathID(c, "token")
+	if err != nil {
+		return err
+	}
+	if err := s.Auth.RevokeTokenOf(c.Request().Context(), u.ID, tokenID, userID(c)); err != nil {
+		return err
+	}
+	return c.NoContent(http.StatusNoContent)
+}
+
 type roleRequest struct {
 	Role       string `json:"role"`
 	ProvinceID *int64 `json:"province_id"`
