@@ -13,12 +13,9 @@ import (
 	"strconv"
 	"strings"
 	"text/tabwriter"
-	"time"
 
-	"gorm.io/gorm"
-
+	"github.com/bukti-id/bukti/pkg/app"
 	"github.com/bukti-id/bukti/pkg/audit"
-	"github.com/bukti-id/bukti/pkg/auth"
 	"github.com/bukti-id/bukti/pkg/bukti"
 	"github.com/bukti-id/bukti/pkg/db"
 	"github.com/bukti-id/bukti/pkg/org"
@@ -32,18 +29,16 @@ import (
 // line.
 var cliRequest = audit.Request{ID: "cli", ClientIP: "local"}
 
-// admin is what a command runs with: the open database, its services, and
-// where to write.
+// admin is what a command runs with: the services wired on the open
+// database (with no blob store and no catalogue: a command that needs the
+// catalogue in use loads it and calls app.WithCatalogue), and where to
+// write. The services' clock is in the deployment's time zone
+// (BUKTI_TIMEZONE), so the commands date expiries and snapshots as the
+// server does.
 type admin struct {
-	db     *gorm.DB
-	auth   *auth.Service
-	org    *org.Service
-	log    *slog.Logger
+	app    *app.App
 	stdout io.Writer
 	stderr io.Writer
-	// now is the clock in the deployment's time zone (BUKTI_TIMEZONE), so
-	// the commands date expiries and snapshots as the server does.
-	now func() time.Time
 }
 
 // subcommand is one admin command, such as "user add".
@@ -169,8 +164,7 @@ func runAdmin(ctx context.Context, group string, args []string, getenv func(stri
 		return err
 	}
 	defer db.Close(gdb)
-	a := &admin{db: gdb, auth: &auth.Service{DB: gdb, Now: time.Now, Log: log}, org: &org.Service{DB: gdb, Now: time.Now},
-		log: log, stdout: stdout, stderr: stderr, now: func() time.Time { return time.Now().In(loc) }}
+	a := &admin{app: app.New(gdb, nil, nil, app.Options{TimeZone: loc, Log: log}), stdout: stdout, stderr: stderr}
 	return english(runCmd(ctx, a, pos))
 }
 
@@ -235,7 +229,7 @@ func provinceAdd(fs *flag.FlagSet) ([]string, func(context.Context, *admin, []st
 	code := fs.String("code", "", "province code, e.g. the BPS code 32 (required)")
 	name := fs.String("name", "", "province name, e.g. \"Jawa Barat\" (required)")
 	return []string{"code", "name"}, func(ctx context.Context, a *admin, _ []string) error {
-		p, err := a.org.CreateProvince(ctx, *code, *name, nil)
+		p, err := a.app.Org.CreateProvince(ctx, *code, *name, nil)
 		if err != nil {
 			return err
 		}
@@ -246,7 +240,7 @@ func provinceAdd(fs *flag.FlagSet) ([]string, func(context.Context, *admin, []st
 
 func provinceList(*flag.FlagSet) ([]string, func(context.Context, *admin, []string) error) {
 	return nil, func(ctx context.Context, a *admin, _ []string) error {
-		ps, err := a.org.Provinces(ctx)
+		ps, err := a.app.Org.Provinces(ctx)
 		if err != nil {
 			return err
 		}
@@ -263,7 +257,7 @@ func districtAdd(fs *flag.FlagSet) ([]string, func(context.Context, *admin, []st
 	name := fs.String("name", "", "district name, e.g. \"Kota Cimahi\" (required)")
 	province := fs.String("province", "", "code of its province, e.g. 32 (required)")
 	return []string{"code", "name", "province"}, func(ctx context.Context, a *admin, _ []string) error {
-		d, err := a.org.CreateDistrict(ctx, *code, *name, *province, nil)
+		d, err := a.app.Org.CreateDistrict(ctx, *code, *name, *province, nil)
 		if err != nil {
 			return err
 		}
@@ -274,7 +268,7 @@ func districtAdd(fs *flag.FlagSet) ([]string, func(context.Context, *admin, []st
 
 func districtList(*flag.FlagSet) ([]string, func(context.Context, *admin, []string) error) {
 	return nil, func(ctx context.Context, a *admin, _ []string) error {
-		ds, err := a.org.Districts(ctx)
+		ds, err := a.app.Org.Districts(ctx)
 		if err != nil {
 			return err
 		}
@@ -292,7 +286,7 @@ func facilityAdd(fs *flag.FlagSet) ([]string, func(context.Context, *admin, []st
 	fs.StringVar(&in.Name, "name", "", "facility name, e.g. \"Puskesmas Cimahi Tengah\" (required)")
 	fs.StringVar(&in.DistrictCode, "district", "", "code of its district, e.g. 3277 (required)")
 	return []string{"code", "name", "district"}, func(ctx context.Context, a *admin, _ []string) error {
-		f, err := a.org.CreateFacility(ctx, in, nil)
+		f, err := a.app.Org.CreateFacility(ctx, in, nil)
 		if err != nil {
 			return err
 		}
@@ -303,7 +297,7 @@ func facilityAdd(fs *flag.FlagSet) ([]string, func(context.Context, *admin, []st
 
 func facilityList(*flag.FlagSet) ([]string, func(context.Context, *admin, []string) error) {
 	return nil, func(ctx context.Context, a *admin, _ []string) error {
-		fs, err := a.org.Facilities(ctx, true, nil)
+		fs, err := a.app.Org.Facilities(ctx, true, nil)
 		if err != nil {
 			return err
 		}
@@ -322,7 +316,7 @@ func facilityImport(*flag.FlagSet) ([]string, func(context.Context, *admin, []st
 			return err
 		}
 		defer f.Close()
-		res, err := a.org.ImportFacilities(ctx, f, nil)
+		res, err := a.app.Org.ImportFacilities(ctx, f, nil)
 		if err != nil {
 			return err
 		}
@@ -371,51 +365,50 @@ func userAdd(fs *flag.FlagSet) ([]string, func(context.Context, *admin, []string
 		if generated {
 			pw = newPassword()
 		}
-		var added, scope string
-		err := a.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-			b := bukti.RoleBinding{Role: *role}
-			o := &org.Service{DB: tx, Now: a.org.Now}
-			switch {
-			case *province != "":
-				p, err := o.ProvinceByCode(ctx, *province)
-				if err != nil {
-					return err
-				}
-				b.ProvinceID, scope = &p.ID, " province "+p.Code
-			case *district != "":
-				d, err := o.DistrictByCode(ctx, *district)
-				if err != nil {
-					return err
-				}
-				b.DistrictID, scope = &d.ID, " district "+d.Code
-			case *facility != "":
-				f, err := o.FacilityByCode(ctx, *facility)
-				if err != nil {
-					return err
-				}
-				b.FacilityID, scope = &f.ID, " facility "+f.Code
-			}
-			// The user and their role commit together: a refused role
-			// leaves no user without one.
-			as := &auth.Service{DB: tx, Now: a.auth.Now, Log: a.log}
-			u, err := as.CreateUser(ctx, *email, *name, pw, nil)
+		var b *bukti.RoleBinding
+		var scope string
+		if *role != "none" {
+			b = &bukti.RoleBinding{Role: *role}
+		}
+		switch {
+		case *province != "":
+			p, err := a.app.Org.ProvinceByCode(ctx, *province)
 			if err != nil {
 				return err
 			}
-			added = u.Email
-			if *role == "none" {
-				if given > 0 {
-					return errors.New("-role none takes no scope")
-				}
-				return nil
+			scope = " province " + p.Code
+			if b != nil {
+				b.ProvinceID = &p.ID
 			}
-			_, err = auth.GrantIn(tx, as.Now(), u.ID, b, nil)
-			return err
-		})
+		case *district != "":
+			d, err := a.app.Org.DistrictByCode(ctx, *district)
+			if err != nil {
+				return err
+			}
+			scope = " district " + d.Code
+			if b != nil {
+				b.DistrictID = &d.ID
+			}
+		case *facility != "":
+			f, err := a.app.Org.FacilityByCode(ctx, *facility)
+			if err != nil {
+				return err
+			}
+			scope = " facility " + f.Code
+			if b != nil {
+				b.FacilityID = &f.ID
+			}
+		}
+		if b == nil && given > 0 {
+			return errors.New("-role none takes no scope")
+		}
+		// The user and their role commit together: a refused role leaves
+		// no user without one.
+		u, err := a.app.Auth.CreateUserWithRole(ctx, *email, *name, pw, b, nil)
 		if err != nil {
 			return err
 		}
-		fmt.Fprintf(a.stdout, "added user %s with role %s%s\n", added, *role, scope)
+		fmt.Fprintf(a.stdout, "added user %s with role %s%s\n", u.Email, *role, scope)
 		if generated {
 			fmt.Fprintf(a.stdout, "generated password (shown only once): %s\n", pw)
 		}
@@ -425,7 +418,7 @@ func userAdd(fs *flag.FlagSet) ([]string, func(context.Context, *admin, []string
 
 func userList(*flag.FlagSet) ([]string, func(context.Context, *admin, []string) error) {
 	return nil, func(ctx context.Context, a *admin, _ []string) error {
-		users, err := a.auth.Users(ctx)
+		users, err := a.app.Auth.Users(ctx)
 		if err != nil {
 			return err
 		}
@@ -434,7 +427,7 @@ func userList(*flag.FlagSet) ([]string, func(context.Context, *admin, []string) 
 			return err
 		}
 		var bindings []bukti.RoleBinding
-		if err := a.db.WithContext(ctx).Order("id").Find(&bindings).Error; err != nil {
+		if err := a.app.DB.WithContext(ctx).Order("id").Find(&bindings).Error; err != nil {
 			return err
 		}
 		roles := map[int64][]string{}
@@ -458,21 +451,21 @@ type scopeCodes struct{ province, district, facility map[int64]string }
 
 func scopeNames(ctx context.Context, a *admin) (scopeCodes, error) {
 	s := scopeCodes{map[int64]string{}, map[int64]string{}, map[int64]string{}}
-	ps, err := a.org.Provinces(ctx)
+	ps, err := a.app.Org.Provinces(ctx)
 	if err != nil {
 		return s, err
 	}
 	for _, p := range ps {
 		s.province[p.ID] = p.Code
 	}
-	ds, err := a.org.Districts(ctx)
+	ds, err := a.app.Org.Districts(ctx)
 	if err != nil {
 		return s, err
 	}
 	for _, d := range ds {
 		s.district[d.ID] = d.Code
 	}
-	fs, err := a.org.Facilities(ctx, true, nil)
+	fs, err := a.app.Org.Facilities(ctx, true, nil)
 	if err != nil {
 		return s, err
 	}
@@ -501,11 +494,11 @@ func (s scopeCodes) describe(b bukti.RoleBinding) string {
 func userSetDisabled(disabled bool) func(*flag.FlagSet) ([]string, func(context.Context, *admin, []string) error) {
 	return func(*flag.FlagSet) ([]string, func(context.Context, *admin, []string) error) {
 		return nil, func(ctx context.Context, a *admin, args []string) error {
-			u, err := a.auth.UserByEmail(ctx, args[0])
+			u, err := a.app.Auth.UserByEmail(ctx, args[0])
 			if err != nil {
 				return err
 			}
-			if _, err := a.auth.SetDisabled(ctx, u.ID, disabled, nil); err != nil {
+			if _, err := a.app.Auth.SetDisabled(ctx, u.ID, disabled, nil); err != nil {
 				return err
 			}
 			if disabled {
@@ -521,7 +514,7 @@ func userSetDisabled(disabled bool) func(*flag.FlagSet) ([]string, func(context.
 func userResetPassword(fs *flag.FlagSet) ([]string, func(context.Context, *admin, []string) error) {
 	password := fs.String("password", "", "new password of at least 10 characters; empty generates one and prints it once")
 	return nil, func(ctx context.Context, a *admin, args []string) error {
-		u, err := a.auth.UserByEmail(ctx, args[0])
+		u, err := a.app.Auth.UserByEmail(ctx, args[0])
 		if err != nil {
 			return err
 		}
@@ -529,7 +522,7 @@ func userResetPassword(fs *flag.FlagSet) ([]string, func(context.Context, *admin
 		if generated {
 			pw = newPassword()
 		}
-		if err := a.auth.ResetPassword(ctx, u.ID, pw, nil); err != nil {
+		if err := a.app.Auth.ResetPassword(ctx, u.ID, pw, nil); err != nil {
 			return err
 		}
 		fmt.Fprintf(a.stdout, "reset the password of %s; their sessions are ended\n", u.Email)

@@ -11,11 +11,10 @@ import (
 	"slices"
 	"strings"
 	"testing"
-	"time"
 
 	"gorm.io/gorm"
 
-	"github.com/bukti-id/bukti/pkg/auth"
+	"github.com/bukti-id/bukti/pkg/app"
 	"github.com/bukti-id/bukti/pkg/bukti"
 	"github.com/bukti-id/bukti/pkg/db"
 	"github.com/bukti-id/bukti/pkg/testenv"
@@ -128,7 +127,7 @@ func TestAdminHappyPath(t *testing.T) {
 			ctx := context.Background()
 			c := cli{t, testenv.DatabaseURL(t, kind)}
 			gdb := openDB(t, c.url)
-			login := &auth.Service{DB: gdb, Now: time.Now, Log: testenv.Logger(t)}
+			login := app.New(gdb, nil, nil, app.Options{Log: testenv.Logger(t)}).Auth
 			csvPath := writeFile(t, "puskesmas.csv", "code,name,district\n"+
 				"P3277010102,Puskesmas Cimahi Selatan,3277\n"+
 				"P3277010103,Puskesmas Cimahi Utara,3277\n"+

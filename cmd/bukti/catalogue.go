@@ -10,11 +10,9 @@ import (
 	"strconv"
 	"strings"
 	"text/tabwriter"
-	"time"
 
 	"github.com/bukti-id/bukti/criteria"
 	"github.com/bukti-id/bukti/pkg/catalogue"
-	"github.com/bukti-id/bukti/pkg/standard"
 	"github.com/bukti-id/bukti/pkg/stdimport"
 )
 
@@ -31,7 +29,7 @@ func catalogueImport(fs *flag.FlagSet) ([]string, func(context.Context, *admin, 
 	version := fs.String("version", "", "version string of this import (default: import-<date>-<time>)")
 	title := fs.String("title", "", "catalogue title (default: the built-in's)")
 	return nil, func(ctx context.Context, a *admin, args []string) error {
-		st := &standard.Service{DB: a.db, Now: time.Now}
+		st := a.app.Standard
 		res, err := st.Import(ctx, criteria.MustBuiltin(), *version, *title, nil,
 			func(opt stdimport.Options) (*catalogue.Catalogue, stdimport.Report, error) {
 				return importPath(args[0], opt)
@@ -82,7 +80,7 @@ func importPath(path string, opt stdimport.Options) (*catalogue.Catalogue, stdim
 
 func catalogueList(*flag.FlagSet) ([]string, func(context.Context, *admin, []string) error) {
 	return nil, func(ctx context.Context, a *admin, _ []string) error {
-		vs, err := (&standard.Service{DB: a.db, Now: time.Now}).List(ctx)
+		vs, err := a.app.Standard.List(ctx)
 		if err != nil {
 			return err
 		}
@@ -110,7 +108,7 @@ func catalogueActivate(*flag.FlagSet) ([]string, func(context.Context, *admin, [
 		if err != nil {
 			return fmt.Errorf("VERSION-ID %q is not a number: see bukti catalogue list", args[0])
 		}
-		v, err := (&standard.Service{DB: a.db, Now: time.Now}).Activate(ctx, id, nil)
+		v, err := a.app.Standard.Activate(ctx, id, nil)
 		if err != nil {
 			return err
 		}
@@ -123,7 +121,7 @@ func catalogueExport(fs *flag.FlagSet) ([]string, func(context.Context, *admin, 
 	versionID := fs.Int64("version-id", 0, "stored version to export (default: the one in use)")
 	out := fs.String("o", "", "output file (default: standard output)")
 	return nil, func(ctx context.Context, a *admin, _ []string) error {
-		st := &standard.Service{DB: a.db, Now: time.Now}
+		st := a.app.Standard
 		var doc []byte
 		if *versionID != 0 {
 			v, err := st.Get(ctx, *versionID)

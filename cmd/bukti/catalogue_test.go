@@ -6,10 +6,9 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
+	"github.com/bukti-id/bukti/pkg/app"
 	"github.com/bukti-id/bukti/pkg/catalogue"
-	"github.com/bukti-id/bukti/pkg/standard"
 	"github.com/bukti-id/bukti/pkg/testenv"
 )
 
@@ -53,7 +52,7 @@ func TestCatalogueCommands(t *testing.T) {
 		t.Errorf("list:\n%s", out)
 	}
 	c.must("catalogue", "activate", "1")
-	active, err := (&standard.Service{DB: openDB(t, c.url), Now: time.Now}).Active(context.Background())
+	active, err := app.ActiveCatalogue(context.Background(), openDB(t, c.url))
 	if err != nil || active.Version != "2026.1" {
 		t.Fatalf("active after activate = %v, %v", active, err)
 	}

@@ -42,7 +42,7 @@ func demoSeed(fs *flag.FlagSet) ([]string, func(context.Context, *admin, []strin
 	force := fs.Bool("force", false, "seed even if the database already has facilities")
 	return []string{"facilities"}, func(ctx context.Context, a *admin, _ []string) error {
 		var existing int64
-		if err := a.db.WithContext(ctx).Model(&bukti.Facility{}).Count(&existing).Error; err != nil {
+		if err := a.app.DB.WithContext(ctx).Model(&bukti.Facility{}).Count(&existing).Error; err != nil {
 			return err
 		}
 		if existing > 0 && !*force {
@@ -50,7 +50,7 @@ func demoSeed(fs *flag.FlagSet) ([]string, func(context.Context, *admin, []strin
 				"Puskesmas and evidence would mix with real ones in reports and no command removes them; seed a new database "+
 				"(-database-url), or add -force to add demo data anyway (codes continue after the highest P###### present)", existing)
 		}
-		st := &standard.Service{DB: a.db, Now: time.Now}
+		st := a.app.Standard
 		var cat *catalogue.Catalogue
 		if *full {
 			var err error
@@ -74,7 +74,8 @@ func demoSeed(fs *flag.FlagSet) ([]string, func(context.Context, *admin, []strin
 				next += max(total/10, 100)
 			}
 		}
-		res, err := demo.Seed(ctx, a.db, cat, opt)
+		opt.Now = a.app.Now() // the seed stores it in UTC
+		res, err := demo.Seed(ctx, a.app.DB, cat, opt)
 		if err != nil {
 			return err
 		}

@@ -6,11 +6,10 @@ import (
 	"regexp"
 	"strings"
 	"testing"
-	"time"
 
+	"github.com/bukti-id/bukti/pkg/app"
 	"github.com/bukti-id/bukti/pkg/bukti"
 	"github.com/bukti-id/bukti/pkg/demo"
-	"github.com/bukti-id/bukti/pkg/standard"
 	"github.com/bukti-id/bukti/pkg/testenv"
 )
 
@@ -35,7 +34,7 @@ func TestDemoSeed(t *testing.T) {
 		}
 	}
 	gdb := openDB(t, c.url)
-	cat, err := (&standard.Service{DB: gdb, Now: time.Now}).Active(context.Background())
+	cat, err := app.ActiveCatalogue(context.Background(), gdb)
 	if err != nil || cat.Version != demo.FullStandardVersion || cat.Counts().Elements != 328 {
 		t.Fatalf("active catalogue after -full-standard: %v, %v", cat, err)
 	}

@@ -21,17 +21,12 @@ import (
 	"syscall"
 	"time"
 
-	"gorm.io/gorm"
 	_ "time/tzdata" // BUKTI_TIMEZONE works on images without tzdata
 
+	"github.com/bukti-id/bukti/pkg/app"
 	"github.com/bukti-id/bukti/pkg/auth"
-	"github.com/bukti-id/bukti/pkg/catalogue"
 	"github.com/bukti-id/bukti/pkg/db"
-	"github.com/bukti-id/bukti/pkg/evidence"
-	"github.com/bukti-id/bukti/pkg/org"
 	"github.com/bukti-id/bukti/pkg/report"
-	"github.com/bukti-id/bukti/pkg/standard"
-	"github.com/bukti-id/bukti/pkg/survey"
 	"github.com/bukti-id/bukti/pkg/web"
 	"github.com/bukti-id/bukti/storage"
 	"github.com/bukti-id/bukti/ui"
@@ -129,7 +124,7 @@ func serve(ctx context.Context, cfg config, log *slog.Logger, ready chan<- strin
 		return err
 	}
 	defer db.Close(gdb)
-	cat, err := (&standard.Service{DB: gdb, Now: time.Now}).Active(ctx)
+	cat, err := app.ActiveCatalogue(ctx, gdb)
 	if err != nil {
 		return fmt.Errorf("load the active catalogue (bukti catalogue list / activate): %w", err)
 	}
@@ -141,10 +136,10 @@ func serve(ctx context.Context, cfg config, log *slog.Logger, ready chan<- strin
 	if err != nil {
 		return err
 	}
-	deps := newDeps(gdb, store, cat, cfg, log)
-	deps.UI = pages
-	srv := web.New(deps)
-	if err := srv.Deps.Auth.Bootstrap(ctx, cfg.AdminEmail, cfg.AdminPassword); err != nil {
+	a := app.New(gdb, store, cat, app.Options{TimeZone: cfg.TimeZone, MaxUploadBytes: cfg.MaxUploadBytes, Log: log,
+		UI: pages, TrustProxy: cfg.TrustProxy})
+	srv := web.New(a.WebDeps())
+	if err := a.Auth.Bootstrap(ctx, cfg.AdminEmail, cfg.AdminPassword); err != nil {
 		return fmt.Errorf("create the first admin from BUKTI_ADMIN_EMAIL/BUKTI_ADMIN_PASSWORD: %w", err)
 	}
 
@@ -166,8 +161,8 @@ func serve(ctx context.Context, cfg config, log *slog.Logger, ready chan<- strin
 		"blobs", store.Name(), "catalogue", cat.ID+"@"+cat.Version, "max_upload_bytes", cfg.MaxUploadBytes)
 	errc := make(chan error, 1)
 	go func() { errc <- hs.Serve(ln) }()
-	go snapshotDaily(ctx, deps.Reports, log)
-	go pruneSessions(ctx, deps.Auth, log)
+	go snapshotDaily(ctx, a.Reports, log)
+	go pruneSessions(ctx, a.Auth, log)
 	if ready != nil {
 		ready <- ln.Addr().String()
 	}
@@ -185,39 +180,12 @@ func serve(ctx context.Context, cfg config, log *slog.Logger, ready chan<- strin
 	return nil
 }
 
-// newDeps wires the services on an open database and store.
-func newDeps(gdb *gorm.DB, store storage.Store, cat *catalogue.Catalogue, cfg config, log *slog.Logger) web.Deps {
-	now := time.Now
-	ev := &evidence.Service{DB: gdb, Store: store, Catalogue: cat, MaxBytes: cfg.MaxUploadBytes, Log: log,
-		Now: func() time.Time { return time.Now().In(cfg.TimeZone) }}
-	return web.Deps{
-		DB:         gdb,
-		Auth:       &auth.Service{DB: gdb, Now: now, Log: log},
-		Org:        &org.Service{DB: gdb, Now: now},
-		Evidence:   ev,
-		Reports:    &report.Service{DB: gdb, Evidence: ev, Catalogue: cat, Now: ev.Now},
-		Surveys:    &survey.Service{DB: gdb, Catalogue: cat, Evidence: ev, Now: now},
-		Standard:   &standard.Service{DB: gdb, Now: now},
-		Catalogue:  cat,
-		Log:        log,
-		TrustProxy: cfg.TrustProxy,
-	}
-}
-
 // warmInterval is how often, at the least, the server checks the day's
 // snapshot and the score cache; it also wakes just after the first cached
 // score stops being current. A check with nothing to rescore reads the
 // cache only.
 const warmInterval = 10 * time.Minute
 
-// snapshotDaily takes the day's score snapshot (for trend reports) when it
-// is missing, checking every warmInterval until ctx ends; taking it also
-// fills the score cache, so the gap reports are served warm. Otherwise it
-// warms the cache: cached scores stop being current when evidence expires
-// or comes within 30 days of expiring, and rescoring those few facilities
-// right then keeps reports warm. Several servers may race: a snapshot
-// replaces the same day's and a cache row the same facility's, so that is
-// harmless.
 // pruneSessions deletes expired sessions, API tokens and login throttle
 // counters at start and then hourly, until ctx ends. Several servers may
 // run it at once.
@@ -238,6 +206,14 @@ func pruneSessions(ctx context.Context, as *auth.Service, log *slog.Logger) {
 	}
 }
 
+// snapshotDaily takes the day's score snapshot (for trend reports) when it
+// is missing, checking every warmInterval until ctx ends; taking it also
+// fills the score cache, so the gap reports are served warm. Otherwise it
+// warms the cache: cached scores stop being current when evidence expires
+// or comes within 30 days of expiring, and rescoring those few facilities
+// right then keeps reports warm. Several servers may race: a snapshot
+// replaces the same day's and a cache row the same facility's, so that is
+// harmless.
 func snapshotDaily(ctx context.Context, rs *report.Service, log *slog.Logger) {
 	for {
 		start := time.Now()

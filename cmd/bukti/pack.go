@@ -9,13 +9,10 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
-	"time"
 
+	"github.com/bukti-id/bukti/pkg/app"
 	"github.com/bukti-id/bukti/pkg/db"
-	"github.com/bukti-id/bukti/pkg/evidence"
 	"github.com/bukti-id/bukti/pkg/pack"
-	"github.com/bukti-id/bukti/pkg/standard"
-	"github.com/bukti-id/bukti/pkg/survey"
 	"github.com/bukti-id/bukti/storage"
 )
 
@@ -70,7 +67,6 @@ func runPack(ctx context.Context, args []string, getenv func(string, string) str
 	if err != nil {
 		return err
 	}
-	now := func() time.Time { return time.Now().In(loc) }
 	log := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
 	gdb, err := db.Open(ctx, url, log)
 	if err != nil {
@@ -81,19 +77,19 @@ func runPack(ctx context.Context, args []string, getenv func(string, string) str
 	if err != nil {
 		return err
 	}
-	cat, err := (&standard.Service{DB: gdb, Now: time.Now}).Active(ctx)
+	cat, err := app.ActiveCatalogue(ctx, gdb)
 	if err != nil {
 		return err
 	}
-	ev := &evidence.Service{DB: gdb, Store: store, Catalogue: cat, Now: now, Log: log}
-	ov, err := (&survey.Service{DB: gdb, Catalogue: cat, Evidence: ev, Now: now}).Overview(ctx, *id)
+	a := app.New(gdb, store, cat, app.Options{TimeZone: loc, Log: log})
+	ov, err := a.Surveys.Overview(ctx, *id)
 	if err != nil {
 		return english(err)
 	}
 	if ov.Survey.SubmittedAt == nil {
 		return fmt.Errorf("bukti pack: survey %d has no snapshot yet: the quality team has not submitted its self-assessment", *id)
 	}
-	in := pack.FromOverview(ov, cat, now())
+	in := pack.FromOverview(ov, cat, a.Now())
 	if *out == "-" {
 		return pack.Write(ctx, stdout, store, in)
 	}

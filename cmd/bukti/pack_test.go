@@ -12,7 +12,7 @@ import (
 	"time"
 
 	"github.com/bukti-id/bukti/criteria"
-	"github.com/bukti-id/bukti/pkg/auth"
+	"github.com/bukti-id/bukti/pkg/app"
 	"github.com/bukti-id/bukti/pkg/bukti"
 	"github.com/bukti-id/bukti/pkg/evidence"
 	"github.com/bukti-id/bukti/pkg/org"
@@ -34,20 +34,20 @@ func TestPackCommand(t *testing.T) {
 		t.Fatal(err)
 	}
 	cat := criteria.MustBuiltin()
-	o := &org.Service{DB: gdb, Now: time.Now}
+	a := app.New(gdb, store, cat, app.Options{TimeZone: time.Local, Log: testenv.Logger(t), BcryptCost: 4})
+	o := a.Org
 	o.CreateProvince(ctx, "32", "Jawa Barat", nil)
 	o.CreateDistrict(ctx, "3277", "Kota Cimahi", "32", nil)
 	f, err := o.CreateFacility(ctx, org.FacilityInput{Code: "P3277010101", Name: "Puskesmas Cimahi Tengah", DistrictCode: "3277"}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	a := &auth.Service{DB: gdb, Now: time.Now, Log: testenv.Logger(t), Cost: 4}
-	admin, err := a.CreateUserWithRole(ctx, "admin@dinkes.test", "Admin", "kata-sandi-uji-123", &bukti.RoleBinding{Role: bukti.RoleAdmin}, nil)
+	admin, err := a.Auth.CreateUserWithRole(ctx, "admin@dinkes.test", "Admin", "kata-sandi-uji-123", &bukti.RoleBinding{Role: bukti.RoleAdmin}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	lead, _ := a.CreateUserWithRole(ctx, "ketua@surveior.test", "Ketua", "kata-sandi-uji-123", nil, nil)
-	ev := &evidence.Service{DB: gdb, Store: store, Catalogue: cat, MaxBytes: evidence.DefaultMaxBytes, Now: time.Now, Log: testenv.Logger(t)}
+	lead, _ := a.Auth.CreateUserWithRole(ctx, "ketua@surveior.test", "Ketua", "kata-sandi-uji-123", nil, nil)
+	ev := a.Evidence
 	var blobs []string
 	for _, up := range []struct{ req, name, note string }{
 		{"2.1.2/a/R1", "SK Pemberdayaan.pdf", "sk"},
@@ -64,7 +64,7 @@ func TestPackCommand(t *testing.T) {
 		}
 		blobs = append(blobs, evs[0].Revisions[0].SHA256)
 	}
-	svc := &survey.Service{DB: gdb, Catalogue: cat, Evidence: ev, Now: time.Now}
+	svc := a.Surveys
 	planned, err := svc.Create(ctx, survey.Input{FacilityID: f.ID, Type: "initial", Surveyors: []int64{lead.ID}}, admin.ID)
 	if err != nil {
 		t.Fatal(err)

@@ -8,9 +8,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/bukti-id/bukti/pkg/evidence"
 	"github.com/bukti-id/bukti/pkg/report"
-	"github.com/bukti-id/bukti/pkg/standard"
 )
 
 // reportCommands export reports for scripts.
@@ -30,19 +28,18 @@ func reportSnapshot(*flag.FlagSet) ([]string, func(context.Context, *admin, []st
 		if err != nil {
 			return err
 		}
-		fmt.Fprintf(a.stdout, "snapshot of %d facilities for %s\n", n, report.Day(a.now()).Format(time.DateOnly))
+		fmt.Fprintf(a.stdout, "snapshot of %d facilities for %s\n", n, report.Day(a.app.Now()).Format(time.DateOnly))
 		return nil
 	}
 }
 
-// reportService builds the report service on the catalogue in use.
+// reportService is the report service on the catalogue in use.
 func reportService(ctx context.Context, a *admin) (*report.Service, error) {
-	cat, err := (&standard.Service{DB: a.db, Now: time.Now}).Active(ctx)
+	cat, err := a.app.Standard.Active(ctx)
 	if err != nil {
 		return nil, err
 	}
-	ev := &evidence.Service{DB: a.db, Catalogue: cat, Now: a.now, Log: a.log}
-	return &report.Service{DB: a.db, Evidence: ev, Catalogue: cat, Now: a.now}, nil
+	return a.app.WithCatalogue(cat).Reports, nil
 }
 
 func reportGaps(fs *flag.FlagSet) ([]string, func(context.Context, *admin, []string) error) {

@@ -1,5 +1,7 @@
 package catalogue
 
+import "iter"
+
 // index gives O(1) lookups by ID; built once by Parse. The lookups below
 // find nothing in a Catalogue that did not come from Parse.
 type index struct {
@@ -43,6 +45,41 @@ func (c *Catalogue) Kriteria(id string) (*Kriteria, Place, bool) {
 	}
 	p, ok := c.index.kriteria[id]
 	return p.Kriteria, p, ok
+}
+
+// Elements yields every EP of the tree in order, with where it sits
+// (Place.Element is the EP).
+func (c *Catalogue) Elements() iter.Seq[Place] {
+	return func(yield func(Place) bool) {
+		for bi := range c.Bab {
+			b := &c.Bab[bi]
+			for si := range b.Standar {
+				s := &b.Standar[si]
+				for ki := range s.Kriteria {
+					k := &s.Kriteria[ki]
+					for ei := range k.Elements {
+						if !yield(Place{Bab: b, Standar: s, Kriteria: k, Element: &k.Elements[ei]}) {
+							return
+						}
+					}
+				}
+			}
+		}
+	}
+}
+
+// Requirements yields every requirement of the tree in order, with where
+// it sits.
+func (c *Catalogue) Requirements() iter.Seq2[*Requirement, Place] {
+	return func(yield func(*Requirement, Place) bool) {
+		for p := range c.Elements() {
+			for ri := range p.Element.Requirements {
+				if !yield(&p.Element.Requirements[ri], p) {
+					return
+				}
+			}
+		}
+	}
 }
 
 // Counts is the size of a catalogue.

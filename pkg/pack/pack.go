@@ -152,16 +152,8 @@ type file struct {
 // that the archive follows the order of the standard.
 func reqOrder(c *catalogue.Catalogue) map[string]int {
 	order := map[string]int{}
-	for _, b := range c.Bab {
-		for _, s := range b.Standar {
-			for _, k := range s.Kriteria {
-				for _, e := range k.Elements {
-					for _, r := range e.Requirements {
-						order[r.ID] = len(order)
-					}
-				}
-			}
-		}
+	for r := range c.Requirements() {
+		order[r.ID] = len(order)
 	}
 	return order
 }

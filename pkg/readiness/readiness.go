@@ -10,6 +10,7 @@
 package readiness
 
 import (
+	"iter"
 	"time"
 
 	"github.com/bukti-id/bukti/pkg/catalogue"
@@ -262,17 +263,30 @@ func dateOf(t time.Time) time.Time {
 	return time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
 }
 
-// Element finds an EP's score in the report.
-func (r Report) Element(id string) (ElementScore, bool) {
-	for _, b := range r.Bab {
-		for _, s := range b.Standar {
-			for _, k := range s.Kriteria {
-				for _, e := range k.Elements {
-					if e.ID == id {
-						return e, true
+// Elements yields every EP's score in catalogue order.
+func (r Report) Elements() iter.Seq[*ElementScore] {
+	return func(yield func(*ElementScore) bool) {
+		for bi := range r.Bab {
+			for si := range r.Bab[bi].Standar {
+				for ki := range r.Bab[bi].Standar[si].Kriteria {
+					k := &r.Bab[bi].Standar[si].Kriteria[ki]
+					for ei := range k.Elements {
+						if !yield(&k.Elements[ei]) {
+							return
+						}
 					}
 				}
 			}
+		}
+	}
+}
+
+// Element finds an EP's score in the report (a linear walk: build a map
+// from Elements for many lookups).
+func (r Report) Element(id string) (ElementScore, bool) {
+	for e := range r.Elements() {
+		if e.ID == id {
+			return *e, true
 		}
 	}
 	return ElementScore{}, false

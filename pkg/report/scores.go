@@ -61,16 +61,10 @@ const expiringHorizon = ExpiringWithin + 2*24*time.Hour
 // now's calendar day.
 func scoresOf(rep readiness.Report, in readiness.Input, now time.Time) *scores {
 	sc := &scores{}
-	for _, b := range rep.Bab {
-		for _, s := range b.Standar {
-			for _, k := range s.Kriteria {
-				for _, e := range k.Elements {
-					sc.ep = append(sc.ep, epScore{value: e.Suggested, tdd: e.TDD})
-					for _, r := range e.Requirements {
-						sc.req = append(sc.req, reqState(r))
-					}
-				}
-			}
+	for e := range rep.Elements() {
+		sc.ep = append(sc.ep, epScore{value: e.Suggested, tdd: e.TDD})
+		for _, r := range e.Requirements {
+			sc.req = append(sc.req, reqState(r))
 		}
 	}
 	day := Day(now)

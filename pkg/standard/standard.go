@@ -150,7 +150,9 @@ type ImportResult struct {
 func (s *Service) Import(ctx context.Context, base *catalogue.Catalogue, version, title string, by *int64,
 	read func(stdimport.Options) (*catalogue.Catalogue, stdimport.Report, error)) (*ImportResult, error) {
 	if strings.TrimSpace(version) == "" {
-		version = "import-" + s.Now().Format("20060102-150405")
+		// The default label is in the process's local time (TZ), not in
+		// the zone of s.Now (BUKTI_TIMEZONE), as it always was.
+		version = "import-" + s.Now().Local().Format("20060102-150405")
 	}
 	if strings.TrimSpace(title) == "" {
 		title = base.Title

@@ -41,14 +41,7 @@ func (s *Service) UpdatePPS(ctx context.Context, id, rowID, by int64, in PPSInpu
 		return nil, bukti.Errorf(bukti.EINVALID, "Isi rencana tindakan dan penanggung jawab sebelum mencatat kemajuan.", "fill in the action and the person responsible before recording progress")
 	}
 	var row bukti.PPSItem
-	err := s.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		sv, err := lock(tx, id)
-		if err != nil {
-			return err
-		}
-		if sv.State != bukti.SurveyFinal {
-			return bukti.Errorf(bukti.ECONFLICT, "PPS dibuat saat survei #%d difinalisasi.", "the PPS of survey %d exists once it is finalized", id)
-		}
+	err := s.change(ctx, id, EditPPS, by, func(tx *gorm.DB, sv *bukti.Survey) error {
 		if err := tx.Where("survey_id = ?", id).First(&row, rowID).Error; errors.Is(err, gorm.ErrRecordNotFound) {
 			return bukti.Errorf(bukti.ENOTFOUND, "Baris PPS #%d tidak ditemukan pada survei ini.", "PPS row %d not found in this survey", rowID)
 		} else if err != nil {

@@ -187,11 +187,16 @@ func TestSurveyRefused(t *testing.T) {
 				{"self-assessment: the same EP twice", selfAssess(sa, selfScore(epB, "5", justification), selfScore(epB, "10", justification)), bukti.EINVALID},
 				{"self-assessment: survey in review", selfAssess(rv, selfScore(epA, "10", justification)), bukti.ECONFLICT},
 				{"self-assessment: unknown survey", selfAssess(4242, selfScore(epA, "10", justification)), bukti.ENOTFOUND},
+				{"self-assessment: a surveyor of the survey", func() error {
+					_, err := e.svc.SelfAssess(ctx, sa, e.outsider, []survey.SelfScore{selfScore(epB, "5", justification)})
+					return err
+				}, bukti.EFORBIDDEN},
 
 				// Submit.
 				{"submit: incomplete self-assessment", func() error { _, err := e.svc.Submit(ctx, sa, e.team); return err }, bukti.EINVALID},
 				{"submit: planned survey", func() error { _, err := e.svc.Submit(ctx, pl, e.team); return err }, bukti.ECONFLICT},
 				{"submit: twice", func() error { _, err := e.svc.Submit(ctx, rv, e.team); return err }, bukti.ECONFLICT},
+				{"submit: a surveyor of the survey", func() error { _, err := e.svc.Submit(ctx, sa, e.outsider); return err }, bukti.EFORBIDDEN},
 
 				// Review.
 				{"review: unknown verdict", review(rv, pendingItem, e.lead, "maybe", ""), bukti.EINVALID},
@@ -212,6 +217,7 @@ func TestSurveyRefused(t *testing.T) {
 				{"resubmit: evidence of another facility", resubmit(rv, elsewhere.ID), bukti.ENOTFOUND},
 				{"resubmit: unknown evidence", resubmit(rv, 4242), bukti.ENOTFOUND},
 				{"resubmit: survey in self-assessment", resubmit(sa, r1.ID), bukti.ECONFLICT},
+				{"resubmit: a surveyor of the survey", func() error { _, err := e.svc.Resubmit(ctx, rv, r2.ID, e.lead); return err }, bukti.EFORBIDDEN},
 
 				// Score.
 				{"score: 7", score(rv, e.lead, with(func(in *survey.ScoreInput) { in.Score = "7" })), bukti.EINVALID},

@@ -49,10 +49,7 @@ func (s *Service) Review(ctx context.Context, id, itemID, by int64, v Verdict) (
 		return nil, bukti.Errorf(bukti.EINVALID, "Catatan telaah paling banyak 2000 karakter.", "the review note is longer than 2000 characters")
 	}
 	var it bukti.SnapshotItem
-	err := s.change(ctx, id, []string{bukti.SurveyInReview, bukti.SurveyScored}, func(tx *gorm.DB, sv *bukti.Survey) error {
-		if err := assigned(tx, sv, by); err != nil {
-			return err
-		}
+	err := s.change(ctx, id, Review, by, func(tx *gorm.DB, sv *bukti.Survey) error {
 		if err := tx.Where("survey_id = ?", id).First(&it, itemID).Error; errors.Is(err, gorm.ErrRecordNotFound) {
 			return itemNotFound(itemID)
 		} else if err != nil {
@@ -115,7 +112,7 @@ func itemNotFound(id int64) error {
 // item still pending or accepted cannot be replaced.
 func (s *Service) Resubmit(ctx context.Context, id, evidenceID, by int64) (*bukti.SnapshotItem, error) {
 	var it bukti.SnapshotItem
-	err := s.change(ctx, id, []string{bukti.SurveyInReview}, func(tx *gorm.DB, sv *bukti.Survey) error {
+	err := s.change(ctx, id, Resubmit, by, func(tx *gorm.DB, sv *bukti.Survey) error {
 		var ev bukti.Evidence
 		err := tx.Preload("Revisions").Where("facility_id = ? AND deleted_at IS NULL", sv.FacilityID).First(&ev, evidenceID).Error
 		if errors.Is(err, gorm.ErrRecordNotFound) {

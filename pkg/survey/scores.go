@@ -78,10 +78,7 @@ func (s *Service) Score(ctx context.Context, id, by int64, in ScoreInput) (*bukt
 	if err != nil {
 		return nil, err
 	}
-	err = s.change(ctx, id, []string{bukti.SurveyInReview}, func(tx *gorm.DB, sv *bukti.Survey) error {
-		if err := assigned(tx, sv, by); err != nil {
-			return err
-		}
+	err = s.change(ctx, id, Score, by, func(tx *gorm.DB, sv *bukti.Survey) error {
 		if err := tx.Clauses(scoreUpsert).Create(&row).Error; err != nil {
 			return err
 		}
@@ -185,10 +182,7 @@ type Conflict struct {
 // survey becomes scored.
 func (s *Service) Reconcile(ctx context.Context, id, by int64) ([]Conflict, error) {
 	var conflicts []Conflict
-	err := s.change(ctx, id, []string{bukti.SurveyInReview, bukti.SurveyScored}, func(tx *gorm.DB, sv *bukti.Survey) error {
-		if err := lead(tx, sv, by); err != nil {
-			return err
-		}
+	err := s.change(ctx, id, Reconcile, by, func(tx *gorm.DB, sv *bukti.Survey) error {
 		team, err := surveyors(tx, sv)
 		if err != nil {
 			return err
@@ -266,10 +260,7 @@ func (s *Service) SetFinal(ctx context.Context, id, by int64, in ScoreInput) (*b
 	if err != nil {
 		return nil, err
 	}
-	err = s.change(ctx, id, []string{bukti.SurveyInReview, bukti.SurveyScored}, func(tx *gorm.DB, sv *bukti.Survey) error {
-		if err := lead(tx, sv, by); err != nil {
-			return err
-		}
+	err = s.change(ctx, id, SetFinal, by, func(tx *gorm.DB, sv *bukti.Survey) error {
 		if err := tx.Clauses(scoreUpsert).Create(&row).Error; err != nil {
 			return err
 		}
@@ -317,10 +308,7 @@ func finalScores(rows []bukti.SurveyScore) map[string]scoring.Score {
 // against every further change.
 func (s *Service) Finalize(ctx context.Context, id, by int64) (*bukti.Survey, error) {
 	var out *bukti.Survey
-	err := s.change(ctx, id, []string{bukti.SurveyScored}, func(tx *gorm.DB, sv *bukti.Survey) error {
-		if err := lead(tx, sv, by); err != nil {
-			return err
-		}
+	err := s.change(ctx, id, Finalize, by, func(tx *gorm.DB, sv *bukti.Survey) error {
 		var rows []bukti.SurveyScore
 		if err := tx.Where("survey_id = ? AND surveyor_id = ?", id, Final).Order("element_id").Find(&rows).Error; err != nil {
 			return err

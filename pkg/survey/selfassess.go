@@ -58,7 +58,7 @@ func (s *Service) SelfAssess(ctx context.Context, id, by int64, scores []SelfSco
 		rows = append(rows, bukti.SelfAssessment{SurveyID: id, ElementID: in.Element, Score: score, TDD: tdd, Justification: just,
 			Suggested: es.Suggested, UpdatedBy: by, UpdatedAt: now})
 	}
-	err = s.change(ctx, id, []string{bukti.SurveyPlanned, bukti.SurveySelfAssessment}, func(tx *gorm.DB, sv *bukti.Survey) error {
+	err = s.change(ctx, id, SelfAssess, by, func(tx *gorm.DB, sv *bukti.Survey) error {
 		if err := tx.Clauses(selfUpsert).Create(&rows).Error; err != nil {
 			return err
 		}
@@ -94,7 +94,7 @@ func (s *Service) SelfAssessments(ctx context.Context, id int64) ([]bukti.SelfAs
 // quality team resubmits them (Resubmit).
 func (s *Service) Submit(ctx context.Context, id, by int64) (int, error) {
 	var n int
-	err := s.change(ctx, id, []string{bukti.SurveySelfAssessment}, func(tx *gorm.DB, sv *bukti.Survey) error {
+	err := s.change(ctx, id, Submit, by, func(tx *gorm.DB, sv *bukti.Survey) error {
 		var done []string
 		if err := tx.Model(&bukti.SelfAssessment{}).Where("survey_id = ?", id).Pluck("element_id", &done).Error; err != nil {
 			return err

@@ -5,9 +5,11 @@
 // plan (PPS).
 //
 // A visit moves planned → self_assessment → in_review → scored → final.
-// Every change checks the state inside its transaction (the survey row is
-// locked on PostgreSQL; SQLite transactions take the write lock at BEGIN),
-// so a finalized survey refuses every change whatever the caller.
+// Who may do what in which state is one table, answered by Allowed: callers
+// ask it what to offer, and every change asks it inside its
+// transaction on the locked survey (locked on PostgreSQL; SQLite
+// transactions take the write lock at BEGIN), so a finalized survey refuses
+// every change, its PPS aside, whatever the caller.
 //
 // Assigning a surveyor grants the surveyor role scoped to the survey, which
 // is what lets them see the facility's evidence. Acting as a surveyor
@@ -289,16 +291,17 @@ func (s *Service) Surveyors(ctx context.Context, id int64) ([]bukti.User, error)
 	return surveyors(s.DB.WithContext(ctx), sv)
 }
 
-// change runs fn in a transaction on the locked survey after checking that
-// the survey is in one of the given states and uses the catalogue in use.
-// A final survey refuses every change.
-func (s *Service) change(ctx context.Context, id int64, states []string, fn func(tx *gorm.DB, sv *bukti.Survey) error) error {
+// change runs fn in a transaction on the locked survey once by may take
+// action a on it now: the policy allows it (Allowed: the survey's state,
+// then who by is to it) and an open survey uses the catalogue in use. A
+// final survey refuses every change but its PPS.
+func (s *Service) change(ctx context.Context, id int64, a Action, by int64, fn func(tx *gorm.DB, sv *bukti.Survey) error) error {
 	return s.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		sv, err := lock(tx, id)
 		if err != nil {
 			return err
 		}
-		if err := s.allow(sv, states); err != nil {
+		if err := s.allow(ctx, tx, sv, a, by); err != nil {
 			return err
 		}
 		return fn(tx, sv)
@@ -320,41 +323,42 @@ func lock(tx *gorm.DB, id int64) (*bukti.Survey, error) {
 	return &sv, err
 }
 
-// allow checks that a survey may change now: not final, in one of states,
-// and scored against the catalogue in use.
-func (s *Service) allow(sv *bukti.Survey, states []string) error {
-	if sv.State == bukti.SurveyFinal {
-		return bukti.Errorf(bukti.ECONFLICT, "Survei #%d sudah final; isinya tidak dapat diubah lagi.", "survey %d is final: nothing in it can change", sv.ID)
+// allow checks, inside tx on the locked survey, what Allowed checks, in its
+// order (the state, then who), with one check of the service's own in
+// between: a survey still open is worked on against the catalogue it was
+// planned with, so it changes only while the server runs that catalogue.
+// A final survey keeps its result whatever the server runs.
+func (s *Service) allow(ctx context.Context, tx *gorm.DB, sv *bukti.Survey, a Action, by int64) error {
+	r, err := ruleOf(a)
+	if err != nil {
+		return err
 	}
-	if !slices.Contains(states, sv.State) {
-		return bukti.Errorf(bukti.ECONFLICT, "Survei #%d berstatus %s; tindakan ini hanya dapat dilakukan saat survei berstatus %s.",
-			"survey %d is %s; this is only possible while it is %s", sv.ID, sv.State, strings.Join(states, " / "))
+	if err := r.when(sv); err != nil {
+		return err
 	}
-	if sv.Catalogue != "" && sv.Catalogue != s.catalogueRef() {
+	if sv.State != bukti.SurveyFinal && sv.Catalogue != "" && sv.Catalogue != s.catalogueRef() {
 		return bukti.Errorf(bukti.ECONFLICT, "Survei #%d memakai katalog %s, sedangkan server memakai %s. Aktifkan katalog survei ini untuk melanjutkan.",
 			"survey %d uses catalogue %s but the server runs %s; activate the survey's catalogue to continue", sv.ID, sv.Catalogue, s.catalogueRef())
 	}
-	return nil
-}
-
-// assigned checks that a user is one of the survey's surveyors.
-func assigned(tx *gorm.DB, sv *bukti.Survey, userID int64) error {
-	var n int64
-	if err := tx.Model(&bukti.RoleBinding{}).Where("survey_id = ? AND role = ? AND user_id = ?", sv.ID, bukti.RoleSurveyor, userID).Count(&n).Error; err != nil {
+	who, err := actor(ctx, tx, sv, by)
+	if err != nil {
 		return err
 	}
-	if n == 0 {
-		return bukti.Errorf(bukti.EFORBIDDEN, "Anda bukan surveior yang ditugaskan pada survei #%[2]d.", "user %d is not a surveyor assigned to survey %d", userID, sv.ID)
-	}
-	return nil
+	return r.who(sv, who)
 }
 
-// lead checks that a user is the survey's team lead and still assigned.
-func lead(tx *gorm.DB, sv *bukti.Survey, userID int64) error {
-	if sv.LeadID == nil || *sv.LeadID != userID {
-		return bukti.Errorf(bukti.EFORBIDDEN, "Hanya ketua tim surveior yang dapat melakukan ini pada survei #%d.", "only the team lead of survey %d may do this", sv.ID)
+// actor reads who a user is to a survey, inside tx: their role bindings
+// and the survey's team.
+func actor(ctx context.Context, tx *gorm.DB, sv *bukti.Survey, userID int64) (Actor, error) {
+	p, err := authz.Load(ctx, tx, &bukti.User{ID: userID})
+	if err != nil {
+		return Actor{}, err
 	}
-	return assigned(tx, sv, userID)
+	team, err := surveyors(tx, sv)
+	if err != nil {
+		return Actor{}, err
+	}
+	return ActorOf(p, sv, team), nil
 }
 
 func (s *Service) audit(tx *gorm.DB, sv *bukti.Survey, by int64, action, summary string) error {

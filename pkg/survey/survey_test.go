@@ -404,6 +404,12 @@ func TestSurveyFlow(t *testing.T) {
 				sameDump(t, "UpdatePPS: "+c.name, before, e.dump())
 			}
 
+			// The PPS is the quality team's: a surveyor may not edit it.
+			unedited := e.dump()
+			_, err = e.svc.UpdatePPS(ctx, sv.ID, pps[0].ID, e.lead, survey.PPSInput{Action: "a", Responsible: "b", Progress: 10})
+			wantCode(t, "UpdatePPS by the team lead", err, bukti.EFORBIDDEN)
+			sameDump(t, "UpdatePPS by the team lead", unedited, e.dump())
+
 			// A final survey refuses every change, whoever asks, and
 			// leaves the database as it was. Each call would succeed on a
 			// survey in the right state: a/D2 is new evidence the snapshot

@@ -14,10 +14,7 @@ import (
 	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
 
-	"github.com/bukti-id/bukti/criteria"
 	"github.com/bukti-id/bukti/pkg/bukti"
-	"github.com/bukti-id/bukti/pkg/evidence"
-	"github.com/bukti-id/bukti/pkg/report"
 	"github.com/bukti-id/bukti/pkg/testenv"
 )
 
@@ -231,8 +228,7 @@ func TestBrowserScope(t *testing.T) {
 	// Two days of snapshots with progress between, for the trends chart.
 	day := time.Now().AddDate(0, 0, -7)
 	snapshot := func(now time.Time) {
-		ev := &evidence.Service{DB: h.db, Catalogue: criteria.MustBuiltin(), Now: func() time.Time { return now }, Log: testenv.Logger(t)}
-		if _, err := (&report.Service{DB: h.db, Evidence: ev, Catalogue: criteria.MustBuiltin(), Now: ev.Now}).Snapshot(context.Background()); err != nil {
+		if _, err := h.at(now).Reports.Snapshot(context.Background()); err != nil {
 			t.Fatal(err)
 		}
 	}

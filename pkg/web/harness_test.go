@@ -16,12 +16,9 @@ import (
 	"gorm.io/gorm"
 
 	"github.com/bukti-id/bukti/criteria"
+	"github.com/bukti-id/bukti/pkg/app"
 	"github.com/bukti-id/bukti/pkg/auth"
 	"github.com/bukti-id/bukti/pkg/bukti"
-	"github.com/bukti-id/bukti/pkg/evidence"
-	"github.com/bukti-id/bukti/pkg/org"
-	"github.com/bukti-id/bukti/pkg/report"
-	"github.com/bukti-id/bukti/pkg/standard"
 	"github.com/bukti-id/bukti/pkg/survey"
 	"github.com/bukti-id/bukti/pkg/testenv"
 	"github.com/bukti-id/bukti/pkg/web"
@@ -39,6 +36,7 @@ type harness struct {
 	t        *testing.T
 	srv      *httptest.Server
 	web      *web.Server
+	app      *app.App
 	db       *gorm.DB
 	store    storage.Store
 	storeCfg storage.Config
@@ -56,37 +54,33 @@ func newHarness(t *testing.T, dbKind, storeKind string, maxBytes int64) *harness
 	if err != nil {
 		t.Fatal(err)
 	}
-	authSvc := &auth.Service{DB: gdb, Now: time.Now, Log: log, Cost: 4}
-	if err := authSvc.Bootstrap(context.Background(), adminEmail, adminPassword); err != nil {
-		t.Fatal(err)
-	}
 	pages, err := ui.Load()
 	if err != nil {
 		t.Fatal(err)
 	}
-	ev := &evidence.Service{DB: gdb, Store: store, Catalogue: criteria.MustBuiltin(), MaxBytes: maxBytes, Now: time.Now, Log: log}
-	surveys := &survey.Service{DB: gdb, Catalogue: criteria.MustBuiltin(), Evidence: ev, Now: time.Now}
-	w := web.New(web.Deps{
-		UI:        pages,
-		Reports:   &report.Service{DB: gdb, Evidence: ev, Catalogue: criteria.MustBuiltin(), Now: time.Now},
-		DB:        gdb,
-		Auth:      authSvc,
-		Org:       &org.Service{DB: gdb, Now: time.Now},
-		Evidence:  ev,
-		Surveys:   surveys,
-		Standard:  &standard.Service{DB: gdb, Now: time.Now},
-		Catalogue: criteria.MustBuiltin(),
-		Log:       log,
-	})
+	// The clock in the local zone, as the tests compute their dates with
+	// time.Now.
+	a := app.New(gdb, store, criteria.MustBuiltin(), app.Options{TimeZone: time.Local, MaxUploadBytes: maxBytes, Log: log, BcryptCost: 4, UI: pages})
+	if err := a.Auth.Bootstrap(context.Background(), adminEmail, adminPassword); err != nil {
+		t.Fatal(err)
+	}
+	w := web.New(a.WebDeps())
 	srv := httptest.NewServer(w.Handler())
 	t.Cleanup(srv.Close)
-	h := &harness{t: t, srv: srv, web: w, db: gdb, store: store, storeCfg: cfg, auth: authSvc, surveys: surveys}
+	h := &harness{t: t, srv: srv, web: w, app: a, db: gdb, store: store, storeCfg: cfg, auth: a.Auth, surveys: a.Surveys}
 	h.token = h.login(adminEmail, adminPassword)
 	h.expect(http.StatusCreated, h.call("POST", "/api/v1/provinces", map[string]string{"code": "32", "name": "Jawa Barat"}, ""), nil)
 	for code, name := range map[string]string{districtA: "Kota Cimahi", districtB: "Kota Bandung"} {
 		h.expect(http.StatusCreated, h.call("POST", "/api/v1/districts", map[string]string{"code": code, "name": name, "province": "32"}, ""), nil)
 	}
 	return h
+}
+
+// at is the harness's services on its database and store with a clock
+// stopped at now, read in now's location: for snapshots of other days.
+func (h *harness) at(now time.Time) *app.App {
+	return app.New(h.db, h.store, criteria.MustBuiltin(), app.Options{TimeZone: now.Location(), Now: func() time.Time { return now },
+		Log: testenv.Logger(h.t), BcryptCost: 4})
 }
 
 // The harness's districts: facilities go to A unless a test says B.

@@ -66,16 +66,10 @@ func (s *Server) todos(facilityID int64, rep readiness.Report, evs []bukti.Evide
 		r, _, _ := s.Catalogue.Requirement(reqID)
 		out = append(out, todo{Kind: kind, ID: reqID, Title: r.Title, Href: fmt.Sprintf("/f/%d/req?id=%s", facilityID, reqID)})
 	}
-	for _, b := range rep.Bab {
-		for _, st := range b.Standar {
-			for _, k := range st.Kriteria {
-				for _, e := range k.Elements {
-					for _, r := range e.Requirements {
-						if problem := r.Problem(); problem != "" {
-							add(problem, r.ID)
-						}
-					}
-				}
+	for e := range rep.Elements() {
+		for _, r := range e.Requirements {
+			if problem := r.Problem(); problem != "" {
+				add(problem, r.ID)
 			}
 		}
 	}

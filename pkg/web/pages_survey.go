@@ -26,12 +26,6 @@ import (
 // service and redirects back with a confirmation; a refusal re-renders the
 // survey page with the service's message, and nothing changes.
 
-// surveyStep is one state of the step indicator.
-type surveyStep struct {
-	State         string
-	Done, Current bool
-}
-
 // scoreView is one surveyor's score of an EP as the page shows it.
 type scoreView struct {
 	Surveyor       string
@@ -108,7 +102,7 @@ type surveyPage struct {
 	Facility bukti.Facility
 	Team     []teamMember
 	Lead     string
-	Steps    []surveyStep
+	Steps    []survey.Step
 	EPs      []surveyEP
 	Tally    scoring.Tally
 	Babs     []babRow
@@ -121,20 +115,21 @@ type surveyPage struct {
 	Pending  int      // current items not yet reviewed
 	Rejected int      // current items rejected
 	Finals   int      // EP with a final score
-	// What the viewer sees and may do.
+	// What the viewer sees and may do: the survey policy's answers
+	// (survey.Allowed) for the viewer, and authz's for the scores.
 	Final         bool // the survey is final: everything is read-only
 	ReadsFacility bool // the facility's pages, files and the evidence pack (not a final survey's surveyors)
-	CanSelf       bool // quality team, planned or self-assessment
-	CanSubmit     bool // quality team, self-assessment
-	ShowItems     bool // the snapshot exists
-	CanReview     bool // assigned surveyor, in review or scored (until finalized)
-	CanResubmit   bool // quality team, in review
-	ShowScores    bool // in review or later, for surveyors and the lead; everyone once final
-	CanScore      bool // assigned surveyor, in review
-	IsLead        bool
-	CanDecide     bool // team lead, in review or scored
-	CanFinalize   bool // team lead, scored
-	CanPPS        bool // quality team, final
+	CanSelf       bool // survey.SelfAssess
+	CanSubmit     bool // survey.Submit
+	ShowItems     bool // survey.SeeItems: the snapshot exists
+	CanReview     bool // survey.Review
+	CanResubmit   bool // survey.Resubmit
+	ShowScores    bool // the snapshot exists, for those who see the scores (authz SeesScores)
+	CanScore      bool // survey.Score
+	IsLead        bool // the viewer is named the survey's team lead
+	CanDecide     bool // survey.Reconcile and survey.SetFinal
+	CanFinalize   bool // survey.Finalize
+	CanPPS        bool // survey.EditPPS
 	ShowResult    bool // some EP has a final score, for those who see the scores
 	Draft         string
 }
@@ -169,38 +164,31 @@ func (s *Server) loadSurveyPage(c echo.Context, id int64, d *draft) (*surveyPage
 	sv := ov.Survey
 	fid := sv.FacilityID
 	data := &surveyPage{Survey: sv, Facility: ov.Facility, Tally: ov.Tally, Below: s.Catalogue.Scoring.Below,
-		Scores: s.scoreChoices(), Min: survey.MinNarrative}
+		Scores: s.scoreChoices(), Min: survey.MinNarrative, Steps: survey.Progress(&sv)}
 	names := map[int64]string{}
-	assigned := false
 	for _, u := range ov.Surveyors {
 		names[u.ID] = u.DisplayName()
 		data.Team = append(data.Team, teamMember{Name: u.Name, Email: u.Email, Lead: sv.LeadID != nil && *sv.LeadID == u.ID})
-		if u.ID == uid {
-			assigned = true
-		}
 	}
 	if sv.LeadID != nil {
 		data.Lead = names[*sv.LeadID]
 	}
-	cur := slices.Index(bukti.SurveyStates, sv.State)
-	for i, st := range bukti.SurveyStates {
-		data.Steps = append(data.Steps, surveyStep{State: st, Done: i < cur || sv.State == bukti.SurveyFinal, Current: i == cur})
-	}
-	state := sv.State
-	write := p.Can(authz.WriteEvidence, fid)
-	review := p.Can(authz.ReviewSurvey, fid) && assigned
-	data.Final = state == bukti.SurveyFinal
-	data.ReadsFacility = p.Can(authz.ReadFacility, fid)
-	data.IsLead = sv.LeadID != nil && *sv.LeadID == uid
-	data.CanSelf = write && (state == bukti.SurveyPlanned || state == bukti.SurveySelfAssessment)
-	data.CanSubmit = write && state == bukti.SurveySelfAssessment
-	data.CanReview = review && (state == bukti.SurveyInReview || state == bukti.SurveyScored)
-	data.CanResubmit = write && state == bukti.SurveyInReview
-	data.CanScore = review && state == bukti.SurveyInReview
-	data.CanDecide = data.IsLead && review && (state == bukti.SurveyInReview || state == bukti.SurveyScored)
-	data.CanFinalize = data.IsLead && review && state == bukti.SurveyScored
-	data.CanPPS = write && data.Final
-	data.ShowItems = cur >= slices.Index(bukti.SurveyStates, bukti.SurveyInReview)
+	// What the viewer may do and see is the survey policy's to say; the
+	// page only asks.
+	who := survey.ActorOf(p, &sv, ov.Surveyors)
+	can := func(a survey.Action) bool { return survey.Allowed(a, &sv, who) == nil }
+	data.Final = sv.State == bukti.SurveyFinal
+	data.ReadsFacility = who.ReadsFacility
+	data.IsLead = who.Leads(&sv)
+	data.CanSelf = can(survey.SelfAssess)
+	data.CanSubmit = can(survey.Submit)
+	data.CanReview = can(survey.Review)
+	data.CanResubmit = can(survey.Resubmit)
+	data.CanScore = can(survey.Score)
+	data.CanDecide = can(survey.Reconcile) && can(survey.SetFinal)
+	data.CanFinalize = can(survey.Finalize)
+	data.CanPPS = can(survey.EditPPS)
+	data.ShowItems = can(survey.SeeItems)
 	data.ShowScores = data.ShowItems && scoresVisible(p, ov)
 	if d != nil {
 		data.Draft = d.kind
@@ -208,7 +196,7 @@ func (s *Server) loadSurveyPage(c echo.Context, id int64, d *draft) (*surveyPage
 
 	// The readiness suggestion, while the quality team assesses itself.
 	ready := map[string][2]int{} // suggested, tdd
-	if data.CanSelf || state == bukti.SurveyPlanned || state == bukti.SurveySelfAssessment {
+	if can(survey.SeeReadiness) {
 		rep, err := s.Evidence.Readiness(ctx, fid)
 		if err != nil {
 			return nil, err

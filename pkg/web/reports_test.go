@@ -13,9 +13,7 @@ import (
 
 	"github.com/xuri/excelize/v2"
 
-	"github.com/bukti-id/bukti/criteria"
 	"github.com/bukti-id/bukti/pkg/bukti"
-	"github.com/bukti-id/bukti/pkg/evidence"
 	"github.com/bukti-id/bukti/pkg/readiness"
 	"github.com/bukti-id/bukti/pkg/report"
 	"github.com/bukti-id/bukti/pkg/testenv"
@@ -141,9 +139,7 @@ func TestTrends(t *testing.T) {
 	h.createFacilityIn("PB", districtB)
 	day1 := time.Date(2026, 11, 20, 9, 0, 0, 0, time.UTC)
 	snap := func(now time.Time) {
-		ev := &evidence.Service{DB: h.db, Catalogue: criteria.MustBuiltin(), Now: func() time.Time { return now }, Log: testenv.Logger(t)}
-		rs := &report.Service{DB: h.db, Evidence: ev, Catalogue: criteria.MustBuiltin(), Now: ev.Now}
-		if n, err := rs.Snapshot(context.Background()); err != nil || n != 2 {
+		if n, err := h.at(now).Reports.Snapshot(context.Background()); err != nil || n != 2 {
 			t.Fatalf("snapshot: %d, %v", n, err)
 		}
 	}

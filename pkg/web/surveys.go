@@ -76,8 +76,9 @@ func (s *Server) surveysInScope(c echo.Context) ([]bukti.Survey, error) {
 // which becomes the request's principal: the surveyors of a final survey
 // keep reading it, and nothing else of its facility. A survey the
 // principal may not read is not found, exactly like one that does not
-// exist. Whether a surveyor is assigned to this very survey, or is its
-// team lead, is the survey service's check.
+// exist. What may be done to the survey in its state, and whether a
+// surveyor is assigned to this very survey or is its team lead, is the
+// survey policy's (survey.Allowed), which the service checks.
 func (s *Server) surveyFor(c echo.Context, a authz.Action) (*bukti.Survey, error) {
 	id, err := pathID(c, "id")
 	if err != nil {
@@ -311,25 +312,21 @@ func surveyFileName(ov *survey.Overview, kind, ext string) string {
 	return fmt.Sprintf("%s-%s-survei-%d.%s", kind, ov.Facility.Code, ov.Survey.ID, ext)
 }
 
-// surveyPack streams the survey's evidence pack. The pack holds the
-// facility's documents, so it is for those who read the facility
-// (ReadFacility), not for the surveyors of a final survey, who keep its
-// record only. The pack checks every blob before its first byte, so a
-// missing file is still an error response; a file found corrupt or a
-// client gone mid-stream aborts the connection, so nobody is handed a
-// truncated archive that looks complete.
+// surveyPack streams the survey's evidence pack when the survey policy
+// allows it (survey.Pack): once the snapshot is taken, and for those who
+// read the facility (ReadFacility), since it holds the facility's
+// documents; not for the surveyors of a final survey, who keep its record
+// only. The pack checks every blob before its first byte, so a missing
+// file is still an error response; a file found corrupt or a client gone
+// mid-stream aborts the connection, so nobody is handed a truncated
+// archive that looks complete.
 func (s *Server) surveyPack(c echo.Context) error {
 	ov, err := s.overviewFor(c)
 	if err != nil {
 		return err
 	}
-	if !principal(c).Can(authz.ReadFacility, ov.Survey.FacilityID) {
-		return bukti.Errorf(bukti.EFORBIDDEN, "Paket bukti berisi dokumen Puskesmas, yang hanya dapat diunduh oleh yang berhak membaca Puskesmas ini; akses surveior ke Puskesmas berakhir saat survei final.",
-			"the evidence pack holds the facility's documents, for those who may read the facility: surveyors lose that access when the survey is final")
-	}
-	if ov.Survey.SubmittedAt == nil {
-		return bukti.Errorf(bukti.ECONFLICT, "Paket bukti tersedia setelah tim mutu mengajukan penilaian mandiri (snapshot bukti dibuat).",
-			"the evidence pack exists once the self-assessment is submitted and the snapshot taken")
+	if err := survey.Allowed(survey.Pack, &ov.Survey, survey.ActorOf(principal(c), &ov.Survey, ov.Surveyors)); err != nil {
+		return err
 	}
 	res := c.Response()
 	w := &startOnWrite{w: res, start: func() {
