@@ -3,7 +3,49 @@
 // The embedded default is a SQLite file (WAL, foreign keys on); a
 // "postgres://" or "postgresql://" URL selects PostgreSQL for deployments
 // with several app servers. Migrations run at Open, in order, each once, in
-// its own transaction.
+// its own transaction, and are recorded in schema_migrations; on
+// PostgreSQL an advisory lock keeps app servers starting together from
+// running them twice.
+//
+// # Frozen migrations
+//
+// A migration is fixed SQL, one file per database, embedded from
+// migrations/: NNNN_what_it_does.sqlite.sql and
+// NNNN_what_it_does.postgres.sql (schema_migrations records the words of
+// the name). Statements end with a semicolon at the end of a line; lines
+// starting with "--" are comments. A migration never refers to the structs
+// of pkg/bukti, so changing a struct changes no migration, and a database
+// created today gets the same schema as one migrated step by step since
+// migration 1. Where SQL alone cannot say what a migration does on both
+// databases, a Go step in goSteps (migrate.go) runs first, as frozen as
+// the files: table and column names and SQL text, never a bukti struct.
+//
+// A released migration is never edited, renamed or removed. To change the
+// schema, say when a struct of pkg/bukti gains a field:
+//
+//  1. Change the struct (a new model struct also goes into models in
+//     schema_test.go).
+//  2. Add the next migration, both files, e.g.
+//     migrations/0006_survey_notes.sqlite.sql and
+//     migrations/0006_survey_notes.postgres.sql, with the statements that
+//     make the change and any statements that move data. Write what gorm's
+//     AutoMigrate would create for the struct, names included (indexes
+//     idx_<table>_<column>, foreign keys fk_<table>_<field>): on a scratch
+//     database, AutoMigrate the struct with the logger at Info level and
+//     copy its CREATE, ALTER and INDEX statements. On SQLite, ALTER TABLE
+//     ADD a NOT NULL column only with a DEFAULT; anything more needs a new
+//     table, a copy and a rename.
+//  3. Run scripts/test.sh ./pkg/db/. TestSchemaMatchesStructs compares a
+//     freshly migrated database with what AutoMigrate makes of the live
+//     structs, on SQLite and PostgreSQL, and names the migration to add
+//     while they differ; TestUpgrade upgrades databases of earlier versions
+//     (testdata/) and compares them with a fresh one.
+//  4. Once released, add the migration to released in
+//     migrate_internal_test.go with empty hashes;
+//     TestReleasedMigrationsUnchanged prints the ones to fill in and from
+//     then on fails on any edit of its statements. A release's schema may
+//     also become a TestUpgrade case: dump a database it created into
+//     testdata/ as the files there say.
 package db
 
 import (

@@ -1,0 +1,16 @@
+-- Migration 3, facility score cache, for PostgreSQL.
+-- Frozen: a released migration is never edited; add a new one (see the
+-- package comment of pkg/db).
+--
+-- The statements gorm's AutoMigrate ran for this migration on a fresh
+-- database just before the migrations were frozen (commit f5cfc48), one
+-- column a line.
+
+CREATE TABLE "facility_scores" (
+	"facility_id" bigint,
+	"catalogue" varchar(140),
+	"until" timestamptz,
+	"payload" text NOT NULL,
+	PRIMARY KEY ("facility_id","catalogue"),
+	CONSTRAINT "fk_facility_scores_facility" FOREIGN KEY ("facility_id") REFERENCES "facilities"("id") ON DELETE CASCADE
+);
