@@ -14,6 +14,7 @@ import (
 	"github.com/bukti-id/bukti/pkg/db"
 	"github.com/bukti-id/bukti/pkg/pack"
 	"github.com/bukti-id/bukti/storage"
+	"github.com/bukti-id/bukti/ui"
 )
 
 const packUsage = `Usage: bukti pack -survey ID -o FILE.zip [flags]
@@ -89,7 +90,12 @@ func runPack(ctx context.Context, args []string, getenv func(string, string) str
 	if ov.Survey.SubmittedAt == nil {
 		return fmt.Errorf("bukti pack: survey %d has no snapshot yet: the quality team has not submitted its self-assessment", *id)
 	}
-	in := pack.FromOverview(ov, cat, a.Now())
+	// The index page speaks through the interface's catalogues.
+	pages, err := ui.Load()
+	if err != nil {
+		return err
+	}
+	in := pack.FromOverview(ov, cat, a.Now(), pages.T)
 	if *out == "-" {
 		return pack.Write(ctx, stdout, store, in)
 	}

@@ -12,6 +12,7 @@ import (
 	"github.com/bukti-id/bukti/pkg/bukti"
 	"github.com/bukti-id/bukti/pkg/catalogue"
 	"github.com/bukti-id/bukti/pkg/readiness"
+	"github.com/bukti-id/bukti/pkg/uow"
 )
 
 // Readiness loads a facility's evidence states and scores them.
@@ -97,15 +98,14 @@ func (s *Service) SetNotApplicable(ctx context.Context, facilityID int64, elemen
 	if err := facilityExists(db, facilityID); err != nil {
 		return nil, err
 	}
-	na := bukti.NotApplicable{FacilityID: facilityID, ElementID: elementID, Reason: reason, SetBy: by, CreatedAt: s.Now().UTC()}
-	err := db.Transaction(func(tx *gorm.DB) error {
-		if err := tx.Clauses(clause.OnConflict{UpdateAll: true}).Create(&na).Error; err != nil {
+	na := bukti.NotApplicable{FacilityID: facilityID, ElementID: elementID, Reason: reason, SetBy: by}
+	err := s.Run(ctx, &by, func(t *uow.Tx) error {
+		na.CreatedAt = t.Now
+		if err := t.DB.Clauses(clause.OnConflict{UpdateAll: true}).Create(&na).Error; err != nil {
 			return err
 		}
-		if err := Invalidate(tx, facilityID); err != nil {
-			return err
-		}
-		return audit(tx, na.CreatedAt, by, "element.tdd", "element", elementID, facilityID, reason)
+		t.Touch(facilityID)
+		return audit(t, "element.tdd", "element", elementID, facilityID, reason)
 	})
 	if err != nil {
 		return nil, err
@@ -115,18 +115,16 @@ func (s *Service) SetNotApplicable(ctx context.Context, facilityID int64, elemen
 
 // ClearNotApplicable makes an EP applicable again.
 func (s *Service) ClearNotApplicable(ctx context.Context, facilityID int64, elementID string, by int64) error {
-	return s.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		res := tx.Where("facility_id = ? AND element_id = ?", facilityID, elementID).Delete(&bukti.NotApplicable{})
+	return s.Run(ctx, &by, func(t *uow.Tx) error {
+		res := t.DB.Where("facility_id = ? AND element_id = ?", facilityID, elementID).Delete(&bukti.NotApplicable{})
 		if res.Error != nil {
 			return res.Error
 		}
 		if res.RowsAffected == 0 {
 			return bukti.Errorf(bukti.ENOTFOUND, "EP %s tidak ditandai TDD untuk Puskesmas #%d.", "element %s is not marked TDD for facility %d", elementID, facilityID)
 		}
-		if err := Invalidate(tx, facilityID); err != nil {
-			return err
-		}
-		return audit(tx, s.Now().UTC(), by, "element.applicable", "element", elementID, facilityID, "")
+		t.Touch(facilityID)
+		return audit(t, "element.applicable", "element", elementID, facilityID, "")
 	})
 }
 
@@ -157,15 +155,14 @@ func (s *Service) SetInterviewee(ctx context.Context, in bukti.Interviewee) (*bu
 	if err := facilityExists(db, in.FacilityID); err != nil {
 		return nil, err
 	}
-	in.UpdatedAt = s.Now().UTC()
-	err := db.Transaction(func(tx *gorm.DB) error {
-		if err := tx.Clauses(clause.OnConflict{UpdateAll: true}).Create(&in).Error; err != nil {
+	by := in.UpdatedBy
+	err := s.Run(ctx, &by, func(t *uow.Tx) error {
+		in.UpdatedAt = t.Now
+		if err := t.DB.Clauses(clause.OnConflict{UpdateAll: true}).Create(&in).Error; err != nil {
 			return err
 		}
-		if err := Invalidate(tx, in.FacilityID); err != nil {
-			return err
-		}
-		return audit(tx, in.UpdatedAt, in.UpdatedBy, "interviewee.set", "requirement", in.RequirementID, in.FacilityID, fmt.Sprintf("%s: %s", in.Role, in.Name))
+		t.Touch(in.FacilityID)
+		return audit(t, "interviewee.set", "requirement", in.RequirementID, in.FacilityID, fmt.Sprintf("%s: %s", in.Role, in.Name))
 	})
 	if err != nil {
 		return nil, err

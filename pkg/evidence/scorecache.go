@@ -13,11 +13,12 @@ import (
 )
 
 // Invalidate drops the cached readiness scores (bukti.FacilityScore) of a
-// facility, for every catalogue. Every transaction that changes what
-// readiness.Score reads for a facility — evidence rows, their review,
-// valid-until, stage or part, TDD marks, interviewees — must call it with
-// its own tx before committing; calling it twice in one transaction is
-// harmless.
+// facility, for every catalogue, inside tx. Writers do not call it: they
+// run as a unit of work started by Service.Unit (or Service.Run) and call
+// Tx.Touch, and the unit calls Invalidate for every touched facility before
+// it commits. It stays exported for tests that drive the cache directly;
+// outside pkg/evidence no non-test code may call it (TestOneOwner guards
+// that). Calling it twice in one transaction is harmless.
 //
 // On PostgreSQL it first locks the facility row (FOR NO KEY UPDATE). That
 // waits for a report storing this facility's score under WithInputs and

@@ -24,6 +24,7 @@ import (
 	auditlog "github.com/bukti-id/bukti/pkg/audit"
 	"github.com/bukti-id/bukti/pkg/bukti"
 	"github.com/bukti-id/bukti/pkg/catalogue"
+	"github.com/bukti-id/bukti/pkg/uow"
 	"github.com/bukti-id/bukti/storage"
 )
 
@@ -160,12 +161,10 @@ func (s *Service) Create(ctx context.Context, up Upload, st *Staged) ([]bukti.Ev
 		s.Discard(ctx, st)
 		return nil, err
 	}
-	now := s.Now().UTC()
 	out := make([]bukti.Evidence, 0, len(up.Requirements))
-	err := s.commit(ctx, st, func(tx *gorm.DB) error {
-		if err := Invalidate(tx, up.FacilityID); err != nil {
-			return err
-		}
+	err := s.commit(ctx, up.By, st, func(t *uow.Tx) error {
+		tx, now := t.DB, t.Now
+		t.Touch(up.FacilityID)
 		for _, req := range up.Requirements {
 			ev := bukti.Evidence{
 				FacilityID: up.FacilityID, RequirementID: req,
@@ -178,7 +177,7 @@ func (s *Service) Create(ctx context.Context, up Upload, st *Staged) ([]bukti.Ev
 			if err := tx.Create(&ev).Error; err != nil {
 				return fmt.Errorf("insert evidence: %w", err)
 			}
-			if err := audit(tx, now, up.By, "evidence.upload", "evidence", strconv.FormatInt(ev.ID, 10), ev.FacilityID,
+			if err := audit(t, "evidence.upload", "evidence", strconv.FormatInt(ev.ID, 10), ev.FacilityID,
 				fmt.Sprintf("%s rev 1 sha256=%s size=%d type=%s", req, st.SHA256, st.Size, st.ContentType)); err != nil {
 				return err
 			}
@@ -200,11 +199,9 @@ func (s *Service) AddRevision(ctx context.Context, evidenceID, by int64, st *Sta
 		s.Discard(ctx, st)
 		return nil, err
 	}
-	now := s.Now().UTC()
-	err = s.commit(ctx, st, func(tx *gorm.DB) error {
-		if err := Invalidate(tx, ev.FacilityID); err != nil {
-			return err
-		}
+	err = s.commit(ctx, by, st, func(t *uow.Tx) error {
+		tx, now := t.DB, t.Now
+		t.Touch(ev.FacilityID)
 		var last int
 		if err := tx.Model(&bukti.Revision{}).Where("evidence_id = ?", ev.ID).Select("COALESCE(MAX(number), 0)").Scan(&last).Error; err != nil {
 			return err
@@ -218,7 +215,7 @@ func (s *Service) AddRevision(ctx context.Context, evidenceID, by int64, st *Sta
 			Updates(map[string]any{"updated_at": now, "review": bukti.ReviewPending}).Error; err != nil {
 			return err
 		}
-		return audit(tx, now, by, "evidence.revision", "evidence", strconv.FormatInt(ev.ID, 10), ev.FacilityID,
+		return audit(t, "evidence.revision", "evidence", strconv.FormatInt(ev.ID, 10), ev.FacilityID,
 			fmt.Sprintf("%s rev %d sha256=%s size=%d type=%s", ev.RequirementID, rev.Number, st.SHA256, st.Size, st.ContentType))
 	})
 	if err != nil {
@@ -237,15 +234,15 @@ func revisionOf(st *Staged, number int, by int64, now time.Time) bukti.Revision 
 // hash. If the transaction fails, a blob this call created is removed again
 // unless a revision references it — checked under the same lock, so a
 // concurrent upload of the same bytes can never lose its blob.
-func (s *Service) commit(ctx context.Context, st *Staged, record func(tx *gorm.DB) error) error {
+func (s *Service) commit(ctx context.Context, by int64, st *Staged, record func(t *uow.Tx) error) error {
 	key, err := storage.Key(st.SHA256)
 	if err != nil {
 		s.Discard(ctx, st)
 		return err
 	}
 	created := false
-	txErr := s.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		if err := lockContent(tx, st.SHA256); err != nil {
+	txErr := s.Run(ctx, &by, func(t *uow.Tx) error {
+		if err := lockContent(t.DB, st.SHA256); err != nil {
 			return err
 		}
 		c, err := s.Store.Commit(ctx, st.tmp, key)
@@ -253,7 +250,7 @@ func (s *Service) commit(ctx context.Context, st *Staged, record func(tx *gorm.D
 			return fmt.Errorf("commit blob %s: %w", key, err)
 		}
 		created, st.tmp = c, ""
-		return record(tx)
+		return record(t)
 	})
 	if txErr == nil {
 		return nil
@@ -348,20 +345,17 @@ func (s *Service) Delete(ctx context.Context, id, by int64) error {
 	if err != nil {
 		return err
 	}
-	now := s.Now().UTC()
-	return s.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		res := tx.Model(&bukti.Evidence{}).Where("id = ? AND deleted_at IS NULL", id).
-			Updates(map[string]any{"deleted_at": now, "deleted_by": by})
+	return s.Run(ctx, &by, func(t *uow.Tx) error {
+		res := t.DB.Model(&bukti.Evidence{}).Where("id = ? AND deleted_at IS NULL", id).
+			Updates(map[string]any{"deleted_at": t.Now, "deleted_by": by})
 		if res.Error != nil {
 			return res.Error
 		}
 		if res.RowsAffected == 0 {
 			return NotFound(id)
 		}
-		if err := Invalidate(tx, ev.FacilityID); err != nil {
-			return err
-		}
-		return audit(tx, now, by, "evidence.delete", "evidence", strconv.FormatInt(ev.ID, 10), ev.FacilityID,
+		t.Touch(ev.FacilityID)
+		return audit(t, "evidence.delete", "evidence", strconv.FormatInt(ev.ID, 10), ev.FacilityID,
 			fmt.Sprintf("%s %q (%d revisions)", ev.RequirementID, ev.Title, len(ev.Revisions)))
 	})
 }
@@ -380,19 +374,16 @@ func (s *Service) UpdateMeta(ctx context.Context, id, by int64, m Meta) (*bukti.
 	if err := m.check(r, ev.Title); err != nil {
 		return nil, err
 	}
-	now := s.Now().UTC()
-	err = s.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		if err := tx.Model(&bukti.Evidence{}).Where("id = ?", id).Updates(map[string]any{
+	err = s.Run(ctx, &by, func(t *uow.Tx) error {
+		if err := t.DB.Model(&bukti.Evidence{}).Where("id = ?", id).Updates(map[string]any{
 			"title": m.Title, "doc_number": strings.TrimSpace(m.DocNumber), "doc_revision": strings.TrimSpace(m.DocRevision),
 			"issue_date": m.IssueDate, "valid_until": m.ValidUntil, "notes": strings.TrimSpace(m.Notes),
-			"stage": m.Stage, "part": m.Part, "updated_at": now,
+			"stage": m.Stage, "part": m.Part, "updated_at": t.Now,
 		}).Error; err != nil {
 			return err
 		}
-		if err := Invalidate(tx, ev.FacilityID); err != nil {
-			return err
-		}
-		return auditlog.Record(tx, auditlog.Entry{At: now, By: &by, Action: "evidence.update", ObjectType: "evidence",
+		t.Touch(ev.FacilityID)
+		return t.Audit(auditlog.Entry{Action: "evidence.update", ObjectType: "evidence",
 			ObjectID: strconv.FormatInt(ev.ID, 10), FacilityID: &ev.FacilityID, Summary: ev.RequirementID,
 			Before: describeMeta(ev.Title, ev.DocNumber, ev.DocRevision, ev.IssueDate, ev.ValidUntil, ev.Stage, ev.Part),
 			After:  describeMeta(m.Title, m.DocNumber, m.DocRevision, m.IssueDate, m.ValidUntil, m.Stage, m.Part)})
@@ -434,9 +425,10 @@ func facilityExists(db *gorm.DB, id int64) error {
 	return nil
 }
 
-// audit records a change by a user to an object of a facility.
-func audit(tx *gorm.DB, at time.Time, by int64, action, objectType, objectID string, facilityID int64, summary string) error {
-	return auditlog.Record(tx, auditlog.Entry{At: at, By: &by, Action: action, ObjectType: objectType,
+// audit records a change to an object of a facility, by the unit's actor
+// at the unit's time.
+func audit(t *uow.Tx, action, objectType, objectID string, facilityID int64, summary string) error {
+	return t.Audit(auditlog.Entry{Action: action, ObjectType: objectType,
 		ObjectID: objectID, FacilityID: &facilityID, Summary: summary})
 }
 

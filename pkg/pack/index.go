@@ -1,9 +1,11 @@
 package pack
 
 import (
+	"errors"
 	"html/template"
 	"io"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -19,7 +21,6 @@ import (
 // segments are URL-escaped.
 
 type indexPage struct {
-	Title      string
 	Facility   bukti.Facility
 	Survey     bukti.Survey
 	Catalogue  string
@@ -103,11 +104,10 @@ func href(path string) string {
 	return strings.Join(segs, "/")
 }
 
-var months = [...]string{"Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus", "September", "Oktober", "November", "Desember"}
-
-// tanggal formats a date the Indonesian way: "2 Januari 2025".
-func tanggal(t time.Time) string {
-	return strconv.Itoa(t.Day()) + " " + months[t.Month()-1] + " " + strconv.Itoa(t.Year())
+// tanggal formats a date the Indonesian way: "2 Januari 2025" (month
+// names from the catalogue, keys pack.month.1 … pack.month.12).
+func (tr Translator) tanggal(t time.Time) string {
+	return strconv.Itoa(t.Day()) + " " + tr.id("pack.month."+strconv.Itoa(int(t.Month()))) + " " + strconv.Itoa(t.Year())
 }
 
 // persen formats a percentage with a decimal comma: "85,5%".
@@ -129,53 +129,51 @@ func ukuran(n int64) string {
 	}
 }
 
-func label(m map[string]string, k string) string {
-	if v, ok := m[k]; ok {
-		return v
+// id and en give the text of a message key in Bahasa Indonesia and in
+// English.
+func (tr Translator) id(key string, args ...any) string { return tr("id", key, args...) }
+func (tr Translator) en(key string, args ...any) string { return tr("en", key, args...) }
+
+// glossed is the Bahasa text of key with its English in brackets
+// ("Diterima (accepted)"), or the Bahasa text alone when both are the same
+// word ("Final").
+func (tr Translator) glossed(key string) string {
+	id, en := tr.id(key), tr.en(key)
+	if strings.EqualFold(id, en) {
+		return id
 	}
-	return k
+	return id + " (" + en + ")"
 }
 
+// label gives the glossed text of a known value: the key is prefix+k
+// ("pack.type.initial"); a value outside known (or empty) is shown as it
+// is.
+func (tr Translator) label(prefix string, known []string, k string) string {
+	if !slices.Contains(known, k) {
+		return k
+	}
+	return tr.glossed(prefix + k)
+}
+
+// The values that have a label: message keys pack.type.<value>,
+// pack.mode.<value> and so on.
 var (
-	typeLabels = map[string]string{
-		"initial":         "Akreditasi awal (initial)",
-		"reaccreditation": "Reakreditasi (re-accreditation)",
-		"upgrade":         "Peningkatan status (upgrade)",
-	}
-	modeLabels = map[string]string{
-		"onsite": "Luring di lokasi (on site)",
-		"hybrid": "Hibrida (hybrid)",
-	}
-	stateLabels = map[string]string{
-		bukti.SurveyPlanned:        "Direncanakan (planned)",
-		bukti.SurveySelfAssessment: "Penilaian mandiri (self-assessment)",
-		bukti.SurveyInReview:       "Telaah surveior (in review)",
-		bukti.SurveyScored:         "Sudah dinilai (scored)",
-		bukti.SurveyFinal:          "Final",
-	}
-	reviewLabels = map[string]string{
-		bukti.ReviewPending:  "Menunggu telaah (pending)",
-		bukti.ReviewAccepted: "Diterima (accepted)",
-		bukti.ReviewRejected: "Ditolak (rejected)",
-	}
-	methodLabels = map[catalogue.Method]string{
-		catalogue.Regulasi:  "Regulasi",
-		catalogue.Dokumen:   "Dokumen",
-		catalogue.Observasi: "Observasi",
-		catalogue.Wawancara: "Wawancara",
-		catalogue.Simulasi:  "Simulasi",
-	}
+	surveyTypes  = []string{"initial", "reaccreditation", "upgrade"}
+	surveyModes  = []string{"onsite", "hybrid"}
+	surveyStates = []string{bukti.SurveyPlanned, bukti.SurveySelfAssessment, bukti.SurveyInReview, bukti.SurveyScored, bukti.SurveyFinal}
+	reviewStates = []string{bukti.ReviewPending, bukti.ReviewAccepted, bukti.ReviewRejected}
+	methods      = []catalogue.Method{catalogue.Regulasi, catalogue.Dokumen, catalogue.Observasi, catalogue.Wawancara, catalogue.Simulasi}
 )
 
-func fileViewOf(f *file) fileView {
+func fileViewOf(tr Translator, f *file) fileView {
 	it := f.item
 	name := f.path[strings.LastIndexByte(f.path, '/')+1:]
 	var dates []string
 	if it.IssueDate != nil && !it.IssueDate.IsZero() {
-		dates = append(dates, "terbit "+tanggal(it.IssueDate.UTC()))
+		dates = append(dates, tr.id("pack.file_issued", tr.tanggal(it.IssueDate.UTC())))
 	}
 	if it.ValidUntil != nil && !it.ValidUntil.IsZero() {
-		dates = append(dates, "berlaku s.d. "+tanggal(it.ValidUntil.UTC()))
+		dates = append(dates, tr.id("pack.file_valid_until", tr.tanggal(it.ValidUntil.UTC())))
 	}
 	review := it.Review
 	if review == "" {
@@ -193,23 +191,22 @@ func fileViewOf(f *file) fileView {
 		Revision:    it.RevisionNumber,
 		Dates:       strings.Join(dates, ", "),
 		Size:        ukuran(it.Size),
-		Review:      label(reviewLabels, review),
+		Review:      tr.label("pack.review.", reviewStates, review),
 		ReviewClass: review,
 		ReviewNote:  it.ReviewNote,
 	}
 }
 
 // page builds the template data from the input and the planned files.
-func page(in Input, files []file) indexPage {
+func page(tr Translator, in Input, files []file) indexPage {
 	c := in.Catalogue
 	p := indexPage{
-		Title:     "Paket Bukti Survei Akreditasi",
 		Facility:  in.Facility,
 		Survey:    in.Survey,
 		Catalogue: in.Survey.Catalogue,
-		Type:      label(typeLabels, in.Survey.Type),
-		Mode:      label(modeLabels, in.Survey.Mode),
-		State:     label(stateLabels, in.Survey.State),
+		Type:      tr.label("pack.type.", surveyTypes, in.Survey.Type),
+		Mode:      tr.label("pack.mode.", surveyModes, in.Survey.Mode),
+		State:     tr.label("pack.state.", surveyStates, in.Survey.State),
 		Surveyors: in.Surveyors,
 		Status:    in.Tally.Status,
 		Partial:   in.Tally.Partial,
@@ -225,17 +222,17 @@ func page(in Input, files []file) indexPage {
 	}
 	switch s, e := in.Survey.StartDate, in.Survey.EndDate; {
 	case s != nil && e != nil && !s.Equal(*e):
-		p.Dates = tanggal(*s) + " – " + tanggal(*e)
+		p.Dates = tr.tanggal(*s) + " – " + tr.tanggal(*e)
 	case s != nil:
-		p.Dates = tanggal(*s)
+		p.Dates = tr.tanggal(*s)
 	case e != nil:
-		p.Dates = tanggal(*e)
+		p.Dates = tr.tanggal(*e)
 	}
 	now := in.Now
 	if now.IsZero() {
 		now = time.Now()
 	}
-	p.Generated = tanggal(now) + " " + now.Format("15:04 MST")
+	p.Generated = tr.tanggal(now) + " " + now.Format("15:04 MST")
 
 	byReq := map[string][]fileView{}
 	var total int64
@@ -243,10 +240,10 @@ func page(in Input, files []file) indexPage {
 		f := &files[i]
 		total += f.item.Size
 		if f.req == nil {
-			p.Unmatched = append(p.Unmatched, fileViewOf(f))
+			p.Unmatched = append(p.Unmatched, fileViewOf(tr, f))
 			continue
 		}
-		byReq[f.req.ID] = append(byReq[f.req.ID], fileViewOf(f))
+		byReq[f.req.ID] = append(byReq[f.req.ID], fileViewOf(tr, f))
 	}
 	p.TotalSize = ukuran(total)
 
@@ -274,25 +271,25 @@ func page(in Input, files []file) indexPage {
 					kv.Percent = persen(r.Percent)
 				}
 				for _, e := range k.Elements {
-					ev := elementView{ID: e.ID, Letter: e.Letter, Text: e.Text, Score: "belum dinilai", ScoreClass: "none"}
+					ev := elementView{ID: e.ID, Letter: e.Letter, Text: e.Text, Score: tr.id("pack.not_scored"), ScoreClass: "none"}
 					if sc, ok := in.Scores[e.ID]; ok {
 						p.ScoreCount++
 						ev.Facts, ev.Recommendation = sc.Facts, sc.Recommendation
 						switch {
 						case sc.TDD:
-							ev.Score, ev.ScoreClass = "TDD (tidak dapat diterapkan)", "tdd"
+							ev.Score, ev.ScoreClass = tr.id("pack.score_tdd"), "tdd"
 						case sc.Score >= max:
-							ev.Score, ev.ScoreClass = strconv.Itoa(sc.Score)+" / "+strconv.Itoa(max), "full"
+							ev.Score, ev.ScoreClass = tr.id("pack.score", sc.Score, max), "full"
 						case sc.Score > 0:
-							ev.Score, ev.ScoreClass = strconv.Itoa(sc.Score)+" / "+strconv.Itoa(max), "part"
+							ev.Score, ev.ScoreClass = tr.id("pack.score", sc.Score, max), "part"
 						default:
-							ev.Score, ev.ScoreClass = strconv.Itoa(sc.Score)+" / "+strconv.Itoa(max), "zero"
+							ev.Score, ev.ScoreClass = tr.id("pack.score", sc.Score, max), "zero"
 						}
 					}
 					for _, r := range e.Requirements {
 						ev.Requirements = append(ev.Requirements, reqView{
 							ID: r.ID, Key: r.Key, Title: r.Title,
-							Method:    methodLabel(r.Method),
+							Method:    tr.method(r.Method),
 							NeedsFile: r.Method.NeedsFile(),
 							Note:      r.Note,
 							Files:     byReq[r.ID],
@@ -309,26 +306,59 @@ func page(in Input, files []file) indexPage {
 	return p
 }
 
-func methodLabel(m catalogue.Method) string {
-	if l, ok := methodLabels[m]; ok {
-		return l
+// method is the Bahasa name of an evidence method ("Dokumen"), the
+// method's letter when it has none.
+func (tr Translator) method(m catalogue.Method) string {
+	if !slices.Contains(methods, m) {
+		return string(m)
 	}
-	return string(m)
+	return tr.id("pack.method." + string(m))
 }
 
 // writeIndex renders index.html to w.
 func writeIndex(w io.Writer, in Input, files []file) error {
-	return indexTemplate.Execute(w, page(in, files))
+	tr, err := translator(in)
+	if err != nil {
+		return err
+	}
+	t, err := indexTemplate.Clone()
+	if err != nil {
+		return err
+	}
+	t.Funcs(template.FuncMap{"t": tr.id, "en": tr.en})
+	return t.Execute(w, page(tr, in, files))
 }
 
-var indexTemplate = template.Must(template.New("index.html").Parse(indexHTML))
+// indexTemplate is parsed once; writeIndex binds t (Bahasa) and en
+// (English) to the pack's translator on a clone.
+var indexTemplate = template.Must(template.New("index.html").Funcs(template.FuncMap{
+	"t":  func(string, ...any) string { panic("pack: index template executed without a translator") },
+	"en": func(string, ...any) string { panic("pack: index template executed without a translator") },
+}).Parse(indexHTML))
+
+// defaultT is the translator used when Input.T is nil. It is nil in a
+// program, where Write then refuses the input; this package's tests set
+// it to the real catalogues (ui.Load), so that tests building an Input
+// by hand need not pass one.
+var defaultT Translator
+
+// translator returns the translator of in: in.T, else defaultT.
+func translator(in Input) (Translator, error) {
+	if in.T != nil {
+		return in.T, nil
+	}
+	if defaultT != nil {
+		return defaultT, nil
+	}
+	return nil, errors.New("pack: no translator in the input (Input.T)")
+}
 
 const indexHTML = `<!DOCTYPE html>
 <html lang="id">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<title>{{.Title}} — {{.Facility.Name}}</title>
+<title>{{t "pack.title"}} — {{.Facility.Name}}</title>
 <style>
 body{font:15px/1.5 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;color:#1f2933;max-width:1100px;margin:0 auto;padding:1.5rem}
 h1{font-size:1.6rem;margin:0 0 .25rem}h2{font-size:1.3rem;border-bottom:2px solid #0b6e4f;padding-bottom:.2rem;margin-top:2rem}
@@ -349,64 +379,64 @@ code{font-size:.9em}
 </style>
 </head>
 <body>
-<h1>{{.Title}} <span class="en">Survey evidence pack</span></h1>
-<p class="meta">Dibuat {{.Generated}} · {{.FileCount}} berkas, {{.TotalSize}} · daftar lengkap dengan SHA-256 di <a href="manifest.csv">manifest.csv</a></p>
+<h1>{{t "pack.title"}} <span class="en">{{en "pack.title"}}</span></h1>
+<p class="meta">{{t "pack.generated" .Generated .FileCount .TotalSize}} <a href="manifest.csv">manifest.csv</a></p>
 
-<h2>Identitas <span class="en">Identity</span></h2>
+<h2>{{t "pack.identity"}} <span class="en">{{en "pack.identity"}}</span></h2>
 <table>
-<tr><th>Puskesmas</th><td>{{.Facility.Name}}</td></tr>
-<tr><th>Kode</th><td>{{.Facility.Code}}</td></tr>
-<tr><th>Survei <span class="en">Survey</span></th><td>#{{.Survey.ID}}</td></tr>
-<tr><th>Jenis <span class="en">Type</span></th><td>{{.Type}}</td></tr>
-<tr><th>Moda <span class="en">Mode</span></th><td>{{.Mode}}</td></tr>
-<tr><th>Tanggal <span class="en">Dates</span></th><td>{{with .Dates}}{{.}}{{else}}belum ditetapkan{{end}}</td></tr>
-<tr><th>Tahap <span class="en">State</span></th><td>{{.State}}</td></tr>
-<tr><th>Standar <span class="en">Catalogue</span></th><td>{{.Catalogue}}</td></tr>
-<tr><th>Surveior <span class="en">Surveyors</span></th><td>{{range $i, $s := .Surveyors}}{{if $i}}, {{end}}{{$s}}{{else}}—{{end}}</td></tr>
+<tr><th>{{t "pack.facility"}}</th><td>{{.Facility.Name}}</td></tr>
+<tr><th>{{t "pack.code"}}</th><td>{{.Facility.Code}}</td></tr>
+<tr><th>{{t "pack.survey"}} <span class="en">{{en "pack.survey"}}</span></th><td>#{{.Survey.ID}}</td></tr>
+<tr><th>{{t "pack.type"}} <span class="en">{{en "pack.type"}}</span></th><td>{{.Type}}</td></tr>
+<tr><th>{{t "pack.mode"}} <span class="en">{{en "pack.mode"}}</span></th><td>{{.Mode}}</td></tr>
+<tr><th>{{t "pack.dates"}} <span class="en">{{en "pack.dates"}}</span></th><td>{{with .Dates}}{{.}}{{else}}{{t "pack.dates_unset"}}{{end}}</td></tr>
+<tr><th>{{t "pack.state"}} <span class="en">{{en "pack.state"}}</span></th><td>{{.State}}</td></tr>
+<tr><th>{{t "pack.catalogue"}} <span class="en">{{en "pack.catalogue"}}</span></th><td>{{.Catalogue}}</td></tr>
+<tr><th>{{t "pack.surveyors"}} <span class="en">{{en "pack.surveyors"}}</span></th><td>{{range $i, $s := .Surveyors}}{{if $i}}, {{end}}{{$s}}{{else}}—{{end}}</td></tr>
 </table>
 
-<h2>Rekomendasi status <span class="en">Recommended status</span></h2>
-{{if .Status}}<p class="status">{{.Status}}</p>{{else}}<p class="status none">Belum dapat ditentukan <span class="en">no Bab scored yet</span></p>{{end}}
-{{if .Partial}}<p class="meta">Sebagian Bab belum dinilai; status hanya memperhitungkan Bab yang sudah dinilai.</p>{{end}}
-{{if .Unscored}}<p class="meta">{{.Unscored}} EP belum dinilai.</p>{{end}}
+<h2>{{t "pack.status"}} <span class="en">{{en "pack.status"}}</span></h2>
+{{if .Status}}<p class="status">{{.Status}}</p>{{else}}<p class="status none">{{t "pack.status_none"}} <span class="en">{{en "pack.status_none"}}</span></p>{{end}}
+{{if .Partial}}<p class="meta">{{t "pack.partial"}}</p>{{end}}
+{{if .Unscored}}<p class="meta">{{t "pack.unscored" .Unscored}}</p>{{end}}
 <table>
-<tr><th>Bab</th><th>Judul</th><th>Capaian <span class="en">Achievement</span></th>{{if .Next}}<th>Minimal {{.Next}}</th>{{end}}</tr>
-{{range .Bab}}<tr><td><a href="#bab-{{.ID}}">Bab {{.ID}}</a></td><td>{{.Title}}</td><td>{{with .Percent}}{{.}}{{else}}<span class="none">belum dinilai</span>{{end}}</td>{{if $.Next}}<td>{{.Min}}{{if .Short}} <span class="zero">belum tercapai</span>{{end}}</td>{{end}}</tr>
+<tr><th>{{t "pack.col_bab"}}</th><th>{{t "pack.col_title"}}</th><th>{{t "pack.col_achievement"}} <span class="en">{{en "pack.col_achievement"}}</span></th>{{if .Next}}<th>{{t "pack.col_min" .Next}}</th>{{end}}</tr>
+{{range .Bab}}<tr><td><a href="#bab-{{.ID}}">{{t "pack.bab" .ID}}</a></td><td>{{.Title}}</td><td>{{with .Percent}}{{.}}{{else}}<span class="none">{{t "pack.not_scored"}}</span>{{end}}</td>{{if $.Next}}<td>{{.Min}}{{if .Short}} <span class="zero">{{t "pack.short"}}</span>{{end}}</td>{{end}}</tr>
 {{end}}</table>
 
 {{range .Bab}}
-<h2 id="bab-{{.ID}}">Bab {{.ID}}. {{.Title}}{{with .Percent}} <span class="en">{{.}}</span>{{end}}</h2>
+<h2 id="bab-{{.ID}}">{{t "pack.bab" .ID}}. {{.Title}}{{with .Percent}} <span class="en">{{.}}</span>{{end}}</h2>
 {{range .Standar}}
-<h3>Standar {{.ID}}. {{.Title}}</h3>
+<h3>{{t "pack.standar" .ID}}. {{.Title}}</h3>
 {{range .Kriteria}}
-<h4 id="k-{{.ID}}">Kriteria {{.ID}}. {{.Title}}{{with .Percent}} <span class="en">{{.}}</span>{{end}}</h4>
+<h4 id="k-{{.ID}}">{{t "pack.kriteria" .ID}}. {{.Title}}{{with .Percent}} <span class="en">{{.}}</span>{{end}}</h4>
 {{with .Statement}}<p class="meta">{{.}}</p>{{end}}
 {{range .Elements}}
 <div class="ep" id="ep-{{.ID}}">
-<p><strong>EP {{.Letter}}</strong> <code>{{.ID}}</code> — {{.Text}}</p>
-<p>Nilai akhir <span class="en">final score</span>: <span class="score {{.ScoreClass}}">{{.Score}}</span></p>
-{{with .Facts}}<p><strong>Fakta dan analisis</strong> <span class="en">facts</span>:</p><p class="note">{{.}}</p>{{end}}
-{{with .Recommendation}}<p><strong>Rekomendasi</strong> <span class="en">recommendation</span>:</p><p class="note">{{.}}</p>{{end}}
+<p><strong>{{t "pack.ep" .Letter}}</strong> <code>{{.ID}}</code> — {{.Text}}</p>
+<p>{{t "pack.final_score"}} <span class="en">{{en "pack.final_score"}}</span>: <span class="score {{.ScoreClass}}">{{.Score}}</span></p>
+{{with .Facts}}<p><strong>{{t "pack.facts"}}</strong> <span class="en">{{en "pack.facts"}}</span>:</p><p class="note">{{.}}</p>{{end}}
+{{with .Recommendation}}<p><strong>{{t "pack.recommendation"}}</strong> <span class="en">{{en "pack.recommendation"}}</span>:</p><p class="note">{{.}}</p>{{end}}
 {{range .Requirements}}
 <div class="req">
 <p><strong>{{.Key}}</strong> <span class="meta">({{.Method}})</span> {{.Title}}</p>
 {{if .Files}}<ul class="files">
 {{range .Files}}{{template "file" .}}{{end}}</ul>
-{{else if .NeedsFile}}<p class="empty">Belum ada bukti <span class="en">no evidence</span></p>
-{{else}}<p class="empty">Belum ada bukti berkas <span class="en">verified on site</span></p>
+{{else if .NeedsFile}}<p class="empty">{{t "pack.no_evidence"}} <span class="en">{{en "pack.no_evidence"}}</span></p>
+{{else}}<p class="empty">{{t "pack.no_file"}} <span class="en">{{en "pack.no_file"}}</span></p>
 {{end}}</div>
 {{end}}</div>
-{{end}}{{end}}{{else}}<p class="empty">Bab ini belum berisi standar dalam katalog ini.</p>
+{{end}}{{end}}{{else}}<p class="empty">{{t "pack.bab_empty"}}</p>
 {{end}}{{end}}
 
 {{if .Unmatched}}
-<h2>Bukti di luar katalog <span class="en">Evidence for requirements not in this catalogue</span></h2>
+<h2>{{t "pack.unmatched"}} <span class="en">{{en "pack.unmatched"}}</span></h2>
 <ul class="files">
 {{range .Unmatched}}{{template "file" .}}{{end}}</ul>
 {{end}}
 </body>
 </html>
 {{define "file"}}<li><a href="{{.Href}}">{{.Name}}</a>{{if .Slot}} <span class="meta">[{{.Slot}}]</span>{{end}} — {{.Title}}
-<span class="meta">{{with .DocNumber}}No. {{.}} · {{end}}{{with .DocRevision}}rev. dok. {{.}} · {{end}}revisi unggahan {{.Revision}} · {{.Size}}{{with .Dates}} · {{.}}{{end}}</span>
+<span class="meta">{{with .DocNumber}}{{t "pack.file_doc_number" .}} · {{end}}{{with .DocRevision}}{{t "pack.file_doc_revision" .}} · {{end}}{{t "pack.file_revision" .Revision}} · {{.Size}}{{with .Dates}} · {{.}}{{end}}</span>
 · <span class="{{.ReviewClass}}">{{.Review}}</span>{{with .ReviewNote}}: <span class="note">{{.}}</span>{{end}}</li>
 {{end}}`

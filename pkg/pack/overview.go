@@ -8,16 +8,17 @@ import (
 )
 
 // FromOverview makes the input of a survey's pack: its current snapshot
-// items, final scores and tally, scored against c.
-func FromOverview(ov *survey.Overview, c *catalogue.Catalogue, now time.Time) Input {
+// items, final scores and tally, scored against c, its text given by t
+// (see Input.T; Write refuses a nil one).
+func FromOverview(ov *survey.Overview, c *catalogue.Catalogue, now time.Time, t Translator) Input {
 	names := make([]string, 0, len(ov.Surveyors))
 	for _, u := range ov.Surveyors {
 		name := u.DisplayName()
-		if ov.Survey.LeadID != nil && *ov.Survey.LeadID == u.ID {
-			name += " (ketua tim)"
+		if ov.Survey.LeadID != nil && *ov.Survey.LeadID == u.ID && t != nil {
+			name = t("id", "pack.lead", name)
 		}
 		names = append(names, name)
 	}
 	return Input{Survey: ov.Survey, Facility: ov.Facility, Surveyors: names, Catalogue: c,
-		Items: survey.Current(ov.Items), Scores: ov.FinalScores(), Tally: ov.Tally, Now: now}
+		Items: survey.Current(ov.Items), Scores: ov.FinalScores(), Tally: ov.Tally, Now: now, T: t}
 }

@@ -59,7 +59,16 @@ type Input struct {
 	// Now is the time the pack is made; it is printed in index.html and is
 	// the modification time of index.html and manifest.csv.
 	Now time.Time
+	// T gives the text of index.html: the message keys pack.* of the
+	// interface's catalogues (ui/locales), Bahasa Indonesia with an
+	// English gloss. Required: pass (*ui.UI).T.
+	T Translator
 }
+
+// Translator returns the message with key in lang ("id" or "en"),
+// formatting args with the message's fmt verbs, like (*ui.UI).T; an unknown
+// key comes back as the key itself.
+type Translator func(lang, key string, args ...any) string
 
 // ErrCorrupt is returned (wrapped; test with errors.Is) when a blob's bytes
 // do not match the SHA-256 or the size its snapshot item records. A blob
@@ -74,10 +83,10 @@ const copyBufSize = 32 << 10
 // Bab/Standar/Kriteria/EP/requirement folders, then index.html and
 // manifest.csv.
 //
-// Before writing anything to w, Write checks the input: a nil catalogue, an
-// item whose SHA256 is not a SHA-256, and a blob that is missing from store
-// or whose stored size differs from the item's Size are reported without a
-// byte written, so a caller can still answer with an error status.
+// Before writing anything to w, Write checks the input: a nil catalogue, a
+// nil translator (Input.T), an item whose SHA256 is not a SHA-256, and a
+// blob that is missing from store or whose stored size differs from the
+// item's Size are reported without a byte written, so a caller can still answer with an error status.
 //
 // While streaming, every blob is hashed; if its bytes do not match the item's
 // SHA256 and Size, Write stops and returns an error wrapping ErrCorrupt. It
@@ -95,6 +104,11 @@ func Write(ctx context.Context, w io.Writer, store storage.Store, in Input) erro
 	if store == nil {
 		return errors.New("pack: no blob store")
 	}
+	tr, err := translator(in)
+	if err != nil {
+		return err
+	}
+	in.T = tr
 	files, err := plan(in)
 	if err != nil {
 		return err

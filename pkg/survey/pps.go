@@ -10,6 +10,7 @@ import (
 	"gorm.io/gorm"
 
 	"github.com/bukti-id/bukti/pkg/bukti"
+	"github.com/bukti-id/bukti/pkg/uow"
 )
 
 // PPS returns a survey's improvement plan, in EP order.
@@ -41,7 +42,8 @@ func (s *Service) UpdatePPS(ctx context.Context, id, rowID, by int64, in PPSInpu
 		return nil, bukti.Errorf(bukti.EINVALID, "Isi rencana tindakan dan penanggung jawab sebelum mencatat kemajuan.", "fill in the action and the person responsible before recording progress")
 	}
 	var row bukti.PPSItem
-	err := s.change(ctx, id, EditPPS, by, func(tx *gorm.DB, sv *bukti.Survey) error {
+	err := s.change(ctx, id, EditPPS, by, func(u *uow.Tx, sv *bukti.Survey) error {
+		tx := u.DB
 		if err := tx.Where("survey_id = ?", id).First(&row, rowID).Error; errors.Is(err, gorm.ErrRecordNotFound) {
 			return bukti.Errorf(bukti.ENOTFOUND, "Baris PPS #%d tidak ditemukan pada survei ini.", "PPS row %d not found in this survey", rowID)
 		} else if err != nil {
@@ -52,7 +54,7 @@ func (s *Service) UpdatePPS(ctx context.Context, id, rowID, by int64, in PPSInpu
 		if err := tx.Save(&row).Error; err != nil {
 			return err
 		}
-		return s.audit(tx, sv, by, "survey.pps", fmt.Sprintf("%s: %d%%", row.ElementID, row.Progress))
+		return s.audit(u, sv, "survey.pps", fmt.Sprintf("%s: %d%%", row.ElementID, row.Progress))
 	})
 	if err != nil {
 		return nil, err

@@ -7,12 +7,12 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"time"
 
 	"gorm.io/gorm"
 
 	"github.com/bukti-id/bukti/pkg/bukti"
 	"github.com/bukti-id/bukti/pkg/evidence"
+	"github.com/bukti-id/bukti/pkg/uow"
 )
 
 // Items returns a survey's snapshot, by requirement then evidence and
@@ -49,7 +49,8 @@ func (s *Service) Review(ctx context.Context, id, itemID, by int64, v Verdict) (
 		return nil, bukti.Errorf(bukti.EINVALID, "Catatan telaah paling banyak 2000 karakter.", "the review note is longer than 2000 characters")
 	}
 	var it bukti.SnapshotItem
-	err := s.change(ctx, id, Review, by, func(tx *gorm.DB, sv *bukti.Survey) error {
+	err := s.change(ctx, id, Review, by, func(u *uow.Tx, sv *bukti.Survey) error {
+		tx := u.DB
 		if err := tx.Where("survey_id = ?", id).First(&it, itemID).Error; errors.Is(err, gorm.ErrRecordNotFound) {
 			return itemNotFound(itemID)
 		} else if err != nil {
@@ -58,15 +59,15 @@ func (s *Service) Review(ctx context.Context, id, itemID, by int64, v Verdict) (
 		if it.SupersededBy != nil {
 			return bukti.Errorf(bukti.ECONFLICT, "Butir #%d sudah diganti oleh unggahan baru (#%d); telaah butir yang baru.", "item %d was superseded by item %d; review that one", it.ID, *it.SupersededBy)
 		}
-		now := s.Now().UTC()
+		now := u.Now
 		it.Review, it.ReviewNote, it.ReviewedBy, it.ReviewedAt = v.Review, v.Note, &by, &now
 		if err := tx.Model(&it).Updates(map[string]any{"review": it.Review, "review_note": it.ReviewNote, "reviewed_by": by, "reviewed_at": now}).Error; err != nil {
 			return err
 		}
-		if err := s.reflect(tx, sv, &it, now); err != nil {
+		if err := s.reflect(u, sv, &it); err != nil {
 			return err
 		}
-		return s.audit(tx, sv, by, "survey.review", fmt.Sprintf("item %d (%s r%d): %s %s", it.ID, it.RequirementID, it.RevisionNumber, it.Review, it.ReviewNote))
+		return s.audit(u, sv, "survey.review", fmt.Sprintf("item %d (%s r%d): %s %s", it.ID, it.RequirementID, it.RevisionNumber, it.Review, it.ReviewNote))
 	})
 	if err != nil {
 		return nil, err
@@ -74,13 +75,14 @@ func (s *Service) Review(ctx context.Context, id, itemID, by int64, v Verdict) (
 	return &it, nil
 }
 
-// reflect copies a verdict onto the evidence record when the reviewed
-// revision is still its latest and no newer survey of the facility is
-// under review (that survey's verdicts are the current ones), and drops
-// the facility's cached scores.
-func (s *Service) reflect(tx *gorm.DB, sv *bukti.Survey, it *bukti.SnapshotItem, now time.Time) error {
+// reflect copies a verdict onto the evidence record, through the evidence
+// service (which touches the facility, dropping its cached scores), when
+// no newer survey of the facility is under review (that survey's verdicts
+// are the current ones) and the reviewed revision is still the record's
+// latest.
+func (s *Service) reflect(u *uow.Tx, sv *bukti.Survey, it *bukti.SnapshotItem) error {
 	var newer int64
-	if err := tx.Model(&bukti.Survey{}).Where("facility_id = ? AND id > ? AND state IN ?", sv.FacilityID, sv.ID,
+	if err := u.DB.Model(&bukti.Survey{}).Where("facility_id = ? AND id > ? AND state IN ?", sv.FacilityID, sv.ID,
 		[]string{bukti.SurveyInReview, bukti.SurveyScored}).
 		Count(&newer).Error; err != nil {
 		return err
@@ -88,18 +90,8 @@ func (s *Service) reflect(tx *gorm.DB, sv *bukti.Survey, it *bukti.SnapshotItem,
 	if newer > 0 {
 		return nil
 	}
-	var latest int
-	if err := tx.Model(&bukti.Revision{}).Where("evidence_id = ?", it.EvidenceID).Select("COALESCE(MAX(number), 0)").Scan(&latest).Error; err != nil {
-		return err
-	}
-	if latest != it.RevisionNumber {
-		return nil
-	}
-	if err := tx.Model(&bukti.Evidence{}).Where("id = ?", it.EvidenceID).
-		Updates(map[string]any{"review": it.Review, "review_note": it.ReviewNote, "updated_at": now}).Error; err != nil {
-		return err
-	}
-	return evidence.Invalidate(tx, sv.FacilityID)
+	_, err := s.Evidence.SetVerdict(u, sv.FacilityID, it.EvidenceID, it.RevisionNumber, evidence.Verdict{Review: it.Review, Note: it.ReviewNote})
+	return err
 }
 
 func itemNotFound(id int64) error {
@@ -112,7 +104,8 @@ func itemNotFound(id int64) error {
 // item still pending or accepted cannot be replaced.
 func (s *Service) Resubmit(ctx context.Context, id, evidenceID, by int64) (*bukti.SnapshotItem, error) {
 	var it bukti.SnapshotItem
-	err := s.change(ctx, id, Resubmit, by, func(tx *gorm.DB, sv *bukti.Survey) error {
+	err := s.change(ctx, id, Resubmit, by, func(u *uow.Tx, sv *bukti.Survey) error {
+		tx := u.DB
 		var ev bukti.Evidence
 		err := tx.Preload("Revisions").Where("facility_id = ? AND deleted_at IS NULL", sv.FacilityID).First(&ev, evidenceID).Error
 		if errors.Is(err, gorm.ErrRecordNotFound) {
@@ -139,7 +132,7 @@ func (s *Service) Resubmit(ctx context.Context, id, evidenceID, by int64) (*bukt
 		case found && prev.Review != bukti.ReviewRejected:
 			return bukti.Errorf(bukti.ECONFLICT, "Bukti #%d di snapshot belum ditolak (status: %s); hanya bukti yang ditolak yang dapat diajukan ulang.", "evidence %d in the snapshot is %s, not rejected; only rejected evidence can be resubmitted", evidenceID, prev.Review)
 		}
-		it = snapshotOf(id, &ev, rev, s.Now().UTC())
+		it = snapshotOf(id, &ev, rev, u.Now)
 		if err := tx.Create(&it).Error; err != nil {
 			return err
 		}
@@ -148,7 +141,7 @@ func (s *Service) Resubmit(ctx context.Context, id, evidenceID, by int64) (*bukt
 				return err
 			}
 		}
-		return s.audit(tx, sv, by, "survey.resubmit", "evidence "+strconv.FormatInt(evidenceID, 10)+" r"+strconv.Itoa(rev.Number))
+		return s.audit(u, sv, "survey.resubmit", "evidence "+strconv.FormatInt(evidenceID, 10)+" r"+strconv.Itoa(rev.Number))
 	})
 	if err != nil {
 		return nil, err

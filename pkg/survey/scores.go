@@ -13,6 +13,7 @@ import (
 	"github.com/bukti-id/bukti/pkg/catalogue"
 	"github.com/bukti-id/bukti/pkg/readiness"
 	"github.com/bukti-id/bukti/pkg/scoring"
+	"github.com/bukti-id/bukti/pkg/uow"
 )
 
 // Final is the SurveyorID of the reconciled scores.
@@ -78,14 +79,15 @@ func (s *Service) Score(ctx context.Context, id, by int64, in ScoreInput) (*bukt
 	if err != nil {
 		return nil, err
 	}
-	err = s.change(ctx, id, Score, by, func(tx *gorm.DB, sv *bukti.Survey) error {
+	err = s.change(ctx, id, Score, by, func(u *uow.Tx, sv *bukti.Survey) error {
+		tx := u.DB
 		if err := tx.Clauses(scoreUpsert).Create(&row).Error; err != nil {
 			return err
 		}
 		if err := tx.Where("survey_id = ? AND element_id = ? AND surveyor_id = ?", id, row.ElementID, Final).Delete(&bukti.SurveyScore{}).Error; err != nil {
 			return err
 		}
-		return s.audit(tx, sv, by, ActionScore, fmt.Sprintf("%s: %s", row.ElementID, FormatScore(row.Score, row.TDD)))
+		return s.audit(u, sv, ActionScore, fmt.Sprintf("%s: %s", row.ElementID, FormatScore(row.Score, row.TDD)))
 	})
 	if err != nil {
 		return nil, err
@@ -182,7 +184,8 @@ type Conflict struct {
 // survey becomes scored.
 func (s *Service) Reconcile(ctx context.Context, id, by int64) ([]Conflict, error) {
 	var conflicts []Conflict
-	err := s.change(ctx, id, Reconcile, by, func(tx *gorm.DB, sv *bukti.Survey) error {
+	err := s.change(ctx, id, Reconcile, by, func(u *uow.Tx, sv *bukti.Survey) error {
+		tx := u.DB
 		team, err := surveyors(tx, sv)
 		if err != nil {
 			return err
@@ -220,7 +223,7 @@ func (s *Service) Reconcile(ctx context.Context, id, by int64) ([]Conflict, erro
 				if r, ok := got[by]; ok {
 					f = r
 				}
-				f.SurveyorID, f.UpdatedBy, f.UpdatedAt = Final, by, s.Now().UTC()
+				f.SurveyorID, f.UpdatedBy, f.UpdatedAt = Final, by, u.Now
 				finals = append(finals, f)
 			}
 		}
@@ -232,7 +235,7 @@ func (s *Service) Reconcile(ctx context.Context, id, by int64) ([]Conflict, erro
 		if err := s.markScored(tx, sv); err != nil {
 			return err
 		}
-		return s.audit(tx, sv, by, ActionReconcile, fmt.Sprintf("%d EP agreed, %d to decide", len(finals), len(conflicts)))
+		return s.audit(u, sv, ActionReconcile, fmt.Sprintf("%d EP agreed, %d to decide", len(finals), len(conflicts)))
 	})
 	if err != nil {
 		return nil, err
@@ -260,14 +263,15 @@ func (s *Service) SetFinal(ctx context.Context, id, by int64, in ScoreInput) (*b
 	if err != nil {
 		return nil, err
 	}
-	err = s.change(ctx, id, SetFinal, by, func(tx *gorm.DB, sv *bukti.Survey) error {
+	err = s.change(ctx, id, SetFinal, by, func(u *uow.Tx, sv *bukti.Survey) error {
+		tx := u.DB
 		if err := tx.Clauses(scoreUpsert).Create(&row).Error; err != nil {
 			return err
 		}
 		if err := s.markScored(tx, sv); err != nil {
 			return err
 		}
-		return s.audit(tx, sv, by, ActionFinalScore, fmt.Sprintf("%s: %s", row.ElementID, FormatScore(row.Score, row.TDD)))
+		return s.audit(u, sv, ActionFinalScore, fmt.Sprintf("%s: %s", row.ElementID, FormatScore(row.Score, row.TDD)))
 	})
 	if err != nil {
 		return nil, err
@@ -308,7 +312,8 @@ func finalScores(rows []bukti.SurveyScore) map[string]scoring.Score {
 // against every further change.
 func (s *Service) Finalize(ctx context.Context, id, by int64) (*bukti.Survey, error) {
 	var out *bukti.Survey
-	err := s.change(ctx, id, Finalize, by, func(tx *gorm.DB, sv *bukti.Survey) error {
+	err := s.change(ctx, id, Finalize, by, func(u *uow.Tx, sv *bukti.Survey) error {
+		tx := u.DB
 		var rows []bukti.SurveyScore
 		if err := tx.Where("survey_id = ? AND surveyor_id = ?", id, Final).Order("element_id").Find(&rows).Error; err != nil {
 			return err
@@ -326,7 +331,7 @@ func (s *Service) Finalize(ctx context.Context, id, by int64) (*bukti.Survey, er
 			return bukti.Errorf(bukti.ECONFLICT, "%d butir bukti belum ditelaah; terima atau tolak semuanya sebelum finalisasi.",
 				"%d snapshot items are not reviewed yet; accept or reject each before finalizing", pending)
 		}
-		now := s.Now().UTC()
+		now := u.Now
 		var pps []bukti.PPSItem
 		for _, r := range rows {
 			if !r.TDD && r.Score < s.Catalogue.Scoring.Max() {
@@ -352,7 +357,7 @@ func (s *Service) Finalize(ctx context.Context, id, by int64) (*bukti.Survey, er
 			return err
 		}
 		out = sv
-		return s.audit(tx, sv, by, "survey.finalize", fmt.Sprintf("status %s, %d PPS rows", t.Status, len(pps)))
+		return s.audit(u, sv, "survey.finalize", fmt.Sprintf("status %s, %d PPS rows", t.Status, len(pps)))
 	})
 	return out, err
 }

@@ -10,6 +10,7 @@ import (
 	"gorm.io/gorm/clause"
 
 	"github.com/bukti-id/bukti/pkg/bukti"
+	"github.com/bukti-id/bukti/pkg/uow"
 )
 
 // SelfScore is the quality team's proposed score for one EP.
@@ -58,7 +59,8 @@ func (s *Service) SelfAssess(ctx context.Context, id, by int64, scores []SelfSco
 		rows = append(rows, bukti.SelfAssessment{SurveyID: id, ElementID: in.Element, Score: score, TDD: tdd, Justification: just,
 			Suggested: es.Suggested, UpdatedBy: by, UpdatedAt: now})
 	}
-	err = s.change(ctx, id, SelfAssess, by, func(tx *gorm.DB, sv *bukti.Survey) error {
+	err = s.change(ctx, id, SelfAssess, by, func(u *uow.Tx, sv *bukti.Survey) error {
+		tx := u.DB
 		if err := tx.Clauses(selfUpsert).Create(&rows).Error; err != nil {
 			return err
 		}
@@ -67,7 +69,7 @@ func (s *Service) SelfAssess(ctx context.Context, id, by int64, scores []SelfSco
 				return err
 			}
 		}
-		return s.audit(tx, sv, by, "survey.self_assess", fmt.Sprintf("%d EP", len(rows)))
+		return s.audit(u, sv, "survey.self_assess", fmt.Sprintf("%d EP", len(rows)))
 	})
 	if err != nil {
 		return nil, err
@@ -94,7 +96,8 @@ func (s *Service) SelfAssessments(ctx context.Context, id int64) ([]bukti.SelfAs
 // quality team resubmits them (Resubmit).
 func (s *Service) Submit(ctx context.Context, id, by int64) (int, error) {
 	var n int
-	err := s.change(ctx, id, Submit, by, func(tx *gorm.DB, sv *bukti.Survey) error {
+	err := s.change(ctx, id, Submit, by, func(u *uow.Tx, sv *bukti.Survey) error {
+		tx := u.DB
 		var done []string
 		if err := tx.Model(&bukti.SelfAssessment{}).Where("survey_id = ?", id).Pluck("element_id", &done).Error; err != nil {
 			return err
@@ -118,11 +121,11 @@ func (s *Service) Submit(ctx context.Context, id, by int64) (int, error) {
 			return err
 		}
 		n = len(items)
-		now := s.Now().UTC()
+		now := u.Now
 		if err := tx.Model(sv).Updates(map[string]any{"state": bukti.SurveyInReview, "submitted_at": now}).Error; err != nil {
 			return err
 		}
-		return s.audit(tx, sv, by, "survey.submit", fmt.Sprintf("snapshot of %d evidence revisions", n))
+		return s.audit(u, sv, "survey.submit", fmt.Sprintf("snapshot of %d evidence revisions", n))
 	})
 	return n, err
 }

@@ -34,6 +34,7 @@ import (
 	"github.com/bukti-id/bukti/pkg/bukti"
 	"github.com/bukti-id/bukti/pkg/catalogue"
 	"github.com/bukti-id/bukti/pkg/evidence"
+	"github.com/bukti-id/bukti/pkg/uow"
 )
 
 // Types are the survey types.
@@ -149,8 +150,10 @@ func (s *Service) Create(ctx context.Context, in Input, by int64) (*bukti.Survey
 		return nil, err
 	}
 	sv := bukti.Survey{FacilityID: in.FacilityID, Catalogue: s.catalogueRef(), Type: in.Type, Mode: in.Mode, State: bukti.SurveyPlanned,
-		StartDate: in.StartDate, EndDate: in.EndDate, CreatedBy: by, CreatedAt: s.Now().UTC()}
-	err = s.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		StartDate: in.StartDate, EndDate: in.EndDate, CreatedBy: by}
+	err = s.unit().Run(ctx, &by, func(u *uow.Tx) error {
+		tx := u.DB
+		sv.CreatedAt = u.Now
 		if err := tx.First(&bukti.Facility{}, in.FacilityID).Error; errors.Is(err, gorm.ErrRecordNotFound) {
 			return bukti.Errorf(bukti.ENOTFOUND, "Puskesmas dengan id %d tidak ditemukan.", "facility %d not found", in.FacilityID)
 		} else if err != nil {
@@ -177,7 +180,7 @@ func (s *Service) Create(ctx context.Context, in Input, by int64) (*bukti.Survey
 				return err
 			}
 		}
-		return s.audit(tx, &sv, by, "survey.create", fmt.Sprintf("%s %s, surveyors %v, lead %d", sv.Type, sv.Mode, ids, lead))
+		return s.audit(u, &sv, "survey.create", fmt.Sprintf("%s %s, surveyors %v, lead %d", sv.Type, sv.Mode, ids, lead))
 	})
 	if err != nil {
 		return nil, err
@@ -295,17 +298,30 @@ func (s *Service) Surveyors(ctx context.Context, id int64) ([]bukti.User, error)
 // action a on it now: the policy allows it (Allowed: the survey's state,
 // then who by is to it) and an open survey uses the catalogue in use. A
 // final survey refuses every change but its PPS.
-func (s *Service) change(ctx context.Context, id int64, a Action, by int64, fn func(tx *gorm.DB, sv *bukti.Survey) error) error {
-	return s.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		sv, err := lock(tx, id)
+//
+// fn runs in a unit of work (package uow) by by: its audit rows carry the
+// request identity of ctx, and a facility it touches — through the
+// evidence service, the only writer of evidence — has its cached scores
+// dropped before commit.
+func (s *Service) change(ctx context.Context, id int64, a Action, by int64, fn func(u *uow.Tx, sv *bukti.Survey) error) error {
+	return s.unit().Run(ctx, &by, func(u *uow.Tx) error {
+		sv, err := lock(u.DB, id)
 		if err != nil {
 			return err
 		}
-		if err := s.allow(ctx, tx, sv, a, by); err != nil {
+		if err := s.allow(ctx, u.DB, sv, a, by); err != nil {
 			return err
 		}
-		return fn(tx, sv)
+		return fn(u, sv)
 	})
+}
+
+// unit is the unit of work survey changes run in: the service's database
+// and clock, with the evidence service's score-cache invalidation.
+func (s *Service) unit() uow.Unit {
+	u := s.Evidence.Unit()
+	u.DB, u.Now = s.DB, s.Now
+	return u
 }
 
 // lock reads a survey for update: on PostgreSQL the row stays locked until
@@ -361,8 +377,9 @@ func actor(ctx context.Context, tx *gorm.DB, sv *bukti.Survey, userID int64) (Ac
 	return ActorOf(p, sv, team), nil
 }
 
-func (s *Service) audit(tx *gorm.DB, sv *bukti.Survey, by int64, action, summary string) error {
-	return audit.Record(tx, audit.Entry{At: s.Now().UTC(), By: &by, Action: action, ObjectType: "survey",
+// audit records a change to a survey, by the unit's actor at its time.
+func (s *Service) audit(u *uow.Tx, sv *bukti.Survey, action, summary string) error {
+	return u.Audit(audit.Entry{Action: action, ObjectType: "survey",
 		ObjectID: strconv.FormatInt(sv.ID, 10), FacilityID: &sv.FacilityID, Summary: summary})
 }
 

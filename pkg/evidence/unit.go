@@ -1,0 +1,50 @@
+package evidence
+
+import (
+	"context"
+
+	"github.com/bukti-id/bukti/pkg/bukti"
+	"github.com/bukti-id/bukti/pkg/uow"
+)
+
+// Unit returns a unit of work on the service's database and clock that
+// invalidates the score cache of every facility it touches (see package
+// uow). Every write that changes readiness inputs — here or in a package
+// that asks this one to write, such as survey — runs in such a unit.
+func (s *Service) Unit() uow.Unit {
+	return uow.Unit{DB: s.DB, Now: s.Now, Invalidate: Invalidate}
+}
+
+// Run runs fn as one unit of work by the user by; see Unit.
+func (s *Service) Run(ctx context.Context, by *int64, fn func(*uow.Tx) error) error {
+	return s.Unit().Run(ctx, by, fn)
+}
+
+// Verdict is a review outcome to set on an evidence record.
+type Verdict struct {
+	Review string // bukti.ReviewAccepted or bukti.ReviewRejected
+	Note   string
+}
+
+// SetVerdict sets a review verdict on an evidence record of a facility,
+// inside the unit t, when revision is still the record's latest (a newer
+// upload is reviewed on its own); it reports whether it did. The facility
+// is touched, so its cached scores are dropped before t commits.
+//
+// This is how the survey package reflects a surveyor's verdict: the
+// evidences and revisions tables are written only by this package.
+func (s *Service) SetVerdict(t *uow.Tx, facilityID, evidenceID int64, revision int, v Verdict) (bool, error) {
+	var latest int
+	if err := t.DB.Model(&bukti.Revision{}).Where("evidence_id = ?", evidenceID).Select("COALESCE(MAX(number), 0)").Scan(&latest).Error; err != nil {
+		return false, err
+	}
+	if latest != revision {
+		return false, nil
+	}
+	if err := t.DB.Model(&bukti.Evidence{}).Where("id = ? AND facility_id = ?", evidenceID, facilityID).
+		Updates(map[string]any{"review": v.Review, "review_note": v.Note, "updated_at": t.Now}).Error; err != nil {
+		return false, err
+	}
+	t.Touch(facilityID)
+	return true, nil
+}
