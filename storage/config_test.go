@@ -122,6 +122,7 @@ func TestNewS3Unreachable(t *testing.T) {
 }
 
 func TestNewS3WrongCredentials(t *testing.T) {
+	t.Parallel()
 	env := requireS3(t)
 	_, err := storage.New(t.Context(), storage.Config{S3: storage.S3Config{
 		Endpoint: env.endpoint, Bucket: "bukti-test-" + randomHex(t, 8), AccessKey: env.accessKey, SecretKey: env.secretKey + "-wrong",

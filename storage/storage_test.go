@@ -37,10 +37,15 @@ var contractTests = []struct {
 }
 
 func TestStoreContract(t *testing.T) {
+	t.Parallel()
 	for _, b := range backends() {
 		t.Run(b.name, func(t *testing.T) {
+			t.Parallel()
 			for _, tc := range contractTests {
-				t.Run(tc.name, func(t *testing.T) { tc.run(t, b) })
+				t.Run(tc.name, func(t *testing.T) {
+					t.Parallel() // each opens a store of its own
+					tc.run(t, b)
+				})
 			}
 		})
 	}

@@ -14,6 +14,7 @@ import (
 // the bytes read so far as a complete blob (minio-go takes a bare
 // io.ErrUnexpectedEOF for a short last part).
 func TestStageCutShort(t *testing.T) {
+	t.Parallel()
 	cases := []struct {
 		name string
 		size int64
@@ -23,8 +24,10 @@ func TestStageCutShort(t *testing.T) {
 	}
 	for _, b := range backends() {
 		t.Run(b.name, func(t *testing.T) {
+			t.Parallel()
 			for _, tc := range cases {
 				t.Run(tc.name, func(t *testing.T) {
+					t.Parallel()
 					st, cfg := openStore(t, b)
 					r := &errReader{r: io.LimitReader(rand.NewChaCha8([32]byte{3}), tc.size), err: io.ErrUnexpectedEOF}
 					tmp, err := st.Stage(t.Context(), r)

@@ -15,8 +15,10 @@ import (
 // secrets are refused without a database write, and logged at most once
 // per second per reason, with the number of lines held back.
 func TestRejectedAuthenticationWritesNothing(t *testing.T) {
+	t.Parallel()
 	for _, kind := range testenv.DatabaseKinds {
 		t.Run(kind, func(t *testing.T) {
+			t.Parallel()
 			e := newEnv(t, kind)
 			u := e.user(owner)
 			expiring, _ := e.token(u.ID, 1)

@@ -15,6 +15,7 @@ import (
 // TestAccountChangesEndSessionsAndTokens: a password reset and disabling
 // end the user's login sessions and API tokens, for good.
 func TestAccountChangesEndSessionsAndTokens(t *testing.T) {
+	t.Parallel()
 	cases := []struct {
 		name   string
 		change func(s *Service, id int64) error
@@ -33,6 +34,7 @@ func TestAccountChangesEndSessionsAndTokens(t *testing.T) {
 	for _, kind := range testenv.DatabaseKinds {
 		for _, tc := range cases {
 			t.Run(kind+"/"+tc.name, func(t *testing.T) {
+				t.Parallel()
 				e := newEnv(t, kind)
 				u := e.user(owner)
 				bystander := e.user(other)
@@ -58,6 +60,7 @@ func TestAccountChangesEndSessionsAndTokens(t *testing.T) {
 // TestLogout: logout ends whatever the secret opens, login session or API
 // token, and audits it.
 func TestLogout(t *testing.T) {
+	t.Parallel()
 	cases := []struct {
 		name       string
 		secret     func(e *env, userID int64) string
@@ -72,6 +75,7 @@ func TestLogout(t *testing.T) {
 	for _, kind := range testenv.DatabaseKinds {
 		for _, tc := range cases {
 			t.Run(kind+"/"+tc.name, func(t *testing.T) {
+				t.Parallel()
 				e := newEnv(t, kind)
 				u := e.user(owner)
 				secret := tc.secret(e, u.ID)
@@ -101,8 +105,10 @@ func TestLogout(t *testing.T) {
 
 // TestAdminTokens: an administrator lists and revokes any user's tokens.
 func TestAdminTokens(t *testing.T) {
+	t.Parallel()
 	for _, kind := range testenv.DatabaseKinds {
 		t.Run(kind, func(t *testing.T) {
+			t.Parallel()
 			e := newEnv(t, kind)
 			ctx := context.Background()
 			admin := e.user("admin@puskesmas.test")
@@ -160,8 +166,10 @@ func TestAdminTokens(t *testing.T) {
 
 // TestPruneSessions deletes what has expired and lapsed, and nothing else.
 func TestPruneSessions(t *testing.T) {
+	t.Parallel()
 	for _, kind := range testenv.DatabaseKinds {
 		t.Run(kind, func(t *testing.T) {
+			t.Parallel()
 			e := newEnv(t, kind)
 			ctx := context.Background()
 			u := e.user(owner)

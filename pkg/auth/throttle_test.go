@@ -18,6 +18,7 @@ import (
 // once: no more are checked than the limit allows, the rest are refused
 // with a time to wait.
 func TestLoginConcurrentAttempts(t *testing.T) {
+	t.Parallel()
 	const attempts = 120
 	cases := []struct {
 		name  string
@@ -30,6 +31,7 @@ func TestLoginConcurrentAttempts(t *testing.T) {
 	for _, kind := range testenv.DatabaseKinds {
 		for _, tc := range cases {
 			t.Run(kind+"/"+tc.name, func(t *testing.T) {
+				t.Parallel()
 				e := newEnv(t, kind)
 				e.user("mutu@puskesmas.test")
 				start := make(chan struct{})
@@ -94,6 +96,7 @@ func fails(n int, ip string) attempt {
 }
 
 func TestLoginThrottleLimits(t *testing.T) {
+	t.Parallel()
 	cases := []struct {
 		name  string
 		steps []attempt
@@ -149,6 +152,7 @@ func TestLoginThrottleLimits(t *testing.T) {
 	for _, kind := range testenv.DatabaseKinds {
 		for _, tc := range cases {
 			t.Run(kind+"/"+tc.name, func(t *testing.T) {
+				t.Parallel()
 				e := newEnv(t, kind)
 				e.user(owner)
 				e.user(other)
@@ -237,8 +241,10 @@ func TestRetryAfter(t *testing.T) {
 // TestLoginThrottlingWritesNoAudit: refused sign-ins are logged, at most
 // once per second per reason, and never audited.
 func TestLoginThrottlingWritesNoAudit(t *testing.T) {
+	t.Parallel()
 	for _, kind := range testenv.DatabaseKinds {
 		t.Run(kind, func(t *testing.T) {
+			t.Parallel()
 			e := newEnv(t, kind)
 			e.user(owner)
 			ctx := fromIP("10.0.0.1")
@@ -264,6 +270,7 @@ func TestLoginThrottlingWritesNoAudit(t *testing.T) {
 // TestLoginComparesPasswordForUnknownEmails: an unknown email costs the same
 // bcrypt comparison as a known one, so timing does not tell them apart.
 func TestLoginComparesPasswordForUnknownEmails(t *testing.T) {
+	t.Parallel()
 	cases := []struct {
 		name, email, password string
 		want                  string

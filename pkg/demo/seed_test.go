@@ -12,7 +12,6 @@ import (
 
 	"github.com/bukti-id/bukti/pkg/bukti"
 	"github.com/bukti-id/bukti/pkg/catalogue"
-	"github.com/bukti-id/bukti/pkg/db"
 	"github.com/bukti-id/bukti/pkg/demo"
 	"github.com/bukti-id/bukti/pkg/readiness"
 	"github.com/bukti-id/bukti/pkg/testenv"
@@ -20,14 +19,10 @@ import (
 
 var seedNow = time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
 
+// openDB opens a fresh migrated database (a copy of testenv's template).
 func openDB(t *testing.T, kind string) *gorm.DB {
 	t.Helper()
-	gdb, err := db.Open(context.Background(), testenv.DatabaseURL(t, kind), testenv.Logger(t))
-	if err != nil {
-		t.Fatalf("open %s: %v", kind, err)
-	}
-	t.Cleanup(func() { db.Close(gdb) })
-	return gdb
+	return testenv.OpenDB(t, kind)
 }
 
 func seed(t *testing.T, gdb *gorm.DB, cat *catalogue.Catalogue, opt demo.SeedOptions) demo.SeedResult {
@@ -44,9 +39,11 @@ func seed(t *testing.T, gdb *gorm.DB, cat *catalogue.Catalogue, opt demo.SeedOpt
 // the database: counts, valid references into the catalogue, a spread of
 // readiness statuses, one audit row, and the same rows for the same seed.
 func TestSeed(t *testing.T) {
+	t.Parallel()
 	cat := mustFullStandard(t)
 	for _, kind := range testenv.DatabaseKinds {
 		t.Run(kind, func(t *testing.T) {
+			t.Parallel()
 			gdb := openDB(t, kind)
 			opt := demo.SeedOptions{Facilities: 30, Seed: 7, Now: seedNow}
 			res := seed(t, gdb, cat, opt)
@@ -98,6 +95,7 @@ func TestSeed(t *testing.T) {
 // TestSeedAgain seeds a database twice, as bukti demo seed -force does: the
 // second run continues the codes instead of colliding.
 func TestSeedAgain(t *testing.T) {
+	t.Parallel()
 	cat := mustFullStandard(t)
 	gdb := openDB(t, "sqlite")
 	seed(t, gdb, cat, demo.SeedOptions{Facilities: 5, Seed: 1, Now: seedNow})
@@ -115,6 +113,7 @@ func TestSeedAgain(t *testing.T) {
 // TestSeedBuiltin seeds against the built-in catalogue (Kriteria 2.1.2
 // only), the catalogue of a database without an active version.
 func TestSeedBuiltin(t *testing.T) {
+	t.Parallel()
 	cat := mustBuiltin(t)
 	gdb := openDB(t, "sqlite")
 	res := seed(t, gdb, cat, demo.SeedOptions{Facilities: 40, Seed: 3, Now: seedNow, Completeness: 0.9})
@@ -125,6 +124,7 @@ func TestSeedBuiltin(t *testing.T) {
 }
 
 func TestSeedOptions(t *testing.T) {
+	t.Parallel()
 	cat := mustFullStandard(t)
 	gdb := openDB(t, "sqlite")
 	for _, bad := range []struct {

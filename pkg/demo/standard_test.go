@@ -144,6 +144,7 @@ func TestFullStandardKeepsKriteria212(t *testing.T) {
 // TestFullStandardDeterministic checks every call gives the same catalogue,
 // as a fresh value, and that it survives a Marshal → Parse round trip.
 func TestFullStandardDeterministic(t *testing.T) {
+	t.Parallel()
 	a, b := mustFullStandard(t), mustFullStandard(t)
 	if a == b || &a.Bab[0] == &b.Bab[0] {
 		t.Error("FullStandard returned shared values; each call should return a new catalogue")

@@ -59,6 +59,7 @@ func (f *failAfter) Read(p []byte) (int, error) {
 // the cut file was staged as complete (S3) or failed as an internal error
 // (filesystem).
 func TestStageBrokenUpload(t *testing.T) {
+	t.Parallel()
 	small := testenv.PDF("terpotong")
 	large := pdfOfSize(300 << 10) // past the 64 KiB head: cut while streaming to the store
 	reset := errors.New("read tcp 127.0.0.1:8080: connection reset by peer")
@@ -92,6 +93,7 @@ func TestStageBrokenUpload(t *testing.T) {
 	}
 	for _, kind := range testenv.StoreKinds {
 		t.Run(kind, func(t *testing.T) {
+			t.Parallel()
 			svc, cfg := stageOnly(t, kind, 1<<20)
 			for _, tc := range cases {
 				t.Run(tc.name, func(t *testing.T) {

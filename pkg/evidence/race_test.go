@@ -48,8 +48,10 @@ func who(db *gorm.DB) string {
 // commit serializes, per content hash, "commit the blob and record it"
 // against "count references and delete the blob", so B's bytes survive.
 func TestFailedRecordRacesSameContent(t *testing.T) {
+	t.Parallel()
 	for _, combo := range testenv.Combos {
 		t.Run(testenv.Name(combo.DB, combo.Store), func(t *testing.T) {
+			t.Parallel()
 			e := newEnv(t, combo.DB, combo.Store)
 			data := testenv.PDF("SK yang diunggah dua petugas bersamaan")
 			var (

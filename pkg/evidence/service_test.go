@@ -18,8 +18,10 @@ import (
 // TestCreateLinksOneBlob links one file to several requirements: one record
 // and one revision per requirement, all pointing at one blob.
 func TestCreateLinksOneBlob(t *testing.T) {
+	t.Parallel()
 	for _, combo := range testenv.Combos {
 		t.Run(testenv.Name(combo.DB, combo.Store), func(t *testing.T) {
+			t.Parallel()
 			e := newEnv(t, combo.DB, combo.Store)
 			data := testenv.PDF("RPK UKM 2024")
 			reqs := []string{"2.1.2/a/D1", "2.1.2/b/D1", "2.1.2/c/D1"}
@@ -69,6 +71,7 @@ func TestCreateLinksOneBlob(t *testing.T) {
 // TestCreateRefused checks that a refused Create stores nothing: no rows, no
 // blob, nothing staged.
 func TestCreateRefused(t *testing.T) {
+	t.Parallel()
 	cases := []struct {
 		name     string
 		facility int64 // 0: the test's facility
@@ -86,6 +89,7 @@ func TestCreateRefused(t *testing.T) {
 	}
 	for _, combo := range testenv.Combos {
 		t.Run(testenv.Name(combo.DB, combo.Store), func(t *testing.T) {
+			t.Parallel()
 			e := newEnv(t, combo.DB, combo.Store)
 			for i, tc := range cases {
 				t.Run(tc.name, func(t *testing.T) {
@@ -114,8 +118,10 @@ func TestCreateRefused(t *testing.T) {
 // TestRevisions adds revisions to one record: numbers 1, 2, 3, a rejected
 // record back to pending, Revision(0) the latest.
 func TestRevisions(t *testing.T) {
+	t.Parallel()
 	for _, combo := range testenv.Combos {
 		t.Run(testenv.Name(combo.DB, combo.Store), func(t *testing.T) {
+			t.Parallel()
 			e := newEnv(t, combo.DB, combo.Store)
 			ctx := context.Background()
 			versions := [][]byte{testenv.PDF("SOP rev 0"), testenv.PDF("SOP rev 1"), testenv.JPEG(3)}
@@ -199,8 +205,10 @@ func TestRevisions(t *testing.T) {
 // TestSoftDelete deletes a record: the row stays, marked; reads treat it as
 // gone; its blob stays.
 func TestSoftDelete(t *testing.T) {
+	t.Parallel()
 	for _, combo := range testenv.Combos {
 		t.Run(testenv.Name(combo.DB, combo.Store), func(t *testing.T) {
+			t.Parallel()
 			e := newEnv(t, combo.DB, combo.Store)
 			ctx := context.Background()
 			data := testenv.PNG(9)
@@ -286,8 +294,10 @@ func ids(evs []bukti.Evidence) []int64 {
 // TestListFilter filters by exact requirement and by prefix; the prefix is
 // literal, "_" and "%" included.
 func TestListFilter(t *testing.T) {
+	t.Parallel()
 	for _, combo := range testenv.Combos {
 		t.Run(testenv.Name(combo.DB, combo.Store), func(t *testing.T) {
+			t.Parallel()
 			e := newEnv(t, combo.DB, combo.Store)
 			ctx := context.Background()
 			byReq := map[string]int64{}
@@ -358,8 +368,10 @@ func TestListFilter(t *testing.T) {
 // TestUpdateMeta edits metadata: fields are trimmed and stored, stage and
 // part are checked against the requirement, a refused edit changes nothing.
 func TestUpdateMeta(t *testing.T) {
+	t.Parallel()
 	for _, combo := range testenv.Combos {
 		t.Run(testenv.Name(combo.DB, combo.Store), func(t *testing.T) {
+			t.Parallel()
 			e := newEnv(t, combo.DB, combo.Store)
 			ctx := context.Background()
 			r1 := e.create(testenv.PDF("KAK"), evidence.Meta{Title: "KAK"}, "2.1.2/a/R3")[0]
@@ -419,6 +431,7 @@ func TestUpdateMeta(t *testing.T) {
 // TestReadiness scores a facility through the service: expired and rejected
 // evidence does not count, deleting evidence lowers the score.
 func TestReadiness(t *testing.T) {
+	t.Parallel()
 	const req = "2.1.2/a/R1"
 	cases := []struct {
 		name       string
@@ -440,8 +453,10 @@ func TestReadiness(t *testing.T) {
 	}
 	for _, combo := range testenv.Combos {
 		t.Run(testenv.Name(combo.DB, combo.Store), func(t *testing.T) {
+			t.Parallel()
 			for _, tc := range cases {
 				t.Run(tc.name, func(t *testing.T) {
+					t.Parallel()
 					e := newEnv(t, combo.DB, combo.Store)
 					ctx := context.Background()
 					empty, err := e.svc.Readiness(ctx, e.facility)
@@ -487,6 +502,7 @@ func TestReadiness(t *testing.T) {
 			}
 
 			t.Run("deleting one of several", func(t *testing.T) {
+				t.Parallel()
 				e := newEnv(t, combo.DB, combo.Store)
 				ctx := context.Background()
 				var evs []bukti.Evidence
@@ -522,6 +538,7 @@ func TestReadiness(t *testing.T) {
 				}
 			})
 			t.Run("unknown facility", func(t *testing.T) {
+				t.Parallel()
 				e := newEnv(t, combo.DB, combo.Store)
 				if _, err := e.svc.Readiness(context.Background(), 4242); code(err) != bukti.ENOTFOUND {
 					t.Errorf("Readiness: error got %v, want code %q", err, bukti.ENOTFOUND)

@@ -120,6 +120,7 @@ func (c *countingReader) Read(p []byte) (int, error) {
 // TestStageSizeLimit checks the upload limit at its edges, with limits below,
 // equal to and above the 64 KiB sniff head, on both store backends.
 func TestStageSizeLimit(t *testing.T) {
+	t.Parallel()
 	const head = 64 << 10
 	cases := []struct {
 		name     string
@@ -141,6 +142,7 @@ func TestStageSizeLimit(t *testing.T) {
 	}
 	for _, kind := range testenv.StoreKinds {
 		t.Run(kind, func(t *testing.T) {
+			t.Parallel()
 			svc, cfg := stageOnly(t, kind, 0)
 			for _, tc := range cases {
 				t.Run(tc.name, func(t *testing.T) {
@@ -220,6 +222,7 @@ func failRevisions(t *testing.T, db *gorm.DB) *atomic.Bool {
 // revision, audit row), nothing may stay staged, and the blob must be removed
 // again only when no other revision uses it.
 func TestFailureAfterCommit(t *testing.T) {
+	t.Parallel()
 	fresh, shared := testenv.PDF("SK baru yang gagal dicatat"), testenv.PDF("SK yang sudah tersimpan")
 	cases := []struct {
 		name string
@@ -250,8 +253,10 @@ func TestFailureAfterCommit(t *testing.T) {
 	}
 	for _, combo := range testenv.Combos {
 		t.Run(testenv.Name(combo.DB, combo.Store), func(t *testing.T) {
+			t.Parallel()
 			for _, tc := range cases {
 				t.Run(tc.name, func(t *testing.T) {
+					t.Parallel()
 					e := newEnv(t, combo.DB, combo.Store)
 					fail := failRevisions(t, e.db)
 					ctx := context.Background()
@@ -329,10 +334,12 @@ func TestFailureAfterCommit(t *testing.T) {
 // once: every upload succeeds, the store holds one blob, and there are eight
 // evidence records, revisions and audit rows.
 func TestConcurrentSameContent(t *testing.T) {
+	t.Parallel()
 	reqs := []string{"2.1.2/a/R1", "2.1.2/a/R2", "2.1.2/a/R3", "2.1.2/a/D1", "2.1.2/a/D2", "2.1.2/b/D1", "2.1.2/c/D1", "2.1.2/c/D2"}
 	data := testenv.PDF("RPK 2024 dipakai di delapan persyaratan")
 	for _, combo := range testenv.Combos {
 		t.Run(testenv.Name(combo.DB, combo.Store), func(t *testing.T) {
+			t.Parallel()
 			e := newEnv(t, combo.DB, combo.Store)
 			ctx := context.Background()
 			start := make(chan struct{})

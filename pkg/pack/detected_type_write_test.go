@@ -19,6 +19,7 @@ import (
 // its index.html link must carry the extension of the detected type, so
 // that opening the unpacked file never runs it as a page or a program.
 func TestWriteNamesByDetectedType(t *testing.T) {
+	t.Parallel()
 	specs := []spec{
 		{evidence: 1, req: "2.1.2/a/R1", name: "laporan.html", ctype: "application/pdf", data: []byte("%PDF-1.4\n% laporan")},
 		{evidence: 2, req: "2.1.2/a/R1", name: "foto", ctype: "image/jpeg", data: testenv.JPEG(1)},

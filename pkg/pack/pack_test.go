@@ -336,6 +336,7 @@ func names(fs []*zip.File) []string {
 const r1 = "Bab II/2.1/2.1.2/a/R1/"
 
 func TestWrite(t *testing.T) {
+	t.Parallel()
 	long := strings.Repeat("Laporan evaluasi kegiatan pemberdayaan masyarakat ", 8) + ".pdf"
 	cases := []struct {
 		name  string
@@ -451,6 +452,7 @@ func TestWrite(t *testing.T) {
 	}
 	for _, kind := range testenv.StoreKinds {
 		t.Run(kind, func(t *testing.T) {
+			t.Parallel()
 			st := testenv.OpenStore(t, kind)
 			for _, tc := range cases {
 				t.Run(tc.name, func(t *testing.T) {
@@ -531,6 +533,7 @@ func (w *cancelWriter) Write(p []byte) (int, error) {
 }
 
 func TestWriteFails(t *testing.T) {
+	t.Parallel()
 	good := []byte("SK Kepala Puskesmas")
 	other := []byte("SK Kepala Puskesmaz") // same length, different bytes
 	big := randomBytes(4<<20, 3)
@@ -640,6 +643,7 @@ func TestWriteFails(t *testing.T) {
 	}
 	for _, kind := range testenv.StoreKinds {
 		t.Run(kind, func(t *testing.T) {
+			t.Parallel()
 			st := testenv.OpenStore(t, kind)
 			for _, tc := range cases {
 				t.Run(tc.name, func(t *testing.T) {
@@ -682,6 +686,7 @@ func TestWriteFails(t *testing.T) {
 // TestWriteDeterministic checks that the same input gives the same
 // archive whatever the order of its items.
 func TestWriteDeterministic(t *testing.T) {
+	t.Parallel()
 	st := testenv.OpenStore(t, "filesystem")
 	var specs []spec
 	for i := range 30 {

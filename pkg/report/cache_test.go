@@ -292,8 +292,10 @@ func (e *cacheEnv) same(what string, got, want *report.Gaps) {
 // score cache), and that every write to a facility's readiness inputs
 // invalidates its cached score.
 func TestScoreCache(t *testing.T) {
+	t.Parallel()
 	for _, kind := range testenv.DatabaseKinds {
 		t.Run(kind, func(t *testing.T) {
+			t.Parallel()
 			e := newCacheEnv(t, kind)
 			ctx := context.Background()
 			fs := e.facilities()

@@ -386,10 +386,30 @@ func TestAuditLog(t *testing.T) {
 		if p.Total != 5 || len(p.Entries) != 2 || p.Page != 2 || p.PerPage != 2 || p.Entries[0].ID <= p.Entries[1].ID {
 			t.Fatalf("page = %+v", p)
 		}
-		today := time.Now().UTC().Format(time.DateOnly)
-		h.expect(http.StatusOK, h.call("GET", "/api/v1/audit?action=evidence.upload&to="+today, nil, ""), &p)
+		// to= is exclusive: no row before the day of the first upload, all
+		// five before the day after the last. The days come from the rows,
+		// not from the clock, which may have passed midnight since.
+		h.expect(http.StatusOK, h.call("GET", "/api/v1/audit?action=evidence.upload&per_page=500", nil, ""), &p)
+		if p.Total != 5 || len(p.Entries) != 5 {
+			t.Fatalf("upload rows = %+v, want 5", p)
+		}
+		first, last := p.Entries[0].At, p.Entries[0].At
+		for _, e := range p.Entries {
+			if e.At.Before(first) {
+				first = e.At
+			}
+			if e.At.After(last) {
+				last = e.At
+			}
+		}
+		firstDay, dayAfter := first.UTC().Format(time.DateOnly), last.UTC().AddDate(0, 0, 1).Format(time.DateOnly)
+		h.expect(http.StatusOK, h.call("GET", "/api/v1/audit?action=evidence.upload&to="+firstDay, nil, ""), &p)
 		if p.Total != 0 {
-			t.Errorf("rows before today: %d, want 0", p.Total)
+			t.Errorf("rows before %s, the day of the first upload: %d, want 0", firstDay, p.Total)
+		}
+		h.expect(http.StatusOK, h.call("GET", "/api/v1/audit?action=evidence.upload&to="+dayAfter, nil, ""), &p)
+		if p.Total != 5 {
+			t.Errorf("rows before %s, the day after the last upload: %d, want 5", dayAfter, p.Total)
 		}
 		for _, q := range []string{"page=x", "per_page=501", "from=24-11-2026", "facility_id=-1",
 			"page=9223372036854775807", "page=1000001", "per_page=500&page=18446744073709551615"} {
