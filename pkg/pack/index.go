@@ -336,21 +336,12 @@ var indexTemplate = template.Must(template.New("index.html").Funcs(template.Func
 	"en": func(string, ...any) string { panic("pack: index template executed without a translator") },
 }).Parse(indexHTML))
 
-// defaultT is the translator used when Input.T is nil. It is nil in a
-// program, where Write then refuses the input; this package's tests set
-// it to the real catalogues (ui.Load), so that tests building an Input
-// by hand need not pass one.
-var defaultT Translator
-
-// translator returns the translator of in: in.T, else defaultT.
+// translator returns the translator of in, which Write requires.
 func translator(in Input) (Translator, error) {
-	if in.T != nil {
-		return in.T, nil
+	if in.T == nil {
+		return nil, errors.New("pack: no translator in the input (Input.T)")
 	}
-	if defaultT != nil {
-		return defaultT, nil
-	}
-	return nil, errors.New("pack: no translator in the input (Input.T)")
+	return in.T, nil
 }
 
 const indexHTML = `<!DOCTYPE html>

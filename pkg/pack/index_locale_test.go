@@ -2,6 +2,7 @@ package pack
 
 import (
 	"bytes"
+	"context"
 	"fmt"
 	"html/template"
 	"os"
@@ -20,12 +21,11 @@ import (
 	"github.com/bukti-id/bukti/pkg/bukti"
 	"github.com/bukti-id/bukti/pkg/catalogue"
 	"github.com/bukti-id/bukti/pkg/scoring"
+	"github.com/bukti-id/bukti/pkg/testenv"
 	"github.com/bukti-id/bukti/ui"
 )
 
-// pages is the interface with its real catalogues (ui/locales). Loading
-// it here also gives the tests of this package a default translator, so
-// that a test building an Input by hand need not set Input.T.
+// pages is the interface with its real catalogues (ui/locales).
 var pages = func() *ui.UI {
 	u, err := ui.Load()
 	if err != nil {
@@ -33,8 +33,6 @@ var pages = func() *ui.UI {
 	}
 	return u
 }()
-
-func init() { defaultT = pages.T }
 
 // localeInput is a survey touching every branch of the index page: every
 // review state, an unmatched item, a requirement verified on site. The
@@ -96,6 +94,7 @@ func localeInput(t *testing.T, typ, mode, state string, rot int) Input {
 		Scores:    scores,
 		Tally:     scoring.Compute(c, tally),
 		Now:       time.Date(2025, time.March, 10, 9, 30, 0, 0, time.UTC),
+		T:         pages.T,
 	}
 }
 
@@ -319,5 +318,16 @@ func TestPackMessages(t *testing.T) {
 		if got := pages.T("id", "pack.method."+string(m)); got == "pack.method."+string(m) {
 			t.Errorf("method %s has no name", m)
 		}
+	}
+}
+
+// TestWriteNeedsTranslator checks that a pack is refused, before any
+// byte is written, when the caller gives no translator.
+func TestWriteNeedsTranslator(t *testing.T) {
+	in := localeInput(t, "initial", "onsite", bukti.SurveyScored, 0)
+	in.T = nil
+	var buf bytes.Buffer
+	if err := Write(context.Background(), &buf, testenv.OpenStore(t, "filesystem"), in); err == nil || !strings.Contains(err.Error(), "translator") || buf.Len() != 0 {
+		t.Errorf("Write without a translator: err %v, %d bytes written", err, buf.Len())
 	}
 }

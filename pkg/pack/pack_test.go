@@ -17,6 +17,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 	"unicode"
@@ -28,6 +29,7 @@ import (
 	"github.com/bukti-id/bukti/pkg/scoring"
 	"github.com/bukti-id/bukti/pkg/testenv"
 	"github.com/bukti-id/bukti/storage"
+	"github.com/bukti-id/bukti/ui"
 )
 
 // now is the fixed clock of every test: 10 March 2025, 09:00 WIB.
@@ -133,6 +135,16 @@ func items(tb testing.TB, st storage.Store, specs []spec) []bukti.SnapshotItem {
 
 // input is a survey of the built-in catalogue holding the given items,
 // with EP a scored 10, b TDD and c unscored.
+// locales is the interface with its real catalogues, the pack's
+// translator.
+var locales = sync.OnceValue(func() *ui.UI {
+	u, err := ui.Load()
+	if err != nil {
+		panic(err)
+	}
+	return u
+})
+
 func input(items []bukti.SnapshotItem) pack.Input {
 	c := criteria.MustBuiltin()
 	start := time.Date(2025, time.March, 10, 0, 0, 0, 0, time.UTC)
@@ -150,6 +162,7 @@ func input(items []bukti.SnapshotItem) pack.Input {
 		Facility:  bukti.Facility{ID: 1, Code: "P3201010101", Name: "Puskesmas Sukamaju & <Sejahtera>"},
 		Surveyors: []string{"dr. Ani", "Budi S.K.M."},
 		Catalogue: c,
+		T:         locales().T,
 		Items:     items,
 		Scores:    scores,
 		Tally:     tally,
