@@ -95,7 +95,7 @@ func open(ctx context.Context, url string, log *slog.Logger) (*gorm.DB, error) {
 		return nil, fmt.Errorf("database: no database URL: set BUKTI_DATABASE_URL to a SQLite file path or a postgres:// URL")
 	}
 	cfg := &gorm.Config{
-		Logger:         quietLogger{logger.NewSlogLogger(log, logger.Config{SlowThreshold: 500 * time.Millisecond, LogLevel: logger.Warn, IgnoreRecordNotFoundError: true})},
+		Logger:         Logger(log),
 		NowFunc:        func() time.Time { return time.Now().UTC() },
 		TranslateError: true, // unique violations become gorm.ErrDuplicatedKey on both drivers
 	}
@@ -159,6 +159,13 @@ func Close(gdb *gorm.DB) error {
 		return err
 	}
 	return sqlDB.Close()
+}
+
+// Logger is the statement logger Open gives a handle: slow statements and
+// failures, to log, except those quietLogger leaves out.
+func Logger(log *slog.Logger) logger.Interface {
+	return quietLogger{logger.NewSlogLogger(log, logger.Config{
+		SlowThreshold: 500 * time.Millisecond, LogLevel: logger.Warn, IgnoreRecordNotFoundError: true})}
 }
 
 // quietLogger logs slow and failed statements, except failures the

@@ -11,16 +11,13 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
-	"errors"
 	"fmt"
 	"log/slog"
 	"os"
 	"path/filepath"
 	"testing"
-	"time"
 
 	"gorm.io/gorm"
-	"gorm.io/gorm/logger"
 
 	"github.com/bukti-id/bukti/pkg/db"
 	"github.com/bukti-id/bukti/storage"
@@ -117,30 +114,9 @@ func OpenDB(tb testing.TB, kind string) *gorm.DB {
 	if err != nil {
 		tb.Fatalf("open %s database: %v", kind, err)
 	}
-	gdb.Logger = gormLogger(tb)
+	gdb.Logger = db.Logger(Logger(tb))
 	tb.Cleanup(func() { db.Close(gdb) })
 	return gdb
-}
-
-// gormLogger is the statement logger db.Open gives a handle, writing to the
-// test log: slow statements and failures, except the duplicate keys and
-// foreign key violations the application expects and answers itself.
-func gormLogger(tb testing.TB) logger.Interface {
-	return quietLogger{logger.NewSlogLogger(Logger(tb), logger.Config{
-		SlowThreshold: 500 * time.Millisecond, LogLevel: logger.Warn, IgnoreRecordNotFoundError: true})}
-}
-
-type quietLogger struct{ logger.Interface }
-
-func (l quietLogger) LogMode(level logger.LogLevel) logger.Interface {
-	return quietLogger{l.Interface.LogMode(level)}
-}
-
-func (l quietLogger) Trace(ctx context.Context, begin time.Time, fc func() (string, int64), err error) {
-	if errors.Is(err, gorm.ErrDuplicatedKey) || errors.Is(err, gorm.ErrForeignKeyViolated) {
-		err = nil
-	}
-	l.Interface.Trace(ctx, begin, fc, err)
 }
 
 // StoreKinds are the blob store backends.

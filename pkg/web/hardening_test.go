@@ -61,7 +61,7 @@ func TestCSRFOnEveryPageForm(t *testing.T) {
 		}},
 		{"multipart with the token after the file", func() ([]byte, string) {
 			return multipartBody(append(pageFormFields, file("sk.pdf", testenv.PDF("penyusup")),
-				field{name: "csrf_token", value: csrfOf(secret)})...)
+				field{name: "csrf_token", value: auth.CSRFToken(secret)})...)
 		}},
 		{"urlencoded", func() ([]byte, string) {
 			form := url.Values{}
@@ -94,7 +94,7 @@ func TestCSRFOnEveryPageForm(t *testing.T) {
 		}
 	}
 	t.Run("the token first in a multipart form is accepted", func(t *testing.T) {
-		body, ct := multipartBody(field{name: "csrf_token", value: csrfOf(secret)},
+		body, ct := multipartBody(field{name: "csrf_token", value: auth.CSRFToken(secret)},
 			field{name: "email", value: "baru@contoh.test"}, field{name: "name", value: "Baru"},
 			field{name: "password", value: "kata-sandi-baru-12"})
 		req, _ := http.NewRequest(http.MethodPost, h.srv.URL+"/admin/users", bytes.NewReader(body))
@@ -112,7 +112,7 @@ func TestCSRFOnEveryPageForm(t *testing.T) {
 	t.Run("an upload with the token first is streamed whole", func(t *testing.T) {
 		content := bytes.Repeat([]byte("x"), 64<<10) // longer than what the check reads ahead
 		pdf := append(testenv.PDF("besar"), content...)
-		body, ct := multipartBody(field{name: "csrf_token", value: csrfOf(secret)},
+		body, ct := multipartBody(field{name: "csrf_token", value: auth.CSRFToken(secret)},
 			field{name: "requirement", value: "2.1.2/a/R1"}, file("besar.pdf", pdf))
 		req, _ := http.NewRequest(http.MethodPost, h.srv.URL+fmt.Sprintf("/f/%d/upload", f.ID), bytes.NewReader(body))
 		req.Header.Set("Content-Type", ct)
@@ -140,9 +140,6 @@ func sendNoFollow(t *testing.T, req *http.Request) int {
 	resp.Body.Close()
 	return resp.StatusCode
 }
-
-// csrfOf is the anti-CSRF token the pages of a session carry.
-func csrfOf(secret string) string { return auth.CSRFToken(secret) }
 
 // TestLoginForm checks the sign-in form's own anti-CSRF token and that no
 // redirect target leaves the site.

@@ -173,10 +173,13 @@ type loginPage struct{ Next, Email, CSRF string }
 // account of its choosing.
 const LoginCSRFCookie = "bukti_login"
 
+// loginTokenLen is the length of rand.Text's tokens (26 base32 letters).
+const loginTokenLen = 26
+
 // loginToken returns the browser's sign-in form token, issuing a new one
 // when it has none.
 func loginToken(c echo.Context) string {
-	if ck, err := c.Cookie(LoginCSRFCookie); err == nil && len(ck.Value) == 26 {
+	if ck, err := c.Cookie(LoginCSRFCookie); err == nil && len(ck.Value) == loginTokenLen {
 		return ck.Value
 	}
 	token := rand.Text()
