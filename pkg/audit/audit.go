@@ -50,7 +50,7 @@ type Entry struct {
 // Record inserts one audit row inside tx, with the request identity of tx's
 // context. A tx begun without the request's context (no WithContext)
 // records no request identity: feature services run their writes as a
-// unit of work (package uow), whose transaction always carries the
+// unit of work (package sqlstore), whose transaction always carries the
 // context and whose Tx.Audit reads the identity from it.
 func Record(tx *gorm.DB, e Entry) error {
 	req := RequestFrom(tx.Statement.Context)

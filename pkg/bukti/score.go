@@ -9,7 +9,7 @@ import "time"
 // Contract: every transaction that changes a facility's readiness inputs
 // (evidence, its review and validity, TDD marks, interviewees) deletes the
 // facility's rows before it commits: pkg/evidence owns those writes and
-// runs them in a uow unit whose Touch invalidates at commit. Readiness
+// runs them in a sqlstore unit of work whose Touch invalidates at commit. Readiness
 // also changes with time alone — evidence expires, or comes within 30 days
 // of expiring — so a row holds until Until, the first such instant after
 // it was computed (nil: no evidence of the facility has a validity date to

@@ -12,7 +12,7 @@ import (
 	"github.com/bukti-id/bukti/pkg/bukti"
 	"github.com/bukti-id/bukti/pkg/catalogue"
 	"github.com/bukti-id/bukti/pkg/readiness"
-	"github.com/bukti-id/bukti/pkg/uow"
+	"github.com/bukti-id/bukti/pkg/sqlstore"
 )
 
 // Readiness loads a facility's evidence states and scores them.
@@ -99,7 +99,7 @@ func (s *Service) SetNotApplicable(ctx context.Context, facilityID int64, elemen
 		return nil, err
 	}
 	na := bukti.NotApplicable{FacilityID: facilityID, ElementID: elementID, Reason: reason, SetBy: by}
-	err := s.Run(ctx, &by, func(t *uow.Tx) error {
+	err := s.Run(ctx, &by, func(t *sqlstore.Tx) error {
 		na.CreatedAt = t.Now
 		if err := t.DB.Clauses(clause.OnConflict{UpdateAll: true}).Create(&na).Error; err != nil {
 			return err
@@ -115,7 +115,7 @@ func (s *Service) SetNotApplicable(ctx context.Context, facilityID int64, elemen
 
 // ClearNotApplicable makes an EP applicable again.
 func (s *Service) ClearNotApplicable(ctx context.Context, facilityID int64, elementID string, by int64) error {
-	return s.Run(ctx, &by, func(t *uow.Tx) error {
+	return s.Run(ctx, &by, func(t *sqlstore.Tx) error {
 		res := t.DB.Where("facility_id = ? AND element_id = ?", facilityID, elementID).Delete(&bukti.NotApplicable{})
 		if res.Error != nil {
 			return res.Error
@@ -156,7 +156,7 @@ func (s *Service) SetInterviewee(ctx context.Context, in bukti.Interviewee) (*bu
 		return nil, err
 	}
 	by := in.UpdatedBy
-	err := s.Run(ctx, &by, func(t *uow.Tx) error {
+	err := s.Run(ctx, &by, func(t *sqlstore.Tx) error {
 		in.UpdatedAt = t.Now
 		if err := t.DB.Clauses(clause.OnConflict{UpdateAll: true}).Create(&in).Error; err != nil {
 			return err

@@ -24,7 +24,7 @@ import (
 	auditlog "github.com/bukti-id/bukti/pkg/audit"
 	"github.com/bukti-id/bukti/pkg/bukti"
 	"github.com/bukti-id/bukti/pkg/catalogue"
-	"github.com/bukti-id/bukti/pkg/uow"
+	"github.com/bukti-id/bukti/pkg/sqlstore"
 	"github.com/bukti-id/bukti/storage"
 )
 
@@ -162,7 +162,7 @@ func (s *Service) Create(ctx context.Context, up Upload, st *Staged) ([]bukti.Ev
 		return nil, err
 	}
 	out := make([]bukti.Evidence, 0, len(up.Requirements))
-	err := s.commit(ctx, up.By, st, func(t *uow.Tx) error {
+	err := s.commit(ctx, up.By, st, func(t *sqlstore.Tx) error {
 		tx, now := t.DB, t.Now
 		t.Touch(up.FacilityID)
 		for _, req := range up.Requirements {
@@ -199,7 +199,7 @@ func (s *Service) AddRevision(ctx context.Context, evidenceID, by int64, st *Sta
 		s.Discard(ctx, st)
 		return nil, err
 	}
-	err = s.commit(ctx, by, st, func(t *uow.Tx) error {
+	err = s.commit(ctx, by, st, func(t *sqlstore.Tx) error {
 		tx, now := t.DB, t.Now
 		t.Touch(ev.FacilityID)
 		var last int
@@ -234,14 +234,14 @@ func revisionOf(st *Staged, number int, by int64, now time.Time) bukti.Revision 
 // hash. If the transaction fails, a blob this call created is removed again
 // unless a revision references it — checked under the same lock, so a
 // concurrent upload of the same bytes can never lose its blob.
-func (s *Service) commit(ctx context.Context, by int64, st *Staged, record func(t *uow.Tx) error) error {
+func (s *Service) commit(ctx context.Context, by int64, st *Staged, record func(t *sqlstore.Tx) error) error {
 	key, err := storage.Key(st.SHA256)
 	if err != nil {
 		s.Discard(ctx, st)
 		return err
 	}
 	created := false
-	txErr := s.Run(ctx, &by, func(t *uow.Tx) error {
+	txErr := s.Run(ctx, &by, func(t *sqlstore.Tx) error {
 		if err := lockContent(t.DB, st.SHA256); err != nil {
 			return err
 		}
@@ -345,7 +345,7 @@ func (s *Service) Delete(ctx context.Context, id, by int64) error {
 	if err != nil {
 		return err
 	}
-	return s.Run(ctx, &by, func(t *uow.Tx) error {
+	return s.Run(ctx, &by, func(t *sqlstore.Tx) error {
 		res := t.DB.Model(&bukti.Evidence{}).Where("id = ? AND deleted_at IS NULL", id).
 			Updates(map[string]any{"deleted_at": t.Now, "deleted_by": by})
 		if res.Error != nil {
@@ -374,7 +374,7 @@ func (s *Service) UpdateMeta(ctx context.Context, id, by int64, m Meta) (*bukti.
 	if err := m.check(r, ev.Title); err != nil {
 		return nil, err
 	}
-	err = s.Run(ctx, &by, func(t *uow.Tx) error {
+	err = s.Run(ctx, &by, func(t *sqlstore.Tx) error {
 		if err := t.DB.Model(&bukti.Evidence{}).Where("id = ?", id).Updates(map[string]any{
 			"title": m.Title, "doc_number": strings.TrimSpace(m.DocNumber), "doc_revision": strings.TrimSpace(m.DocRevision),
 			"issue_date": m.IssueDate, "valid_until": m.ValidUntil, "notes": strings.TrimSpace(m.Notes),
@@ -427,7 +427,7 @@ func facilityExists(db *gorm.DB, id int64) error {
 
 // audit records a change to an object of a facility, by the unit's actor
 // at the unit's time.
-func audit(t *uow.Tx, action, objectType, objectID string, facilityID int64, summary string) error {
+func audit(t *sqlstore.Tx, action, objectType, objectID string, facilityID int64, summary string) error {
 	return t.Audit(auditlog.Entry{Action: action, ObjectType: objectType,
 		ObjectID: objectID, FacilityID: &facilityID, Summary: summary})
 }

@@ -4,20 +4,16 @@ import (
 	"context"
 
 	"github.com/bukti-id/bukti/pkg/bukti"
-	"github.com/bukti-id/bukti/pkg/uow"
+	"github.com/bukti-id/bukti/pkg/sqlstore"
 )
 
-// Unit returns a unit of work on the service's database and clock that
-// invalidates the score cache of every facility it touches (see package
-// uow). Every write that changes readiness inputs — here or in a package
-// that asks this one to write, such as survey — runs in such a unit.
-func (s *Service) Unit() uow.Unit {
-	return uow.Unit{DB: s.DB, Now: s.Now, Invalidate: Invalidate}
-}
-
-// Run runs fn as one unit of work by the user by; see Unit.
-func (s *Service) Run(ctx context.Context, by *int64, fn func(*uow.Tx) error) error {
-	return s.Unit().Run(ctx, by, fn)
+// Run runs fn as one unit of work by the user by on the service's database
+// and clock (see package sqlstore): every facility fn touches has its
+// cached scores dropped before commit. Every write that changes readiness
+// inputs — here or in a package that asks this one to write, such as
+// survey — runs in such a unit.
+func (s *Service) Run(ctx context.Context, by *int64, fn func(*sqlstore.Tx) error) error {
+	return sqlstore.New(s.DB, s.Now).Run(ctx, by, fn)
 }
 
 // Verdict is a review outcome to set on an evidence record.
@@ -33,7 +29,7 @@ type Verdict struct {
 //
 // This is how the survey package reflects a surveyor's verdict: the
 // evidences and revisions tables are written only by this package.
-func (s *Service) SetVerdict(t *uow.Tx, facilityID, evidenceID int64, revision int, v Verdict) (bool, error) {
+func (s *Service) SetVerdict(t *sqlstore.Tx, facilityID, evidenceID int64, revision int, v Verdict) (bool, error) {
 	var latest int
 	if err := t.DB.Model(&bukti.Revision{}).Where("evidence_id = ?", evidenceID).Select("COALESCE(MAX(number), 0)").Scan(&latest).Error; err != nil {
 		return false, err

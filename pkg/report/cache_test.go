@@ -19,6 +19,7 @@ import (
 	"github.com/bukti-id/bukti/pkg/evidence"
 	"github.com/bukti-id/bukti/pkg/readiness"
 	"github.com/bukti-id/bukti/pkg/report"
+	"github.com/bukti-id/bukti/pkg/sqlstore"
 	"github.com/bukti-id/bukti/pkg/testenv"
 )
 
@@ -360,11 +361,12 @@ func TestScoreCache(t *testing.T) {
 					return nil
 				}},
 				{"review rejects", func() error {
-					return e.db.Transaction(func(tx *gorm.DB) error {
-						if err := tx.Model(&bukti.Evidence{}).Where("facility_id = ?", f).Update("review", bukti.ReviewRejected).Error; err != nil {
+					return e.ev.Run(ctx, nil, func(tx *sqlstore.Tx) error {
+						if err := tx.DB.Model(&bukti.Evidence{}).Where("facility_id = ?", f).Update("review", bukti.ReviewRejected).Error; err != nil {
 							return err
 						}
-						return evidence.Invalidate(tx, f)
+						tx.Touch(f)
+						return nil
 					})
 				}},
 				{"revision", func() error {

@@ -10,7 +10,7 @@ import (
 	"gorm.io/gorm"
 
 	"github.com/bukti-id/bukti/pkg/bukti"
-	"github.com/bukti-id/bukti/pkg/uow"
+	"github.com/bukti-id/bukti/pkg/sqlstore"
 )
 
 // PPS returns a survey's improvement plan, in EP order.
@@ -42,7 +42,7 @@ func (s *Service) UpdatePPS(ctx context.Context, id, rowID, by int64, in PPSInpu
 		return nil, bukti.Errorf(bukti.EINVALID, "Isi rencana tindakan dan penanggung jawab sebelum mencatat kemajuan.", "fill in the action and the person responsible before recording progress")
 	}
 	var row bukti.PPSItem
-	err := s.change(ctx, id, EditPPS, by, func(u *uow.Tx, sv *bukti.Survey) error {
+	err := s.change(ctx, id, EditPPS, by, func(u *sqlstore.Tx, sv *bukti.Survey) error {
 		tx := u.DB
 		if err := tx.Where("survey_id = ?", id).First(&row, rowID).Error; errors.Is(err, gorm.ErrRecordNotFound) {
 			return bukti.Errorf(bukti.ENOTFOUND, "Baris PPS #%d tidak ditemukan pada survei ini.", "PPS row %d not found in this survey", rowID)

@@ -12,7 +12,7 @@ import (
 
 	"github.com/bukti-id/bukti/pkg/bukti"
 	"github.com/bukti-id/bukti/pkg/evidence"
-	"github.com/bukti-id/bukti/pkg/uow"
+	"github.com/bukti-id/bukti/pkg/sqlstore"
 )
 
 // Items returns a survey's snapshot, by requirement then evidence and
@@ -49,7 +49,7 @@ func (s *Service) Review(ctx context.Context, id, itemID, by int64, v Verdict) (
 		return nil, bukti.Errorf(bukti.EINVALID, "Catatan telaah paling banyak 2000 karakter.", "the review note is longer than 2000 characters")
 	}
 	var it bukti.SnapshotItem
-	err := s.change(ctx, id, Review, by, func(u *uow.Tx, sv *bukti.Survey) error {
+	err := s.change(ctx, id, Review, by, func(u *sqlstore.Tx, sv *bukti.Survey) error {
 		tx := u.DB
 		if err := tx.Where("survey_id = ?", id).First(&it, itemID).Error; errors.Is(err, gorm.ErrRecordNotFound) {
 			return itemNotFound(itemID)
@@ -80,7 +80,7 @@ func (s *Service) Review(ctx context.Context, id, itemID, by int64, v Verdict) (
 // no newer survey of the facility is under review (that survey's verdicts
 // are the current ones) and the reviewed revision is still the record's
 // latest.
-func (s *Service) reflect(u *uow.Tx, sv *bukti.Survey, it *bukti.SnapshotItem) error {
+func (s *Service) reflect(u *sqlstore.Tx, sv *bukti.Survey, it *bukti.SnapshotItem) error {
 	var newer int64
 	if err := u.DB.Model(&bukti.Survey{}).Where("facility_id = ? AND id > ? AND state IN ?", sv.FacilityID, sv.ID,
 		[]string{bukti.SurveyInReview, bukti.SurveyScored}).
@@ -104,7 +104,7 @@ func itemNotFound(id int64) error {
 // item still pending or accepted cannot be replaced.
 func (s *Service) Resubmit(ctx context.Context, id, evidenceID, by int64) (*bukti.SnapshotItem, error) {
 	var it bukti.SnapshotItem
-	err := s.change(ctx, id, Resubmit, by, func(u *uow.Tx, sv *bukti.Survey) error {
+	err := s.change(ctx, id, Resubmit, by, func(u *sqlstore.Tx, sv *bukti.Survey) error {
 		tx := u.DB
 		var ev bukti.Evidence
 		err := tx.Preload("Revisions").Where("facility_id = ? AND deleted_at IS NULL", sv.FacilityID).First(&ev, evidenceID).Error

@@ -13,7 +13,7 @@ import (
 	"github.com/bukti-id/bukti/pkg/catalogue"
 	"github.com/bukti-id/bukti/pkg/readiness"
 	"github.com/bukti-id/bukti/pkg/scoring"
-	"github.com/bukti-id/bukti/pkg/uow"
+	"github.com/bukti-id/bukti/pkg/sqlstore"
 )
 
 // Final is the SurveyorID of the reconciled scores.
@@ -79,7 +79,7 @@ func (s *Service) Score(ctx context.Context, id, by int64, in ScoreInput) (*bukt
 	if err != nil {
 		return nil, err
 	}
-	err = s.change(ctx, id, Score, by, func(u *uow.Tx, sv *bukti.Survey) error {
+	err = s.change(ctx, id, Score, by, func(u *sqlstore.Tx, sv *bukti.Survey) error {
 		tx := u.DB
 		if err := tx.Clauses(scoreUpsert).Create(&row).Error; err != nil {
 			return err
@@ -184,7 +184,7 @@ type Conflict struct {
 // survey becomes scored.
 func (s *Service) Reconcile(ctx context.Context, id, by int64) ([]Conflict, error) {
 	var conflicts []Conflict
-	err := s.change(ctx, id, Reconcile, by, func(u *uow.Tx, sv *bukti.Survey) error {
+	err := s.change(ctx, id, Reconcile, by, func(u *sqlstore.Tx, sv *bukti.Survey) error {
 		tx := u.DB
 		team, err := surveyors(tx, sv)
 		if err != nil {
@@ -263,7 +263,7 @@ func (s *Service) SetFinal(ctx context.Context, id, by int64, in ScoreInput) (*b
 	if err != nil {
 		return nil, err
 	}
-	err = s.change(ctx, id, SetFinal, by, func(u *uow.Tx, sv *bukti.Survey) error {
+	err = s.change(ctx, id, SetFinal, by, func(u *sqlstore.Tx, sv *bukti.Survey) error {
 		tx := u.DB
 		if err := tx.Clauses(scoreUpsert).Create(&row).Error; err != nil {
 			return err
@@ -312,7 +312,7 @@ func finalScores(rows []bukti.SurveyScore) map[string]scoring.Score {
 // against every further change.
 func (s *Service) Finalize(ctx context.Context, id, by int64) (*bukti.Survey, error) {
 	var out *bukti.Survey
-	err := s.change(ctx, id, Finalize, by, func(u *uow.Tx, sv *bukti.Survey) error {
+	err := s.change(ctx, id, Finalize, by, func(u *sqlstore.Tx, sv *bukti.Survey) error {
 		tx := u.DB
 		var rows []bukti.SurveyScore
 		if err := tx.Where("survey_id = ? AND surveyor_id = ?", id, Final).Order("element_id").Find(&rows).Error; err != nil {

@@ -10,7 +10,7 @@ import (
 	"gorm.io/gorm/clause"
 
 	"github.com/bukti-id/bukti/pkg/bukti"
-	"github.com/bukti-id/bukti/pkg/uow"
+	"github.com/bukti-id/bukti/pkg/sqlstore"
 )
 
 // SelfScore is the quality team's proposed score for one EP.
@@ -59,7 +59,7 @@ func (s *Service) SelfAssess(ctx context.Context, id, by int64, scores []SelfSco
 		rows = append(rows, bukti.SelfAssessment{SurveyID: id, ElementID: in.Element, Score: score, TDD: tdd, Justification: just,
 			Suggested: es.Suggested, UpdatedBy: by, UpdatedAt: now})
 	}
-	err = s.change(ctx, id, SelfAssess, by, func(u *uow.Tx, sv *bukti.Survey) error {
+	err = s.change(ctx, id, SelfAssess, by, func(u *sqlstore.Tx, sv *bukti.Survey) error {
 		tx := u.DB
 		if err := tx.Clauses(selfUpsert).Create(&rows).Error; err != nil {
 			return err
@@ -96,7 +96,7 @@ func (s *Service) SelfAssessments(ctx context.Context, id int64) ([]bukti.SelfAs
 // quality team resubmits them (Resubmit).
 func (s *Service) Submit(ctx context.Context, id, by int64) (int, error) {
 	var n int
-	err := s.change(ctx, id, Submit, by, func(u *uow.Tx, sv *bukti.Survey) error {
+	err := s.change(ctx, id, Submit, by, func(u *sqlstore.Tx, sv *bukti.Survey) error {
 		tx := u.DB
 		var done []string
 		if err := tx.Model(&bukti.SelfAssessment{}).Where("survey_id = ?", id).Pluck("element_id", &done).Error; err != nil {

@@ -34,7 +34,7 @@ import (
 	"github.com/bukti-id/bukti/pkg/bukti"
 	"github.com/bukti-id/bukti/pkg/catalogue"
 	"github.com/bukti-id/bukti/pkg/evidence"
-	"github.com/bukti-id/bukti/pkg/uow"
+	"github.com/bukti-id/bukti/pkg/sqlstore"
 )
 
 // Types are the survey types.
@@ -151,7 +151,7 @@ func (s *Service) Create(ctx context.Context, in Input, by int64) (*bukti.Survey
 	}
 	sv := bukti.Survey{FacilityID: in.FacilityID, Catalogue: s.catalogueRef(), Type: in.Type, Mode: in.Mode, State: bukti.SurveyPlanned,
 		StartDate: in.StartDate, EndDate: in.EndDate, CreatedBy: by}
-	err = s.unit().Run(ctx, &by, func(u *uow.Tx) error {
+	err = sqlstore.New(s.DB, s.Now).Run(ctx, &by, func(u *sqlstore.Tx) error {
 		tx := u.DB
 		sv.CreatedAt = u.Now
 		if err := tx.First(&bukti.Facility{}, in.FacilityID).Error; errors.Is(err, gorm.ErrRecordNotFound) {
@@ -299,12 +299,12 @@ func (s *Service) Surveyors(ctx context.Context, id int64) ([]bukti.User, error)
 // then who by is to it) and an open survey uses the catalogue in use. A
 // final survey refuses every change but its PPS.
 //
-// fn runs in a unit of work (package uow) by by: its audit rows carry the
+// fn runs in a unit of work (package sqlstore) by by: its audit rows carry the
 // request identity of ctx, and a facility it touches — through the
 // evidence service, the only writer of evidence — has its cached scores
 // dropped before commit.
-func (s *Service) change(ctx context.Context, id int64, a Action, by int64, fn func(u *uow.Tx, sv *bukti.Survey) error) error {
-	return s.unit().Run(ctx, &by, func(u *uow.Tx) error {
+func (s *Service) change(ctx context.Context, id int64, a Action, by int64, fn func(u *sqlstore.Tx, sv *bukti.Survey) error) error {
+	return sqlstore.New(s.DB, s.Now).Run(ctx, &by, func(u *sqlstore.Tx) error {
 		sv, err := lock(u.DB, id)
 		if err != nil {
 			return err
@@ -314,14 +314,6 @@ func (s *Service) change(ctx context.Context, id int64, a Action, by int64, fn f
 		}
 		return fn(u, sv)
 	})
-}
-
-// unit is the unit of work survey changes run in: the service's database
-// and clock, with the evidence service's score-cache invalidation.
-func (s *Service) unit() uow.Unit {
-	u := s.Evidence.Unit()
-	u.DB, u.Now = s.DB, s.Now
-	return u
 }
 
 // lock reads a survey for update: on PostgreSQL the row stays locked until
@@ -378,7 +370,7 @@ func actor(ctx context.Context, tx *gorm.DB, sv *bukti.Survey, userID int64) (Ac
 }
 
 // audit records a change to a survey, by the unit's actor at its time.
-func (s *Service) audit(u *uow.Tx, sv *bukti.Survey, action, summary string) error {
+func (s *Service) audit(u *sqlstore.Tx, sv *bukti.Survey, action, summary string) error {
 	return u.Audit(audit.Entry{Action: action, ObjectType: "survey",
 		ObjectID: strconv.FormatInt(sv.ID, 10), FacilityID: &sv.FacilityID, Summary: summary})
 }

@@ -1,4 +1,4 @@
-package uow_test
+package sqlstore_test
 
 import (
 	"context"
@@ -13,8 +13,8 @@ import (
 	"github.com/bukti-id/bukti/pkg/bukti"
 	"github.com/bukti-id/bukti/pkg/evidence"
 	"github.com/bukti-id/bukti/pkg/org"
+	"github.com/bukti-id/bukti/pkg/sqlstore"
 	"github.com/bukti-id/bukti/pkg/testenv"
-	"github.com/bukti-id/bukti/pkg/uow"
 )
 
 var now = time.Date(2025, time.March, 10, 2, 0, 0, 0, time.UTC)
@@ -80,7 +80,7 @@ func (e *env) count(t *testing.T, model any, where string, args ...any) int64 {
 
 // mark is a readiness-input write through a unit: a TDD mark of facility
 // f, its audit row, and the touch.
-func mark(t *uow.Tx, f int64) error {
+func mark(t *sqlstore.Tx, f int64) error {
 	if err := t.DB.Create(&bukti.NotApplicable{FacilityID: f, ElementID: "2.1.2/b", Reason: "no such service here", SetBy: *t.By, CreatedAt: t.Now}).Error; err != nil {
 		return err
 	}
@@ -101,7 +101,7 @@ func TestTouchInvalidates(t *testing.T) {
 	t.Parallel()
 	forEachDB(t, func(t *testing.T, e *env) {
 		by := user
-		if err := e.ev.Run(context.Background(), &by, func(tx *uow.Tx) error { return mark(tx, e.f1) }); err != nil {
+		if err := e.ev.Run(context.Background(), &by, func(tx *sqlstore.Tx) error { return mark(tx, e.f1) }); err != nil {
 			t.Fatalf("run: %v", err)
 		}
 		if e.cached(t, e.f1) {
@@ -124,19 +124,24 @@ func TestTouchInvalidates(t *testing.T) {
 	})
 }
 
-func TestTouchWithoutInvalidatorFails(t *testing.T) {
+// TestAnyUnitInvalidates: invalidation belongs to the store, so a unit
+// started on the store itself, not through the evidence service, drops the
+// touched facility's cache too.
+func TestAnyUnitInvalidates(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t, "sqlite")
 	by := user
-	err := uow.Run(context.Background(), e.db, fixedNow, &by, func(tx *uow.Tx) error { return mark(tx, e.f1) })
-	if !errors.Is(err, uow.ErrNoInvalidator) {
-		t.Fatalf("Run = %v, want ErrNoInvalidator", err)
+	if err := sqlstore.New(e.db, fixedNow).Run(context.Background(), &by, func(tx *sqlstore.Tx) error { return mark(tx, e.f1) }); err != nil {
+		t.Fatalf("Run: %v", err)
 	}
-	if n := e.count(t, &bukti.NotApplicable{}, "facility_id = ?", e.f1); n != 0 {
-		t.Errorf("the change committed (%d rows) though its cache could not be invalidated", n)
+	if n := e.count(t, &bukti.NotApplicable{}, "facility_id = ?", e.f1); n != 1 {
+		t.Errorf("TDD marks = %d, want 1", n)
 	}
-	if !e.cached(t, e.f1) {
-		t.Error("cache row gone after a failed unit")
+	if e.cached(t, e.f1) {
+		t.Error("touched facility still has cached scores after commit")
+	}
+	if !e.cached(t, e.f2) {
+		t.Error("untouched facility lost its cached scores")
 	}
 }
 
@@ -145,7 +150,7 @@ func TestFailedUnitLeavesNothing(t *testing.T) {
 	forEachDB(t, func(t *testing.T, e *env) {
 		by := user
 		boom := errors.New("boom")
-		err := e.ev.Run(context.Background(), &by, func(tx *uow.Tx) error {
+		err := e.ev.Run(context.Background(), &by, func(tx *sqlstore.Tx) error {
 			if err := mark(tx, e.f1); err != nil {
 				return err
 			}
@@ -171,7 +176,7 @@ func TestAuditCarriesRequest(t *testing.T) {
 	forEachDB(t, func(t *testing.T, e *env) {
 		ctx := audit.WithRequest(context.Background(), audit.Request{ID: "req-42", ClientIP: "192.0.2.7"})
 		by := user
-		err := e.ev.Run(ctx, &by, func(tx *uow.Tx) error {
+		err := e.ev.Run(ctx, &by, func(tx *sqlstore.Tx) error {
 			// A handle that lost the context must not lose the identity.
 			tx.DB = tx.DB.WithContext(context.Background())
 			return mark(tx, e.f1)
