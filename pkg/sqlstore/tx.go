@@ -144,3 +144,11 @@ func invalidate(tx *gorm.DB, facilityID int64) error {
 	}
 	return nil
 }
+
+// Errors the store returns, for feature packages to test with errors.Is
+// without knowing the driver: a row that is not there, and a write refused
+// by a unique constraint (db.Open translates both drivers' violations).
+var (
+	ErrNotFound  = gorm.ErrRecordNotFound
+	ErrDuplicate = gorm.ErrDuplicatedKey
+)
