@@ -28,6 +28,9 @@ type backend struct {
 	// exclusiveCommit is true when concurrent Commits of one key report
 	// created exactly once.
 	exclusiveCommit bool
+	// interrupt leaves behind what a process killed during uploads would,
+	// behind the store's back, and returns how many leftovers that is.
+	interrupt func(t *testing.T, cfg storage.Config) int
 }
 
 // backends are all real: a temporary directory and a MinIO server.
@@ -38,11 +41,13 @@ func backends() []backend {
 			config:          func(t *testing.T) storage.Config { return storage.Config{Dir: t.TempDir()} },
 			staged:          fsStaged,
 			exclusiveCommit: true,
+			interrupt:       fsInterrupt,
 		},
 		{
-			name:   "s3",
-			config: s3Config,
-			staged: s3Staged,
+			name:      "s3",
+			config:    s3Config,
+			staged:    s3Staged,
+			interrupt: s3Interrupt,
 		},
 	}
 }
@@ -59,6 +64,39 @@ func fsStaged(t *testing.T, cfg storage.Config) []string {
 		names = append(names, "tmp/"+e.Name())
 	}
 	return names
+}
+
+// fsInterrupt writes a staged file, as a server killed after staging
+// leaves it.
+func fsInterrupt(t *testing.T, cfg storage.Config) int {
+	t.Helper()
+	if err := os.WriteFile(filepath.Join(cfg.Dir, "tmp", randomHex(t, 16)), []byte("half an upload"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return 1
+}
+
+// s3Interrupt leaves a staged object and a multipart upload with one part
+// uploaded, as servers killed after staging and during staging leave them.
+func s3Interrupt(t *testing.T, cfg storage.Config) int {
+	t.Helper()
+	ctx := t.Context()
+	env := requireS3(t)
+	admin := adminClient(t, env)
+	if _, err := admin.PutObject(ctx, cfg.S3.Bucket, "tmp/"+randomHex(t, 16), strings.NewReader("staged"), 6, minio.PutObjectOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	core := minio.Core{Client: admin}
+	name := "tmp/" + randomHex(t, 16)
+	id, err := core.NewMultipartUpload(ctx, cfg.S3.Bucket, name, minio.PutObjectOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	part := strings.Repeat("x", 5<<20)
+	if _, err := core.PutObjectPart(ctx, cfg.S3.Bucket, name, id, 1, strings.NewReader(part), int64(len(part)), minio.PutObjectPartOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	return 2
 }
 
 // s3Env is the test MinIO server's address and credentials, which

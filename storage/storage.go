@@ -77,6 +77,9 @@ type Store interface {
 	// Delete removes the blob under key; missing is not an error.
 	Delete(ctx context.Context, key string) error
 
+	// Inventory lists blobs and the debris of interrupted uploads.
+	Inventory
+
 	// Name is a short description for logs, e.g. "filesystem /var/lib/bukti"
 	// or "s3 http://127.0.0.1:9000/bukti". It never contains credentials.
 	Name() string

@@ -7,10 +7,12 @@ import (
 	"encoding/hex"
 	"errors"
 	"io"
+	"maps"
 	"math/rand/v2"
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/bukti-id/bukti/storage"
 )
@@ -34,6 +36,7 @@ var contractTests = []struct {
 	{"large streamed blob", testLargeBlob},
 	{"reopen sees committed blobs", testReopen},
 	{"name", testName},
+	{"inventory", testInventory},
 }
 
 func TestStoreContract(t *testing.T) {
@@ -471,5 +474,74 @@ func testName(t *testing.T, b backend) {
 	}
 	if cfg.S3.Bucket != "" && !strings.HasSuffix(name, "/"+cfg.S3.Bucket) {
 		t.Errorf("Name() = %q, want it to end with the bucket %q", name, cfg.S3.Bucket)
+	}
+}
+
+// testInventory: Blobs lists exactly the committed blobs; Leftovers finds
+// what interrupted uploads left once it is older than the cut-off, and
+// RemoveLeftover clears it without touching a blob.
+func testInventory(t *testing.T, b backend) {
+	st, cfg := openStore(t, b)
+	ctx := t.Context()
+	want := map[string]int64{}
+	for _, content := range []string{"first blob", "second, longer blob"} {
+		key, _, _ := put(t, st, strings.NewReader(content))
+		want[key] = int64(len(content))
+	}
+	inFlight, err := st.Stage(ctx, strings.NewReader("an upload still running"))
+	if err != nil {
+		t.Fatalf("Stage: %v", err)
+	}
+	leftovers := b.interrupt(t, cfg)
+
+	got := map[string]int64{}
+	for bi, err := range st.Blobs(ctx) {
+		if err != nil {
+			t.Fatalf("Blobs: %v", err)
+		}
+		got[bi.Key] = bi.Size
+	}
+	if !maps.Equal(got, want) {
+		t.Errorf("Blobs = %v, want %v", got, want)
+	}
+
+	list := func(before time.Time) []storage.Leftover {
+		var out []storage.Leftover
+		for l, err := range st.Leftovers(ctx, before) {
+			if err != nil {
+				t.Fatalf("Leftovers: %v", err)
+			}
+			out = append(out, l)
+		}
+		return out
+	}
+	if old := list(time.Now().Add(-time.Hour)); len(old) != 0 {
+		t.Errorf("Leftovers older than an hour = %v, want none", old)
+	}
+	// The cut-off in the future makes everything old enough, the upload
+	// still running included: a real sweeper's cut-off is hours back.
+	all := list(time.Now().Add(time.Hour))
+	if len(all) != leftovers+1 {
+		t.Fatalf("Leftovers = %+v, want %d (the interrupted ones and the staged upload)", all, leftovers+1)
+	}
+	for _, l := range all {
+		if l.Name == "" || l.Modified.IsZero() || (l.Kind != storage.LeftoverStaged && l.Kind != storage.LeftoverMultipart) {
+			t.Errorf("leftover %+v: want a name, a time and a known kind", l)
+		}
+		if err := st.RemoveLeftover(ctx, l); err != nil {
+			t.Errorf("RemoveLeftover(%+v): %v", l, err)
+		}
+		if err := st.RemoveLeftover(ctx, l); err != nil {
+			t.Errorf("RemoveLeftover twice (%+v): %v", l, err)
+		}
+	}
+	noStaged(t, b, cfg)
+	if _, err := st.Commit(ctx, inFlight, mustKey(t, sha256Hex("an upload still running"))); err == nil {
+		t.Error("Commit of a removed staged object succeeded")
+	}
+	for key, size := range want {
+		if n, _ := readBlob(t, st, key); n != size {
+			t.Errorf("blob %s: %d bytes after removing leftovers, want %d", key, n, size)
+		}
 	}
 }
