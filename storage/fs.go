@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"time"
 )
 
 const (
@@ -100,6 +101,11 @@ func (s *fsStore) Commit(ctx context.Context, tmp, key string) (bool, error) {
 	if created {
 		if err := syncDir(filepath.Dir(dst)); err != nil {
 			return false, fmt.Errorf("storage: commit %s: %w", key, err)
+		}
+	} else {
+		now := time.Now()
+		if err := os.Chtimes(dst, now, now); err != nil {
+			return false, fmt.Errorf("storage: commit %s: refresh its time: %w", key, err)
 		}
 	}
 	return created, nil

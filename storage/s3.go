@@ -135,8 +135,7 @@ func (s *s3Store) cleanupStage(ctx context.Context, tmp string) error {
 }
 
 // Commit copies the staged object to key on the server (no bytes pass
-// through this process) unless key already exists, then removes the staged
-// object.
+// through this process), then removes the staged object.
 func (s *s3Store) Commit(ctx context.Context, tmp, key string) (bool, error) {
 	if err := checkTmp(tmp); err != nil {
 		return false, err
@@ -144,24 +143,23 @@ func (s *s3Store) Commit(ctx context.Context, tmp, key string) (bool, error) {
 	if err := checkKey(key); err != nil {
 		return false, err
 	}
-	created := false
 	_, err := s.client.StatObject(ctx, s.bucket, key, minio.StatObjectOptions{})
-	switch {
-	case isNoSuchKey(err):
-		// ComposeObject is CopyObject up to 5 GiB and a multipart copy above,
-		// where a plain CopyObject would be refused.
-		_, err = s.client.ComposeObject(ctx,
-			minio.CopyDestOptions{Bucket: s.bucket, Object: key},
-			minio.CopySrcOptions{Bucket: s.bucket, Object: tmp})
-		if isNoSuchKey(err) {
-			return false, fmt.Errorf("storage: commit %s to %s: staged object not found (already committed or discarded?): %w", tmp, key, err)
-		}
-		if err != nil {
-			return false, fmt.Errorf("storage: commit %s to %s in %s: %w", tmp, key, s.name, err)
-		}
-		created = true
-	case err != nil:
+	created := isNoSuchKey(err)
+	if err != nil && !created {
 		return false, fmt.Errorf("storage: commit %s: stat in %s: %w", key, s.name, err)
+	}
+	// The copy also runs when key exists (same bytes): S3 cannot refresh
+	// an object's time otherwise, and the contract wants it fresh.
+	// ComposeObject is CopyObject up to 5 GiB and a multipart copy above,
+	// where a plain CopyObject would be refused.
+	_, err = s.client.ComposeObject(ctx,
+		minio.CopyDestOptions{Bucket: s.bucket, Object: key},
+		minio.CopySrcOptions{Bucket: s.bucket, Object: tmp})
+	if isNoSuchKey(err) {
+		return false, fmt.Errorf("storage: commit %s to %s: staged object not found (already committed or discarded?): %w", tmp, key, err)
+	}
+	if err != nil {
+		return false, fmt.Errorf("storage: commit %s to %s in %s: %w", tmp, key, s.name, err)
 	}
 	if err := s.remove(ctx, tmp); err != nil {
 		return false, fmt.Errorf("storage: commit %s: remove staged object %s: %w", key, tmp, err)

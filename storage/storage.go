@@ -55,6 +55,11 @@ type Store interface {
 	// Commit does not hash the staged bytes: the caller must pass the key of
 	// the SHA-256 it computed while staging.
 	//
+	// After Commit, key's modification time is no older than the Commit,
+	// also when it existed: a check that removes unreferenced blobs older
+	// than a grace period (bukti fsck --repair) never removes one that an
+	// upload committed a moment ago and is about to record.
+	//
 	// On the filesystem, of several concurrent Commits of the same key
 	// exactly one reports created. On S3, which has no conditional copy,
 	// racing Commits of the same key may each report created; the stored
