@@ -26,6 +26,7 @@ import (
 	"github.com/bukti-id/bukti/pkg/app"
 	"github.com/bukti-id/bukti/pkg/auth"
 	"github.com/bukti-id/bukti/pkg/db"
+	"github.com/bukti-id/bukti/pkg/integrity"
 	"github.com/bukti-id/bukti/pkg/report"
 	"github.com/bukti-id/bukti/pkg/web"
 	"github.com/bukti-id/bukti/storage"
@@ -39,7 +40,11 @@ func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	if err := run(ctx, os.Args[1:], os.Stdout, os.Stderr); err != nil {
-		if !errors.Is(err, flag.ErrHelp) {
+		var code exitCode
+		switch {
+		case errors.As(err, &code):
+			os.Exit(int(code))
+		case !errors.Is(err, flag.ErrHelp):
 			fmt.Fprintln(os.Stderr, "bukti:", err)
 		}
 		os.Exit(2)
@@ -72,6 +77,7 @@ Admin commands, run on the database of BUKTI_DATABASE_URL / BUKTI_DATA_DIR:
   bukti report gaps [-district CODE | -province CODE] [-level bab|kriteria|ep] [-report matrix|missing|distance] [-format csv|xlsx|json] [-o FILE]
   bukti report snapshot
   bukti pack -survey ID -o FILE.zip
+  bukti fsck [-repair] [-verify-content] [-grace 24h] [-json]
   bukti demo seed -facilities N [-seed S] [-completeness F] [-full-standard] [-force]
 
 Run "bukti serve -h" for the settings and their BUKTI_* environment variables,
@@ -96,6 +102,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return runAdmin(ctx, cmd, args, envOr, stdout, stderr)
 	case "pack":
 		return runPack(ctx, args, envOr, stdout, stderr)
+	case "fsck":
+		return runFsck(ctx, args, envOr, stdout, stderr)
 	case "version":
 		fmt.Fprintln(stdout, "bukti", version)
 		return nil
@@ -162,7 +170,8 @@ func serve(ctx context.Context, cfg config, log *slog.Logger, ready chan<- strin
 	errc := make(chan error, 1)
 	go func() { errc <- hs.Serve(ln) }()
 	go snapshotDaily(ctx, a.Reports, log)
-	go pruneSessions(ctx, a.Auth, log)
+	go every(ctx, time.Hour, pruneSessions(a.Auth, log))
+	go every(ctx, time.Hour, sweepUploads(store, log))
 	if ready != nil {
 		ready <- ln.Addr().String()
 	}
@@ -186,22 +195,42 @@ func serve(ctx context.Context, cfg config, log *slog.Logger, ready chan<- strin
 // cache only.
 const warmInterval = 10 * time.Minute
 
-// pruneSessions deletes expired sessions, API tokens and login throttle
-// counters at start and then hourly, until ctx ends. Several servers may
-// run it at once.
-func pruneSessions(ctx context.Context, as *auth.Service, log *slog.Logger) {
-	tick := time.NewTicker(time.Hour)
+// every runs fn at once and then every d, until ctx ends.
+func every(ctx context.Context, d time.Duration, fn func(context.Context)) {
+	tick := time.NewTicker(d)
 	defer tick.Stop()
 	for {
+		fn(ctx)
+		select {
+		case <-ctx.Done():
+			return
+		case <-tick.C:
+		}
+	}
+}
+
+// pruneSessions deletes expired sessions, API tokens and login throttle
+// counters. Several servers may run it at once.
+func pruneSessions(as *auth.Service, log *slog.Logger) func(context.Context) {
+	return func(ctx context.Context) {
 		if n, err := as.PruneSessions(ctx); err != nil && ctx.Err() == nil {
 			log.Warn("prune expired sessions", "err", err)
 		} else if n > 0 {
 			log.Info("pruned expired sessions, tokens and login counters", "rows", n)
 		}
-		select {
-		case <-ctx.Done():
-			return
-		case <-tick.C:
+	}
+}
+
+// sweepUploads removes what interrupted uploads left in the blob store
+// (staged objects, incomplete multipart uploads) once older than
+// integrity.DefaultGrace. Several servers may run it at once.
+func sweepUploads(store storage.Store, log *slog.Logger) func(context.Context) {
+	return func(ctx context.Context) {
+		n, size, err := integrity.Sweep(ctx, store, time.Now().Add(-integrity.DefaultGrace))
+		if err != nil && ctx.Err() == nil {
+			log.Warn("sweep interrupted uploads", "err", err, "removed", n)
+		} else if n > 0 {
+			log.Info("swept interrupted uploads", "removed", n, "bytes", size)
 		}
 	}
 }

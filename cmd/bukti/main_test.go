@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"io"
 	"net/http"
+	"os"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -124,6 +125,9 @@ func TestServe(t *testing.T) {
 				cfg.S3 = testenv.StoreConfig(t, "s3").S3
 			}
 			for round := 1; round <= 2; round++ {
+				if round == 2 && combo.Store == "filesystem" {
+					leaveDebris(t, filepath.Join(cfg.DataDir, "blobs", "tmp"))
+				}
 				var logs syncBuffer
 				ctx, cancel := context.WithCancel(context.Background())
 				ready := make(chan string, 1)
@@ -136,6 +140,11 @@ func TestServe(t *testing.T) {
 					t.Fatalf("round %d: serve returned early: %v\n%s", round, err, logs.String())
 				case <-time.After(30 * time.Second):
 					t.Fatal("server did not start")
+				}
+				if round == 2 && combo.Store == "filesystem" {
+					// Round 1 staged nothing that stays; a day-old staged
+					// file is what a server killed during an upload leaves.
+					waitSwept(t, filepath.Join(cfg.DataDir, "blobs", "tmp"), &logs)
 				}
 				resp, err := http.Get("http://" + addr + "/healthz")
 				if err != nil || resp.StatusCode != http.StatusOK {
@@ -254,4 +263,33 @@ func (b *syncBuffer) String() string {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	return b.buf.String()
+}
+
+// leaveDebris writes a staged file a day and a half old into dir.
+func leaveDebris(t *testing.T, dir string) {
+	t.Helper()
+	p := filepath.Join(dir, "0123456789abcdef0123456789abcdef")
+	if err := os.WriteFile(p, []byte("half an upload"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	old := time.Now().Add(-36 * time.Hour)
+	if err := os.Chtimes(p, old, old); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// waitSwept waits until the server has swept dir empty and logged it.
+func waitSwept(t *testing.T, dir string, logs *syncBuffer) {
+	t.Helper()
+	for range 100 {
+		entries, err := os.ReadDir(dir)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(entries) == 0 && strings.Contains(logs.String(), "swept interrupted uploads") {
+			return
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	t.Fatalf("the server did not sweep the staged file of an interrupted upload from %s\n%s", dir, logs.String())
 }
