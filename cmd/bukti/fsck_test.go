@@ -114,3 +114,63 @@ func exitOf(err error) int {
 		return 2
 	}
 }
+
+// TestBackupRestoreCommands backs a data directory up, restores it into a
+// new one, and finds fsck clean there; bad arguments exit 2 with a reason.
+func TestBackupRestoreCommands(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	c := cli{t, filepath.Join(dir, "bukti.db")}
+	gdb := openDB(t, c.url)
+	store, err := storage.New(ctx, storage.Config{Dir: filepath.Join(dir, "blobs")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	a := app.New(gdb, store, criteria.MustBuiltin(), app.Options{TimeZone: time.UTC, Log: testenv.Logger(t), BcryptCost: 4})
+	a.Org.CreateProvince(ctx, "32", "Jawa Barat", nil)
+	a.Org.CreateDistrict(ctx, "3277", "Kota Cimahi", "32", nil)
+	f, err := a.Org.CreateFacility(ctx, org.FacilityInput{Code: "P3277010101", Name: "Puskesmas Cimahi Tengah", DistrictCode: "3277"}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	st, err := a.Evidence.Stage(ctx, "sk.pdf", bytes.NewReader(testenv.PDF("sk")))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := a.Evidence.Create(ctx, evidence.Upload{FacilityID: f.ID, Requirements: []string{"2.1.2/a/R1"}, Meta: evidence.Meta{Title: "SK"}, By: 1}, st); err != nil {
+		t.Fatal(err)
+	}
+
+	out := filepath.Join(t.TempDir(), "cadangan")
+	if got := c.must("backup", "-o", out, "-data-dir", dir); !strings.Contains(got, "database and 1 files") {
+		t.Errorf("backup printed %q", got)
+	}
+	target := t.TempDir()
+	restored := cli{t, filepath.Join(target, "bukti.db")}
+	if got := restored.must("restore", out, "-data-dir", target); !strings.Contains(got, "every file verified") {
+		t.Errorf("restore printed %q", got)
+	}
+	if got := restored.must("fsck", "-verify-content", "-data-dir", target); !strings.Contains(got, "clean") {
+		t.Errorf("fsck after restore printed %q", got)
+	}
+
+	for _, tc := range []struct {
+		name string
+		c    cli
+		args []string
+		want string
+	}{
+		{"BackupWithoutOutput", c, []string{"backup", "-data-dir", dir}, "missing -o"},
+		{"BackupIntoUsedDirectory", c, []string{"backup", "-o", out, "-data-dir", dir}, "not empty"},
+		{"RestoreWithoutDirectory", restored, []string{"restore", "-data-dir", target}, "name one backup directory"},
+		{"RestoreOverData", restored, []string{"restore", out, "-data-dir", target}, "not empty"},
+		{"RestoreNotABackup", cli{t, filepath.Join(t.TempDir(), "x.db")}, []string{"restore", t.TempDir()}, "not a Bukti backup"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			_, _, err := tc.c.run(tc.args...)
+			if err == nil || exitOf(err) != 2 || !strings.Contains(err.Error(), tc.want) {
+				t.Errorf("%v: error %v, want exit 2 with %q", tc.args, err, tc.want)
+			}
+		})
+	}
+}

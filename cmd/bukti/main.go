@@ -78,6 +78,8 @@ Admin commands, run on the database of BUKTI_DATABASE_URL / BUKTI_DATA_DIR:
   bukti report snapshot
   bukti pack -survey ID -o FILE.zip
   bukti fsck [-repair] [-verify-content] [-grace 24h] [-json]
+  bukti backup -o DIR
+  bukti restore DIR
   bukti demo seed -facilities N [-seed S] [-completeness F] [-full-standard] [-force]
 
 Run "bukti serve -h" for the settings and their BUKTI_* environment variables,
@@ -104,6 +106,10 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return runPack(ctx, args, envOr, stdout, stderr)
 	case "fsck":
 		return runFsck(ctx, args, envOr, stdout, stderr)
+	case "backup":
+		return runBackup(ctx, args, envOr, stdout, stderr)
+	case "restore":
+		return runRestore(ctx, args, envOr, stdout, stderr)
 	case "version":
 		fmt.Fprintln(stdout, "bukti", version)
 		return nil
