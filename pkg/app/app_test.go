@@ -15,6 +15,7 @@ import (
 	"github.com/bukti-id/bukti/pkg/bukti"
 	"github.com/bukti-id/bukti/pkg/evidence"
 	"github.com/bukti-id/bukti/pkg/org"
+	"github.com/bukti-id/bukti/pkg/sqlstore"
 	"github.com/bukti-id/bukti/pkg/survey"
 	"github.com/bukti-id/bukti/pkg/testenv"
 	"github.com/bukti-id/bukti/storage"
@@ -35,7 +36,8 @@ func jakarta(t *testing.T) *time.Location {
 }
 
 // services are the App's services by field name: every exported field
-// that points to a struct with a DB field.
+// that points to a struct with a DB field or a Store field holding the
+// metadata store (*sqlstore.DB).
 func services(a *app.App) map[string]reflect.Value {
 	out := map[string]reflect.Value{}
 	v := reflect.ValueOf(a).Elem()
@@ -45,6 +47,9 @@ func services(a *app.App) map[string]reflect.Value {
 			continue
 		}
 		if _, ok := f.Type().Elem().FieldByName("DB"); ok {
+			out[sf.Name] = f
+		}
+		if st, ok := f.Type().Elem().FieldByName("Store"); ok && st.Type == reflect.TypeFor[*sqlstore.DB]() {
 			out[sf.Name] = f
 		}
 	}
@@ -76,7 +81,7 @@ func TestNew(t *testing.T) {
 	if a.TimeZone() != tz {
 		t.Errorf("a.TimeZone() = %v", a.TimeZone())
 	}
-	if a.DB != gdb || a.Store != store || a.Catalogue != cat || a.Log != log {
+	if a.DB != gdb || a.SQL == nil || a.SQL.Dialect() != "sqlite" || a.Store != store || a.Catalogue != cat || a.Log != log {
 		t.Errorf("App holds other infrastructure than it was given: %+v", a)
 	}
 
@@ -94,7 +99,11 @@ func TestNew(t *testing.T) {
 			}
 			e := s.Elem()
 			for field, want := range shared {
-				if f := e.FieldByName(field); f.IsValid() && f.Interface() != want {
+				f := e.FieldByName(field)
+				if f.IsValid() && f.Type() == reflect.TypeFor[*sqlstore.DB]() {
+					want = a.SQL // the metadata store, not the blob store
+				}
+				if f.IsValid() && f.Interface() != want {
 					t.Errorf("%s.%s = %v, want the App's %v", name, field, f.Interface(), want)
 				}
 			}

@@ -34,6 +34,7 @@ import (
 
 	"github.com/bukti-id/bukti/pkg/audit"
 	"github.com/bukti-id/bukti/pkg/bukti"
+	"github.com/bukti-id/bukti/pkg/sqlstore"
 )
 
 // SessionTTL is how long a login session stays valid.
@@ -129,7 +130,7 @@ func (s *Service) CreateUserWithRole(ctx context.Context, email, name, password 
 			}
 			return err
 		}
-		if err := audit.Record(tx, audit.Entry{At: u.CreatedAt, By: by, Action: "user.create", ObjectType: "user",
+		if err := sqlstore.RecordAudit(tx, audit.Entry{At: u.CreatedAt, By: by, Action: "user.create", ObjectType: "user",
 			ObjectID: strconv.FormatInt(u.ID, 10), Summary: u.Email}); err != nil {
 			return err
 		}
@@ -226,7 +227,7 @@ func (s *Service) SetDisabled(ctx context.Context, id int64, disabled bool, by *
 				return err
 			}
 		}
-		return audit.Record(tx, audit.Entry{At: s.Now(), By: by, Action: action, ObjectType: "user", ObjectID: strconv.FormatInt(id, 10),
+		return sqlstore.RecordAudit(tx, audit.Entry{At: s.Now(), By: by, Action: action, ObjectType: "user", ObjectID: strconv.FormatInt(id, 10),
 			Summary: u.Email, Before: strconv.FormatBool(u.Disabled), After: strconv.FormatBool(disabled)})
 	})
 	if err != nil {
@@ -254,7 +255,7 @@ func (s *Service) ResetPassword(ctx context.Context, id int64, password string, 
 		if err := endSessions(tx, id); err != nil {
 			return err
 		}
-		return audit.Record(tx, audit.Entry{At: s.Now(), By: by, Action: "user.reset_password", ObjectType: "user",
+		return sqlstore.RecordAudit(tx, audit.Entry{At: s.Now(), By: by, Action: "user.reset_password", ObjectType: "user",
 			ObjectID: strconv.FormatInt(id, 10), Summary: u.Email})
 	})
 }
@@ -333,7 +334,7 @@ func (s *Service) loginFailed(ctx context.Context, email string, u *bukti.User, 
 	if passwordOK {
 		summary = "account disabled"
 	}
-	if err := audit.Record(s.DB.WithContext(ctx), audit.Entry{At: now, By: uid, Action: "auth.login_failed", ObjectType: "user",
+	if err := sqlstore.RecordAudit(s.DB.WithContext(ctx), audit.Entry{At: now, By: uid, Action: "auth.login_failed", ObjectType: "user",
 		ObjectID: email, Summary: summary}); err != nil {
 		return err
 	}
@@ -394,7 +395,7 @@ func (s *Service) openSession(ctx context.Context, sess *bukti.Session, e audit.
 		if e.ObjectID == "" {
 			e.ObjectID = strconv.FormatInt(sess.ID, 10)
 		}
-		return audit.Record(tx, e)
+		return sqlstore.RecordAudit(tx, e)
 	})
 	return token, err
 }
@@ -467,7 +468,7 @@ func (s *Service) Logout(ctx context.Context, secret string) error {
 		if sess.Kind == bukti.SessionToken {
 			e.Action, e.ObjectType, e.Summary = "token.revoke", "token", fmt.Sprintf("%s (user %d)", sess.Name, sess.UserID)
 		}
-		return audit.Record(tx, e)
+		return sqlstore.RecordAudit(tx, e)
 	})
 }
 

@@ -13,6 +13,7 @@ import (
 
 	"github.com/bukti-id/bukti/pkg/audit"
 	"github.com/bukti-id/bukti/pkg/bukti"
+	"github.com/bukti-id/bukti/pkg/sqlstore"
 )
 
 // scopesOf lists the scope fields each role may take; a binding sets
@@ -128,7 +129,7 @@ func GrantIn(tx *gorm.DB, now time.Time, userID int64, b bukti.RoleBinding, by *
 	if err := tx.Create(&b).Error; err != nil {
 		return b, err
 	}
-	return b, audit.Record(tx, audit.Entry{At: b.CreatedAt, By: by, Action: "role.grant", ObjectType: "user",
+	return b, sqlstore.RecordAudit(tx, audit.Entry{At: b.CreatedAt, By: by, Action: "role.grant", ObjectType: "user",
 		ObjectID: strconv.FormatInt(userID, 10), FacilityID: b.FacilityID, After: describe(b)})
 }
 
@@ -158,7 +159,7 @@ func (s *Service) Revoke(ctx context.Context, userID, bindingID int64, by *int64
 		if err := tx.Delete(&b).Error; err != nil {
 			return err
 		}
-		return audit.Record(tx, audit.Entry{At: s.Now(), By: by, Action: "role.revoke", ObjectType: "user",
+		return sqlstore.RecordAudit(tx, audit.Entry{At: s.Now(), By: by, Action: "role.revoke", ObjectType: "user",
 			ObjectID: strconv.FormatInt(userID, 10), FacilityID: b.FacilityID, Before: describe(b)})
 	})
 }

@@ -12,6 +12,7 @@ import (
 
 	"github.com/bukti-id/bukti/pkg/audit"
 	"github.com/bukti-id/bukti/pkg/bukti"
+	"github.com/bukti-id/bukti/pkg/sqlstore"
 )
 
 // MaxTokenDays is the longest expiry a personal API token may be given.
@@ -90,7 +91,7 @@ func (s *Service) revokeToken(ctx context.Context, userID, tokenID int64, by *in
 		if res.RowsAffected == 0 { // revoked meanwhile
 			return bukti.Errorf(bukti.ENOTFOUND, "Token dengan id %d tidak ditemukan.", "token %d not found", tokenID)
 		}
-		return audit.Record(tx, audit.Entry{At: s.Now(), By: by, Action: "token.revoke", ObjectType: "token",
+		return sqlstore.RecordAudit(tx, audit.Entry{At: s.Now(), By: by, Action: "token.revoke", ObjectType: "token",
 			ObjectID: strconv.FormatInt(tokenID, 10), Summary: fmt.Sprintf("%s (user %d)", tok.Name, userID)})
 	})
 }

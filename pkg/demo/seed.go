@@ -20,6 +20,7 @@ import (
 	"github.com/bukti-id/bukti/pkg/audit"
 	"github.com/bukti-id/bukti/pkg/bukti"
 	"github.com/bukti-id/bukti/pkg/catalogue"
+	"github.com/bukti-id/bukti/pkg/sqlstore"
 )
 
 // Limits and defaults of Seed.
@@ -430,7 +431,7 @@ func (s *seeder) run(ctx context.Context) error {
 	s.res.FirstCode, s.res.LastCode = facilityCode(first.facility), facilityCode(first.facility+opt.Facilities-1)
 
 	return s.db.Transaction(func(tx *gorm.DB) error {
-		return audit.Record(tx, audit.Entry{At: time.Now(), Action: "demo.seed", ObjectType: "demo",
+		return sqlstore.RecordAudit(tx, audit.Entry{At: time.Now(), Action: "demo.seed", ObjectType: "demo",
 			ObjectID: s.res.FirstCode + ".." + s.res.LastCode,
 			Summary: fmt.Sprintf("synthetic demo data for %s@%s, seed %d, completeness %.2f: %s (no blobs)",
 				s.cat.ID, s.cat.Version, opt.Seed, opt.Completeness, s.res)})

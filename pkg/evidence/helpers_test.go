@@ -25,6 +25,7 @@ import (
 	"github.com/bukti-id/bukti/pkg/evidence"
 	"github.com/bukti-id/bukti/pkg/org"
 	"github.com/bukti-id/bukti/pkg/readiness"
+	"github.com/bukti-id/bukti/pkg/sqlstore"
 	"github.com/bukti-id/bukti/pkg/testenv"
 	"github.com/bukti-id/bukti/storage"
 )
@@ -79,7 +80,7 @@ func newEnv(t *testing.T, dbKind, storeKind string) *env {
 	t.Helper()
 	gdb := testenv.OpenDB(t, dbKind)
 	st, cfg := openStore(t, storeKind)
-	o := &org.Service{DB: gdb, Now: fixedNow}
+	o := &org.Service{Store: sqlstore.New(gdb, fixedNow), Now: fixedNow}
 	ctx := context.Background()
 	if _, err := o.CreateProvince(ctx, "32", "Jawa Barat", nil); err != nil {
 		t.Fatalf("create province: %v", err)
@@ -96,7 +97,7 @@ func newEnv(t *testing.T, dbKind, storeKind string) *env {
 // newFacility creates another facility and returns its ID.
 func (e *env) newFacility(code string) int64 {
 	e.t.Helper()
-	f, err := (&org.Service{DB: e.db, Now: fixedNow}).CreateFacility(context.Background(),
+	f, err := (&org.Service{Store: sqlstore.New(e.db, fixedNow), Now: fixedNow}).CreateFacility(context.Background(),
 		org.FacilityInput{Code: code, Name: "Puskesmas " + code, DistrictCode: "3277"}, nil)
 	if err != nil {
 		e.t.Fatalf("create facility %s: %v", code, err)

@@ -9,10 +9,9 @@ import (
 	"strconv"
 	"strings"
 
-	"gorm.io/gorm"
-
 	"github.com/bukti-id/bukti/pkg/audit"
 	"github.com/bukti-id/bukti/pkg/bukti"
+	"github.com/bukti-id/bukti/pkg/sqlstore"
 )
 
 // MaxImportRows caps one CSV import.
@@ -33,7 +32,7 @@ type ImportResult struct {
 // ImportFacilities reads a CSV with the header "code,name,district"
 // (district = district code; columns in any order, extra columns ignored,
 // comma or semicolon separated) and adds every facility in one
-// transaction. If any row is bad, nothing is added and every bad row is
+// unit of work. If any row is bad, nothing is added and every bad row is
 // reported, so the file can be fixed and imported again.
 func (s *Service) ImportFacilities(ctx context.Context, r io.Reader, by *int64) (*ImportResult, error) {
 	rows, err := readCSV(r)
@@ -85,15 +84,15 @@ func (s *Service) ImportFacilities(ctx context.Context, r io.Reader, by *int64) 
 	if len(res.Errors) > 0 {
 		return res, nil
 	}
-	err = s.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	err = s.Store.Run(ctx, by, func(t *sqlstore.Tx) error {
 		for i, f := range facs {
-			if err := tx.Omit("District").Create(f).Error; err != nil {
-				if errors.Is(err, gorm.ErrDuplicatedKey) {
+			if err := t.CreateFacility(f); err != nil {
+				if errors.Is(err, sqlstore.ErrDuplicate) {
 					return bukti.Errorf(bukti.ECONFLICT, "Baris %d: kode Puskesmas %q sudah terdaftar; tidak ada yang diimpor.", "row %d: facility code %q already exists; nothing imported", seen[f.Code], f.Code)
 				}
 				return err
 			}
-			if err := audit.Record(tx, audit.Entry{At: s.Now(), By: by, Action: "facility.create", ObjectType: "facility",
+			if err := t.Audit(audit.Entry{Action: "facility.create", ObjectType: "facility",
 				ObjectID: strconv.FormatInt(f.ID, 10), FacilityID: &facs[i].ID, Summary: f.Code + " " + f.Name + " (import)"}); err != nil {
 				return err
 			}

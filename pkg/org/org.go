@@ -1,6 +1,7 @@
 // Package org manages the organisation Bukti serves: provinces, districts
 // (kabupaten/kota) and facilities (Puskesmas). Codes are unique and stable;
-// every change is audited in its own transaction.
+// every change runs as its own unit of work (package sqlstore), with its
+// audit row.
 package org
 
 import (
@@ -12,16 +13,15 @@ import (
 	"strings"
 	"time"
 
-	"gorm.io/gorm"
-
 	"github.com/bukti-id/bukti/pkg/audit"
 	"github.com/bukti-id/bukti/pkg/bukti"
+	"github.com/bukti-id/bukti/pkg/sqlstore"
 )
 
 // Service creates and reads the organisation.
 type Service struct {
-	DB  *gorm.DB
-	Now func() time.Time
+	Store *sqlstore.DB
+	Now   func() time.Time
 }
 
 // codeRe is the accepted shape of a code: letters, digits, dot, dash and
@@ -50,17 +50,18 @@ func checkName(kind, name string) error {
 	return nil
 }
 
-// create inserts v and its audit row; a duplicate code is a conflict.
-func (s *Service) create(ctx context.Context, v any, kind, code string, id func() int64, facility func() *int64, by *int64, summary string) error {
-	return s.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		if err := tx.Create(v).Error; err != nil {
-			if errors.Is(err, gorm.ErrDuplicatedKey) {
+// create runs insert and writes its audit row in one unit of work by by;
+// a duplicate code is a conflict.
+func (s *Service) create(ctx context.Context, insert func(*sqlstore.Tx) error, kind, code string, id func() int64, facility func() *int64, by *int64, summary string) error {
+	return s.Store.Run(ctx, by, func(t *sqlstore.Tx) error {
+		if err := insert(t); err != nil {
+			if errors.Is(err, sqlstore.ErrDuplicate) {
 				return &bukti.Error{Code: bukti.ECONFLICT, Message: fmt.Sprintf("Kode %s %q sudah terdaftar.", kindNames[kind], code),
 					MessageEN: fmt.Sprintf("%s code %q already exists", kind, code)}
 			}
 			return err
 		}
-		return audit.Record(tx, audit.Entry{At: s.Now(), By: by, Action: kind + ".create", ObjectType: kind,
+		return t.Audit(audit.Entry{Action: kind + ".create", ObjectType: kind,
 			ObjectID: strconv.FormatInt(id(), 10), FacilityID: facility(), Summary: summary})
 	})
 }
@@ -72,7 +73,7 @@ func (s *Service) CreateProvince(ctx context.Context, code, name string, by *int
 		return nil, firstErr(err)
 	}
 	p := bukti.Province{Code: code, Name: name, CreatedAt: s.Now().UTC()}
-	err := s.create(ctx, &p, "province", code, func() int64 { return p.ID }, func() *int64 { return nil }, by, code+" "+name)
+	err := s.create(ctx, func(t *sqlstore.Tx) error { return t.CreateProvince(&p) }, "province", code, func() int64 { return p.ID }, func() *int64 { return nil }, by, code+" "+name)
 	if err != nil {
 		return nil, err
 	}
@@ -90,7 +91,7 @@ func (s *Service) CreateDistrict(ctx context.Context, code, name, provinceCode s
 		return nil, err
 	}
 	d := bukti.District{Code: code, Name: name, ProvinceID: prov.ID, CreatedAt: s.Now().UTC()}
-	if err := s.create(ctx, &d, "district", code, func() int64 { return d.ID }, func() *int64 { return nil }, by, code+" "+name+" in "+prov.Code); err != nil {
+	if err := s.create(ctx, func(t *sqlstore.Tx) error { return t.CreateDistrict(&d) }, "district", code, func() int64 { return d.ID }, func() *int64 { return nil }, by, code+" "+name+" in "+prov.Code); err != nil {
 		return nil, err
 	}
 	d.Province = prov
@@ -110,7 +111,7 @@ func (s *Service) CreateFacility(ctx context.Context, in FacilityInput, by *int6
 	if err != nil {
 		return nil, err
 	}
-	if err := s.create(ctx, f, "facility", f.Code, func() int64 { return f.ID }, func() *int64 { return &f.ID }, by, f.Code+" "+f.Name); err != nil {
+	if err := s.create(ctx, func(t *sqlstore.Tx) error { return t.CreateFacility(f) }, "facility", f.Code, func() int64 { return f.ID }, func() *int64 { return &f.ID }, by, f.Code+" "+f.Name); err != nil {
 		return nil, err
 	}
 	return f, nil
@@ -144,15 +145,15 @@ func (s *Service) UpdateFacility(ctx context.Context, id int64, in FacilityInput
 	if err != nil {
 		return nil, err
 	}
-	err = s.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		err := tx.Model(&bukti.Facility{}).Where("id = ?", id).Updates(map[string]any{"code": f.Code, "name": f.Name, "district_id": f.DistrictID}).Error
-		if errors.Is(err, gorm.ErrDuplicatedKey) {
+	err = s.Store.Run(ctx, by, func(t *sqlstore.Tx) error {
+		err := t.UpdateFacility(id, f.Code, f.Name, f.DistrictID)
+		if errors.Is(err, sqlstore.ErrDuplicate) {
 			return bukti.Errorf(bukti.ECONFLICT, "Kode Puskesmas %q sudah terdaftar.", "facility code %q already exists", f.Code)
 		}
 		if err != nil {
 			return err
 		}
-		return audit.Record(tx, audit.Entry{At: s.Now(), By: by, Action: "facility.update", ObjectType: "facility",
+		return t.Audit(audit.Entry{Action: "facility.update", ObjectType: "facility",
 			ObjectID: strconv.FormatInt(id, 10), FacilityID: &id,
 			Before: fmt.Sprintf("%s %s (%s)", old.Code, old.Name, old.District.Code), After: fmt.Sprintf("%s %s (%s)", f.Code, f.Name, f.District.Code)})
 	})
@@ -164,69 +165,54 @@ func (s *Service) UpdateFacility(ctx context.Context, id int64, in FacilityInput
 
 // Facility returns one facility with its district and province.
 func (s *Service) Facility(ctx context.Context, id int64) (*bukti.Facility, error) {
-	var f bukti.Facility
-	err := s.DB.WithContext(ctx).Preload("District.Province").First(&f, id).Error
-	if errors.Is(err, gorm.ErrRecordNotFound) {
+	f, err := s.Store.Facility(ctx, id)
+	if errors.Is(err, sqlstore.ErrNotFound) {
 		return nil, bukti.Errorf(bukti.ENOTFOUND, "Puskesmas dengan id %d tidak ditemukan.", "facility %d not found", id)
 	}
-	return &f, err
+	return f, err
 }
 
 // Facilities returns facilities ordered by district then name: all of them
 // when all is true, else those in ids.
 func (s *Service) Facilities(ctx context.Context, all bool, ids []int64) ([]bukti.Facility, error) {
-	out := []bukti.Facility{}
-	q := s.DB.WithContext(ctx).Preload("District.Province").Joins("JOIN districts ON districts.id = facilities.district_id").
-		Order("districts.name, facilities.name")
-	if !all {
-		if len(ids) == 0 {
-			return out, nil
-		}
-		q = q.Where("facilities.id IN ?", ids)
-	}
-	return out, q.Find(&out).Error
+	return s.Store.Facilities(ctx, all, ids)
 }
 
 // ProvinceByCode finds a province.
 func (s *Service) ProvinceByCode(ctx context.Context, code string) (*bukti.Province, error) {
-	var p bukti.Province
-	err := s.DB.WithContext(ctx).Where("code = ?", strings.TrimSpace(code)).First(&p).Error
-	if errors.Is(err, gorm.ErrRecordNotFound) {
+	p, err := s.Store.ProvinceByCode(ctx, strings.TrimSpace(code))
+	if errors.Is(err, sqlstore.ErrNotFound) {
 		return nil, bukti.Errorf(bukti.EINVALID, "Provinsi dengan kode %q tidak ada; tambahkan dulu provinsinya.", "no province with code %q: add it first", code)
 	}
-	return &p, err
+	return p, err
 }
 
 // DistrictByCode finds a district.
 func (s *Service) DistrictByCode(ctx context.Context, code string) (*bukti.District, error) {
-	var d bukti.District
-	err := s.DB.WithContext(ctx).Preload("Province").Where("code = ?", strings.TrimSpace(code)).First(&d).Error
-	if errors.Is(err, gorm.ErrRecordNotFound) {
+	d, err := s.Store.DistrictByCode(ctx, strings.TrimSpace(code))
+	if errors.Is(err, sqlstore.ErrNotFound) {
 		return nil, bukti.Errorf(bukti.EINVALID, "Kabupaten/kota dengan kode %q tidak ada; tambahkan dulu kabupaten/kotanya.", "no district with code %q: add it first", code)
 	}
-	return &d, err
+	return d, err
 }
 
 // FacilityByCode finds a facility.
 func (s *Service) FacilityByCode(ctx context.Context, code string) (*bukti.Facility, error) {
-	var f bukti.Facility
-	err := s.DB.WithContext(ctx).Preload("District.Province").Where("code = ?", strings.TrimSpace(code)).First(&f).Error
-	if errors.Is(err, gorm.ErrRecordNotFound) {
+	f, err := s.Store.FacilityByCode(ctx, strings.TrimSpace(code))
+	if errors.Is(err, sqlstore.ErrNotFound) {
 		return nil, bukti.Errorf(bukti.EINVALID, "Puskesmas dengan kode %q tidak ada; tambahkan dulu Puskesmasnya.", "no facility with code %q: add it first", code)
 	}
-	return &f, err
+	return f, err
 }
 
 // Provinces lists every province by code.
 func (s *Service) Provinces(ctx context.Context) ([]bukti.Province, error) {
-	out := []bukti.Province{}
-	return out, s.DB.WithContext(ctx).Order("code").Find(&out).Error
+	return s.Store.Provinces(ctx)
 }
 
 // Districts lists every district by code, with its province.
 func (s *Service) Districts(ctx context.Context) ([]bukti.District, error) {
-	out := []bukti.District{}
-	return out, s.DB.WithContext(ctx).Preload("Province").Order("code").Find(&out).Error
+	return s.Store.Districts(ctx)
 }
 
 // firstErr unwraps a joined error to its first part, keeping the one
@@ -244,22 +230,21 @@ func (s *Service) Rename(ctx context.Context, kind string, id int64, name string
 	if err := checkName(kind, name); err != nil {
 		return err
 	}
-	model, ok := models[kind]
-	if !ok {
+	if _, ok := kindNames[kind]; !ok {
 		return fmt.Errorf("org: unknown kind %q", kind)
 	}
-	return s.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		var old struct{ Name string }
-		if err := tx.Model(model()).Where("id = ?", id).Select("name").Take(&old).Error; errors.Is(err, gorm.ErrRecordNotFound) {
+	return s.Store.Run(ctx, by, func(t *sqlstore.Tx) error {
+		old, err := t.OrgName(kind, id)
+		if errors.Is(err, sqlstore.ErrNotFound) {
 			return notFound(kind, id)
 		} else if err != nil {
 			return err
 		}
-		if err := tx.Model(model()).Where("id = ?", id).Update("name", name).Error; err != nil {
+		if err := t.RenameOrg(kind, id, name); err != nil {
 			return err
 		}
-		return audit.Record(tx, audit.Entry{At: s.Now(), By: by, Action: kind + ".rename", ObjectType: kind,
-			ObjectID: strconv.FormatInt(id, 10), FacilityID: facilityRef(kind, id), Before: old.Name, After: name})
+		return t.Audit(audit.Entry{Action: kind + ".rename", ObjectType: kind,
+			ObjectID: strconv.FormatInt(id, 10), FacilityID: facilityRef(kind, id), Before: old, After: name})
 	})
 }
 
@@ -268,20 +253,19 @@ func (s *Service) Rename(ctx context.Context, kind string, id int64, name string
 // facility without evidence, surveys or role bindings. Anything else is a
 // conflict that says what still refers to it.
 func (s *Service) Delete(ctx context.Context, kind string, id int64, by *int64) error {
-	model, ok := models[kind]
-	if !ok {
+	if _, ok := kindNames[kind]; !ok {
 		return fmt.Errorf("org: unknown kind %q", kind)
 	}
-	return s.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		var code string
-		if err := tx.Model(model()).Where("id = ?", id).Select("code").Take(&code).Error; errors.Is(err, gorm.ErrRecordNotFound) {
+	return s.Store.Run(ctx, by, func(t *sqlstore.Tx) error {
+		code, err := t.OrgCode(kind, id)
+		if errors.Is(err, sqlstore.ErrNotFound) {
 			return notFound(kind, id)
 		} else if err != nil {
 			return err
 		}
 		for _, ref := range references[kind] {
-			var n int64
-			if err := tx.Model(ref.model).Where(ref.column+" = ?", id).Count(&n).Error; err != nil {
+			n, err := t.CountOrgReferrers(kind, id, ref.referrer)
+			if err != nil {
 				return err
 			}
 			if n > 0 {
@@ -290,32 +274,26 @@ func (s *Service) Delete(ctx context.Context, kind string, id int64, by *int64) 
 					MessageEN: fmt.Sprintf("%s %s is still referred to by %d %s: move or remove them first", kind, code, n, ref.en)}
 			}
 		}
-		if err := tx.Delete(model(), id).Error; err != nil {
+		if err := t.DeleteOrg(kind, id); err != nil {
 			return err
 		}
-		return audit.Record(tx, audit.Entry{At: s.Now(), By: by, Action: kind + ".delete", ObjectType: kind,
+		return t.Audit(audit.Entry{Action: kind + ".delete", ObjectType: kind,
 			ObjectID: strconv.FormatInt(id, 10), Before: code})
 	})
 }
 
-// models makes an empty value of each kind, for queries.
-var models = map[string]func() any{
-	"province": func() any { return &bukti.Province{} },
-	"district": func() any { return &bukti.District{} },
-	"facility": func() any { return &bukti.Facility{} },
-}
-
-// references lists what must be gone before a kind can be deleted.
+// references lists what must be gone before a kind can be deleted, in the
+// order they are checked: the referrer (sqlstore's name for the rows) and
+// its names in Bahasa Indonesia and English.
 var references = map[string][]struct {
-	model  any
-	column string
-	id, en string
+	referrer string
+	id, en   string
 }{
-	"province": {{&bukti.District{}, "province_id", "kabupaten/kota", "districts"}, {&bukti.RoleBinding{}, "province_id", "peran pengguna", "role bindings"}},
-	"district": {{&bukti.Facility{}, "district_id", "Puskesmas", "facilities"}, {&bukti.RoleBinding{}, "district_id", "peran pengguna", "role bindings"}},
-	"facility": {{&bukti.Evidence{}, "facility_id", "bukti", "evidence records"}, {&bukti.Survey{}, "facility_id", "survei", "surveys"},
-		{&bukti.RoleBinding{}, "facility_id", "peran pengguna", "role bindings"},
-		{&bukti.NotApplicable{}, "facility_id", "tanda TDD", "TDD marks"}, {&bukti.Interviewee{}, "facility_id", "petugas wawancara", "interviewees"}},
+	"province": {{"district", "kabupaten/kota", "districts"}, {"role_binding", "peran pengguna", "role bindings"}},
+	"district": {{"facility", "Puskesmas", "facilities"}, {"role_binding", "peran pengguna", "role bindings"}},
+	"facility": {{"evidence", "bukti", "evidence records"}, {"survey", "survei", "surveys"},
+		{"role_binding", "peran pengguna", "role bindings"},
+		{"not_applicable", "tanda TDD", "TDD marks"}, {"interviewee", "petugas wawancara", "interviewees"}},
 }
 
 func notFound(kind string, id int64) error {

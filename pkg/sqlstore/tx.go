@@ -121,7 +121,7 @@ func (t *Tx) Audit(e audit.Entry) error {
 	if e.By == nil {
 		e.By = t.By
 	}
-	return audit.Record(t.DB.WithContext(t.ctx), e)
+	return RecordAudit(t.DB.WithContext(t.ctx), e)
 }
 
 // invalidate drops the cached readiness scores (bukti.FacilityScore) of a

@@ -34,7 +34,7 @@ type env struct {
 func newEnv(t *testing.T, kind string) *env {
 	t.Helper()
 	gdb := testenv.OpenDB(t, kind)
-	o := &org.Service{DB: gdb, Now: fixedNow}
+	o := &org.Service{Store: sqlstore.New(gdb, fixedNow), Now: fixedNow}
 	ctx := context.Background()
 	if _, err := o.CreateProvince(ctx, "32", "Jawa Barat", nil); err != nil {
 		t.Fatalf("create province: %v", err)

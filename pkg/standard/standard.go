@@ -18,6 +18,7 @@ import (
 	"github.com/bukti-id/bukti/pkg/audit"
 	"github.com/bukti-id/bukti/pkg/bukti"
 	"github.com/bukti-id/bukti/pkg/catalogue"
+	"github.com/bukti-id/bukti/pkg/sqlstore"
 	"github.com/bukti-id/bukti/pkg/stdimport"
 )
 
@@ -43,7 +44,7 @@ func (s *Service) Save(ctx context.Context, c *catalogue.Catalogue, summary stri
 			}
 			return err
 		}
-		return audit.Record(tx, audit.Entry{At: v.CreatedAt, By: by, Action: "catalogue.import", ObjectType: "catalogue",
+		return sqlstore.RecordAudit(tx, audit.Entry{At: v.CreatedAt, By: by, Action: "catalogue.import", ObjectType: "catalogue",
 			ObjectID: strconv.FormatInt(v.ID, 10), Summary: c.ID + "@" + c.Version + ": " + summary})
 	})
 	if err != nil {
@@ -84,7 +85,7 @@ func (s *Service) Activate(ctx context.Context, id int64, by *int64) (*bukti.Cat
 		if err := tx.Model(&bukti.CatalogueVersion{}).Where("id = ?", id).Update("active", true).Error; err != nil {
 			return err
 		}
-		return audit.Record(tx, audit.Entry{At: s.Now(), By: by, Action: "catalogue.activate", ObjectType: "catalogue",
+		return sqlstore.RecordAudit(tx, audit.Entry{At: s.Now(), By: by, Action: "catalogue.activate", ObjectType: "catalogue",
 			ObjectID: strconv.FormatInt(id, 10), After: v.CatalogueID + "@" + v.Version})
 	})
 	if err != nil {

@@ -72,7 +72,7 @@ func (s *Server) listAudit(c echo.Context) error {
 		return bukti.Errorf(bukti.EINVALID, "per_page paling banyak %d.", "per_page must be at most %d", audit.MaxPageSize)
 	}
 	p := audit.Page{Number: int(page), Size: int(per)}.Normalized()
-	entries, total, err := audit.List(c.Request().Context(), s.DB, f, p)
+	entries, total, err := s.SQL.AuditList(c.Request().Context(), f, p)
 	if err != nil {
 		return err
 	}
@@ -88,5 +88,8 @@ func (s *Server) auditCSV(c echo.Context) error {
 	h.Set(echo.HeaderContentType, "text/csv; charset=utf-8")
 	h.Set(echo.HeaderContentDisposition, `attachment; filename="bukti-audit.csv"`)
 	c.Response().WriteHeader(http.StatusOK)
-	return audit.WriteCSV(c.Request().Context(), s.DB, f, c.Response())
+	ctx := c.Request().Context()
+	return audit.WriteCSV(c.Response(), func(each func([]bukti.AuditEntry) error) error {
+		return s.SQL.AuditBatches(ctx, f, each)
+	})
 }

@@ -30,6 +30,7 @@ import (
 	"github.com/bukti-id/bukti/pkg/evidence"
 	"github.com/bukti-id/bukti/pkg/org"
 	"github.com/bukti-id/bukti/pkg/report"
+	"github.com/bukti-id/bukti/pkg/sqlstore"
 	"github.com/bukti-id/bukti/pkg/standard"
 	"github.com/bukti-id/bukti/pkg/survey"
 	"github.com/bukti-id/bukti/ui"
@@ -37,7 +38,10 @@ import (
 
 // Deps are the services the server needs. All are required.
 type Deps struct {
-	DB        *gorm.DB
+	DB *gorm.DB
+	// SQL is the metadata store on DB, for the reads that belong to no
+	// service (the audit log).
+	SQL       *sqlstore.DB
 	Auth      *auth.Service
 	Org       *org.Service
 	Evidence  *evidence.Service
@@ -304,8 +308,8 @@ func noStore(next echo.HandlerFunc) echo.HandlerFunc {
 	}
 }
 
-// auditRequest puts the request ID and client IP where audit.Record finds
-// them.
+// auditRequest puts the request ID and client IP in the request's context
+// (audit.WithRequest), where the audit rows of its writes find them.
 func (s *Server) auditRequest(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		req := c.Request()
