@@ -23,6 +23,7 @@ import (
 	"github.com/bukti-id/bukti/pkg/evidence"
 	"github.com/bukti-id/bukti/pkg/org"
 	"github.com/bukti-id/bukti/pkg/report"
+	"github.com/bukti-id/bukti/pkg/sqlstore"
 	"github.com/bukti-id/bukti/pkg/standard"
 	"github.com/bukti-id/bukti/pkg/survey"
 	"github.com/bukti-id/bukti/pkg/web"
@@ -59,6 +60,8 @@ type Options struct {
 // store and one catalogue, with one clock.
 type App struct {
 	DB *gorm.DB
+	// SQL is the store on DB that the services share, on the app's clock.
+	SQL *sqlstore.DB
 	// Store is the blob store; nil for commands that read or write no
 	// evidence file (uploads then fail).
 	Store storage.Store
@@ -97,8 +100,9 @@ func New(gdb *gorm.DB, store storage.Store, cat *catalogue.Catalogue, opt Option
 	}
 	now := func() time.Time { return src().In(tz) }
 
-	a := &App{DB: gdb, Store: store, Catalogue: cat, Log: opt.Log, opt: opt, now: now}
-	a.Auth = &auth.Service{DB: gdb, Now: now, Log: opt.Log, Cost: opt.BcryptCost}
+	st := sqlstore.New(gdb, now)
+	a := &App{DB: gdb, SQL: st, Store: store, Catalogue: cat, Log: opt.Log, opt: opt, now: now}
+	a.Auth = &auth.Service{Store: st, Now: now, Log: opt.Log, Cost: opt.BcryptCost}
 	a.Org = &org.Service{DB: gdb, Now: now}
 	a.Standard = &standard.Service{DB: gdb, Now: now}
 	a.Evidence = &evidence.Service{DB: gdb, Store: store, Catalogue: cat, MaxBytes: opt.MaxUploadBytes, Now: now, Log: opt.Log}
@@ -126,6 +130,7 @@ func (a *App) TimeZone() *time.Location { return a.opt.TimeZone }
 func (a *App) WebDeps() web.Deps {
 	return web.Deps{
 		DB:         a.DB,
+		SQL:        a.SQL,
 		Auth:       a.Auth,
 		Org:        a.Org,
 		Evidence:   a.Evidence,

@@ -16,6 +16,7 @@ import (
 	"github.com/bukti-id/bukti/pkg/bukti"
 	"github.com/bukti-id/bukti/pkg/evidence"
 	"github.com/bukti-id/bukti/pkg/org"
+	"github.com/bukti-id/bukti/pkg/sqlstore"
 	"github.com/bukti-id/bukti/pkg/survey"
 	"github.com/bukti-id/bukti/pkg/testenv"
 )
@@ -99,7 +100,7 @@ func newEnv(t *testing.T, dbKind, storeKind string) *env {
 		*f.id = fac.ID
 	}
 
-	a := &auth.Service{DB: gdb, Now: fixedNow, Log: testenv.Logger(t), Cost: 4}
+	a := &auth.Service{Store: sqlstore.New(gdb, fixedNow), Now: fixedNow, Log: testenv.Logger(t), Cost: 4}
 	for _, u := range []struct {
 		email string
 		role  *bukti.RoleBinding

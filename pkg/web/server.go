@@ -30,6 +30,7 @@ import (
 	"github.com/bukti-id/bukti/pkg/evidence"
 	"github.com/bukti-id/bukti/pkg/org"
 	"github.com/bukti-id/bukti/pkg/report"
+	"github.com/bukti-id/bukti/pkg/sqlstore"
 	"github.com/bukti-id/bukti/pkg/standard"
 	"github.com/bukti-id/bukti/pkg/survey"
 	"github.com/bukti-id/bukti/ui"
@@ -38,6 +39,7 @@ import (
 // Deps are the services the server needs. All are required.
 type Deps struct {
 	DB        *gorm.DB
+	SQL       *sqlstore.DB // the store on DB
 	Auth      *auth.Service
 	Org       *org.Service
 	Evidence  *evidence.Service
@@ -361,7 +363,7 @@ func (s *Server) authenticate(c echo.Context, secret string, fromCookie bool) er
 			return err
 		}
 	}
-	p, err := authz.Load(ctx, s.DB, u)
+	p, err := authz.Load(ctx, s.SQL, u)
 	if err != nil {
 		return err
 	}
