@@ -60,8 +60,7 @@ type Options struct {
 // store and one catalogue, with one clock.
 type App struct {
 	DB *gorm.DB
-	// SQL is the store on DB (reading the App's clock) that the services
-	// converted to it read and write through.
+	// SQL is the store on DB that the services share, on the app's clock.
 	SQL *sqlstore.DB
 	// Store is the blob store; nil for commands that read or write no
 	// evidence file (uploads then fail).
@@ -103,7 +102,7 @@ func New(gdb *gorm.DB, store storage.Store, cat *catalogue.Catalogue, opt Option
 
 	st := sqlstore.New(gdb, now)
 	a := &App{DB: gdb, SQL: st, Store: store, Catalogue: cat, Log: opt.Log, opt: opt, now: now}
-	a.Auth = &auth.Service{DB: gdb, Now: now, Log: opt.Log, Cost: opt.BcryptCost}
+	a.Auth = &auth.Service{Store: st, Now: now, Log: opt.Log, Cost: opt.BcryptCost}
 	a.Org = &org.Service{Store: st, Now: now}
 	a.Standard = &standard.Service{DB: gdb, Now: now}
 	a.Evidence = &evidence.Service{DB: gdb, Store: store, Catalogue: cat, MaxBytes: opt.MaxUploadBytes, Now: now, Log: opt.Log}

@@ -35,9 +35,11 @@ func jakarta(t *testing.T) *time.Location {
 	return loc
 }
 
+// sqlType is the type of a service's store field.
+var sqlType = reflect.TypeFor[*sqlstore.DB]()
+
 // services are the App's services by field name: every exported field
-// that points to a struct with a DB field or a Store field holding the
-// metadata store (*sqlstore.DB).
+// that points to a struct with a DB field or a store (*sqlstore.DB).
 func services(a *app.App) map[string]reflect.Value {
 	out := map[string]reflect.Value{}
 	v := reflect.ValueOf(a).Elem()
@@ -46,14 +48,21 @@ func services(a *app.App) map[string]reflect.Value {
 		if !sf.IsExported() || f.Kind() != reflect.Pointer || f.Type().Elem().Kind() != reflect.Struct {
 			continue
 		}
-		if _, ok := f.Type().Elem().FieldByName("DB"); ok {
-			out[sf.Name] = f
-		}
-		if st, ok := f.Type().Elem().FieldByName("Store"); ok && st.Type == reflect.TypeFor[*sqlstore.DB]() {
+		if _, ok := f.Type().Elem().FieldByName("DB"); ok || hasStore(f.Type().Elem()) {
 			out[sf.Name] = f
 		}
 	}
 	return out
+}
+
+// hasStore reports whether a struct type has a *sqlstore.DB field.
+func hasStore(t reflect.Type) bool {
+	for i := range t.NumField() {
+		if t.Field(i).Type == sqlType {
+			return true
+		}
+	}
+	return false
 }
 
 // TestNew checks the wiring: every service is there, on the App's
@@ -81,8 +90,20 @@ func TestNew(t *testing.T) {
 	if a.TimeZone() != tz {
 		t.Errorf("a.TimeZone() = %v", a.TimeZone())
 	}
-	if a.DB != gdb || a.SQL == nil || a.SQL.Dialect() != "sqlite" || a.Store != store || a.Catalogue != cat || a.Log != log {
+	if a.DB != gdb || a.Store != store || a.Catalogue != cat || a.Log != log {
 		t.Errorf("App holds other infrastructure than it was given: %+v", a)
+	}
+	if a.SQL == nil {
+		t.Fatal("App has no SQL store")
+	}
+	err = a.SQL.Run(context.Background(), nil, func(u *sqlstore.Tx) error {
+		if !u.Now.Equal(fixed) {
+			t.Errorf("the SQL store's clock reads %v, want %v", u.Now, fixed)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
 	}
 
 	svcs := services(a)
@@ -99,12 +120,13 @@ func TestNew(t *testing.T) {
 			}
 			e := s.Elem()
 			for field, want := range shared {
-				f := e.FieldByName(field)
-				if f.IsValid() && f.Type() == reflect.TypeFor[*sqlstore.DB]() {
-					want = a.SQL // the metadata store, not the blob store
-				}
-				if f.IsValid() && f.Interface() != want {
+				if f := e.FieldByName(field); f.IsValid() && f.Type() != sqlType && f.Interface() != want {
 					t.Errorf("%s.%s = %v, want the App's %v", name, field, f.Interface(), want)
+				}
+			}
+			for i := range e.NumField() {
+				if f := e.Field(i); f.Type() == sqlType && f.Interface() != a.SQL {
+					t.Errorf("%s.%s is not the App's SQL store", name, e.Type().Field(i).Name)
 				}
 			}
 			now := e.FieldByName("Now")

@@ -30,7 +30,6 @@ import (
 	"time"
 
 	"golang.org/x/crypto/bcrypt"
-	"gorm.io/gorm"
 
 	"github.com/bukti-id/bukti/pkg/audit"
 	"github.com/bukti-id/bukti/pkg/bukti"
@@ -49,9 +48,9 @@ const maxEmailLen = 254
 // Service authenticates users and manages accounts. Use it by pointer: it
 // holds state shared by its callers.
 type Service struct {
-	DB  *gorm.DB
-	Now func() time.Time
-	Log *slog.Logger // nil: slog.Default()
+	Store *sqlstore.DB
+	Now   func() time.Time
+	Log   *slog.Logger // nil: slog.Default()
 	// Cost is the bcrypt cost; 0 means bcrypt.DefaultCost.
 	Cost int
 
@@ -116,28 +115,29 @@ func (s *Service) CreateUserWithRole(ctx context.Context, email, name, password 
 	if err != nil {
 		return nil, err
 	}
-	u := bukti.User{Email: email, Name: strings.TrimSpace(name), PasswordHash: hash, CreatedAt: s.Now().UTC()}
+	u := bukti.User{Email: email, Name: strings.TrimSpace(name), PasswordHash: hash}
 	if u.Name == "" {
 		u.Name = u.Email
 	}
 	if len([]rune(u.Name)) > 200 {
 		return nil, bukti.Errorf(bukti.EINVALID, "Nama paling banyak 200 karakter.", "name must have at most 200 characters")
 	}
-	err = s.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		if err := tx.Create(&u).Error; err != nil {
-			if errors.Is(err, gorm.ErrDuplicatedKey) {
+	err = s.Store.Run(ctx, by, func(t *sqlstore.Tx) error {
+		u.CreatedAt = t.Now
+		if err := t.CreateUser(&u); err != nil {
+			if errors.Is(err, sqlstore.ErrDuplicate) {
 				return bukti.Errorf(bukti.ECONFLICT, "Email %s sudah terdaftar.", "email %s already registered", u.Email)
 			}
 			return err
 		}
-		if err := sqlstore.RecordAudit(tx, audit.Entry{At: u.CreatedAt, By: by, Action: "user.create", ObjectType: "user",
+		if err := t.Audit(audit.Entry{Action: "user.create", ObjectType: "user",
 			ObjectID: strconv.FormatInt(u.ID, 10), Summary: u.Email}); err != nil {
 			return err
 		}
 		if b == nil {
 			return nil
 		}
-		_, err := GrantIn(tx, u.CreatedAt, u.ID, *b, by)
+		_, err := GrantIn(t, u.ID, *b)
 		return err
 	})
 	if err != nil {
@@ -150,8 +150,8 @@ func (s *Service) CreateUserWithRole(ctx context.Context, email, name, password 
 // empty password it generates one and logs it once, at WARN, so the
 // operator can sign in. It does nothing when users exist.
 func (s *Service) Bootstrap(ctx context.Context, email, password string) error {
-	var n int64
-	if err := s.DB.WithContext(ctx).Model(&bukti.User{}).Count(&n).Error; err != nil {
+	n, err := s.Store.UserCount(ctx)
+	if err != nil {
 		return err
 	}
 	if n > 0 {
@@ -182,28 +182,25 @@ func (s *Service) Bootstrap(ctx context.Context, email, password string) error {
 
 // UserByEmail finds a user.
 func (s *Service) UserByEmail(ctx context.Context, email string) (*bukti.User, error) {
-	var u bukti.User
-	err := s.DB.WithContext(ctx).Where("email = ?", strings.ToLower(strings.TrimSpace(email))).First(&u).Error
-	if errors.Is(err, gorm.ErrRecordNotFound) {
+	u, err := s.Store.UserByEmail(ctx, strings.ToLower(strings.TrimSpace(email)))
+	if errors.Is(err, sqlstore.ErrNotFound) {
 		return nil, bukti.Errorf(bukti.ENOTFOUND, "Pengguna %s tidak ditemukan.", "user %s not found", email)
 	}
-	return &u, err
+	return u, err
 }
 
 // User returns a user by ID.
 func (s *Service) User(ctx context.Context, id int64) (*bukti.User, error) {
-	var u bukti.User
-	err := s.DB.WithContext(ctx).First(&u, id).Error
-	if errors.Is(err, gorm.ErrRecordNotFound) {
+	u, err := s.Store.User(ctx, id)
+	if errors.Is(err, sqlstore.ErrNotFound) {
 		return nil, bukti.Errorf(bukti.ENOTFOUND, "Pengguna dengan id %d tidak ditemukan.", "user %d not found", id)
 	}
-	return &u, err
+	return u, err
 }
 
 // Users lists every user by email.
 func (s *Service) Users(ctx context.Context) ([]bukti.User, error) {
-	out := []bukti.User{}
-	return out, s.DB.WithContext(ctx).Order("email").Find(&out).Error
+	return s.Store.Users(ctx)
 }
 
 // SetDisabled disables or re-enables a user. A disabled user loses access
@@ -218,16 +215,16 @@ func (s *Service) SetDisabled(ctx context.Context, id int64, disabled bool, by *
 		return nil, bukti.Errorf(bukti.EINVALID, "Anda tidak dapat menonaktifkan akun Anda sendiri.", "you cannot disable your own account")
 	}
 	action := map[bool]string{true: "user.disable", false: "user.enable"}[disabled]
-	err = s.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		if err := tx.Model(&bukti.User{}).Where("id = ?", id).Update("disabled", disabled).Error; err != nil {
+	err = s.Store.Run(ctx, by, func(t *sqlstore.Tx) error {
+		if err := t.SetUserDisabled(id, disabled); err != nil {
 			return err
 		}
 		if disabled {
-			if err := endSessions(tx, id); err != nil {
+			if err := t.DeleteUserSessions(id); err != nil {
 				return err
 			}
 		}
-		return sqlstore.RecordAudit(tx, audit.Entry{At: s.Now(), By: by, Action: action, ObjectType: "user", ObjectID: strconv.FormatInt(id, 10),
+		return t.Audit(audit.Entry{Action: action, ObjectType: "user", ObjectID: strconv.FormatInt(id, 10),
 			Summary: u.Email, Before: strconv.FormatBool(u.Disabled), After: strconv.FormatBool(disabled)})
 	})
 	if err != nil {
@@ -248,21 +245,16 @@ func (s *Service) ResetPassword(ctx context.Context, id int64, password string, 
 	if err != nil {
 		return err
 	}
-	return s.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		if err := tx.Model(&bukti.User{}).Where("id = ?", id).Update("password_hash", hash).Error; err != nil {
+	return s.Store.Run(ctx, by, func(t *sqlstore.Tx) error {
+		if err := t.SetUserPassword(id, hash); err != nil {
 			return err
 		}
-		if err := endSessions(tx, id); err != nil {
+		if err := t.DeleteUserSessions(id); err != nil {
 			return err
 		}
-		return sqlstore.RecordAudit(tx, audit.Entry{At: s.Now(), By: by, Action: "user.reset_password", ObjectType: "user",
+		return t.Audit(audit.Entry{Action: "user.reset_password", ObjectType: "user",
 			ObjectID: strconv.FormatInt(id, 10), Summary: u.Email})
 	})
-}
-
-// endSessions deletes every login session and API token of a user.
-func endSessions(tx *gorm.DB, userID int64) error {
-	return tx.Where("user_id = ?", userID).Delete(&bukti.Session{}).Error
 }
 
 // Login checks a password and opens a session, returning its secret (to
@@ -301,7 +293,7 @@ func (s *Service) Login(ctx context.Context, email, password string) (string, *b
 	exp := now.Add(SessionTTL)
 	token, err := s.openSession(ctx, &bukti.Session{Kind: bukti.SessionLogin, UserID: u.ID, ExpiresAt: &exp, CreatedAt: now},
 		audit.Entry{At: now, By: &u.ID, Action: "auth.login", ObjectType: "user", ObjectID: strconv.FormatInt(u.ID, 10)},
-		func(tx *gorm.DB) error { return release(tx, keys) })
+		func(t *sqlstore.Tx) error { return release(t, keys) })
 	if err != nil {
 		return "", nil, err
 	}
@@ -311,15 +303,11 @@ func (s *Service) Login(ctx context.Context, email, password string) (string, *b
 // lookupLogin returns the user with a (normalized) email, or nil when
 // there is none.
 func (s *Service) lookupLogin(ctx context.Context, email string) (*bukti.User, error) {
-	var u bukti.User
-	err := s.DB.WithContext(ctx).Where("email = ?", email).Take(&u).Error
-	switch {
-	case errors.Is(err, gorm.ErrRecordNotFound):
+	u, err := s.Store.UserByEmail(ctx, email)
+	if errors.Is(err, sqlstore.ErrNotFound) {
 		return nil, nil
-	case err != nil:
-		return nil, err
 	}
-	return &u, nil
+	return u, err
 }
 
 // loginFailed audits a failed login of email (u is nil for an unknown
@@ -334,8 +322,11 @@ func (s *Service) loginFailed(ctx context.Context, email string, u *bukti.User, 
 	if passwordOK {
 		summary = "account disabled"
 	}
-	if err := sqlstore.RecordAudit(s.DB.WithContext(ctx), audit.Entry{At: now, By: uid, Action: "auth.login_failed", ObjectType: "user",
-		ObjectID: email, Summary: summary}); err != nil {
+	err := s.Store.Run(ctx, uid, func(t *sqlstore.Tx) error {
+		return t.Audit(audit.Entry{At: now, By: uid, Action: "auth.login_failed", ObjectType: "user",
+			ObjectID: email, Summary: summary})
+	})
+	if err != nil {
 		return err
 	}
 	if passwordOK {
@@ -379,23 +370,23 @@ func (s *Service) checkPassword(hash []byte, password string) bool {
 
 // openSession stores a new session or token (filling its ID) with its
 // audit entry, and returns its secret. An entry without ObjectID gets the
-// session's ID. The also functions run in the same transaction.
-func (s *Service) openSession(ctx context.Context, sess *bukti.Session, e audit.Entry, also ...func(tx *gorm.DB) error) (string, error) {
+// session's ID. The also functions run in the same unit of work, by e.By.
+func (s *Service) openSession(ctx context.Context, sess *bukti.Session, e audit.Entry, also ...func(t *sqlstore.Tx) error) (string, error) {
 	token := randomToken()
 	sess.TokenHash = hashToken(token)
-	err := s.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		if err := tx.Create(sess).Error; err != nil {
+	err := s.Store.Run(ctx, e.By, func(t *sqlstore.Tx) error {
+		if err := t.CreateSession(sess); err != nil {
 			return err
 		}
 		for _, f := range also {
-			if err := f(tx); err != nil {
+			if err := f(t); err != nil {
 				return err
 			}
 		}
 		if e.ObjectID == "" {
 			e.ObjectID = strconv.FormatInt(sess.ID, 10)
 		}
-		return sqlstore.RecordAudit(tx, e)
+		return t.Audit(e)
 	})
 	return token, err
 }
@@ -416,12 +407,14 @@ func (s *Service) Authenticate(ctx context.Context, token string) (*bukti.Sessio
 	if token == "" {
 		return nil, nil, bukti.Errorf(bukti.EUNAUTHORIZED, "Silakan masuk (login) terlebih dahulu.", "sign in first: send a bearer token or session cookie")
 	}
-	db := s.DB.WithContext(ctx)
 	now := s.Now().UTC()
-	var sess bukti.Session
-	err := db.Preload("User").Where("token_hash = ?", hashToken(token)).First(&sess).Error
-	if err != nil && !errors.Is(err, gorm.ErrRecordNotFound) {
+	found, err := s.Store.SessionWithUser(ctx, hashToken(token))
+	if err != nil && !errors.Is(err, sqlstore.ErrNotFound) {
 		return nil, nil, err
+	}
+	var sess bukti.Session
+	if found != nil {
+		sess = *found
 	}
 	reason := ""
 	switch {
@@ -439,7 +432,8 @@ func (s *Service) Authenticate(ctx context.Context, token string) (*bukti.Sessio
 			MessageEN: fmt.Sprintf("session or token is %s: sign in again", reason)}
 	}
 	if sess.LastUsedAt == nil || now.Sub(*sess.LastUsedAt) > time.Minute {
-		db.Model(&bukti.Session{}).Where("id = ?", sess.ID).Update("last_used_at", now)
+		// Bookkeeping only: a failure to record it refuses nothing.
+		_ = s.Store.Run(ctx, &sess.UserID, func(t *sqlstore.Tx) error { return t.SessionUsed(sess.ID, now) })
 	}
 	return &sess, sess.User, nil
 }
@@ -451,24 +445,23 @@ func (s *Service) Logout(ctx context.Context, secret string) error {
 	if secret == "" {
 		return nil
 	}
-	return s.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		var sess bukti.Session
-		err := tx.Where("token_hash = ?", hashToken(secret)).Take(&sess).Error
-		if errors.Is(err, gorm.ErrRecordNotFound) {
+	return s.Store.Run(ctx, nil, func(t *sqlstore.Tx) error {
+		sess, err := t.SessionByTokenHash(hashToken(secret))
+		if errors.Is(err, sqlstore.ErrNotFound) {
 			return nil
 		}
 		if err != nil {
 			return err
 		}
-		res := tx.Delete(&bukti.Session{}, sess.ID)
-		if res.Error != nil || res.RowsAffected == 0 { // 0: ended meanwhile
-			return res.Error
+		deleted, err := t.DeleteSession(sess.ID)
+		if err != nil || !deleted { // not deleted: ended meanwhile
+			return err
 		}
-		e := audit.Entry{At: s.Now(), By: &sess.UserID, Action: "auth.logout", ObjectType: "session", ObjectID: strconv.FormatInt(sess.ID, 10)}
+		e := audit.Entry{By: &sess.UserID, Action: "auth.logout", ObjectType: "session", ObjectID: strconv.FormatInt(sess.ID, 10)}
 		if sess.Kind == bukti.SessionToken {
 			e.Action, e.ObjectType, e.Summary = "token.revoke", "token", fmt.Sprintf("%s (user %d)", sess.Name, sess.UserID)
 		}
-		return sqlstore.RecordAudit(tx, e)
+		return t.Audit(e)
 	})
 }
 

@@ -13,6 +13,7 @@ import (
 
 	"github.com/bukti-id/bukti/pkg/audit"
 	"github.com/bukti-id/bukti/pkg/bukti"
+	"github.com/bukti-id/bukti/pkg/sqlstore"
 	"github.com/bukti-id/bukti/pkg/testenv"
 )
 
@@ -76,7 +77,7 @@ func newEnv(t *testing.T, kind string) *env {
 	gdb := testenv.OpenDB(t, kind)
 	c := &clock{t: time.Date(2025, time.March, 10, 2, 0, 0, 0, time.UTC)}
 	logs := &logBuffer{}
-	svc := &Service{DB: gdb, Now: c.Now, Log: slog.New(slog.NewTextHandler(logs, nil)), Cost: 4}
+	svc := &Service{Store: sqlstore.New(gdb, c.Now), Now: c.Now, Log: slog.New(slog.NewTextHandler(logs, nil)), Cost: 4}
 	return &env{t: t, svc: svc, db: gdb, clock: c, logs: logs}
 }
 

@@ -7,9 +7,6 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"time"
-
-	"gorm.io/gorm"
 
 	"github.com/bukti-id/bukti/pkg/audit"
 	"github.com/bukti-id/bukti/pkg/bukti"
@@ -28,19 +25,18 @@ var scopesOf = map[string][]string{
 
 // checkBinding verifies that a binding names a known role with exactly one
 // scope that role takes, and that the scope object exists.
-func checkBinding(tx *gorm.DB, b bukti.RoleBinding) error {
+func checkBinding(t *sqlstore.Tx, b bukti.RoleBinding) error {
 	allowed, ok := scopesOf[b.Role]
 	if !ok {
 		return bukti.Errorf(bukti.EINVALID, "Peran %q tidak dikenal; pilih admin, supervisor, surveyor, quality_team atau viewer.",
 			"unknown role %q: choose admin, supervisor, surveyor, quality_team or viewer", b.Role)
 	}
 	fields := []struct {
-		name  string
-		id    *int64
-		model any
+		name string
+		id   *int64
 	}{
-		{"province_id", b.ProvinceID, &bukti.Province{}}, {"district_id", b.DistrictID, &bukti.District{}},
-		{"facility_id", b.FacilityID, &bukti.Facility{}}, {"survey_id", b.SurveyID, &bukti.Survey{}},
+		{"province_id", b.ProvinceID}, {"district_id", b.DistrictID},
+		{"facility_id", b.FacilityID}, {"survey_id", b.SurveyID},
 	}
 	given := -1
 	for i, f := range fields {
@@ -63,26 +59,26 @@ func checkBinding(tx *gorm.DB, b bukti.RoleBinding) error {
 			Message:   fmt.Sprintf("Peran %s memerlukan tepat satu cakupan: %s.", b.Role, strings.Join(allowed, " atau ")),
 			MessageEN: fmt.Sprintf("role %s needs exactly one scope: %s", b.Role, strings.Join(allowed, " or "))}
 	}
-	var n int64
-	if err := tx.Model(fields[given].model).Where("id = ?", *fields[given].id).Count(&n).Error; err != nil {
+	exists, err := t.RoleScopeExists(b) // b sets exactly the one scope fields[given]
+	if err != nil {
 		return err
 	}
-	if n == 0 {
+	if !exists {
 		return bukti.Errorf(bukti.EINVALID, "Cakupan %s=%d tidak ditemukan.", "scope %s=%d does not exist", fields[given].name, *fields[given].id)
 	}
-	return teamOpen(tx, b)
+	return teamOpen(t, b)
 }
 
 // teamOpen refuses joining the surveyor team of a final survey: its team
 // is part of what was finalized. Revoking a final survey's surveyor
 // binding is allowed (Revoke): it ends that surveyor's access, while the
 // survey keeps its team as finalized.
-func teamOpen(tx *gorm.DB, b bukti.RoleBinding) error {
+func teamOpen(t *sqlstore.Tx, b bukti.RoleBinding) error {
 	if b.SurveyID == nil {
 		return nil
 	}
-	var state string
-	if err := tx.Model(&bukti.Survey{}).Where("id = ?", *b.SurveyID).Pluck("state", &state).Error; err != nil {
+	state, err := t.RoleSurveyState(*b.SurveyID)
+	if err != nil {
 		return err
 	}
 	if state == bukti.SurveyFinal {
@@ -94,9 +90,9 @@ func teamOpen(tx *gorm.DB, b bukti.RoleBinding) error {
 // Grant gives a user a role within a scope. Granting a binding the user
 // already holds is a conflict.
 func (s *Service) Grant(ctx context.Context, userID int64, b bukti.RoleBinding, by *int64) (*bukti.RoleBinding, error) {
-	err := s.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	err := s.Store.Run(ctx, by, func(t *sqlstore.Tx) error {
 		var err error
-		b, err = GrantIn(tx, s.Now(), userID, b, by)
+		b, err = GrantIn(t, userID, b)
 		return err
 	})
 	if err != nil {
@@ -105,31 +101,30 @@ func (s *Service) Grant(ctx context.Context, userID int64, b bukti.RoleBinding, 
 	return &b, nil
 }
 
-// GrantIn is Grant inside the caller's transaction tx, for changes that
-// create their scope and its bindings together (a survey and its
-// surveyors).
-func GrantIn(tx *gorm.DB, now time.Time, userID int64, b bukti.RoleBinding, by *int64) (bukti.RoleBinding, error) {
-	b.ID, b.UserID, b.CreatedBy, b.CreatedAt = 0, userID, by, now.UTC()
-	if err := tx.First(&bukti.User{}, userID).Error; errors.Is(err, gorm.ErrRecordNotFound) {
+// GrantIn is Grant inside the caller's unit of work t, by t's actor at
+// t's time, for changes that create their scope and its bindings together
+// (a survey and its surveyors).
+func GrantIn(t *sqlstore.Tx, userID int64, b bukti.RoleBinding) (bukti.RoleBinding, error) {
+	b.ID, b.UserID, b.CreatedBy, b.CreatedAt = 0, userID, t.By, t.Now
+	if ok, err := t.UserExists(userID); err != nil {
+		return b, err
+	} else if !ok {
 		return b, bukti.Errorf(bukti.ENOTFOUND, "Pengguna dengan id %d tidak ditemukan.", "user %d not found", userID)
-	} else if err != nil {
+	}
+	if err := checkBinding(t, b); err != nil {
 		return b, err
 	}
-	if err := checkBinding(tx, b); err != nil {
+	held, err := t.RoleBindingHeld(b)
+	if err != nil {
 		return b, err
 	}
-	var dup int64
-	if err := tx.Model(&bukti.RoleBinding{}).Where(&bukti.RoleBinding{UserID: userID, Role: b.Role, ProvinceID: b.ProvinceID,
-		DistrictID: b.DistrictID, FacilityID: b.FacilityID, SurveyID: b.SurveyID}).Count(&dup).Error; err != nil {
-		return b, err
-	}
-	if dup > 0 {
+	if held {
 		return b, bukti.Errorf(bukti.ECONFLICT, "Pengguna sudah memiliki peran ini.", "the user already holds this role binding")
 	}
-	if err := tx.Create(&b).Error; err != nil {
+	if err := t.CreateRoleBinding(&b); err != nil {
 		return b, err
 	}
-	return b, sqlstore.RecordAudit(tx, audit.Entry{At: b.CreatedAt, By: by, Action: "role.grant", ObjectType: "user",
+	return b, t.Audit(audit.Entry{Action: "role.grant", ObjectType: "user",
 		ObjectID: strconv.FormatInt(userID, 10), FacilityID: b.FacilityID, After: describe(b)})
 }
 
@@ -138,36 +133,34 @@ func GrantIn(tx *gorm.DB, now time.Time, userID int64, b bukti.RoleBinding, by *
 // surveyor binding of a final survey can: the survey keeps its team as
 // finalized, and the surveyor's scores, on its record.
 func (s *Service) Revoke(ctx context.Context, userID, bindingID int64, by *int64) error {
-	return s.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		var b bukti.RoleBinding
-		err := tx.Where("id = ? AND user_id = ?", bindingID, userID).First(&b).Error
-		if errors.Is(err, gorm.ErrRecordNotFound) {
+	return s.Store.Run(ctx, by, func(t *sqlstore.Tx) error {
+		b, err := t.RoleBinding(userID, bindingID)
+		if errors.Is(err, sqlstore.ErrNotFound) {
 			return bukti.Errorf(bukti.ENOTFOUND, "Peran dengan id %d tidak ditemukan pada pengguna #%d.", "role binding %d not found for user %d", bindingID, userID)
 		}
 		if err != nil {
 			return err
 		}
 		if b.Role == bukti.RoleAdmin {
-			var admins int64
-			if err := tx.Model(&bukti.RoleBinding{}).Where("role = ?", bukti.RoleAdmin).Count(&admins).Error; err != nil {
+			admins, err := t.CountRoleBindings(bukti.RoleAdmin)
+			if err != nil {
 				return err
 			}
 			if admins <= 1 {
 				return bukti.Errorf(bukti.ECONFLICT, "Ini admin terakhir; tunjuk admin lain terlebih dahulu.", "this is the last admin: grant admin to someone else first")
 			}
 		}
-		if err := tx.Delete(&b).Error; err != nil {
+		if err := t.DeleteRoleBinding(b.ID); err != nil {
 			return err
 		}
-		return sqlstore.RecordAudit(tx, audit.Entry{At: s.Now(), By: by, Action: "role.revoke", ObjectType: "user",
-			ObjectID: strconv.FormatInt(userID, 10), FacilityID: b.FacilityID, Before: describe(b)})
+		return t.Audit(audit.Entry{Action: "role.revoke", ObjectType: "user",
+			ObjectID: strconv.FormatInt(userID, 10), FacilityID: b.FacilityID, Before: describe(*b)})
 	})
 }
 
 // Bindings lists a user's role bindings.
 func (s *Service) Bindings(ctx context.Context, userID int64) ([]bukti.RoleBinding, error) {
-	out := []bukti.RoleBinding{}
-	return out, s.DB.WithContext(ctx).Where("user_id = ?", userID).Order("id").Find(&out).Error
+	return s.Store.RoleBindings(ctx, userID)
 }
 
 // describe renders a binding for the audit log, e.g. "quality_team facility=3".

@@ -5,9 +5,8 @@ import (
 	"errors"
 	"time"
 
-	"gorm.io/gorm"
-
 	"github.com/bukti-id/bukti/pkg/bukti"
+	"github.com/bukti-id/bukti/pkg/sqlstore"
 )
 
 // Login throttling. Before a password is checked, the attempt reserves a
@@ -112,12 +111,14 @@ func counted(r bukti.LoginThrottle, now time.Time) bukti.LoginThrottle {
 
 // reserve counts one attempt on every counter of keys, or on none: when a
 // counter refuses, it returns the ETOOMANY error (see RetryAfter) of the
-// first one that does and changes nothing.
+// first one that does and changes nothing. Each counter is read under its
+// row lock (sqlstore LockLoginThrottle), taken in the order of keys and
+// held until the unit ends.
 func (s *Service) reserve(ctx context.Context, keys []throttleKey, now time.Time) error {
-	return s.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	return s.Store.Run(ctx, nil, func(t *sqlstore.Tx) error {
 		rows := make([]bukti.LoginThrottle, len(keys))
 		for i, k := range keys {
-			r, err := lockThrottle(tx, k, now)
+			r, err := t.LockLoginThrottle(k.kind, k.subject, now)
 			if err != nil {
 				return err
 			}
@@ -127,9 +128,7 @@ func (s *Service) reserve(ctx context.Context, keys []throttleKey, now time.Time
 			rows[i] = counted(r, now)
 		}
 		for _, r := range rows {
-			err := tx.Model(&bukti.LoginThrottle{}).Where("kind = ? AND subject = ?", r.Kind, r.Subject).
-				Updates(map[string]any{"attempts": r.Attempts, "last_at": r.LastAt, "expires_at": r.ExpiresAt}).Error
-			if err != nil {
+			if err := t.SaveLoginThrottle(r); err != nil {
 				return err
 			}
 		}
@@ -137,51 +136,21 @@ func (s *Service) reserve(ctx context.Context, keys []throttleKey, now time.Time
 	})
 }
 
-// lockThrottle returns counter k, creating it (lapsed, with no attempts)
-// when missing, and holds its row lock until tx ends. The do-nothing
-// update of an existing row is what takes the lock, in the same statement
-// that would create it, on PostgreSQL and SQLite alike (where the
-// transaction holds the database's write lock anyway).
-func lockThrottle(tx *gorm.DB, k throttleKey, now time.Time) (bukti.LoginThrottle, error) {
-	var r bukti.LoginThrottle
-	err := tx.Exec(`INSERT INTO login_throttles (kind, subject, attempts, last_at, expires_at) VALUES (?, ?, 0, ?, ?)
-		ON CONFLICT (kind, subject) DO UPDATE SET attempts = login_throttles.attempts`, k.kind, k.subject, now, now).Error
-	if err != nil {
-		return r, err
-	}
-	err = tx.Where("kind = ? AND subject = ?", k.kind, k.subject).Take(&r).Error
-	return r, err
-}
-
-// release gives back the attempt of a successful sign-in, inside tx: its
+// release gives back the attempt of a successful sign-in, inside t: its
 // account-and-IP counter is cleared, the others count one attempt less.
-func release(tx *gorm.DB, keys []throttleKey) error {
+func release(t *sqlstore.Tx, keys []throttleKey) error {
 	for _, k := range keys {
-		q := tx.Model(&bukti.LoginThrottle{}).Where("kind = ? AND subject = ?", k.kind, k.subject)
 		var err error
 		if k.kind == throttleAccountIP {
-			err = q.Delete(&bukti.LoginThrottle{}).Error
+			err = t.DeleteLoginThrottle(k.kind, k.subject)
 		} else {
-			err = q.Where("attempts > 0").Update("attempts", gorm.Expr("attempts - 1")).Error
+			err = t.UncountLoginThrottle(k.kind, k.subject)
 		}
 		if err != nil {
 			return err
 		}
 	}
 	return nil
-}
-
-// pruneThrottles deletes lapsed counters. On PostgreSQL it skips rows a
-// sign-in holds locked (they are being counted again), so it never waits
-// for one nor makes one wait for it crosswise.
-func pruneThrottles(db *gorm.DB, now time.Time) (int64, error) {
-	if db.Dialector.Name() == "postgres" {
-		res := db.Exec(`DELETE FROM login_throttles WHERE (kind, subject) IN
-			(SELECT kind, subject FROM login_throttles WHERE expires_at <= ? FOR UPDATE SKIP LOCKED)`, now)
-		return res.RowsAffected, res.Error
-	}
-	res := db.Where("expires_at <= ?", now).Delete(&bukti.LoginThrottle{})
-	return res.RowsAffected, res.Error
 }
 
 // throttledError is a refused sign-in: an ETOOMANY *bukti.Error that also

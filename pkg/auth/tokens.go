@@ -8,8 +8,6 @@ import (
 	"strings"
 	"time"
 
-	"gorm.io/gorm"
-
 	"github.com/bukti-id/bukti/pkg/audit"
 	"github.com/bukti-id/bukti/pkg/bukti"
 	"github.com/bukti-id/bukti/pkg/sqlstore"
@@ -44,8 +42,7 @@ func (s *Service) CreateToken(ctx context.Context, userID int64, name string, ex
 
 // Tokens lists a user's personal API tokens (never their secrets).
 func (s *Service) Tokens(ctx context.Context, userID int64) ([]bukti.Session, error) {
-	out := []bukti.Session{}
-	return out, s.DB.WithContext(ctx).Where("user_id = ? AND kind = ?", userID, bukti.SessionToken).Order("id").Find(&out).Error
+	return s.Store.APITokens(ctx, userID)
 }
 
 // TokensOf lists any user's personal API tokens (never their secrets), for
@@ -75,23 +72,22 @@ func (s *Service) RevokeTokenOf(ctx context.Context, userID, tokenID int64, by *
 // revokeToken deletes token tokenID of userID with its audit row (by
 // acting).
 func (s *Service) revokeToken(ctx context.Context, userID, tokenID int64, by *int64) error {
-	return s.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		var tok bukti.Session
-		err := tx.Where("id = ? AND user_id = ? AND kind = ?", tokenID, userID, bukti.SessionToken).Take(&tok).Error
-		if errors.Is(err, gorm.ErrRecordNotFound) {
+	return s.Store.Run(ctx, by, func(t *sqlstore.Tx) error {
+		tok, err := t.APIToken(userID, tokenID)
+		if errors.Is(err, sqlstore.ErrNotFound) {
 			return bukti.Errorf(bukti.ENOTFOUND, "Token dengan id %d tidak ditemukan.", "token %d not found", tokenID)
 		}
 		if err != nil {
 			return err
 		}
-		res := tx.Delete(&bukti.Session{}, tok.ID)
-		if res.Error != nil {
-			return res.Error
+		deleted, err := t.DeleteSession(tok.ID)
+		if err != nil {
+			return err
 		}
-		if res.RowsAffected == 0 { // revoked meanwhile
+		if !deleted { // revoked meanwhile
 			return bukti.Errorf(bukti.ENOTFOUND, "Token dengan id %d tidak ditemukan.", "token %d not found", tokenID)
 		}
-		return sqlstore.RecordAudit(tx, audit.Entry{At: s.Now(), By: by, Action: "token.revoke", ObjectType: "token",
+		return t.Audit(audit.Entry{Action: "token.revoke", ObjectType: "token",
 			ObjectID: strconv.FormatInt(tokenID, 10), Summary: fmt.Sprintf("%s (user %d)", tok.Name, userID)})
 	})
 }
@@ -101,18 +97,25 @@ func (s *Service) revokeToken(ctx context.Context, userID, tokenID int64, by *in
 // Expired secrets already fail Authenticate; pruning only keeps the tables
 // small, so it may run at any time, on any app server, as often as wanted.
 func (s *Service) PruneSessions(ctx context.Context) (int64, error) {
-	db := s.DB.WithContext(ctx)
 	now := s.Now().UTC()
-	res := db.Where("expires_at IS NOT NULL AND expires_at <= ?", now).Delete(&bukti.Session{})
-	if res.Error != nil {
-		return 0, res.Error
-	}
-	throttles, err := pruneThrottles(db, now)
+	// One unit per deletion: each commits on its own.
+	var sessions, throttles int64
+	err := s.Store.Run(ctx, nil, func(t *sqlstore.Tx) (err error) {
+		sessions, err = t.DeleteExpiredSessions(now)
+		return err
+	})
 	if err != nil {
-		return res.RowsAffected, err
+		return 0, err
 	}
-	if n := res.RowsAffected + throttles; n > 0 {
-		s.logger().Info("pruned expired sessions and login throttles", "sessions", res.RowsAffected, "throttles", throttles)
+	err = s.Store.Run(ctx, nil, func(t *sqlstore.Tx) (err error) {
+		throttles, err = t.PruneLoginThrottles(now)
+		return err
+	})
+	if err != nil {
+		return sessions, err
 	}
-	return res.RowsAffected + throttles, nil
+	if n := sessions + throttles; n > 0 {
+		s.logger().Info("pruned expired sessions and login throttles", "sessions", sessions, "throttles", throttles)
+	}
+	return sessions + throttles, nil
 }

@@ -17,9 +17,8 @@ import (
 	"maps"
 	"slices"
 
-	"gorm.io/gorm"
-
 	"github.com/bukti-id/bukti/pkg/bukti"
+	"github.com/bukti-id/bukti/pkg/sqlstore"
 )
 
 // Action is something done to a facility or what it holds.
@@ -79,17 +78,33 @@ type assignment struct {
 // Load reads a user's role bindings and resolves them to facilities. A
 // surveyor binding resolves to the surveyed facility only while its
 // survey is not final.
-func Load(ctx context.Context, db *gorm.DB, u *bukti.User) (*Principal, error) {
-	db = db.WithContext(ctx)
-	p := &Principal{User: u, roles: map[int64][]string{}, assigned: map[int64]assignment{},
-		districts: map[int64]bool{}, provinces: map[int64]bool{}}
-	if err := db.Where("user_id = ?", u.ID).Order("id").Find(&p.Bindings).Error; err != nil {
+func Load(ctx context.Context, db *sqlstore.DB, u *bukti.User) (*Principal, error) {
+	sc, err := db.AuthzScope(ctx, u.ID)
+	if err != nil {
 		return nil, err
 	}
-	for _, b := range p.Bindings {
+	return resolve(u, sc), nil
+}
+
+// LoadIn is Load inside a unit of work, for changes that decide on the
+// permissions the unit itself sees.
+func LoadIn(t *sqlstore.Tx, u *bukti.User) (*Principal, error) {
+	sc, err := t.AuthzScope(u.ID)
+	if err != nil {
+		return nil, err
+	}
+	return resolve(u, sc), nil
+}
+
+// resolve makes u's principal from their bindings and what their scopes
+// cover.
+func resolve(u *bukti.User, sc *sqlstore.AuthzScope) *Principal {
+	p := &Principal{User: u, Bindings: sc.Bindings, roles: map[int64][]string{}, assigned: map[int64]assignment{},
+		districts: map[int64]bool{}, provinces: map[int64]bool{}}
+	for i, b := range p.Bindings {
+		c := sc.Covers[i]
 		plans := slices.Contains(grants[b.Role], ManageSurvey)
 		var ids []int64
-		var err error
 		switch {
 		case b.Role == bukti.RoleAdmin:
 			p.Admin = true
@@ -100,53 +115,36 @@ func Load(ctx context.Context, db *gorm.DB, u *bukti.User) (*Principal, error) {
 			if plans {
 				p.districts[*b.DistrictID] = true
 			}
-			err = db.Model(&bukti.Facility{}).Where("district_id = ?", *b.DistrictID).Pluck("id", &ids).Error
+			ids = c.Facilities
 		case b.ProvinceID != nil:
-			ids, err = p.province(db, *b.ProvinceID, plans)
+			if plans {
+				p.provinces[*b.ProvinceID] = true
+				for _, d := range c.Districts {
+					p.districts[d] = true
+				}
+			}
+			ids = c.Facilities
 		case b.SurveyID != nil:
-			ids, err = p.survey(db, *b.SurveyID)
-		}
-		if err != nil {
-			return nil, err
+			ids = p.survey(*b.SurveyID, c.Survey)
 		}
 		p.grant(b.Role, ids...)
 	}
-	return p, nil
+	return p
 }
 
-// province resolves a province binding to its facilities, noting its
-// districts when the role plans surveys.
-func (p *Principal) province(db *gorm.DB, id int64, plans bool) ([]int64, error) {
-	var districts, ids []int64
-	if err := db.Model(&bukti.District{}).Where("province_id = ?", id).Pluck("id", &districts).Error; err != nil {
-		return nil, err
-	}
-	if plans {
-		p.provinces[id] = true
-		for _, d := range districts {
-			p.districts[d] = true
-		}
-	}
-	if len(districts) == 0 {
-		return nil, nil
-	}
-	return ids, db.Model(&bukti.Facility{}).Where("district_id IN ?", districts).Pluck("id", &ids).Error
-}
-
-// survey notes a surveyor binding's survey and resolves it to the
-// surveyed facility while the survey is open; a final survey gives its
-// surveyors no facility.
-func (p *Principal) survey(db *gorm.DB, id int64) ([]int64, error) {
-	var sv bukti.Survey
-	if err := db.Select("id", "facility_id", "state").Where("id = ?", id).Limit(1).Find(&sv).Error; err != nil || sv.ID == 0 {
-		return nil, err
+// survey notes a surveyor binding's survey sv (nil: there is none) and
+// resolves it to the surveyed facility while the survey is open; a final
+// survey gives its surveyors no facility.
+func (p *Principal) survey(id int64, sv *bukti.Survey) []int64 {
+	if sv == nil {
+		return nil
 	}
 	final := sv.State == bukti.SurveyFinal
 	p.assigned[id] = assignment{facility: sv.FacilityID, final: final}
 	if final {
-		return nil, nil
+		return nil
 	}
-	return []int64{sv.FacilityID}, nil
+	return []int64{sv.FacilityID}
 }
 
 // grant adds a role over facilities.

@@ -10,6 +10,7 @@ import (
 
 	"github.com/bukti-id/bukti/pkg/authz"
 	"github.com/bukti-id/bukti/pkg/bukti"
+	"github.com/bukti-id/bukti/pkg/sqlstore"
 	"github.com/bukti-id/bukti/pkg/testenv"
 )
 
@@ -81,7 +82,7 @@ func (o *org) user(name string, bindings ...bukti.RoleBinding) *authz.Principal 
 		b.UserID, b.CreatedAt = u.ID, time.Now()
 		o.create(&b)
 	}
-	p, err := authz.Load(context.Background(), o.db, &u)
+	p, err := authz.Load(context.Background(), sqlstore.New(o.db, nil), &u)
 	if err != nil {
 		o.t.Fatal(err)
 	}

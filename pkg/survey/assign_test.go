@@ -25,7 +25,7 @@ func TestAssignSurveyorsByEmail(t *testing.T) {
 		t.Run(testenv.Name(combo.DB, combo.Store), func(t *testing.T) {
 			e := newEnv(t, combo.DB, combo.Store)
 			o := &org.Service{Store: sqlstore.New(e.db, fixedNow), Now: fixedNow}
-			a := &auth.Service{DB: e.db, Now: fixedNow, Log: testenv.Logger(t), Cost: 4}
+			a := &auth.Service{Store: sqlstore.New(e.db, fixedNow), Now: fixedNow, Log: testenv.Logger(t), Cost: 4}
 			if _, err := o.CreateDistrict(e.ctx, "3273", "Kota Bandung", "32", nil); err != nil {
 				t.Fatal(err)
 			}
@@ -186,7 +186,7 @@ func TestFinalTeamOutlivesRevocation(t *testing.T) {
 	for _, combo := range testenv.Combos {
 		t.Run(testenv.Name(combo.DB, combo.Store), func(t *testing.T) {
 			e := newEnv(t, combo.DB, combo.Store)
-			a := &auth.Service{DB: e.db, Now: fixedNow, Log: testenv.Logger(t), Cost: 4}
+			a := &auth.Service{Store: sqlstore.New(e.db, fixedNow), Now: fixedNow, Log: testenv.Logger(t), Cost: 4}
 			e.upload(0, "2.1.2/a/R1", "sk", evidence.Meta{})
 			sv := e.newSurvey(e.lead, e.lead, e.second)
 			e.selfAssess(sv.ID, "10", "5", "0")

@@ -100,7 +100,7 @@ func newEnv(t *testing.T, dbKind, storeKind string) *env {
 		*f.id = fac.ID
 	}
 
-	a := &auth.Service{DB: gdb, Now: fixedNow, Log: testenv.Logger(t), Cost: 4}
+	a := &auth.Service{Store: sqlstore.New(gdb, fixedNow), Now: fixedNow, Log: testenv.Logger(t), Cost: 4}
 	for _, u := range []struct {
 		email string
 		role  *bukti.RoleBinding

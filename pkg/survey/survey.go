@@ -159,14 +159,14 @@ func (s *Service) Create(ctx context.Context, in Input, by int64) (*bukti.Survey
 		} else if err != nil {
 			return err
 		}
-		planner, err := authz.Load(ctx, tx, &bukti.User{ID: by})
+		planner, err := authz.LoadIn(u, &bukti.User{ID: by})
 		if err != nil {
 			return err
 		}
 		if err := planner.Check(authz.ManageSurvey, in.FacilityID); err != nil {
 			return err
 		}
-		ids, err := assignable(ctx, tx, planner, in.FacilityID, refs)
+		ids, err := assignable(u, planner, in.FacilityID, refs)
 		if err != nil {
 			return err
 		}
@@ -176,7 +176,7 @@ func (s *Service) Create(ctx context.Context, in Input, by int64) (*bukti.Survey
 			return err
 		}
 		for _, uid := range ids {
-			if _, err := auth.GrantIn(tx, sv.CreatedAt, uid, bukti.RoleBinding{Role: bukti.RoleSurveyor, SurveyID: &sv.ID}, &by); err != nil {
+			if _, err := auth.GrantIn(u, uid, bukti.RoleBinding{Role: bukti.RoleSurveyor, SurveyID: &sv.ID}); err != nil {
 				return err
 			}
 		}
@@ -196,7 +196,8 @@ func (s *Service) Create(ctx context.Context, in Input, by int64) (*bukti.Survey
 // the same as a reference naming nobody, so that planners learn nothing
 // of accounts beyond their reach. User IDs are for admins only. Naming
 // oneself is refused plainly: the planner cannot survey their own survey.
-func assignable(ctx context.Context, tx *gorm.DB, planner *authz.Principal, facilityID int64, refs []ref) ([]int64, error) {
+func assignable(t *sqlstore.Tx, planner *authz.Principal, facilityID int64, refs []ref) ([]int64, error) {
+	tx := t.DB
 	ids := make([]int64, 0, len(refs))
 	for _, r := range refs {
 		if r.email == "" && !planner.Admin {
@@ -214,7 +215,7 @@ func assignable(ctx context.Context, tx *gorm.DB, planner *authz.Principal, faci
 		if u.ID != 0 && u.ID == planner.User.ID {
 			return nil, bukti.Errorf(bukti.EINVALID, "Perencana survei tidak dapat menjadi surveiornya sendiri.", "the person planning a survey cannot be one of its surveyors")
 		}
-		ok, err := mayAssign(ctx, tx, planner, &u, facilityID)
+		ok, err := mayAssign(t, planner, &u, facilityID)
 		if err != nil {
 			return nil, err
 		}
@@ -228,11 +229,11 @@ func assignable(ctx context.Context, tx *gorm.DB, planner *authz.Principal, faci
 
 // mayAssign reports whether the planner may assign u (ID 0: nobody) to
 // survey the facility; see assignable.
-func mayAssign(ctx context.Context, tx *gorm.DB, planner *authz.Principal, u *bukti.User, facilityID int64) (bool, error) {
+func mayAssign(t *sqlstore.Tx, planner *authz.Principal, u *bukti.User, facilityID int64) (bool, error) {
 	if u.ID == 0 || u.Disabled {
 		return false, nil
 	}
-	candidate, err := authz.Load(ctx, tx, u)
+	candidate, err := authz.LoadIn(t, u)
 	if err != nil {
 		return false, err
 	}
@@ -309,7 +310,7 @@ func (s *Service) change(ctx context.Context, id int64, a Action, by int64, fn f
 		if err != nil {
 			return err
 		}
-		if err := s.allow(ctx, u.DB, sv, a, by); err != nil {
+		if err := s.allow(u, sv, a, by); err != nil {
 			return err
 		}
 		return fn(u, sv)
@@ -331,12 +332,12 @@ func lock(tx *gorm.DB, id int64) (*bukti.Survey, error) {
 	return &sv, err
 }
 
-// allow checks, inside tx on the locked survey, what Allowed checks, in its
-// order (the state, then who), with one check of the service's own in
-// between: a survey still open is worked on against the catalogue it was
-// planned with, so it changes only while the server runs that catalogue.
-// A final survey keeps its result whatever the server runs.
-func (s *Service) allow(ctx context.Context, tx *gorm.DB, sv *bukti.Survey, a Action, by int64) error {
+// allow checks, inside the unit t on the locked survey, what Allowed
+// checks, in its order (the state, then who), with one check of the
+// service's own in between: a survey still open is worked on against the
+// catalogue it was planned with, so it changes only while the server runs
+// that catalogue. A final survey keeps its result whatever the server runs.
+func (s *Service) allow(t *sqlstore.Tx, sv *bukti.Survey, a Action, by int64) error {
 	r, err := ruleOf(a)
 	if err != nil {
 		return err
@@ -348,21 +349,21 @@ func (s *Service) allow(ctx context.Context, tx *gorm.DB, sv *bukti.Survey, a Ac
 		return bukti.Errorf(bukti.ECONFLICT, "Survei #%d memakai katalog %s, sedangkan server memakai %s. Aktifkan katalog survei ini untuk melanjutkan.",
 			"survey %d uses catalogue %s but the server runs %s; activate the survey's catalogue to continue", sv.ID, sv.Catalogue, s.catalogueRef())
 	}
-	who, err := actor(ctx, tx, sv, by)
+	who, err := actor(t, sv, by)
 	if err != nil {
 		return err
 	}
 	return r.who(sv, who)
 }
 
-// actor reads who a user is to a survey, inside tx: their role bindings
+// actor reads who a user is to a survey, inside the unit t: their role bindings
 // and the survey's team.
-func actor(ctx context.Context, tx *gorm.DB, sv *bukti.Survey, userID int64) (Actor, error) {
-	p, err := authz.Load(ctx, tx, &bukti.User{ID: userID})
+func actor(t *sqlstore.Tx, sv *bukti.Survey, userID int64) (Actor, error) {
+	p, err := authz.LoadIn(t, &bukti.User{ID: userID})
 	if err != nil {
 		return Actor{}, err
 	}
-	team, err := surveyors(tx, sv)
+	team, err := surveyors(t.DB, sv)
 	if err != nil {
 		return Actor{}, err
 	}

@@ -40,7 +40,7 @@ import (
 type Deps struct {
 	DB *gorm.DB
 	// SQL is the metadata store on DB, for the reads that belong to no
-	// service (the audit log).
+	// service (the audit log, permissions).
 	SQL       *sqlstore.DB
 	Auth      *auth.Service
 	Org       *org.Service
@@ -365,7 +365,7 @@ func (s *Server) authenticate(c echo.Context, secret string, fromCookie bool) er
 			return err
 		}
 	}
-	p, err := authz.Load(ctx, s.DB, u)
+	p, err := authz.Load(ctx, s.SQL, u)
 	if err != nil {
 		return err
 	}

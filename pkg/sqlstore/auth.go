@@ -1,0 +1,207 @@
+package sqlstore
+
+import (
+	"context"
+	"time"
+
+	"gorm.io/gorm"
+
+	"github.com/bukti-id/bukti/pkg/bukti"
+)
+
+// Accounts, sessions and role bindings: the tables of package auth. Emails
+// are matched as given; normalizing them is the caller's rule.
+
+// User returns the user with an ID, or ErrNotFound.
+func (d *DB) User(ctx context.Context, id int64) (*bukti.User, error) {
+	var u bukti.User
+	if err := d.gdb.WithContext(ctx).First(&u, id).Error; err != nil {
+		return nil, err
+	}
+	return &u, nil
+}
+
+// UserByEmail returns the user with an email address, or ErrNotFound.
+func (d *DB) UserByEmail(ctx context.Context, email string) (*bukti.User, error) {
+	var u bukti.User
+	if err := d.gdb.WithContext(ctx).Where("email = ?", email).Take(&u).Error; err != nil {
+		return nil, err
+	}
+	return &u, nil
+}
+
+// Users lists every user, by email.
+func (d *DB) Users(ctx context.Context) ([]bukti.User, error) {
+	out := []bukti.User{}
+	return out, d.gdb.WithContext(ctx).Order("email").Find(&out).Error
+}
+
+// UserCount counts the users.
+func (d *DB) UserCount(ctx context.Context) (int64, error) {
+	var n int64
+	return n, d.gdb.WithContext(ctx).Model(&bukti.User{}).Count(&n).Error
+}
+
+// CreateUser stores a new user, filling its ID. An email already
+// registered is ErrDuplicate.
+func (t *Tx) CreateUser(u *bukti.User) error {
+	return t.DB.Create(u).Error
+}
+
+// UserExists reports whether a user with an ID exists.
+func (t *Tx) UserExists(id int64) (bool, error) {
+	var n int64
+	err := t.DB.Model(&bukti.User{}).Where("id = ?", id).Count(&n).Error
+	return n > 0, err
+}
+
+// SetUserDisabled sets the disabled flag of a user.
+func (t *Tx) SetUserDisabled(id int64, disabled bool) error {
+	return t.DB.Model(&bukti.User{}).Where("id = ?", id).Update("disabled", disabled).Error
+}
+
+// SetUserPassword sets the password hash of a user.
+func (t *Tx) SetUserPassword(id int64, hash string) error {
+	return t.DB.Model(&bukti.User{}).Where("id = ?", id).Update("password_hash", hash).Error
+}
+
+// CreateSession stores a new login session or API token, filling its ID.
+func (t *Tx) CreateSession(s *bukti.Session) error {
+	return t.DB.Create(s).Error
+}
+
+// SessionWithUser returns the session or token whose secret has a hash,
+// with its User loaded (nil if the user is gone), or ErrNotFound.
+func (d *DB) SessionWithUser(ctx context.Context, tokenHash string) (*bukti.Session, error) {
+	var s bukti.Session
+	if err := d.gdb.WithContext(ctx).Preload("User").Where("token_hash = ?", tokenHash).First(&s).Error; err != nil {
+		return nil, err
+	}
+	return &s, nil
+}
+
+// SessionByTokenHash returns the session or token whose secret has a
+// hash, without its User, or ErrNotFound.
+func (t *Tx) SessionByTokenHash(tokenHash string) (*bukti.Session, error) {
+	var s bukti.Session
+	if err := t.DB.Where("token_hash = ?", tokenHash).Take(&s).Error; err != nil {
+		return nil, err
+	}
+	return &s, nil
+}
+
+// SessionUsed records that a session or token was used at a time.
+func (t *Tx) SessionUsed(id int64, at time.Time) error {
+	return t.DB.Model(&bukti.Session{}).Where("id = ?", id).Update("last_used_at", at).Error
+}
+
+// DeleteSession deletes a session or token by ID and reports whether it
+// was still there.
+func (t *Tx) DeleteSession(id int64) (bool, error) {
+	res := t.DB.Delete(&bukti.Session{}, id)
+	return res.RowsAffected > 0, res.Error
+}
+
+// DeleteUserSessions deletes every login session and API token of a user.
+func (t *Tx) DeleteUserSessions(userID int64) error {
+	return t.DB.Where("user_id = ?", userID).Delete(&bukti.Session{}).Error
+}
+
+// DeleteExpiredSessions deletes the sessions and tokens that expired at or
+// before now, and returns how many it deleted.
+func (t *Tx) DeleteExpiredSessions(now time.Time) (int64, error) {
+	res := t.DB.Where("expires_at IS NOT NULL AND expires_at <= ?", now).Delete(&bukti.Session{})
+	return res.RowsAffected, res.Error
+}
+
+// APITokens lists a user's personal API tokens, by ID.
+func (d *DB) APITokens(ctx context.Context, userID int64) ([]bukti.Session, error) {
+	out := []bukti.Session{}
+	return out, d.gdb.WithContext(ctx).Where("user_id = ? AND kind = ?", userID, bukti.SessionToken).Order("id").Find(&out).Error
+}
+
+// APIToken returns the personal API token tokenID of a user, or
+// ErrNotFound (also when that ID is another user's, or a login session).
+func (t *Tx) APIToken(userID, tokenID int64) (*bukti.Session, error) {
+	var s bukti.Session
+	if err := t.DB.Where("id = ? AND user_id = ? AND kind = ?", tokenID, userID, bukti.SessionToken).Take(&s).Error; err != nil {
+		return nil, err
+	}
+	return &s, nil
+}
+
+// RoleBindings lists a user's role bindings, by ID.
+func (d *DB) RoleBindings(ctx context.Context, userID int64) ([]bukti.RoleBinding, error) {
+	return roleBindings(d.gdb.WithContext(ctx), userID)
+}
+
+// roleBindings lists a user's role bindings, by ID, on db.
+func roleBindings(db *gorm.DB, userID int64) ([]bukti.RoleBinding, error) {
+	out := []bukti.RoleBinding{}
+	return out, db.Where("user_id = ?", userID).Order("id").Find(&out).Error
+}
+
+// RoleBinding returns the role binding bindingID of a user, or
+// ErrNotFound (also when that ID is another user's).
+func (t *Tx) RoleBinding(userID, bindingID int64) (*bukti.RoleBinding, error) {
+	var b bukti.RoleBinding
+	if err := t.DB.Where("id = ? AND user_id = ?", bindingID, userID).First(&b).Error; err != nil {
+		return nil, err
+	}
+	return &b, nil
+}
+
+// RoleBindingHeld reports whether b's user already holds a binding of
+// b's role with b's scope (IDs and creation fields aside).
+func (t *Tx) RoleBindingHeld(b bukti.RoleBinding) (bool, error) {
+	var n int64
+	err := t.DB.Model(&bukti.RoleBinding{}).Where(&bukti.RoleBinding{UserID: b.UserID, Role: b.Role, ProvinceID: b.ProvinceID,
+		DistrictID: b.DistrictID, FacilityID: b.FacilityID, SurveyID: b.SurveyID}).Count(&n).Error
+	return n > 0, err
+}
+
+// RoleScopeExists reports whether the scope object b names exists: its
+// province, district, facility or survey, checked in that order, the
+// first one set. A binding with no scope is false.
+func (t *Tx) RoleScopeExists(b bukti.RoleBinding) (bool, error) {
+	var model any
+	var id int64
+	switch {
+	case b.ProvinceID != nil:
+		model, id = &bukti.Province{}, *b.ProvinceID
+	case b.DistrictID != nil:
+		model, id = &bukti.District{}, *b.DistrictID
+	case b.FacilityID != nil:
+		model, id = &bukti.Facility{}, *b.FacilityID
+	case b.SurveyID != nil:
+		model, id = &bukti.Survey{}, *b.SurveyID
+	default:
+		return false, nil
+	}
+	var n int64
+	err := t.DB.Model(model).Where("id = ?", id).Count(&n).Error
+	return n > 0, err
+}
+
+// RoleSurveyState returns the state of a survey a binding may name; ""
+// when there is no such survey.
+func (t *Tx) RoleSurveyState(surveyID int64) (string, error) {
+	var state string
+	return state, t.DB.Model(&bukti.Survey{}).Where("id = ?", surveyID).Pluck("state", &state).Error
+}
+
+// CountRoleBindings counts the bindings of a role across every user.
+func (t *Tx) CountRoleBindings(role string) (int64, error) {
+	var n int64
+	return n, t.DB.Model(&bukti.RoleBinding{}).Where("role = ?", role).Count(&n).Error
+}
+
+// CreateRoleBinding stores a new role binding, filling its ID.
+func (t *Tx) CreateRoleBinding(b *bukti.RoleBinding) error {
+	return t.DB.Create(b).Error
+}
+
+// DeleteRoleBinding deletes a role binding by ID.
+func (t *Tx) DeleteRoleBinding(id int64) error {
+	return t.DB.Delete(&bukti.RoleBinding{}, id).Error
+}
