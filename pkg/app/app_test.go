@@ -15,6 +15,7 @@ import (
 	"github.com/bukti-id/bukti/pkg/bukti"
 	"github.com/bukti-id/bukti/pkg/evidence"
 	"github.com/bukti-id/bukti/pkg/org"
+	"github.com/bukti-id/bukti/pkg/sqlstore"
 	"github.com/bukti-id/bukti/pkg/survey"
 	"github.com/bukti-id/bukti/pkg/testenv"
 	"github.com/bukti-id/bukti/storage"
@@ -35,7 +36,7 @@ func jakarta(t *testing.T) *time.Location {
 }
 
 // services are the App's services by field name: every exported field
-// that points to a struct with a DB field.
+// that points to a struct with a DB field or a store (*sqlstore.DB).
 func services(a *app.App) map[string]reflect.Value {
 	out := map[string]reflect.Value{}
 	v := reflect.ValueOf(a).Elem()
@@ -44,8 +45,22 @@ func services(a *app.App) map[string]reflect.Value {
 		if !sf.IsExported() || f.Kind() != reflect.Pointer || f.Type().Elem().Kind() != reflect.Struct {
 			continue
 		}
-		if _, ok := f.Type().Elem().FieldByName("DB"); ok {
+		if _, ok := f.Type().Elem().FieldByName("DB"); ok || len(stores(f.Elem())) > 0 {
 			out[sf.Name] = f
+		}
+	}
+	return out
+}
+
+// stores are the fields of a service struct that hold the metadata store.
+func stores(svc reflect.Value) []*sqlstore.DB {
+	var out []*sqlstore.DB
+	for i := range svc.NumField() {
+		if !svc.Type().Field(i).IsExported() {
+			continue
+		}
+		if st, ok := svc.Field(i).Interface().(*sqlstore.DB); ok {
+			out = append(out, st)
 		}
 	}
 	return out
@@ -87,6 +102,17 @@ func TestNew(t *testing.T) {
 		}
 	}
 	shared := map[string]any{"DB": gdb, "Store": store, "Catalogue": cat, "Evidence": a.Evidence, "Log": log}
+	var one *sqlstore.DB // the metadata store every service that has one shares
+	for name, s := range svcs {
+		for _, st := range stores(s.Elem()) {
+			if one == nil {
+				one = st
+			}
+			if st == nil || st != one {
+				t.Errorf("%s has a metadata store (%p) other than the App's one (%p)", name, st, one)
+			}
+		}
+	}
 	for name, s := range svcs {
 		t.Run(name, func(t *testing.T) {
 			if s.IsNil() {
@@ -94,7 +120,9 @@ func TestNew(t *testing.T) {
 			}
 			e := s.Elem()
 			for field, want := range shared {
-				if f := e.FieldByName(field); f.IsValid() && f.Interface() != want {
+				// A field of another type under the same name (a
+				// service's metadata Store) is not this one.
+				if f := e.FieldByName(field); f.IsValid() && reflect.TypeOf(want).AssignableTo(f.Type()) && f.Interface() != want {
 					t.Errorf("%s.%s = %v, want the App's %v", name, field, f.Interface(), want)
 				}
 			}

@@ -25,11 +25,7 @@ import (
 	"strings"
 	"time"
 
-	"gorm.io/gorm"
-	"gorm.io/gorm/clause"
-
 	"github.com/bukti-id/bukti/pkg/audit"
-	"github.com/bukti-id/bukti/pkg/auth"
 	"github.com/bukti-id/bukti/pkg/authz"
 	"github.com/bukti-id/bukti/pkg/bukti"
 	"github.com/bukti-id/bukti/pkg/catalogue"
@@ -52,7 +48,7 @@ const maxText = 4000
 
 // Service runs survey visits against the catalogue in use.
 type Service struct {
-	DB        *gorm.DB
+	Store     *sqlstore.DB
 	Catalogue *catalogue.Catalogue
 	Evidence  *evidence.Service
 	Now       func() time.Time
@@ -151,32 +147,31 @@ func (s *Service) Create(ctx context.Context, in Input, by int64) (*bukti.Survey
 	}
 	sv := bukti.Survey{FacilityID: in.FacilityID, Catalogue: s.catalogueRef(), Type: in.Type, Mode: in.Mode, State: bukti.SurveyPlanned,
 		StartDate: in.StartDate, EndDate: in.EndDate, CreatedBy: by}
-	err = sqlstore.New(s.DB, s.Now).Run(ctx, &by, func(u *sqlstore.Tx) error {
-		tx := u.DB
+	err = s.Store.Run(ctx, &by, func(u *sqlstore.Tx) error {
 		sv.CreatedAt = u.Now
-		if err := tx.First(&bukti.Facility{}, in.FacilityID).Error; errors.Is(err, gorm.ErrRecordNotFound) {
-			return bukti.Errorf(bukti.ENOTFOUND, "Puskesmas dengan id %d tidak ditemukan.", "facility %d not found", in.FacilityID)
-		} else if err != nil {
+		if ok, err := u.SurveyFacilityExists(in.FacilityID); err != nil {
 			return err
+		} else if !ok {
+			return bukti.Errorf(bukti.ENOTFOUND, "Puskesmas dengan id %d tidak ditemukan.", "facility %d not found", in.FacilityID)
 		}
-		planner, err := authz.Load(ctx, tx, &bukti.User{ID: by})
+		planner, err := principal(u, &bukti.User{ID: by})
 		if err != nil {
 			return err
 		}
 		if err := planner.Check(authz.ManageSurvey, in.FacilityID); err != nil {
 			return err
 		}
-		ids, err := assignable(ctx, tx, planner, in.FacilityID, refs)
+		ids, err := assignable(u, planner, in.FacilityID, refs)
 		if err != nil {
 			return err
 		}
 		lead := ids[slices.Index(refs, leadRef)]
 		sv.LeadID = &lead
-		if err := tx.Create(&sv).Error; err != nil {
+		if err := u.CreateSurvey(&sv); err != nil {
 			return err
 		}
 		for _, uid := range ids {
-			if _, err := auth.GrantIn(tx, sv.CreatedAt, uid, bukti.RoleBinding{Role: bukti.RoleSurveyor, SurveyID: &sv.ID}, &by); err != nil {
+			if err := grantSurveyor(u, uid, sv.ID); err != nil {
 				return err
 			}
 		}
@@ -196,25 +191,23 @@ func (s *Service) Create(ctx context.Context, in Input, by int64) (*bukti.Survey
 // the same as a reference naming nobody, so that planners learn nothing
 // of accounts beyond their reach. User IDs are for admins only. Naming
 // oneself is refused plainly: the planner cannot survey their own survey.
-func assignable(ctx context.Context, tx *gorm.DB, planner *authz.Principal, facilityID int64, refs []ref) ([]int64, error) {
+func assignable(t *sqlstore.Tx, planner *authz.Principal, facilityID int64, refs []ref) ([]int64, error) {
 	ids := make([]int64, 0, len(refs))
 	for _, r := range refs {
 		if r.email == "" && !planner.Admin {
 			return nil, bukti.Errorf(bukti.EINVALID, "Sebutkan surveior dengan email (surveyor_emails, lead_email); ID pengguna hanya dapat dipakai admin.",
 				"name the surveyors by email (surveyor_emails, lead_email): user IDs are for admins only")
 		}
-		var u bukti.User
-		q := tx.Where("id = ?", r.id)
-		if r.email != "" {
-			q = tx.Where("email = ?", r.email)
-		}
-		if err := q.Limit(1).Find(&u).Error; err != nil {
+		u, err := t.SurveyUser(r.id, r.email)
+		if errors.Is(err, sqlstore.ErrNotFound) {
+			u = &bukti.User{} // nobody: not assignable
+		} else if err != nil {
 			return nil, err
 		}
 		if u.ID != 0 && u.ID == planner.User.ID {
 			return nil, bukti.Errorf(bukti.EINVALID, "Perencana survei tidak dapat menjadi surveiornya sendiri.", "the person planning a survey cannot be one of its surveyors")
 		}
-		ok, err := mayAssign(ctx, tx, planner, &u, facilityID)
+		ok, err := mayAssign(t, planner, u, facilityID)
 		if err != nil {
 			return nil, err
 		}
@@ -228,11 +221,11 @@ func assignable(ctx context.Context, tx *gorm.DB, planner *authz.Principal, faci
 
 // mayAssign reports whether the planner may assign u (ID 0: nobody) to
 // survey the facility; see assignable.
-func mayAssign(ctx context.Context, tx *gorm.DB, planner *authz.Principal, u *bukti.User, facilityID int64) (bool, error) {
+func mayAssign(t *sqlstore.Tx, planner *authz.Principal, u *bukti.User, facilityID int64) (bool, error) {
 	if u.ID == 0 || u.Disabled {
 		return false, nil
 	}
-	candidate, err := authz.Load(ctx, tx, u)
+	candidate, err := principal(t, u)
 	if err != nil {
 		return false, err
 	}
@@ -256,12 +249,11 @@ func (s *Service) catalogueRef() string { return s.Catalogue.ID + "@" + s.Catalo
 
 // Get returns one survey.
 func (s *Service) Get(ctx context.Context, id int64) (*bukti.Survey, error) {
-	var sv bukti.Survey
-	err := s.DB.WithContext(ctx).First(&sv, id).Error
-	if errors.Is(err, gorm.ErrRecordNotFound) {
+	sv, err := s.Store.Survey(ctx, id)
+	if errors.Is(err, sqlstore.ErrNotFound) {
 		return nil, NotFound(id)
 	}
-	return &sv, err
+	return sv, err
 }
 
 // NotFound is the error for a survey that does not exist or lies outside
@@ -273,15 +265,7 @@ func NotFound(id int64) error {
 // List returns surveys, newest first: all when all is true, else those of
 // the given facilities or with the given IDs.
 func (s *Service) List(ctx context.Context, all bool, facilities, ids []int64) ([]bukti.Survey, error) {
-	out := []bukti.Survey{}
-	q := s.DB.WithContext(ctx).Order("id DESC")
-	if !all {
-		if len(facilities) == 0 && len(ids) == 0 {
-			return out, nil
-		}
-		q = q.Where("facility_id IN ? OR id IN ?", append(facilities, 0), append(ids, 0))
-	}
-	return out, q.Find(&out).Error
+	return s.Store.Surveys(ctx, all, facilities, ids)
 }
 
 // Surveyors returns a survey's team, by ID: the surveyors assigned to it
@@ -291,7 +275,7 @@ func (s *Service) Surveyors(ctx context.Context, id int64) ([]bukti.User, error)
 	if err != nil {
 		return nil, err
 	}
-	return surveyors(s.DB.WithContext(ctx), sv)
+	return s.Store.SurveyTeam(ctx, sv)
 }
 
 // change runs fn in a transaction on the locked survey once by may take
@@ -304,39 +288,26 @@ func (s *Service) Surveyors(ctx context.Context, id int64) ([]bukti.User, error)
 // evidence service, the only writer of evidence — has its cached scores
 // dropped before commit.
 func (s *Service) change(ctx context.Context, id int64, a Action, by int64, fn func(u *sqlstore.Tx, sv *bukti.Survey) error) error {
-	return sqlstore.New(s.DB, s.Now).Run(ctx, &by, func(u *sqlstore.Tx) error {
-		sv, err := lock(u.DB, id)
-		if err != nil {
+	return s.Store.Run(ctx, &by, func(u *sqlstore.Tx) error {
+		sv, err := u.LockSurvey(id)
+		if errors.Is(err, sqlstore.ErrNotFound) {
+			return NotFound(id)
+		} else if err != nil {
 			return err
 		}
-		if err := s.allow(ctx, u.DB, sv, a, by); err != nil {
+		if err := s.allow(u, sv, a, by); err != nil {
 			return err
 		}
 		return fn(u, sv)
 	})
 }
 
-// lock reads a survey for update: on PostgreSQL the row stays locked until
-// the transaction ends; SQLite transactions already hold the write lock.
-func lock(tx *gorm.DB, id int64) (*bukti.Survey, error) {
-	q := tx
-	if tx.Dialector.Name() == "postgres" {
-		q = tx.Clauses(clause.Locking{Strength: "UPDATE"})
-	}
-	var sv bukti.Survey
-	err := q.First(&sv, id).Error
-	if errors.Is(err, gorm.ErrRecordNotFound) {
-		return nil, NotFound(id)
-	}
-	return &sv, err
-}
-
-// allow checks, inside tx on the locked survey, what Allowed checks, in its
+// allow checks, inside the unit t on the locked survey, what Allowed checks, in its
 // order (the state, then who), with one check of the service's own in
 // between: a survey still open is worked on against the catalogue it was
 // planned with, so it changes only while the server runs that catalogue.
 // A final survey keeps its result whatever the server runs.
-func (s *Service) allow(ctx context.Context, tx *gorm.DB, sv *bukti.Survey, a Action, by int64) error {
+func (s *Service) allow(t *sqlstore.Tx, sv *bukti.Survey, a Action, by int64) error {
 	r, err := ruleOf(a)
 	if err != nil {
 		return err
@@ -348,21 +319,21 @@ func (s *Service) allow(ctx context.Context, tx *gorm.DB, sv *bukti.Survey, a Ac
 		return bukti.Errorf(bukti.ECONFLICT, "Survei #%d memakai katalog %s, sedangkan server memakai %s. Aktifkan katalog survei ini untuk melanjutkan.",
 			"survey %d uses catalogue %s but the server runs %s; activate the survey's catalogue to continue", sv.ID, sv.Catalogue, s.catalogueRef())
 	}
-	who, err := actor(ctx, tx, sv, by)
+	who, err := actor(t, sv, by)
 	if err != nil {
 		return err
 	}
 	return r.who(sv, who)
 }
 
-// actor reads who a user is to a survey, inside tx: their role bindings
-// and the survey's team.
-func actor(ctx context.Context, tx *gorm.DB, sv *bukti.Survey, userID int64) (Actor, error) {
-	p, err := authz.Load(ctx, tx, &bukti.User{ID: userID})
+// actor reads who a user is to a survey, inside the unit t: their role
+// bindings and the survey's team.
+func actor(t *sqlstore.Tx, sv *bukti.Survey, userID int64) (Actor, error) {
+	p, err := principal(t, &bukti.User{ID: userID})
 	if err != nil {
 		return Actor{}, err
 	}
-	team, err := surveyors(tx, sv)
+	team, err := t.SurveyTeam(sv)
 	if err != nil {
 		return Actor{}, err
 	}
