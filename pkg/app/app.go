@@ -106,7 +106,7 @@ func New(gdb *gorm.DB, store storage.Store, cat *catalogue.Catalogue, opt Option
 	a.Org = &org.Service{Store: st, Now: now}
 	a.Standard = &standard.Service{DB: gdb, Now: now}
 	a.Evidence = &evidence.Service{DB: gdb, Store: store, Catalogue: cat, MaxBytes: opt.MaxUploadBytes, Now: now, Log: opt.Log}
-	a.Surveys = &survey.Service{DB: gdb, Catalogue: cat, Evidence: a.Evidence, Now: now}
+	a.Surveys = &survey.Service{Store: st, Catalogue: cat, Evidence: a.Evidence, Now: now}
 	a.Reports = &report.Service{DB: gdb, Evidence: a.Evidence, Catalogue: cat, Now: now}
 	return a
 }

@@ -40,7 +40,7 @@ var models = []any{
 // models describes, and who owns them.
 var sqlOnlyTables = map[string]string{
 	"schema_migrations": "pkg/db's record of applied migrations",
-	"survey_teams":      "pkg/survey's teamMember, created by migration 5's SQL",
+	"survey_teams":      "pkg/sqlstore's surveyTeamMember (surveys' frozen teams), created by migration 5's SQL",
 }
 
 // TestSchemaMatchesStructs migrates a fresh database and compares its

@@ -32,12 +32,13 @@ func (s *Service) Overview(ctx context.Context, id int64) (*Overview, error) {
 		return nil, err
 	}
 	ov := &Overview{Survey: *sv}
-	db := s.DB.WithContext(ctx)
-	if err := db.Preload("District").First(&ov.Facility, sv.FacilityID).Error; err != nil {
+	f, err := s.Store.SurveyFacility(ctx, sv.FacilityID)
+	if err != nil {
 		return nil, err
 	}
+	ov.Facility = *f
 	steps := []func() error{
-		func() (err error) { ov.Surveyors, err = surveyors(db, sv); return },
+		func() (err error) { ov.Surveyors, err = s.Store.SurveyTeam(ctx, sv); return },
 		func() (err error) { ov.SelfAssessment, err = s.SelfAssessments(ctx, id); return },
 		func() (err error) { ov.Items, err = s.Items(ctx, id); return },
 		func() (err error) { ov.Scores, err = s.Scores(ctx, id); return },
@@ -50,7 +51,6 @@ func (s *Service) Overview(ctx context.Context, id int64) (*Overview, error) {
 	}
 	ov.Tally = scoring.Compute(s.Catalogue, finalScores(ov.Scores))
 	if sv.State != bukti.SurveyFinal {
-		var err error
 		if ov.Suggestions, err = s.suggest(ctx, sv, ov.Items, ov.SelfAssessment); err != nil {
 			return nil, err
 		}

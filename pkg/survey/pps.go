@@ -7,16 +7,13 @@ import (
 	"strings"
 	"time"
 
-	"gorm.io/gorm"
-
 	"github.com/bukti-id/bukti/pkg/bukti"
 	"github.com/bukti-id/bukti/pkg/sqlstore"
 )
 
 // PPS returns a survey's improvement plan, in EP order.
 func (s *Service) PPS(ctx context.Context, id int64) ([]bukti.PPSItem, error) {
-	out := []bukti.PPSItem{}
-	return out, s.DB.WithContext(ctx).Where("survey_id = ?", id).Order("element_id").Find(&out).Error
+	return s.Store.SurveyPPS(ctx, id)
 }
 
 // PPSInput is the quality team's plan and progress for one PPS row.
@@ -43,15 +40,16 @@ func (s *Service) UpdatePPS(ctx context.Context, id, rowID, by int64, in PPSInpu
 	}
 	var row bukti.PPSItem
 	err := s.change(ctx, id, EditPPS, by, func(u *sqlstore.Tx, sv *bukti.Survey) error {
-		tx := u.DB
-		if err := tx.Where("survey_id = ?", id).First(&row, rowID).Error; errors.Is(err, gorm.ErrRecordNotFound) {
+		got, err := u.SurveyPPSRow(id, rowID)
+		if errors.Is(err, sqlstore.ErrNotFound) {
 			return bukti.Errorf(bukti.ENOTFOUND, "Baris PPS #%d tidak ditemukan pada survei ini.", "PPS row %d not found in this survey", rowID)
 		} else if err != nil {
 			return err
 		}
+		row = *got
 		row.Action, row.Responsible, row.TargetDate, row.Indicator, row.Progress = in.Action, in.Responsible, in.TargetDate, in.Indicator, in.Progress
 		row.State, row.UpdatedBy, row.UpdatedAt = ppsState(in.Progress), &by, s.Now().UTC()
-		if err := tx.Save(&row).Error; err != nil {
+		if err := u.SaveSurveyPPSRow(&row); err != nil {
 			return err
 		}
 		return s.audit(u, sv, "survey.pps", fmt.Sprintf("%s: %d%%", row.ElementID, row.Progress))

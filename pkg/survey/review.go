@@ -8,8 +8,6 @@ import (
 	"strconv"
 	"strings"
 
-	"gorm.io/gorm"
-
 	"github.com/bukti-id/bukti/pkg/bukti"
 	"github.com/bukti-id/bukti/pkg/evidence"
 	"github.com/bukti-id/bukti/pkg/sqlstore"
@@ -18,8 +16,7 @@ import (
 // Items returns a survey's snapshot, by requirement then evidence and
 // revision; superseded items are included (their SupersededBy is set).
 func (s *Service) Items(ctx context.Context, id int64) ([]bukti.SnapshotItem, error) {
-	out := []bukti.SnapshotItem{}
-	return out, s.DB.WithContext(ctx).Where("survey_id = ?", id).Order("requirement_id, evidence_id, revision_number").Find(&out).Error
+	return s.Store.SurveyItems(ctx, id)
 }
 
 // Current returns the items under review: those not superseded.
@@ -50,18 +47,19 @@ func (s *Service) Review(ctx context.Context, id, itemID, by int64, v Verdict) (
 	}
 	var it bukti.SnapshotItem
 	err := s.change(ctx, id, Review, by, func(u *sqlstore.Tx, sv *bukti.Survey) error {
-		tx := u.DB
-		if err := tx.Where("survey_id = ?", id).First(&it, itemID).Error; errors.Is(err, gorm.ErrRecordNotFound) {
+		got, err := u.SurveyItem(id, itemID)
+		if errors.Is(err, sqlstore.ErrNotFound) {
 			return itemNotFound(itemID)
 		} else if err != nil {
 			return err
 		}
+		it = *got
 		if it.SupersededBy != nil {
 			return bukti.Errorf(bukti.ECONFLICT, "Butir #%d sudah diganti oleh unggahan baru (#%d); telaah butir yang baru.", "item %d was superseded by item %d; review that one", it.ID, *it.SupersededBy)
 		}
 		now := u.Now
 		it.Review, it.ReviewNote, it.ReviewedBy, it.ReviewedAt = v.Review, v.Note, &by, &now
-		if err := tx.Model(&it).Updates(map[string]any{"review": it.Review, "review_note": it.ReviewNote, "reviewed_by": by, "reviewed_at": now}).Error; err != nil {
+		if err := u.SetSurveyItemReview(&it); err != nil {
 			return err
 		}
 		if err := s.reflect(u, sv, &it); err != nil {
@@ -81,16 +79,14 @@ func (s *Service) Review(ctx context.Context, id, itemID, by int64, v Verdict) (
 // are the current ones) and the reviewed revision is still the record's
 // latest.
 func (s *Service) reflect(u *sqlstore.Tx, sv *bukti.Survey, it *bukti.SnapshotItem) error {
-	var newer int64
-	if err := u.DB.Model(&bukti.Survey{}).Where("facility_id = ? AND id > ? AND state IN ?", sv.FacilityID, sv.ID,
-		[]string{bukti.SurveyInReview, bukti.SurveyScored}).
-		Count(&newer).Error; err != nil {
+	newer, err := u.CountNewerSurveys(sv.FacilityID, sv.ID, []string{bukti.SurveyInReview, bukti.SurveyScored})
+	if err != nil {
 		return err
 	}
 	if newer > 0 {
 		return nil
 	}
-	_, err := s.Evidence.SetVerdict(u, sv.FacilityID, it.EvidenceID, it.RevisionNumber, evidence.Verdict{Review: it.Review, Note: it.ReviewNote})
+	_, err = s.Evidence.SetVerdict(u, sv.FacilityID, it.EvidenceID, it.RevisionNumber, evidence.Verdict{Review: it.Review, Note: it.ReviewNote})
 	return err
 }
 
@@ -105,10 +101,8 @@ func itemNotFound(id int64) error {
 func (s *Service) Resubmit(ctx context.Context, id, evidenceID, by int64) (*bukti.SnapshotItem, error) {
 	var it bukti.SnapshotItem
 	err := s.change(ctx, id, Resubmit, by, func(u *sqlstore.Tx, sv *bukti.Survey) error {
-		tx := u.DB
-		var ev bukti.Evidence
-		err := tx.Preload("Revisions").Where("facility_id = ? AND deleted_at IS NULL", sv.FacilityID).First(&ev, evidenceID).Error
-		if errors.Is(err, gorm.ErrRecordNotFound) {
+		ev, err := u.SurveyEvidence(sv.FacilityID, evidenceID)
+		if errors.Is(err, sqlstore.ErrNotFound) {
 			return evidence.NotFound(evidenceID)
 		} else if err != nil {
 			return err
@@ -120,10 +114,9 @@ func (s *Service) Resubmit(ctx context.Context, id, evidenceID, by int64) (*bukt
 		if _, _, ok := s.Catalogue.Requirement(ev.RequirementID); !ok {
 			return bukti.Errorf(bukti.EINVALID, "Persyaratan %s tidak ada di katalog survei ini.", "requirement %s is not in this survey's catalogue", ev.RequirementID)
 		}
-		var prev bukti.SnapshotItem
-		err = tx.Where("survey_id = ? AND evidence_id = ? AND superseded_by IS NULL", id, evidenceID).First(&prev).Error
+		prev, err := u.CurrentSurveyItem(id, evidenceID)
 		found := err == nil
-		if err != nil && !errors.Is(err, gorm.ErrRecordNotFound) {
+		if err != nil && !errors.Is(err, sqlstore.ErrNotFound) {
 			return err
 		}
 		switch {
@@ -132,12 +125,12 @@ func (s *Service) Resubmit(ctx context.Context, id, evidenceID, by int64) (*bukt
 		case found && prev.Review != bukti.ReviewRejected:
 			return bukti.Errorf(bukti.ECONFLICT, "Bukti #%d di snapshot belum ditolak (status: %s); hanya bukti yang ditolak yang dapat diajukan ulang.", "evidence %d in the snapshot is %s, not rejected; only rejected evidence can be resubmitted", evidenceID, prev.Review)
 		}
-		it = snapshotOf(id, &ev, rev, u.Now)
-		if err := tx.Create(&it).Error; err != nil {
+		it = snapshotOf(id, ev, rev, u.Now)
+		if err := u.CreateSurveyItem(&it); err != nil {
 			return err
 		}
 		if found {
-			if err := tx.Model(&prev).Update("superseded_by", it.ID).Error; err != nil {
+			if err := u.SupersedeSurveyItem(prev, it.ID); err != nil {
 				return err
 			}
 		}

@@ -6,9 +6,6 @@ import (
 	"fmt"
 	"strings"
 
-	"gorm.io/gorm"
-	"gorm.io/gorm/clause"
-
 	"github.com/bukti-id/bukti/pkg/bukti"
 	"github.com/bukti-id/bukti/pkg/catalogue"
 	"github.com/bukti-id/bukti/pkg/readiness"
@@ -61,11 +58,6 @@ func (s *Service) row(id, surveyor, by int64, in ScoreInput, suggested int) (buk
 		Facts: facts, Recommendation: rec, Suggested: suggested, UpdatedBy: by, UpdatedAt: s.Now().UTC()}, nil
 }
 
-// scoreUpsert replaces a score row. The columns are named because UpdateAll
-// would set updated_at from gorm's clock instead of the row's (s.Now).
-var scoreUpsert = clause.OnConflict{Columns: []clause.Column{{Name: "survey_id"}, {Name: "element_id"}, {Name: "surveyor_id"}},
-	DoUpdates: clause.AssignmentColumns([]string{"score", "tdd", "facts", "recommendation", "suggested", "updated_by", "updated_at"})}
-
 // Score records an assigned surveyor's score of one EP while the survey
 // is in review, with the system's suggestion from the reviewed evidence.
 // A final score the EP already had is dropped: the changed score must be
@@ -80,11 +72,10 @@ func (s *Service) Score(ctx context.Context, id, by int64, in ScoreInput) (*bukt
 		return nil, err
 	}
 	err = s.change(ctx, id, Score, by, func(u *sqlstore.Tx, sv *bukti.Survey) error {
-		tx := u.DB
-		if err := tx.Clauses(scoreUpsert).Create(&row).Error; err != nil {
+		if err := u.SaveSurveyScore(&row); err != nil {
 			return err
 		}
-		if err := tx.Where("survey_id = ? AND element_id = ? AND surveyor_id = ?", id, row.ElementID, Final).Delete(&bukti.SurveyScore{}).Error; err != nil {
+		if err := u.DeleteSurveyScore(id, row.ElementID, Final); err != nil {
 			return err
 		}
 		return s.audit(u, sv, ActionScore, fmt.Sprintf("%s: %s", row.ElementID, FormatScore(row.Score, row.TDD)))
@@ -98,8 +89,7 @@ func (s *Service) Score(ctx context.Context, id, by int64, in ScoreInput) (*bukt
 // Scores returns every score of a survey: each surveyor's and the final
 // ones (SurveyorID Final), by EP then surveyor.
 func (s *Service) Scores(ctx context.Context, id int64) ([]bukti.SurveyScore, error) {
-	out := []bukti.SurveyScore{}
-	return out, s.DB.WithContext(ctx).Where("survey_id = ?", id).Order("element_id, surveyor_id").Find(&out).Error
+	return s.Store.SurveyScores(ctx, id)
 }
 
 // Suggestions returns the system's suggested score per EP from the
@@ -185,13 +175,12 @@ type Conflict struct {
 func (s *Service) Reconcile(ctx context.Context, id, by int64) ([]Conflict, error) {
 	var conflicts []Conflict
 	err := s.change(ctx, id, Reconcile, by, func(u *sqlstore.Tx, sv *bukti.Survey) error {
-		tx := u.DB
-		team, err := surveyors(tx, sv)
+		team, err := u.SurveyTeam(sv)
 		if err != nil {
 			return err
 		}
-		var rows []bukti.SurveyScore
-		if err := tx.Where("survey_id = ?", id).Find(&rows).Error; err != nil {
+		rows, err := u.SurveyScores(id)
+		if err != nil {
 			return err
 		}
 		byEP := map[string]map[int64]bukti.SurveyScore{}
@@ -227,12 +216,10 @@ func (s *Service) Reconcile(ctx context.Context, id, by int64) ([]Conflict, erro
 				finals = append(finals, f)
 			}
 		}
-		if len(finals) > 0 {
-			if err := tx.CreateInBatches(&finals, 200).Error; err != nil {
-				return err
-			}
+		if err := u.CreateSurveyScores(finals); err != nil {
+			return err
 		}
-		if err := s.markScored(tx, sv); err != nil {
+		if err := s.markScored(u, sv); err != nil {
 			return err
 		}
 		return s.audit(u, sv, ActionReconcile, fmt.Sprintf("%d EP agreed, %d to decide", len(finals), len(conflicts)))
@@ -264,11 +251,10 @@ func (s *Service) SetFinal(ctx context.Context, id, by int64, in ScoreInput) (*b
 		return nil, err
 	}
 	err = s.change(ctx, id, SetFinal, by, func(u *sqlstore.Tx, sv *bukti.Survey) error {
-		tx := u.DB
-		if err := tx.Clauses(scoreUpsert).Create(&row).Error; err != nil {
+		if err := u.SaveSurveyScore(&row); err != nil {
 			return err
 		}
-		if err := s.markScored(tx, sv); err != nil {
+		if err := s.markScored(u, sv); err != nil {
 			return err
 		}
 		return s.audit(u, sv, ActionFinalScore, fmt.Sprintf("%s: %s", row.ElementID, FormatScore(row.Score, row.TDD)))
@@ -280,20 +266,20 @@ func (s *Service) SetFinal(ctx context.Context, id, by int64, in ScoreInput) (*b
 }
 
 // markScored moves a survey in review to scored once every EP has a final
-// score.
-func (s *Service) markScored(tx *gorm.DB, sv *bukti.Survey) error {
+// score, inside the unit t.
+func (s *Service) markScored(t *sqlstore.Tx, sv *bukti.Survey) error {
 	if sv.State != bukti.SurveyInReview {
 		return nil
 	}
-	var n int64
-	if err := tx.Model(&bukti.SurveyScore{}).Where("survey_id = ? AND surveyor_id = ?", sv.ID, Final).Count(&n).Error; err != nil {
+	n, err := t.CountSurveyScoresBy(sv.ID, Final)
+	if err != nil {
 		return err
 	}
 	if int(n) < len(s.elements()) {
 		return nil
 	}
 	sv.State = bukti.SurveyScored
-	return tx.Model(sv).Update("state", sv.State).Error
+	return t.SetSurveyState(sv, sv.State)
 }
 
 func finalScores(rows []bukti.SurveyScore) map[string]scoring.Score {
@@ -313,18 +299,16 @@ func finalScores(rows []bukti.SurveyScore) map[string]scoring.Score {
 func (s *Service) Finalize(ctx context.Context, id, by int64) (*bukti.Survey, error) {
 	var out *bukti.Survey
 	err := s.change(ctx, id, Finalize, by, func(u *sqlstore.Tx, sv *bukti.Survey) error {
-		tx := u.DB
-		var rows []bukti.SurveyScore
-		if err := tx.Where("survey_id = ? AND surveyor_id = ?", id, Final).Order("element_id").Find(&rows).Error; err != nil {
+		rows, err := u.SurveyScoresBy(id, Final)
+		if err != nil {
 			return err
 		}
 		t := scoring.Compute(s.Catalogue, finalScores(rows))
 		if len(t.Unscored) > 0 {
 			return bukti.Errorf(bukti.ECONFLICT, "%d EP belum memiliki nilai akhir (%s).", "%d EP have no final score (%s)", len(t.Unscored), preview(t.Unscored))
 		}
-		var pending int64
-		if err := tx.Model(&bukti.SnapshotItem{}).Where("survey_id = ? AND superseded_by IS NULL AND review = ?", id, bukti.ReviewPending).
-			Count(&pending).Error; err != nil {
+		pending, err := u.CountCurrentSurveyItems(id, bukti.ReviewPending)
+		if err != nil {
 			return err
 		}
 		if pending > 0 {
@@ -339,12 +323,10 @@ func (s *Service) Finalize(ctx context.Context, id, by int64) (*bukti.Survey, er
 					State: bukti.PPSOpen, UpdatedAt: now})
 			}
 		}
-		if len(pps) > 0 {
-			if err := tx.CreateInBatches(&pps, 200).Error; err != nil {
-				return err
-			}
+		if err := u.CreateSurveyPPS(pps); err != nil {
+			return err
 		}
-		if err := freezeTeam(tx, sv); err != nil {
+		if err := u.FreezeSurveyTeam(sv); err != nil {
 			return err
 		}
 		result, err := json.Marshal(t)
@@ -352,8 +334,7 @@ func (s *Service) Finalize(ctx context.Context, id, by int64) (*bukti.Survey, er
 			return err
 		}
 		sv.State, sv.Status, sv.Result, sv.FinalizedAt, sv.FinalizedBy = bukti.SurveyFinal, t.Status, string(result), &now, &by
-		if err := tx.Model(sv).Updates(map[string]any{"state": sv.State, "status": sv.Status, "result": sv.Result,
-			"finalized_at": now, "finalized_by": by}).Error; err != nil {
+		if err := u.SetSurveyFinal(sv); err != nil {
 			return err
 		}
 		out = sv

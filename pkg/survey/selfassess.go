@@ -6,9 +6,6 @@ import (
 	"strings"
 	"time"
 
-	"gorm.io/gorm"
-	"gorm.io/gorm/clause"
-
 	"github.com/bukti-id/bukti/pkg/bukti"
 	"github.com/bukti-id/bukti/pkg/sqlstore"
 )
@@ -60,12 +57,11 @@ func (s *Service) SelfAssess(ctx context.Context, id, by int64, scores []SelfSco
 			Suggested: es.Suggested, UpdatedBy: by, UpdatedAt: now})
 	}
 	err = s.change(ctx, id, SelfAssess, by, func(u *sqlstore.Tx, sv *bukti.Survey) error {
-		tx := u.DB
-		if err := tx.Clauses(selfUpsert).Create(&rows).Error; err != nil {
+		if err := u.SaveSelfAssessments(rows); err != nil {
 			return err
 		}
 		if sv.State == bukti.SurveyPlanned {
-			if err := tx.Model(sv).Update("state", bukti.SurveySelfAssessment).Error; err != nil {
+			if err := u.SetSurveyState(sv, bukti.SurveySelfAssessment); err != nil {
 				return err
 			}
 		}
@@ -77,16 +73,9 @@ func (s *Service) SelfAssess(ctx context.Context, id, by int64, scores []SelfSco
 	return rows, nil
 }
 
-// selfUpsert replaces a self-assessment row. The columns are named because
-// UpdateAll would set updated_at from gorm's clock instead of the row's
-// (s.Now).
-var selfUpsert = clause.OnConflict{Columns: []clause.Column{{Name: "survey_id"}, {Name: "element_id"}},
-	DoUpdates: clause.AssignmentColumns([]string{"score", "tdd", "justification", "suggested", "updated_by", "updated_at"})}
-
 // SelfAssessments returns a survey's self-assessment, in EP order.
 func (s *Service) SelfAssessments(ctx context.Context, id int64) ([]bukti.SelfAssessment, error) {
-	out := []bukti.SelfAssessment{}
-	return out, s.DB.WithContext(ctx).Where("survey_id = ?", id).Order("element_id").Find(&out).Error
+	return s.Store.SurveySelfAssessments(ctx, id)
 }
 
 // Submit ends the self-assessment: every EP must have a proposed score.
@@ -97,9 +86,8 @@ func (s *Service) SelfAssessments(ctx context.Context, id int64) ([]bukti.SelfAs
 func (s *Service) Submit(ctx context.Context, id, by int64) (int, error) {
 	var n int
 	err := s.change(ctx, id, Submit, by, func(u *sqlstore.Tx, sv *bukti.Survey) error {
-		tx := u.DB
-		var done []string
-		if err := tx.Model(&bukti.SelfAssessment{}).Where("survey_id = ?", id).Pluck("element_id", &done).Error; err != nil {
+		done, err := u.SurveySelfAssessedElements(id)
+		if err != nil {
 			return err
 		}
 		have := map[string]bool{}
@@ -116,13 +104,13 @@ func (s *Service) Submit(ctx context.Context, id, by int64) (int, error) {
 			return bukti.Errorf(bukti.EINVALID, "Penilaian mandiri belum lengkap: %d EP belum dinilai (%s).",
 				"the self-assessment is incomplete: %d EP without a score (%s)", len(missing), preview(missing))
 		}
-		items, err := s.freeze(tx, sv)
+		items, err := s.freeze(u, sv)
 		if err != nil {
 			return err
 		}
 		n = len(items)
 		now := u.Now
-		if err := tx.Model(sv).Updates(map[string]any{"state": bukti.SurveyInReview, "submitted_at": now}).Error; err != nil {
+		if err := u.SetSurveySubmitted(sv, bukti.SurveyInReview, now); err != nil {
 			return err
 		}
 		return s.audit(u, sv, "survey.submit", fmt.Sprintf("snapshot of %d evidence revisions", n))
@@ -131,10 +119,10 @@ func (s *Service) Submit(ctx context.Context, id, by int64) (int, error) {
 }
 
 // freeze copies the latest revision of every live evidence record of the
-// survey's facility into its snapshot.
-func (s *Service) freeze(tx *gorm.DB, sv *bukti.Survey) ([]bukti.SnapshotItem, error) {
-	var evs []bukti.Evidence
-	if err := tx.Preload("Revisions").Where("facility_id = ? AND deleted_at IS NULL", sv.FacilityID).Order("requirement_id, id").Find(&evs).Error; err != nil {
+// survey's facility into its snapshot, inside the unit t.
+func (s *Service) freeze(t *sqlstore.Tx, sv *bukti.Survey) ([]bukti.SnapshotItem, error) {
+	evs, err := t.SurveyFacilityEvidence(sv.FacilityID)
+	if err != nil {
 		return nil, err
 	}
 	now := s.Now().UTC()
@@ -147,10 +135,7 @@ func (s *Service) freeze(tx *gorm.DB, sv *bukti.Survey) ([]bukti.SnapshotItem, e
 			items = append(items, snapshotOf(sv.ID, &evs[i], rev, now))
 		}
 	}
-	if len(items) == 0 {
-		return items, nil
-	}
-	return items, tx.CreateInBatches(&items, 200).Error
+	return items, t.CreateSurveyItems(items)
 }
 
 func snapshotOf(surveyID int64, ev *bukti.Evidence, rev *bukti.Revision, now time.Time) bukti.SnapshotItem {

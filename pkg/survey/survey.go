@@ -25,9 +25,6 @@ import (
 	"strings"
 	"time"
 
-	"gorm.io/gorm"
-	"gorm.io/gorm/clause"
-
 	"github.com/bukti-id/bukti/pkg/audit"
 	"github.com/bukti-id/bukti/pkg/auth"
 	"github.com/bukti-id/bukti/pkg/authz"
@@ -52,7 +49,7 @@ const maxText = 4000
 
 // Service runs survey visits against the catalogue in use.
 type Service struct {
-	DB        *gorm.DB
+	Store     *sqlstore.DB
 	Catalogue *catalogue.Catalogue
 	Evidence  *evidence.Service
 	Now       func() time.Time
@@ -151,13 +148,12 @@ func (s *Service) Create(ctx context.Context, in Input, by int64) (*bukti.Survey
 	}
 	sv := bukti.Survey{FacilityID: in.FacilityID, Catalogue: s.catalogueRef(), Type: in.Type, Mode: in.Mode, State: bukti.SurveyPlanned,
 		StartDate: in.StartDate, EndDate: in.EndDate, CreatedBy: by}
-	err = sqlstore.New(s.DB, s.Now).Run(ctx, &by, func(u *sqlstore.Tx) error {
-		tx := u.DB
+	err = s.Store.Run(ctx, &by, func(u *sqlstore.Tx) error {
 		sv.CreatedAt = u.Now
-		if err := tx.First(&bukti.Facility{}, in.FacilityID).Error; errors.Is(err, gorm.ErrRecordNotFound) {
-			return bukti.Errorf(bukti.ENOTFOUND, "Puskesmas dengan id %d tidak ditemukan.", "facility %d not found", in.FacilityID)
-		} else if err != nil {
+		if ok, err := u.SurveyFacilityExists(in.FacilityID); err != nil {
 			return err
+		} else if !ok {
+			return bukti.Errorf(bukti.ENOTFOUND, "Puskesmas dengan id %d tidak ditemukan.", "facility %d not found", in.FacilityID)
 		}
 		planner, err := authz.LoadIn(u, &bukti.User{ID: by})
 		if err != nil {
@@ -172,7 +168,7 @@ func (s *Service) Create(ctx context.Context, in Input, by int64) (*bukti.Survey
 		}
 		lead := ids[slices.Index(refs, leadRef)]
 		sv.LeadID = &lead
-		if err := tx.Create(&sv).Error; err != nil {
+		if err := u.CreateSurvey(&sv); err != nil {
 			return err
 		}
 		for _, uid := range ids {
@@ -197,25 +193,22 @@ func (s *Service) Create(ctx context.Context, in Input, by int64) (*bukti.Survey
 // of accounts beyond their reach. User IDs are for admins only. Naming
 // oneself is refused plainly: the planner cannot survey their own survey.
 func assignable(t *sqlstore.Tx, planner *authz.Principal, facilityID int64, refs []ref) ([]int64, error) {
-	tx := t.DB
 	ids := make([]int64, 0, len(refs))
 	for _, r := range refs {
 		if r.email == "" && !planner.Admin {
 			return nil, bukti.Errorf(bukti.EINVALID, "Sebutkan surveior dengan email (surveyor_emails, lead_email); ID pengguna hanya dapat dipakai admin.",
 				"name the surveyors by email (surveyor_emails, lead_email): user IDs are for admins only")
 		}
-		var u bukti.User
-		q := tx.Where("id = ?", r.id)
-		if r.email != "" {
-			q = tx.Where("email = ?", r.email)
-		}
-		if err := q.Limit(1).Find(&u).Error; err != nil {
+		u, err := t.SurveyUser(r.id, r.email)
+		if errors.Is(err, sqlstore.ErrNotFound) {
+			u = &bukti.User{} // nobody: not assignable
+		} else if err != nil {
 			return nil, err
 		}
 		if u.ID != 0 && u.ID == planner.User.ID {
 			return nil, bukti.Errorf(bukti.EINVALID, "Perencana survei tidak dapat menjadi surveiornya sendiri.", "the person planning a survey cannot be one of its surveyors")
 		}
-		ok, err := mayAssign(t, planner, &u, facilityID)
+		ok, err := mayAssign(t, planner, u, facilityID)
 		if err != nil {
 			return nil, err
 		}
@@ -257,12 +250,11 @@ func (s *Service) catalogueRef() string { return s.Catalogue.ID + "@" + s.Catalo
 
 // Get returns one survey.
 func (s *Service) Get(ctx context.Context, id int64) (*bukti.Survey, error) {
-	var sv bukti.Survey
-	err := s.DB.WithContext(ctx).First(&sv, id).Error
-	if errors.Is(err, gorm.ErrRecordNotFound) {
+	sv, err := s.Store.Survey(ctx, id)
+	if errors.Is(err, sqlstore.ErrNotFound) {
 		return nil, NotFound(id)
 	}
-	return &sv, err
+	return sv, err
 }
 
 // NotFound is the error for a survey that does not exist or lies outside
@@ -274,15 +266,7 @@ func NotFound(id int64) error {
 // List returns surveys, newest first: all when all is true, else those of
 // the given facilities or with the given IDs.
 func (s *Service) List(ctx context.Context, all bool, facilities, ids []int64) ([]bukti.Survey, error) {
-	out := []bukti.Survey{}
-	q := s.DB.WithContext(ctx).Order("id DESC")
-	if !all {
-		if len(facilities) == 0 && len(ids) == 0 {
-			return out, nil
-		}
-		q = q.Where("facility_id IN ? OR id IN ?", append(facilities, 0), append(ids, 0))
-	}
-	return out, q.Find(&out).Error
+	return s.Store.Surveys(ctx, all, facilities, ids)
 }
 
 // Surveyors returns a survey's team, by ID: the surveyors assigned to it
@@ -292,7 +276,7 @@ func (s *Service) Surveyors(ctx context.Context, id int64) ([]bukti.User, error)
 	if err != nil {
 		return nil, err
 	}
-	return surveyors(s.DB.WithContext(ctx), sv)
+	return s.Store.SurveyTeam(ctx, sv)
 }
 
 // change runs fn in a transaction on the locked survey once by may take
@@ -305,9 +289,11 @@ func (s *Service) Surveyors(ctx context.Context, id int64) ([]bukti.User, error)
 // evidence service, the only writer of evidence — has its cached scores
 // dropped before commit.
 func (s *Service) change(ctx context.Context, id int64, a Action, by int64, fn func(u *sqlstore.Tx, sv *bukti.Survey) error) error {
-	return sqlstore.New(s.DB, s.Now).Run(ctx, &by, func(u *sqlstore.Tx) error {
-		sv, err := lock(u.DB, id)
-		if err != nil {
+	return s.Store.Run(ctx, &by, func(u *sqlstore.Tx) error {
+		sv, err := u.LockSurvey(id)
+		if errors.Is(err, sqlstore.ErrNotFound) {
+			return NotFound(id)
+		} else if err != nil {
 			return err
 		}
 		if err := s.allow(u, sv, a, by); err != nil {
@@ -317,26 +303,11 @@ func (s *Service) change(ctx context.Context, id int64, a Action, by int64, fn f
 	})
 }
 
-// lock reads a survey for update: on PostgreSQL the row stays locked until
-// the transaction ends; SQLite transactions already hold the write lock.
-func lock(tx *gorm.DB, id int64) (*bukti.Survey, error) {
-	q := tx
-	if tx.Dialector.Name() == "postgres" {
-		q = tx.Clauses(clause.Locking{Strength: "UPDATE"})
-	}
-	var sv bukti.Survey
-	err := q.First(&sv, id).Error
-	if errors.Is(err, gorm.ErrRecordNotFound) {
-		return nil, NotFound(id)
-	}
-	return &sv, err
-}
-
-// allow checks, inside the unit t on the locked survey, what Allowed
-// checks, in its order (the state, then who), with one check of the
-// service's own in between: a survey still open is worked on against the
-// catalogue it was planned with, so it changes only while the server runs
-// that catalogue. A final survey keeps its result whatever the server runs.
+// allow checks, inside the unit t on the locked survey, what Allowed checks, in its
+// order (the state, then who), with one check of the service's own in
+// between: a survey still open is worked on against the catalogue it was
+// planned with, so it changes only while the server runs that catalogue.
+// A final survey keeps its result whatever the server runs.
 func (s *Service) allow(t *sqlstore.Tx, sv *bukti.Survey, a Action, by int64) error {
 	r, err := ruleOf(a)
 	if err != nil {
@@ -356,14 +327,14 @@ func (s *Service) allow(t *sqlstore.Tx, sv *bukti.Survey, a Action, by int64) er
 	return r.who(sv, who)
 }
 
-// actor reads who a user is to a survey, inside the unit t: their role bindings
-// and the survey's team.
+// actor reads who a user is to a survey, inside the unit t: their role
+// bindings and the survey's team.
 func actor(t *sqlstore.Tx, sv *bukti.Survey, userID int64) (Actor, error) {
 	p, err := authz.LoadIn(t, &bukti.User{ID: userID})
 	if err != nil {
 		return Actor{}, err
 	}
-	team, err := surveyors(t.DB, sv)
+	team, err := t.SurveyTeam(sv)
 	if err != nil {
 		return Actor{}, err
 	}
