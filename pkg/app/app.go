@@ -23,6 +23,7 @@ import (
 	"github.com/bukti-id/bukti/pkg/evidence"
 	"github.com/bukti-id/bukti/pkg/org"
 	"github.com/bukti-id/bukti/pkg/report"
+	"github.com/bukti-id/bukti/pkg/sqlstore"
 	"github.com/bukti-id/bukti/pkg/standard"
 	"github.com/bukti-id/bukti/pkg/survey"
 	"github.com/bukti-id/bukti/pkg/web"
@@ -98,12 +99,13 @@ func New(gdb *gorm.DB, store storage.Store, cat *catalogue.Catalogue, opt Option
 	now := func() time.Time { return src().In(tz) }
 
 	a := &App{DB: gdb, Store: store, Catalogue: cat, Log: opt.Log, opt: opt, now: now}
+	st := sqlstore.New(gdb, now)
 	a.Auth = &auth.Service{DB: gdb, Now: now, Log: opt.Log, Cost: opt.BcryptCost}
 	a.Org = &org.Service{DB: gdb, Now: now}
-	a.Standard = &standard.Service{DB: gdb, Now: now}
-	a.Evidence = &evidence.Service{DB: gdb, Store: store, Catalogue: cat, MaxBytes: opt.MaxUploadBytes, Now: now, Log: opt.Log}
+	a.Standard = &standard.Service{Store: st, Now: now}
+	a.Evidence = &evidence.Service{Store: st, Blobs: store, Catalogue: cat, MaxBytes: opt.MaxUploadBytes, Now: now, Log: opt.Log}
 	a.Surveys = &survey.Service{DB: gdb, Catalogue: cat, Evidence: a.Evidence, Now: now}
-	a.Reports = &report.Service{DB: gdb, Evidence: a.Evidence, Catalogue: cat, Now: now}
+	a.Reports = &report.Service{Store: st, Catalogue: cat, Now: now}
 	return a
 }
 

@@ -15,6 +15,7 @@ import (
 	"github.com/bukti-id/bukti/pkg/bukti"
 	"github.com/bukti-id/bukti/pkg/evidence"
 	"github.com/bukti-id/bukti/pkg/org"
+	"github.com/bukti-id/bukti/pkg/sqlstore"
 	"github.com/bukti-id/bukti/pkg/survey"
 	"github.com/bukti-id/bukti/pkg/testenv"
 	"github.com/bukti-id/bukti/storage"
@@ -35,7 +36,8 @@ func jakarta(t *testing.T) *time.Location {
 }
 
 // services are the App's services by field name: every exported field
-// that points to a struct with a DB field.
+// that points to a struct with a DB field or a Store field holding the
+// metadata store (*sqlstore.DB).
 func services(a *app.App) map[string]reflect.Value {
 	out := map[string]reflect.Value{}
 	v := reflect.ValueOf(a).Elem()
@@ -44,7 +46,9 @@ func services(a *app.App) map[string]reflect.Value {
 		if !sf.IsExported() || f.Kind() != reflect.Pointer || f.Type().Elem().Kind() != reflect.Struct {
 			continue
 		}
-		if _, ok := f.Type().Elem().FieldByName("DB"); ok {
+		_, db := f.Type().Elem().FieldByName("DB")
+		st, store := f.Type().Elem().FieldByName("Store")
+		if db || (store && st.Type == reflect.TypeFor[*sqlstore.DB]()) {
 			out[sf.Name] = f
 		}
 	}
@@ -52,8 +56,8 @@ func services(a *app.App) map[string]reflect.Value {
 }
 
 // TestNew checks the wiring: every service is there, on the App's
-// database, catalogue, evidence service and logger, and reads the one
-// clock, in the one time zone.
+// database (one metadata store), catalogue, evidence service and logger,
+// and reads the one clock, in the one time zone.
 func TestNew(t *testing.T) {
 	tz := jakarta(t)
 	log := slog.New(slog.NewTextHandler(&bytes.Buffer{}, nil))
@@ -86,7 +90,8 @@ func TestNew(t *testing.T) {
 			t.Errorf("App has no service %s", name)
 		}
 	}
-	shared := map[string]any{"DB": gdb, "Store": store, "Catalogue": cat, "Evidence": a.Evidence, "Log": log}
+	shared := map[string]any{"DB": gdb, "Blobs": store, "Catalogue": cat, "Evidence": a.Evidence, "Log": log}
+	var one *sqlstore.DB // the metadata store every service shares
 	for name, s := range svcs {
 		t.Run(name, func(t *testing.T) {
 			if s.IsNil() {
@@ -96,6 +101,17 @@ func TestNew(t *testing.T) {
 			for field, want := range shared {
 				if f := e.FieldByName(field); f.IsValid() && f.Interface() != want {
 					t.Errorf("%s.%s = %v, want the App's %v", name, field, f.Interface(), want)
+				}
+			}
+			if f := e.FieldByName("Store"); f.IsValid() {
+				st, ok := f.Interface().(*sqlstore.DB)
+				switch {
+				case !ok || st == nil:
+					t.Errorf("%s.Store = %v, want the metadata store", name, f.Interface())
+				case one == nil:
+					one = st
+				case st != one:
+					t.Errorf("%s.Store is not the metadata store the other services share", name)
 				}
 			}
 			now := e.FieldByName("Now")
