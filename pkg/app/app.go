@@ -104,10 +104,10 @@ func New(gdb *gorm.DB, store storage.Store, cat *catalogue.Catalogue, opt Option
 	a := &App{DB: gdb, SQL: st, Store: store, Catalogue: cat, Log: opt.Log, opt: opt, now: now}
 	a.Auth = &auth.Service{Store: st, Now: now, Log: opt.Log, Cost: opt.BcryptCost}
 	a.Org = &org.Service{Store: st, Now: now}
-	a.Standard = &standard.Service{DB: gdb, Now: now}
-	a.Evidence = &evidence.Service{DB: gdb, Store: store, Catalogue: cat, MaxBytes: opt.MaxUploadBytes, Now: now, Log: opt.Log}
+	a.Standard = &standard.Service{Store: st, Now: now}
+	a.Evidence = &evidence.Service{Store: st, Blobs: store, Catalogue: cat, MaxBytes: opt.MaxUploadBytes, Now: now, Log: opt.Log}
 	a.Surveys = &survey.Service{Store: st, Catalogue: cat, Evidence: a.Evidence, Now: now}
-	a.Reports = &report.Service{DB: gdb, Evidence: a.Evidence, Catalogue: cat, Now: now}
+	a.Reports = &report.Service{Store: st, Catalogue: cat, Now: now}
 	return a
 }
 

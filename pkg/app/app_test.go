@@ -36,7 +36,8 @@ func jakarta(t *testing.T) *time.Location {
 }
 
 // services are the App's services by field name: every exported field
-// that points to a struct with a DB field or a store (*sqlstore.DB).
+// that points to a struct with a DB field or a Store field holding the
+// metadata store (*sqlstore.DB).
 func services(a *app.App) map[string]reflect.Value {
 	out := map[string]reflect.Value{}
 	v := reflect.ValueOf(a).Elem()
@@ -45,30 +46,18 @@ func services(a *app.App) map[string]reflect.Value {
 		if !sf.IsExported() || f.Kind() != reflect.Pointer || f.Type().Elem().Kind() != reflect.Struct {
 			continue
 		}
-		if _, ok := f.Type().Elem().FieldByName("DB"); ok || len(stores(f.Elem())) > 0 {
+		_, db := f.Type().Elem().FieldByName("DB")
+		st, store := f.Type().Elem().FieldByName("Store")
+		if db || (store && st.Type == reflect.TypeFor[*sqlstore.DB]()) {
 			out[sf.Name] = f
 		}
 	}
 	return out
 }
 
-// stores are the fields of a service struct that hold the metadata store.
-func stores(svc reflect.Value) []*sqlstore.DB {
-	var out []*sqlstore.DB
-	for i := range svc.NumField() {
-		if !svc.Type().Field(i).IsExported() {
-			continue
-		}
-		if st, ok := svc.Field(i).Interface().(*sqlstore.DB); ok {
-			out = append(out, st)
-		}
-	}
-	return out
-}
-
 // TestNew checks the wiring: every service is there, on the App's
-// database, catalogue, evidence service and logger, and reads the one
-// clock, in the one time zone.
+// database (one metadata store), catalogue, evidence service and logger,
+// and reads the one clock, in the one time zone.
 func TestNew(t *testing.T) {
 	tz := jakarta(t)
 	log := slog.New(slog.NewTextHandler(&bytes.Buffer{}, nil))
@@ -101,18 +90,8 @@ func TestNew(t *testing.T) {
 			t.Errorf("App has no service %s", name)
 		}
 	}
-	shared := map[string]any{"DB": gdb, "Store": store, "Catalogue": cat, "Evidence": a.Evidence, "Log": log}
-	var one *sqlstore.DB // the metadata store every service that has one shares
-	for name, s := range svcs {
-		for _, st := range stores(s.Elem()) {
-			if one == nil {
-				one = st
-			}
-			if st == nil || st != one {
-				t.Errorf("%s has a metadata store (%p) other than the App's one (%p)", name, st, one)
-			}
-		}
-	}
+	shared := map[string]any{"DB": gdb, "Blobs": store, "Catalogue": cat, "Evidence": a.Evidence, "Log": log}
+	var one *sqlstore.DB // the metadata store every service shares
 	for name, s := range svcs {
 		t.Run(name, func(t *testing.T) {
 			if s.IsNil() {
@@ -120,10 +99,19 @@ func TestNew(t *testing.T) {
 			}
 			e := s.Elem()
 			for field, want := range shared {
-				// A field of another type under the same name (a
-				// service's metadata Store) is not this one.
-				if f := e.FieldByName(field); f.IsValid() && reflect.TypeOf(want).AssignableTo(f.Type()) && f.Interface() != want {
+				if f := e.FieldByName(field); f.IsValid() && f.Interface() != want {
 					t.Errorf("%s.%s = %v, want the App's %v", name, field, f.Interface(), want)
+				}
+			}
+			if f := e.FieldByName("Store"); f.IsValid() {
+				st, ok := f.Interface().(*sqlstore.DB)
+				switch {
+				case !ok || st == nil:
+					t.Errorf("%s.Store = %v, want the metadata store", name, f.Interface())
+				case one == nil:
+					one = st
+				case st != one:
+					t.Errorf("%s.Store is not the metadata store the other services share", name)
 				}
 			}
 			now := e.FieldByName("Now")

@@ -71,7 +71,7 @@ func openStore(t testing.TB, kind string) (storage.Store, storage.Config) {
 func stageOnly(t testing.TB, storeKind string, maxBytes int64) (*evidence.Service, storage.Config) {
 	t.Helper()
 	st, cfg := openStore(t, storeKind)
-	return &evidence.Service{Store: st, Catalogue: criteria.MustBuiltin(), MaxBytes: maxBytes, Now: fixedNow, Log: testenv.Logger(t)}, cfg
+	return &evidence.Service{Blobs: st, Catalogue: criteria.MustBuiltin(), MaxBytes: maxBytes, Now: fixedNow, Log: testenv.Logger(t)}, cfg
 }
 
 // newEnv opens a database and a store of the given kinds and creates one
@@ -89,7 +89,7 @@ func newEnv(t *testing.T, dbKind, storeKind string) *env {
 		t.Fatalf("create district: %v", err)
 	}
 	e := &env{t: t, db: gdb, store: st, cfg: cfg,
-		svc: &evidence.Service{DB: gdb, Store: st, Catalogue: criteria.MustBuiltin(), MaxBytes: evidence.DefaultMaxBytes, Now: fixedNow, Log: testenv.Logger(t)}}
+		svc: &evidence.Service{Store: sqlstore.New(gdb, fixedNow), Blobs: st, Catalogue: criteria.MustBuiltin(), MaxBytes: evidence.DefaultMaxBytes, Now: fixedNow, Log: testenv.Logger(t)}}
 	e.facility = e.newFacility("P3277010101")
 	return e
 }

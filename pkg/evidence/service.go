@@ -17,9 +17,6 @@ import (
 	"strconv"
 	"strings"
 	"time"
-	"unicode/utf8"
-
-	"gorm.io/gorm"
 
 	auditlog "github.com/bukti-id/bukti/pkg/audit"
 	"github.com/bukti-id/bukti/pkg/bukti"
@@ -33,8 +30,8 @@ const DefaultMaxBytes = 100 << 20
 
 // Service is the evidence lifecycle. All fields are required.
 type Service struct {
-	DB        *gorm.DB
-	Store     storage.Store
+	Store     *sqlstore.DB  // the metadata database
+	Blobs     storage.Store // the evidence files
 	Catalogue *catalogue.Catalogue
 	MaxBytes  int64
 	Now       func() time.Time
@@ -134,7 +131,7 @@ func (s *Service) CheckUpload(ctx context.Context, up *Upload, fileName string) 
 	if len(up.Requirements) == 0 {
 		return bukti.Errorf(bukti.EINVALID, "Pilih persyaratan (requirement) untuk berkas ini.", "requirement is required")
 	}
-	if err := facilityExists(s.DB.WithContext(ctx), up.FacilityID); err != nil {
+	if err := s.facilityExists(ctx, up.FacilityID); err != nil {
 		return err
 	}
 	seen := map[string]bool{}
@@ -163,7 +160,7 @@ func (s *Service) Create(ctx context.Context, up Upload, st *Staged) ([]bukti.Ev
 	}
 	out := make([]bukti.Evidence, 0, len(up.Requirements))
 	err := s.commit(ctx, up.By, st, func(t *sqlstore.Tx) error {
-		tx, now := t.DB, t.Now
+		now := t.Now
 		t.Touch(up.FacilityID)
 		for _, req := range up.Requirements {
 			ev := bukti.Evidence{
@@ -174,7 +171,7 @@ func (s *Service) Create(ctx context.Context, up Upload, st *Staged) ([]bukti.Ev
 				Review: bukti.ReviewPending, CreatedBy: up.By, CreatedAt: now, UpdatedAt: now,
 				Revisions: []bukti.Revision{revisionOf(st, 1, up.By, now)},
 			}
-			if err := tx.Create(&ev).Error; err != nil {
+			if err := t.CreateEvidence(&ev); err != nil {
 				return fmt.Errorf("insert evidence: %w", err)
 			}
 			if err := audit(t, "evidence.upload", "evidence", strconv.FormatInt(ev.ID, 10), ev.FacilityID,
@@ -200,19 +197,14 @@ func (s *Service) AddRevision(ctx context.Context, evidenceID, by int64, st *Sta
 		return nil, err
 	}
 	err = s.commit(ctx, by, st, func(t *sqlstore.Tx) error {
-		tx, now := t.DB, t.Now
 		t.Touch(ev.FacilityID)
-		var last int
-		if err := tx.Model(&bukti.Revision{}).Where("evidence_id = ?", ev.ID).Select("COALESCE(MAX(number), 0)").Scan(&last).Error; err != nil {
+		last, err := t.LatestEvidenceRevision(ev.ID)
+		if err != nil {
 			return err
 		}
-		rev := revisionOf(st, last+1, by, now)
+		rev := revisionOf(st, last+1, by, t.Now)
 		rev.EvidenceID = ev.ID
-		if err := tx.Create(&rev).Error; err != nil {
-			return fmt.Errorf("insert revision: %w", err)
-		}
-		if err := tx.Model(&bukti.Evidence{}).Where("id = ?", ev.ID).
-			Updates(map[string]any{"updated_at": now, "review": bukti.ReviewPending}).Error; err != nil {
+		if err := t.AddEvidenceRevision(&rev, bukti.ReviewPending); err != nil {
 			return err
 		}
 		return audit(t, "evidence.revision", "evidence", strconv.FormatInt(ev.ID, 10), ev.FacilityID,
@@ -241,11 +233,11 @@ func (s *Service) commit(ctx context.Context, by int64, st *Staged, record func(
 		return err
 	}
 	created := false
-	txErr := s.Run(ctx, &by, func(t *sqlstore.Tx) error {
-		if err := lockContent(t.DB, st.SHA256); err != nil {
+	txErr := s.Store.Run(ctx, &by, func(t *sqlstore.Tx) error {
+		if err := t.LockEvidenceContent(st.SHA256); err != nil {
 			return err
 		}
-		c, err := s.Store.Commit(ctx, st.tmp, key)
+		c, err := s.Blobs.Commit(ctx, st.tmp, key)
 		if err != nil {
 			return fmt.Errorf("commit blob %s: %w", key, err)
 		}
@@ -262,30 +254,22 @@ func (s *Service) commit(ctx context.Context, by int64, st *Staged, record func(
 	return txErr
 }
 
-// lockContent serializes, per content hash, committing a blob with
-// recording it and removing an unreferenced blob. SQLite needs nothing: its
-// transactions take the database write lock at BEGIN (_txlock=immediate).
-func lockContent(tx *gorm.DB, sum string) error {
-	if tx.Dialector.Name() != "postgres" {
-		return nil
-	}
-	return tx.Exec("SELECT pg_advisory_xact_lock(hashtextextended(?, 0))", sum).Error
-}
-
-// removeUnreferenced deletes a blob no revision references.
+// removeUnreferenced deletes a blob no revision references, holding the
+// lock of its content hash (sqlstore.Tx.LockEvidenceContent) that commit
+// holds too.
 func (s *Service) removeUnreferenced(ctx context.Context, sum, key string) {
-	err := s.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		if err := lockContent(tx, sum); err != nil {
+	err := s.Store.Run(ctx, nil, func(t *sqlstore.Tx) error {
+		if err := t.LockEvidenceContent(sum); err != nil {
 			return err
 		}
-		var refs int64
-		if err := tx.Model(&bukti.Revision{}).Where("sha256 = ?", sum).Count(&refs).Error; err != nil {
+		refs, err := t.EvidenceContentRefs(sum)
+		if err != nil {
 			return err
 		}
 		if refs > 0 {
 			return nil
 		}
-		return s.Store.Delete(ctx, key)
+		return s.Blobs.Delete(ctx, key)
 	})
 	if err != nil {
 		s.Log.Error("remove blob after failed record", "key", key, "err", err)
@@ -295,16 +279,14 @@ func (s *Service) removeUnreferenced(ctx context.Context, sum, key string) {
 // Get returns a live (not deleted) evidence record with its revisions,
 // oldest first.
 func (s *Service) Get(ctx context.Context, id int64) (*bukti.Evidence, error) {
-	var ev bukti.Evidence
-	err := s.DB.WithContext(ctx).Preload("Revisions", func(db *gorm.DB) *gorm.DB { return db.Order("number") }).
-		Where("deleted_at IS NULL").First(&ev, id).Error
-	if errors.Is(err, gorm.ErrRecordNotFound) {
+	ev, err := s.Store.LiveEvidence(ctx, id)
+	if errors.Is(err, sqlstore.ErrNotFound) {
 		return nil, NotFound(id)
 	}
 	if err != nil {
 		return nil, err
 	}
-	return &ev, nil
+	return ev, nil
 }
 
 // NotFound is the error for evidence that does not exist, is deleted, or
@@ -322,21 +304,10 @@ type Filter struct {
 // List returns the live evidence of a facility with all revisions, ordered
 // by requirement then age.
 func (s *Service) List(ctx context.Context, facilityID int64, f Filter) ([]bukti.Evidence, error) {
-	db := s.DB.WithContext(ctx)
-	if err := facilityExists(db, facilityID); err != nil {
+	if err := s.facilityExists(ctx, facilityID); err != nil {
 		return nil, err
 	}
-	q := db.Preload("Revisions", func(db *gorm.DB) *gorm.DB { return db.Order("number") }).
-		Where("facility_id = ? AND deleted_at IS NULL", facilityID)
-	if f.Requirement != "" {
-		q = q.Where("requirement_id = ?", f.Requirement)
-	}
-	if f.Prefix != "" {
-		// substr compares exactly on every database; LIKE ignores case on SQLite.
-		q = q.Where("substr(requirement_id, 1, ?) = ?", utf8.RuneCountInString(f.Prefix), f.Prefix)
-	}
-	out := []bukti.Evidence{}
-	return out, q.Order("requirement_id, id").Find(&out).Error
+	return s.Store.LiveEvidenceOf(ctx, facilityID, sqlstore.EvidenceFilter{Requirement: f.Requirement, Prefix: f.Prefix})
 }
 
 // Delete soft-deletes an evidence record; its revisions and blobs stay.
@@ -345,13 +316,12 @@ func (s *Service) Delete(ctx context.Context, id, by int64) error {
 	if err != nil {
 		return err
 	}
-	return s.Run(ctx, &by, func(t *sqlstore.Tx) error {
-		res := t.DB.Model(&bukti.Evidence{}).Where("id = ? AND deleted_at IS NULL", id).
-			Updates(map[string]any{"deleted_at": t.Now, "deleted_by": by})
-		if res.Error != nil {
-			return res.Error
+	return s.Store.Run(ctx, &by, func(t *sqlstore.Tx) error {
+		deleted, err := t.SoftDeleteEvidence(id, by)
+		if err != nil {
+			return err
 		}
-		if res.RowsAffected == 0 {
+		if !deleted {
 			return NotFound(id)
 		}
 		t.Touch(ev.FacilityID)
@@ -374,12 +344,12 @@ func (s *Service) UpdateMeta(ctx context.Context, id, by int64, m Meta) (*bukti.
 	if err := m.check(r, ev.Title); err != nil {
 		return nil, err
 	}
-	err = s.Run(ctx, &by, func(t *sqlstore.Tx) error {
-		if err := t.DB.Model(&bukti.Evidence{}).Where("id = ?", id).Updates(map[string]any{
-			"title": m.Title, "doc_number": strings.TrimSpace(m.DocNumber), "doc_revision": strings.TrimSpace(m.DocRevision),
-			"issue_date": m.IssueDate, "valid_until": m.ValidUntil, "notes": strings.TrimSpace(m.Notes),
-			"stage": m.Stage, "part": m.Part, "updated_at": t.Now,
-		}).Error; err != nil {
+	err = s.Store.Run(ctx, &by, func(t *sqlstore.Tx) error {
+		if err := t.UpdateEvidenceMeta(id, sqlstore.EvidenceMeta{
+			Title: m.Title, DocNumber: strings.TrimSpace(m.DocNumber), DocRevision: strings.TrimSpace(m.DocRevision),
+			IssueDate: m.IssueDate, ValidUntil: m.ValidUntil, Notes: strings.TrimSpace(m.Notes),
+			Stage: m.Stage, Part: m.Part,
+		}); err != nil {
 			return err
 		}
 		t.Touch(ev.FacilityID)
@@ -414,12 +384,14 @@ func (s *Service) Revision(ctx context.Context, evidenceID int64, n int) (*bukti
 	return nil, nil, bukti.Errorf(bukti.ENOTFOUND, "Revisi %d dari bukti %d tidak ditemukan.", "revision %d of evidence %d not found", n, evidenceID)
 }
 
-func facilityExists(db *gorm.DB, id int64) error {
-	var n int64
-	if err := db.Model(&bukti.Facility{}).Where("id = ?", id).Count(&n).Error; err != nil {
+// facilityExists returns the not-found error for a facility that does not
+// exist.
+func (s *Service) facilityExists(ctx context.Context, id int64) error {
+	ok, err := s.Store.EvidenceFacilityExists(ctx, id)
+	if err != nil {
 		return err
 	}
-	if n == 0 {
+	if !ok {
 		return bukti.Errorf(bukti.ENOTFOUND, "Puskesmas dengan id %d tidak ditemukan.", "facility %d not found", id)
 	}
 	return nil

@@ -3,7 +3,6 @@ package evidence
 import (
 	"context"
 
-	"github.com/bukti-id/bukti/pkg/bukti"
 	"github.com/bukti-id/bukti/pkg/sqlstore"
 )
 
@@ -13,7 +12,7 @@ import (
 // inputs — here or in a package that asks this one to write, such as
 // survey — runs in such a unit.
 func (s *Service) Run(ctx context.Context, by *int64, fn func(*sqlstore.Tx) error) error {
-	return sqlstore.New(s.DB, s.Now).Run(ctx, by, fn)
+	return s.Store.Run(ctx, by, fn)
 }
 
 // Verdict is a review outcome to set on an evidence record.
@@ -28,17 +27,16 @@ type Verdict struct {
 // is touched, so its cached scores are dropped before t commits.
 //
 // This is how the survey package reflects a surveyor's verdict: the
-// evidences and revisions tables are written only by this package.
+// evidences and revisions tables are written only through this package.
 func (s *Service) SetVerdict(t *sqlstore.Tx, facilityID, evidenceID int64, revision int, v Verdict) (bool, error) {
-	var latest int
-	if err := t.DB.Model(&bukti.Revision{}).Where("evidence_id = ?", evidenceID).Select("COALESCE(MAX(number), 0)").Scan(&latest).Error; err != nil {
+	latest, err := t.LatestEvidenceRevision(evidenceID)
+	if err != nil {
 		return false, err
 	}
 	if latest != revision {
 		return false, nil
 	}
-	if err := t.DB.Model(&bukti.Evidence{}).Where("id = ? AND facility_id = ?", evidenceID, facilityID).
-		Updates(map[string]any{"review": v.Review, "review_note": v.Note, "updated_at": t.Now}).Error; err != nil {
+	if err := t.SetEvidenceReview(facilityID, evidenceID, v.Review, v.Note); err != nil {
 		return false, err
 	}
 	t.Touch(facilityID)

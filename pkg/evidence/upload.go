@@ -105,7 +105,7 @@ func (s *Service) Stage(ctx context.Context, fileName string, r io.Reader) (*Sta
 		return nil, s.tooLarge(fileName)
 	}
 	lh := &limitedHash{r: io.MultiReader(bytes.NewReader(head), src), h: sha256.New(), max: s.MaxBytes}
-	tmp, err := s.Store.Stage(ctx, lh)
+	tmp, err := s.Blobs.Stage(ctx, lh)
 	switch {
 	case errors.Is(err, errTooLarge):
 		return nil, s.tooLarge(fileName)
@@ -116,7 +116,7 @@ func (s *Service) Stage(ctx context.Context, fileName string, r io.Reader) (*Sta
 		// (net/http cancels the context as soon as the body has ended).
 		return nil, brokenUpload(fileName, err)
 	case err != nil:
-		return nil, fmt.Errorf("stage upload in %s: %w", s.Store.Name(), err)
+		return nil, fmt.Errorf("stage upload in %s: %w", s.Blobs.Name(), err)
 	}
 	return &Staged{tmp: tmp, SHA256: hex.EncodeToString(lh.h.Sum(nil)), Size: lh.n, ContentType: contentType, FileName: fileName}, nil
 }
@@ -142,7 +142,7 @@ func (s *Service) Discard(ctx context.Context, st *Staged) {
 	if st == nil || st.tmp == "" {
 		return
 	}
-	if err := s.Store.Discard(context.WithoutCancel(ctx), st.tmp); err != nil {
+	if err := s.Blobs.Discard(context.WithoutCancel(ctx), st.tmp); err != nil {
 		s.Log.Error("discard staged upload", "tmp", st.tmp, "err", err)
 	}
 	st.tmp = ""

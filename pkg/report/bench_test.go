@@ -14,6 +14,7 @@ import (
 	"github.com/bukti-id/bukti/pkg/db"
 	"github.com/bukti-id/bukti/pkg/evidence"
 	"github.com/bukti-id/bukti/pkg/report"
+	"github.com/bukti-id/bukti/pkg/sqlstore"
 	"github.com/bukti-id/bukti/pkg/standard"
 )
 
@@ -40,12 +41,13 @@ func BenchmarkGaps(b *testing.B) {
 		b.Fatal(err)
 	}
 	defer db.Close(gdb)
-	cat, err := (&standard.Service{DB: gdb, Now: time.Now}).Active(ctx)
+	st := sqlstore.New(gdb, time.Now)
+	cat, err := (&standard.Service{Store: st, Now: time.Now}).Active(ctx)
 	if err != nil {
 		b.Fatal(err)
 	}
-	ev := &evidence.Service{DB: gdb, Catalogue: cat, Now: time.Now, Log: slog.New(slog.DiscardHandler)}
-	rs := &report.Service{DB: gdb, Evidence: ev, Catalogue: cat, Now: time.Now}
+	ev := &evidence.Service{Store: st, Catalogue: cat, Now: time.Now, Log: slog.New(slog.DiscardHandler)}
+	rs := &report.Service{Store: st, Catalogue: cat, Now: time.Now}
 	var f bukti.Facility
 	var d bukti.District
 	var p bukti.Province

@@ -51,8 +51,9 @@ func newCacheEnv(t *testing.T, kind string) *cacheEnv {
 	}
 	e := &cacheEnv{t: t, db: testenv.OpenDB(t, kind), cat: cat, now: time.Date(2025, time.March, 10, 2, 0, 0, 0, wib)}
 	clock := func() time.Time { return e.now }
-	e.ev = &evidence.Service{DB: e.db, Store: testenv.OpenStore(t, "filesystem"), Catalogue: cat, MaxBytes: evidence.DefaultMaxBytes, Now: clock, Log: testenv.Logger(t)}
-	e.rs = &report.Service{DB: e.db, Evidence: e.ev, Catalogue: cat, Now: clock}
+	st := sqlstore.New(e.db, clock)
+	e.ev = &evidence.Service{Store: st, Blobs: testenv.OpenStore(t, "filesystem"), Catalogue: cat, MaxBytes: evidence.DefaultMaxBytes, Now: clock, Log: testenv.Logger(t)}
+	e.rs = &report.Service{Store: st, Catalogue: cat, Now: clock}
 	if _, err := demo.Seed(ctx, e.db, cat, demo.SeedOptions{Facilities: 12, Provinces: 1, DistrictsPerProvince: 2, Seed: 3, Now: e.now}); err != nil {
 		t.Fatalf("seed: %v", err)
 	}
@@ -361,11 +362,16 @@ func TestScoreCache(t *testing.T) {
 					return nil
 				}},
 				{"review rejects", func() error {
+					evs, err := e.ev.List(ctx, f, evidence.Filter{})
+					if err != nil {
+						return err
+					}
 					return e.ev.Run(ctx, nil, func(tx *sqlstore.Tx) error {
-						if err := tx.DB.Model(&bukti.Evidence{}).Where("facility_id = ?", f).Update("review", bukti.ReviewRejected).Error; err != nil {
-							return err
+						for _, ev := range evs {
+							if _, err := e.ev.SetVerdict(tx, f, ev.ID, ev.Latest().Number, evidence.Verdict{Review: bukti.ReviewRejected}); err != nil {
+								return err
+							}
 						}
-						tx.Touch(f)
 						return nil
 					})
 				}},

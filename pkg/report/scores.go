@@ -1,22 +1,17 @@
 package report
 
 import (
-	"cmp"
 	"context"
-	"database/sql"
-	"fmt"
 	"slices"
 	"strconv"
 	"strings"
 	"time"
 
-	"gorm.io/gorm"
-	"gorm.io/gorm/clause"
-
 	"github.com/bukti-id/bukti/pkg/bukti"
 	"github.com/bukti-id/bukti/pkg/catalogue"
 	"github.com/bukti-id/bukti/pkg/readiness"
 	"github.com/bukti-id/bukti/pkg/scoring"
+	"github.com/bukti-id/bukti/pkg/sqlstore"
 )
 
 // scores is what the gap reports and snapshots need of one facility's
@@ -228,20 +223,7 @@ func (s *Service) Warm(ctx context.Context) (int, error) {
 // service's catalogue stops being current by time alone (nil when none
 // will), so the server can warm the cache right then.
 func (s *Service) NextChange(ctx context.Context) (*time.Time, error) {
-	// The minimum is taken here: SQLite would compare the stored text.
-	var until []sql.NullTime
-	err := s.DB.WithContext(ctx).Model(&bukti.FacilityScore{}).Where("catalogue = ? AND until IS NOT NULL", s.Catalogue.ID+"@"+s.Catalogue.Version).
-		Pluck("until", &until).Error
-	if err != nil {
-		return nil, err
-	}
-	var next *time.Time
-	for _, u := range until {
-		if next == nil || u.Time.Before(*next) {
-			next = &u.Time
-		}
-	}
-	return next, nil
+	return s.Store.ScoresNextChange(ctx, s.Catalogue.ID+"@"+s.Catalogue.Version)
 }
 
 // eachScores calls fn with the scores of every facility, in order, as of
@@ -287,41 +269,29 @@ func (s *Service) eachScores(ctx context.Context, facilities []bukti.Facility, n
 // are current at now; facilities without a current, readable row are left
 // out.
 func (s *Service) cachedScores(ctx context.Context, ids []int64, key string, now time.Time, counts catalogue.Counts) (map[int64]*scores, error) {
-	rows, err := s.DB.WithContext(ctx).Model(&bukti.FacilityScore{}).Select("facility_id", "until", "payload").
-		Where("facility_id IN ? AND catalogue = ?", ids, key).Rows()
+	rows, err := s.Store.CachedScores(ctx, ids, key)
 	if err != nil {
-		return nil, fmt.Errorf("read cached scores: %w", err)
+		return nil, err
 	}
-	defer rows.Close()
 	out := make(map[int64]*scores, len(ids))
-	for rows.Next() {
-		var (
-			id      int64
-			until   *time.Time
-			payload string
-		)
-		if err := rows.Scan(&id, &until, &payload); err != nil {
-			return nil, fmt.Errorf("scan cached score: %w", err)
-		}
-		if until != nil && !now.Before(*until) {
+	for _, r := range rows {
+		if r.Until != nil && !now.Before(*r.Until) {
 			continue // time has changed this facility's readiness
 		}
-		if sc, ok := decodeScores(payload, s.Catalogue.Scoring.Values, counts); ok {
-			out[id] = sc
+		if sc, ok := decodeScores(r.Payload, s.Catalogue.Scoring.Values, counts); ok {
+			out[r.FacilityID] = sc
 		}
-	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("read cached scores: %w", err)
 	}
 	return out, nil
 }
 
 // fillScores scores facilities from their evidence as of now, adds them to
 // got and stores them in the cache, replacing stale rows. Loading and
-// storing share a transaction that evidence.Invalidate waits for, so a
-// concurrent write is never hidden by a score computed before it.
+// storing share a transaction (sqlstore.DB.WithInputs) that a unit of work
+// touching those facilities waits for, so a concurrent write is never
+// hidden by a score computed before it.
 func (s *Service) fillScores(ctx context.Context, ids []int64, key string, now time.Time, got map[int64]*scores) error {
-	return s.Evidence.WithInputs(ctx, ids, now, func(tx *gorm.DB, ins map[int64]readiness.Input) error {
+	return s.Store.WithInputs(ctx, ids, now, func(tx *sqlstore.ScoreTx, ins map[int64]readiness.Input) error {
 		rows := make([]bukti.FacilityScore, 0, len(ids))
 		for _, id := range ids {
 			in := ins[id]
@@ -331,16 +301,7 @@ func (s *Service) fillScores(ctx context.Context, ids []int64, key string, now t
 				rows = append(rows, bukti.FacilityScore{FacilityID: id, Catalogue: key, Until: sc.until, Payload: p})
 			}
 		}
-		if len(rows) == 0 {
-			return nil
-		}
-		slices.SortFunc(rows, func(a, b bukti.FacilityScore) int { return cmp.Compare(a.FacilityID, b.FacilityID) })
-		err := tx.Clauses(clause.OnConflict{Columns: []clause.Column{{Name: "facility_id"}, {Name: "catalogue"}}, UpdateAll: true}).
-			Create(&rows).Error
-		if err != nil {
-			return fmt.Errorf("store cached scores: %w", err)
-		}
-		return nil
+		return tx.PutScores(rows)
 	})
 }
 

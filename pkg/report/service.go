@@ -4,11 +4,9 @@ import (
 	"context"
 	"time"
 
-	"gorm.io/gorm"
-
 	"github.com/bukti-id/bukti/pkg/bukti"
 	"github.com/bukti-id/bukti/pkg/catalogue"
-	"github.com/bukti-id/bukti/pkg/evidence"
+	"github.com/bukti-id/bukti/pkg/sqlstore"
 )
 
 // chunk is how many facilities are loaded and scored from their evidence
@@ -20,8 +18,7 @@ const TopMissing = 50
 
 // Service builds gap reports from the database.
 type Service struct {
-	DB        *gorm.DB
-	Evidence  *evidence.Service
+	Store     *sqlstore.DB
 	Catalogue *catalogue.Catalogue
 	Now       func() time.Time
 }
@@ -38,21 +35,11 @@ type Scope struct {
 // district or province with nothing the reader may see is not found, so
 // another district's existence is not leaked.
 func (s *Service) Facilities(ctx context.Context, sc Scope) ([]bukti.Facility, error) {
-	q := s.DB.WithContext(ctx).Preload("District").Joins("JOIN districts ON districts.id = facilities.district_id")
-	switch {
-	case sc.District != "":
-		q = q.Where("districts.code = ?", sc.District)
-	case sc.Province != "":
-		q = q.Joins("JOIN provinces ON provinces.id = districts.province_id").Where("provinces.code = ?", sc.Province)
+	if !sc.All && len(sc.Allowed) == 0 {
+		return nil, notFound(sc)
 	}
-	if !sc.All {
-		if len(sc.Allowed) == 0 {
-			return nil, notFound(sc)
-		}
-		q = q.Where("facilities.id IN ?", sc.Allowed)
-	}
-	var out []bukti.Facility
-	if err := q.Order("districts.name, facilities.name").Find(&out).Error; err != nil {
+	out, err := s.Store.ReportFacilities(ctx, sqlstore.ReportFilter{District: sc.District, Province: sc.Province, All: sc.All, IDs: sc.Allowed})
+	if err != nil {
 		return nil, err
 	}
 	if len(out) == 0 && (sc.District != "" || sc.Province != "") {

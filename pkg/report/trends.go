@@ -6,9 +6,8 @@ import (
 	"slices"
 	"time"
 
-	"gorm.io/gorm/clause"
-
 	"github.com/bukti-id/bukti/pkg/bukti"
+	"github.com/bukti-id/bukti/pkg/sqlstore"
 )
 
 // Day is the calendar day of t in t's location, as a UTC midnight.
@@ -28,13 +27,14 @@ func (s *Service) Snapshot(ctx context.Context) (int, error) {
 	}
 	now := s.Now()
 	day := Day(now)
-	db := s.DB.WithContext(ctx)
 	rows := make([]bukti.ScoreSnapshot, 0, snapshotBatch)
 	flush := func() error {
 		if len(rows) == 0 {
 			return nil
 		}
-		if err := db.Clauses(clause.OnConflict{UpdateAll: true}).Create(&rows).Error; err != nil {
+		// Each batch commits on its own, as the cache fills between them.
+		err := s.Store.Run(ctx, nil, func(t *sqlstore.Tx) error { return t.PutScoreSnapshots(rows) })
+		if err != nil {
 			return fmt.Errorf("store score snapshots: %w", err)
 		}
 		rows = rows[:0]
@@ -64,9 +64,7 @@ const snapshotBatch = 500
 
 // HasSnapshot reports whether today's snapshot has been taken.
 func (s *Service) HasSnapshot(ctx context.Context) (bool, error) {
-	var n int64
-	err := s.DB.WithContext(ctx).Model(&bukti.ScoreSnapshot{}).Where("day = ?", Day(s.Now())).Limit(1).Count(&n).Error
-	return n > 0, err
+	return s.Store.HasScoreSnapshot(ctx, Day(s.Now()))
 }
 
 // Point is one day of a series.
@@ -101,16 +99,15 @@ func (s *Service) Trends(ctx context.Context, sc Scope, from, to time.Time) ([]S
 	}
 	out := []Series{}
 	index := map[[2]any]int{}
+	if !from.IsZero() {
+		from = Day(from)
+	}
+	if !to.IsZero() {
+		to = Day(to)
+	}
 	for part := range slices.Chunk(ids, 1000) {
-		q := s.DB.WithContext(ctx).Where("facility_id IN ? AND assessed = ?", part, true)
-		if !from.IsZero() {
-			q = q.Where("day >= ?", Day(from))
-		}
-		if !to.IsZero() {
-			q = q.Where("day <= ?", Day(to))
-		}
-		var snaps []bukti.ScoreSnapshot
-		if err := q.Order("facility_id, bab_id, day").Find(&snaps).Error; err != nil {
+		snaps, err := s.Store.AssessedSnapshots(ctx, part, from, to)
+		if err != nil {
 			return nil, err
 		}
 		for _, sn := range snaps {

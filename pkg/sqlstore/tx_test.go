@@ -42,7 +42,7 @@ func newEnv(t *testing.T, kind string) *env {
 	if _, err := o.CreateDistrict(ctx, "3277", "Kota Cimahi", "32", nil); err != nil {
 		t.Fatalf("create district: %v", err)
 	}
-	e := &env{db: gdb, ev: &evidence.Service{DB: gdb, Catalogue: criteria.MustBuiltin(), Now: fixedNow, Log: testenv.Logger(t)}}
+	e := &env{db: gdb, ev: &evidence.Service{Store: sqlstore.New(gdb, fixedNow), Catalogue: criteria.MustBuiltin(), Now: fixedNow, Log: testenv.Logger(t)}}
 	for i, code := range []string{"P3277010101", "P3277010102"} {
 		f, err := o.CreateFacility(ctx, org.FacilityInput{Code: code, Name: "Puskesmas " + code, DistrictCode: "3277"}, nil)
 		if err != nil {

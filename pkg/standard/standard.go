@@ -12,8 +12,6 @@ import (
 	"strings"
 	"time"
 
-	"gorm.io/gorm"
-
 	"github.com/bukti-id/bukti/criteria"
 	"github.com/bukti-id/bukti/pkg/audit"
 	"github.com/bukti-id/bukti/pkg/bukti"
@@ -22,10 +20,11 @@ import (
 	"github.com/bukti-id/bukti/pkg/stdimport"
 )
 
-// Service stores catalogue versions.
+// Service stores catalogue versions. Writes run in units of work of Store,
+// stamped with its clock; Now names default import versions.
 type Service struct {
-	DB  *gorm.DB
-	Now func() time.Time
+	Store *sqlstore.DB
+	Now   func() time.Time
 }
 
 // Save stores a new, inactive version. The same catalogue ID and version
@@ -36,15 +35,16 @@ func (s *Service) Save(ctx context.Context, c *catalogue.Catalogue, summary stri
 		return nil, err
 	}
 	v := bukti.CatalogueVersion{CatalogueID: c.ID, Version: c.Version, Title: c.Title, Document: string(doc),
-		Summary: summary, CreatedBy: by, CreatedAt: s.Now().UTC()}
-	err = s.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		if err := tx.Create(&v).Error; err != nil {
-			if errors.Is(err, gorm.ErrDuplicatedKey) {
+		Summary: summary, CreatedBy: by}
+	err = s.Store.Run(ctx, by, func(t *sqlstore.Tx) error {
+		v.CreatedAt = t.Now
+		if err := t.CreateCatalogueVersion(&v); err != nil {
+			if errors.Is(err, sqlstore.ErrDuplicate) {
 				return bukti.Errorf(bukti.ECONFLICT, "Katalog %s versi %s sudah ada; beri versi baru.", "catalogue %s version %s already exists: give it a new version", c.ID, c.Version)
 			}
 			return err
 		}
-		return sqlstore.RecordAudit(tx, audit.Entry{At: v.CreatedAt, By: by, Action: "catalogue.import", ObjectType: "catalogue",
+		return t.Audit(audit.Entry{Action: "catalogue.import", ObjectType: "catalogue",
 			ObjectID: strconv.FormatInt(v.ID, 10), Summary: c.ID + "@" + c.Version + ": " + summary})
 	})
 	if err != nil {
@@ -55,18 +55,16 @@ func (s *Service) Save(ctx context.Context, c *catalogue.Catalogue, summary stri
 
 // List returns every stored version, newest first.
 func (s *Service) List(ctx context.Context) ([]bukti.CatalogueVersion, error) {
-	out := []bukti.CatalogueVersion{}
-	return out, s.DB.WithContext(ctx).Omit("document").Order("id DESC").Find(&out).Error
+	return s.Store.CatalogueVersions(ctx)
 }
 
 // Get returns one version with its document.
 func (s *Service) Get(ctx context.Context, id int64) (*bukti.CatalogueVersion, error) {
-	var v bukti.CatalogueVersion
-	err := s.DB.WithContext(ctx).First(&v, id).Error
-	if errors.Is(err, gorm.ErrRecordNotFound) {
+	v, err := s.Store.CatalogueVersion(ctx, id)
+	if errors.Is(err, sqlstore.ErrNotFound) {
 		return nil, bukti.Errorf(bukti.ENOTFOUND, "Versi katalog dengan id %d tidak ditemukan.", "catalogue version %d not found", id)
 	}
-	return &v, err
+	return v, err
 }
 
 // Activate makes a version the one the server uses from its next start.
@@ -78,14 +76,11 @@ func (s *Service) Activate(ctx context.Context, id int64, by *int64) (*bukti.Cat
 	if _, err := catalogue.Parse(v.CatalogueID+"@"+v.Version, []byte(v.Document)); err != nil {
 		return nil, fmt.Errorf("stored catalogue %d no longer parses: %w", id, err)
 	}
-	err = s.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		if err := tx.Model(&bukti.CatalogueVersion{}).Where("active = ?", true).Update("active", false).Error; err != nil {
+	err = s.Store.Run(ctx, by, func(t *sqlstore.Tx) error {
+		if err := t.ActivateCatalogueVersion(id); err != nil {
 			return err
 		}
-		if err := tx.Model(&bukti.CatalogueVersion{}).Where("id = ?", id).Update("active", true).Error; err != nil {
-			return err
-		}
-		return sqlstore.RecordAudit(tx, audit.Entry{At: s.Now(), By: by, Action: "catalogue.activate", ObjectType: "catalogue",
+		return t.Audit(audit.Entry{Action: "catalogue.activate", ObjectType: "catalogue",
 			ObjectID: strconv.FormatInt(id, 10), After: v.CatalogueID + "@" + v.Version})
 	})
 	if err != nil {
@@ -98,9 +93,8 @@ func (s *Service) Activate(ctx context.Context, id int64, by *int64) (*bukti.Cat
 // Active returns the catalogue the server should use: the active stored
 // version, or the built-in catalogue when none is active.
 func (s *Service) Active(ctx context.Context) (*catalogue.Catalogue, error) {
-	var v bukti.CatalogueVersion
-	err := s.DB.WithContext(ctx).Where("active = ?", true).First(&v).Error
-	if errors.Is(err, gorm.ErrRecordNotFound) {
+	v, err := s.Store.ActiveCatalogueVersion(ctx)
+	if errors.Is(err, sqlstore.ErrNotFound) {
 		return criteria.Builtin()
 	}
 	if err != nil {
@@ -120,16 +114,14 @@ type Orphan struct {
 // whose requirement ID c lacks. Evidence for matching IDs carries over by
 // itself, since it is stored against the ID.
 func (s *Service) Orphans(ctx context.Context, c *catalogue.Catalogue) ([]Orphan, error) {
-	var rows []Orphan
-	err := s.DB.WithContext(ctx).Model(&bukti.Evidence{}).Select("facility_id, requirement_id, count(*) AS count").
-		Where("deleted_at IS NULL").Group("facility_id, requirement_id").Order("facility_id, requirement_id").Scan(&rows).Error
+	rows, err := s.Store.LiveEvidenceCounts(ctx)
 	if err != nil {
 		return nil, err
 	}
 	out := []Orphan{}
 	for _, r := range rows {
 		if _, _, ok := c.Requirement(r.RequirementID); !ok {
-			out = append(out, r)
+			out = append(out, Orphan{FacilityID: r.FacilityID, RequirementID: r.RequirementID, Count: r.Count})
 		}
 	}
 	return out, nil

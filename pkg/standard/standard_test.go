@@ -10,6 +10,7 @@ import (
 	"github.com/bukti-id/bukti/criteria"
 	"github.com/bukti-id/bukti/pkg/bukti"
 	"github.com/bukti-id/bukti/pkg/catalogue"
+	"github.com/bukti-id/bukti/pkg/sqlstore"
 	"github.com/bukti-id/bukti/pkg/standard"
 	"github.com/bukti-id/bukti/pkg/stdimport"
 	"github.com/bukti-id/bukti/pkg/testenv"
@@ -26,7 +27,7 @@ func TestVersions(t *testing.T) {
 		t.Run(kind, func(t *testing.T) {
 			ctx := context.Background()
 			gdb := testenv.OpenDB(t, kind)
-			s := &standard.Service{DB: gdb, Now: time.Now}
+			s := &standard.Service{Store: sqlstore.New(gdb, time.Now), Now: time.Now}
 			active, err := s.Active(ctx)
 			if err != nil || active.Version != criteria.MustBuiltin().Version {
 				t.Fatalf("with nothing stored, Active = %v, %v; want the built-in", active, err)

@@ -79,7 +79,7 @@ func newEnv(t *testing.T, dbKind, storeKind string) *env {
 	ctx := context.Background()
 	cat := criteria.MustBuiltin()
 	e := &env{t: t, ctx: ctx, db: gdb,
-		ev: &evidence.Service{DB: gdb, Store: st, Catalogue: cat, MaxBytes: evidence.DefaultMaxBytes, Now: fixedNow, Log: testenv.Logger(t)}}
+		ev: &evidence.Service{Store: sqlstore.New(gdb, fixedNow), Blobs: st, Catalogue: cat, MaxBytes: evidence.DefaultMaxBytes, Now: fixedNow, Log: testenv.Logger(t)}}
 	e.svc = &survey.Service{Store: sqlstore.New(gdb, fixedNow), Catalogue: cat, Evidence: e.ev, Now: fixedNow}
 
 	o := &org.Service{Store: sqlstore.New(gdb, fixedNow), Now: fixedNow}

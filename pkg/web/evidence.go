@@ -364,7 +364,7 @@ func (s *Server) evidenceContent(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	rc, err := s.Evidence.Store.Open(ctx, key)
+	rc, err := s.Evidence.Blobs.Open(ctx, key)
 	if err != nil {
 		return fmt.Errorf("open blob of evidence %d rev %d: %w", id, rev.Number, err)
 	}

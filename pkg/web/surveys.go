@@ -334,7 +334,7 @@ func (s *Server) surveyPack(c echo.Context) error {
 		res.Header().Set(echo.HeaderContentDisposition, contentDisposition("attachment", surveyFileName(ov, "paket-bukti", "zip")))
 		res.WriteHeader(http.StatusOK)
 	}}
-	err = pack.Write(c.Request().Context(), w, s.Evidence.Store, pack.FromOverview(ov, s.Catalogue, s.Evidence.Now(), s.UI.T))
+	err = pack.Write(c.Request().Context(), w, s.Evidence.Blobs, pack.FromOverview(ov, s.Catalogue, s.Evidence.Now(), s.UI.T))
 	if err != nil && w.started {
 		s.log.Error("evidence pack aborted mid-stream", "survey", ov.Survey.ID, "err", err)
 		panic(http.ErrAbortHandler)

@@ -1,0 +1,234 @@
+package sqlstore
+
+// The evidence area: evidence records and their revisions, TDD marks,
+// interviewees and the readiness inputs read from them. This file is the
+// only code that writes the evidences and revisions tables (the demo
+// seeder's bulk load aside), and pkg/evidence is the only package that
+// calls its writes (TestOneOwner in pkg/evidence checks both).
+
+import (
+	"context"
+	"fmt"
+	"time"
+	"unicode/utf8"
+
+	"gorm.io/gorm"
+	"gorm.io/gorm/clause"
+
+	"github.com/bukti-id/bukti/pkg/bukti"
+	"github.com/bukti-id/bukti/pkg/readiness"
+)
+
+// EvidenceFacilityExists reports whether a facility exists.
+func (d *DB) EvidenceFacilityExists(ctx context.Context, id int64) (bool, error) {
+	var n int64
+	if err := d.gdb.WithContext(ctx).Model(&bukti.Facility{}).Where("id = ?", id).Count(&n).Error; err != nil {
+		return false, err
+	}
+	return n > 0, nil
+}
+
+// byNumber orders preloaded revisions oldest first.
+func byNumber(db *gorm.DB) *gorm.DB { return db.Order("number") }
+
+// LiveEvidence returns a live (not deleted) evidence record with its
+// revisions, oldest first; ErrNotFound when there is none.
+func (d *DB) LiveEvidence(ctx context.Context, id int64) (*bukti.Evidence, error) {
+	var ev bukti.Evidence
+	err := d.gdb.WithContext(ctx).Preload("Revisions", byNumber).Where("deleted_at IS NULL").First(&ev, id).Error
+	if err != nil {
+		return nil, err
+	}
+	return &ev, nil
+}
+
+// EvidenceFilter narrows LiveEvidenceOf; empty fields do not narrow.
+type EvidenceFilter struct {
+	Requirement string // exact requirement ID
+	Prefix      string // requirement ID prefix, compared exactly (case matters)
+}
+
+// LiveEvidenceOf returns the live evidence of a facility that matches f,
+// each with all its revisions oldest first, ordered by requirement ID then
+// age. It is never nil.
+func (d *DB) LiveEvidenceOf(ctx context.Context, facilityID int64, f EvidenceFilter) ([]bukti.Evidence, error) {
+	q := d.gdb.WithContext(ctx).Preload("Revisions", byNumber).
+		Where("facility_id = ? AND deleted_at IS NULL", facilityID)
+	if f.Requirement != "" {
+		q = q.Where("requirement_id = ?", f.Requirement)
+	}
+	if f.Prefix != "" {
+		// substr compares exactly on every database; LIKE ignores case on SQLite.
+		q = q.Where("substr(requirement_id, 1, ?) = ?", utf8.RuneCountInString(f.Prefix), f.Prefix)
+	}
+	out := []bukti.Evidence{}
+	return out, q.Order("requirement_id, id").Find(&out).Error
+}
+
+// LockEvidenceContent holds, until the unit ends, the lock of one content
+// hash: units that commit a blob with that hash and record it, or remove
+// it when unreferenced, run one at a time. On SQLite the unit's
+// transaction already holds the database write lock.
+func (t *Tx) LockEvidenceContent(sum string) error {
+	if t.DB.Dialector.Name() != "postgres" {
+		return nil
+	}
+	return t.DB.Exec("SELECT pg_advisory_xact_lock(hashtextextended(?, 0))", sum).Error
+}
+
+// EvidenceContentRefs counts the revisions, of any evidence, live or
+// deleted, whose content has the hash sum.
+func (t *Tx) EvidenceContentRefs(sum string) (int64, error) {
+	var n int64
+	err := t.DB.Model(&bukti.Revision{}).Where("sha256 = ?", sum).Count(&n).Error
+	return n, err
+}
+
+// CreateEvidence inserts an evidence record with the revisions it holds,
+// setting their IDs.
+func (t *Tx) CreateEvidence(ev *bukti.Evidence) error {
+	return t.DB.Create(ev).Error
+}
+
+// LatestEvidenceRevision returns the highest revision number of an
+// evidence record, 0 when it has none.
+func (t *Tx) LatestEvidenceRevision(evidenceID int64) (int, error) {
+	var n int
+	err := t.DB.Model(&bukti.Revision{}).Where("evidence_id = ?", evidenceID).Select("COALESCE(MAX(number), 0)").Scan(&n).Error
+	return n, err
+}
+
+// AddEvidenceRevision inserts rev (its EvidenceID and Number set) and marks
+// its evidence record updated at the unit's time, with review status
+// review. An insert error is returned as "insert revision: …".
+func (t *Tx) AddEvidenceRevision(rev *bukti.Revision, review string) error {
+	if err := t.DB.Create(rev).Error; err != nil {
+		return fmt.Errorf("insert revision: %w", err)
+	}
+	return t.DB.Model(&bukti.Evidence{}).Where("id = ?", rev.EvidenceID).
+		Updates(map[string]any{"updated_at": t.Now, "review": review}).Error
+}
+
+// SetEvidenceReview stores a review status and note on an evidence record
+// of a facility, updated at the unit's time. A record of another facility
+// is left alone.
+func (t *Tx) SetEvidenceReview(facilityID, evidenceID int64, review, note string) error {
+	return t.DB.Model(&bukti.Evidence{}).Where("id = ? AND facility_id = ?", evidenceID, facilityID).
+		Updates(map[string]any{"review": review, "review_note": note, "updated_at": t.Now}).Error
+}
+
+// SoftDeleteEvidence marks a live evidence record deleted by the user by
+// at the unit's time; false when no live record has that ID.
+func (t *Tx) SoftDeleteEvidence(id, by int64) (bool, error) {
+	res := t.DB.Model(&bukti.Evidence{}).Where("id = ? AND deleted_at IS NULL", id).
+		Updates(map[string]any{"deleted_at": t.Now, "deleted_by": by})
+	return res.RowsAffected > 0, res.Error
+}
+
+// EvidenceMeta is the editable metadata of an evidence record, stored as
+// given (nil dates are stored as NULL).
+type EvidenceMeta struct {
+	Title, DocNumber, DocRevision string
+	IssueDate, ValidUntil         *time.Time
+	Notes, Stage, Part            string
+}
+
+// UpdateEvidenceMeta replaces the metadata of an evidence record and marks
+// it updated at the unit's time.
+func (t *Tx) UpdateEvidenceMeta(id int64, m EvidenceMeta) error {
+	return t.DB.Model(&bukti.Evidence{}).Where("id = ?", id).Updates(map[string]any{
+		"title": m.Title, "doc_number": m.DocNumber, "doc_revision": m.DocRevision,
+		"issue_date": m.IssueDate, "valid_until": m.ValidUntil, "notes": m.Notes,
+		"stage": m.Stage, "part": m.Part, "updated_at": t.Now,
+	}).Error
+}
+
+// PutNotApplicable stores a TDD mark, replacing the facility's mark of the
+// same element.
+func (t *Tx) PutNotApplicable(na *bukti.NotApplicable) error {
+	return t.DB.Clauses(clause.OnConflict{UpdateAll: true}).Create(na).Error
+}
+
+// DeleteNotApplicable removes a facility's TDD mark of an element; false
+// when there was none.
+func (t *Tx) DeleteNotApplicable(facilityID int64, elementID string) (bool, error) {
+	res := t.DB.Where("facility_id = ? AND element_id = ?", facilityID, elementID).Delete(&bukti.NotApplicable{})
+	return res.RowsAffected > 0, res.Error
+}
+
+// NotApplicableOf returns a facility's TDD marks by element ID; never nil.
+func (d *DB) NotApplicableOf(ctx context.Context, facilityID int64) ([]bukti.NotApplicable, error) {
+	out := []bukti.NotApplicable{}
+	return out, d.gdb.WithContext(ctx).Where("facility_id = ?", facilityID).Order("element_id").Find(&out).Error
+}
+
+// PutInterviewee stores the person named for one role of a W item of a
+// facility, replacing the one named before.
+func (t *Tx) PutInterviewee(in *bukti.Interviewee) error {
+	return t.DB.Clauses(clause.OnConflict{UpdateAll: true}).Create(in).Error
+}
+
+// IntervieweesOf returns the people a facility named for W items, by
+// requirement then role; never nil.
+func (d *DB) IntervieweesOf(ctx context.Context, facilityID int64) ([]bukti.Interviewee, error) {
+	out := []bukti.Interviewee{}
+	return out, d.gdb.WithContext(ctx).Where("facility_id = ?", facilityID).Order("requirement_id, role").Find(&out).Error
+}
+
+// ReadinessInputs loads the readiness inputs (live evidence, named
+// interviewees, TDD marks) of several facilities, to be scored as of now,
+// with three queries. Every requested facility has an entry, empty when it
+// holds nothing.
+func (d *DB) ReadinessInputs(ctx context.Context, facilityIDs []int64, now time.Time) (map[int64]readiness.Input, error) {
+	return readinessInputs(d.gdb.WithContext(ctx), facilityIDs, now)
+}
+
+// readinessInputs is ReadinessInputs on a given handle (a transaction, say).
+func readinessInputs(db *gorm.DB, facilityIDs []int64, now time.Time) (map[int64]readiness.Input, error) {
+	out := make(map[int64]readiness.Input, len(facilityIDs))
+	for _, id := range facilityIDs {
+		out[id] = readiness.Input{Now: now, NotApplicable: map[string]string{}}
+	}
+	add := func(id int64, it readiness.Item) {
+		in := out[id]
+		in.Items = append(in.Items, it)
+		out[id] = in
+	}
+	// Rows are scanned by hand: a report reads millions of them, and
+	// gorm's reflection into the full Evidence struct dominated the time.
+	rows, err := db.Model(&bukti.Evidence{}).Select("facility_id", "requirement_id", "stage", "part", "review", "valid_until").
+		Where("facility_id IN ? AND deleted_at IS NULL", facilityIDs).Rows()
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var (
+			id                       int64
+			req, stage, part, review string
+			validUntil               *time.Time
+		)
+		if err := rows.Scan(&id, &req, &stage, &part, &review, &validUntil); err != nil {
+			return nil, err
+		}
+		add(id, readiness.Item{RequirementID: req, Stage: stage, Part: part, Rejected: review == bukti.ReviewRejected, ValidUntil: validUntil})
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	var people []bukti.Interviewee
+	if err := db.Select("facility_id", "requirement_id", "role").Where("facility_id IN ?", facilityIDs).Find(&people).Error; err != nil {
+		return nil, err
+	}
+	for _, p := range people {
+		add(p.FacilityID, readiness.Item{RequirementID: p.RequirementID, Part: p.Role})
+	}
+	var tdd []bukti.NotApplicable
+	if err := db.Where("facility_id IN ?", facilityIDs).Find(&tdd).Error; err != nil {
+		return nil, err
+	}
+	for _, t := range tdd {
+		out[t.FacilityID].NotApplicable[t.ElementID] = t.Reason
+	}
+	return out, nil
+}
