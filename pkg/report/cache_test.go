@@ -53,7 +53,7 @@ func newCacheEnv(t *testing.T, kind string) *cacheEnv {
 	clock := func() time.Time { return e.now }
 	e.ev = &evidence.Service{DB: e.db, Store: testenv.OpenStore(t, "filesystem"), Catalogue: cat, MaxBytes: evidence.DefaultMaxBytes, Now: clock, Log: testenv.Logger(t)}
 	e.rs = &report.Service{DB: e.db, Evidence: e.ev, Catalogue: cat, Now: clock}
-	if _, err := demo.Seed(ctx, e.db, cat, demo.SeedOptions{Facilities: 12, Provinces: 1, DistrictsPerProvince: 2, Seed: 3, Now: e.now}); err != nil {
+	if _, err := demo.Seed(ctx, sqlstore.New(e.db, nil), cat, demo.SeedOptions{Facilities: 12, Provinces: 1, DistrictsPerProvince: 2, Seed: 3, Now: e.now}); err != nil {
 		t.Fatalf("seed: %v", err)
 	}
 	var d bukti.District

@@ -30,6 +30,7 @@ import (
 	"github.com/bukti-id/bukti/pkg/evidence"
 	"github.com/bukti-id/bukti/pkg/org"
 	"github.com/bukti-id/bukti/pkg/report"
+	"github.com/bukti-id/bukti/pkg/sqlstore"
 	"github.com/bukti-id/bukti/pkg/standard"
 	"github.com/bukti-id/bukti/pkg/survey"
 	"github.com/bukti-id/bukti/ui"
@@ -37,7 +38,8 @@ import (
 
 // Deps are the services the server needs. All are required.
 type Deps struct {
-	DB        *gorm.DB
+	Store     *sqlstore.DB // the metadata store
+	DB        *gorm.DB     // TODO(store): audit, authz
 	Auth      *auth.Service
 	Org       *org.Service
 	Evidence  *evidence.Service
@@ -467,11 +469,7 @@ func (s *Server) facilityFor(c echo.Context, a authz.Action) (int64, error) {
 func (s *Server) healthz(c echo.Context) error {
 	ctx, cancel := context.WithTimeout(c.Request().Context(), 2*time.Second)
 	defer cancel()
-	sqlDB, err := s.DB.DB()
-	if err == nil {
-		err = sqlDB.PingContext(ctx)
-	}
-	if err != nil {
+	if err := s.Store.Ping(ctx); err != nil {
 		s.log.Error("health check: database", "err", err)
 		return c.JSON(http.StatusServiceUnavailable, map[string]string{"status": "unavailable", "database": "down"})
 	}
