@@ -19,6 +19,7 @@ import (
 	"github.com/bukti-id/bukti/pkg/bukti"
 	"github.com/bukti-id/bukti/pkg/db"
 	"github.com/bukti-id/bukti/pkg/org"
+	"github.com/bukti-id/bukti/pkg/sqlstore"
 )
 
 // The admin commands (bukti province|district|facility|user …) work
@@ -164,7 +165,7 @@ func runAdmin(ctx context.Context, group string, args []string, getenv func(stri
 		return err
 	}
 	defer db.Close(gdb)
-	a := &admin{app: app.New(gdb, nil, nil, app.Options{TimeZone: loc, Log: log}), stdout: stdout, stderr: stderr}
+	a := &admin{app: app.New(sqlstore.New(gdb, nil), nil, nil, app.Options{TimeZone: loc, Log: log}), stdout: stdout, stderr: stderr}
 	return english(runCmd(ctx, a, pos))
 }
 
@@ -426,8 +427,8 @@ func userList(*flag.FlagSet) ([]string, func(context.Context, *admin, []string) 
 		if err != nil {
 			return err
 		}
-		var bindings []bukti.RoleBinding
-		if err := a.app.DB.WithContext(ctx).Order("id").Find(&bindings).Error; err != nil {
+		bindings, err := a.app.Auth.AllBindings(ctx)
+		if err != nil {
 			return err
 		}
 		roles := map[int64][]string{}

@@ -17,6 +17,7 @@ import (
 	"github.com/bukti-id/bukti/pkg/app"
 	"github.com/bukti-id/bukti/pkg/bukti"
 	"github.com/bukti-id/bukti/pkg/db"
+	"github.com/bukti-id/bukti/pkg/sqlstore"
 	"github.com/bukti-id/bukti/pkg/testenv"
 )
 
@@ -127,7 +128,7 @@ func TestAdminHappyPath(t *testing.T) {
 			ctx := context.Background()
 			c := cli{t, testenv.DatabaseURL(t, kind)}
 			gdb := openDB(t, c.url)
-			login := app.New(gdb, nil, nil, app.Options{Log: testenv.Logger(t)}).Auth
+			login := app.New(sqlstore.New(gdb, nil), nil, nil, app.Options{Log: testenv.Logger(t)}).Auth
 			csvPath := writeFile(t, "puskesmas.csv", "code,name,district\n"+
 				"P3277010102,Puskesmas Cimahi Selatan,3277\n"+
 				"P3277010103,Puskesmas Cimahi Utara,3277\n"+

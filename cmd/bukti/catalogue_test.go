@@ -9,6 +9,7 @@ import (
 
 	"github.com/bukti-id/bukti/pkg/app"
 	"github.com/bukti-id/bukti/pkg/catalogue"
+	"github.com/bukti-id/bukti/pkg/sqlstore"
 	"github.com/bukti-id/bukti/pkg/testenv"
 )
 
@@ -52,7 +53,7 @@ func TestCatalogueCommands(t *testing.T) {
 		t.Errorf("list:\n%s", out)
 	}
 	c.must("catalogue", "activate", "1")
-	active, err := app.ActiveCatalogue(context.Background(), openDB(t, c.url))
+	active, err := app.ActiveCatalogue(context.Background(), sqlstore.New(openDB(t, c.url), nil))
 	if err != nil || active.Version != "2026.1" {
 		t.Fatalf("active after activate = %v, %v", active, err)
 	}

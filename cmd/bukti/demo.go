@@ -41,8 +41,8 @@ func demoSeed(fs *flag.FlagSet) ([]string, func(context.Context, *admin, []strin
 	full := fs.Bool("full-standard", false, "store and activate a synthetic catalogue of the whole standard (5 Bab, 35 standar, 82 kriteria, 328 EP,\nwith the real Kriteria 2.1.2) and seed against it")
 	force := fs.Bool("force", false, "seed even if the database already has facilities")
 	return []string{"facilities"}, func(ctx context.Context, a *admin, _ []string) error {
-		var existing int64
-		if err := a.app.DB.WithContext(ctx).Model(&bukti.Facility{}).Count(&existing).Error; err != nil {
+		existing, err := a.app.DB.DemoFacilityCount(ctx)
+		if err != nil {
 			return err
 		}
 		if existing > 0 && !*force {

@@ -10,6 +10,7 @@ import (
 	"github.com/bukti-id/bukti/pkg/app"
 	"github.com/bukti-id/bukti/pkg/bukti"
 	"github.com/bukti-id/bukti/pkg/demo"
+	"github.com/bukti-id/bukti/pkg/sqlstore"
 	"github.com/bukti-id/bukti/pkg/testenv"
 )
 
@@ -34,7 +35,7 @@ func TestDemoSeed(t *testing.T) {
 		}
 	}
 	gdb := openDB(t, c.url)
-	cat, err := app.ActiveCatalogue(context.Background(), gdb)
+	cat, err := app.ActiveCatalogue(context.Background(), sqlstore.New(gdb, nil))
 	if err != nil || cat.Version != demo.FullStandardVersion || cat.Counts().Elements != 328 {
 		t.Fatalf("active catalogue after -full-standard: %v, %v", cat, err)
 	}

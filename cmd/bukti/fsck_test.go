@@ -14,6 +14,7 @@ import (
 	"github.com/bukti-id/bukti/pkg/app"
 	"github.com/bukti-id/bukti/pkg/evidence"
 	"github.com/bukti-id/bukti/pkg/org"
+	"github.com/bukti-id/bukti/pkg/sqlstore"
 	"github.com/bukti-id/bukti/pkg/testenv"
 	"github.com/bukti-id/bukti/storage"
 )
@@ -30,7 +31,7 @@ func TestFsckCommand(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	a := app.New(gdb, store, criteria.MustBuiltin(), app.Options{TimeZone: time.UTC, Log: testenv.Logger(t), BcryptCost: 4})
+	a := app.New(sqlstore.New(gdb, nil), store, criteria.MustBuiltin(), app.Options{TimeZone: time.UTC, Log: testenv.Logger(t), BcryptCost: 4})
 	a.Org.CreateProvince(ctx, "32", "Jawa Barat", nil)
 	a.Org.CreateDistrict(ctx, "3277", "Kota Cimahi", "32", nil)
 	f, err := a.Org.CreateFacility(ctx, org.FacilityInput{Code: "P3277010101", Name: "Puskesmas Cimahi Tengah", DistrictCode: "3277"}, nil)
@@ -126,7 +127,7 @@ func TestBackupRestoreCommands(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	a := app.New(gdb, store, criteria.MustBuiltin(), app.Options{TimeZone: time.UTC, Log: testenv.Logger(t), BcryptCost: 4})
+	a := app.New(sqlstore.New(gdb, nil), store, criteria.MustBuiltin(), app.Options{TimeZone: time.UTC, Log: testenv.Logger(t), BcryptCost: 4})
 	a.Org.CreateProvince(ctx, "32", "Jawa Barat", nil)
 	a.Org.CreateDistrict(ctx, "3277", "Kota Cimahi", "32", nil)
 	f, err := a.Org.CreateFacility(ctx, org.FacilityInput{Code: "P3277010101", Name: "Puskesmas Cimahi Tengah", DistrictCode: "3277"}, nil)

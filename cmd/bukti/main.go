@@ -28,6 +28,7 @@ import (
 	"github.com/bukti-id/bukti/pkg/db"
 	"github.com/bukti-id/bukti/pkg/integrity"
 	"github.com/bukti-id/bukti/pkg/report"
+	"github.com/bukti-id/bukti/pkg/sqlstore"
 	"github.com/bukti-id/bukti/pkg/web"
 	"github.com/bukti-id/bukti/storage"
 	"github.com/bukti-id/bukti/ui"
@@ -138,7 +139,8 @@ func serve(ctx context.Context, cfg config, log *slog.Logger, ready chan<- strin
 		return err
 	}
 	defer db.Close(gdb)
-	cat, err := app.ActiveCatalogue(ctx, gdb)
+	st := sqlstore.New(gdb, nil)
+	cat, err := app.ActiveCatalogue(ctx, st)
 	if err != nil {
 		return fmt.Errorf("load the active catalogue (bukti catalogue list / activate): %w", err)
 	}
@@ -150,7 +152,7 @@ func serve(ctx context.Context, cfg config, log *slog.Logger, ready chan<- strin
 	if err != nil {
 		return err
 	}
-	a := app.New(gdb, store, cat, app.Options{TimeZone: cfg.TimeZone, MaxUploadBytes: cfg.MaxUploadBytes, Log: log,
+	a := app.New(st, store, cat, app.Options{TimeZone: cfg.TimeZone, MaxUploadBytes: cfg.MaxUploadBytes, Log: log,
 		UI: pages, TrustProxy: cfg.TrustProxy})
 	srv := web.New(a.WebDeps())
 	if err := a.Auth.Bootstrap(ctx, cfg.AdminEmail, cfg.AdminPassword); err != nil {

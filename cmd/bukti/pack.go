@@ -13,6 +13,7 @@ import (
 	"github.com/bukti-id/bukti/pkg/app"
 	"github.com/bukti-id/bukti/pkg/db"
 	"github.com/bukti-id/bukti/pkg/pack"
+	"github.com/bukti-id/bukti/pkg/sqlstore"
 	"github.com/bukti-id/bukti/storage"
 	"github.com/bukti-id/bukti/ui"
 )
@@ -78,11 +79,12 @@ func runPack(ctx context.Context, args []string, getenv func(string, string) str
 	if err != nil {
 		return err
 	}
-	cat, err := app.ActiveCatalogue(ctx, gdb)
+	st := sqlstore.New(gdb, nil)
+	cat, err := app.ActiveCatalogue(ctx, st)
 	if err != nil {
 		return err
 	}
-	a := app.New(gdb, store, cat, app.Options{TimeZone: loc, Log: log})
+	a := app.New(st, store, cat, app.Options{TimeZone: loc, Log: log})
 	ov, err := a.Surveys.Overview(ctx, *id)
 	if err != nil {
 		return english(err)

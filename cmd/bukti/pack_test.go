@@ -16,6 +16,7 @@ import (
 	"github.com/bukti-id/bukti/pkg/bukti"
 	"github.com/bukti-id/bukti/pkg/evidence"
 	"github.com/bukti-id/bukti/pkg/org"
+	"github.com/bukti-id/bukti/pkg/sqlstore"
 	"github.com/bukti-id/bukti/pkg/survey"
 	"github.com/bukti-id/bukti/pkg/testenv"
 	"github.com/bukti-id/bukti/storage"
@@ -34,7 +35,7 @@ func TestPackCommand(t *testing.T) {
 		t.Fatal(err)
 	}
 	cat := criteria.MustBuiltin()
-	a := app.New(gdb, store, cat, app.Options{TimeZone: time.Local, Log: testenv.Logger(t), BcryptCost: 4})
+	a := app.New(sqlstore.New(gdb, nil), store, cat, app.Options{TimeZone: time.Local, Log: testenv.Logger(t), BcryptCost: 4})
 	o := a.Org
 	o.CreateProvince(ctx, "32", "Jawa Barat", nil)
 	o.CreateDistrict(ctx, "3277", "Kota Cimahi", "32", nil)

@@ -1,7 +1,8 @@
 // Package app is Bukti's one composition root: it wires every service on an
 // open database, blob store and catalogue, once, for the server (bukti
 // serve), the command line and the tests (the role of
-// github.com/benbjohnson/wtf's cmd/wtfd/main.go).
+// github.com/benbjohnson/wtf's cmd/wtfd/main.go). The caller opens the
+// database (db.Open) and hands it over as a store (sqlstore.New).
 //
 // Contract: every service of an App reads the same clock, the current time
 // in the deployment's time zone (Options.TimeZone, BUKTI_TIMEZONE), so
@@ -15,8 +16,6 @@ import (
 	"context"
 	"log/slog"
 	"time"
-
-	"gorm.io/gorm"
 
 	"github.com/bukti-id/bukti/pkg/auth"
 	"github.com/bukti-id/bukti/pkg/catalogue"
@@ -59,9 +58,8 @@ type Options struct {
 // App is the wired application: every service, on one database, one blob
 // store and one catalogue, with one clock.
 type App struct {
-	DB *gorm.DB
-	// SQL is the store on DB that the services share, on the app's clock.
-	SQL *sqlstore.DB
+	// DB is the metadata store, its units reading the App's clock.
+	DB *sqlstore.DB
 	// Store is the blob store; nil for commands that read or write no
 	// evidence file (uploads then fail).
 	Store storage.Store
@@ -81,10 +79,11 @@ type App struct {
 	now func() time.Time
 }
 
-// New wires every service once on gdb, store and cat, all reading the same
-// clock: Options.Now (else time.Now) in Options.TimeZone. store and cat may
-// be nil; see App.
-func New(gdb *gorm.DB, store storage.Store, cat *catalogue.Catalogue, opt Options) *App {
+// New wires every service once on db, store and cat, all reading the same
+// clock: Options.Now (else time.Now) in Options.TimeZone; App.DB is db
+// with that clock (db's own clock is not used). store and cat may be nil;
+// see App. db may be nil only for an App that never reaches the database.
+func New(db *sqlstore.DB, store storage.Store, cat *catalogue.Catalogue, opt Options) *App {
 	if opt.TimeZone == nil {
 		opt.TimeZone = time.Local
 	}
@@ -99,9 +98,12 @@ func New(gdb *gorm.DB, store storage.Store, cat *catalogue.Catalogue, opt Option
 		src = time.Now
 	}
 	now := func() time.Time { return src().In(tz) }
+	var st *sqlstore.DB
+	if db != nil {
+		st = db.WithClock(now)
+	}
 
-	st := sqlstore.New(gdb, now)
-	a := &App{DB: gdb, SQL: st, Store: store, Catalogue: cat, Log: opt.Log, opt: opt, now: now}
+	a := &App{DB: st, Store: store, Catalogue: cat, Log: opt.Log, opt: opt, now: now}
 	a.Auth = &auth.Service{Store: st, Now: now, Log: opt.Log, Cost: opt.BcryptCost}
 	a.Org = &org.Service{Store: st, Now: now}
 	a.Standard = &standard.Service{Store: st, Now: now}
@@ -130,7 +132,6 @@ func (a *App) TimeZone() *time.Location { return a.opt.TimeZone }
 func (a *App) WebDeps() web.Deps {
 	return web.Deps{
 		DB:         a.DB,
-		SQL:        a.SQL,
 		Auth:       a.Auth,
 		Org:        a.Org,
 		Evidence:   a.Evidence,
@@ -144,9 +145,9 @@ func (a *App) WebDeps() web.Deps {
 	}
 }
 
-// ActiveCatalogue loads the catalogue in use on gdb: the active stored
+// ActiveCatalogue loads the catalogue in use in db: the active stored
 // version, else the built-in one. It is what serve and the commands wire
 // New with, read before the rest is opened.
-func ActiveCatalogue(ctx context.Context, gdb *gorm.DB) (*catalogue.Catalogue, error) {
-	return New(gdb, nil, nil, Options{}).Standard.Active(ctx)
+func ActiveCatalogue(ctx context.Context, db *sqlstore.DB) (*catalogue.Catalogue, error) {
+	return New(db, nil, nil, Options{}).Standard.Active(ctx)
 }

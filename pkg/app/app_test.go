@@ -3,12 +3,16 @@ package app_test
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"log/slog"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 	"time"
 	_ "time/tzdata" // Asia/Jakarta on machines without tzdata
+
+	"gorm.io/gorm"
 
 	"github.com/bukti-id/bukti/criteria"
 	"github.com/bukti-id/bukti/pkg/app"
@@ -33,6 +37,33 @@ func jakarta(t *testing.T) *time.Location {
 		t.Fatal(err)
 	}
 	return loc
+}
+
+// unitNow is the time a unit of work of st reads.
+func unitNow(t *testing.T, st *sqlstore.DB) time.Time {
+	t.Helper()
+	var now time.Time
+	if err := st.Run(context.Background(), nil, func(tx *sqlstore.Tx) error {
+		now = tx.Now
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	return now
+}
+
+// sameDatabase checks that a works on gdb: a province written there is
+// one the App's services read.
+func sameDatabase(t *testing.T, gdb *gorm.DB, a *app.App) {
+	t.Helper()
+	code := fmt.Sprint(time.Now().UnixNano() % 100)
+	if err := gdb.Create(&bukti.Province{Code: code, Name: "Provinsi Uji"}).Error; err != nil {
+		t.Fatal(err)
+	}
+	ps, err := a.Org.Provinces(context.Background())
+	if err != nil || !slices.ContainsFunc(ps, func(p bukti.Province) bool { return p.Code == code }) {
+		t.Errorf("the App's services do not read the database it was given: %v, %v", ps, err)
+	}
 }
 
 // services are the App's services by field name: every exported field
@@ -71,7 +102,7 @@ func TestNew(t *testing.T) {
 	}
 	gdb := testenv.OpenDB(t, "sqlite")
 	cat := criteria.MustBuiltin()
-	a := app.New(gdb, store, cat, app.Options{TimeZone: tz, Now: func() time.Time { return fixed }, MaxUploadBytes: 12345,
+	a := app.New(sqlstore.New(gdb, nil), store, cat, app.Options{TimeZone: tz, Now: func() time.Time { return fixed }, MaxUploadBytes: 12345,
 		Log: log, BcryptCost: 4, UI: pages, TrustProxy: true})
 
 	if got := a.Now(); !got.Equal(fixed) || got.Location() != tz {
@@ -80,8 +111,12 @@ func TestNew(t *testing.T) {
 	if a.TimeZone() != tz {
 		t.Errorf("a.TimeZone() = %v", a.TimeZone())
 	}
-	if a.DB != gdb || a.Store != store || a.Catalogue != cat || a.Log != log {
+	if a.Store != store || a.Catalogue != cat || a.Log != log {
 		t.Errorf("App holds other infrastructure than it was given: %+v", a)
+	}
+	sameDatabase(t, gdb, a)
+	if got := unitNow(t, a.DB); !got.Equal(fixed) {
+		t.Errorf("a.DB's units read %v, want the App's clock, %v", got, fixed)
 	}
 
 	svcs := services(a)
@@ -136,6 +171,8 @@ func TestNew(t *testing.T) {
 	av := reflect.ValueOf(a).Elem()
 	for i := range dv.NumField() {
 		name := dv.Type().Field(i).Name
+		switch name {
+		}
 		if f := av.FieldByName(name); f.IsValid() && f.Interface() != dv.Field(i).Interface() {
 			t.Errorf("WebDeps().%s is not the App's", name)
 		}
@@ -165,17 +202,18 @@ func TestDefaults(t *testing.T) {
 func TestWithCatalogue(t *testing.T) {
 	tz := jakarta(t)
 	gdb := testenv.OpenDB(t, "sqlite")
-	base := app.New(gdb, nil, nil, app.Options{TimeZone: tz, Now: func() time.Time { return fixed }, BcryptCost: 4})
+	base := app.New(sqlstore.New(gdb, nil), nil, nil, app.Options{TimeZone: tz, Now: func() time.Time { return fixed }, BcryptCost: 4})
 	cat, err := base.Standard.Active(context.Background())
 	if err != nil {
 		t.Fatal(err)
 	}
 	a := base.WithCatalogue(cat)
-	if a.DB != gdb || a.Catalogue != cat || a.Evidence.Catalogue != cat || a.Surveys.Catalogue != cat || a.Reports.Catalogue != cat ||
-		a.Auth.Cost != 4 || a.TimeZone() != tz || !a.Reports.Now().Equal(fixed) {
+	sameDatabase(t, gdb, a)
+	if !unitNow(t, a.DB).Equal(fixed) || a.Catalogue != cat || a.Evidence.Catalogue != cat ||
+		a.Surveys.Catalogue != cat || a.Reports.Catalogue != cat || a.Auth.Cost != 4 || a.TimeZone() != tz || !a.Reports.Now().Equal(fixed) {
 		t.Errorf("WithCatalogue lost the wiring: %+v", a)
 	}
-	if active, err := app.ActiveCatalogue(context.Background(), gdb); err != nil || active.ID != cat.ID || active.Version != cat.Version {
+	if active, err := app.ActiveCatalogue(context.Background(), sqlstore.New(gdb, nil)); err != nil || active.ID != cat.ID || active.Version != cat.Version {
 		t.Errorf("ActiveCatalogue = %v, %v; want %s@%s", active, err, cat.ID, cat.Version)
 	}
 }
@@ -189,7 +227,7 @@ func TestStoredTimes(t *testing.T) {
 			ctx := context.Background()
 			gdb := testenv.OpenDB(t, combo.DB)
 			cat := criteria.MustBuiltin()
-			a := app.New(gdb, testenv.OpenStore(t, combo.Store), cat, app.Options{TimeZone: jakarta(t),
+			a := app.New(sqlstore.New(gdb, nil), testenv.OpenStore(t, combo.Store), cat, app.Options{TimeZone: jakarta(t),
 				Now: func() time.Time { return fixed }, BcryptCost: 4, Log: testenv.Logger(t)})
 
 			must := func(what string, err error) {

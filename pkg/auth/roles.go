@@ -163,6 +163,11 @@ func (s *Service) Bindings(ctx context.Context, userID int64) ([]bukti.RoleBindi
 	return s.Store.RoleBindings(ctx, userID)
 }
 
+// AllBindings lists every user's role bindings, by ID.
+func (s *Service) AllBindings(ctx context.Context) ([]bukti.RoleBinding, error) {
+	return s.Store.AllRoleBindings(ctx)
+}
+
 // describe renders a binding for the audit log, e.g. "quality_team facility=3".
 func describe(b bukti.RoleBinding) string {
 	for name, v := range map[string]*int64{"province": b.ProvinceID, "district": b.DistrictID, "facility": b.FacilityID, "survey": b.SurveyID} {

@@ -43,7 +43,7 @@ func newSource(t *testing.T, dbKind, storeKind string) *source {
 	}
 	t.Cleanup(func() { db.Close(gdb) })
 	st := testenv.OpenStore(t, storeKind)
-	a := app.New(gdb, st, criteria.MustBuiltin(), app.Options{TimeZone: time.UTC, Log: testenv.Logger(t)})
+	a := app.New(sqlstore.New(gdb, nil), st, criteria.MustBuiltin(), app.Options{TimeZone: time.UTC, Log: testenv.Logger(t)})
 	a.Org.CreateProvince(ctx, "32", "Jawa Barat", nil)
 	a.Org.CreateDistrict(ctx, "3277", "Kota Cimahi", "32", nil)
 	f, err := a.Org.CreateFacility(ctx, org.FacilityInput{Code: "P3277010101", Name: "Puskesmas Cimahi Tengah", DistrictCode: "3277"}, nil)

@@ -13,10 +13,6 @@ import (
 	"sync"
 	"time"
 
-	"gorm.io/gorm"
-	"gorm.io/gorm/clause"
-	"gorm.io/gorm/logger"
-
 	"github.com/bukti-id/bukti/pkg/audit"
 	"github.com/bukti-id/bukti/pkg/bukti"
 	"github.com/bukti-id/bukti/pkg/catalogue"
@@ -29,16 +25,7 @@ const (
 	DefaultCompleteness   = 0.6
 	facilitiesPerProvince = 500 // default number of provinces: ceil(facilities / 500)
 	facilitiesPerDistrict = 40  // default districts per province: ~40 facilities each
-	facilitiesPerTx       = 100 // one transaction per this many facilities
-)
-
-// Rows per INSERT, kept under SQLite's 32766 bound parameters per
-// statement (and PostgreSQL's 65535).
-const (
-	batchEvidence    = 1000 // 18 columns
-	batchRevision    = 3000 // 8 columns
-	batchInterviewee = 4000 // 7 columns
-	batchOther       = 1000
+	facilitiesPerTx       = 100 // one unit of work per this many facilities
 )
 
 // DemoUserEmail is the (disabled) account the seeded evidence is attributed to.
@@ -101,10 +88,11 @@ func (r SeedResult) String() string {
 		r.Interviewees, r.NotApplicable)
 }
 
-// Seed fills db with synthetic demo data for cat: provinces, districts,
-// facilities (codes "P000001", "P000002", …, continuing after the highest
-// such code already present), and for each facility evidence records with
-// one revision each, named interviewees for W items and a few TDD marks.
+// Seed fills the database of st with synthetic demo data for cat:
+// provinces, districts, facilities (codes "P000001", "P000002", …,
+// continuing after the highest such code already present), and for each
+// facility evidence records with one revision each, named interviewees for
+// W items and a few TDD marks.
 // Facilities vary from nearly empty to complete, so their readiness spreads
 // over every status of the catalogue's threshold table; a few records are
 // rejected by a surveyor and a few have expired. The evidence is attributed
@@ -117,18 +105,14 @@ func (r SeedResult) String() string {
 // reports, dashboards and benchmarks; downloading a seeded file (the
 // content endpoint, evidence packs) answers 404.
 //
-// Seed is built for volume: one transaction per 100 facilities, rows in
-// batches of thousands. On PostgreSQL they go in with CreateInBatches, from
-// several transactions at once. On SQLite, whose statement compilation
-// dominates such batches, the large tables (evidence, revisions,
-// interviewees) go in with prepared multi-row INSERTs built from the same
-// gorm schema, evidence IDs are assigned under the transaction's write
-// lock, and the one connection used runs with synchronous=OFF and a larger
-// page cache (restored afterwards). On a 2-core machine, 10,000 facilities
-// on FullStandard (7.7 million evidence rows, 18.5 million rows in all, a
-// 4.4 GB file) took 107 s on SQLite. If Seed fails midway, the
-// transactions already committed stay: seed a database you can throw away.
-func Seed(ctx context.Context, db *gorm.DB, cat *catalogue.Catalogue, opt SeedOptions) (SeedResult, error) {
+// Seed is built for volume: it writes through the store's bulk session
+// (sqlstore.DB.DemoBulk), one unit of work per 100 facilities with rows in
+// batches of thousands, several units at once where the database takes
+// more than one writer (PostgreSQL). On a 2-core machine, 10,000
+// facilities on FullStandard (7.7 million evidence rows, 18.5 million rows
+// in all, a 4.4 GB file) took 107 s on SQLite. If Seed fails midway, the
+// units already committed stay: seed a database you can throw away.
+func Seed(ctx context.Context, st *sqlstore.DB, cat *catalogue.Catalogue, opt SeedOptions) (SeedResult, error) {
 	start := time.Now()
 	if err := opt.normalize(); err != nil {
 		return SeedResult{}, err
@@ -137,14 +121,8 @@ func Seed(ctx context.Context, db *gorm.DB, cat *catalogue.Catalogue, opt SeedOp
 		return SeedResult{}, errors.New("demo: Seed needs a catalogue")
 	}
 	var res SeedResult
-	err := bulkSession(ctx, db, func(conn *gorm.DB) error {
-		s := &seeder{ctx: ctx, db: conn, cat: cat, opt: opt, plan: planOf(cat), res: &res}
-		if conn.Dialector.Name() == "sqlite" {
-			var err error
-			if s.bulk, err = newSQLiteBulk(conn); err != nil {
-				return err
-			}
-		}
+	err := st.DemoBulk(ctx, func(bulk *sqlstore.DB) error {
+		s := &seeder{st: bulk, cat: cat, opt: opt, plan: planOf(cat), res: &res}
 		return s.run(ctx)
 	})
 	res.Elapsed = time.Since(start)
@@ -181,43 +159,6 @@ func (o *SeedOptions) normalize() error {
 }
 
 func ceilDiv(a, b int) int { return (a + b - 1) / b }
-
-// bulkSession runs fn with a session for bulk writes: statements are not
-// logged (the logger would render every batch of thousands of values as SQL
-// text; errors are returned all the same). On SQLite it runs on one pooled
-// connection, with synchronous off and a larger page cache for the load,
-// both restored to their settings afterwards.
-func bulkSession(ctx context.Context, db *gorm.DB, fn func(conn *gorm.DB) error) error {
-	quiet := &gorm.Session{NewDB: true, Logger: db.Logger.LogMode(logger.Silent)}
-	db = db.WithContext(ctx)
-	if db.Dialector.Name() != "sqlite" {
-		return fn(db.Session(quiet))
-	}
-	return db.Connection(func(conn *gorm.DB) error {
-		// A new session per statement (NewDB): the handle of Connection
-		// would otherwise carry one statement's model into the next.
-		conn = conn.Session(quiet)
-		var synchronous, cache int
-		if err := conn.Raw("PRAGMA synchronous").Scan(&synchronous).Error; err != nil {
-			return err
-		}
-		if err := conn.Raw("PRAGMA cache_size").Scan(&cache).Error; err != nil {
-			return err
-		}
-		// The connection goes back to the pool: restore it even when ctx
-		// is canceled.
-		restore := conn.WithContext(context.WithoutCancel(ctx))
-		defer restore.Exec("PRAGMA synchronous = " + strconv.Itoa(synchronous))
-		defer restore.Exec("PRAGMA cache_size = " + strconv.Itoa(cache))
-		if err := conn.Exec("PRAGMA synchronous = OFF").Error; err != nil {
-			return err
-		}
-		if err := conn.Exec("PRAGMA cache_size = -65536").Error; err != nil { // 64 MiB for the growing indexes
-			return err
-		}
-		return fn(conn)
-	})
-}
 
 // reqPlan is a requirement with what its seeded documents are called.
 type reqPlan struct {
@@ -320,75 +261,23 @@ func slotFile(r *catalogue.Requirement, sl catalogue.Slot) (string, string, int)
 }
 
 type seeder struct {
-	ctx  context.Context
-	db   *gorm.DB
+	st   *sqlstore.DB // the bulk session (sqlstore.DB.DemoBulk)
 	cat  *catalogue.Catalogue
 	opt  SeedOptions
 	plan *plan
 	res  *SeedResult
 	user int64
-	bulk *sqliteBulk // nil unless SQLite
-}
-
-// sqliteBulk holds the prepared inserts of the large tables on SQLite.
-type sqliteBulk struct{ evidence, revision, interviewee *bulkTable }
-
-func newSQLiteBulk(db *gorm.DB) (*sqliteBulk, error) {
-	var b sqliteBulk
-	var err error
-	if b.evidence, err = newBulkTable(db, &bukti.Evidence{}, true); err != nil {
-		return nil, err
-	}
-	if b.revision, err = newBulkTable(db, &bukti.Revision{}, false); err != nil {
-		return nil, err
-	}
-	if b.interviewee, err = newBulkTable(db, &bukti.Interviewee{}, false); err != nil {
-		return nil, err
-	}
-	return &b, nil
-}
-
-// The tables, or nil when not on SQLite.
-
-func (b *sqliteBulk) evidences() *bulkTable {
-	if b == nil {
-		return nil
-	}
-	return b.evidence
-}
-
-func (b *sqliteBulk) revisions() *bulkTable {
-	if b == nil {
-		return nil
-	}
-	return b.revision
-}
-
-func (b *sqliteBulk) interviewees() *bulkTable {
-	if b == nil {
-		return nil
-	}
-	return b.interviewee
-}
-
-// insertRows writes rows with the prepared inserts of bt on SQLite, else
-// with CreateInBatches.
-func insertRows[T any](s *seeder, tx *gorm.DB, bt *bulkTable, rows []T, batch int) error {
-	if bt != nil {
-		return insertPrepared(s.ctx, tx, bt, rows, batch)
-	}
-	return tx.Omit(clause.Associations).CreateInBatches(&rows, batch).Error
 }
 
 func (s *seeder) run(ctx context.Context) error {
 	opt := s.opt
 	now := opt.Now.UTC()
-	first, err := s.nextNumbers()
+	first, err := s.nextNumbers(ctx)
 	if err != nil {
 		return err
 	}
 	var districts []bukti.District
-	err = s.db.Transaction(func(tx *gorm.DB) error {
+	err = s.st.Run(ctx, nil, func(tx *sqlstore.Tx) error {
 		var err error
 		if s.user, err = demoUser(tx, now); err != nil {
 			return err
@@ -402,7 +291,7 @@ func (s *seeder) run(ctx context.Context) error {
 			}
 			provinces[i] = bukti.Province{Code: fmt.Sprintf("DP%03d", first.province+i), Name: name, CreatedAt: now}
 		}
-		if err := tx.CreateInBatches(&provinces, batchOther).Error; err != nil {
+		if err := tx.DemoInsertProvinces(provinces); err != nil {
 			return fmt.Errorf("insert provinces: %w", err)
 		}
 		for i, p := range provinces {
@@ -415,7 +304,7 @@ func (s *seeder) run(ctx context.Context) error {
 					Name: kind + " " + placeName(r), ProvinceID: p.ID, CreatedAt: now})
 			}
 		}
-		if err := tx.CreateInBatches(&districts, batchOther).Error; err != nil {
+		if err := tx.DemoInsertDistricts(districts); err != nil {
 			return fmt.Errorf("insert districts: %w", err)
 		}
 		s.res.Provinces, s.res.Districts = len(provinces), len(districts)
@@ -430,20 +319,20 @@ func (s *seeder) run(ctx context.Context) error {
 	}
 	s.res.FirstCode, s.res.LastCode = facilityCode(first.facility), facilityCode(first.facility+opt.Facilities-1)
 
-	return s.db.Transaction(func(tx *gorm.DB) error {
-		return sqlstore.RecordAudit(tx, audit.Entry{At: time.Now(), Action: "demo.seed", ObjectType: "demo",
+	return s.st.Run(ctx, nil, func(tx *sqlstore.Tx) error {
+		return tx.Audit(audit.Entry{Action: "demo.seed", ObjectType: "demo",
 			ObjectID: s.res.FirstCode + ".." + s.res.LastCode,
 			Summary: fmt.Sprintf("synthetic demo data for %s@%s, seed %d, completeness %.2f: %s (no blobs)",
 				s.cat.ID, s.cat.Version, opt.Seed, opt.Completeness, s.res)})
 	})
 }
 
-// facilities writes the facilities and what they hold, one transaction per
-// facilitiesPerTx facilities. SQLite has one writer; PostgreSQL takes
+// facilities writes the facilities and what they hold, one unit of work
+// per facilitiesPerTx facilities. SQLite has one writer; PostgreSQL takes
 // several at once, which keeps both the client and the server busy.
 func (s *seeder) facilities(ctx context.Context, firstNumber int, districts []bukti.District) error {
 	workers := 1
-	if s.bulk == nil {
+	if !s.st.DemoOneWriter() {
 		workers = min(max(runtime.NumCPU(), 2), 4)
 	}
 	ctx, cancel := context.WithCancel(ctx)
@@ -470,7 +359,7 @@ func (s *seeder) facilities(ctx context.Context, firstNumber int, districts []bu
 			for lo := range chunks {
 				hi := min(lo+facilitiesPerTx, s.opt.Facilities)
 				var part SeedResult
-				err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+				err := s.st.Run(ctx, nil, func(tx *sqlstore.Tx) error {
 					return s.chunk(tx, lo, hi, firstNumber, districts, &part)
 				})
 				mu.Lock()
@@ -516,10 +405,10 @@ type firstNumbers struct{ province, district, facility int }
 
 // nextNumbers continues after the highest demo codes already present, so
 // a second seed (with -force) adds rather than collides.
-func (s *seeder) nextNumbers() (firstNumbers, error) {
+func (s *seeder) nextNumbers(ctx context.Context) (firstNumbers, error) {
 	next := func(model any, prefix string, digits int) (int, error) {
-		var codes []string
-		if err := s.db.Model(model).Where("code LIKE ?", prefix+strings.Repeat("_", digits)).Pluck("code", &codes).Error; err != nil {
+		codes, err := s.st.DemoCodesLike(ctx, model, prefix+strings.Repeat("_", digits))
+		if err != nil {
 			return 0, err
 		}
 		n := 0
@@ -550,19 +439,17 @@ func (s *seeder) nextNumbers() (firstNumbers, error) {
 // demoUser returns the ID of the disabled account seeded evidence is
 // attributed to, creating it when missing. It cannot sign in: it is
 // disabled and its password hash matches no password.
-func demoUser(tx *gorm.DB, now time.Time) (int64, error) {
-	u := bukti.User{Email: DemoUserEmail, Name: "Data demo (bukti demo seed)", PasswordHash: "!", Disabled: true, CreatedAt: now}
-	if err := tx.Clauses(clause.OnConflict{Columns: []clause.Column{{Name: "email"}}, DoNothing: true}).Create(&u).Error; err != nil {
+func demoUser(tx *sqlstore.Tx, now time.Time) (int64, error) {
+	id, err := tx.DemoEnsureUser(bukti.User{Email: DemoUserEmail, Name: "Data demo (bukti demo seed)", PasswordHash: "!", Disabled: true, CreatedAt: now})
+	if err != nil {
 		return 0, fmt.Errorf("create the demo user: %w", err)
 	}
-	if err := tx.Where("email = ?", DemoUserEmail).First(&u).Error; err != nil {
-		return 0, err
-	}
-	return u.ID, nil
+	return id, nil
 }
 
-// chunk writes facilities [lo, hi) and everything they hold.
-func (s *seeder) chunk(tx *gorm.DB, lo, hi, firstNumber int, districts []bukti.District, res *SeedResult) error {
+// chunk writes facilities [lo, hi) and everything they hold in tx. The
+// facilities are new, so no score of theirs is cached: tx touches none.
+func (s *seeder) chunk(tx *sqlstore.Tx, lo, hi, firstNumber int, districts []bukti.District, res *SeedResult) error {
 	now := s.opt.Now.UTC()
 	facilities := make([]bukti.Facility, 0, hi-lo)
 	rngs := make([]*rng, 0, hi-lo)
@@ -573,7 +460,7 @@ func (s *seeder) chunk(tx *gorm.DB, lo, hi, firstNumber int, districts []bukti.D
 			DistrictID: d.ID, CreatedAt: now.AddDate(0, 0, -r.between(400, 2000))})
 		rngs = append(rngs, r)
 	}
-	if err := tx.CreateInBatches(&facilities, batchOther).Error; err != nil {
+	if err := tx.DemoInsertFacilities(facilities); err != nil {
 		return fmt.Errorf("insert facilities: %w", err)
 	}
 	// Room for the expected rows, so appending does not copy them over and over.
@@ -590,18 +477,8 @@ func (s *seeder) chunk(tx *gorm.DB, lo, hi, firstNumber int, districts []bukti.D
 		s.facility(rngs[i], f, now, &evs, &files, &names, &people, &tdd)
 	}
 	if len(evs) > 0 {
-		if s.bulk != nil {
-			// SQLite: the IDs are given here (this transaction holds the
-			// write lock), so the revisions can point at them.
-			id, err := nextSQLiteID(tx, s.bulk.evidence.table)
-			if err != nil {
-				return err
-			}
-			for i := range evs {
-				evs[i].ID = id + int64(i)
-			}
-		}
-		if err := insertRows(s, tx, s.bulk.evidences(), evs, batchEvidence); err != nil {
+		// The IDs come back, so the revisions can point at them.
+		if err := tx.DemoInsertEvidence(evs); err != nil {
 			return fmt.Errorf("insert evidence: %w", err)
 		}
 		revs := make([]bukti.Revision, len(evs))
@@ -610,17 +487,17 @@ func (s *seeder) chunk(tx *gorm.DB, lo, hi, firstNumber int, districts []bukti.D
 			revs[i] = bukti.Revision{EvidenceID: ev.ID, Number: 1, SHA256: ff.sha256, Size: ff.size, ContentType: ff.contentType,
 				FileName: names[i], UploadedBy: s.user, CreatedAt: ev.CreatedAt}
 		}
-		if err := insertRows(s, tx, s.bulk.revisions(), revs, batchRevision); err != nil {
+		if err := tx.DemoInsertRevisions(revs); err != nil {
 			return fmt.Errorf("insert revisions: %w", err)
 		}
 	}
 	if len(people) > 0 {
-		if err := insertRows(s, tx, s.bulk.interviewees(), people, batchInterviewee); err != nil {
+		if err := tx.DemoInsertInterviewees(people); err != nil {
 			return fmt.Errorf("insert interviewees: %w", err)
 		}
 	}
 	if len(tdd) > 0 {
-		if err := tx.CreateInBatches(&tdd, batchOther).Error; err != nil {
+		if err := tx.DemoInsertNotApplicable(tdd); err != nil {
 			return fmt.Errorf("insert TDD marks: %w", err)
 		}
 	}

@@ -14,6 +14,7 @@ import (
 	"github.com/bukti-id/bukti/pkg/catalogue"
 	"github.com/bukti-id/bukti/pkg/demo"
 	"github.com/bukti-id/bukti/pkg/readiness"
+	"github.com/bukti-id/bukti/pkg/sqlstore"
 	"github.com/bukti-id/bukti/pkg/testenv"
 )
 
@@ -27,7 +28,7 @@ func openDB(t *testing.T, kind string) *gorm.DB {
 
 func seed(t *testing.T, gdb *gorm.DB, cat *catalogue.Catalogue, opt demo.SeedOptions) demo.SeedResult {
 	t.Helper()
-	res, err := demo.Seed(context.Background(), gdb, cat, opt)
+	res, err := demo.Seed(context.Background(), sqlstore.New(gdb, nil), cat, opt)
 	if err != nil {
 		t.Fatalf("Seed: %v", err)
 	}
@@ -138,7 +139,7 @@ func TestSeedOptions(t *testing.T) {
 		{demo.SeedOptions{Facilities: 10, Provinces: 11}, "provinces"},
 		{demo.SeedOptions{Facilities: 10, Provinces: 2, DistrictsPerProvince: 6}, "more districts than facilities"},
 	} {
-		if _, err := demo.Seed(context.Background(), gdb, cat, bad.opt); err == nil || !strings.Contains(err.Error(), bad.want) {
+		if _, err := demo.Seed(context.Background(), sqlstore.New(gdb, nil), cat, bad.opt); err == nil || !strings.Contains(err.Error(), bad.want) {
 			t.Errorf("Seed(%+v) = %v, want an error about %q", bad.opt, err, bad.want)
 		}
 	}

@@ -37,7 +37,7 @@ func newEnv(t *testing.T, dbKind, storeKind string) *env {
 	ctx := context.Background()
 	gdb := testenv.OpenDB(t, dbKind)
 	st := testenv.OpenStore(t, storeKind)
-	a := app.New(gdb, st, criteria.MustBuiltin(), app.Options{TimeZone: time.UTC, Log: testenv.Logger(t)})
+	a := app.New(sqlstore.New(gdb, nil), st, criteria.MustBuiltin(), app.Options{TimeZone: time.UTC, Log: testenv.Logger(t)})
 	if _, err := a.Org.CreateProvince(ctx, "32", "Jawa Barat", nil); err != nil {
 		t.Fatal(err)
 	}

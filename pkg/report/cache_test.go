@@ -54,7 +54,7 @@ func newCacheEnv(t *testing.T, kind string) *cacheEnv {
 	st := sqlstore.New(e.db, clock)
 	e.ev = &evidence.Service{Store: st, Blobs: testenv.OpenStore(t, "filesystem"), Catalogue: cat, MaxBytes: evidence.DefaultMaxBytes, Now: clock, Log: testenv.Logger(t)}
 	e.rs = &report.Service{Store: st, Catalogue: cat, Now: clock}
-	if _, err := demo.Seed(ctx, e.db, cat, demo.SeedOptions{Facilities: 12, Provinces: 1, DistrictsPerProvince: 2, Seed: 3, Now: e.now}); err != nil {
+	if _, err := demo.Seed(ctx, st, cat, demo.SeedOptions{Facilities: 12, Provinces: 1, DistrictsPerProvince: 2, Seed: 3, Now: e.now}); err != nil {
 		t.Fatalf("seed: %v", err)
 	}
 	var d bukti.District

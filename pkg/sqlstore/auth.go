@@ -45,29 +45,29 @@ func (d *DB) UserCount(ctx context.Context) (int64, error) {
 // CreateUser stores a new user, filling its ID. An email already
 // registered is ErrDuplicate.
 func (t *Tx) CreateUser(u *bukti.User) error {
-	return t.DB.Create(u).Error
+	return t.db.Create(u).Error
 }
 
 // UserExists reports whether a user with an ID exists.
 func (t *Tx) UserExists(id int64) (bool, error) {
 	var n int64
-	err := t.DB.Model(&bukti.User{}).Where("id = ?", id).Count(&n).Error
+	err := t.db.Model(&bukti.User{}).Where("id = ?", id).Count(&n).Error
 	return n > 0, err
 }
 
 // SetUserDisabled sets the disabled flag of a user.
 func (t *Tx) SetUserDisabled(id int64, disabled bool) error {
-	return t.DB.Model(&bukti.User{}).Where("id = ?", id).Update("disabled", disabled).Error
+	return t.db.Model(&bukti.User{}).Where("id = ?", id).Update("disabled", disabled).Error
 }
 
 // SetUserPassword sets the password hash of a user.
 func (t *Tx) SetUserPassword(id int64, hash string) error {
-	return t.DB.Model(&bukti.User{}).Where("id = ?", id).Update("password_hash", hash).Error
+	return t.db.Model(&bukti.User{}).Where("id = ?", id).Update("password_hash", hash).Error
 }
 
 // CreateSession stores a new login session or API token, filling its ID.
 func (t *Tx) CreateSession(s *bukti.Session) error {
-	return t.DB.Create(s).Error
+	return t.db.Create(s).Error
 }
 
 // SessionWithUser returns the session or token whose secret has a hash,
@@ -84,7 +84,7 @@ func (d *DB) SessionWithUser(ctx context.Context, tokenHash string) (*bukti.Sess
 // hash, without its User, or ErrNotFound.
 func (t *Tx) SessionByTokenHash(tokenHash string) (*bukti.Session, error) {
 	var s bukti.Session
-	if err := t.DB.Where("token_hash = ?", tokenHash).Take(&s).Error; err != nil {
+	if err := t.db.Where("token_hash = ?", tokenHash).Take(&s).Error; err != nil {
 		return nil, err
 	}
 	return &s, nil
@@ -92,25 +92,25 @@ func (t *Tx) SessionByTokenHash(tokenHash string) (*bukti.Session, error) {
 
 // SessionUsed records that a session or token was used at a time.
 func (t *Tx) SessionUsed(id int64, at time.Time) error {
-	return t.DB.Model(&bukti.Session{}).Where("id = ?", id).Update("last_used_at", at).Error
+	return t.db.Model(&bukti.Session{}).Where("id = ?", id).Update("last_used_at", at).Error
 }
 
 // DeleteSession deletes a session or token by ID and reports whether it
 // was still there.
 func (t *Tx) DeleteSession(id int64) (bool, error) {
-	res := t.DB.Delete(&bukti.Session{}, id)
+	res := t.db.Delete(&bukti.Session{}, id)
 	return res.RowsAffected > 0, res.Error
 }
 
 // DeleteUserSessions deletes every login session and API token of a user.
 func (t *Tx) DeleteUserSessions(userID int64) error {
-	return t.DB.Where("user_id = ?", userID).Delete(&bukti.Session{}).Error
+	return t.db.Where("user_id = ?", userID).Delete(&bukti.Session{}).Error
 }
 
 // DeleteExpiredSessions deletes the sessions and tokens that expired at or
 // before now, and returns how many it deleted.
 func (t *Tx) DeleteExpiredSessions(now time.Time) (int64, error) {
-	res := t.DB.Where("expires_at IS NOT NULL AND expires_at <= ?", now).Delete(&bukti.Session{})
+	res := t.db.Where("expires_at IS NOT NULL AND expires_at <= ?", now).Delete(&bukti.Session{})
 	return res.RowsAffected, res.Error
 }
 
@@ -124,7 +124,7 @@ func (d *DB) APITokens(ctx context.Context, userID int64) ([]bukti.Session, erro
 // ErrNotFound (also when that ID is another user's, or a login session).
 func (t *Tx) APIToken(userID, tokenID int64) (*bukti.Session, error) {
 	var s bukti.Session
-	if err := t.DB.Where("id = ? AND user_id = ? AND kind = ?", tokenID, userID, bukti.SessionToken).Take(&s).Error; err != nil {
+	if err := t.db.Where("id = ? AND user_id = ? AND kind = ?", tokenID, userID, bukti.SessionToken).Take(&s).Error; err != nil {
 		return nil, err
 	}
 	return &s, nil
@@ -133,6 +133,12 @@ func (t *Tx) APIToken(userID, tokenID int64) (*bukti.Session, error) {
 // RoleBindings lists a user's role bindings, by ID.
 func (d *DB) RoleBindings(ctx context.Context, userID int64) ([]bukti.RoleBinding, error) {
 	return roleBindings(d.gdb.WithContext(ctx), userID)
+}
+
+// AllRoleBindings lists every user's role bindings, by ID.
+func (d *DB) AllRoleBindings(ctx context.Context) ([]bukti.RoleBinding, error) {
+	out := []bukti.RoleBinding{}
+	return out, d.gdb.WithContext(ctx).Order("id").Find(&out).Error
 }
 
 // roleBindings lists a user's role bindings, by ID, on db.
@@ -145,7 +151,7 @@ func roleBindings(db *gorm.DB, userID int64) ([]bukti.RoleBinding, error) {
 // ErrNotFound (also when that ID is another user's).
 func (t *Tx) RoleBinding(userID, bindingID int64) (*bukti.RoleBinding, error) {
 	var b bukti.RoleBinding
-	if err := t.DB.Where("id = ? AND user_id = ?", bindingID, userID).First(&b).Error; err != nil {
+	if err := t.db.Where("id = ? AND user_id = ?", bindingID, userID).First(&b).Error; err != nil {
 		return nil, err
 	}
 	return &b, nil
@@ -155,7 +161,7 @@ func (t *Tx) RoleBinding(userID, bindingID int64) (*bukti.RoleBinding, error) {
 // b's role with b's scope (IDs and creation fields aside).
 func (t *Tx) RoleBindingHeld(b bukti.RoleBinding) (bool, error) {
 	var n int64
-	err := t.DB.Model(&bukti.RoleBinding{}).Where(&bukti.RoleBinding{UserID: b.UserID, Role: b.Role, ProvinceID: b.ProvinceID,
+	err := t.db.Model(&bukti.RoleBinding{}).Where(&bukti.RoleBinding{UserID: b.UserID, Role: b.Role, ProvinceID: b.ProvinceID,
 		DistrictID: b.DistrictID, FacilityID: b.FacilityID, SurveyID: b.SurveyID}).Count(&n).Error
 	return n > 0, err
 }
@@ -179,7 +185,7 @@ func (t *Tx) RoleScopeExists(b bukti.RoleBinding) (bool, error) {
 		return false, nil
 	}
 	var n int64
-	err := t.DB.Model(model).Where("id = ?", id).Count(&n).Error
+	err := t.db.Model(model).Where("id = ?", id).Count(&n).Error
 	return n > 0, err
 }
 
@@ -187,21 +193,21 @@ func (t *Tx) RoleScopeExists(b bukti.RoleBinding) (bool, error) {
 // when there is no such survey.
 func (t *Tx) RoleSurveyState(surveyID int64) (string, error) {
 	var state string
-	return state, t.DB.Model(&bukti.Survey{}).Where("id = ?", surveyID).Pluck("state", &state).Error
+	return state, t.db.Model(&bukti.Survey{}).Where("id = ?", surveyID).Pluck("state", &state).Error
 }
 
 // CountRoleBindings counts the bindings of a role across every user.
 func (t *Tx) CountRoleBindings(role string) (int64, error) {
 	var n int64
-	return n, t.DB.Model(&bukti.RoleBinding{}).Where("role = ?", role).Count(&n).Error
+	return n, t.db.Model(&bukti.RoleBinding{}).Where("role = ?", role).Count(&n).Error
 }
 
 // CreateRoleBinding stores a new role binding, filling its ID.
 func (t *Tx) CreateRoleBinding(b *bukti.RoleBinding) error {
-	return t.DB.Create(b).Error
+	return t.db.Create(b).Error
 }
 
 // DeleteRoleBinding deletes a role binding by ID.
 func (t *Tx) DeleteRoleBinding(id int64) error {
-	return t.DB.Delete(&bukti.RoleBinding{}, id).Error
+	return t.db.Delete(&bukti.RoleBinding{}, id).Error
 }

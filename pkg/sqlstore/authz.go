@@ -34,7 +34,7 @@ func (d *DB) AuthzScope(ctx context.Context, userID int64) (*AuthzScope, error) 
 // AuthzScope reads a user's AuthzScope inside the unit, seeing its
 // changes.
 func (t *Tx) AuthzScope(userID int64) (*AuthzScope, error) {
-	return authzScope(t.DB, userID)
+	return authzScope(t.db, userID)
 }
 
 // authzScope reads a user's AuthzScope on db.

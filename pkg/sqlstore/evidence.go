@@ -70,31 +70,31 @@ func (d *DB) LiveEvidenceOf(ctx context.Context, facilityID int64, f EvidenceFil
 // it when unreferenced, run one at a time. On SQLite the unit's
 // transaction already holds the database write lock.
 func (t *Tx) LockEvidenceContent(sum string) error {
-	if t.DB.Dialector.Name() != "postgres" {
+	if t.db.Dialector.Name() != "postgres" {
 		return nil
 	}
-	return t.DB.Exec("SELECT pg_advisory_xact_lock(hashtextextended(?, 0))", sum).Error
+	return t.db.Exec("SELECT pg_advisory_xact_lock(hashtextextended(?, 0))", sum).Error
 }
 
 // EvidenceContentRefs counts the revisions, of any evidence, live or
 // deleted, whose content has the hash sum.
 func (t *Tx) EvidenceContentRefs(sum string) (int64, error) {
 	var n int64
-	err := t.DB.Model(&bukti.Revision{}).Where("sha256 = ?", sum).Count(&n).Error
+	err := t.db.Model(&bukti.Revision{}).Where("sha256 = ?", sum).Count(&n).Error
 	return n, err
 }
 
 // CreateEvidence inserts an evidence record with the revisions it holds,
 // setting their IDs.
 func (t *Tx) CreateEvidence(ev *bukti.Evidence) error {
-	return t.DB.Create(ev).Error
+	return t.db.Create(ev).Error
 }
 
 // LatestEvidenceRevision returns the highest revision number of an
 // evidence record, 0 when it has none.
 func (t *Tx) LatestEvidenceRevision(evidenceID int64) (int, error) {
 	var n int
-	err := t.DB.Model(&bukti.Revision{}).Where("evidence_id = ?", evidenceID).Select("COALESCE(MAX(number), 0)").Scan(&n).Error
+	err := t.db.Model(&bukti.Revision{}).Where("evidence_id = ?", evidenceID).Select("COALESCE(MAX(number), 0)").Scan(&n).Error
 	return n, err
 }
 
@@ -102,10 +102,10 @@ func (t *Tx) LatestEvidenceRevision(evidenceID int64) (int, error) {
 // its evidence record updated at the unit's time, with review status
 // review. An insert error is returned as "insert revision: …".
 func (t *Tx) AddEvidenceRevision(rev *bukti.Revision, review string) error {
-	if err := t.DB.Create(rev).Error; err != nil {
+	if err := t.db.Create(rev).Error; err != nil {
 		return fmt.Errorf("insert revision: %w", err)
 	}
-	return t.DB.Model(&bukti.Evidence{}).Where("id = ?", rev.EvidenceID).
+	return t.db.Model(&bukti.Evidence{}).Where("id = ?", rev.EvidenceID).
 		Updates(map[string]any{"updated_at": t.Now, "review": review}).Error
 }
 
@@ -113,14 +113,14 @@ func (t *Tx) AddEvidenceRevision(rev *bukti.Revision, review string) error {
 // of a facility, updated at the unit's time. A record of another facility
 // is left alone.
 func (t *Tx) SetEvidenceReview(facilityID, evidenceID int64, review, note string) error {
-	return t.DB.Model(&bukti.Evidence{}).Where("id = ? AND facility_id = ?", evidenceID, facilityID).
+	return t.db.Model(&bukti.Evidence{}).Where("id = ? AND facility_id = ?", evidenceID, facilityID).
 		Updates(map[string]any{"review": review, "review_note": note, "updated_at": t.Now}).Error
 }
 
 // SoftDeleteEvidence marks a live evidence record deleted by the user by
 // at the unit's time; false when no live record has that ID.
 func (t *Tx) SoftDeleteEvidence(id, by int64) (bool, error) {
-	res := t.DB.Model(&bukti.Evidence{}).Where("id = ? AND deleted_at IS NULL", id).
+	res := t.db.Model(&bukti.Evidence{}).Where("id = ? AND deleted_at IS NULL", id).
 		Updates(map[string]any{"deleted_at": t.Now, "deleted_by": by})
 	return res.RowsAffected > 0, res.Error
 }
@@ -136,7 +136,7 @@ type EvidenceMeta struct {
 // UpdateEvidenceMeta replaces the metadata of an evidence record and marks
 // it updated at the unit's time.
 func (t *Tx) UpdateEvidenceMeta(id int64, m EvidenceMeta) error {
-	return t.DB.Model(&bukti.Evidence{}).Where("id = ?", id).Updates(map[string]any{
+	return t.db.Model(&bukti.Evidence{}).Where("id = ?", id).Updates(map[string]any{
 		"title": m.Title, "doc_number": m.DocNumber, "doc_revision": m.DocRevision,
 		"issue_date": m.IssueDate, "valid_until": m.ValidUntil, "notes": m.Notes,
 		"stage": m.Stage, "part": m.Part, "updated_at": t.Now,
@@ -146,13 +146,13 @@ func (t *Tx) UpdateEvidenceMeta(id int64, m EvidenceMeta) error {
 // PutNotApplicable stores a TDD mark, replacing the facility's mark of the
 // same element.
 func (t *Tx) PutNotApplicable(na *bukti.NotApplicable) error {
-	return t.DB.Clauses(clause.OnConflict{UpdateAll: true}).Create(na).Error
+	return t.db.Clauses(clause.OnConflict{UpdateAll: true}).Create(na).Error
 }
 
 // DeleteNotApplicable removes a facility's TDD mark of an element; false
 // when there was none.
 func (t *Tx) DeleteNotApplicable(facilityID int64, elementID string) (bool, error) {
-	res := t.DB.Where("facility_id = ? AND element_id = ?", facilityID, elementID).Delete(&bukti.NotApplicable{})
+	res := t.db.Where("facility_id = ? AND element_id = ?", facilityID, elementID).Delete(&bukti.NotApplicable{})
 	return res.RowsAffected > 0, res.Error
 }
 
@@ -165,7 +165,7 @@ func (d *DB) NotApplicableOf(ctx context.Context, facilityID int64) ([]bukti.Not
 // PutInterviewee stores the person named for one role of a W item of a
 // facility, replacing the one named before.
 func (t *Tx) PutInterviewee(in *bukti.Interviewee) error {
-	return t.DB.Clauses(clause.OnConflict{UpdateAll: true}).Create(in).Error
+	return t.db.Clauses(clause.OnConflict{UpdateAll: true}).Create(in).Error
 }
 
 // IntervieweesOf returns the people a facility named for W items, by

@@ -108,21 +108,21 @@ func (d *DB) Districts(ctx context.Context) ([]bukti.District, error) {
 
 // CreateProvince inserts p and sets its ID; ErrDuplicate if its code is
 // taken.
-func (t *Tx) CreateProvince(p *bukti.Province) error { return t.DB.Create(p).Error }
+func (t *Tx) CreateProvince(p *bukti.Province) error { return t.db.Create(p).Error }
 
 // CreateDistrict inserts d (not its Province) and sets its ID;
 // ErrDuplicate if its code is taken.
-func (t *Tx) CreateDistrict(d *bukti.District) error { return t.DB.Omit("Province").Create(d).Error }
+func (t *Tx) CreateDistrict(d *bukti.District) error { return t.db.Omit("Province").Create(d).Error }
 
 // CreateFacility inserts f (not its District) and sets its ID;
 // ErrDuplicate if its code is taken.
-func (t *Tx) CreateFacility(f *bukti.Facility) error { return t.DB.Omit("District").Create(f).Error }
+func (t *Tx) CreateFacility(f *bukti.Facility) error { return t.db.Omit("District").Create(f).Error }
 
 // UpdateFacility sets the code, name and district of facility id;
 // ErrDuplicate if the code is another facility's. A missing facility is
 // left alone without error.
 func (t *Tx) UpdateFacility(id int64, code, name string, districtID int64) error {
-	return t.DB.Model(&bukti.Facility{}).Where("id = ?", id).
+	return t.db.Model(&bukti.Facility{}).Where("id = ?", id).
 		Updates(map[string]any{"code": code, "name": name, "district_id": districtID}).Error
 }
 
@@ -145,7 +145,7 @@ func (t *Tx) orgTake(kind string, id int64, column string, dest any) error {
 	if err != nil {
 		return err
 	}
-	return t.DB.Model(m).Where("id = ?", id).Select(column).Take(dest).Error
+	return t.db.Model(m).Where("id = ?", id).Select(column).Take(dest).Error
 }
 
 // RenameOrg sets the name of the province, district or facility (kind)
@@ -155,7 +155,7 @@ func (t *Tx) RenameOrg(kind string, id int64, name string) error {
 	if err != nil {
 		return err
 	}
-	return t.DB.Model(m).Where("id = ?", id).Update("name", name).Error
+	return t.db.Model(m).Where("id = ?", id).Update("name", name).Error
 }
 
 // CountOrgReferrers returns how many rows of referrer refer to the
@@ -171,7 +171,7 @@ func (t *Tx) CountOrgReferrers(kind string, id int64, referrer string) (int64, e
 		return 0, fmt.Errorf("sqlstore: unknown referrer %q", referrer)
 	}
 	var n int64
-	return n, t.DB.Model(m()).Where(kind+"_id = ?", id).Count(&n).Error
+	return n, t.db.Model(m()).Where(kind+"_id = ?", id).Count(&n).Error
 }
 
 // DeleteOrg deletes the province, district or facility (kind) id. A
@@ -181,5 +181,5 @@ func (t *Tx) DeleteOrg(kind string, id int64) error {
 	if err != nil {
 		return err
 	}
-	return t.DB.Delete(m, id).Error
+	return t.db.Delete(m, id).Error
 }

@@ -143,7 +143,7 @@ func (t *Tx) PutScoreSnapshots(rows []bukti.ScoreSnapshot) error {
 	if len(rows) == 0 {
 		return nil
 	}
-	return t.DB.Clauses(clause.OnConflict{UpdateAll: true}).Create(&rows).Error
+	return t.db.Clauses(clause.OnConflict{UpdateAll: true}).Create(&rows).Error
 }
 
 // HasScoreSnapshot reports whether any snapshot of the day (a UTC

@@ -11,7 +11,7 @@ import (
 // CreateCatalogueVersion inserts a catalogue version, setting its ID;
 // ErrDuplicate when its catalogue ID and version are already stored.
 func (t *Tx) CreateCatalogueVersion(v *bukti.CatalogueVersion) error {
-	return t.DB.Create(v).Error
+	return t.db.Create(v).Error
 }
 
 // CatalogueVersions returns every stored catalogue version without its
@@ -43,10 +43,10 @@ func (d *DB) ActiveCatalogueVersion(ctx context.Context) (*bukti.CatalogueVersio
 
 // ActivateCatalogueVersion makes a catalogue version the only active one.
 func (t *Tx) ActivateCatalogueVersion(id int64) error {
-	if err := t.DB.Model(&bukti.CatalogueVersion{}).Where("active = ?", true).Update("active", false).Error; err != nil {
+	if err := t.db.Model(&bukti.CatalogueVersion{}).Where("active = ?", true).Update("active", false).Error; err != nil {
 		return err
 	}
-	return t.DB.Model(&bukti.CatalogueVersion{}).Where("id = ?", id).Update("active", true).Error
+	return t.db.Model(&bukti.CatalogueVersion{}).Where("id = ?", id).Update("active", true).Error
 }
 
 // RequirementCount is how many live evidence records a facility holds for

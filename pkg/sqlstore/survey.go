@@ -47,7 +47,7 @@ func (d *DB) Surveys(ctx context.Context, all bool, facilityIDs, ids []int64) ([
 // hold the database write lock from their start). ErrNotFound when there
 // is none.
 func (t *Tx) LockSurvey(id int64) (*bukti.Survey, error) {
-	q := t.DB
+	q := t.db
 	if q.Dialector.Name() == "postgres" {
 		q = q.Clauses(clause.Locking{Strength: "UPDATE"})
 	}
@@ -60,24 +60,24 @@ func (t *Tx) LockSurvey(id int64) (*bukti.Survey, error) {
 
 // CreateSurvey stores a new survey and sets its ID.
 func (t *Tx) CreateSurvey(sv *bukti.Survey) error {
-	return t.DB.Create(sv).Error
+	return t.db.Create(sv).Error
 }
 
 // SetSurveyState stores a new state of a survey, and sets it on sv.
 func (t *Tx) SetSurveyState(sv *bukti.Survey, state string) error {
-	return t.DB.Model(sv).Update("state", state).Error
+	return t.db.Model(sv).Update("state", state).Error
 }
 
 // SetSurveySubmitted stores the state of a survey whose self-assessment
 // was submitted at the given time, and sets both on sv.
 func (t *Tx) SetSurveySubmitted(sv *bukti.Survey, state string, at time.Time) error {
-	return t.DB.Model(sv).Updates(map[string]any{"state": state, "submitted_at": at}).Error
+	return t.db.Model(sv).Updates(map[string]any{"state": state, "submitted_at": at}).Error
 }
 
 // SetSurveyFinal stores what finalization set on sv: its State, Status,
 // Result, FinalizedAt and FinalizedBy (both set).
 func (t *Tx) SetSurveyFinal(sv *bukti.Survey) error {
-	return t.DB.Model(sv).Updates(map[string]any{"state": sv.State, "status": sv.Status, "result": sv.Result,
+	return t.db.Model(sv).Updates(map[string]any{"state": sv.State, "status": sv.Status, "result": sv.Result,
 		"finalized_at": *sv.FinalizedAt, "finalized_by": *sv.FinalizedBy}).Error
 }
 
@@ -85,7 +85,7 @@ func (t *Tx) SetSurveyFinal(sv *bukti.Survey) error {
 // survey surveyID (a greater ID) that are in one of the given states.
 func (t *Tx) CountNewerSurveys(facilityID, surveyID int64, states []string) (int64, error) {
 	var n int64
-	err := t.DB.Model(&bukti.Survey{}).Where("facility_id = ? AND id > ? AND state IN ?", facilityID, surveyID, states).Count(&n).Error
+	err := t.db.Model(&bukti.Survey{}).Where("facility_id = ? AND id > ? AND state IN ?", facilityID, surveyID, states).Count(&n).Error
 	return n, err
 }
 
@@ -111,7 +111,7 @@ func (d *DB) SurveyTeam(ctx context.Context, sv *bukti.Survey) ([]bukti.User, er
 
 // SurveyTeam is DB.SurveyTeam inside the unit.
 func (t *Tx) SurveyTeam(sv *bukti.Survey) ([]bukti.User, error) {
-	return surveyTeam(t.DB, sv)
+	return surveyTeam(t.db, sv)
 }
 
 func surveyTeam(db *gorm.DB, sv *bukti.Survey) ([]bukti.User, error) {
@@ -127,7 +127,7 @@ func surveyTeam(db *gorm.DB, sv *bukti.Survey) ([]bukti.User, error) {
 // (its surveyor bindings, read before sv's state becomes final), so that
 // SurveyTeam keeps returning it once the survey is final.
 func (t *Tx) FreezeSurveyTeam(sv *bukti.Survey) error {
-	team, err := surveyTeam(t.DB, sv)
+	team, err := surveyTeam(t.db, sv)
 	if err != nil || len(team) == 0 {
 		return err
 	}
@@ -135,7 +135,7 @@ func (t *Tx) FreezeSurveyTeam(sv *bukti.Survey) error {
 	for _, u := range team {
 		rows = append(rows, surveyTeamMember{SurveyID: sv.ID, UserID: u.ID})
 	}
-	return t.DB.Create(&rows).Error
+	return t.db.Create(&rows).Error
 }
 
 // SurveyFacility returns a facility with its district, for a survey's
@@ -151,7 +151,7 @@ func (d *DB) SurveyFacility(ctx context.Context, facilityID int64) (*bukti.Facil
 // SurveyFacilityExists reports whether a facility exists, for planning a
 // survey of it.
 func (t *Tx) SurveyFacilityExists(facilityID int64) (bool, error) {
-	err := t.DB.First(&bukti.Facility{}, facilityID).Error
+	err := t.db.First(&bukti.Facility{}, facilityID).Error
 	if errors.Is(err, ErrNotFound) {
 		return false, nil
 	}
@@ -162,9 +162,9 @@ func (t *Tx) SurveyFacilityExists(facilityID int64) (bool, error) {
 // is not empty (compared as stored), else by ID. ErrNotFound when there
 // is none.
 func (t *Tx) SurveyUser(id int64, email string) (*bukti.User, error) {
-	q := t.DB.Where("id = ?", id)
+	q := t.db.Where("id = ?", id)
 	if email != "" {
-		q = t.DB.Where("email = ?", email)
+		q = t.db.Where("email = ?", email)
 	}
 	var u bukti.User
 	if err := q.Limit(1).Find(&u).Error; err != nil {
@@ -181,7 +181,7 @@ func (t *Tx) SurveyUser(id int64, email string) (*bukti.User, error) {
 // there is none.
 func (t *Tx) SurveyEvidence(facilityID, evidenceID int64) (*bukti.Evidence, error) {
 	var ev bukti.Evidence
-	if err := t.DB.Preload("Revisions").Where("facility_id = ? AND deleted_at IS NULL", facilityID).First(&ev, evidenceID).Error; err != nil {
+	if err := t.db.Preload("Revisions").Where("facility_id = ? AND deleted_at IS NULL", facilityID).First(&ev, evidenceID).Error; err != nil {
 		return nil, err
 	}
 	return &ev, nil
@@ -191,6 +191,6 @@ func (t *Tx) SurveyEvidence(facilityID, evidenceID int64) (*bukti.Evidence, erro
 // with its revisions, by requirement then ID, for a survey's snapshot.
 func (t *Tx) SurveyFacilityEvidence(facilityID int64) ([]bukti.Evidence, error) {
 	var evs []bukti.Evidence
-	err := t.DB.Preload("Revisions").Where("facility_id = ? AND deleted_at IS NULL", facilityID).Order("requirement_id, id").Find(&evs).Error
+	err := t.db.Preload("Revisions").Where("facility_id = ? AND deleted_at IS NULL", facilityID).Order("requirement_id, id").Find(&evs).Error
 	return evs, err
 }

@@ -20,7 +20,7 @@ func (d *DB) SurveyItems(ctx context.Context, surveyID int64) ([]bukti.SnapshotI
 // survey has no such item.
 func (t *Tx) SurveyItem(surveyID, itemID int64) (*bukti.SnapshotItem, error) {
 	var it bukti.SnapshotItem
-	if err := t.DB.Where("survey_id = ?", surveyID).First(&it, itemID).Error; err != nil {
+	if err := t.db.Where("survey_id = ?", surveyID).First(&it, itemID).Error; err != nil {
 		return nil, err
 	}
 	return &it, nil
@@ -30,7 +30,7 @@ func (t *Tx) SurveyItem(surveyID, itemID int64) (*bukti.SnapshotItem, error) {
 // survey that is not superseded; ErrNotFound when there is none.
 func (t *Tx) CurrentSurveyItem(surveyID, evidenceID int64) (*bukti.SnapshotItem, error) {
 	var it bukti.SnapshotItem
-	if err := t.DB.Where("survey_id = ? AND evidence_id = ? AND superseded_by IS NULL", surveyID, evidenceID).First(&it).Error; err != nil {
+	if err := t.db.Where("survey_id = ? AND evidence_id = ? AND superseded_by IS NULL", surveyID, evidenceID).First(&it).Error; err != nil {
 		return nil, err
 	}
 	return &it, nil
@@ -40,13 +40,13 @@ func (t *Tx) CurrentSurveyItem(surveyID, evidenceID int64) (*bukti.SnapshotItem,
 // not superseded and have the given review (bukti.ReviewPending, say).
 func (t *Tx) CountCurrentSurveyItems(surveyID int64, review string) (int64, error) {
 	var n int64
-	err := t.DB.Model(&bukti.SnapshotItem{}).Where("survey_id = ? AND superseded_by IS NULL AND review = ?", surveyID, review).Count(&n).Error
+	err := t.db.Model(&bukti.SnapshotItem{}).Where("survey_id = ? AND superseded_by IS NULL AND review = ?", surveyID, review).Count(&n).Error
 	return n, err
 }
 
 // CreateSurveyItem stores a new snapshot item and sets its ID.
 func (t *Tx) CreateSurveyItem(it *bukti.SnapshotItem) error {
-	return t.DB.Create(it).Error
+	return t.db.Create(it).Error
 }
 
 // CreateSurveyItems stores new snapshot items and sets their IDs; none is
@@ -55,18 +55,18 @@ func (t *Tx) CreateSurveyItems(items []bukti.SnapshotItem) error {
 	if len(items) == 0 {
 		return nil
 	}
-	return t.DB.CreateInBatches(&items, 200).Error
+	return t.db.CreateInBatches(&items, 200).Error
 }
 
 // SetSurveyItemReview stores the verdict set on it: its Review, ReviewNote,
 // ReviewedBy and ReviewedAt (both set).
 func (t *Tx) SetSurveyItemReview(it *bukti.SnapshotItem) error {
-	return t.DB.Model(it).Updates(map[string]any{"review": it.Review, "review_note": it.ReviewNote,
+	return t.db.Model(it).Updates(map[string]any{"review": it.Review, "review_note": it.ReviewNote,
 		"reviewed_by": *it.ReviewedBy, "reviewed_at": *it.ReviewedAt}).Error
 }
 
 // SupersedeSurveyItem records that the snapshot item it is superseded by
 // the item with ID by, and sets it on it.
 func (t *Tx) SupersedeSurveyItem(it *bukti.SnapshotItem, by int64) error {
-	return t.DB.Model(it).Update("superseded_by", by).Error
+	return t.db.Model(it).Update("superseded_by", by).Error
 }

@@ -21,7 +21,7 @@ func (d *DB) SurveyScores(ctx context.Context, surveyID int64) ([]bukti.SurveySc
 
 // SurveyScores is DB.SurveyScores inside the unit.
 func (t *Tx) SurveyScores(surveyID int64) ([]bukti.SurveyScore, error) {
-	return surveyScores(t.DB, surveyID)
+	return surveyScores(t.db, surveyID)
 }
 
 func surveyScores(db *gorm.DB, surveyID int64) ([]bukti.SurveyScore, error) {
@@ -32,13 +32,13 @@ func surveyScores(db *gorm.DB, surveyID int64) ([]bukti.SurveyScore, error) {
 // SurveyScoresBy returns the scores of a survey by one surveyor ID, by EP.
 func (t *Tx) SurveyScoresBy(surveyID, surveyorID int64) ([]bukti.SurveyScore, error) {
 	var out []bukti.SurveyScore
-	return out, t.DB.Where("survey_id = ? AND surveyor_id = ?", surveyID, surveyorID).Order("element_id").Find(&out).Error
+	return out, t.db.Where("survey_id = ? AND surveyor_id = ?", surveyID, surveyorID).Order("element_id").Find(&out).Error
 }
 
 // CountSurveyScoresBy counts the scores of a survey by one surveyor ID.
 func (t *Tx) CountSurveyScoresBy(surveyID, surveyorID int64) (int64, error) {
 	var n int64
-	err := t.DB.Model(&bukti.SurveyScore{}).Where("survey_id = ? AND surveyor_id = ?", surveyID, surveyorID).Count(&n).Error
+	err := t.db.Model(&bukti.SurveyScore{}).Where("survey_id = ? AND surveyor_id = ?", surveyID, surveyorID).Count(&n).Error
 	return n, err
 }
 
@@ -50,7 +50,7 @@ var scoreUpsert = clause.OnConflict{Columns: []clause.Column{{Name: "survey_id"}
 // SaveSurveyScore stores a score, replacing the one the same surveyor ID
 // gave the same EP of the survey, UpdatedAt included as given.
 func (t *Tx) SaveSurveyScore(row *bukti.SurveyScore) error {
-	return t.DB.Clauses(scoreUpsert).Create(row).Error
+	return t.db.Clauses(scoreUpsert).Create(row).Error
 }
 
 // CreateSurveyScores stores new scores; none is no statement.
@@ -58,13 +58,13 @@ func (t *Tx) CreateSurveyScores(rows []bukti.SurveyScore) error {
 	if len(rows) == 0 {
 		return nil
 	}
-	return t.DB.CreateInBatches(&rows, 200).Error
+	return t.db.CreateInBatches(&rows, 200).Error
 }
 
 // DeleteSurveyScore deletes the score of one EP of a survey by one
 // surveyor ID, if any.
 func (t *Tx) DeleteSurveyScore(surveyID int64, elementID string, surveyorID int64) error {
-	return t.DB.Where("survey_id = ? AND element_id = ? AND surveyor_id = ?", surveyID, elementID, surveyorID).Delete(&bukti.SurveyScore{}).Error
+	return t.db.Where("survey_id = ? AND element_id = ? AND surveyor_id = ?", surveyID, elementID, surveyorID).Delete(&bukti.SurveyScore{}).Error
 }
 
 // SurveySelfAssessments returns a survey's self-assessment, by EP.
@@ -77,7 +77,7 @@ func (d *DB) SurveySelfAssessments(ctx context.Context, surveyID int64) ([]bukti
 // scores, in no given order.
 func (t *Tx) SurveySelfAssessedElements(surveyID int64) ([]string, error) {
 	var out []string
-	return out, t.DB.Model(&bukti.SelfAssessment{}).Where("survey_id = ?", surveyID).Pluck("element_id", &out).Error
+	return out, t.db.Model(&bukti.SelfAssessment{}).Where("survey_id = ?", surveyID).Pluck("element_id", &out).Error
 }
 
 // selfUpsert replaces a self-assessment row. The columns are named because
@@ -89,7 +89,7 @@ var selfUpsert = clause.OnConflict{Columns: []clause.Column{{Name: "survey_id"},
 // replacing the row of the same EP of the same survey, UpdatedAt included
 // as given.
 func (t *Tx) SaveSelfAssessments(rows []bukti.SelfAssessment) error {
-	return t.DB.Clauses(selfUpsert).Create(&rows).Error
+	return t.db.Clauses(selfUpsert).Create(&rows).Error
 }
 
 // SurveyPPS returns a survey's improvement plan, by EP ID.
@@ -102,7 +102,7 @@ func (d *DB) SurveyPPS(ctx context.Context, surveyID int64) ([]bukti.PPSItem, er
 // when the survey has no such row.
 func (t *Tx) SurveyPPSRow(surveyID, rowID int64) (*bukti.PPSItem, error) {
 	var row bukti.PPSItem
-	if err := t.DB.Where("survey_id = ?", surveyID).First(&row, rowID).Error; err != nil {
+	if err := t.db.Where("survey_id = ?", surveyID).First(&row, rowID).Error; err != nil {
 		return nil, err
 	}
 	return &row, nil
@@ -113,10 +113,10 @@ func (t *Tx) CreateSurveyPPS(rows []bukti.PPSItem) error {
 	if len(rows) == 0 {
 		return nil
 	}
-	return t.DB.CreateInBatches(&rows, 200).Error
+	return t.db.CreateInBatches(&rows, 200).Error
 }
 
 // SaveSurveyPPSRow stores every field of an existing improvement plan row.
 func (t *Tx) SaveSurveyPPSRow(row *bukti.PPSItem) error {
-	return t.DB.Save(row).Error
+	return t.db.Save(row).Error
 }

@@ -62,10 +62,10 @@ func (d *DB) Ping(ctx context.Context) error {
 	return sqlDB.PingContext(ctx)
 }
 
-// Tx is one running unit of work. DB is the transaction, bound to the
-// unit's context.
+// Tx is one running unit of work: its methods run in the unit's
+// transaction, bound to the unit's context.
 type Tx struct {
-	DB  *gorm.DB
+	db  *gorm.DB
 	Now time.Time // the unit's one clock reading, UTC
 	By  *int64    // acting user; nil for anonymous or system work
 
@@ -82,7 +82,7 @@ func (d *DB) Run(ctx context.Context, by *int64, fn func(*Tx) error) error {
 	return d.gdb.WithContext(ctx).Transaction(func(db *gorm.DB) error {
 		// Read inside the transaction: on SQLite it holds the write lock
 		// from BEGIN, so units' times follow their commit order.
-		t := &Tx{DB: db, Now: d.now().UTC(), By: by, ctx: ctx}
+		t := &Tx{db: db, Now: d.now().UTC(), By: by, ctx: ctx}
 		if err := fn(t); err != nil {
 			return err
 		}
@@ -121,7 +121,7 @@ func (t *Tx) Audit(e audit.Entry) error {
 	if e.By == nil {
 		e.By = t.By
 	}
-	return RecordAudit(t.DB.WithContext(t.ctx), e)
+	return RecordAudit(t.db.WithContext(t.ctx), e)
 }
 
 // invalidate drops the cached readiness scores (bukti.FacilityScore) of a

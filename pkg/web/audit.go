@@ -72,7 +72,7 @@ func (s *Server) listAudit(c echo.Context) error {
 		return bukti.Errorf(bukti.EINVALID, "per_page paling banyak %d.", "per_page must be at most %d", audit.MaxPageSize)
 	}
 	p := audit.Page{Number: int(page), Size: int(per)}.Normalized()
-	entries, total, err := s.SQL.AuditList(c.Request().Context(), f, p)
+	entries, total, err := s.DB.AuditList(c.Request().Context(), f, p)
 	if err != nil {
 		return err
 	}
@@ -90,6 +90,6 @@ func (s *Server) auditCSV(c echo.Context) error {
 	c.Response().WriteHeader(http.StatusOK)
 	ctx := c.Request().Context()
 	return audit.WriteCSV(c.Response(), func(each func([]bukti.AuditEntry) error) error {
-		return s.SQL.AuditBatches(ctx, f, each)
+		return s.DB.AuditBatches(ctx, f, each)
 	})
 }

@@ -19,6 +19,7 @@ import (
 	"github.com/bukti-id/bukti/pkg/app"
 	"github.com/bukti-id/bukti/pkg/auth"
 	"github.com/bukti-id/bukti/pkg/bukti"
+	"github.com/bukti-id/bukti/pkg/sqlstore"
 	"github.com/bukti-id/bukti/pkg/survey"
 	"github.com/bukti-id/bukti/pkg/testenv"
 	"github.com/bukti-id/bukti/pkg/web"
@@ -60,7 +61,7 @@ func newHarness(t *testing.T, dbKind, storeKind string, maxBytes int64) *harness
 	}
 	// The clock in the local zone, as the tests compute their dates with
 	// time.Now.
-	a := app.New(gdb, store, criteria.MustBuiltin(), app.Options{TimeZone: time.Local, MaxUploadBytes: maxBytes, Log: log, BcryptCost: 4, UI: pages})
+	a := app.New(sqlstore.New(gdb, nil), store, criteria.MustBuiltin(), app.Options{TimeZone: time.Local, MaxUploadBytes: maxBytes, Log: log, BcryptCost: 4, UI: pages})
 	if err := a.Auth.Bootstrap(context.Background(), adminEmail, adminPassword); err != nil {
 		t.Fatal(err)
 	}
@@ -79,7 +80,7 @@ func newHarness(t *testing.T, dbKind, storeKind string, maxBytes int64) *harness
 // at is the harness's services on its database and store with a clock
 // stopped at now, read in now's location: for snapshots of other days.
 func (h *harness) at(now time.Time) *app.App {
-	return app.New(h.db, h.store, criteria.MustBuiltin(), app.Options{TimeZone: now.Location(), Now: func() time.Time { return now },
+	return app.New(sqlstore.New(h.db, nil), h.store, criteria.MustBuiltin(), app.Options{TimeZone: now.Location(), Now: func() time.Time { return now },
 		Log: testenv.Logger(h.t), BcryptCost: 4})
 }
 

@@ -20,7 +20,6 @@ import (
 
 	"github.com/labstack/echo/v4"
 	"github.com/labstack/echo/v4/middleware"
-	"gorm.io/gorm"
 
 	"github.com/bukti-id/bukti/pkg/audit"
 	"github.com/bukti-id/bukti/pkg/auth"
@@ -38,10 +37,7 @@ import (
 
 // Deps are the services the server needs. All are required.
 type Deps struct {
-	DB *gorm.DB
-	// SQL is the metadata store on DB, for the reads that belong to no
-	// service (the audit log, permissions).
-	SQL       *sqlstore.DB
+	DB        *sqlstore.DB // the metadata store, for the reads that belong to no service (audit log, permissions, health)
 	Auth      *auth.Service
 	Org       *org.Service
 	Evidence  *evidence.Service
@@ -365,7 +361,7 @@ func (s *Server) authenticate(c echo.Context, secret string, fromCookie bool) er
 			return err
 		}
 	}
-	p, err := authz.Load(ctx, s.SQL, u)
+	p, err := authz.Load(ctx, s.DB, u)
 	if err != nil {
 		return err
 	}
@@ -471,11 +467,7 @@ func (s *Server) facilityFor(c echo.Context, a authz.Action) (int64, error) {
 func (s *Server) healthz(c echo.Context) error {
 	ctx, cancel := context.WithTimeout(c.Request().Context(), 2*time.Second)
 	defer cancel()
-	sqlDB, err := s.DB.DB()
-	if err == nil {
-		err = sqlDB.PingContext(ctx)
-	}
-	if err != nil {
+	if err := s.DB.Ping(ctx); err != nil {
 		s.log.Error("health check: database", "err", err)
 		return c.JSON(http.StatusServiceUnavailable, map[string]string{"status": "unavailable", "database": "down"})
 	}

@@ -1,0 +1,7 @@
+package sqlstore
+
+import "time"
+
+// WithClock returns a copy of d, on the same database, whose units read
+// now (nil: time.Now). d keeps its own clock.
+func (d *DB) WithClock(now func() time.Time) *DB { return New(d.gdb, now) }
