@@ -46,9 +46,10 @@ type Store interface {
 	// an error, never a short end. On error nothing is left behind.
 	Stage(ctx context.Context, r io.Reader) (tmp string, err error)
 
-	// Commit moves the staged object tmp to key. If key already exists the
-	// staged object is discarded and created is false (content-addressed:
-	// same key = same bytes); otherwise created is true. tmp is gone
+	// Commit moves the staged object tmp to key. If key already exists,
+	// created is false (content-addressed: same key = same bytes; the
+	// filesystem keeps the existing file, S3 copies the staged bytes over
+	// it); otherwise created is true. tmp is gone
 	// afterwards in every case where err == nil. When err != nil, created is
 	// false, key may or may not exist, and the caller should Discard tmp.
 	//

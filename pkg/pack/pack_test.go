@@ -58,6 +58,11 @@ func putAs(tb testing.TB, st storage.Store, data []byte, sha string) {
 	if err != nil {
 		tb.Fatal(err)
 	}
+	// Replace whatever is there: a Commit keeps an existing blob's bytes
+	// on the filesystem.
+	if err := st.Delete(ctx, key); err != nil {
+		tb.Fatal(err)
+	}
 	tmp, err := st.Stage(ctx, bytes.NewReader(data))
 	if err != nil {
 		tb.Fatalf("stage: %v", err)
@@ -569,11 +574,12 @@ func TestWriteFails(t *testing.T) {
 				// The blob under want's key holds other bytes of the same
 				// length: only hashing while streaming can tell.
 				want, bad := []byte("tampered!!!x"), []byte("tampered!!!y")
-				putAs(t, st, bad, sum(want))
-				return items(t, st, []spec{
+				its := items(t, st, []spec{
 					{evidence: 1, req: "2.1.2/a/R1", name: "sk.pdf", data: good},
 					{evidence: 2, req: "2.1.2/a/R2", name: "sop.pdf", data: want},
 				})
+				putAs(t, st, bad, sum(want))
+				return its
 			},
 			is:      pack.ErrCorrupt,
 			mention: "evidence 2",
