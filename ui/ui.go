@@ -22,14 +22,14 @@ import (
 	"slices"
 	"strings"
 
-	"go.yaml.in/yaml/v3"
+	"github.com/bukti-id/bukti/ui/locales"
 )
 
-//go:embed templates/*.html templates/partials/*.html static/* locales/*.yaml
+//go:embed templates/*.html templates/partials/*.html static/*
 var files embed.FS
 
 // Languages the interface speaks, the default first.
-var Languages = []string{"id", "en"}
+var Languages = locales.Languages
 
 // UI is the loaded interface.
 type UI struct {
@@ -89,30 +89,11 @@ func Load() (*UI, error) {
 }
 
 func (u *UI) loadMessages() error {
-	for _, lang := range Languages {
-		b, err := files.ReadFile("locales/" + lang + ".yaml")
-		if err != nil {
-			return fmt.Errorf("ui: catalogue %s: %w", lang, err)
-		}
-		m := map[string]string{}
-		if err := yaml.Unmarshal(b, &m); err != nil {
-			return fmt.Errorf("ui: catalogue %s: %w", lang, err)
-		}
-		u.messages[lang] = m
+	m, err := locales.Messages()
+	if err != nil {
+		return fmt.Errorf("ui: %w", err)
 	}
-	base := u.messages[Languages[0]]
-	for _, lang := range Languages[1:] {
-		for k := range base {
-			if _, ok := u.messages[lang][k]; !ok {
-				return fmt.Errorf("ui: catalogue %s lacks key %q", lang, k)
-			}
-		}
-		for k := range u.messages[lang] {
-			if _, ok := base[k]; !ok {
-				return fmt.Errorf("ui: catalogue %s has key %q that %s lacks", lang, k, Languages[0])
-			}
-		}
-	}
+	u.messages = m
 	return nil
 }
 
@@ -182,20 +163,7 @@ func (u *UI) Static(fingerprinted string) ([]byte, string, bool) {
 // T translates a message key into lang, formatting args with fmt verbs in
 // the message. An unknown language falls back to the default; an unknown
 // key returns the key itself, so a gap shows without breaking the page.
-func (u *UI) T(lang, key string, args ...any) string {
-	m, ok := u.messages[lang]
-	if !ok {
-		m = u.messages[Languages[0]]
-	}
-	msg, ok := m[key]
-	if !ok {
-		return key
-	}
-	if len(args) > 0 {
-		return fmt.Sprintf(msg, args...)
-	}
-	return msg
-}
+func (u *UI) T(lang, key string, args ...any) string { return locales.T(lang, key, args...) }
 
 // HasLanguage reports whether lang is one of Languages.
 func HasLanguage(lang string) bool { return slices.Contains(Languages, lang) }

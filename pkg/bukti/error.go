@@ -8,6 +8,8 @@ package bukti
 import (
 	"errors"
 	"fmt"
+
+	"github.com/bukti-id/bukti/ui/locales"
 )
 
 // Error codes. The web layer maps each to one HTTP status in one table.
@@ -24,17 +26,39 @@ const (
 	EINTERNAL     = "internal"               // 500
 )
 
-// Error is an application error a user can act on. Message is in Bahasa
-// Indonesia (what the user reads first); MessageEN is its English version,
-// also used in logs.
+// Error is an application error a user can act on. Its text is the
+// message Key of the locale files (ui/locales) formatted with Args, read in
+// Bahasa Indonesia first, English second and in logs.
 type Error struct {
-	Code      string
+	Code string
+	Key  string
+	Args []any
+	// Message and MessageEN are literal texts of an error made without a
+	// key (Errorf); Key takes precedence.
 	Message   string
 	MessageEN string
 }
 
+// E returns an *Error with the code and the message key, formatted with
+// args (a locales.Key argument is translated too).
+func E(code, key string, args ...any) *Error {
+	return &Error{Code: code, Key: key, Args: args}
+}
+
+// Text is the error's message in lang ("id", "en").
+func (e *Error) Text(lang string) string {
+	switch {
+	case e.Key != "":
+		return locales.T(lang, e.Key, e.Args...)
+	case lang == "en":
+		return e.MessageEN
+	default:
+		return e.Message
+	}
+}
+
 func (e *Error) Error() string {
-	return fmt.Sprintf("bukti: %s: %s", e.Code, e.MessageEN)
+	return fmt.Sprintf("bukti: %s: %s", e.Code, e.Text("en"))
 }
 
 // Errorf returns an *Error with the code, the Bahasa Indonesia message id and
@@ -62,9 +86,8 @@ func ErrorCode(err error) string {
 // internal details never reach the user.
 func ErrorMessage(err error) (id, en string) {
 	var e *Error
-	if errors.As(err, &e) {
-		return e.Message, e.MessageEN
+	if !errors.As(err, &e) {
+		e = E(EINTERNAL, "err.internal")
 	}
-	return "Terjadi kesalahan pada server. Coba lagi sebentar lagi; bila berulang, hubungi admin.",
-		"Internal error. Try again shortly; if it persists, contact the administrator."
+	return e.Text("id"), e.Text("en")
 }
