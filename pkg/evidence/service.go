@@ -221,59 +221,28 @@ func revisionOf(st *Staged, number int, by int64, now time.Time) bukti.Revision 
 		FileName: st.FileName, UploadedBy: by, CreatedAt: now}
 }
 
-// commit moves the staged blob to its content-addressed key and runs
-// record, both inside one transaction that holds the lock of the content
-// hash. If the transaction fails, a blob this call created is removed again
-// unless a revision references it — checked under the same lock, so a
-// concurrent upload of the same bytes can never lose its blob.
+// commit moves the staged blob to its content-addressed key, then runs
+// record in one short transaction: no transaction waits on blob I/O, so
+// SQLite's single writer lock is held for milliseconds whatever the file's
+// size or the blob store's speed.
+//
+// The blob is never removed here. If recording fails, the blob stays,
+// unreferenced, until bukti fsck --repair removes it past its grace period
+// (package integrity); storage.Store.Commit keeps a re-committed blob's
+// time fresh, so an upload of the same bytes running at the same moment
+// can never lose it.
 func (s *Service) commit(ctx context.Context, by int64, st *Staged, record func(t *sqlstore.Tx) error) error {
 	key, err := storage.Key(st.SHA256)
 	if err != nil {
 		s.Discard(ctx, st)
 		return err
 	}
-	created := false
-	txErr := s.Store.Run(ctx, &by, func(t *sqlstore.Tx) error {
-		if err := t.LockEvidenceContent(st.SHA256); err != nil {
-			return err
-		}
-		c, err := s.Blobs.Commit(ctx, st.tmp, key)
-		if err != nil {
-			return fmt.Errorf("commit blob %s: %w", key, err)
-		}
-		created, st.tmp = c, ""
-		return record(t)
-	})
-	if txErr == nil {
-		return nil
+	if _, err := s.Blobs.Commit(ctx, st.tmp, key); err != nil {
+		s.Discard(ctx, st)
+		return fmt.Errorf("commit blob %s: %w", key, err)
 	}
-	s.Discard(ctx, st)
-	if created {
-		s.removeUnreferenced(context.WithoutCancel(ctx), st.SHA256, key)
-	}
-	return txErr
-}
-
-// removeUnreferenced deletes a blob no revision references, holding the
-// lock of its content hash (sqlstore.Tx.LockEvidenceContent) that commit
-// holds too.
-func (s *Service) removeUnreferenced(ctx context.Context, sum, key string) {
-	err := s.Store.Run(ctx, nil, func(t *sqlstore.Tx) error {
-		if err := t.LockEvidenceContent(sum); err != nil {
-			return err
-		}
-		refs, err := t.EvidenceContentRefs(sum)
-		if err != nil {
-			return err
-		}
-		if refs > 0 {
-			return nil
-		}
-		return s.Blobs.Delete(ctx, key)
-	})
-	if err != nil {
-		s.Log.Error("remove blob after failed record", "key", key, "err", err)
-	}
+	st.tmp = ""
+	return s.Store.Run(ctx, &by, record)
 }
 
 // Get returns a live (not deleted) evidence record with its revisions,

@@ -65,25 +65,6 @@ func (d *DB) LiveEvidenceOf(ctx context.Context, facilityID int64, f EvidenceFil
 	return out, q.Order("requirement_id, id").Find(&out).Error
 }
 
-// LockEvidenceContent holds, until the unit ends, the lock of one content
-// hash: units that commit a blob with that hash and record it, or remove
-// it when unreferenced, run one at a time. On SQLite the unit's
-// transaction already holds the database write lock.
-func (t *Tx) LockEvidenceContent(sum string) error {
-	if t.db.Dialector.Name() != "postgres" {
-		return nil
-	}
-	return t.db.Exec("SELECT pg_advisory_xact_lock(hashtextextended(?, 0))", sum).Error
-}
-
-// EvidenceContentRefs counts the revisions, of any evidence, live or
-// deleted, whose content has the hash sum.
-func (t *Tx) EvidenceContentRefs(sum string) (int64, error) {
-	var n int64
-	err := t.db.Model(&bukti.Revision{}).Where("sha256 = ?", sum).Count(&n).Error
-	return n, err
-}
-
 // CreateEvidence inserts an evidence record with the revisions it holds,
 // setting their IDs.
 func (t *Tx) CreateEvidence(ev *bukti.Evidence) error {
