@@ -235,3 +235,74 @@ func TestSweep(t *testing.T) {
 func evidenceUpload(e *env, title string) evidence.Upload {
 	return evidence.Upload{FacilityID: e.facility, Requirements: []string{e.req}, Meta: evidence.Meta{Title: title}, By: 1}
 }
+
+func TestScrubStep(t *testing.T) {
+	t.Parallel()
+	for _, combo := range [][2]string{{"sqlite", "filesystem"}, {"postgres", "s3"}} {
+		t.Run(testenv.Name(combo[0], combo[1]), func(t *testing.T) {
+			t.Parallel()
+			e := newEnv(t, combo[0], combo[1])
+			ctx := context.Background()
+			var keys []string
+			for _, note := range []string{"SK", "SOP", "KAK", "RUK"} {
+				key, _ := e.upload(t, note)
+				keys = append(keys, key)
+			}
+			slices.Sort(keys) // the scrubber's order
+			data := testenv.PDF("SOP")
+			data[10] ^= 1
+			s := sha256.Sum256(testenv.PDF("SOP"))
+			damagedKey, _ := storage.Key(hex.EncodeToString(s[:]))
+			e.put(t, damagedKey, data)
+
+			var found []string
+			var p integrity.ScrubProgress
+			now := t0
+			// A budget of one byte checks one file per step; the step that
+			// checks the last file completes the pass.
+			for step := 1; step <= 4; step++ {
+				next, err := integrity.ScrubStep(ctx, e.rec, e.st, p, 1, now, func(pr integrity.Problem) { found = append(found, pr.Kind+" "+pr.Key) })
+				if err != nil {
+					t.Fatalf("step %d: %v", step, err)
+				}
+				if step < 4 && (next.Checked != int64(step) || next.Cursor != keys[step-1][len(keys[step-1])-64:] || !next.LastPass.IsZero()) {
+					t.Fatalf("step %d: progress %+v, want %d checked up to %s", step, next, step, keys[step-1])
+				}
+				if step == 4 && (!next.LastPass.Equal(now) || next.Cursor != "" || next.Checked != 0) {
+					t.Fatalf("last step: progress %+v, want the pass complete", next)
+				}
+				p = next
+			}
+			if !slices.Equal(found, []string{"corrupt " + damagedKey}) {
+				t.Errorf("damaged = %v, want corrupt %s", found, damagedKey)
+			}
+			end := p
+			// A large budget checks everything in one step, from the start.
+			found = nil
+			again, err := integrity.ScrubStep(ctx, e.rec, e.st, end, 1<<30, now.Add(2*time.Hour), func(pr integrity.Problem) { found = append(found, pr.Kind) })
+			if err != nil || !again.LastPass.Equal(now.Add(2*time.Hour)) || len(found) != 1 {
+				t.Errorf("second pass: %+v, %v, found %v", again, err, found)
+			}
+		})
+	}
+}
+
+func TestScrubRate(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		name   string
+		total  int64
+		period time.Duration
+		want   int64
+	}{
+		{"SmallStoreAtTheFloor", 1 << 20, 0, integrity.MinScrubRate},
+		{"MonthOfTerabyte", 1 << 40, 0, (1 << 40) / int64(integrity.DefaultScrubPeriod.Seconds()+1)},
+		{"CappedForAFastPeriod", 1 << 40, time.Hour, integrity.MaxScrubRate},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if got := integrity.ScrubRate(tc.total, tc.period); got != tc.want {
+				t.Errorf("ScrubRate(%d, %v) = %d, want %d", tc.total, tc.period, got, tc.want)
+			}
+		})
+	}
+}

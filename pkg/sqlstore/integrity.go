@@ -19,8 +19,13 @@ type BlobRecord struct {
 // ordered by SHA-256, streaming the rows. Revisions of deleted evidence
 // count: their files are kept.
 func (d *DB) BlobRecords(ctx context.Context) iter.Seq2[BlobRecord, error] {
+	return d.BlobRecordsAfter(ctx, "")
+}
+
+// BlobRecordsAfter is BlobRecords from the first SHA-256 above after.
+func (d *DB) BlobRecordsAfter(ctx context.Context, after string) iter.Seq2[BlobRecord, error] {
 	return func(yield func(BlobRecord, error) bool) {
-		rows, err := d.gdb.WithContext(ctx).Model(&bukti.Revision{}).
+		rows, err := d.gdb.WithContext(ctx).Model(&bukti.Revision{}).Where("sha256 > ?", after).
 			Select("sha256, size, COUNT(*) AS revisions").Group("sha256, size").Order("sha256, size").Rows()
 		if err != nil {
 			yield(BlobRecord{}, err)
