@@ -28,6 +28,7 @@ type config struct {
 	LogFormat      string         // text or json
 	TimeZone       *time.Location // whose calendar decides when evidence expires
 	TrustProxy     bool           // client IP from X-Forwarded-For
+	MetricsAddr    string         // listen address of the /metrics server; empty: none
 }
 
 // envOr returns the environment variable's value, or def when unset.
@@ -51,6 +52,7 @@ func parseConfig(args []string, getenv func(string, string) string, usageOut io.
 	maxUpload := fs.String("max-upload-bytes", getenv("BUKTI_MAX_UPLOAD_BYTES", strconv.Itoa(evidence.DefaultMaxBytes)), "largest accepted file in bytes (BUKTI_MAX_UPLOAD_BYTES)")
 	fs.StringVar(&c.AdminEmail, "admin-email", getenv("BUKTI_ADMIN_EMAIL", "admin@bukti.local"), "email of the first admin, created on an empty database (BUKTI_ADMIN_EMAIL)")
 	fs.StringVar(&c.AdminPassword, "admin-password", getenv("BUKTI_ADMIN_PASSWORD", ""), "password of the first admin; empty generates one and logs it once (BUKTI_ADMIN_PASSWORD)")
+	fs.StringVar(&c.MetricsAddr, "metrics-addr", getenv("BUKTI_METRICS_ADDR", ""), "listen address of a second HTTP server serving Prometheus metrics at /metrics, and nothing else, e.g. 127.0.0.1:9090; keep it off the public network. Empty (the default): no metrics served. The main site never serves /metrics (BUKTI_METRICS_ADDR)")
 	fs.StringVar(&c.LogFormat, "log-format", getenv("BUKTI_LOG_FORMAT", "text"), "log format: text or json (BUKTI_LOG_FORMAT)")
 	trustProxy := fs.String("trust-proxy", getenv("BUKTI_TRUST_PROXY", "false"), "behind a reverse proxy that sets X-Forwarded-For: true or false (BUKTI_TRUST_PROXY)")
 	tz := fs.String("timezone", getenv("BUKTI_TIMEZONE", "Asia/Jakarta"), "time zone whose date decides when evidence expires (BUKTI_TIMEZONE)")
@@ -80,6 +82,9 @@ func parseConfig(args []string, getenv func(string, string) string, usageOut io.
 	}
 	if c.LogFormat != "text" && c.LogFormat != "json" {
 		errs = append(errs, fmt.Errorf("BUKTI_LOG_FORMAT / -log-format must be text or json, got %q", c.LogFormat))
+	}
+	if c.MetricsAddr != "" && c.MetricsAddr == c.Addr && !strings.HasSuffix(c.Addr, ":0") {
+		errs = append(errs, fmt.Errorf("BUKTI_METRICS_ADDR / -metrics-addr must differ from BUKTI_ADDR (%s): metrics are served apart from the site", c.Addr))
 	}
 	if c.TimeZone, err = loadTimeZone(*tz); err != nil {
 		errs = append(errs, err)

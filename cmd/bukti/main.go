@@ -27,6 +27,7 @@ import (
 	"github.com/bukti-id/bukti/pkg/auth"
 	"github.com/bukti-id/bukti/pkg/db"
 	"github.com/bukti-id/bukti/pkg/integrity"
+	"github.com/bukti-id/bukti/pkg/metrics"
 	"github.com/bukti-id/bukti/pkg/report"
 	"github.com/bukti-id/bukti/pkg/sqlstore"
 	"github.com/bukti-id/bukti/pkg/web"
@@ -140,6 +141,9 @@ func serve(ctx context.Context, cfg config, log *slog.Logger, ready chan<- strin
 	}
 	defer db.Close(gdb)
 	st := sqlstore.New(gdb, nil)
+	if err := sqlstore.Observe(st, metrics.DBStatement); err != nil {
+		return err
+	}
 	cat, err := app.ActiveCatalogue(ctx, st)
 	if err != nil {
 		return fmt.Errorf("load the active catalogue (bukti catalogue list / activate): %w", err)
@@ -148,6 +152,7 @@ func serve(ctx context.Context, cfg config, log *slog.Logger, ready chan<- strin
 	if err != nil {
 		return err
 	}
+	store = storage.Instrument(store, metrics.BlobObserver(storage.Backend(store)))
 	pages, err := ui.Load()
 	if err != nil {
 		return err
@@ -175,7 +180,12 @@ func serve(ctx context.Context, cfg config, log *slog.Logger, ready chan<- strin
 	}
 	log.Info("bukti listening", "addr", ln.Addr().String(), "version", version, "database", db.Redact(cfg.DatabaseURL),
 		"blobs", store.Name(), "catalogue", cat.ID+"@"+cat.Version, "max_upload_bytes", cfg.MaxUploadBytes)
-	errc := make(chan error, 1)
+	errc := make(chan error, 2)
+	ms, err := serveMetrics(cfg.MetricsAddr, log, errc)
+	if err != nil {
+		ln.Close()
+		return err
+	}
 	go func() { errc <- hs.Serve(ln) }()
 	go snapshotDaily(ctx, a.Reports, log)
 	go every(ctx, time.Hour, pruneSessions(a.Auth, log))
@@ -185,6 +195,10 @@ func serve(ctx context.Context, cfg config, log *slog.Logger, ready chan<- strin
 	}
 	select {
 	case err := <-errc:
+		hs.Close() // one server failed: stop the other too
+		if ms != nil {
+			ms.Close()
+		}
 		return err
 	case <-ctx.Done():
 	}
@@ -194,7 +208,33 @@ func serve(ctx context.Context, cfg config, log *slog.Logger, ready chan<- strin
 	if err := hs.Shutdown(shutdownCtx); err != nil {
 		return fmt.Errorf("graceful shutdown: %w", err)
 	}
+	if ms != nil {
+		if err := ms.Shutdown(shutdownCtx); err != nil {
+			return fmt.Errorf("graceful shutdown of the metrics server: %w", err)
+		}
+	}
 	return nil
+}
+
+// serveMetrics starts the server of BUKTI_METRICS_ADDR, which serves
+// GET /metrics (pkg/metrics) and nothing else, apart from the site so that
+// it can be kept off the public network. Its end goes to errc. With addr
+// empty it starts nothing and returns nil.
+func serveMetrics(addr string, log *slog.Logger, errc chan<- error) (*http.Server, error) {
+	if addr == "" {
+		return nil, nil
+	}
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return nil, fmt.Errorf("listen on %s (BUKTI_METRICS_ADDR): %w", addr, err)
+	}
+	mux := http.NewServeMux()
+	mux.Handle("GET /metrics", metrics.Handler())
+	ms := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: time.Minute,
+		WriteTimeout: time.Minute, IdleTimeout: 2 * time.Minute, MaxHeaderBytes: 16 << 10}
+	log.Info("metrics listening", "addr", ln.Addr().String(), "path", "/metrics")
+	go func() { errc <- ms.Serve(ln) }()
+	return ms, nil
 }
 
 // warmInterval is how often, at the least, the server checks the day's
@@ -221,7 +261,12 @@ func every(ctx context.Context, d time.Duration, fn func(context.Context)) {
 // counters. Several servers may run it at once.
 func pruneSessions(as *auth.Service, log *slog.Logger) func(context.Context) {
 	return func(ctx context.Context) {
-		if n, err := as.PruneSessions(ctx); err != nil && ctx.Err() == nil {
+		n, err := as.PruneSessions(ctx)
+		if ctx.Err() != nil {
+			return // shutting down
+		}
+		metrics.JobRun("prune_sessions", err)
+		if err != nil {
 			log.Warn("prune expired sessions", "err", err)
 		} else if n > 0 {
 			log.Info("pruned expired sessions, tokens and login counters", "rows", n)
@@ -235,7 +280,11 @@ func pruneSessions(as *auth.Service, log *slog.Logger) func(context.Context) {
 func sweepUploads(store storage.Store, log *slog.Logger) func(context.Context) {
 	return func(ctx context.Context) {
 		n, size, err := integrity.Sweep(ctx, store, time.Now().Add(-integrity.DefaultGrace))
-		if err != nil && ctx.Err() == nil {
+		if ctx.Err() != nil {
+			return // shutting down
+		}
+		metrics.JobRun("sweep_uploads", err)
+		if err != nil {
 			log.Warn("sweep interrupted uploads", "err", err, "removed", n)
 		} else if n > 0 {
 			log.Info("swept interrupted uploads", "removed", n, "bytes", size)
@@ -255,18 +304,28 @@ func snapshotDaily(ctx context.Context, rs *report.Service, log *slog.Logger) {
 	for {
 		start := time.Now()
 		if has, err := rs.HasSnapshot(ctx); err != nil {
+			if ctx.Err() == nil {
+				metrics.JobRun("score_snapshot", err)
+			}
 			log.Warn("check today's score snapshot", "err", err)
 		} else if !has {
 			n, err := rs.Snapshot(ctx)
+			if ctx.Err() == nil {
+				metrics.JobRun("score_snapshot", err)
+			}
 			if err != nil && ctx.Err() == nil {
 				log.Error("take today's score snapshot", "err", err)
 			} else if err == nil {
 				log.Info("took today's score snapshot", "facilities", n, "ms", time.Since(start).Milliseconds())
 			}
 		} else if n, err := rs.Warm(ctx); err != nil && ctx.Err() == nil {
+			metrics.JobRun("warm_scores", err)
 			log.Error("warm the score cache", "err", err)
-		} else if err == nil && n > 0 {
-			log.Info("warmed the score cache", "scored", n, "ms", time.Since(start).Milliseconds())
+		} else if err == nil {
+			metrics.JobRun("warm_scores", nil)
+			if n > 0 {
+				log.Info("warmed the score cache", "scored", n, "ms", time.Since(start).Milliseconds())
+			}
 		}
 		wait := warmInterval
 		if next, err := rs.NextChange(ctx); err != nil && ctx.Err() == nil {

@@ -185,6 +185,7 @@ func (s *Server) evidenceByParam(c echo.Context, param string, a authz.Action) (
 	if !p.Can(authz.ReadFacility, ev.FacilityID) {
 		return nil, evidence.NotFound(id)
 	}
+	noteFacility(c, ev.FacilityID)
 	return ev, p.Check(a, ev.FacilityID)
 }
 

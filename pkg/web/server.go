@@ -84,7 +84,7 @@ func New(d Deps) *Server {
 	e.HTTPErrorHandler = s.handleError
 	e.Use(s.requestID)
 	e.Use(s.auditRequest)
-	e.Use(s.logRequests)
+	e.Use(s.observeRequests()) // request log line and metrics (metrics.go)
 	e.Use(middleware.RecoverWithConfig(middleware.RecoverConfig{
 		LogErrorFunc: func(c echo.Context, err error, stack []byte) error {
 			s.log.Error("panic", "path", c.Path(), "err", err, "stack", string(stack))
@@ -315,19 +315,6 @@ func (s *Server) auditRequest(next echo.HandlerFunc) echo.HandlerFunc {
 	}
 }
 
-func (s *Server) logRequests(next echo.HandlerFunc) echo.HandlerFunc {
-	return func(c echo.Context) error {
-		start := time.Now()
-		err := next(c)
-		if err != nil {
-			c.Error(err) // write the response now so the status below is final
-		}
-		s.log.Info("http", "method", c.Request().Method, "path", c.Path(), "status", c.Response().Status,
-			"bytes", c.Response().Size, "ms", time.Since(start).Milliseconds(), "request_id", requestID(c))
-		return nil
-	}
-}
-
 func requestID(c echo.Context) string {
 	return c.Response().Header().Get(echo.HeaderXRequestID)
 }
@@ -461,6 +448,7 @@ func (s *Server) facilityFor(c echo.Context, a authz.Action) (int64, error) {
 	if err != nil {
 		return 0, err
 	}
+	noteFacility(c, id)
 	return id, principal(c).Check(a, id)
 }
 

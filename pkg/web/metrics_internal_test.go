@@ -1,0 +1,30 @@
+package web
+
+import (
+	"io"
+	"log/slog"
+	"slices"
+	"strings"
+	"testing"
+)
+
+// TestObservedRoutesExist keeps the route lists of metrics.go in step with
+// the routes: every upload route is a POST route, every facility prefix
+// a route whose :id is the first parameter.
+func TestObservedRoutesExist(t *testing.T) {
+	routes := New(Deps{Log: slog.New(slog.NewTextHandler(io.Discard, nil))}).Routes()
+	for path := range uploadRoutes {
+		t.Run("upload "+path, func(t *testing.T) {
+			if !slices.Contains(routes, "POST "+path) {
+				t.Errorf("no route POST %s", path)
+			}
+		})
+	}
+	for _, prefix := range facilityRoutes {
+		t.Run("facility "+prefix, func(t *testing.T) {
+			if !slices.Contains(routes, "GET "+prefix) || !strings.HasSuffix(prefix, "/:id") {
+				t.Errorf("no route GET %s ending in /:id", prefix)
+			}
+		})
+	}
+}
