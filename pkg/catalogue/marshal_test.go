@@ -206,7 +206,8 @@ func TestMarshalBuiltInCode(t *testing.T) {
 func TestMarshalKnowsEveryField(t *testing.T) {
 	known := map[reflect.Type]string{
 		reflect.TypeFor[catalogue.Catalogue]():   "format id version title source scoring bab",
-		reflect.TypeFor[catalogue.Scoring]():     "values tdd statuses below",
+		reflect.TypeFor[catalogue.Scoring]():     "values tdd statuses below suggest",
+		reflect.TypeFor[catalogue.Threshold]():   "min score",
 		reflect.TypeFor[catalogue.Status]():      "name min",
 		reflect.TypeFor[catalogue.Bab]():         "id title standar",
 		reflect.TypeFor[catalogue.Standar]():     "id title kriteria",
