@@ -12,6 +12,9 @@ type item struct {
 	note  string // its "Catatan"
 	group string // the heading it is listed under
 	num   int    // its number when marked "1." etc., else 0
+	// examples counts the marked lines after "Misal …:" kept in the note
+	// as examples instead of being read as items.
+	examples int
 }
 
 // marker is the kind of list marker: digit or letter, with its punctuation,
@@ -24,11 +27,16 @@ type marker struct {
 }
 
 var (
-	digitMarkerRe  = regexp.MustCompile(`^(\()?(\d{1,3})([.)])(?:\s+|$|[^\d.)])`)
+	// digitMarkerRe also takes a space before the punctuation ("1 . SK").
+	digitMarkerRe  = regexp.MustCompile(`^(\()?(\d{1,3})\s?([.)])(?:\s+|$|[^\d.)])`)
 	letterMarkerRe = regexp.MustCompile(`^(\()?([a-zA-Z])([.)])(?:\s+|$)`)
 	bulletMarkerRe = regexp.MustCompile(`^[-•·*▪●◦]\s+`)
 	catatanLineRe  = regexp.MustCompile(`(?i)^catatan\s*(?::\s*(.*)|$)`)
 	catatanInRe    = regexp.MustCompile(`(?i)\bcatatan\s*:`)
+	// exampleRe finds the words that introduce examples of an item
+	// ("Misal …", "misalnya: …", "minimal melampirkan …"): the text from
+	// there on is a note, not a requirement.
+	exampleRe = regexp.MustCompile(`(?i)(?:^|[\s(,;.])(misalnya|misal|contohnya|sebagai contoh|minimal melampirkan|sekurang-kurangnya melampirkan)\b`)
 )
 
 // readMarker splits a list marker off the start of a line.
@@ -48,15 +56,24 @@ func readMarker(line string) (marker, int, string, bool) {
 	return marker{}, 0, "", false
 }
 
-// splitItems reads a list cell into its items (see the package doc). With
-// headings, an item ending with ":" that has items after it becomes their
-// group instead of an item. A note with no item to hang on is returned as
-// orphan.
-func splitItems(cell string, headings bool) (items []item, orphan string) {
+// splitItems reads a cell into its items (see the package doc). list is
+// true for the R, D, O and S cells: an item ending with ":" that has items
+// after it becomes their group instead of an item, and examples ("Misal
+// …") become notes. A W cell (list false) keeps its line breaks in the item
+// text ("\n", a blank line "\n\n") for interviewRequirements. A note with no
+// item to hang on is returned as orphan.
+func splitItems(cell string, list bool) (items []item, orphan string) {
 	ls := lines(cell)
 	kind, marked := listKind(ls)
 	var pending []string // note text seen before the first item
 	inNote := false
+	// inExample: the lines go to the note of the current item; exampleList:
+	// marked lines of the main kind do too (the examples were introduced
+	// with ":").
+	inExample, exampleList := false, false
+	lastNum := 0                  // number of the last main item
+	subKinds := map[marker]bool{} // sub-lists opened in the current item
+	brk := ""                     // separator before the next continuation line of a W item
 	addNote := func(s string) {
 		if s == "" {
 			return
@@ -65,47 +82,110 @@ func splitItems(cell string, headings bool) (items []item, orphan string) {
 			pending = append(pending, s)
 			return
 		}
-		items[len(items)-1].note = joinWords(items[len(items)-1].note, s)
+		it := &items[len(items)-1]
+		it.note = joinWords(it.note, s)
+	}
+	// example splits off s the examples it introduces ("…, misal: …"):
+	// the text before them, and them.
+	example := func(s string) (before, ex string, ok bool) {
+		m := exampleRe.FindStringSubmatchIndex(s)
+		if !list || m == nil {
+			return s, "", false
+		}
+		before, ex = strings.TrimRight(s[:m[2]], " ,;("), s[m[2]:]
+		if strings.HasSuffix(s[:m[2]], "(") && strings.Count(ex, ")") > strings.Count(ex, "(") {
+			ex = strings.TrimSuffix(ex, ")") // "(misal …)"
+		}
+		inExample, exampleList = true, strings.HasSuffix(ex, ":")
+		return before, ex, true
 	}
 	// addText appends s to the current item (or starts one), splitting off
-	// an inline "Catatan:".
+	// an inline "Catatan:" and examples.
 	addText := func(s string, start bool, num int) {
 		cut := catatanInRe.FindStringIndex(s)
 		note := ""
 		if cut != nil {
 			s, note = strings.TrimSpace(s[:cut[0]]), strings.TrimSpace(s[cut[1]:])
 		}
-		if start || len(items) == 0 {
-			items = append(items, item{text: s, num: num})
+		text, ex, hasEx := example(s)
+		if hasEx && text == "" && len(items) > 0 {
+			// "2. Misal: …" describes the item before it.
+			addNote(ex)
 		} else {
-			items[len(items)-1].text = joinWords(items[len(items)-1].text, s)
+			if hasEx && text == "" {
+				text, hasEx = s, false // nothing before to describe: keep it
+				inExample, exampleList = false, false
+			}
+			if start || len(items) == 0 {
+				items = append(items, item{text: text, num: num})
+				brk = ""
+			} else {
+				it := &items[len(items)-1]
+				if brk != "" && it.text != "" {
+					it.text += brk + text
+				} else {
+					it.text = joinWords(it.text, text)
+				}
+				brk = ""
+			}
+			if hasEx {
+				addNote(ex)
+			}
 		}
 		if cut != nil {
 			inNote = true // the note may go on over the next lines
+			inExample, exampleList = false, false
 			addNote(note)
 		}
 	}
 	for _, l := range ls {
 		if l == "" {
+			if !list && brk != "" {
+				brk = "\n\n"
+			}
 			continue
 		}
 		if m := catatanLineRe.FindStringSubmatch(l); m != nil {
-			inNote = true
+			inNote, inExample, exampleList = true, false, false
 			addNote(m[1])
 			continue
 		}
 		if marked {
-			if k, num, rest, ok := readMarker(l); ok && k == kind {
-				inNote = false
-				addText(rest, true, num)
-				continue
+			if k, num, rest, ok := readMarker(l); ok {
+				// A digit marker of other punctuation that goes on with
+				// the numbering ("1. …" then "2) …") is a typo, not a
+				// sub-list, unless that sub-list was opened in the item.
+				main := k == kind || k.class == 'd' && kind.class == 'd' && num > 1 && num == lastNum+1 && !subKinds[k]
+				switch {
+				case main && inExample && exampleList && len(items) > 0:
+					items[len(items)-1].examples++
+					addNote(l)
+					continue
+				case main:
+					inNote, inExample, exampleList = false, false, false
+					lastNum = num
+					clear(subKinds)
+					addText(rest, true, num)
+					if !list {
+						brk = "\n"
+					}
+					continue
+				default:
+					subKinds[k] = true
+					// The examples are this sub-list: the next item of
+					// the main list is an item again.
+					exampleList = false
+				}
 			}
 		}
-		if inNote {
+		if inNote || inExample {
 			addNote(l)
 			continue
 		}
 		addText(l, false, 0)
+		if !list {
+			brk = "\n"
+		}
 	}
 	if len(items) == 1 && items[0].num == 1 && kind.class == 'd' {
 		items = splitInline(items[0], kind)
@@ -117,7 +197,7 @@ func splitItems(cell string, headings bool) (items []item, orphan string) {
 		}
 		items[0].note = joinWords(strings.Join(pending, " "), items[0].note)
 	}
-	if headings {
+	if list {
 		items = applyHeadings(items)
 	}
 	return items, ""
@@ -144,6 +224,10 @@ func splitInline(it item, kind marker) []item {
 		last := &out[len(out)-1]
 		sep := " " + strconv.Itoa(next) + string(kind.punct) + " "
 		i := strings.Index(last.text, sep)
+		if i < 0 {
+			sep = " " + strconv.Itoa(next) + " " + string(kind.punct) + " " // "1 . SK 2 . SOP"
+			i = strings.Index(last.text, sep)
+		}
 		if i < 0 {
 			return out
 		}
