@@ -58,10 +58,9 @@
 // parentheses) are a note too, on the item they follow, up to the next
 // item; when they end with ":" and the list goes on with items of the main
 // list, those items are taken as the examples up to the end of the cell (or
-// a Catatan), with a warning. Each item becomes a requirement keyed method
-// letter + position (R1, R2, …; a heading takes no key, so the items under
-// a heading that is item 1 are R1, R2 …, as in the built-in 2.1.2/b), with
-// a DocType guessed from its leading word (R and D only).
+// a Catatan), with a warning. Each item becomes a requirement, keyed as
+// told under Keys, with a DocType guessed from its leading word (R and D
+// only).
 //
 // A W cell lists interviews: "Kepala Puskesmas, Pj UKM dan pelaksana:
 // topic". The roles before the first colon are split on commas, and on
@@ -75,8 +74,9 @@
 // its tail: "Koordinator & Pelaksana pelayanan UKM" names "Koordinator
 // pelayanan UKM" and "Pelaksana pelayanan UKM". An item that only names
 // roles ("Kepala Puskesmas dan Pj UKM", with or without ":") names them for
-// the items after it. A W item whose roles cannot be told keeps the whole
-// text as topic with the role "Petugas terkait", and a warning.
+// the items after it; like a heading, it is no requirement. A W item whose
+// roles cannot be told keeps the whole text as topic with the role
+// "Petugas terkait", and a warning.
 //
 // The EP's methods come from the "(R, D, W)" written after the EP text
 // (removed from the text), or else from the non-empty method cells. EP
@@ -90,6 +90,24 @@
 // A method cell that begins with another EP text than the EP cell's, or
 // several with different EP texts, are imported as they are, with a
 // warning.
+//
+// # Keys
+//
+// A requirement's key is its method letter + the number the standard gives
+// its item, so that a surveyor's "D3" is Bukti's D3: "3." (or "3)", "c.")
+// is D3. An item that becomes no requirement still takes its number: a
+// heading (Kriteria 2.1.2 EP b lists "1. Bukti pelaksanaan keterlibatan
+// masyarakat:", "2. RPK …", "3. Bukti keterlibatan … sesuai angka 1 …":
+// the requirements are D2 and D3, both of that group, and there is no D1;
+// a heading at item 2 of four gives D1, D3, D4), a W item that only names
+// roles, an empty "3.", an item "2. Misal: …" kept as the note of item 1,
+// and examples that go on with the numbering ("1. Bukti, misal:" then "2.
+// rapat"). A cell that numbers nothing (one unmarked item, bullets) is
+// keyed 1, 2, 3 … in order. So is a cell whose numbering cannot be
+// followed, with a warning naming the cell and why: a number used twice, a
+// number skipped (a heading skips none: it has its number), a list that
+// does not start at 1, or an unnumbered item among numbered ones (such as
+// an EP text above the list).
 //
 // # Result
 //

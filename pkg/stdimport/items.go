@@ -1,6 +1,7 @@
 package stdimport
 
 import (
+	"fmt"
 	"regexp"
 	"strconv"
 	"strings"
@@ -56,13 +57,40 @@ func readMarker(line string) (marker, int, string, bool) {
 	return marker{}, 0, "", false
 }
 
-// splitItems reads a cell into its items (see the package doc). list is
+// cellItems is a list cell as read by readCell.
+type cellItems struct {
+	items  []item
+	orphan string // a note with no item to hang on
+	// numbering says why the numbers the cell gives its items cannot be
+	// the keys of their requirements (duplicates, gaps, a list that does
+	// not start at 1); "" when they can, or when nothing is numbered.
+	numbering string
+}
+
+// splitItems reads a cell into its items (see readCell).
+func splitItems(cell string, list bool) (items []item, orphan string) {
+	c := readCell(cell, list)
+	return c.items, c.orphan
+}
+
+// readCell reads a cell into its items (see the package doc). list is
 // true for the R, D, O and S cells: an item ending with ":" that has items
 // after it becomes their group instead of an item, and examples ("Misal
 // …") become notes. A W cell (list false) keeps its line breaks in the item
 // text ("\n", a blank line "\n\n") for interviewRequirements. A note with no
 // item to hang on is returned as orphan.
-func splitItems(cell string, list bool) (items []item, orphan string) {
+//
+// Each item keeps the number the cell gives it (item.num). Every number of
+// the main list counts, also of an item that does not become a
+// requirement (a heading, an empty "3.", an item "2. Misal: …" read as a
+// note, a line continuing the numbering inside examples): the numbers must
+// run 1, 2, 3 … for the keys to follow them, else numbering says why not.
+func readCell(cell string, list bool) cellItems {
+	var items []item
+	var seq []int // the numbers of the main list, in order
+	// exampleOwn: the marked lines of the current examples no longer go on
+	// with the main numbering (they restarted at 1, say).
+	exampleOwn := false
 	ls := lines(cell)
 	kind, marked := listKind(ls)
 	var pending []string // note text seen before the first item
@@ -159,11 +187,20 @@ func splitItems(cell string, list bool) (items []item, orphan string) {
 				switch {
 				case main && inExample && exampleList && len(items) > 0:
 					items[len(items)-1].examples++
+					// Examples numbered on from the list ("1. Bukti,
+					// misal:" then "2. rapat") take their numbers.
+					if !exampleOwn && len(seq) > 0 && num == seq[len(seq)-1]+1 {
+						seq = append(seq, num)
+					} else {
+						exampleOwn = true
+					}
 					addNote(l)
 					continue
 				case main:
 					inNote, inExample, exampleList = false, false, false
+					exampleOwn = false
 					lastNum = num
+					seq = append(seq, num)
 					clear(subKinds)
 					addText(rest, true, num)
 					if !list {
@@ -189,18 +226,66 @@ func splitItems(cell string, list bool) (items []item, orphan string) {
 	}
 	if len(items) == 1 && items[0].num == 1 && kind.class == 'd' {
 		items = splitInline(items[0], kind)
+		for _, it := range items[1:] {
+			seq = append(seq, it.num)
+		}
 	}
 	items = dropEmpty(items)
 	if len(pending) > 0 {
 		if len(items) == 0 {
-			return nil, strings.Join(pending, " ")
+			return cellItems{orphan: strings.Join(pending, " ")}
 		}
 		items[0].note = joinWords(strings.Join(pending, " "), items[0].note)
 	}
 	if list {
 		items = applyHeadings(items)
 	}
-	return items, ""
+	return cellItems{items: items, numbering: checkNumbering(seq)}
+}
+
+// checkNumbering says what is wrong with the numbers of a list, which must
+// run 1, 2, 3 …; "" when nothing is. (A number lower than the one before
+// is either used twice or was skipped before.)
+func checkNumbering(seq []int) string {
+	if len(seq) == 0 {
+		return ""
+	}
+	problem := ""
+	seen := map[int]bool{}
+	for i, n := range seq {
+		switch {
+		case seen[n]:
+			problem = fmt.Sprintf("%d appears twice", n)
+		case i == 0 && n != 1:
+			problem = fmt.Sprintf("the list starts at %d", n)
+		case i > 0 && n > seq[i-1]+1:
+			problem = "no " + missing(seq[i-1]+1, n-1)
+		}
+		if problem != "" {
+			break
+		}
+		seen[n] = true
+	}
+	if problem == "" {
+		return ""
+	}
+	nums := make([]string, len(seq))
+	for i, n := range seq {
+		nums[i] = strconv.Itoa(n)
+	}
+	return fmt.Sprintf("the items are numbered %s (%s)", strings.Join(nums, ", "), problem)
+}
+
+// missing names the items numbered from to to: "item 2", "items 2 and
+// 3", "items 2 to 5".
+func missing(from, to int) string {
+	switch {
+	case from == to:
+		return fmt.Sprintf("item %d", from)
+	case to == from+1:
+		return fmt.Sprintf("items %d and %d", from, to)
+	}
+	return fmt.Sprintf("items %d to %d", from, to)
 }
 
 // listKind is the marker kind of the first marked line, if any.

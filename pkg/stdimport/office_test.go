@@ -39,7 +39,8 @@ const officeSheet = "Penilaian Mandiri"
 //	5  standar "2,2"; R begins with a copy of the EP text above its list
 //	   (dropped); D "Bukti pemantauan, misal:" over a numbered list (a note,
 //	   warned); W roles without colon over numbered topics.
-//	6  D begins with another EP text than the EP cell's (kept, warned).
+//	6  D begins with another EP text than the EP cell's (kept, warned),
+//	   unnumbered over "1." (keyed in order, warned).
 //	7  an exact copy of the EP text in the O column (dropped); W roles
 //	   joined with "&", a blank line, the topic.
 //	8  the EP number cell holds "2. <EP text>" and the EP cell is empty.
@@ -169,10 +170,10 @@ var (
 		{"2.1.1/b/D2", "Laporan kegiatan lintas sektor", "laporan", "", "", nil, ""}, // "2)" after "1."
 		{"2.1.1/b/W1", "Penggalian informasi tentang keterlibatan lintas sektor", "", "", "",
 			[]string{"Koordinator pelayanan UKM", "Pelaksana pelayanan UKM"}, "Penggalian informasi tentang keterlibatan lintas sektor"},
-		// Item 1 is the heading: the items are D1 and D2, as in the
-		// built-in 2.1.2/b.
-		{"2.1.2/a/D1", "RPK yang memuat kegiatan pemberdayaan masyarakat", "RUK/RPK", "Bukti pelaksanaan keterlibatan masyarakat", "", nil, ""},
-		{"2.1.2/a/D2", "Bukti kegiatan bersama masyarakat", "", "Bukti pelaksanaan keterlibatan masyarakat", "Misal: musyawarah masyarakat desa", nil, ""},
+		// Item 1 is the heading: it takes its number, the items are D2
+		// and D3 (no D1), as in the built-in 2.1.2/b.
+		{"2.1.2/a/D2", "RPK yang memuat kegiatan pemberdayaan masyarakat", "RUK/RPK", "Bukti pelaksanaan keterlibatan masyarakat", "", nil, ""},
+		{"2.1.2/a/D3", "Bukti kegiatan bersama masyarakat", "", "Bukti pelaksanaan keterlibatan masyarakat", "Misal: musyawarah masyarakat desa", nil, ""},
 		{"2.1.2/a/W1", "Penggalian informasi keterlibatan masyarakat dalam perencanaan", "", "", "",
 			[]string{"Kepala Puskesmas", "Penanggung jawab UKM", "Koordinator pelayanan UKM", "Pelaksana pelayanan UKM", "Masyarakat"},
 			"Penggalian informasi keterlibatan masyarakat dalam perencanaan"},
@@ -207,6 +208,8 @@ func officeBabIIWarnings(sheet string, first int) []Problem {
 	return []Problem{
 		{sheet, row(5), fmt.Sprintf(`cell G%d (D): D1 ("Bukti pemantauan") introduces examples with ":"; the numbered lines after it (2) are kept in its note as examples, not read as requirements: check that no requirement follows them`, row(5))},
 		{sheet, row(6), fmt.Sprintf(`cell G%d (D) begins with an EP text ("Terdapat rencana tindak lanjut hasil pemantauan (D)") that differs from the Elemen Penilaian cell E%d; imported as D items: check which column it belongs in`, row(6), row(6))},
+		// The EP text kept as D1 is not numbered: the "1." under it is D2.
+		{sheet, row(6), fmt.Sprintf(`cell G%d (D): "Terdapat rencana tindak lanjut hasil pemantauan (D)" has no number while the other items have one: keyed D1, D2 in order, not by the numbers; check the numbering against the standard`, row(6))},
 	}
 }
 
@@ -313,10 +316,12 @@ func TestImportEPTextColumns(t *testing.T) {
 			"Struktur ditetapkan", []string{"SK struktur"}, nil},
 		{"TwoDifferentTexts", []any{"I", "1.1", "1.1.1", 1, nil, "Struktur ditetapkan (R, D)", "Uraian tugas ditetapkan (D)\n1. Bagan struktur"},
 			"Struktur ditetapkan", []string{"Uraian tugas ditetapkan (D)", "Bagan struktur"},
-			[]string{`the Elemen Penilaian cell E2 is empty and cells F2 (R) and G2 (D) begin with different EP texts: took "Struktur ditetapkan (R, D)" from F2 and imported G2 as D items; check which column each belongs in`}},
+			[]string{`the Elemen Penilaian cell E2 is empty and cells F2 (R) and G2 (D) begin with different EP texts: took "Struktur ditetapkan (R, D)" from F2 and imported G2 as D items; check which column each belongs in`,
+				`cell G2 (D): "Uraian tugas ditetapkan (D)" has no number while the other items have one: keyed D1, D2 in order, not by the numbers; check the numbering against the standard`}},
 		{"OtherTextInR", []any{"I", "1.1", "1.1.1", 1, "Struktur ditetapkan (R)", "Uraian tugas ditetapkan (R)\n1. SK struktur"},
 			"Struktur ditetapkan", []string{"Uraian tugas ditetapkan (R)", "SK struktur"},
-			[]string{`cell F2 (R) begins with an EP text ("Uraian tugas ditetapkan (R)") that differs from the Elemen Penilaian cell E2; imported as R items: check which column it belongs in`}},
+			[]string{`cell F2 (R) begins with an EP text ("Uraian tugas ditetapkan (R)") that differs from the Elemen Penilaian cell E2; imported as R items: check which column it belongs in`,
+				`cell F2 (R): "Uraian tugas ditetapkan (R)" has no number while the other items have one: keyed R1, R2 in order, not by the numbers; check the numbering against the standard`}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -531,7 +536,7 @@ func TestInterviewsOffice(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			items, _ := splitItems(tc.in, false)
-			reqs, warnings := interviewRequirements(items)
+			reqs, warnings := interviewRequirements(items, "")
 			var got []w
 			for _, r := range reqs {
 				got = append(got, w{r.Interviewees, r.Topic})

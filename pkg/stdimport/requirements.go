@@ -38,13 +38,13 @@ func guessDocType(title string) string {
 }
 
 // listRequirements makes one requirement per item of an R, D, O or S cell,
-// keyed method letter + position and titled with the item (capitalised).
-// Warnings say what was assumed.
-func listRequirements(m catalogue.Method, items []item) (reqs []catalogue.Requirement, warnings []string) {
+// titled with the item (capitalised) and keyed as setKeys says; numbering
+// is the cell's (cellItems.numbering). Warnings say what was assumed.
+func listRequirements(m catalogue.Method, items []item, numbering string) (reqs []catalogue.Requirement, warnings []string) {
 	reqs = make([]catalogue.Requirement, 0, len(items))
-	for i, it := range items {
+	nums := make([]int, 0, len(items))
+	for _, it := range items {
 		r := catalogue.Requirement{
-			Key:    string(m) + strconv.Itoa(i+1),
 			Method: m,
 			Title:  upperFirst(trimItem(it.text, true)),
 			Group:  it.group,
@@ -53,27 +53,83 @@ func listRequirements(m catalogue.Method, items []item) (reqs []catalogue.Requir
 		if m.NeedsFile() {
 			r.DocType = guessDocType(r.Title)
 		}
-		if it.examples > 0 {
-			warnings = append(warnings, fmt.Sprintf("%s (%q) introduces examples with \":\"; the numbered lines after it (%d) are kept in its note as examples, not read as requirements: check that no requirement follows them", r.Key, shorten(r.Title), it.examples))
-		}
 		reqs = append(reqs, r)
+		nums = append(nums, it.num)
+	}
+	if w := setKeys(m, reqs, nums, numbering); w != "" {
+		warnings = append(warnings, w)
+	}
+	for i, it := range items {
+		if it.examples > 0 {
+			warnings = append(warnings, fmt.Sprintf("%s (%q) introduces examples with \":\"; the numbered lines after it (%d) are kept in its note as examples, not read as requirements: check that no requirement follows them", reqs[i].Key, shorten(reqs[i].Title), it.examples))
+		}
 	}
 	return reqs, warnings
+}
+
+// setKeys keys the requirements made from the items of one cell: method
+// letter + the number the cell gives the item (nums, 0 for an item without
+// one), so that the standard's D3 is Bukti's D3; a number taken by an item
+// that made no requirement (a heading) is not reused. When the cell
+// numbers nothing (one unmarked item, bullets) the keys are 1, 2, 3 … in
+// order. They are in order too when the numbers cannot be followed: the
+// cell's numbering is wrong (numbering says why) or an item has no number
+// while others have one; the warning returned then says why.
+func setKeys(m catalogue.Method, reqs []catalogue.Requirement, nums []int, numbering string) (warning string) {
+	numbered := slices.ContainsFunc(nums, func(n int) bool { return n > 0 })
+	reason := numbering
+	for i, n := range nums {
+		if !numbered || reason != "" {
+			break
+		}
+		switch {
+		case n == 0:
+			reason = fmt.Sprintf("%q has no number while the other items have one", shorten(reqs[i].Title))
+		case i > 0 && n <= nums[i-1]:
+			// Not reached (numbering would say it), but keys must be unique.
+			reason = fmt.Sprintf("item %d comes after item %d", n, nums[i-1])
+		}
+	}
+	byNumber := numbered && reason == ""
+	for i := range reqs {
+		n := i + 1
+		if byNumber {
+			n = nums[i]
+		}
+		reqs[i].Key = string(m) + strconv.Itoa(n)
+	}
+	if !numbered || reason == "" {
+		return ""
+	}
+	keys := reqs[0].Key
+	switch n := len(reqs); {
+	case n > 3:
+		keys += " to " + reqs[n-1].Key
+	case n > 1:
+		for _, r := range reqs[1:] {
+			keys += ", " + r.Key
+		}
+	}
+	return fmt.Sprintf("%s: keyed %s in order, not by the numbers; check the numbering against the standard", reason, keys)
 }
 
 // unnamedRole is the interviewee of a W item that names nobody.
 const unnamedRole = "Petugas terkait"
 
 // interviewRequirements makes one W requirement per item of a W cell,
-// titled with its topic (capitalised) and keyed W1, W2 …. An item "roles:
-// topic" (or "roles" then a blank line or "Penggalian informasi …") names
-// its interviewees; an item that only names roles, followed by other items,
-// names them for the items after it (several such items in a row add up).
-// Warnings say what was assumed.
-func interviewRequirements(items []item) (reqs []catalogue.Requirement, warnings []string) {
+// titled with its topic (capitalised) and keyed as setKeys says (W1, W2 …
+// when the cell numbers nothing); numbering is the cell's
+// (cellItems.numbering). An item "roles: topic" (or "roles" then a blank
+// line or "Penggalian informasi …") names its interviewees; an item that
+// only names roles, followed by other items, names them for the items after
+// it (several such items in a row add up) and, like a heading, takes no
+// key but keeps its number. Warnings say what was assumed.
+func interviewRequirements(items []item, numbering string) (reqs []catalogue.Requirement, warnings []string) {
 	var heading []string
 	headingOpen := false // the items just before named roles only, without ":"
 	carry := ""
+	var nums []int
+	var later []func() string // warnings naming a key, in item order
 	for i, it := range items {
 		flat := oneLine(it.text)
 		roles, topic := splitInterview(it.text)
@@ -92,7 +148,9 @@ func interviewRequirements(items []item) (reqs []catalogue.Requirement, warnings
 				carry = note
 				continue
 			}
-			warnings = append(warnings, fmt.Sprintf("W item %q names who is interviewed but not on what; left out", flat))
+			later = append(later, func() string {
+				return fmt.Sprintf("W item %q names who is interviewed but not on what; left out", flat)
+			})
 			continue
 		}
 		switch {
@@ -104,16 +162,25 @@ func interviewRequirements(items []item) (reqs []catalogue.Requirement, warnings
 		headingOpen = false
 		if len(roles) == 0 {
 			roles = []string{unnamedRole}
-			warnings = append(warnings, fmt.Sprintf("W%d names nobody (no \"roles: topic\"); interviewee set to %q: write the roles before the topic, e.g. \"Kepala Puskesmas, Pj UKM: Penggalian informasi …\"", len(reqs)+1, unnamedRole))
+			at := len(reqs)
+			later = append(later, func() string {
+				return fmt.Sprintf("%s names nobody (no \"roles: topic\"); interviewee set to %q: write the roles before the topic, e.g. \"Kepala Puskesmas, Pj UKM: Penggalian informasi …\"", reqs[at].Key, unnamedRole)
+			})
 		}
 		reqs = append(reqs, catalogue.Requirement{
-			Key:          "W" + strconv.Itoa(len(reqs)+1),
 			Method:       catalogue.Wawancara,
 			Title:        upperFirst(trimItem(topic, true)),
 			Note:         note,
 			Interviewees: roles,
 			Topic:        trimItem(topic, false),
 		})
+		nums = append(nums, it.num)
+	}
+	if w := setKeys(catalogue.Wawancara, reqs, nums, numbering); w != "" {
+		warnings = append(warnings, w)
+	}
+	for _, w := range later {
+		warnings = append(warnings, w())
 	}
 	return reqs, warnings
 }

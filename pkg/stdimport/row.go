@@ -200,19 +200,19 @@ func (s *sheetReader) readEvidence(el *catalogue.Element, rowNum int, cells [num
 			continue
 		}
 		at := fmt.Sprintf("cell %s (%s)", s.ref(mc.col, rowNum), mc.method)
-		items, orphan := splitItems(cell, mc.method != catalogue.Wawancara)
-		if len(items) > maxItems {
-			return fmt.Sprintf("%s has %d items, more than %d: check that it holds one EP's list", at, len(items), maxItems), nil
+		c := readCell(cell, mc.method != catalogue.Wawancara)
+		if len(c.items) > maxItems {
+			return fmt.Sprintf("%s has %d items, more than %d: check that it holds one EP's list", at, len(c.items), maxItems), nil
 		}
-		if orphan != "" {
-			warnings = append(warnings, fmt.Sprintf("%s has a Catatan but no item; the note %q is not kept", at, orphan))
+		if c.orphan != "" {
+			warnings = append(warnings, fmt.Sprintf("%s has a Catatan but no item; the note %q is not kept", at, c.orphan))
 		}
 		var reqs []catalogue.Requirement
 		var ws []string
 		if mc.method == catalogue.Wawancara {
-			reqs, ws = interviewRequirements(items)
+			reqs, ws = interviewRequirements(c.items, c.numbering)
 		} else {
-			reqs, ws = listRequirements(mc.method, items)
+			reqs, ws = listRequirements(mc.method, c.items, c.numbering)
 		}
 		for _, w := range ws {
 			warnings = append(warnings, at+": "+w)
