@@ -203,7 +203,7 @@ func TestInterviews(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			reqs, _ := interviewRequirements([]item{{text: tc.in}})
+			reqs, _ := interviewRequirements([]item{{text: tc.in}}, "")
 			if len(reqs) != 1 || !slices.Equal(reqs[0].Interviewees, tc.who) || reqs[0].Topic != tc.topic || reqs[0].Key != "W1" {
 				t.Errorf("interviewRequirements(%q) = %+v, want %q %q", tc.in, reqs, tc.who, tc.topic)
 			}
@@ -211,13 +211,13 @@ func TestInterviews(t *testing.T) {
 	}
 	t.Run("HeadingRoles", func(t *testing.T) {
 		items, _ := splitItems("Kepala Puskesmas dan Pj UKM:\n1. isi RUK\n2. isi RPK", false)
-		reqs, warnings := interviewRequirements(items)
+		reqs, warnings := interviewRequirements(items, "")
 		if len(reqs) != 2 || len(warnings) != 0 || reqs[1].Key != "W2" || !slices.Equal(reqs[1].Interviewees, []string{"Kepala Puskesmas", "Penanggung jawab UKM"}) {
 			t.Errorf("got %+v %v", reqs, warnings)
 		}
 	})
 	t.Run("RolesWithoutTopic", func(t *testing.T) {
-		reqs, warnings := interviewRequirements([]item{{text: "Kepala Puskesmas:"}})
+		reqs, warnings := interviewRequirements([]item{{text: "Kepala Puskesmas:"}}, "")
 		if len(reqs) != 0 || len(warnings) != 1 {
 			t.Errorf("got %+v %v, want no requirement and a warning", reqs, warnings)
 		}

@@ -1,7 +1,6 @@
 package stdimport
 
 import (
-	"fmt"
 	"strconv"
 	"strings"
 	"unicode"
@@ -45,6 +44,9 @@ var methodColumns = []struct {
 type layout struct {
 	at       [numColumns]int
 	firstRow int // 0-based index of the first row after the header
+	// headerless: no header row; the columns are in the fixed order and
+	// the data starts at firstRow.
+	headerless bool
 }
 
 // classify tells which column a header cell names, tolerantly: case,
@@ -93,9 +95,17 @@ var methodNames = map[catalogue.Method]string{
 	catalogue.Wawancara: "wawancara", catalogue.Simulasi: "simulasi",
 }
 
-// findHeader searches the first rows for the header. It returns the layout,
-// or an error naming the columns the closest candidate row lacks.
-func findHeader(rows [][]string) (layout, error) {
+// headerMiss is what findHeader saw when no row is the header: the row
+// closest to one (0-based, -1 if no cell names a column) and the columns it
+// lacks.
+type headerMiss struct {
+	best    int
+	missing []string
+}
+
+// findHeader searches the first rows for the header. Without one it says
+// which row came closest.
+func findHeader(rows [][]string) (layout, *headerMiss) {
 	best, bestMissing := -1, []string(nil)
 	consider := func(i int, l layout) {
 		missing := l.missing()
@@ -121,12 +131,7 @@ func findHeader(rows [][]string) (layout, error) {
 		}
 		consider(i, l)
 	}
-	want := strings.Join(columnNames[:], ", ")
-	if best < 0 {
-		return layout{}, fmt.Errorf("no header row in the first %d rows: expected the columns %s", headerScanRows, want)
-	}
-	return layout{}, fmt.Errorf("no header row in the first %d rows: expected the columns %s (row %d comes closest but lacks %s)",
-		headerScanRows, want, best+1, strings.Join(bestMissing, ", "))
+	return layout{}, &headerMiss{best: best, missing: bestMissing}
 }
 
 func newLayout() layout {

@@ -18,9 +18,13 @@ import (
 // another sheet has it. Import refuses, with an error wrapping
 // ErrNotWorkbook, ErrEmptyWorkbook, ErrLayout or ErrNoElements and no
 // catalogue, when the bytes are not an .xlsx workbook, no sheet has a cell,
-// no sheet has the header row, or no row is a valid EP. It also fails when
-// opt lacks ID or Version, or when the result does not validate (a
-// *catalogue.ParseError is wrapped; usually opt.Scoring is wrong). On error
+// no sheet is in the layout (with its header row or without one), or no
+// row is a valid EP. The ErrLayout error also wraps a *bukti.Error whose
+// Message (Bahasa Indonesia) and MessageEN say, for every sheet, what was
+// expected and what was found; bukti.ErrorMessage returns both. Import
+// also fails when opt lacks ID or Version, or when the result does not
+// validate (a *catalogue.ParseError is wrapped; usually opt.Scoring is
+// wrong). On error
 // the report holds what was read so far, so Skipped explains an
 // ErrNoElements.
 //

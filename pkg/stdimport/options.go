@@ -77,7 +77,8 @@ type Report struct {
 	// layout, in a workbook where another sheet has it, is listed with Row 0.
 	Skipped []Problem `json:"skipped"`
 	// Warnings lists rows imported with an assumption worth checking, such
-	// as a W item that names nobody.
+	// as a W item that names nobody; a reason about one cell starts with
+	// it ("cell I7 (W): …").
 	Warnings []Problem `json:"warnings"`
 }
 
@@ -88,7 +89,9 @@ var (
 	ErrNotWorkbook = errors.New("not an .xlsx workbook")
 	// ErrEmptyWorkbook: no sheet has any cell.
 	ErrEmptyWorkbook = errors.New("the workbook is empty")
-	// ErrLayout: no sheet has the header row of the self-assessment layout.
+	// ErrLayout: no sheet is in the self-assessment layout, with its header
+	// row or without one. The error also wraps a *bukti.Error with the
+	// details in Bahasa Indonesia and English.
 	ErrLayout = errors.New("not the self-assessment layout")
 	// ErrNoElements: the layout was found but no row is a valid EP.
 	ErrNoElements = errors.New("no valid EP row")

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"fmt"
 	"io"
-	"strings"
 
 	"github.com/xuri/excelize/v2"
 )
@@ -22,7 +21,7 @@ type sheet struct {
 	name, label string
 	rows        [][]string
 	layout      layout
-	layoutErr   error
+	layoutErr   *layoutMiss
 }
 
 // readWorkbook reads one workbook into the builder. file is the file name
@@ -50,14 +49,14 @@ func (b *builder) readWorkbook(r io.Reader, file string) error {
 	if len(sheets) == 0 {
 		return fmt.Errorf("stdimport: %w: no sheet has any cell; export the self-assessment with its rows", ErrEmptyWorkbook)
 	}
-	var noLayout []string
+	var noLayout []sheet
 	for _, s := range sheets {
 		if s.layoutErr != nil {
-			noLayout = append(noLayout, fmt.Sprintf("sheet %q: %v", s.label, s.layoutErr))
+			noLayout = append(noLayout, s)
 		}
 	}
 	if len(noLayout) == len(sheets) {
-		return fmt.Errorf("stdimport: %w: %s", ErrLayout, strings.Join(noLayout, "; "))
+		return newLayoutError(noLayout)
 	}
 	for _, s := range sheets {
 		if s.layoutErr != nil {
@@ -69,7 +68,7 @@ func (b *builder) readWorkbook(r io.Reader, file string) error {
 	return nil
 }
 
-// readSheets reads every sheet that has a cell and looks for its header.
+// readSheets reads every sheet that has a cell and looks for its layout.
 func readSheets(f *excelize.File, file string) ([]sheet, error) {
 	var out []sheet
 	for _, name := range f.GetSheetList() {
@@ -84,7 +83,7 @@ func readSheets(f *excelize.File, file string) ([]sheet, error) {
 		if file != "" {
 			s.label = "[" + file + "]" + name
 		}
-		s.layout, s.layoutErr = findHeader(rows)
+		s.layout, s.layoutErr = findLayout(rows, name)
 		out = append(out, s)
 	}
 	return out, nil
@@ -108,6 +107,15 @@ func (b *builder) readSheet(f *excelize.File, s sheet) {
 			return err == nil && (t == excelize.CellTypeNumber || t == excelize.CellTypeUnset)
 		},
 	}
+	if s.layout.headerless {
+		// Rows above the first data row are titles; one with an EP or
+		// items is listed, not dropped silently.
+		for i := 0; i < s.layout.firstRow; i++ {
+			if hasEPContent(s.rows[i]) {
+				b.skip(s.label, i+1, fmt.Sprintf("above the first data row (row %d) of a sheet without a header, and not itself in the column order Bab, Standar, Kriteria, No EP …: fill its Bab, Standar, Kriteria and No EP cells", s.layout.firstRow+1))
+			}
+		}
+	}
 	for i := s.layout.firstRow; i < len(s.rows); i++ {
 		ep, reason, warnings := r.read(i+1, s.rows[i])
 		if reason != "" {
@@ -121,6 +129,17 @@ func (b *builder) readSheet(f *excelize.File, s sheet) {
 			b.warn(s.label, i+1, w)
 		}
 	}
+}
+
+// hasEPContent reports whether a row of a headerless sheet has an EP number,
+// EP text or items (columns D to J).
+func hasEPContent(row []string) bool {
+	for j := int(colEPNumber); j < int(numColumns) && j < len(row); j++ {
+		if !isBlank(row[j]) {
+			return true
+		}
+	}
+	return false
 }
 
 func allBlank(rows [][]string) bool {
