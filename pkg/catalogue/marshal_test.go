@@ -45,11 +45,16 @@ func TestMarshalRoundTrip(t *testing.T) {
 	if err != nil {
 		t.Fatalf("read built-in catalogue: %v", err)
 	}
+	standard, err := os.ReadFile("../../criteria/standard-2023.yaml")
+	if err != nil {
+		t.Fatalf("read the complete standard: %v", err)
+	}
 	tests := []struct {
 		name string
 		data []byte
 	}{
 		{"Builtin", builtin},
+		{"Standard2023", standard},
 		{"ValidDoc", []byte(validDoc)},
 		{"OptionalFieldsAndEmptyLists", []byte(optionalDoc)},
 	}
