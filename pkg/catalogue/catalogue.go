@@ -1,11 +1,3 @@
-// Package catalogue holds an accreditation standard as data: Bab → Standar →
-// Kriteria → Elemen Penilaian (EP) → evidence requirements, plus the scoring
-// values and the status threshold table.
-//
-// A catalogue is read from a versioned YAML document (see Parse and the format
-// described in criteria/README.md) and is immutable once loaded: lookups by ID
-// are prepared by Index and every exported slice must be treated as read-only.
-// The package does no I/O beyond reading the bytes it is given.
 package catalogue
 
 import (

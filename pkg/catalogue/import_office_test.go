@@ -1,4 +1,4 @@
-package stdimport
+package catalogue
 
 import (
 	"bytes"
@@ -11,7 +11,6 @@ import (
 	"testing"
 
 	"github.com/bukti-id/bukti/pkg/bukti"
-	"github.com/bukti-id/bukti/pkg/catalogue"
 )
 
 // Workbooks as Puskesmas offices have them: one file per Bab, no header
@@ -122,7 +121,7 @@ type wantReq struct {
 
 // checkRequirements compares every requirement of c, in catalogue order,
 // with want.
-func checkRequirements(t *testing.T, c *catalogue.Catalogue, want []wantReq) {
+func checkRequirements(t *testing.T, c *Catalogue, want []wantReq) {
 	t.Helper()
 	var got []wantReq
 	for _, b := range c.Bab {
@@ -149,7 +148,7 @@ func checkRequirements(t *testing.T, c *catalogue.Catalogue, want []wantReq) {
 }
 
 // checkProblemsExact compares problems with every field exact.
-func checkProblemsExact(t *testing.T, kind string, got, want []Problem) {
+func checkProblemsExact(t *testing.T, kind string, got, want []ImportProblem) {
 	t.Helper()
 	if !slices.Equal(got, want) {
 		t.Errorf("%s:\n got %q\nwant %q", kind, got, want)
@@ -203,9 +202,9 @@ var (
 
 // officeBabIIWarnings are the warnings of officeBabII when its data starts
 // on row first (1 without a header, 2 under one).
-func officeBabIIWarnings(sheet string, first int) []Problem {
+func officeBabIIWarnings(sheet string, first int) []ImportProblem {
 	row := func(n int) int { return n + first - 1 }
-	return []Problem{
+	return []ImportProblem{
 		{sheet, row(5), fmt.Sprintf(`cell G%d (D): D1 ("Bukti pemantauan") introduces examples with ":"; the numbered lines after it (2) are kept in its note as examples, not read as requirements: check that no requirement follows them`, row(5))},
 		{sheet, row(6), fmt.Sprintf(`cell G%d (D) begins with an EP text ("Terdapat rencana tindak lanjut hasil pemantauan (D)") that differs from the Elemen Penilaian cell E%d; imported as D items: check which column it belongs in`, row(6), row(6))},
 		// The EP text kept as D1 is not numbered: the "1." under it is D2.
@@ -228,7 +227,7 @@ func TestImportOfficeWorkbook(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			data := buildWorkbook(t, sheetSpec{name: officeSheet, rows: tc.rows})
-			c, rep, err := Import(bytes.NewReader(data), testOptions())
+			c, rep, err := ImportWorkbook(bytes.NewReader(data), testOptions())
 			if err != nil {
 				t.Fatalf("Import: %v\nreport %+v", err, rep)
 			}
@@ -238,7 +237,7 @@ func TestImportOfficeWorkbook(t *testing.T) {
 
 			got := rep
 			got.Skipped, got.Warnings = nil, nil
-			if want := (Report{Bab: 1, Standar: 2, Kriteria: 4, Elements: 8, Requirements: 16, Interviews: 8}); !reflect.DeepEqual(got, want) {
+			if want := (ImportReport{Bab: 1, Standar: 2, Kriteria: 4, Elements: 8, Requirements: 16, Interviews: 8}); !reflect.DeepEqual(got, want) {
 				t.Errorf("counts %+v, want %+v", got, want)
 			}
 			elements := []struct{ id, text, methods string }{
@@ -257,8 +256,8 @@ func TestImportOfficeWorkbook(t *testing.T) {
 					t.Errorf("EP %s missing", w.id)
 					continue
 				}
-				if e.Text != w.text || methodList(e.Methods) != w.methods {
-					t.Errorf("EP %s = %q (%s), want %q (%s)", w.id, e.Text, methodList(e.Methods), w.text, w.methods)
+				if e.Text != w.text || methodLetters(e.Methods) != w.methods {
+					t.Errorf("EP %s = %q (%s), want %q (%s)", w.id, e.Text, methodLetters(e.Methods), w.text, w.methods)
 				}
 			}
 			titles := []string{c.Bab[1].Title, c.Bab[1].Standar[0].Title, c.Bab[1].Standar[0].Kriteria[0].Title, c.Bab[1].Standar[0].Kriteria[1].Title, c.Bab[1].Standar[1].Kriteria[0].Title}
@@ -326,7 +325,7 @@ func TestImportEPTextColumns(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			data := buildWorkbook(t, sheetSpec{name: "Bab I", rows: [][]any{header, tc.row}})
-			c, rep, err := Import(bytes.NewReader(data), testOptions())
+			c, rep, err := ImportWorkbook(bytes.NewReader(data), testOptions())
 			if err != nil {
 				t.Fatalf("Import: %v\nreport %+v", err, rep)
 			}
@@ -341,9 +340,9 @@ func TestImportEPTextColumns(t *testing.T) {
 			if e.Text != tc.text || !slices.Equal(titles, tc.reqs) {
 				t.Errorf("EP %q %q, want %q %q", e.Text, titles, tc.text, tc.reqs)
 			}
-			var want []Problem
+			var want []ImportProblem
 			for _, w := range tc.warnings {
-				want = append(want, Problem{"Bab I", 2, w})
+				want = append(want, ImportProblem{"Bab I", 2, w})
 			}
 			checkProblemsExact(t, "warnings", rep.Warnings, want)
 		})
@@ -419,7 +418,7 @@ func TestImportRefusesLayout(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			c, _, err := Import(bytes.NewReader(buildWorkbook(t, tc.sheets...)), testOptions())
+			c, _, err := ImportWorkbook(bytes.NewReader(buildWorkbook(t, tc.sheets...)), testOptions())
 			if c != nil || !errors.Is(err, ErrLayout) {
 				t.Fatalf("Import = %v, %v; want no catalogue and ErrLayout", c != nil, err)
 			}
@@ -437,7 +436,7 @@ func TestImportRefusesLayout(t *testing.T) {
 			if id, en := bukti.ErrorMessage(err); id != wantID || en != wantEN {
 				t.Errorf("bukti.ErrorMessage = %q, %q", id, en)
 			}
-			if want := "stdimport: " + wantEN + " — " + wantID; err.Error() != want {
+			if want := "catalogue import: " + wantEN + " — " + wantID; err.Error() != want {
 				t.Errorf("Error()\n got %s\nwant %s", err, want)
 			}
 		})
@@ -453,11 +452,11 @@ func TestHeaderlessRowsAboveData(t *testing.T) {
 		{"II", "2.1", "2.1.9", "satu", "EP tanpa nomor (R)", "1. SK"},
 		{"II", "2.1", "2.1.1", 1, "EP (R)", "1. SK"},
 	}})
-	_, rep, err := Import(bytes.NewReader(data), testOptions())
+	_, rep, err := ImportWorkbook(bytes.NewReader(data), testOptions())
 	if err != nil {
 		t.Fatal(err)
 	}
-	checkProblemsExact(t, "skipped", rep.Skipped, []Problem{{"Sheet1", 2,
+	checkProblemsExact(t, "skipped", rep.Skipped, []ImportProblem{{"Sheet1", 2,
 		"above the first data row (row 3) of a sheet without a header, and not itself in the column order Bab, Standar, Kriteria, No EP …: fill its Bab, Standar, Kriteria and No EP cells"}})
 }
 

@@ -1,4 +1,4 @@
-package stdimport
+package catalogue
 
 import (
 	"fmt"
@@ -136,7 +136,7 @@ func dataShape(row []string, sheetBab bool) *dataMiss {
 }
 
 // layoutMiss says, in Bahasa Indonesia and English, why a sheet is not in
-// the layout. Its Error is the English text, used in Report.Skipped.
+// the layout. Its Error is the English text, used in ImportReport.Skipped.
 type layoutMiss struct{ en, id string }
 
 func (m *layoutMiss) Error() string { return m.en }
@@ -148,7 +148,7 @@ const (
 )
 
 func newLayoutMiss(rows [][]string, hm *headerMiss, dm *dataMiss) *layoutMiss {
-	want := strings.Join(columnNames[:], ", ")
+	want := expectedColumns()
 	en := fmt.Sprintf("no header row in the first %d rows: expected the columns %s", headerScanRows, want)
 	id := fmt.Sprintf("tidak ada baris judul kolom di %d baris pertama: diharapkan kolom %s", headerScanRows, want)
 	if hm.best >= 0 {
@@ -203,27 +203,37 @@ func shortCell(s string) string {
 	return s
 }
 
-// layoutError refuses a workbook no sheet of which is in the layout. It
-// wraps ErrLayout and a *bukti.Error (code invalid) that carries the
-// message in Bahasa Indonesia and in English; bukti.ErrorMessage gives both.
-type layoutError struct{ msg *bukti.Error }
-
-func (e *layoutError) Error() string {
-	return "stdimport: " + e.msg.MessageEN + " — " + e.msg.Message
+// refusal is the error of a workbook the import refuses. Error is the
+// English text (for logs and callers); it wraps the kind (ErrLayout,
+// ErrNotWorkbook, …) and a *bukti.Error whose Message (Bahasa Indonesia) and
+// MessageEN say what was expected and what was found, which
+// bukti.ErrorMessage gives.
+type refusal struct {
+	text string
+	kind error
+	msg  *bukti.Error
 }
 
-func (e *layoutError) Unwrap() []error { return []error{ErrLayout, e.msg} }
+func (e *refusal) Error() string { return e.text }
+
+func (e *refusal) Unwrap() []error { return []error{e.kind, e.msg} }
+
+// refuse builds a refusal of kind with the code invalid.
+func refuse(kind error, text, id, en string) error {
+	return &refusal{text: text, kind: kind, msg: &bukti.Error{Code: bukti.EINVALID, Message: id, MessageEN: en}}
+}
+
+// expectedColumns names the layout's columns for a message.
+func expectedColumns() string { return strings.Join(columnNames[:], ", ") }
 
 // newLayoutError names every sheet and why it is not in the layout.
 func newLayoutError(sheets []sheet) error {
-	var en, id []string
+	var enParts, idParts []string
 	for _, s := range sheets {
-		en = append(en, fmt.Sprintf("sheet %q: %s", s.label, s.layoutErr.en))
-		id = append(id, fmt.Sprintf("lembar %q: %s", s.label, s.layoutErr.id))
+		enParts = append(enParts, fmt.Sprintf("sheet %q: %s", s.label, s.layoutErr.en))
+		idParts = append(idParts, fmt.Sprintf("lembar %q: %s", s.label, s.layoutErr.id))
 	}
-	return &layoutError{msg: &bukti.Error{
-		Code:      bukti.EINVALID,
-		Message:   "Bukan format penilaian mandiri: " + strings.Join(id, "; "),
-		MessageEN: ErrLayout.Error() + ": " + strings.Join(en, "; "),
-	}}
+	id := "Bukan format penilaian mandiri: " + strings.Join(idParts, "; ")
+	enMsg := ErrLayout.Error() + ": " + strings.Join(enParts, "; ")
+	return refuse(ErrLayout, "catalogue import: "+enMsg+" — "+id, id, enMsg)
 }

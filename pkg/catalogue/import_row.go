@@ -1,11 +1,10 @@
-package stdimport
+package catalogue
 
 import (
 	"fmt"
 	"strings"
 	"unicode/utf8"
 
-	"github.com/bukti-id/bukti/pkg/catalogue"
 	"github.com/xuri/excelize/v2"
 )
 
@@ -23,7 +22,7 @@ type epRow struct {
 	bab, babTitle           string
 	standar, standarTitle   string
 	kriteria, kriteriaTitle string
-	el                      catalogue.Element
+	el                      Element
 }
 
 // sheetReader reads the data rows of one sheet, carrying the bab, standar
@@ -161,7 +160,7 @@ func (s *sheetReader) place(ep *epRow) string {
 
 // readElement reads the EP letter and text; the methods written in the
 // text are kept in el.Methods for readEvidence.
-func readElement(el *catalogue.Element, number, text string) string {
+func readElement(el *Element, number, text string) string {
 	t := oneLine(text)
 	marked := ""
 	if m := epMarkerRe.FindStringSubmatch(t); m != nil {
@@ -192,24 +191,24 @@ func readElement(el *catalogue.Element, number, text string) string {
 
 // readEvidence turns the R, D, O, W, S cells into requirements and settles
 // the EP's methods. Warnings about a cell name it ("cell I7 (W): …").
-func (s *sheetReader) readEvidence(el *catalogue.Element, rowNum int, cells [numColumns]string) (skip string, warnings []string) {
-	var withItems []catalogue.Method
+func (s *sheetReader) readEvidence(el *Element, rowNum int, cells [numColumns]string) (skip string, warnings []string) {
+	var withItems []Method
 	for _, mc := range methodColumns {
 		cell := cells[mc.col]
 		if isNone(cell) {
 			continue
 		}
 		at := fmt.Sprintf("cell %s (%s)", s.ref(mc.col, rowNum), mc.method)
-		c := readCell(cell, mc.method != catalogue.Wawancara)
+		c := readCell(cell, mc.method != Wawancara)
 		if len(c.items) > maxItems {
 			return fmt.Sprintf("%s has %d items, more than %d: check that it holds one EP's list", at, len(c.items), maxItems), nil
 		}
 		if c.orphan != "" {
 			warnings = append(warnings, fmt.Sprintf("%s has a Catatan but no item; the note %q is not kept", at, c.orphan))
 		}
-		var reqs []catalogue.Requirement
+		var reqs []Requirement
 		var ws []string
-		if mc.method == catalogue.Wawancara {
+		if mc.method == Wawancara {
 			reqs, ws = interviewRequirements(c.items, c.numbering)
 		} else {
 			reqs, ws = listRequirements(mc.method, c.items, c.numbering)
@@ -225,10 +224,10 @@ func (s *sheetReader) readEvidence(el *catalogue.Element, rowNum int, cells [num
 	if len(el.Requirements) == 0 {
 		return "no R, D, O, W or S items: an EP needs at least one piece of evidence", warnings
 	}
-	var added []catalogue.Method
+	var added []Method
 	el.Methods, added = mergeMethods(el.Methods, withItems)
 	if len(added) > 0 {
-		warnings = append(warnings, fmt.Sprintf("the EP text does not list %s, which has items; added to the EP's methods", methodList(added)))
+		warnings = append(warnings, fmt.Sprintf("the EP text does not list %s, which has items; added to the EP's methods", methodLetters(added)))
 	}
 	return "", warnings
 }
@@ -238,7 +237,7 @@ func isNone(cell string) bool {
 	return strings.Trim(oneLine(cell), "-–— ") == ""
 }
 
-func methodList(ms []catalogue.Method) string {
+func methodLetters(ms []Method) string {
 	parts := make([]string, len(ms))
 	for i, m := range ms {
 		parts[i] = string(m)

@@ -1,9 +1,42 @@
-// Package stdimport reads the national self-assessment spreadsheet of the
-// Standar Akreditasi Puskesmas (an .xlsx workbook, as a Puskesmas admin has
-// it) into a validated *catalogue.Catalogue, with a Report of what was read
-// and of every row it could not use.
+// Package catalogue is the accreditation standard as data: Bab → Standar →
+// Kriteria → Elemen Penilaian (EP) → evidence requirements, plus the scoring
+// values and the status threshold table.
 //
-// # Layout
+// A catalogue is read from a versioned YAML document (see Parse and the format
+// described in criteria/README.md) and is immutable once loaded: lookups by ID
+// are prepared by Parse and every exported slice must be treated as
+// read-only. Elements and Requirements walk the tree in order; Diff compares
+// two versions EP by EP.
+//
+// # One concept, three places
+//
+// The standard is one concept, split by what each part may depend on:
+//
+//   - This package: the model, its YAML format (Parse, Marshal), lookups,
+//     iterators, Diff, and the import of the national self-assessment
+//     spreadsheet (ImportWorkbook, ImportFiles; see below). It is a leaf
+//     domain package: it reads the bytes or files it is given, opens no
+//     database and imports no Bukti package but pkg/bukti (for its one error
+//     type), so that pkg/readiness, pkg/scoring, pkg/sqlstore and every
+//     feature can build on it.
+//   - criteria/: the built-in catalogue, kept as YAML data embedded in the
+//     binary with its loader (criteria.Builtin). It is data to be edited
+//     without touching code, and its loader imports this package.
+//   - pkg/standard: the stored versions (an import saved as a new, inactive
+//     version; the list; activation after showing the Diff against the
+//     catalogue in use and the evidence that would not carry over; the
+//     catalogue the server uses). It needs the database, through
+//     pkg/sqlstore, which itself builds on this package, so it sits above
+//     the store as a feature service and cannot live here.
+//
+// # Import
+//
+// ImportWorkbook reads the national self-assessment spreadsheet of the
+// Standar Akreditasi Puskesmas (an .xlsx workbook, as a Puskesmas admin has
+// it) into a validated *Catalogue, with an ImportReport of what was read and
+// of every row it could not use; ImportFiles reads one workbook per Bab.
+//
+// # Import: layout
 //
 // One sheet per Bab (or every Bab on one sheet), one row per Elemen
 // Penilaian (EP), with the columns bab, standar, kriteria, EP number, EP
@@ -22,7 +55,7 @@
 // in D (1, or a) and text in E to J. The columns are then A to J in the
 // order above, and the data starts at the first such row in the first ten
 // (rows above it are titles; one of them holding an EP or items is listed
-// in Report.Skipped). A row naming three or more columns (the header of
+// in ImportReport.Skipped). A row naming three or more columns (the header of
 // another table, such as a recap of scores) rules this reading out.
 //
 // A workbook none of whose sheets is in either layout is refused with an
@@ -31,7 +64,7 @@
 // row closest to data and the column that does not fit, or the first rows),
 // in Bahasa Indonesia (Message) and English (MessageEN).
 //
-// # Cells
+// # Import: cells
 //
 // Cells are read as the strings Excel shows, never as numbers, so a standar
 // typed as 2.1 stays "2.1"; a standar or kriteria typed with decimal commas
@@ -59,7 +92,7 @@
 // item; when they end with ":" and the list goes on with items of the main
 // list, those items are taken as the examples up to the end of the cell (or
 // a Catatan), with a warning. Each item becomes a requirement, keyed as
-// told under Keys, with a DocType guessed from its leading word (R and D
+// told under Import: keys, with a DocType guessed from its leading word (R and D
 // only).
 //
 // A W cell lists interviews: "Kepala Puskesmas, Pj UKM dan pelaksana:
@@ -91,7 +124,7 @@
 // several with different EP texts, are imported as they are, with a
 // warning.
 //
-// # Keys
+// # Import: keys
 //
 // A requirement's key is its method letter + the number the standard gives
 // its item, so that a surveyor's "D3" is Bukti's D3: "3." (or "3)", "c.")
@@ -109,14 +142,14 @@
 // does not start at 1, or an unnumbered item among numbered ones (such as
 // an EP text above the list).
 //
-// # Result
+// # Import: result
 //
 // The catalogue always lists Bab I to V (so the caller's threshold table
 // validates), with standar, kriteria and EP sorted by number. It is
-// checked by writing it with catalogue.Marshal and reading it back with
-// catalogue.Parse, so it satisfies every rule of the catalogue format and
+// checked by writing it with Marshal and reading it back with
+// Parse, so it satisfies every rule of the catalogue format and
 // its lookups work. Rows that cannot become a valid EP are left out and
-// listed in Report.Skipped with sheet, row and reason; rows read with an
-// assumption are listed in Report.Warnings, the reason naming the cell
+// listed in ImportReport.Skipped with sheet, row and reason; rows read with an
+// assumption are listed in ImportReport.Warnings, the reason naming the cell
 // ("cell I7 (W): …") when it is about one. The reasons are in English.
-package stdimport
+package catalogue

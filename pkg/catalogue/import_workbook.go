@@ -1,11 +1,14 @@
-package stdimport
+package catalogue
 
 import (
 	"bytes"
 	"fmt"
 	"io"
+	"unicode/utf8"
 
 	"github.com/xuri/excelize/v2"
+
+	"github.com/bukti-id/bukti/pkg/bukti"
 )
 
 const (
@@ -25,20 +28,30 @@ type sheet struct {
 }
 
 // readWorkbook reads one workbook into the builder. file is the file name
-// for ImportFiles ("" for Import); it prefixes the sheet names in
+// for ImportFiles ("" for ImportWorkbook); it prefixes the sheet names in
 // problems. It fails when the bytes are not a workbook, when no sheet has a
 // cell, or when no sheet has the layout.
 func (b *builder) readWorkbook(r io.Reader, file string) error {
 	data, err := io.ReadAll(io.LimitReader(r, maxWorkbookBytes+1))
 	if err != nil {
-		return fmt.Errorf("stdimport: read the workbook: %w", err)
+		return fmt.Errorf("catalogue import: read the workbook: %w", err)
 	}
 	if len(data) > maxWorkbookBytes {
-		return fmt.Errorf("stdimport: the workbook is larger than %d MiB: import one file per Bab instead", maxWorkbookBytes>>20)
+		mib := maxWorkbookBytes >> 20
+		return &refusal{text: fmt.Sprintf("catalogue import: %v: larger than %d MiB: import one file per Bab instead", ErrTooLarge, mib), kind: ErrTooLarge,
+			msg: &bukti.Error{Code: bukti.ETOOLARGE,
+				Message:   fmt.Sprintf("Workbook lebih besar dari %d MiB: diharapkan instrumen penilaian mandiri, yang hanya beberapa MiB. Impor satu berkas per Bab.", mib),
+				MessageEN: fmt.Sprintf("the workbook is larger than %d MiB: expected the self-assessment, which is a few MiB; import one file per Bab instead", mib)}}
 	}
 	f, err := excelize.OpenReader(bytes.NewReader(data), excelize.Options{UnzipSizeLimit: maxUnzippedBytes})
 	if err != nil {
-		return fmt.Errorf("stdimport: %w (%v): open the file in Excel and save it as \"Excel Workbook (*.xlsx)\"", ErrNotWorkbook, err)
+		foundID, foundEN := describeBytes(data)
+		return refuse(ErrNotWorkbook,
+			fmt.Sprintf("catalogue import: %v (%v): open the file in Excel and save it as \"Excel Workbook (*.xlsx)\"", ErrNotWorkbook, err),
+			"Bukan workbook .xlsx: diharapkan instrumen penilaian mandiri sebagai berkas Excel (.xlsx), ditemukan "+foundID+
+				". Buka berkas di Excel lalu simpan sebagai \"Excel Workbook (*.xlsx)\".",
+			ErrNotWorkbook.Error()+": expected the self-assessment as an Excel (.xlsx) file, found "+foundEN+
+				"; open the file in Excel and save it as \"Excel Workbook (*.xlsx)\"")
 	}
 	defer f.Close()
 
@@ -47,7 +60,12 @@ func (b *builder) readWorkbook(r io.Reader, file string) error {
 		return err
 	}
 	if len(sheets) == 0 {
-		return fmt.Errorf("stdimport: %w: no sheet has any cell; export the self-assessment with its rows", ErrEmptyWorkbook)
+		return refuse(ErrEmptyWorkbook,
+			fmt.Sprintf("catalogue import: %v: no sheet has any cell; export the self-assessment with its rows", ErrEmptyWorkbook),
+			"Workbook kosong: diharapkan baris instrumen penilaian mandiri dengan kolom "+expectedColumns()+
+				", ditemukan lembar tanpa satu sel pun berisi. Ekspor instrumen beserta barisnya.",
+			ErrEmptyWorkbook.Error()+": expected the self-assessment's rows with the columns "+expectedColumns()+
+				", found no sheet with any cell; export the self-assessment with its rows")
 	}
 	var noLayout []sheet
 	for _, s := range sheets {
@@ -74,7 +92,10 @@ func readSheets(f *excelize.File, file string) ([]sheet, error) {
 	for _, name := range f.GetSheetList() {
 		rows, err := f.GetRows(name)
 		if err != nil {
-			return nil, fmt.Errorf("stdimport: %w: sheet %q cannot be read (%v): save the file again in Excel", ErrNotWorkbook, name, err)
+			return nil, refuse(ErrNotWorkbook,
+				fmt.Sprintf("catalogue import: %v: sheet %q cannot be read (%v): save the file again in Excel", ErrNotWorkbook, name, err),
+				fmt.Sprintf("Workbook rusak: lembar %q tidak dapat dibaca. Simpan ulang berkas di Excel lalu impor lagi.", name),
+				fmt.Sprintf("%v: sheet %q cannot be read; save the file again in Excel and import it again", ErrNotWorkbook, name))
 		}
 		if allBlank(rows) {
 			continue
@@ -151,4 +172,28 @@ func allBlank(rows [][]string) bool {
 		}
 	}
 	return true
+}
+
+// describeBytes says what a file that is no workbook looks like, in Bahasa
+// Indonesia and English, for the refusal.
+func describeBytes(data []byte) (id, en string) {
+	head := data[:min(len(data), 512)]
+	text := utf8.Valid(head)
+	for cut := 1; !text && len(data) > len(head) && cut <= 3; cut++ { // the cut may split a character
+		text = utf8.Valid(head[:len(head)-cut])
+	}
+	switch {
+	case len(bytes.TrimSpace(data)) == 0:
+		return "berkas kosong", "an empty file"
+	case bytes.HasPrefix(data, []byte{0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1}):
+		return "berkas Excel 97–2003 (.xls) atau dokumen Office lama", "an Excel 97–2003 (.xls) or other old Office file"
+	case bytes.HasPrefix(data, []byte("PK\x03\x04")):
+		return "arsip ZIP yang bukan workbook", "a ZIP archive that is not a workbook"
+	case bytes.HasPrefix(bytes.TrimLeft(data, " \t\r\n\ufeff"), []byte("%PDF-")):
+		return "dokumen PDF", "a PDF document"
+	case text:
+		return "berkas teks (misalnya CSV)", "a text file (such as CSV)"
+	default:
+		return "isi yang tidak dikenali", "unrecognised content"
+	}
 }

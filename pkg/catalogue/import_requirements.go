@@ -1,4 +1,4 @@
-package stdimport
+package catalogue
 
 import (
 	"fmt"
@@ -7,8 +7,6 @@ import (
 	"strconv"
 	"strings"
 	"unicode"
-
-	"github.com/bukti-id/bukti/pkg/catalogue"
 )
 
 // docTypes maps the leading words of an R or D item to its doc_type, using
@@ -40,11 +38,11 @@ func guessDocType(title string) string {
 // listRequirements makes one requirement per item of an R, D, O or S cell,
 // titled with the item (capitalised) and keyed as setKeys says; numbering
 // is the cell's (cellItems.numbering). Warnings say what was assumed.
-func listRequirements(m catalogue.Method, items []item, numbering string) (reqs []catalogue.Requirement, warnings []string) {
-	reqs = make([]catalogue.Requirement, 0, len(items))
+func listRequirements(m Method, items []item, numbering string) (reqs []Requirement, warnings []string) {
+	reqs = make([]Requirement, 0, len(items))
 	nums := make([]int, 0, len(items))
 	for _, it := range items {
-		r := catalogue.Requirement{
+		r := Requirement{
 			Method: m,
 			Title:  upperFirst(trimItem(it.text, true)),
 			Group:  it.group,
@@ -75,7 +73,7 @@ func listRequirements(m catalogue.Method, items []item, numbering string) (reqs 
 // order. They are in order too when the numbers cannot be followed: the
 // cell's numbering is wrong (numbering says why) or an item has no number
 // while others have one; the warning returned then says why.
-func setKeys(m catalogue.Method, reqs []catalogue.Requirement, nums []int, numbering string) (warning string) {
+func setKeys(m Method, reqs []Requirement, nums []int, numbering string) (warning string) {
 	numbered := slices.ContainsFunc(nums, func(n int) bool { return n > 0 })
 	reason := numbering
 	for i, n := range nums {
@@ -124,7 +122,7 @@ const unnamedRole = "Petugas terkait"
 // only names roles, followed by other items, names them for the items after
 // it (several such items in a row add up) and, like a heading, takes no
 // key but keeps its number. Warnings say what was assumed.
-func interviewRequirements(items []item, numbering string) (reqs []catalogue.Requirement, warnings []string) {
+func interviewRequirements(items []item, numbering string) (reqs []Requirement, warnings []string) {
 	var heading []string
 	headingOpen := false // the items just before named roles only, without ":"
 	carry := ""
@@ -167,8 +165,8 @@ func interviewRequirements(items []item, numbering string) (reqs []catalogue.Req
 				return fmt.Sprintf("%s names nobody (no \"roles: topic\"); interviewee set to %q: write the roles before the topic, e.g. \"Kepala Puskesmas, Pj UKM: Penggalian informasi …\"", reqs[at].Key, unnamedRole)
 			})
 		}
-		reqs = append(reqs, catalogue.Requirement{
-			Method:       catalogue.Wawancara,
+		reqs = append(reqs, Requirement{
+			Method:       Wawancara,
 			Title:        upperFirst(trimItem(topic, true)),
 			Note:         note,
 			Interviewees: roles,
@@ -176,7 +174,7 @@ func interviewRequirements(items []item, numbering string) (reqs []catalogue.Req
 		})
 		nums = append(nums, it.num)
 	}
-	if w := setKeys(catalogue.Wawancara, reqs, nums, numbering); w != "" {
+	if w := setKeys(Wawancara, reqs, nums, numbering); w != "" {
 		warnings = append(warnings, w)
 	}
 	for _, w := range later {

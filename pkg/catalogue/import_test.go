@@ -1,4 +1,4 @@
-package stdimport
+package catalogue
 
 import (
 	"bytes"
@@ -9,9 +9,6 @@ import (
 	"slices"
 	"strings"
 	"testing"
-
-	"github.com/bukti-id/bukti/criteria"
-	"github.com/bukti-id/bukti/pkg/catalogue"
 )
 
 // messyWorkbook is the messy fixture with its oversized cell in place.
@@ -21,11 +18,11 @@ func messyWorkbook(t *testing.T) []byte {
 	return replaceInZip(t, data, hugePlaceholder, hugeCell)
 }
 
-func importMessy(t *testing.T) (*catalogue.Catalogue, Report) {
+func importMessy(t *testing.T) (*Catalogue, ImportReport) {
 	t.Helper()
 	opt := testOptions()
 	opt.BabTitles = map[string]string{"V": "Peningkatan Mutu Puskesmas"}
-	c, rep, err := Import(bytes.NewReader(messyWorkbook(t)), opt)
+	c, rep, err := ImportWorkbook(bytes.NewReader(messyWorkbook(t)), opt)
 	if err != nil {
 		t.Fatalf("Import: %v\nreport: %+v", err, rep)
 	}
@@ -33,7 +30,7 @@ func importMessy(t *testing.T) (*catalogue.Catalogue, Report) {
 }
 
 // requirementIDs lists every requirement ID of c in catalogue order.
-func requirementIDs(c *catalogue.Catalogue) []string {
+func requirementIDs(c *Catalogue) []string {
 	var ids []string
 	for _, b := range c.Bab {
 		for _, s := range b.Standar {
@@ -49,7 +46,7 @@ func requirementIDs(c *catalogue.Catalogue) []string {
 	return ids
 }
 
-func mustRequirement(t *testing.T, c *catalogue.Catalogue, id string) *catalogue.Requirement {
+func mustRequirement(t *testing.T, c *Catalogue, id string) *Requirement {
 	t.Helper()
 	r, _, ok := c.Requirement(id)
 	if !ok {
@@ -64,7 +61,7 @@ func TestImportMessyWorkbook(t *testing.T) {
 	t.Run("Counts", func(t *testing.T) {
 		got := rep
 		got.Skipped, got.Warnings = nil, nil
-		want := Report{Bab: 3, Standar: 5, Kriteria: 6, Elements: 11, Requirements: 28, Interviews: 9}
+		want := ImportReport{Bab: 3, Standar: 5, Kriteria: 6, Elements: 11, Requirements: 28, Interviews: 9}
 		if !reflect.DeepEqual(got, want) {
 			t.Errorf("counts = %+v, want %+v", got, want)
 		}
@@ -168,7 +165,7 @@ func TestImportMessyWorkbook(t *testing.T) {
 				if !ok {
 					t.Fatalf("EP %s missing", tc.id)
 				}
-				if e.Text != tc.text || methodList(e.Methods) != strings.Join(strings.Split(tc.methods, ""), ", ") {
+				if e.Text != tc.text || methodLetters(e.Methods) != strings.Join(strings.Split(tc.methods, ""), ", ") {
 					t.Errorf("text %q methods %v, want %q %s", e.Text, e.Methods, tc.text, tc.methods)
 				}
 			})
@@ -189,7 +186,7 @@ func TestImportMessyWorkbook(t *testing.T) {
 	})
 
 	t.Run("Skipped", func(t *testing.T) {
-		want := []Problem{
+		want := []ImportProblem{
 			{"Bab I", 8, "no R, D, O, W or S items"},
 			{"Bab I", 9, "kriteria 1.3.1 does not belong to standar 1.2"},
 			{"Bab I", 11, `duplicate EP 1.2.1/a (first read on sheet "Bab I" row 10)`},
@@ -201,12 +198,12 @@ func TestImportMessyWorkbook(t *testing.T) {
 	})
 
 	t.Run("Warnings", func(t *testing.T) {
-		checkProblems(t, rep.Warnings, []Problem{{"Bab I", 6, `W1 names nobody (no "roles: topic"); interviewee set to "Petugas terkait"`}})
+		checkProblems(t, rep.Warnings, []ImportProblem{{"Bab I", 6, `W1 names nobody (no "roles: topic"); interviewee set to "Petugas terkait"`}})
 	})
 }
 
 // checkProblems compares sheet and row exactly and the reason by substring.
-func checkProblems(t *testing.T, got, want []Problem) {
+func checkProblems(t *testing.T, got, want []ImportProblem) {
 	t.Helper()
 	if len(got) != len(want) {
 		t.Fatalf("got %d problems, want %d:\n%v", len(got), len(want), got)
@@ -238,14 +235,14 @@ var kriteria212IDs = []string{
 // c/D1 into a note and summarises the W items).
 func TestImportKriteria212(t *testing.T) {
 	rows := append([][]any{header}, seedRows()...)
-	c, rep, err := Import(bytes.NewReader(buildWorkbook(t, sheetSpec{name: "Bab II", rows: rows})), testOptions())
+	c, rep, err := ImportWorkbook(bytes.NewReader(buildWorkbook(t, sheetSpec{name: "Bab II", rows: rows})), testOptions())
 	if err != nil {
 		t.Fatalf("Import: %v", err)
 	}
 	if len(rep.Skipped) != 0 || len(rep.Warnings) != 0 {
 		t.Errorf("skipped %v, warnings %v; want none", rep.Skipped, rep.Warnings)
 	}
-	builtin := criteria.MustBuiltin()
+	builtin := mustBuiltin()
 	got, _, ok := c.Kriteria("2.1.2")
 	if !ok {
 		t.Fatalf("kriteria 2.1.2 missing")
@@ -278,7 +275,7 @@ func TestImportKriteria212(t *testing.T) {
 			}
 			for j, wr := range we.Requirements {
 				gr := ge.Requirements[j]
-				if gr.Method == catalogue.Wawancara {
+				if gr.Method == Wawancara {
 					if !slices.Equal(gr.Interviewees, wr.Interviewees) || gr.Topic != wr.Topic {
 						t.Errorf("%s interviewees/topic\n got %q %q\nwant %q %q", gr.ID, gr.Interviewees, gr.Topic, wr.Interviewees, wr.Topic)
 					}
@@ -304,11 +301,11 @@ func TestImportKriteria212(t *testing.T) {
 // read back by Parse unchanged.
 func TestImportRoundTrip(t *testing.T) {
 	c, _ := importMessy(t)
-	data, err := catalogue.Marshal(c)
+	data, err := Marshal(c)
 	if err != nil {
 		t.Fatalf("Marshal: %v", err)
 	}
-	back, err := catalogue.Parse("imported", data)
+	back, err := Parse("imported", data)
 	if err != nil {
 		t.Fatalf("Parse: %v\n%s", err, data)
 	}
@@ -348,7 +345,7 @@ func TestImportFiles(t *testing.T) {
 		if rep.Bab != 2 || rep.Elements != 2 || rep.Requirements != 2 {
 			t.Errorf("report %+v, want 2 Bab, 2 EP, 2 requirements", rep)
 		}
-		checkProblems(t, rep.Skipped, []Problem{{"[bab2.xlsx]Bab II", 4, `duplicate EP 1.1.1/a (first read on sheet "[bab1.xlsx]Bab I" row 2)`}})
+		checkProblems(t, rep.Skipped, []ImportProblem{{"[bab2.xlsx]Bab II", 4, `duplicate EP 1.1.1/a (first read on sheet "[bab1.xlsx]Bab I" row 2)`}})
 		if r := mustRequirement(t, c, "1.1.1/a/R1"); r.Title != "SK struktur organisasi" {
 			t.Errorf("the first file's EP must win, got %q", r.Title)
 		}

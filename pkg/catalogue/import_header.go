@@ -1,11 +1,9 @@
-package stdimport
+package catalogue
 
 import (
 	"strconv"
 	"strings"
 	"unicode"
-
-	"github.com/bukti-id/bukti/pkg/catalogue"
 )
 
 // headerScanRows is how many rows from the top are searched for the header.
@@ -34,10 +32,10 @@ var columnNames = [numColumns]string{"Bab", "Standar", "Kriteria", "No EP", "Ele
 // methodColumns maps the method columns to their methods, in catalogue order.
 var methodColumns = []struct {
 	col    column
-	method catalogue.Method
+	method Method
 }{
-	{colR, catalogue.Regulasi}, {colD, catalogue.Dokumen}, {colO, catalogue.Observasi},
-	{colW, catalogue.Wawancara}, {colS, catalogue.Simulasi},
+	{colR, Regulasi}, {colD, Dokumen}, {colO, Observasi},
+	{colW, Wawancara}, {colS, Simulasi},
 }
 
 // layout is where each column is: the 0-based index in the row, or -1.
@@ -90,9 +88,9 @@ func classify(cell string) (column, bool) {
 	return 0, false
 }
 
-var methodNames = map[catalogue.Method]string{
-	catalogue.Regulasi: "regulasi", catalogue.Dokumen: "dokumen", catalogue.Observasi: "observasi",
-	catalogue.Wawancara: "wawancara", catalogue.Simulasi: "simulasi",
+var methodNames = map[Method]string{
+	Regulasi: "regulasi", Dokumen: "dokumen", Observasi: "observasi",
+	Wawancara: "wawancara", Simulasi: "simulasi",
 }
 
 // headerMiss is what findHeader saw when no row is the header: the row

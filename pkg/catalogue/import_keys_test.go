@@ -1,4 +1,4 @@
-package stdimport
+package catalogue
 
 import (
 	"bytes"
@@ -89,7 +89,7 @@ func TestRequirementKeys(t *testing.T) {
 			row := []any{"I", "1.1", "1.1.1", 1, "EP satu", nil, nil, nil, nil, nil}
 			row[tc.col] = tc.cell
 			data := buildWorkbook(t, sheetSpec{name: "Bab I", rows: [][]any{header, row}})
-			c, rep, err := Import(bytes.NewReader(data), testOptions())
+			c, rep, err := ImportWorkbook(bytes.NewReader(data), testOptions())
 			if err != nil {
 				t.Fatalf("Import: %v\nreport %+v", err, rep)
 			}
@@ -111,9 +111,9 @@ func TestRequirementKeys(t *testing.T) {
 			for _, k := range tc.keys {
 				mustRequirement(t, c, "1.1.1/a/"+k)
 			}
-			var want []Problem
+			var want []ImportProblem
 			for _, w := range tc.warnings {
-				want = append(want, Problem{"Bab I", 2, w})
+				want = append(want, ImportProblem{"Bab I", 2, w})
 			}
 			checkProblemsExact(t, "warnings", rep.Warnings, want)
 			checkProblemsExact(t, "skipped", rep.Skipped, nil)
