@@ -18,6 +18,12 @@ import (
 // BuiltinFile is the name of the embedded file holding the built-in catalogue.
 const BuiltinFile = "kriteria-2.1.2.yaml"
 
+// Standard2023File is the embedded file holding the complete Standar
+// Akreditasi Puskesmas 2023 (all five Bab, 82 kriteria, 328 EP). It is not the
+// built-in catalogue yet: switching BuiltinFile to it needs data migrations
+// for the requirement IDs of kriteria 2.1.2 EP b (see README.md).
+const Standard2023File = "standard-2023.yaml"
+
 //go:embed *.yaml
 var files embed.FS
 
@@ -40,6 +46,22 @@ var builtin = sync.OnceValues(func() (*catalogue.Catalogue, error) {
 // Errors from catalogue.Parse are wrapped, so errors.As finds a
 // *catalogue.ParseError.
 func Builtin() (*catalogue.Catalogue, error) { return builtin() }
+
+// File parses the embedded catalogue file name (one of the *.yaml files of
+// this directory, e.g. Standard2023File). Unlike Builtin, every call parses
+// the file afresh and returns a new catalogue. Errors from catalogue.Parse are
+// wrapped, so errors.As finds a *catalogue.ParseError.
+func File(name string) (*catalogue.Catalogue, error) {
+	data, err := files.ReadFile(name)
+	if err != nil {
+		return nil, fmt.Errorf("criteria: read embedded %s: %w", name, err)
+	}
+	c, err := catalogue.Parse(name, data)
+	if err != nil {
+		return nil, fmt.Errorf("criteria: embedded catalogue is invalid, fix criteria/%s: %w", name, err)
+	}
+	return c, nil
+}
 
 // MustBuiltin is like Builtin but panics if the built-in catalogue does not
 // parse. It is meant for tests and for wiring at start-up, where an invalid

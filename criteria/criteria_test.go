@@ -3,6 +3,7 @@ package criteria_test
 import (
 	"fmt"
 	"reflect"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -280,4 +281,287 @@ func walkStrings(v reflect.Value, path string, fn func(path, s string)) {
 			walkStrings(v.MapIndex(k), path+"["+k.String()+"]", fn)
 		}
 	}
+}
+
+// TestStandard2023 checks the complete national standard shipped as
+// standard-2023.yaml (not the built-in catalogue yet). The expected numbers
+// were counted in the source instrument, independently of the converter that
+// produced the file; see criteria/README.md for the discrepancies between the
+// instrument's own point totals and the EP it lists.
+func TestStandard2023(t *testing.T) {
+	c, err := criteria.File(criteria.Standard2023File)
+	if err != nil {
+		t.Fatalf("File(%s): %v", criteria.Standard2023File, err)
+	}
+	builtin := criteria.MustBuiltin()
+
+	t.Run("Header", func(t *testing.T) {
+		if c.Format != catalogue.FormatV1 || c.ID != builtin.ID || c.Version != "2023.2" ||
+			c.Title != builtin.Title || c.Source != builtin.Source {
+			t.Errorf("header = %q %q %q %q %q", c.Format, c.ID, c.Version, c.Title, c.Source)
+		}
+		if !reflect.DeepEqual(c.Scoring, builtin.Scoring) {
+			t.Errorf("scoring =\n%+v\nwant the built-in's\n%+v", c.Scoring, builtin.Scoring)
+		}
+	})
+
+	t.Run("NotBuiltinYet", func(t *testing.T) {
+		if criteria.BuiltinFile == criteria.Standard2023File {
+			t.Error("BuiltinFile switched to standard-2023.yaml: the switch needs the 2.1.2/b data migration first")
+		}
+		if again, err := criteria.File(criteria.Standard2023File); err != nil || again == c {
+			t.Errorf("File must parse afresh on every call (err %v)", err)
+		}
+	})
+
+	t.Run("Counts", func(t *testing.T) {
+		got := c.Counts()
+		for _, tc := range []struct {
+			name      string
+			got, want int
+		}{
+			{"bab", got.Bab, 5},
+			{"standar", got.Standar, 35},
+			{"kriteria", got.Kriteria, 82},
+			{"EP", got.Elements, 328},
+			{"requirements", got.Requirements, 1096},
+		} {
+			t.Run(tc.name, func(t *testing.T) {
+				if tc.got != tc.want {
+					t.Errorf("%s = %d, want %d", tc.name, tc.got, tc.want)
+				}
+			})
+		}
+	})
+
+	t.Run("Bab", func(t *testing.T) {
+		perBab := map[string]int{}
+		for p := range c.Elements() {
+			perBab[p.Bab.ID]++
+		}
+		for _, tc := range []struct {
+			bab       string
+			ep, max   int
+			titlePart string
+		}{
+			{"I", 102, 1020, "Kepemimpinan dan Manajemen Puskesmas"},
+			{"II", 94, 940, "Upaya Kesehatan Masyarakat"},
+			{"III", 42, 420, "Upaya Kesehatan Perseorangan"},
+			{"IV", 34, 340, "Program Prioritas Nasional"},
+			{"V", 56, 560, "Peningkatan Mutu Puskesmas"},
+		} {
+			t.Run(tc.bab, func(t *testing.T) {
+				if perBab[tc.bab] != tc.ep {
+					t.Errorf("Bab %s: %d EP, want %d", tc.bab, perBab[tc.bab], tc.ep)
+				}
+				if got := perBab[tc.bab] * c.Scoring.Max(); got != tc.max {
+					t.Errorf("Bab %s: max points %d, want %d (10 per EP)", tc.bab, got, tc.max)
+				}
+				i := slices.IndexFunc(c.Bab, func(b catalogue.Bab) bool { return b.ID == tc.bab })
+				if i < 0 || !strings.Contains(c.Bab[i].Title, tc.titlePart) {
+					t.Errorf("Bab %s missing or title does not contain %q", tc.bab, tc.titlePart)
+				}
+			})
+		}
+	})
+
+	t.Run("EPPerKriteria", func(t *testing.T) {
+		want := map[string]int{
+			"1.1.1": 7, "1.1.2": 4, "1.2.1": 3, "1.2.2": 3, "1.2.3": 4, "1.2.4": 3,
+			"1.2.5": 3, "1.3.1": 4, "1.3.2": 5, "1.3.3": 3, "1.3.4": 2, "1.3.5": 2,
+			"1.3.6": 4, "1.4.1": 5, "1.4.2": 4, "1.4.3": 4, "1.4.4": 4, "1.4.5": 4,
+			"1.4.6": 3, "1.4.7": 3, "1.4.8": 3, "1.5.1": 2, "1.6.1": 6, "1.6.2": 3,
+			"1.6.3": 6, "1.7.1": 8, "2.1.1": 4, "2.1.2": 3, "2.1.3": 4, "2.2.1": 3,
+			"2.2.2": 3, "2.3.1": 2, "2.4.1": 4, "2.5.1": 6, "2.5.2": 6, "2.5.3": 5,
+			"2.6.1": 5, "2.6.2": 5, "2.6.3": 5, "2.6.4": 5, "2.6.5": 5, "2.7.1": 6,
+			"2.8.1": 6, "2.8.2": 5, "2.8.3": 7, "2.8.4": 5, "3.1.1": 4, "3.2.1": 6,
+			"3.3.1": 2, "3.4.1": 2, "3.5.1": 6, "3.6.1": 2, "3.7.1": 3, "3.7.2": 3,
+			"3.8.1": 2, "3.9.1": 5, "3.10.1": 7, "4.1.1": 5, "4.2.1": 7, "4.3.1": 7,
+			"4.4.1": 8, "4.5.1": 7, "5.1.1": 4, "5.1.2": 3, "5.1.3": 5, "5.1.4": 4,
+			"5.2.1": 4, "5.2.2": 4, "5.3.1": 2, "5.3.2": 3, "5.3.3": 2, "5.3.4": 3,
+			"5.3.5": 2, "5.3.6": 2, "5.4.1": 2, "5.4.2": 3, "5.5.1": 2, "5.5.2": 2,
+			"5.5.3": 2, "5.5.4": 3, "5.5.5": 2, "5.5.6": 2,
+		}
+		if len(want) != 82 {
+			t.Fatalf("the table lists %d kriteria, want 82", len(want))
+		}
+		seen := 0
+		for _, b := range c.Bab {
+			for _, s := range b.Standar {
+				if s.Title == "" {
+					t.Errorf("standar %s has no title", s.ID)
+				}
+				for _, k := range s.Kriteria {
+					seen++
+					n, ok := want[k.ID]
+					if !ok {
+						t.Errorf("unexpected kriteria %s", k.ID)
+						continue
+					}
+					if len(k.Elements) != n {
+						t.Errorf("kriteria %s: %d EP, want %d", k.ID, len(k.Elements), n)
+					}
+					if k.Title == "" || k.Statement == "" || len(k.PokokPikiran) == 0 {
+						t.Errorf("kriteria %s: title %q, statement %q, %d pokok pikiran", k.ID, k.Title, k.Statement, len(k.PokokPikiran))
+					}
+					for i, e := range k.Elements {
+						if want := string(rune('a' + i)); e.Letter != want {
+							t.Errorf("%s: EP %d has letter %q, want %q", k.ID, i+1, e.Letter, want)
+						}
+					}
+				}
+			}
+		}
+		if seen != len(want) {
+			t.Errorf("%d kriteria in the file, want %d", seen, len(want))
+		}
+	})
+
+	t.Run("SpotChecks", func(t *testing.T) {
+		for _, tc := range []struct {
+			id, title, docType, group, note string // note: a substring
+			interviewees                    []string
+			topic                           string // a prefix
+		}{
+			{id: "1.1.1/a/R1", title: "SK tentang Penetapan Visi, Misi, Tujuan, dan Tata Nilai Puskesmas", docType: "SK",
+				note: "jika kebijakan daerah menyatakan bahwa penetapan visi dan misi hanya oleh kepala daerah"},
+			{id: "1.1.1/b/W1", interviewees: []string{"Kepala Puskesmas", "KTU"},
+				topic: "Penggalian informasi terkait proses identifikasi dan analisis yang mendasari penetapan jenis-jenis pelayanan"},
+			{id: "1.3.2/c/D1", title: "Hasil penilaian kinerja pegawai"},
+			{id: "1.6.1/b/D2", title: "Bukti pelaksanaan pemantauan dan evaluasi",
+				group: "Bukti pelaksanaan pengawasan, pengendalian, dan penilaian kinerja secara periodik sesuai dengan regulasi yang ditetapkan, antara lain"},
+			{id: "2.1.1/b/D1", title: "Bukti analisis hasil identifikasi", note: "Pemenuhan angka 1 dan 2 dapat dikerjakan dalam 1 form"},
+			{id: "2.5.2/f/W1", interviewees: []string{"Koordinator kegiatan UKM", "Pelaksana kegiatan UKM"},
+				topic: "Penggalian informasi tentang pelaksanaan intervensi lanjut"},
+			{id: "2.6.2/a/W1", interviewees: []string{"Penanggung jawab UKM", "Koordinator penyehatan lingkungan", "Pelaksana penyehatan lingkungan"},
+				topic: "Penggalian informasi terkait pencapaian indikator pelayanan penyehatan lingkungan"},
+			{id: "2.6.2/b/D1", title: "Bukti pelaksanaan pelayanan UKM esensial penyehatan lingkungan sesuai dengan Pokok Pikiran minimal",
+				note: "Misal, apabila kegiatan dalam bentuk pertemuan, minimal melampirkan:\n1. Undangan"},
+			{id: "3.1.1/b/O3", title: "Penyampaian informasi tentang hak dan kewajiban kepada pasien", group: "Pengamatan surveior terhadap"},
+			{id: "3.3.1/a/O1", title: "Pengamatan surveior terhadap pelaksanaan pelayanan klinis dan triase"},
+			{id: "3.3.1/a/W1", interviewees: []string{"Petugas di pelayanan kegawatdaruratan"},
+				topic: "Penggalian informasi terkait pelaksanaan prosedur triage"},
+			{id: "4.2.1/d/D6", title: "Bukti stabilisasi prarujukan pada kasus komplikasi", group: "Bukti pelaksanaan"},
+			{id: "4.2.1/c/W1", interviewees: []string{"Penanggung jawab UKP", "Penanggung jawab Pelayanan ibu dan bayi"},
+				topic: "Penggalian informasi terkait ketersediaan alat, obat"},
+			{id: "4.4.1/e/R1", title: "SOP tata laksana kasus tuberkulosis", docType: "SOP"},
+			{id: "5.1.1/a/W1", interviewees: []string{"Kepala Puskesmas", "Penanggung jawab Mutu"},
+				topic: "Penggalian informasi terkait penyusunan program mutu di Puskesmas"},
+			{id: "5.5.1/a/R2", title: "SOP Perencanaan PPI", docType: "SOP", group: "Terdapat"},
+			{id: "5.5.6/b/W1", interviewees: []string{"Petugas Puskesmas", "Dinkes Kabupaten/kota", "Lintas sektor"},
+				topic: "Penggalian informasi terkait dengan kejadian KLB"},
+		} {
+			t.Run(tc.id, func(t *testing.T) {
+				r := mustReq(t, c, tc.id)
+				if tc.title != "" && r.Title != tc.title {
+					t.Errorf("title = %q, want %q", r.Title, tc.title)
+				}
+				if r.DocType != tc.docType {
+					t.Errorf("doc_type = %q, want %q", r.DocType, tc.docType)
+				}
+				if r.Group != tc.group {
+					t.Errorf("group = %q, want %q", r.Group, tc.group)
+				}
+				if !strings.Contains(r.Note, tc.note) || (tc.note == "" && r.Note != "") {
+					t.Errorf("note = %q, want it to contain %q", r.Note, tc.note)
+				}
+				if !slices.Equal(r.Interviewees, tc.interviewees) {
+					t.Errorf("interviewees = %q, want %q", r.Interviewees, tc.interviewees)
+				}
+				if !strings.HasPrefix(r.Topic, tc.topic) || (tc.topic == "" && r.Topic != "") {
+					t.Errorf("topic = %q, want prefix %q", r.Topic, tc.topic)
+				}
+			})
+		}
+	})
+
+	t.Run("Kriteria212", func(t *testing.T) {
+		var got []string
+		for _, r := range allRequirements(c) {
+			if strings.HasPrefix(r.ID, "2.1.2/") {
+				got = append(got, r.ID)
+			}
+		}
+		slices.Sort(got)
+		want := []string{
+			"2.1.2/a/D1", "2.1.2/a/D2", "2.1.2/a/R1", "2.1.2/a/R2", "2.1.2/a/R3", "2.1.2/a/W1",
+			"2.1.2/b/D2", "2.1.2/b/D3", "2.1.2/b/W1",
+			"2.1.2/c/D1", "2.1.2/c/D2", "2.1.2/c/W1",
+		}
+		if !slices.Equal(got, want) {
+			t.Errorf("2.1.2 requirement IDs =\n%v\nwant\n%v\n(b follows the standard's numbering: its D1 is a heading)", got, want)
+		}
+		if _, _, ok := c.Requirement("2.1.2/b/D1"); ok {
+			t.Error("2.1.2/b/D1 exists; D1 of the source is a heading, modelled as the group of D2 and D3")
+		}
+		rpk, stages := mustReq(t, c, "2.1.2/b/D2"), mustReq(t, c, "2.1.2/b/D3")
+		if rpk.Title != "RPK yang memuat kegiatan pemberdayaan masyarakat" || rpk.DocType != "RUK/RPK" || len(rpk.Slots()) != 1 {
+			t.Errorf("b/D2 = %q %q, %d slots", rpk.Title, rpk.DocType, len(rpk.Slots()))
+		}
+		if len(stages.Slots()) != 12 || !strings.HasPrefix(stages.Title, "Bukti keterlibatan masyarakat") {
+			t.Errorf("b/D3 = %q, %d slots, want the 4 stages × 3 parts item", stages.Title, len(stages.Slots()))
+		}
+		for _, r := range []*catalogue.Requirement{rpk, stages} {
+			if r.Group != "Bukti pelaksanaan keterlibatan masyarakat" {
+				t.Errorf("%s group = %q", r.ID, r.Group)
+			}
+		}
+	})
+
+	t.Run("WawancaraRoles", func(t *testing.T) {
+		// One role per entry: split on commas, "dan", "serta", "&", each
+		// capitalised, with the abbreviation PJ spelled out. (A comma may
+		// remain inside one role, e.g. "Penanggung jawab UKP, kefarmasian
+		// dan laboratorium".)
+		badRole := func(who string) bool {
+			return who == "" || who != strings.TrimSpace(who) || strings.ContainsAny(who, ":&") ||
+				strings.HasPrefix(who, "Dan ") || strings.HasPrefix(who, "Serta ") ||
+				strings.HasPrefix(who, "Pj ") || strings.HasPrefix(who, "PJ ") || who[0] < 'A' || who[0] > 'Z'
+		}
+		n := 0
+		for r := range c.Requirements() {
+			if r.Method != catalogue.Wawancara {
+				continue
+			}
+			n++
+			if len(r.Interviewees) == 0 || r.Topic == "" {
+				t.Errorf("%s: interviewees %q, topic %q", r.ID, r.Interviewees, r.Topic)
+			}
+			for _, who := range r.Interviewees {
+				if badRole(who) {
+					t.Errorf("%s: interviewee %q is not one capitalised role with PJ spelled out", r.ID, who)
+				}
+			}
+		}
+		if n < 250 {
+			t.Errorf("only %d W items", n)
+		}
+	})
+
+	t.Run("CleanText", func(t *testing.T) {
+		leadingNumber := regexp.MustCompile(`^(\(?[0-9]{1,2}[.)]|\(?[a-z][.)]|[-*•])\s`)
+		for r := range c.Requirements() {
+			if strings.TrimSpace(r.Title) == "" {
+				t.Errorf("%s: empty title", r.ID)
+			}
+			if leadingNumber.MatchString(r.Title) {
+				t.Errorf("%s: title starts with a list marker: %q", r.ID, r.Title)
+			}
+		}
+		n := 0
+		walkStrings(reflect.ValueOf(c).Elem(), "catalogue", func(path, s string) {
+			n++
+			for _, noise := range []string{"**", "::", "{", "}", "`", "\\", ":Badge", ":icon", ":Alert", ":alert", "](", "<br", "  "} {
+				if strings.Contains(s, noise) {
+					t.Errorf("%s: markdown noise %q in %q", path, noise, s)
+				}
+			}
+			if strings.TrimSpace(s) != s || strings.Contains(s, " \n") || strings.Contains(s, "\n ") || strings.Contains(s, "\n\n") {
+				t.Errorf("%s: stray spaces or blank lines in %q", path, s)
+			}
+		})
+		if n < 5000 {
+			t.Errorf("walked only %d strings; the walker is not reaching the tree", n)
+		}
+	})
 }

@@ -2,8 +2,10 @@ package main
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"slices"
@@ -13,7 +15,7 @@ import (
 
 	"github.com/bukti-id/bukti/criteria"
 	"github.com/bukti-id/bukti/pkg/catalogue"
-	"github.com/bukti-id/bukti/pkg/stdimport"
+	"github.com/bukti-id/bukti/pkg/standard"
 )
 
 // catalogueCommands manage the versions of the standard's catalogue.
@@ -21,7 +23,7 @@ var catalogueCommands = []subcommand{
 	{name: "import", synopsis: "FILE.xlsx|DIR [-version V] [-title T]", args: []string{"FILE.xlsx|DIR"},
 		summary: "read the national self-assessment spreadsheet (one sheet per Bab, or a directory with one .xlsx\nper Bab) into a new, inactive catalogue version; prints what it read and every row it could not", setup: catalogueImport},
 	{name: "list", summary: "list the stored catalogue versions", setup: catalogueList},
-	{name: "activate", synopsis: "VERSION-ID", args: []string{"VERSION-ID"}, summary: "make a stored version the one the server uses from its next start", setup: catalogueActivate},
+	{name: "activate", synopsis: "VERSION-ID [-confirm] [-dry-run]", args: []string{"VERSION-ID"}, summary: "make a stored version the one the server uses from its next start; prints its difference from the\ncatalogue in use and the evidence, interviewees and TDD marks it does not carry over, and activates such a\nversion only with -confirm (what is left behind stays in the database, unreachable)", setup: catalogueActivate},
 	{name: "export", synopsis: "[-version-id N] [-o FILE.yaml]", summary: "write a catalogue as YAML: the given stored version, else the one in use", setup: catalogueExport},
 }
 
@@ -31,7 +33,7 @@ func catalogueImport(fs *flag.FlagSet) ([]string, func(context.Context, *admin, 
 	return nil, func(ctx context.Context, a *admin, args []string) error {
 		st := a.app.Standard
 		res, err := st.Import(ctx, criteria.MustBuiltin(), *version, *title, nil,
-			func(opt stdimport.Options) (*catalogue.Catalogue, stdimport.Report, error) {
+			func(opt catalogue.ImportOptions) (*catalogue.Catalogue, catalogue.ImportReport, error) {
 				return importPath(args[0], opt)
 			})
 		if err != nil {
@@ -45,37 +47,36 @@ func catalogueImport(fs *flag.FlagSet) ([]string, func(context.Context, *admin, 
 		for _, p := range res.Report.Warnings {
 			fmt.Fprintf(a.stdout, "warning %s\n", p)
 		}
-		for _, o := range res.Orphans {
-			fmt.Fprintf(a.stdout, "not carried over: facility %d, %s (%d records)\n", o.FacilityID, o.RequirementID, o.Count)
-		}
-		fmt.Fprintf(a.stdout, "use it from the next start with: bukti catalogue activate %d\n", v.ID)
+		printDiff(a.stdout, res.Diff)
+		printLeftBehind(a.stdout, res.NotCarriedOver)
+		fmt.Fprintf(a.stdout, "review and use it from the next start with: bukti catalogue activate %d\n", v.ID)
 		return nil
 	}
 }
 
 // importPath imports a workbook, or every .xlsx of a directory.
-func importPath(path string, opt stdimport.Options) (*catalogue.Catalogue, stdimport.Report, error) {
+func importPath(path string, opt catalogue.ImportOptions) (*catalogue.Catalogue, catalogue.ImportReport, error) {
 	info, err := os.Stat(path)
 	if err != nil {
-		return nil, stdimport.Report{}, err
+		return nil, catalogue.ImportReport{}, err
 	}
 	if !info.IsDir() {
 		f, err := os.Open(path)
 		if err != nil {
-			return nil, stdimport.Report{}, err
+			return nil, catalogue.ImportReport{}, err
 		}
 		defer f.Close()
-		return stdimport.Import(f, opt)
+		return catalogue.ImportWorkbook(f, opt)
 	}
 	files, err := filepath.Glob(filepath.Join(path, "*.xlsx"))
 	if err != nil {
-		return nil, stdimport.Report{}, err
+		return nil, catalogue.ImportReport{}, err
 	}
 	if len(files) == 0 {
-		return nil, stdimport.Report{}, fmt.Errorf("%s has no .xlsx file", path)
+		return nil, catalogue.ImportReport{}, fmt.Errorf("%s has no .xlsx file", path)
 	}
 	slices.Sort(files)
-	return stdimport.ImportFiles(files, opt)
+	return catalogue.ImportFiles(files, opt)
 }
 
 func catalogueList(*flag.FlagSet) ([]string, func(context.Context, *admin, []string) error) {
@@ -102,18 +103,80 @@ func catalogueList(*flag.FlagSet) ([]string, func(context.Context, *admin, []str
 	}
 }
 
-func catalogueActivate(*flag.FlagSet) ([]string, func(context.Context, *admin, []string) error) {
+func catalogueActivate(fs *flag.FlagSet) ([]string, func(context.Context, *admin, []string) error) {
+	confirm := fs.Bool("confirm", false, "activate even though evidence, interviewees or TDD marks do not carry over (they stay in the database, unreachable)")
+	dryRun := fs.Bool("dry-run", false, "only print the difference and what would not carry over; activate nothing")
 	return nil, func(ctx context.Context, a *admin, args []string) error {
 		id, err := strconv.ParseInt(args[0], 10, 64)
 		if err != nil {
 			return fmt.Errorf("VERSION-ID %q is not a number: see bukti catalogue list", args[0])
 		}
-		v, err := a.app.Standard.Activate(ctx, id, nil)
+		if *dryRun {
+			plan, err := a.app.Standard.PlanActivation(ctx, id)
+			if err != nil {
+				return err
+			}
+			printDiff(a.stdout, plan.Diff)
+			printLeftBehind(a.stdout, plan.NotCarriedOver)
+			fmt.Fprintln(a.stdout, "dry run: nothing activated")
+			return nil
+		}
+		plan, err := a.app.Standard.Activate(ctx, id, *confirm, nil)
+		if plan != nil {
+			printDiff(a.stdout, plan.Diff)
+			printLeftBehind(a.stdout, plan.NotCarriedOver)
+		}
+		if errors.Is(err, standard.ErrConfirmRequired) {
+			fmt.Fprintf(a.stdout, "nothing activated; to activate and leave the above behind: bukti catalogue activate %d -confirm\n", id)
+		}
 		if err != nil {
 			return err
 		}
+		v := plan.Version
+		if left := plan.NotCarriedOver; !left.Empty() {
+			fmt.Fprintf(a.stdout, "left behind %s: kept in the database, unreachable until a version with their IDs is active; recorded in the audit log\n", left.Summary())
+		}
 		fmt.Fprintf(a.stdout, "activated %s@%s; restart the servers to use it\n", v.CatalogueID, v.Version)
 		return nil
+	}
+}
+
+// printDiff writes the difference between two catalogue versions, EP by
+// EP.
+func printDiff(w io.Writer, d catalogue.Difference) {
+	fmt.Fprintf(w, "difference from %s to %s: %s\n", d.From, d.To, d.Counts)
+	for _, e := range d.Elements {
+		what := ""
+		if len(e.Fields) > 0 {
+			what = " (" + strings.Join(e.Fields, ", ") + ")"
+		}
+		fmt.Fprintf(w, "  EP %s %s%s: %s\n", e.ID, e.Change, what, e.Text)
+		for _, r := range e.Requirements {
+			what := ""
+			if len(r.Fields) > 0 {
+				what = " (" + strings.Join(r.Fields, ", ") + ")"
+			}
+			fmt.Fprintf(w, "    %s %s%s: %s\n", r.ID, r.Change, what, r.Title)
+		}
+	}
+}
+
+// printLeftBehind writes what a version does not carry over, one line
+// each.
+func printLeftBehind(w io.Writer, l standard.LeftBehind) {
+	if l.Empty() {
+		fmt.Fprintln(w, "everything carries over: no evidence, interviewee or TDD mark is left behind")
+		return
+	}
+	for _, e := range l.Evidence {
+		fmt.Fprintf(w, "not carried over: evidence %d of facility %d on %s (%q): no %s\n", e.ID, e.FacilityID,
+			strings.Join(slices.DeleteFunc([]string{e.RequirementID, e.Stage, e.Part}, func(s string) bool { return s == "" }), " "), e.Title, e.Reason)
+	}
+	for _, i := range l.Interviewees {
+		fmt.Fprintf(w, "not carried over: interviewee of facility %d on %s, %s (%s): no %s\n", i.FacilityID, i.RequirementID, i.Role, i.Name, i.Reason)
+	}
+	for _, n := range l.NotApplicable {
+		fmt.Fprintf(w, "not carried over: TDD mark of facility %d on %s: no %s\n", n.FacilityID, n.ElementID, n.Reason)
 	}
 }
 

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"strconv"
@@ -148,9 +149,17 @@ func activateFullStandard(ctx context.Context, a *admin, st *standard.Service) (
 		return nil, err
 	}
 	if !v.Active {
-		if v, err = st.Activate(ctx, v.ID, nil); err != nil {
+		plan, err := st.Activate(ctx, v.ID, false, nil)
+		if errors.Is(err, standard.ErrConfirmRequired) {
+			// Seeding never leaves a facility's data behind on its own.
+			fmt.Fprintf(a.stdout, "the synthetic standard is stored as version id %d but not activated: it does not carry over %s; "+
+				"review with bukti catalogue activate %d, activate with -confirm, then seed without -full-standard\n",
+				v.ID, plan.NotCarriedOver.Summary(), v.ID)
+		}
+		if err != nil {
 			return nil, err
 		}
+		v = plan.Version
 	}
 	fmt.Fprintf(a.stdout, "catalogue %s@%s is version id %d, active; restart the servers to use it\n", v.CatalogueID, v.Version, v.ID)
 	return cat, nil

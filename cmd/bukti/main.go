@@ -74,7 +74,7 @@ Admin commands, run on the database of BUKTI_DATABASE_URL / BUKTI_DATA_DIR:
   bukti user reset-password EMAIL [-password P]
   bukti catalogue import FILE.xlsx|DIR [-version V] [-title T]
   bukti catalogue list
-  bukti catalogue activate VERSION-ID
+  bukti catalogue activate VERSION-ID [-confirm] [-dry-run]
   bukti catalogue export [-version-id N] [-o FILE.yaml]
   bukti report gaps [-district CODE | -province CODE] [-level bab|kriteria|ep] [-report matrix|missing|distance] [-format csv|xlsx|json] [-o FILE]
   bukti report snapshot

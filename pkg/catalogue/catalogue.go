@@ -1,11 +1,3 @@
-// Package catalogue holds an accreditation standard as data: Bab → Standar →
-// Kriteria → Elemen Penilaian (EP) → evidence requirements, plus the scoring
-// values and the status threshold table.
-//
-// A catalogue is read from a versioned YAML document (see Parse and the format
-// described in criteria/README.md) and is immutable once loaded: lookups by ID
-// are prepared by Index and every exported slice must be treated as read-only.
-// The package does no I/O beyond reading the bytes it is given.
 package catalogue
 
 import (
@@ -62,6 +54,50 @@ type Scoring struct {
 	Statuses []Status `yaml:"statuses" json:"statuses"`
 	// Below is the name used when no status is met.
 	Below string `yaml:"below" json:"below"`
+	// Suggest maps the documentary evidence of an EP — the fraction of its
+	// R and D slots present and valid — to the score readiness suggests:
+	// the first threshold (highest first) whose Min the fraction reaches,
+	// else the lowest value. Empty: DefaultSuggest of Values.
+	Suggest []Threshold `yaml:"suggest,omitempty" json:"suggest,omitempty"`
+}
+
+// Threshold is one row of the suggestion table: an EP whose documentary
+// evidence reaches Min percent of its R and D slots is suggested Score.
+type Threshold struct {
+	Min   float64 `yaml:"min" json:"min"`
+	Score int     `yaml:"score" json:"score"`
+}
+
+// DefaultSuggest is the suggestion table of a catalogue that names none,
+// following the national convention for documents (terpenuhi lengkap /
+// sebagian / tidak terpenuhi): at least 80 % of the R and D slots → the
+// highest value, at least 20 % → the middle value, else the lowest. With
+// two values only the 80 % row applies.
+func DefaultSuggest(values []int) []Threshold {
+	switch {
+	case len(values) >= 3:
+		return []Threshold{{Min: 80, Score: values[0]}, {Min: 20, Score: values[len(values)/2]}}
+	case len(values) == 2:
+		return []Threshold{{Min: 80, Score: values[0]}}
+	default:
+		return nil
+	}
+}
+
+// SuggestFor maps a fraction (0..1) of present R and D slots to a score
+// value through Suggest (or DefaultSuggest).
+func (s Scoring) SuggestFor(fraction float64) int {
+	table := s.Suggest
+	if len(table) == 0 {
+		table = DefaultSuggest(s.Values)
+	}
+	pct := fraction * 100
+	for _, t := range table {
+		if pct >= t.Min-1e-9 {
+			return t.Score
+		}
+	}
+	return s.Values[len(s.Values)-1]
 }
 
 // Max is the maximum score of one EP.

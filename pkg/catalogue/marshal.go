@@ -77,6 +77,14 @@ func scoringNode(s Scoring, babs []Bab) *yaml.Node {
 		set(m, "statuses", seqOf(s.Statuses, func(st Status) *yaml.Node { return statusNode(st, order) }))
 	}
 	setStr(m, "below", s.Below)
+	if len(s.Suggest) > 0 {
+		set(m, "suggest", seqOf(s.Suggest, func(t Threshold) *yaml.Node {
+			n := flow(mapNode())
+			set(n, "min", floatNode(t.Min))
+			set(n, "score", intNode(t.Score))
+			return n
+		}))
+	}
 	return m
 }
 

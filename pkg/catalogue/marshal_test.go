@@ -45,11 +45,16 @@ func TestMarshalRoundTrip(t *testing.T) {
 	if err != nil {
 		t.Fatalf("read built-in catalogue: %v", err)
 	}
+	standard, err := os.ReadFile("../../criteria/standard-2023.yaml")
+	if err != nil {
+		t.Fatalf("read the complete standard: %v", err)
+	}
 	tests := []struct {
 		name string
 		data []byte
 	}{
 		{"Builtin", builtin},
+		{"Standard2023", standard},
 		{"ValidDoc", []byte(validDoc)},
 		{"OptionalFieldsAndEmptyLists", []byte(optionalDoc)},
 	}
@@ -206,7 +211,8 @@ func TestMarshalBuiltInCode(t *testing.T) {
 func TestMarshalKnowsEveryField(t *testing.T) {
 	known := map[reflect.Type]string{
 		reflect.TypeFor[catalogue.Catalogue]():   "format id version title source scoring bab",
-		reflect.TypeFor[catalogue.Scoring]():     "values tdd statuses below",
+		reflect.TypeFor[catalogue.Scoring]():     "values tdd statuses below suggest",
+		reflect.TypeFor[catalogue.Threshold]():   "min score",
 		reflect.TypeFor[catalogue.Status]():      "name min",
 		reflect.TypeFor[catalogue.Bab]():         "id title standar",
 		reflect.TypeFor[catalogue.Standar]():     "id title kriteria",

@@ -62,7 +62,9 @@ func Parse(name string, data []byte) (*Catalogue, error) {
 //   - scoring values are distinct, descending, non-negative, with a positive
 //     maximum; every status has a name and a minimum in [0,100] for every
 //     Bab of the catalogue (and only for those), and a status listed later
-//     never demands more than one listed before it;
+//     never demands more than one listed before it; suggestion thresholds
+//     (if any) have minimums in (0,100] and scores among the values, both
+//     strictly descending;
 //   - Bab, standar, kriteria, EP and requirement IDs are unique; EP letters
 //     are a single lower-case letter; requirement keys are method letter +
 //     number and their method matches;
@@ -193,6 +195,18 @@ func (c *Catalogue) validateScoring(fail func(string, string, ...any) error) err
 	}
 	if strings.TrimSpace(sc.Below) == "" {
 		return fail("scoring.below", "name the status given when no threshold is met (e.g. Tidak Terakreditasi)")
+	}
+	for i, t := range sc.Suggest {
+		p := fmt.Sprintf("scoring.suggest[%d]", i)
+		if t.Min <= 0 || t.Min > 100 {
+			return fail(p+".min", "minimum must be above 0 and at most 100 (percent of R and D slots), got %v", t.Min)
+		}
+		if !slices.Contains(sc.Values, t.Score) {
+			return fail(p+".score", "score %d is not one of the scoring values %v", t.Score, sc.Values)
+		}
+		if i > 0 && (t.Min >= sc.Suggest[i-1].Min || t.Score >= sc.Suggest[i-1].Score) {
+			return fail(p, "rows must be ordered highest first: both min and score below the row before")
+		}
 	}
 	babs := map[string]bool{}
 	babIDs := make([]string, 0, len(c.Bab)) // in file order, for deterministic errors

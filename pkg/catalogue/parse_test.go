@@ -132,6 +132,20 @@ func TestParseErrors(t *testing.T) {
 		{"ScoreValueNegative", func(t *testing.T) string { return mutate(t, "values: [10, 5, 0]", "values: [10, -5]") }, "scoring.values[1]", "non-negative"},
 		{"MaxScoreNotPositive", func(t *testing.T) string { return mutate(t, "values: [10, 5, 0]", "values: [0]") }, "scoring.values[0]", "must be positive"},
 
+		// Suggestion thresholds.
+		{"SuggestMinZero", func(t *testing.T) string {
+			return mutate(t, "below: Tidak Lulus", "below: Tidak Lulus\n  suggest: [{min: 0, score: 10}]")
+		}, "scoring.suggest[0].min", "above 0 and at most 100"},
+		{"SuggestMinAbove100", func(t *testing.T) string {
+			return mutate(t, "below: Tidak Lulus", "below: Tidak Lulus\n  suggest: [{min: 120, score: 10}]")
+		}, "scoring.suggest[0].min", "above 0 and at most 100"},
+		{"SuggestUnknownScore", func(t *testing.T) string {
+			return mutate(t, "below: Tidak Lulus", "below: Tidak Lulus\n  suggest: [{min: 80, score: 7}]")
+		}, "scoring.suggest[0].score", "not one of the scoring values"},
+		{"SuggestNotDescending", func(t *testing.T) string {
+			return mutate(t, "below: Tidak Lulus", "below: Tidak Lulus\n  suggest: [{min: 20, score: 5}, {min: 80, score: 10}]")
+		}, "scoring.suggest[1]", "highest first"},
+
 		// Status table.
 		{"NoStatuses", func(t *testing.T) string {
 			return mutate(t, "  statuses:\n    - name: Tinggi\n      min: {I: 80, II: 80}\n    - name: Rendah\n      min: {I: 70, II: 60}\n", "  statuses: []\n")
@@ -441,5 +455,36 @@ func TestMethod(t *testing.T) {
 	}
 	if want := []string{"R", "D"}; !slices.Equal(files, want) {
 		t.Errorf("methods needing files = %v, want %v", files, want)
+	}
+}
+
+func TestSuggestFor(t *testing.T) {
+	custom := catalogue.Scoring{Values: []int{10, 5, 0}, Suggest: []catalogue.Threshold{{Min: 100, Score: 10}, {Min: 50, Score: 5}}}
+	builtin := catalogue.Scoring{Values: []int{10, 5, 0}}
+	twoValues := catalogue.Scoring{Values: []int{1, 0}}
+	tests := []struct {
+		name     string
+		scoring  catalogue.Scoring
+		fraction float64
+		want     int
+	}{
+		{"DefaultAll", builtin, 1, 10},
+		{"DefaultFourOfFive", builtin, 0.8, 10},
+		{"DefaultJustBelow80", builtin, 0.79, 5},
+		{"DefaultOneOfFive", builtin, 0.2, 5},
+		{"DefaultJustBelow20", builtin, 0.19, 0},
+		{"DefaultNothing", builtin, 0, 0},
+		{"CustomAllNeeded", custom, 0.99, 5},
+		{"CustomFull", custom, 1, 10},
+		{"CustomBelowHalf", custom, 0.49, 0},
+		{"TwoValuesHigh", twoValues, 0.8, 1},
+		{"TwoValuesLow", twoValues, 0.5, 0},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			if got := tc.scoring.SuggestFor(tc.fraction); got != tc.want {
+				t.Errorf("SuggestFor(%v) = %d, want %d", tc.fraction, got, tc.want)
+			}
+		})
 	}
 }

@@ -203,33 +203,31 @@ var fakeFiles = func() []fakeFile {
 
 func planOf(cat *catalogue.Catalogue) *plan {
 	p := &plan{babs: len(cat.Bab)}
+	bab := make(map[string]int, len(cat.Bab)) // Bab ID → its index
 	for bi, b := range cat.Bab {
-		for _, s := range b.Standar {
-			for _, k := range s.Kriteria {
-				for ei := range k.Elements {
-					e := &k.Elements[ei]
-					ep := elementPlan{id: e.ID, bab: bi}
-					for ri := range e.Requirements {
-						r := &e.Requirements[ri]
-						rp := reqPlan{r: r, slots: r.Slots()}
-						switch {
-						case r.Method == catalogue.Wawancara:
-							p.interviewSlots += len(rp.slots)
-						case r.Method.NeedsFile():
-							for _, sl := range rp.slots {
-								title, file, kind := slotFile(r, sl)
-								rp.titles, rp.files, rp.kind = append(rp.titles, title), append(rp.files, file), append(rp.kind, kind)
-							}
-							p.fileSlots += len(rp.slots)
-						default:
-							continue // O and S are seen on site
-						}
-						ep.reqs = append(ep.reqs, rp)
-					}
-					p.elements = append(p.elements, ep)
+		bab[b.ID] = bi
+	}
+	for place := range cat.Elements() {
+		e := place.Element
+		ep := elementPlan{id: e.ID, bab: bab[place.Bab.ID]}
+		for ri := range e.Requirements {
+			r := &e.Requirements[ri]
+			rp := reqPlan{r: r, slots: r.Slots()}
+			switch {
+			case r.Method == catalogue.Wawancara:
+				p.interviewSlots += len(rp.slots)
+			case r.Method.NeedsFile():
+				for _, sl := range rp.slots {
+					title, file, kind := slotFile(r, sl)
+					rp.titles, rp.files, rp.kind = append(rp.titles, title), append(rp.files, file), append(rp.kind, kind)
 				}
+				p.fileSlots += len(rp.slots)
+			default:
+				continue // O and S are seen on site
 			}
+			ep.reqs = append(ep.reqs, rp)
 		}
+		p.elements = append(p.elements, ep)
 	}
 	return p
 }

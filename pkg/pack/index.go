@@ -254,9 +254,10 @@ func page(tr Translator, in Input, files []file) indexPage {
 		}
 	}
 	max := c.Scoring.Max()
+	rollups := in.Tally.Rollups()
 	for _, b := range c.Bab {
 		bv := babView{ID: b.ID, Title: b.Title}
-		if r, ok := in.Tally.Rollup(b.ID); ok && r.Assessed {
+		if r, ok := rollups[b.ID]; ok && r.Assessed {
 			bv.Percent = persen(r.Percent)
 			if m, ok := mins[b.ID]; ok && in.Tally.Next != "" {
 				bv.Min = persen(m)
@@ -267,7 +268,7 @@ func page(tr Translator, in Input, files []file) indexPage {
 			sv := standarView{ID: s.ID, Title: s.Title}
 			for _, k := range s.Kriteria {
 				kv := kriteriaView{ID: k.ID, Title: k.Title, Statement: k.Statement}
-				if r, ok := in.Tally.Rollup(k.ID); ok && r.Assessed {
+				if r, ok := rollups[k.ID]; ok && r.Assessed {
 					kv.Percent = persen(r.Percent)
 				}
 				for _, e := range k.Elements {

@@ -9,8 +9,12 @@ import (
 )
 
 // A Puskesmas has uploaded its SK for EP a, the minutes of the planning
-// meeting for EP b and named its head for the EP c interview: every EP has
-// some evidence, none is complete, so each is suggested the middle value.
+// meeting for EP b and named its head for the EP c interview. Only the R and
+// D slots suggest a score: EP a has 1 of its 5 (20 % → 5), EP b 1 of its 13
+// (D1 + 4 stages × 3 parts; 7.7 % → 0) and EP c none of its 2 (→ 0); the
+// named head shows only in EP c's interview preparation. Bab II: 5/30. The
+// built-in catalogue has no EP in Bab I, III, IV and V, so no status is
+// projected.
 func ExampleScore() {
 	rep := readiness.Score(criteria.MustBuiltin(), readiness.Input{
 		Now: time.Date(2026, 11, 24, 10, 0, 0, 0, time.UTC),
@@ -22,14 +26,15 @@ func ExampleScore() {
 	})
 	bab := rep.Bab[1]
 	for _, e := range bab.Standar[0].Kriteria[0].Elements {
-		fmt.Printf("EP %s: %d (%d/%d requirements met)\n", e.ID, e.Suggested, e.Met, e.Counted)
+		fmt.Printf("EP %s: %d (%d/%d slots, %d/%d requirements met, %d/%d roles named)\n",
+			e.ID, e.Suggested, e.SlotsPresent, e.Slots, e.Met, e.Counted, e.Interview.Named, e.Interview.Roles)
 	}
 	fmt.Printf("Bab %s: %d/%d = %.2f%%\n", bab.ID, bab.Score, bab.Max, bab.Percent)
-	fmt.Printf("status: %s (partial: %v)\n", rep.Status, rep.Partial)
+	fmt.Printf("status: %q (partial: %v)\n", rep.Status, rep.Partial)
 	// Output:
-	// EP 2.1.2/a: 5 (1/6 requirements met)
-	// EP 2.1.2/b: 5 (0/3 requirements met)
-	// EP 2.1.2/c: 5 (0/3 requirements met)
-	// Bab II: 15/30 = 50.00%
-	// status: Tidak Terakreditasi (partial: true)
+	// EP 2.1.2/a: 5 (1/5 slots, 1/5 requirements met, 0/5 roles named)
+	// EP 2.1.2/b: 0 (1/13 slots, 0/2 requirements met, 0/5 roles named)
+	// EP 2.1.2/c: 0 (0/2 slots, 0/2 requirements met, 1/4 roles named)
+	// Bab II: 5/30 = 16.67%
+	// status: "" (partial: true)
 }

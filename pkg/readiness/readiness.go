@@ -1,12 +1,24 @@
 // Package readiness scores how ready a facility is for the surveyors' visit.
 //
 // Score is a pure function of a catalogue, the facility's evidence states
-// and the time: no I/O, no clock, no globals. It suggests an EP score from
-// the evidence (all requirements met → the maximum, some evidence → the
-// middle value, none → 0; TDD when the facility marked the EP not
-// applicable) and aggregates per kriteria, standar and Bab as
-// Σ score ÷ (max × applicable EP) × 100, then projects the status from the
-// catalogue's threshold table.
+// and the time: no I/O, no clock, no globals. The rules, which gap reports,
+// trends, survey suggestions and the dashboard all read from here:
+//
+//   - An EP's score is suggested from documentary evidence only: the
+//     fraction of its R and D slots present and valid, mapped to a score by
+//     the catalogue's suggestion table (catalogue.Scoring.SuggestFor).
+//   - W items are interview preparation: the roles named are reported as
+//     their own check (Interview) and never change a score. O and S items
+//     are verified on site and count nowhere.
+//   - An EP with no R or D item cannot be projected: it counts neither for
+//     nor against any group, and the report counts such EP (Unprojectable).
+//   - An EP the facility marked TDD is a proposal: the groups and Status
+//     leave it out as if the surveyors accepted it, and WithoutTDD projects
+//     the same report with those EP scored on their evidence.
+//   - Groups aggregate as Σ score ÷ (max × projected EP) × 100. The status
+//     is projected only when every Bab of the catalogue has a projected
+//     EP; otherwise Status is "" and Partial is set (the Bab percentages
+//     still stand).
 package readiness
 
 import (
@@ -50,7 +62,8 @@ const (
 	ReasonIncomplete = "incomplete" // some slots present, some not
 	ReasonMissing    = "missing"    // no slot present
 	ReasonOnSite     = "on_site"    // O/S: verified by the surveyor on site, not counted
-	ReasonTDD        = "tdd"        // the EP is not applicable
+	ReasonInterview  = "interview"  // W: interview preparation, not counted
+	ReasonTDD        = "tdd"        // the EP is proposed not applicable
 )
 
 // SlotState is the state of one slot.
@@ -59,11 +72,12 @@ type SlotState struct {
 	State string `json:"state"`
 }
 
-// RequirementScore says whether one requirement is met, and why not.
+// RequirementScore says whether one requirement is met, and why not. For a
+// W item the slots are its interviewee roles, present when named.
 type RequirementScore struct {
 	ID       string      `json:"id"`
 	Method   string      `json:"method"`
-	Counted  bool        `json:"counted"` // false for O/S items and TDD elements
+	Counted  bool        `json:"counted"` // true for R and D items of an EP not marked TDD
 	Met      bool        `json:"met"`
 	Reason   string      `json:"reason"`
 	Present  int         `json:"present"` // slots present
@@ -75,14 +89,29 @@ type RequirementScore struct {
 
 // ElementScore is the suggested score of one EP.
 type ElementScore struct {
-	ID           string             `json:"id"`
-	TDD          bool               `json:"tdd"`
-	TDDReason    string             `json:"tdd_reason,omitempty"`
-	Suggested    int                `json:"suggested"` // meaningless when TDD
-	Met          int                `json:"met"`       // counted requirements met
-	Counted      int                `json:"counted"`   // requirements that count
-	Fraction     float64            `json:"fraction"`  // Met ÷ Counted, 0..1
+	ID        string `json:"id"`
+	TDD       bool   `json:"tdd"` // the facility proposes it not applicable
+	TDDReason string `json:"tdd_reason,omitempty"`
+	// Projectable is false for an EP with no R or D item: nothing to
+	// suggest a score from before the surveyors come.
+	Projectable bool `json:"projectable"`
+	// Suggested is the score its documents earn (also when TDD, for the
+	// projection without TDD); meaningless unless Projectable.
+	Suggested    int                `json:"suggested"`
+	Met          int                `json:"met"`           // R and D items met
+	Counted      int                `json:"counted"`       // R and D items
+	SlotsPresent int                `json:"slots_present"` // R and D slots present and valid
+	Slots        int                `json:"slots"`         // R and D slots
+	Fraction     float64            `json:"fraction"`      // SlotsPresent ÷ Slots, 0..1
+	Interview    Interview          `json:"interview"`
 	Requirements []RequirementScore `json:"requirements"`
+}
+
+// Interview is the interview preparation of an EP: how many of the roles
+// its W items ask for are named. It never changes a score.
+type Interview struct {
+	Named int `json:"named"`
+	Roles int `json:"roles"`
 }
 
 // Rollup is the achievement of a group of EP (kriteria, standar or Bab).
@@ -106,15 +135,32 @@ type BabScore struct {
 	Standar []StandarScore `json:"standar"`
 }
 
-// Report is the readiness of one facility against one catalogue.
+// Report is the readiness of one facility against one catalogue, with the
+// facility's TDD proposals accepted.
 type Report struct {
 	Catalogue string     `json:"catalogue"` // "<id>@<version>"
 	Bab       []BabScore `json:"bab"`
-	// Status is the projected status over the assessed Bab ("" when none is).
+	// Status is the projected status; "" when Partial.
 	Status string `json:"status"`
-	// Partial is true when some Bab of the catalogue has no applicable EP,
-	// so Status is projected from the Bab that do.
+	// Partial is true when some Bab of the catalogue has no projected EP
+	// (a partial catalogue, or every EP of a Bab TDD or unprojectable): no
+	// status can be projected.
 	Partial bool `json:"partial"`
+	// Unprojectable counts the EP with no R or D item.
+	Unprojectable int `json:"unprojectable"`
+	// TDDProposed counts the EP the facility marked TDD.
+	TDDProposed int `json:"tdd_proposed"`
+	// WithoutTDD is the projection should the surveyors refuse every TDD
+	// proposal; nil when there is none.
+	WithoutTDD *Projection `json:"without_tdd,omitempty"`
+}
+
+// Projection is a Bab-level projection: each Bab's achievement and the
+// status they earn ("" when Partial).
+type Projection struct {
+	Bab     []Rollup `json:"bab"`
+	Status  string   `json:"status"`
+	Partial bool     `json:"partial"`
 }
 
 // Score computes the readiness report. It never fails: evidence for unknown
@@ -126,9 +172,10 @@ func Score(c *catalogue.Catalogue, in Input) Report {
 	}
 	max := c.Scoring.Max()
 	rep := Report{Catalogue: c.ID + "@" + c.Version, Bab: make([]BabScore, 0, len(c.Bab))}
-	percents := map[string]float64{}
+	without := make([]Rollup, 0, len(c.Bab))
 	for _, b := range c.Bab {
 		bs := BabScore{Rollup: Rollup{ID: b.ID, Title: b.Title}, Standar: make([]StandarScore, 0, len(b.Standar))}
+		bw := Rollup{ID: b.ID, Title: b.Title}
 		for _, s := range b.Standar {
 			ss := StandarScore{Rollup: Rollup{ID: s.ID, Title: s.Title}, Kriteria: make([]KriteriaScore, 0, len(s.Kriteria))}
 			for _, k := range s.Kriteria {
@@ -138,6 +185,14 @@ func Score(c *catalogue.Catalogue, in Input) Report {
 					es := scoreElement(c, e, byReq, tdd, in.Now)
 					es.TDDReason = reason
 					ks.Elements = append(ks.Elements, es)
+					if tdd {
+						rep.TDDProposed++
+					}
+					if !es.Projectable {
+						rep.Unprojectable++
+						continue
+					}
+					bw.Add(es.Suggested, max)
 					if !tdd {
 						ks.Add(es.Suggested, max)
 						ss.Add(es.Suggested, max)
@@ -148,60 +203,77 @@ func Score(c *catalogue.Catalogue, in Input) Report {
 			}
 			bs.Standar = append(bs.Standar, ss)
 		}
-		if bs.Assessed {
-			percents[b.ID] = bs.Percent
-		} else {
-			rep.Partial = true
-		}
 		rep.Bab = append(rep.Bab, bs)
+		without = append(without, bw)
 	}
-	rep.Status = c.Scoring.StatusFor(percents)
+	p := project(c, babRollups(rep.Bab))
+	rep.Status, rep.Partial = p.Status, p.Partial
+	if rep.TDDProposed > 0 {
+		w := project(c, without)
+		rep.WithoutTDD = &w
+	}
 	return rep
+}
+
+func babRollups(babs []BabScore) []Rollup {
+	out := make([]Rollup, len(babs))
+	for i, b := range babs {
+		out[i] = b.Rollup
+	}
+	return out
+}
+
+// project derives the status from Bab roll-ups, only when every Bab of
+// the catalogue is assessed.
+func project(c *catalogue.Catalogue, babs []Rollup) Projection {
+	p := Projection{Bab: babs}
+	percents := map[string]float64{}
+	for _, b := range babs {
+		if !b.Assessed {
+			p.Partial = true
+		}
+		percents[b.ID] = b.Percent
+	}
+	if !p.Partial && len(babs) > 0 {
+		p.Status = c.Scoring.StatusFor(percents)
+	}
+	return p
 }
 
 func scoreElement(c *catalogue.Catalogue, e catalogue.Element, byReq map[string][]Item, tdd bool, now time.Time) ElementScore {
 	es := ElementScore{ID: e.ID, TDD: tdd, Requirements: make([]RequirementScore, 0, len(e.Requirements))}
-	anyPresent := false
 	for _, r := range e.Requirements {
 		rs := scoreRequirement(r, byReq[r.ID], now)
-		if tdd {
-			rs.Counted, rs.Reason = false, ReasonTDD
-		}
-		if rs.Counted {
+		switch {
+		case r.Method == catalogue.Wawancara:
+			es.Interview.Named += rs.Present
+			es.Interview.Roles += len(rs.Slots)
+		case rs.Counted:
+			es.Projectable = true
 			es.Counted++
 			if rs.Met {
 				es.Met++
 			}
-			anyPresent = anyPresent || rs.Present > 0
+			es.SlotsPresent += rs.Present
+			es.Slots += len(rs.Slots)
+		}
+		if tdd && rs.Counted {
+			rs.Counted, rs.Reason = false, ReasonTDD
 		}
 		es.Requirements = append(es.Requirements, rs)
 	}
-	if es.Counted > 0 {
-		es.Fraction = float64(es.Met) / float64(es.Counted)
+	if es.Slots > 0 {
+		es.Fraction = float64(es.SlotsPresent) / float64(es.Slots)
 	}
-	es.Suggested = suggest(c.Scoring.Values, es.Met, es.Counted, anyPresent)
+	if es.Projectable {
+		es.Suggested = c.Scoring.SuggestFor(es.Fraction)
+	}
 	return es
 }
 
-// suggest maps evidence to a score value: all met → highest, something
-// present → the middle value (or the lowest when there are only two),
-// nothing → lowest. An EP with nothing to count gets the highest value: its
-// requirements are all verified on site.
-func suggest(values []int, met, counted int, anyPresent bool) int {
-	lowest, highest := values[len(values)-1], values[0]
-	switch {
-	case met == counted:
-		return highest
-	case anyPresent && len(values) > 2:
-		return values[len(values)/2]
-	default:
-		return lowest
-	}
-}
-
 func scoreRequirement(r catalogue.Requirement, items []Item, now time.Time) RequirementScore {
-	rs := RequirementScore{ID: r.ID, Method: string(r.Method), Counted: r.Method.NeedsFile() || r.Method == catalogue.Wawancara}
-	if !rs.Counted {
+	rs := RequirementScore{ID: r.ID, Method: string(r.Method), Counted: r.Method.NeedsFile()}
+	if !rs.Counted && r.Method != catalogue.Wawancara {
 		rs.Reason = ReasonOnSite
 		return rs
 	}
@@ -227,6 +299,8 @@ func scoreRequirement(r catalogue.Requirement, items []Item, now time.Time) Requ
 	}
 	rs.Progress = float64(rs.Present) / float64(len(rs.Slots))
 	switch {
+	case r.Method == catalogue.Wawancara:
+		rs.Met, rs.Reason = rs.Present == len(rs.Slots), ReasonInterview
 	case rs.Present == len(rs.Slots):
 		rs.Met, rs.Reason = true, ReasonMet
 	case rs.Present > 0:

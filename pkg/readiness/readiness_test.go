@@ -73,6 +73,15 @@ func meeting() []readiness.Item {
 	return out
 }
 
+// stage is every part of one stage of b/D2 (3 items).
+func stage(s string) []readiness.Item {
+	var out []readiness.Item
+	for _, p := range d2Parts {
+		out = append(out, part("b/D2", s, p))
+	}
+	return out
+}
+
 func epA() []readiness.Item {
 	return join([]readiness.Item{doc("a/R1"), doc("a/R2"), doc("a/R3"), doc("a/D1"), doc("a/D2")}, roles("a/W1", staffAndCommunity))
 }
@@ -121,9 +130,13 @@ func validUntil(it readiness.Item, t time.Time) readiness.Item { it.ValidUntil =
 // ---------------------------------------------------------------------------
 // Expectations and the checker shared by the built-in and hand-built tests.
 
+// epWant is the expectation of one EP. Projectable is not listed: an EP is
+// projectable exactly when it has an R or D item (counted > 0).
 type epWant struct {
-	suggested    int // not checked when the EP is TDD
-	met, counted int
+	suggested      int // from the R and D slots, also when TDD; not checked when unprojectable
+	met, counted   int // R and D items met / R and D items
+	present, slots int // R and D slots present and valid / R and D slots
+	named, roles   int // interview preparation: W roles named / W roles
 }
 
 type reqWant struct {
@@ -137,6 +150,14 @@ type rollupWant struct {
 	assessed               bool
 }
 
+// projWant is the expectation of Report.WithoutTDD: every Bab's rollup,
+// keyed by Bab ID, and the status it earns.
+type projWant struct {
+	bab     map[string]rollupWant
+	status  string
+	partial bool
+}
+
 // want is a full expectation of a Report. Maps are keyed by full ID and must
 // be exhaustive: every EP, requirement and rollup in the report must be listed.
 type want struct {
@@ -145,14 +166,17 @@ type want struct {
 	eps       map[string]epWant
 	tdd       map[string]string // EP ID → TDD reason
 	reqs      map[string]reqWant
-	// slotCounts is the number of slots of every counted requirement.
+	// slotCounts is the number of slots of every R, D and W requirement.
 	slotCounts map[string]int
 	// slots names the state of particular slots (see slotName). A slot that
 	// is not listed must be "present" or "missing".
-	slots   map[string]string
-	rollups map[string]rollupWant // "bab:II", "standar:2.1", "kriteria:2.1.2"
-	status  string
-	partial bool
+	slots         map[string]string
+	rollups       map[string]rollupWant // "bab:II", "standar:2.1", "kriteria:2.1.2"
+	status        string
+	partial       bool
+	unprojectable int
+	tddProposed   int
+	withoutTDD    *projWant // nil: Report.WithoutTDD must be nil
 }
 
 // slotName is "<req>" for a single-slot requirement, "<req> <stage>/<part>"
@@ -204,6 +228,13 @@ func checkReport(t *testing.T, name string, got readiness.Report, w want) {
 	if got.Partial != w.partial {
 		t.Errorf("%s: Partial: got %v, want %v", name, got.Partial, w.partial)
 	}
+	if got.Unprojectable != w.unprojectable {
+		t.Errorf("%s: Unprojectable: got %d, want %d", name, got.Unprojectable, w.unprojectable)
+	}
+	if got.TDDProposed != w.tddProposed {
+		t.Errorf("%s: TDDProposed: got %d, want %d", name, got.TDDProposed, w.tddProposed)
+	}
+	checkWithoutTDD(t, name, got.WithoutTDD, w)
 	var babIDs []string
 	seenRollups := map[string]bool{}
 	seenEPs := map[string]bool{}
@@ -257,6 +288,36 @@ func checkReport(t *testing.T, name string, got readiness.Report, w want) {
 	}
 }
 
+func checkWithoutTDD(t *testing.T, name string, got *readiness.Projection, w want) {
+	t.Helper()
+	switch {
+	case w.withoutTDD == nil && got != nil:
+		t.Errorf("%s: WithoutTDD: got %+v, want nil (no TDD proposed)", name, *got)
+		return
+	case w.withoutTDD != nil && got == nil:
+		t.Errorf("%s: WithoutTDD: got nil, want a projection", name)
+		return
+	case got == nil:
+		return
+	}
+	pw := w.withoutTDD
+	if got.Status != pw.status {
+		t.Errorf("%s: WithoutTDD.Status: got %q, want %q", name, got.Status, pw.status)
+	}
+	if got.Partial != pw.partial {
+		t.Errorf("%s: WithoutTDD.Partial: got %v, want %v", name, got.Partial, pw.partial)
+	}
+	var ids []string
+	for _, b := range got.Bab {
+		ids = append(ids, b.ID)
+		rw, ok := pw.bab[b.ID]
+		checkRollup(t, name, "WithoutTDD bab:"+b.ID, b, rw, ok)
+	}
+	if !slices.Equal(ids, w.babOrder) {
+		t.Errorf("%s: WithoutTDD.Bab: got %v, want %v", name, ids, w.babOrder)
+	}
+}
+
 func checkElement(t *testing.T, name string, e readiness.ElementScore, w want, seenReqs, seenSlots map[string]bool) {
 	t.Helper()
 	ew, ok := w.eps[e.ID]
@@ -271,18 +332,29 @@ func checkElement(t *testing.T, name string, e readiness.ElementScore, w want, s
 	if e.TDDReason != reason {
 		t.Errorf("%s: EP %s TDDReason: got %q, want %q", name, e.ID, e.TDDReason, reason)
 	}
-	if !tdd && e.Suggested != ew.suggested {
+	projectable := ew.counted > 0
+	if e.Projectable != projectable {
+		t.Errorf("%s: EP %s Projectable: got %v, want %v", name, e.ID, e.Projectable, projectable)
+	}
+	// A TDD EP still carries the score its documents earn (for WithoutTDD).
+	if projectable && e.Suggested != ew.suggested {
 		t.Errorf("%s: EP %s Suggested: got %d, want %d", name, e.ID, e.Suggested, ew.suggested)
 	}
 	if e.Met != ew.met || e.Counted != ew.counted {
 		t.Errorf("%s: EP %s met/counted: got %d/%d, want %d/%d", name, e.ID, e.Met, e.Counted, ew.met, ew.counted)
 	}
+	if e.SlotsPresent != ew.present || e.Slots != ew.slots {
+		t.Errorf("%s: EP %s R/D slots present/all: got %d/%d, want %d/%d", name, e.ID, e.SlotsPresent, e.Slots, ew.present, ew.slots)
+	}
 	wantFraction := 0.0
-	if ew.counted > 0 {
-		wantFraction = float64(ew.met) / float64(ew.counted)
+	if ew.slots > 0 {
+		wantFraction = float64(ew.present) / float64(ew.slots)
 	}
 	if !near(e.Fraction, wantFraction) {
 		t.Errorf("%s: EP %s Fraction: got %v, want %v", name, e.ID, e.Fraction, wantFraction)
+	}
+	if e.Interview != (readiness.Interview{Named: ew.named, Roles: ew.roles}) {
+		t.Errorf("%s: EP %s Interview: got %d/%d named, want %d/%d", name, e.ID, e.Interview.Named, e.Interview.Roles, ew.named, ew.roles)
 	}
 	for _, r := range e.Requirements {
 		seenReqs[r.ID] = true
@@ -300,29 +372,49 @@ func checkRequirement(t *testing.T, name string, r readiness.RequirementScore, r
 	if r.Reason != rw.reason {
 		t.Errorf("%s: %s Reason: got %q, want %q", name, r.ID, r.Reason, rw.reason)
 	}
-	wantCounted := rw.reason != readiness.ReasonTDD && rw.reason != readiness.ReasonOnSite
+	m := catalogue.Method(r.Method)
+	if (m == catalogue.Wawancara) != (rw.reason == readiness.ReasonInterview) {
+		t.Errorf("%s: %s (method %s): reason %q: W items and only they are %q", name, r.ID, r.Method, rw.reason, readiness.ReasonInterview)
+	}
+	if (!m.NeedsFile() && m != catalogue.Wawancara) != (rw.reason == readiness.ReasonOnSite) {
+		t.Errorf("%s: %s (method %s): reason %q: O and S items and only they are %q", name, r.ID, r.Method, rw.reason, readiness.ReasonOnSite)
+	}
+	// Only the R and D items of an EP not marked TDD count.
+	wantCounted := rw.reason != readiness.ReasonTDD && rw.reason != readiness.ReasonOnSite && rw.reason != readiness.ReasonInterview
 	if r.Counted != wantCounted {
 		t.Errorf("%s: %s Counted: got %v, want %v", name, r.ID, r.Counted, wantCounted)
 	}
-	// Met is only asserted for counted requirements: for a TDD EP the
-	// contract fixes the reason ("tdd") and that nothing counts, not Met.
-	if wantMet := rw.reason == readiness.ReasonMet; wantCounted && r.Met != wantMet {
-		t.Errorf("%s: %s Met: got %v, want %v", name, r.ID, r.Met, wantMet)
+	if !wantCounted && r.Problem() != "" {
+		t.Errorf("%s: %s Problem: got %q, want \"\" (not counted)", name, r.ID, r.Problem())
 	}
 	if r.Present != rw.present {
 		t.Errorf("%s: %s Present: got %d, want %d", name, r.ID, r.Present, rw.present)
 	}
-	if m := catalogue.Method(r.Method); !m.NeedsFile() && m != catalogue.Wawancara {
+	if rw.reason == readiness.ReasonOnSite {
 		// O/S: verified on site, no slots to look at.
-		if r.Counted || r.Present != 0 {
-			t.Errorf("%s: %s (method %s) counted/present: got %v/%d, want false/0", name, r.ID, r.Method, r.Counted, r.Present)
+		if r.Met || len(r.Slots) != 0 {
+			t.Errorf("%s: %s (method %s) met/slots: got %v/%d, want false/0", name, r.ID, r.Method, r.Met, len(r.Slots))
 		}
 		return
 	}
-	if n, ok := w.slotCounts[r.ID]; !ok {
+	n, ok := w.slotCounts[r.ID]
+	if !ok {
 		t.Errorf("%s: %s: no slot count in the test table", name, r.ID)
 	} else if len(r.Slots) != n {
 		t.Errorf("%s: %s len(Slots): got %d, want %d", name, r.ID, len(r.Slots), n)
+	}
+	// Met is asserted for counted requirements (every slot present) and
+	// for W items (every role named). For the R and D items of a TDD EP the
+	// contract fixes the reason ("tdd") and that nothing counts, not Met.
+	switch {
+	case wantCounted:
+		if wantMet := rw.reason == readiness.ReasonMet; r.Met != wantMet {
+			t.Errorf("%s: %s Met: got %v, want %v", name, r.ID, r.Met, wantMet)
+		}
+	case rw.reason == readiness.ReasonInterview && ok:
+		if wantMet := rw.present == n; r.Met != wantMet {
+			t.Errorf("%s: %s Met (all %d roles named): got %v, want %v", name, r.ID, n, r.Met, wantMet)
+		}
 	}
 	var present, expired, rejectedN int
 	for _, s := range r.Slots {
@@ -362,19 +454,34 @@ func checkRequirement(t *testing.T, name string, r readiness.RequirementScore, r
 
 // ---------------------------------------------------------------------------
 // The built-in catalogue.
+//
+// Its three EP, counted in R and D items, R and D slots and W roles:
+//
+//	a: R1 R2 R3 D1 D2            = 5 items, 5 slots;           W1: 5 roles
+//	b: D1 (1 slot) + D2 (4 stages × 3 parts = 12 slots)
+//	                             = 2 items, 13 slots;          W1: 5 roles
+//	c: D1 D2                     = 2 items, 2 slots;           W1: 4 roles
+//
+// and its suggestion table: at least 80 % of the slots → 10, at least
+// 20 % → 5, else 0. It has no EP in Bab I, III, IV and V, so no status is
+// ever projected from it: Status is "" and Partial true in every case.
 
 // reqs is the expectation for the 12 requirements of 2.1.2, keyed "a/R1".
 type reqs map[string]reqWant
 
-// reqsByEP says every requirement of EP a, b and c has the given reason
-// (met: all slots present; missing or tdd: none).
+// reqsByEP gives the R and D items of EP a, b and c the given reason (met:
+// all slots present; missing or tdd: none). W items are "interview", with
+// every role named when their EP's reason is met, none otherwise.
 func reqsByEP(a, b, c string) reqs {
 	out := reqs{}
 	for key, n := range builtinSlots {
 		reason := map[byte]string{'a': a, 'b': b, 'c': c}[key[0]]
 		present := 0
-		if reason == readiness.ReasonMet {
+		if reason == met {
 			present = n
+		}
+		if strings.Contains(key, "/W") {
+			reason = interview
 		}
 		out[key] = reqWant{reason, present}
 	}
@@ -393,15 +500,39 @@ func (r reqs) with(key, reason string, present int) reqs {
 
 type eps map[string]epWant // keyed "a", "b", "c"
 
+// epa, epb and epc are the expectations of EP a, b and c from the score,
+// the R/D items met, the R/D slots present and the roles named (their
+// totals are fixed: see above).
+func epa(suggested, met, present, named int) epWant {
+	return epWant{suggested, met, 5, present, 5, named, 5}
+}
+
+func epb(suggested, met, present, named int) epWant {
+	return epWant{suggested, met, 2, present, 13, named, 5}
+}
+
+func epc(suggested, met, present, named int) epWant {
+	return epWant{suggested, met, 2, present, 2, named, 4}
+}
+
+var (
+	allMet = eps{"a": epa(10, 5, 5, 5), "b": epb(10, 2, 13, 5), "c": epc(10, 2, 2, 4)}
+	noneAt = eps{"a": epa(0, 0, 0, 0), "b": epb(0, 0, 0, 0), "c": epc(0, 0, 0, 0)}
+)
+
 // bab2 is the rollup of Bab II, standar 2.1 and kriteria 2.1.2, which hold
-// the same three EP.
+// the same three EP (every EP has R or D items, so all are projectable).
 func bab2(score, max int, percent float64) map[string]rollupWant {
-	applicable := max / 10
-	rw := rollupWant{score, max, applicable, percent, applicable > 0}
+	rw := babII(score, max, percent)
 	return map[string]rollupWant{
 		"bab:I": {}, "bab:III": {}, "bab:IV": {}, "bab:V": {},
 		"bab:II": rw, "standar:2.1": rw, "kriteria:2.1.2": rw,
 	}
+}
+
+func babII(score, max int, percent float64) rollupWant {
+	applicable := max / 10
+	return rollupWant{score, max, applicable, percent, applicable > 0}
 }
 
 type builtinCase struct {
@@ -412,7 +543,9 @@ type builtinCase struct {
 	reqs    reqs
 	slots   map[string]string // "a/R1", "b/D2 evaluasi/foto", "a/W1 Masyarakat"
 	rollups map[string]rollupWant
-	status  string
+	// without is Bab II in WithoutTDD, required when tdd is set (the other
+	// Bab are empty, so that projection is partial too).
+	without *rollupWant
 }
 
 const (
@@ -420,6 +553,8 @@ const (
 	missing    = readiness.ReasonMissing
 	incomplete = readiness.ReasonIncomplete
 	tddR       = readiness.ReasonTDD
+	interview  = readiness.ReasonInterview
+	onSite     = readiness.ReasonOnSite
 
 	paripurna = "Paripurna"
 	dasar     = "Dasar"
@@ -435,66 +570,95 @@ var (
 	tomorrow      = time.Date(2026, 11, 25, 0, 0, 0, 0, time.UTC)
 )
 
-var allMet = eps{"a": {10, 6, 6}, "b": {10, 3, 3}, "c": {10, 3, 3}}
+func ptr(v rollupWant) *rollupWant { return &v }
 
 func builtinCases() []builtinCase {
 	return []builtinCase{
 		{
 			name:    "nothing uploaded",
-			eps:     eps{"a": {0, 0, 6}, "b": {0, 0, 3}, "c": {0, 0, 3}},
+			eps:     noneAt,
 			reqs:    reqsByEP(missing, missing, missing),
 			rollups: bab2(0, 30, 0),
-			status:  below,
 		},
 		{
-			name:    "EP a complete",
+			name:    "EP a complete: 10/30",
 			items:   epA(),
-			eps:     eps{"a": {10, 6, 6}, "b": {0, 0, 3}, "c": {0, 0, 3}},
+			eps:     eps{"a": epa(10, 5, 5, 5), "b": epb(0, 0, 0, 0), "c": epc(0, 0, 0, 0)},
 			reqs:    reqsByEP(met, missing, missing),
 			rollups: bab2(10, 30, 100.0/3),
-			status:  below,
 		},
 		{
-			name:    "EP a without the Masyarakat interview",
+			// Under the old rules the missing interviewee made a 5.
+			name:    "EP a without the Masyarakat interview: still 10, 4 of 5 roles named",
 			items:   without(epA(), role("a/W1", "Masyarakat")),
-			eps:     eps{"a": {5, 5, 6}, "b": {0, 0, 3}, "c": {0, 0, 3}},
-			reqs:    reqsByEP(met, missing, missing).with("a/W1", incomplete, 4),
+			eps:     eps{"a": epa(10, 5, 5, 4), "b": epb(0, 0, 0, 0), "c": epc(0, 0, 0, 0)},
+			reqs:    reqsByEP(met, missing, missing).with("a/W1", interview, 4),
 			slots:   map[string]string{k212 + "a/W1 Masyarakat": readiness.SlotMissing},
-			rollups: bab2(5, 30, 50.0/3),
-			status:  below,
+			rollups: bab2(10, 30, 100.0/3),
 		},
 		{
-			name:    "EP b without the evaluasi photo",
+			// 1 + 11 = 12 of 13 slots = 92.3 % → 10 (D2 itself is not met).
+			name:    "EP b without the evaluasi photo: 12 of 13 slots is 10",
 			items:   without(epB(), part("b/D2", "evaluasi", "foto")),
-			eps:     eps{"a": {0, 0, 6}, "b": {5, 2, 3}, "c": {0, 0, 3}},
+			eps:     eps{"a": epa(0, 0, 0, 0), "b": epb(10, 1, 12, 5), "c": epc(0, 0, 0, 0)},
 			reqs:    reqsByEP(missing, met, missing).with("b/D2", incomplete, 11),
 			slots:   map[string]string{k212 + "b/D2 evaluasi/foto": readiness.SlotMissing, k212 + "b/D2 evaluasi/notulen": readiness.SlotPresent},
-			rollups: bab2(5, 30, 50.0/3),
-			status:  below,
+			rollups: bab2(10, 30, 100.0/3),
 		},
 		{
-			name:    "one D1 of EP c only: some evidence is a 5",
+			// 1 + 10 = 11 of 13 = 84.6 % ≥ 80 % → 10.
+			name:    "EP b with 11 of 13 slots (84.6%): 10",
+			items:   without(epB(), part("b/D2", "evaluasi", "foto"), part("b/D2", "evaluasi", "notulen")),
+			eps:     eps{"a": epa(0, 0, 0, 0), "b": epb(10, 1, 11, 5), "c": epc(0, 0, 0, 0)},
+			reqs:    reqsByEP(missing, met, missing).with("b/D2", incomplete, 10),
+			rollups: bab2(10, 30, 100.0/3),
+		},
+		{
+			// 1 + 9 = 10 of 13 = 76.9 % < 80 % → 5.
+			name:    "EP b with 10 of 13 slots (76.9%): 5",
+			items:   without(epB(), stage("evaluasi")...),
+			eps:     eps{"a": epa(0, 0, 0, 0), "b": epb(5, 1, 10, 5), "c": epc(0, 0, 0, 0)},
+			reqs:    reqsByEP(missing, met, missing).with("b/D2", incomplete, 9),
+			rollups: bab2(5, 30, 50.0/3),
+		},
+		{
+			// 1 + 2 = 3 of 13 = 23.1 % ≥ 20 % → 5.
+			name:    "EP b with 3 of 13 slots (23.1%): 5",
+			items:   []readiness.Item{doc("b/D1"), part("b/D2", "perencanaan", "daftar_hadir"), part("b/D2", "perencanaan", "notulen")},
+			eps:     eps{"a": epa(0, 0, 0, 0), "b": epb(5, 1, 3, 0), "c": epc(0, 0, 0, 0)},
+			reqs:    reqsByEP(missing, missing, missing).with("b/D1", met, 1).with("b/D2", incomplete, 2),
+			rollups: bab2(5, 30, 50.0/3),
+		},
+		{
+			// 1 + 1 = 2 of 13 = 15.4 % < 20 % → 0, though D1 is met.
+			name:    "EP b with 2 of 13 slots (15.4%): 0",
+			items:   []readiness.Item{doc("b/D1"), part("b/D2", "perencanaan", "daftar_hadir")},
+			eps:     eps{"a": epa(0, 0, 0, 0), "b": epb(0, 1, 2, 0), "c": epc(0, 0, 0, 0)},
+			reqs:    reqsByEP(missing, missing, missing).with("b/D1", met, 1).with("b/D2", incomplete, 1),
+			rollups: bab2(0, 30, 0),
+		},
+		{
+			// 1 of 2 = 50 % → 5.
+			name:    "one D1 of EP c only: 1 of 2 slots is a 5",
 			items:   []readiness.Item{doc("c/D1")},
-			eps:     eps{"a": {0, 0, 6}, "b": {0, 0, 3}, "c": {5, 1, 3}},
+			eps:     eps{"a": epa(0, 0, 0, 0), "b": epb(0, 0, 0, 0), "c": epc(5, 1, 1, 0)},
 			reqs:    reqsByEP(missing, missing, missing).with("c/D1", met, 1),
 			rollups: bab2(5, 30, 50.0/3),
-			status:  below,
 		},
 		{
-			name:    "one interviewee of EP b only: some evidence is a 5 though nothing is met",
+			// Under the old rules this made a 5.
+			name:    "one interviewee of EP b only: no score, 1 of 5 roles named",
 			items:   []readiness.Item{role("b/W1", "Masyarakat")},
-			eps:     eps{"a": {0, 0, 6}, "b": {5, 0, 3}, "c": {0, 0, 3}},
-			reqs:    reqsByEP(missing, missing, missing).with("b/W1", incomplete, 1),
-			rollups: bab2(5, 30, 50.0/3),
-			status:  below,
+			eps:     eps{"a": epa(0, 0, 0, 0), "b": epb(0, 0, 0, 1), "c": epc(0, 0, 0, 0)},
+			reqs:    reqsByEP(missing, missing, missing).with("b/W1", interview, 1),
+			rollups: bab2(0, 30, 0),
 		},
 		{
-			name:    "everything complete",
+			name:    "everything complete: 30/30",
 			items:   everything(),
 			eps:     allMet,
 			reqs:    reqsByEP(met, met, met),
 			rollups: bab2(30, 30, 100),
-			status:  paripurna,
 		},
 		{
 			name:    "everything complete, each item twice",
@@ -502,34 +666,40 @@ func builtinCases() []builtinCase {
 			eps:     allMet,
 			reqs:    reqsByEP(met, met, met),
 			rollups: bab2(30, 30, 100),
-			status:  paripurna,
 		},
 		{
-			name:    "a/R1 rejected, everything else complete",
+			// 4 of 5 = 80 %, exactly the threshold of 10.
+			name:    "a/R1 rejected, everything else complete: 4 of 5 slots is still 10",
 			items:   join(without(everything(), doc("a/R1")), []readiness.Item{rejected(doc("a/R1"))}),
-			eps:     eps{"a": {5, 5, 6}, "b": {10, 3, 3}, "c": {10, 3, 3}},
+			eps:     eps{"a": epa(10, 4, 4, 5), "b": epb(10, 2, 13, 5), "c": epc(10, 2, 2, 4)},
 			reqs:    reqsByEP(met, met, met).with("a/R1", missing, 0),
 			slots:   map[string]string{k212 + "a/R1": readiness.SlotRejected},
-			rollups: bab2(25, 30, 250.0/3),
-			status:  paripurna,
+			rollups: bab2(30, 30, 100),
 		},
 		{
-			name:    "a/R1 expired yesterday, everything else complete",
+			// 3 of 5 = 60 % → 5: 5 + 10 + 10 = 25/30 = 83.33 %.
+			name:    "a/R1 and a/R2 rejected, everything else complete: 3 of 5 slots is 5",
+			items:   join(without(everything(), doc("a/R1"), doc("a/R2")), []readiness.Item{rejected(doc("a/R1")), rejected(doc("a/R2"))}),
+			eps:     eps{"a": epa(5, 3, 3, 5), "b": epb(10, 2, 13, 5), "c": epc(10, 2, 2, 4)},
+			reqs:    reqsByEP(met, met, met).with("a/R1", missing, 0).with("a/R2", missing, 0),
+			slots:   map[string]string{k212 + "a/R1": readiness.SlotRejected, k212 + "a/R2": readiness.SlotRejected},
+			rollups: bab2(25, 30, 250.0/3),
+		},
+		{
+			name:    "a/R1 expired yesterday, everything else complete: 4 of 5 slots",
 			items:   join(without(everything(), doc("a/R1")), []readiness.Item{validUntil(doc("a/R1"), yesterday)}),
-			eps:     eps{"a": {5, 5, 6}, "b": {10, 3, 3}, "c": {10, 3, 3}},
+			eps:     eps{"a": epa(10, 4, 4, 5), "b": epb(10, 2, 13, 5), "c": epc(10, 2, 2, 4)},
 			reqs:    reqsByEP(met, met, met).with("a/R1", missing, 0),
 			slots:   map[string]string{k212 + "a/R1": readiness.SlotExpired},
-			rollups: bab2(25, 30, 250.0/3),
-			status:  paripurna,
+			rollups: bab2(30, 30, 100),
 		},
 		{
 			name:    "a/R1 valid until the last nanosecond of yesterday: expired",
 			items:   join(without(everything(), doc("a/R1")), []readiness.Item{validUntil(doc("a/R1"), lastNanoYday)}),
-			eps:     eps{"a": {5, 5, 6}, "b": {10, 3, 3}, "c": {10, 3, 3}},
+			eps:     eps{"a": epa(10, 4, 4, 5), "b": epb(10, 2, 13, 5), "c": epc(10, 2, 2, 4)},
 			reqs:    reqsByEP(met, met, met).with("a/R1", missing, 0),
 			slots:   map[string]string{k212 + "a/R1": readiness.SlotExpired},
-			rollups: bab2(25, 30, 250.0/3),
-			status:  paripurna,
+			rollups: bab2(30, 30, 100),
 		},
 		{
 			name:    "a/R1 valid until today (midnight UTC): counts",
@@ -538,7 +708,6 @@ func builtinCases() []builtinCase {
 			reqs:    reqsByEP(met, met, met),
 			slots:   map[string]string{k212 + "a/R1": readiness.SlotPresent},
 			rollups: bab2(30, 30, 100),
-			status:  paripurna,
 		},
 		{
 			name:    "a/R1 valid until tomorrow: counts",
@@ -547,16 +716,14 @@ func builtinCases() []builtinCase {
 			reqs:    reqsByEP(met, met, met),
 			slots:   map[string]string{k212 + "a/R1": readiness.SlotPresent},
 			rollups: bab2(30, 30, 100),
-			status:  paripurna,
 		},
 		{
 			name:    "a/R1 expired and rejected: expired ranks above rejected",
 			items:   join(without(everything(), doc("a/R1")), []readiness.Item{rejected(doc("a/R1")), validUntil(doc("a/R1"), yesterday)}),
-			eps:     eps{"a": {5, 5, 6}, "b": {10, 3, 3}, "c": {10, 3, 3}},
+			eps:     eps{"a": epa(10, 4, 4, 5), "b": epb(10, 2, 13, 5), "c": epc(10, 2, 2, 4)},
 			reqs:    reqsByEP(met, met, met).with("a/R1", missing, 0),
 			slots:   map[string]string{k212 + "a/R1": readiness.SlotExpired},
-			rollups: bab2(25, 30, 250.0/3),
-			status:  paripurna,
+			rollups: bab2(30, 30, 100),
 		},
 		{
 			name: "rejected, then a fresh a/R1: met",
@@ -566,7 +733,6 @@ func builtinCases() []builtinCase {
 			reqs:    reqsByEP(met, met, met),
 			slots:   map[string]string{k212 + "a/R1": readiness.SlotPresent},
 			rollups: bab2(30, 30, 100),
-			status:  paripurna,
 		},
 		{
 			name:    "fresh a/R1, then a rejected and an expired one: met",
@@ -575,78 +741,103 @@ func builtinCases() []builtinCase {
 			reqs:    reqsByEP(met, met, met),
 			slots:   map[string]string{k212 + "a/R1": readiness.SlotPresent},
 			rollups: bab2(30, 30, 100),
-			status:  paripurna,
 		},
 		{
+			// b: 1 + 11 = 12 of 13 slots → 10; the expired role is not
+			// named (4 of 5) and changes no score.
 			name:  "b/D2 evaluasi/foto rejected, W role expired, everything else complete",
 			items: join(without(everything(), part("b/D2", "evaluasi", "foto"), role("b/W1", "Masyarakat")), []readiness.Item{rejected(part("b/D2", "evaluasi", "foto")), validUntil(role("b/W1", "Masyarakat"), yesterday)}),
-			eps:   eps{"a": {10, 6, 6}, "b": {5, 1, 3}, "c": {10, 3, 3}},
-			reqs:  reqsByEP(met, met, met).with("b/D2", incomplete, 11).with("b/W1", incomplete, 4),
+			eps:   eps{"a": epa(10, 5, 5, 5), "b": epb(10, 1, 12, 4), "c": epc(10, 2, 2, 4)},
+			reqs:  reqsByEP(met, met, met).with("b/D2", incomplete, 11).with("b/W1", interview, 4),
 			slots: map[string]string{
 				k212 + "b/D2 evaluasi/foto": readiness.SlotRejected,
 				k212 + "b/W1 Masyarakat":    readiness.SlotExpired,
 			},
-			rollups: bab2(25, 30, 250.0/3),
-			status:  paripurna,
+			rollups: bab2(30, 30, 100),
 		},
 		{
-			name:    "EP b TDD, a and c complete",
+			// Accepted: 10 + 10 = 20/20. Refused: b scores its evidence, 0
+			// of 13 → 0: 20/30 = 66.67 %.
+			name:    "EP b TDD, a and c complete: 20/20, without TDD 20/30",
 			items:   join(epA(), epC()),
 			tdd:     map[string]string{"b": "tidak ada UKBM di wilayah kerja"},
-			eps:     eps{"a": {10, 6, 6}, "b": {0, 0, 0}, "c": {10, 3, 3}},
+			eps:     eps{"a": epa(10, 5, 5, 5), "b": epb(0, 0, 0, 0), "c": epc(10, 2, 2, 4)},
 			reqs:    reqsByEP(met, tddR, met),
 			rollups: bab2(20, 20, 100),
-			status:  paripurna,
+			without: ptr(babII(20, 30, 200.0/3)),
 		},
 		{
-			name:    "EP c TDD, a complete, b 5: 15/20 = 75% is exactly Madya",
-			items:   join(epA(), without(epB(), doc("b/D1"))),
+			// b: 1 + 9 = 10 of 13 = 76.9 % → 5. Accepted: 10 + 5 = 15/20 =
+			// 75 %; refused, c (no evidence) adds 0 of 10: 15/30 = 50 %.
+			// Under the old rules, with Bab II alone assessed, 75 % made
+			// Madya; the built-in catalogue is partial, so no status now.
+			name:    "EP c TDD, a complete, b 10 of 13 slots: 15/20 = 75%, without TDD 15/30 = 50%",
+			items:   join(epA(), without(epB(), stage("evaluasi")...)),
 			tdd:     map[string]string{"c": "belum ada kegiatan untuk dievaluasi"},
-			eps:     eps{"a": {10, 6, 6}, "b": {5, 2, 3}, "c": {0, 0, 0}},
-			reqs:    reqsByEP(met, met, tddR).with("b/D1", missing, 0),
+			eps:     eps{"a": epa(10, 5, 5, 5), "b": epb(5, 1, 10, 5), "c": epc(0, 0, 0, 0)},
+			reqs:    reqsByEP(met, met, tddR).with("b/D2", incomplete, 9),
 			rollups: bab2(15, 20, 75),
-			status:  madya,
+			without: ptr(babII(15, 30, 50)),
 		},
 		{
-			name:    "EP c TDD, a 5, b 5: 10/20 = 50% is below Dasar",
-			items:   join(without(epA(), doc("a/D2")), without(epB(), doc("b/D1"))),
-			tdd:     map[string]string{"c": "belum ada kegiatan untuk dievaluasi"},
-			eps:     eps{"a": {5, 5, 6}, "b": {5, 2, 3}, "c": {0, 0, 0}},
-			reqs:    reqsByEP(met, met, tddR).with("a/D2", missing, 0).with("b/D1", missing, 0),
+			// a: 3 of 5 = 60 % → 5; b: 0 + 9 = 9 of 13 = 69.2 % → 5; c (TDD)
+			// carries its evidence, 1 of 2 = 50 % → 5. Accepted: 10/20 =
+			// 50 %; refused: 15/30 = 50 %.
+			name:  "EP c TDD with 1 of 2 slots, a 5, b 5: 10/20, without TDD 15/30",
+			items: join(without(epA(), doc("a/D1"), doc("a/D2")), without(epB(), join([]readiness.Item{doc("b/D1")}, stage("evaluasi"))...), []readiness.Item{doc("c/D1")}),
+			tdd:   map[string]string{"c": "belum ada kegiatan untuk dievaluasi"},
+			eps:   eps{"a": epa(5, 3, 3, 5), "b": epb(5, 0, 9, 5), "c": epc(5, 1, 1, 0)},
+			reqs: reqsByEP(met, met, tddR).with("a/D1", missing, 0).with("a/D2", missing, 0).
+				with("b/D1", missing, 0).with("b/D2", incomplete, 9).with("c/D1", tddR, 1),
 			rollups: bab2(10, 20, 50),
-			status:  below,
+			without: ptr(babII(15, 30, 50)),
 		},
 		{
-			name:  "all EP TDD: Bab II not assessed",
+			// Every EP still carries its evidence: 10 each, 30/30 without
+			// TDD; accepted, Bab II is not assessed.
+			name:  "all EP TDD: Bab II not assessed, without TDD 30/30",
 			items: everything(),
 			tdd:   map[string]string{"a": "x", "b": "y", "c": "z"},
-			eps:   eps{"a": {0, 0, 0}, "b": {0, 0, 0}, "c": {0, 0, 0}},
+			eps:   allMet,
 			// Evidence is still shown per slot, but nothing counts.
 			reqs: func() reqs {
 				r := reqsByEP(met, met, met)
 				for k, v := range r {
-					r[k] = reqWant{tddR, v.present}
+					if v.reason == met {
+						r[k] = reqWant{tddR, v.present}
+					}
 				}
 				return r
 			}(),
 			rollups: bab2(0, 0, 0),
-			status:  "",
+			without: ptr(babII(30, 30, 100)),
 		},
 		{
-			name:    "a and b complete, c 5: 25/30 = 83.33% Paripurna",
+			// Under the old rules the missing interviewee made c a 5.
+			name:    "c without the Kepala Puskesmas interview: still 30/30, 3 of 4 roles named",
 			items:   join(epA(), epB(), without(epC(), role("c/W1", "Kepala Puskesmas"))),
-			eps:     eps{"a": {10, 6, 6}, "b": {10, 3, 3}, "c": {5, 2, 3}},
-			reqs:    reqsByEP(met, met, met).with("c/W1", incomplete, 3),
-			rollups: bab2(25, 30, 250.0/3),
-			status:  paripurna,
+			eps:     eps{"a": epa(10, 5, 5, 5), "b": epb(10, 2, 13, 5), "c": epc(10, 2, 2, 3)},
+			reqs:    reqsByEP(met, met, met).with("c/W1", interview, 3),
+			slots:   map[string]string{k212 + "c/W1 Kepala Puskesmas": readiness.SlotMissing},
+			rollups: bab2(30, 30, 100),
 		},
 		{
-			name:    "a complete, b 5, c 5: 20/30 = 66.67% Dasar",
-			items:   join(epA(), without(epB(), doc("b/D1")), without(epC(), doc("c/D2"))),
-			eps:     eps{"a": {10, 6, 6}, "b": {5, 2, 3}, "c": {5, 2, 3}},
-			reqs:    reqsByEP(met, met, met).with("b/D1", missing, 0).with("c/D2", missing, 0),
+			// c: 1 of 2 = 50 % → 5: 10 + 10 + 5 = 25/30 = 83.33 %.
+			name:    "a and b complete, c without D2: 25/30 = 83.33%",
+			items:   join(epA(), epB(), without(epC(), doc("c/D2"))),
+			eps:     eps{"a": epa(10, 5, 5, 5), "b": epb(10, 2, 13, 5), "c": epc(5, 1, 1, 4)},
+			reqs:    reqsByEP(met, met, met).with("c/D2", missing, 0),
+			rollups: bab2(25, 30, 250.0/3),
+		},
+		{
+			// b: 0 + 9 = 9 of 13 = 69.2 % → 5; c: 1 of 2 → 5: 20/30 = 66.67 %
+			// (Dasar under the old rules, no status now).
+			name:  "a complete, b 5, c 5: 20/30 = 66.67%",
+			items: join(epA(), without(epB(), join([]readiness.Item{doc("b/D1")}, stage("evaluasi"))...), without(epC(), doc("c/D2"))),
+			eps:   eps{"a": epa(10, 5, 5, 5), "b": epb(5, 0, 9, 5), "c": epc(5, 1, 1, 4)},
+			reqs: reqsByEP(met, met, met).with("b/D1", missing, 0).with("b/D2", incomplete, 9).
+				with("c/D2", missing, 0),
 			rollups: bab2(20, 30, 200.0/3),
-			status:  dasar,
 		},
 		{
 			name: "items for unknown requirements, stages, parts and roles are ignored",
@@ -669,10 +860,9 @@ func builtinCases() []builtinCase {
 				role("b/W1", "masyarakat"),                // roles are case-sensitive
 				part("b/W1", "perencanaan", "Masyarakat"), // W slots have no stage
 			},
-			eps:     eps{"a": {0, 0, 6}, "b": {0, 0, 3}, "c": {0, 0, 3}},
+			eps:     noneAt,
 			reqs:    reqsByEP(missing, missing, missing),
 			rollups: bab2(0, 30, 0),
-			status:  below,
 		},
 		{
 			name:    "unknown items next to complete evidence change nothing",
@@ -680,7 +870,6 @@ func builtinCases() []builtinCase {
 			eps:     allMet,
 			reqs:    reqsByEP(met, met, met),
 			rollups: bab2(30, 30, 100),
-			status:  paripurna,
 		},
 	}
 }
@@ -688,16 +877,17 @@ func builtinCases() []builtinCase {
 // wantBuiltin turns a case on the built-in catalogue into a full expectation.
 func wantBuiltin(tc builtinCase) want {
 	w := want{
-		catalogue:  "pkp-2023@2023.1",
-		babOrder:   []string{"I", "II", "III", "IV", "V"},
-		eps:        map[string]epWant{},
-		tdd:        map[string]string{},
-		reqs:       map[string]reqWant{},
-		slotCounts: map[string]int{},
-		slots:      tc.slots,
-		rollups:    tc.rollups,
-		status:     tc.status,
-		partial:    true, // Bab I, III, IV and V are empty in the built-in
+		catalogue:   "pkp-2023@2023.1",
+		babOrder:    []string{"I", "II", "III", "IV", "V"},
+		eps:         map[string]epWant{},
+		tdd:         map[string]string{},
+		reqs:        map[string]reqWant{},
+		slotCounts:  map[string]int{},
+		slots:       tc.slots,
+		rollups:     tc.rollups,
+		status:      "",   // never projected from a partial catalogue
+		partial:     true, // Bab I, III, IV and V are empty in the built-in
+		tddProposed: len(tc.tdd),
 	}
 	for k, v := range tc.eps {
 		w.eps[k212+k] = v
@@ -710,6 +900,18 @@ func wantBuiltin(tc builtinCase) want {
 	}
 	for k, v := range builtinSlots {
 		w.slotCounts[k212+k] = v
+	}
+	switch {
+	case len(tc.tdd) > 0 && tc.without == nil:
+		panic(tc.name + ": a TDD case needs its WithoutTDD expectation")
+	case len(tc.tdd) == 0 && tc.without != nil:
+		panic(tc.name + ": WithoutTDD expected without TDD")
+	case tc.without != nil:
+		w.withoutTDD = &projWant{
+			bab:     map[string]rollupWant{"I": {}, "II": *tc.without, "III": {}, "IV": {}, "V": {}},
+			status:  "",
+			partial: true,
+		}
 	}
 	return w
 }
@@ -812,8 +1014,10 @@ func TestScoreNowInAnotherZone(t *testing.T) {
 }
 
 // ---------------------------------------------------------------------------
-// A hand-built catalogue: two Bab, an O/S-only EP, a two-value scoring table
-// and a threshold table where Bab II can fail Paripurna but meet Utama.
+// A hand-built catalogue: two Bab, an O/S-only EP next to a D EP in Bab I, a
+// two-value scoring table (so the default suggestion table is "at least
+// 80 % → 10, else 0") and a threshold table where Bab II can fail Paripurna
+// but meet Utama.
 
 const miniYAML = `
 format: bukti-catalogue/v1
@@ -837,8 +1041,8 @@ bab:
         title: Standar satu
         kriteria:
           - id: "1.1.1"
-            title: Kriteria yang diamati di tempat
-            statement: Semua bukti dilihat surveior di tempat
+            title: Kriteria yang sebagian diamati di tempat
+            statement: Sebagian bukti dilihat surveior di tempat
             elements:
               - letter: a
                 text: Ruang tersedia dan petugas memperagakan prosedur
@@ -850,6 +1054,13 @@ bab:
                   - key: S1
                     method: S
                     title: Simulasi prosedur
+              - letter: b
+                text: Ada laporan
+                methods: [D]
+                requirements:
+                  - key: D1
+                    method: D
+                    title: Laporan
   - id: II
     title: Bab dua
     standar:
@@ -898,27 +1109,39 @@ func miniCatalogue(t testing.TB) *catalogue.Catalogue {
 	return c
 }
 
+// TestScoreHandBuilt scores the mini catalogue. Its EP, with their R and D
+// items and slots and W roles:
+//
+//	1.1.1/a  O1 S1                       no R or D: unprojectable
+//	1.1.1/b  D1                          1 item, 1 slot
+//	2.1.1/a  R1, D1 × [satu, dua], O1    2 items, 3 slots
+//	2.1.1/b  D1, W1 [Kepala Puskesmas, Kader]  1 item, 1 slot; 2 roles
+//
+// Bab I is therefore 1.1.1/b alone (Max 10) and Bab II both its EP (Max 20).
 func TestScoreHandBuilt(t *testing.T) {
 	c := miniCatalogue(t)
 	item := func(id, stage, part string) readiness.Item {
 		return readiness.Item{RequirementID: id, Stage: stage, Part: part}
 	}
 	var (
+		iD1      = item("1.1.1/b/D1", "", "")
 		r1       = item("2.1.1/a/R1", "", "")
 		d1satu   = item("2.1.1/a/D1", "satu", "")
 		d1dua    = item("2.1.1/a/D1", "dua", "")
 		bD1      = item("2.1.1/b/D1", "", "")
 		kepala   = item("2.1.1/b/W1", "", "Kepala Puskesmas")
 		kader    = item("2.1.1/b/W1", "", "Kader")
-		all      = []readiness.Item{r1, d1satu, d1dua, bD1, kepala, kader}
-		onSite   = reqWant{readiness.ReasonOnSite, 0}
+		all      = []readiness.Item{iD1, r1, d1satu, d1dua, bD1, kepala, kader}
 		none     = reqWant{missing, 0}
 		full1    = reqWant{met, 1}
 		full2    = reqWant{met, 2}
+		site     = reqWant{onSite, 0}
+		unproj   = epWant{} // 1.1.1/a: no R or D item, nothing named
+		babI0    = rollupWant{0, 10, 1, 0, true}
 		babI100  = rollupWant{10, 10, 1, 100, true}
 		notAsses = rollupWant{}
 	)
-	slotCounts := map[string]int{"2.1.1/a/R1": 1, "2.1.1/a/D1": 2, "2.1.1/b/D1": 1, "2.1.1/b/W1": 2}
+	slotCounts := map[string]int{"1.1.1/b/D1": 1, "2.1.1/a/R1": 1, "2.1.1/a/D1": 2, "2.1.1/b/D1": 1, "2.1.1/b/W1": 2}
 	// rollups gives Bab I and Bab II (with their standar and kriteria).
 	rollups := func(bab1, bab2 rollupWant) map[string]rollupWant {
 		return map[string]rollupWant{
@@ -926,47 +1149,64 @@ func TestScoreHandBuilt(t *testing.T) {
 			"bab:II": bab2, "standar:2.1": bab2, "kriteria:2.1.1": bab2,
 		}
 	}
+	// epWant fields: suggested, met, counted (R/D items), present, slots
+	// (R/D slots), named, roles.
 	for _, tc := range []struct {
-		name  string
-		items []readiness.Item
-		tdd   map[string]string
-		eps   map[string]epWant
-		reqs  map[string]reqWant
-		roll  map[string]rollupWant
-		st    string
-		part  bool
+		name    string
+		items   []readiness.Item
+		tdd     map[string]string
+		eps     map[string]epWant
+		reqs    map[string]reqWant
+		roll    map[string]rollupWant
+		st      string
+		part    bool
+		without *projWant
 	}{
 		{
-			name: "nothing uploaded: the O/S-only EP scores 10, Bab II 0%",
-			eps:  map[string]epWant{"1.1.1/a": {10, 0, 0}, "2.1.1/a": {0, 0, 2}, "2.1.1/b": {0, 0, 2}},
-			reqs: map[string]reqWant{
-				"1.1.1/a/O1": onSite, "1.1.1/a/S1": onSite,
-				"2.1.1/a/R1": none, "2.1.1/a/D1": none, "2.1.1/a/O1": onSite,
-				"2.1.1/b/D1": none, "2.1.1/b/W1": none,
+			// Under the old rules the O/S-only EP scored 10 and lifted Bab I.
+			name: "nothing uploaded: the O/S-only EP counts nowhere, both Bab 0%",
+			eps: map[string]epWant{
+				"1.1.1/a": unproj, "1.1.1/b": {0, 0, 1, 0, 1, 0, 0},
+				"2.1.1/a": {0, 0, 2, 0, 3, 0, 0}, "2.1.1/b": {0, 0, 1, 0, 1, 0, 2},
 			},
-			roll: rollups(babI100, rollupWant{0, 20, 2, 0, true}),
+			reqs: map[string]reqWant{
+				"1.1.1/a/O1": site, "1.1.1/a/S1": site, "1.1.1/b/D1": none,
+				"2.1.1/a/R1": none, "2.1.1/a/D1": none, "2.1.1/a/O1": site,
+				"2.1.1/b/D1": none, "2.1.1/b/W1": {interview, 0},
+			},
+			roll: rollups(babI0, rollupWant{0, 20, 2, 0, true}),
 			st:   below,
 		},
 		{
-			name:  "two-value table: partial evidence scores 0",
+			// 2.1.1/a: 2 of 3 slots = 66.7 % < 80 % → 0; 2.1.1/b: 0 of 1 → 0
+			// (the named head does not count).
+			name:  "two-value table: 2 of 3 slots scores 0",
 			items: []readiness.Item{r1, d1satu, kepala},
-			eps:   map[string]epWant{"1.1.1/a": {10, 0, 0}, "2.1.1/a": {0, 1, 2}, "2.1.1/b": {0, 0, 2}},
-			reqs: map[string]reqWant{
-				"1.1.1/a/O1": onSite, "1.1.1/a/S1": onSite,
-				"2.1.1/a/R1": full1, "2.1.1/a/D1": {incomplete, 1}, "2.1.1/a/O1": onSite,
-				"2.1.1/b/D1": none, "2.1.1/b/W1": {incomplete, 1},
+			eps: map[string]epWant{
+				"1.1.1/a": unproj, "1.1.1/b": {0, 0, 1, 0, 1, 0, 0},
+				"2.1.1/a": {0, 1, 2, 2, 3, 0, 0}, "2.1.1/b": {0, 0, 1, 0, 1, 1, 2},
 			},
-			roll: rollups(babI100, rollupWant{0, 20, 2, 0, true}),
+			reqs: map[string]reqWant{
+				"1.1.1/a/O1": site, "1.1.1/a/S1": site, "1.1.1/b/D1": none,
+				"2.1.1/a/R1": full1, "2.1.1/a/D1": {incomplete, 1}, "2.1.1/a/O1": site,
+				"2.1.1/b/D1": none, "2.1.1/b/W1": {interview, 1},
+			},
+			roll: rollups(babI0, rollupWant{0, 20, 2, 0, true}),
 			st:   below,
 		},
 		{
+			// Bab I 10/10 = 100 %; Bab II 10 + 0 = 10/20 = 50 %: fails
+			// Paripurna (II 80), meets Utama (I 80, II 50).
 			name:  "Bab II at 50% fails Paripurna but meets Utama",
-			items: []readiness.Item{r1, d1satu, d1dua, kader},
-			eps:   map[string]epWant{"1.1.1/a": {10, 0, 0}, "2.1.1/a": {10, 2, 2}, "2.1.1/b": {0, 0, 2}},
+			items: []readiness.Item{iD1, r1, d1satu, d1dua, kader},
+			eps: map[string]epWant{
+				"1.1.1/a": unproj, "1.1.1/b": {10, 1, 1, 1, 1, 0, 0},
+				"2.1.1/a": {10, 2, 2, 3, 3, 0, 0}, "2.1.1/b": {0, 0, 1, 0, 1, 1, 2},
+			},
 			reqs: map[string]reqWant{
-				"1.1.1/a/O1": onSite, "1.1.1/a/S1": onSite,
-				"2.1.1/a/R1": full1, "2.1.1/a/D1": full2, "2.1.1/a/O1": onSite,
-				"2.1.1/b/D1": none, "2.1.1/b/W1": {incomplete, 1},
+				"1.1.1/a/O1": site, "1.1.1/a/S1": site, "1.1.1/b/D1": full1,
+				"2.1.1/a/R1": full1, "2.1.1/a/D1": full2, "2.1.1/a/O1": site,
+				"2.1.1/b/D1": none, "2.1.1/b/W1": {interview, 1},
 			},
 			roll: rollups(babI100, rollupWant{10, 20, 2, 50, true}),
 			st:   utama,
@@ -974,42 +1214,66 @@ func TestScoreHandBuilt(t *testing.T) {
 		{
 			name:  "everything: Paripurna",
 			items: all,
-			eps:   map[string]epWant{"1.1.1/a": {10, 0, 0}, "2.1.1/a": {10, 2, 2}, "2.1.1/b": {10, 2, 2}},
+			eps: map[string]epWant{
+				"1.1.1/a": unproj, "1.1.1/b": {10, 1, 1, 1, 1, 0, 0},
+				"2.1.1/a": {10, 2, 2, 3, 3, 0, 0}, "2.1.1/b": {10, 1, 1, 1, 1, 2, 2},
+			},
 			reqs: map[string]reqWant{
-				"1.1.1/a/O1": onSite, "1.1.1/a/S1": onSite,
-				"2.1.1/a/R1": full1, "2.1.1/a/D1": full2, "2.1.1/a/O1": onSite,
-				"2.1.1/b/D1": full1, "2.1.1/b/W1": full2,
+				"1.1.1/a/O1": site, "1.1.1/a/S1": site, "1.1.1/b/D1": full1,
+				"2.1.1/a/R1": full1, "2.1.1/a/D1": full2, "2.1.1/a/O1": site,
+				"2.1.1/b/D1": full1, "2.1.1/b/W1": {interview, 2},
 			},
 			roll: rollups(babI100, rollupWant{20, 20, 2, 100, true}),
 			st:   paripurna,
 		},
 		{
-			name:  "O/S EP TDD: Bab I not assessed, partial, status from Bab II",
-			items: []readiness.Item{r1, d1satu, d1dua},
+			// Under the old rules this left Bab I unassessed; now the O/S EP
+			// never counted, so only the TDD count moves, and refusing the
+			// proposal changes nothing: Bab I 100 %, Bab II 10/20 = 50 %.
+			// Its O and S items stay "on_site" (only R and D become "tdd").
+			name:  "O/S-only EP TDD: counted as proposed, both projections Utama",
+			items: []readiness.Item{iD1, r1, d1satu, d1dua},
 			tdd:   map[string]string{"1.1.1/a": "tidak ada ruang"},
-			eps:   map[string]epWant{"1.1.1/a": {0, 0, 0}, "2.1.1/a": {10, 2, 2}, "2.1.1/b": {0, 0, 2}},
-			reqs: map[string]reqWant{
-				"1.1.1/a/O1": {tddR, 0}, "1.1.1/a/S1": {tddR, 0},
-				"2.1.1/a/R1": full1, "2.1.1/a/D1": full2, "2.1.1/a/O1": onSite,
-				"2.1.1/b/D1": none, "2.1.1/b/W1": none,
+			eps: map[string]epWant{
+				"1.1.1/a": unproj, "1.1.1/b": {10, 1, 1, 1, 1, 0, 0},
+				"2.1.1/a": {10, 2, 2, 3, 3, 0, 0}, "2.1.1/b": {0, 0, 1, 0, 1, 0, 2},
 			},
-			roll: rollups(notAsses, rollupWant{10, 20, 2, 50, true}),
+			reqs: map[string]reqWant{
+				"1.1.1/a/O1": site, "1.1.1/a/S1": site, "1.1.1/b/D1": full1,
+				"2.1.1/a/R1": full1, "2.1.1/a/D1": full2, "2.1.1/a/O1": site,
+				"2.1.1/b/D1": none, "2.1.1/b/W1": {interview, 0},
+			},
+			roll: rollups(babI100, rollupWant{10, 20, 2, 50, true}),
 			st:   utama,
-			part: true,
+			without: &projWant{
+				bab:    map[string]rollupWant{"I": babI100, "II": {10, 20, 2, 50, true}},
+				status: utama,
+			},
 		},
 		{
-			name:  "Bab II all TDD: status from Bab I alone",
+			// Under the old rules the status came from Bab I alone
+			// (Paripurna). Now Bab II has no projected EP: no status. Refused,
+			// 2.1.1/a scores 1 of 3 = 33 % → 0 and 2.1.1/b 0 of 1 → 0:
+			// Bab II 0/20 = 0 % → Tidak Terakreditasi.
+			name:  "Bab II all TDD: no status; without TDD Tidak Terakreditasi",
 			tdd:   map[string]string{"2.1.1/a": "x", "2.1.1/b": "y"},
-			eps:   map[string]epWant{"1.1.1/a": {10, 0, 0}, "2.1.1/a": {0, 0, 0}, "2.1.1/b": {0, 0, 0}},
-			items: []readiness.Item{r1},
+			items: []readiness.Item{iD1, r1},
+			eps: map[string]epWant{
+				"1.1.1/a": unproj, "1.1.1/b": {10, 1, 1, 1, 1, 0, 0},
+				"2.1.1/a": {0, 1, 2, 1, 3, 0, 0}, "2.1.1/b": {0, 0, 1, 0, 1, 0, 2},
+			},
 			reqs: map[string]reqWant{
-				"1.1.1/a/O1": onSite, "1.1.1/a/S1": onSite,
-				"2.1.1/a/R1": {tddR, 1}, "2.1.1/a/D1": {tddR, 0}, "2.1.1/a/O1": {tddR, 0},
-				"2.1.1/b/D1": {tddR, 0}, "2.1.1/b/W1": {tddR, 0},
+				"1.1.1/a/O1": site, "1.1.1/a/S1": site, "1.1.1/b/D1": full1,
+				"2.1.1/a/R1": {tddR, 1}, "2.1.1/a/D1": {tddR, 0}, "2.1.1/a/O1": site,
+				"2.1.1/b/D1": {tddR, 0}, "2.1.1/b/W1": {interview, 0},
 			},
 			roll: rollups(babI100, notAsses),
-			st:   paripurna,
+			st:   "",
 			part: true,
+			without: &projWant{
+				bab:    map[string]rollupWant{"I": babI100, "II": {0, 20, 2, 0, true}},
+				status: below,
+			},
 		},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -1019,15 +1283,18 @@ func TestScoreHandBuilt(t *testing.T) {
 				tdd = map[string]string{}
 			}
 			checkReport(t, tc.name, got, want{
-				catalogue:  "mini@0.1",
-				babOrder:   []string{"I", "II"},
-				eps:        tc.eps,
-				tdd:        tdd,
-				reqs:       tc.reqs,
-				slotCounts: slotCounts,
-				rollups:    tc.roll,
-				status:     tc.st,
-				partial:    tc.part,
+				catalogue:     "mini@0.1",
+				babOrder:      []string{"I", "II"},
+				eps:           tc.eps,
+				tdd:           tdd,
+				reqs:          tc.reqs,
+				slotCounts:    slotCounts,
+				rollups:       tc.roll,
+				status:        tc.st,
+				partial:       tc.part,
+				unprojectable: 1, // 1.1.1/a
+				tddProposed:   len(tc.tdd),
+				withoutTDD:    tc.without,
 			})
 		})
 	}

@@ -84,6 +84,18 @@ func Percents(babs []Rollup) map[string]float64 {
 	return out
 }
 
+// Rollups maps the ID of every kriteria, standar and Bab to its roll-up,
+// for callers that look up many (Rollup looks up one).
+func (t Tally) Rollups() map[string]Rollup {
+	out := make(map[string]Rollup, len(t.Kriteria)+len(t.Standar)+len(t.Bab))
+	for _, rs := range [][]Rollup{t.Bab, t.Standar, t.Kriteria} { // as in Rollup, a kriteria wins over a Bab of its ID
+		for _, r := range rs {
+			out[r.ID] = r
+		}
+	}
+	return out
+}
+
 // Rollup returns the roll-up of a kriteria, standar or Bab by ID.
 func (t Tally) Rollup(id string) (Rollup, bool) {
 	for _, rs := range [][]Rollup{t.Kriteria, t.Standar, t.Bab} {

@@ -396,6 +396,15 @@ func TestComputeRollups(t *testing.T) {
 	if _, ok := got.Rollup("9.9"); ok {
 		t.Errorf("Rollup(9.9): found, want not found")
 	}
+	all := got.Rollups()
+	if n := len(got.Kriteria) + len(got.Standar) + len(got.Bab); len(all) != n {
+		t.Errorf("Rollups: %d entries, want %d", len(all), n)
+	}
+	for id, r := range all {
+		if one, ok := got.Rollup(id); !ok || !reflect.DeepEqual(one, r) {
+			t.Errorf("Rollups()[%s] = %+v, Rollup(%s) = %+v", id, r, id, one)
+		}
+	}
 	if n, m := len(got.Kriteria), len(layout); n != m {
 		t.Errorf("Kriteria: got %d roll-ups, want %d (one per kriteria, assessed or not)", n, m)
 	}

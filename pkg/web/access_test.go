@@ -299,7 +299,10 @@ func matrix() map[string]route {
 			return request{method: "POST", path: "/api/v1/catalogue/import", form: body, formType: ct}
 		}},
 		"POST /api/v1/catalogue/versions/:id/activate": {want: adminOnly(200), build: func(w *world, a actor, s side, in bool) request {
-			return request{method: "POST", path: fmt.Sprintf("/api/v1/catalogue/versions/%d/activate", w.catalogueVersion())}
+			return request{method: "POST", path: fmt.Sprintf("/api/v1/catalogue/versions/%d/activate", w.catalogueVersion()), body: map[string]bool{"confirm": true}}
+		}},
+		"GET /api/v1/catalogue/versions/:id/plan": {want: adminOnly(200), build: func(w *world, a actor, s side, in bool) request {
+			return request{method: "GET", path: fmt.Sprintf("/api/v1/catalogue/versions/%d/plan", w.catalogueVersion())}
 		}},
 		"GET /api/v1/catalogue/versions/:id/export": {want: adminOnly(200), build: func(w *world, a actor, s side, in bool) request {
 			return request{method: "GET", path: fmt.Sprintf("/api/v1/catalogue/versions/%d/export", w.catalogueVersion())}

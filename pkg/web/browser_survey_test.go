@@ -63,16 +63,10 @@ func TestBrowserSurvey(t *testing.T) {
 	h.signIn(t, qt, "mutu@puskesmas.test", "kata-sandi-pengguna-1")
 	run(t, qt, "open the survey", chromedp.Navigate(fmt.Sprintf("%s/s/%d", h.srv.URL, sv.ID)), chromedp.WaitVisible("#self-form", chromedp.ByID))
 	var fill []chromedp.Action
-	for _, b := range criteria.MustBuiltin().Bab {
-		for _, st := range b.Standar {
-			for _, k := range st.Kriteria {
-				for _, e := range k.Elements {
-					a := strings.NewReplacer(".", "-", "/", "-").Replace(e.ID)
-					fill = append(fill, chromedp.SetValue("#self-score-"+a, "10", chromedp.ByID),
-						chromedp.SetValue("#self-just-"+a, "Bukti lengkap menurut tim mutu.", chromedp.ByID))
-				}
-			}
-		}
+	for p := range criteria.MustBuiltin().Elements() {
+		a := strings.NewReplacer(".", "-", "/", "-").Replace(p.Element.ID)
+		fill = append(fill, chromedp.SetValue("#self-score-"+a, "10", chromedp.ByID),
+			chromedp.SetValue("#self-just-"+a, "Bukti lengkap menurut tim mutu.", chromedp.ByID))
 	}
 	submitIn(t, qt, "save the self-assessment", append(fill, chromedp.Click("#self-save", chromedp.ByID))...)
 	run(t, qt, "submit offered", chromedp.WaitVisible("#submit-form", chromedp.ByID))

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"io"
@@ -28,6 +29,20 @@ func bindJSON(c echo.Context, v any) error {
 		return bukti.Errorf(bukti.EINVALID, "Isi permintaan memuat data lebih dari satu objek JSON.", "request body has more than one JSON value")
 	}
 	return nil
+}
+
+// optionalJSON is bindJSON for a body that may be left out: an empty body
+// leaves v as it is.
+func optionalJSON(c echo.Context, v any) error {
+	body, err := io.ReadAll(io.LimitReader(c.Request().Body, maxJSONBody))
+	if err != nil {
+		return err
+	}
+	if len(bytes.TrimSpace(body)) == 0 {
+		return nil
+	}
+	c.Request().Body = io.NopCloser(bytes.NewReader(body))
+	return bindJSON(c, v)
 }
 
 // pathID parses a numeric ID from the path.

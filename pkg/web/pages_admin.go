@@ -1,6 +1,8 @@
 package web
 
 import (
+	"errors"
+	"fmt"
 	"net/http"
 	"strconv"
 	"strings"
@@ -10,7 +12,7 @@ import (
 	"github.com/bukti-id/bukti/pkg/bukti"
 	"github.com/bukti-id/bukti/pkg/catalogue"
 	"github.com/bukti-id/bukti/pkg/org"
-	"github.com/bukti-id/bukti/pkg/stdimport"
+	"github.com/bukti-id/bukti/pkg/standard"
 )
 
 type adminUser struct {
@@ -33,6 +35,12 @@ func (s *Server) adminView(c echo.Context) error {
 	if err := principal(c).RequireAdmin(); err != nil {
 		return err
 	}
+	return s.renderAdmin(c, http.StatusOK)
+}
+
+// renderAdmin renders the settings page with status (a refused form
+// shows it again with the error).
+func (s *Server) renderAdmin(c echo.Context, status int) error {
 	ctx := c.Request().Context()
 	data := adminPage{Catalogue: s.Catalogue, Counts: s.Catalogue.Counts()}
 	var err error
@@ -63,7 +71,7 @@ func (s *Server) adminView(c echo.Context) error {
 		}
 		data.Users = append(data.Users, au)
 	}
-	return s.render(c, http.StatusOK, "admin", s.tr(c, "admin.title"), data)
+	return s.render(c, status, "admin", s.tr(c, "admin.title"), data)
 }
 
 func (s *Server) adminAddProvince(c echo.Context) error {
@@ -130,7 +138,9 @@ func (s *Server) adminAddUser(c echo.Context) error {
 }
 
 // adminImportCatalogue imports an uploaded self-assessment workbook as a
-// new, inactive catalogue version.
+// new, inactive catalogue version and shows its difference from the
+// catalogue in use. A refused workbook shows the settings page again with
+// the importer's message: what layout was expected and what was found.
 func (s *Server) adminImportCatalogue(c echo.Context) error {
 	if err := principal(c).RequireAdmin(); err != nil {
 		return err
@@ -138,6 +148,9 @@ func (s *Server) adminImportCatalogue(c echo.Context) error {
 	c.Request().Body = http.MaxBytesReader(c.Response(), c.Request().Body, maxWorkbook)
 	fh, err := c.FormFile("file")
 	if err != nil {
+		if isMaxBytes(err) {
+			return bukti.Errorf(bukti.ETOOLARGE, "Berkas spreadsheet melebihi 32 MiB.", "the workbook is larger than 32 MiB")
+		}
 		return bukti.Errorf(bukti.EINVALID, "Pilih berkas .xlsx instrumen penilaian mandiri.", "choose the self-assessment .xlsx file")
 	}
 	f, err := fh.Open()
@@ -145,18 +158,68 @@ func (s *Server) adminImportCatalogue(c echo.Context) error {
 		return err
 	}
 	defer f.Close()
-	_, err = s.Standard.Import(c.Request().Context(), s.Catalogue, c.FormValue("version"), "", userID(c),
-		func(opt stdimport.Options) (*catalogue.Catalogue, stdimport.Report, error) {
-			return stdimport.Import(f, opt)
+	res, err := s.Standard.Import(c.Request().Context(), s.Catalogue, c.FormValue("version"), "", userID(c),
+		func(opt catalogue.ImportOptions) (*catalogue.Catalogue, catalogue.ImportReport, error) {
+			return catalogue.ImportWorkbook(f, opt)
 		})
+	if err != nil {
+		var be *bukti.Error
+		if !errors.As(err, &be) || be.Code == bukti.EINTERNAL {
+			return err
+		}
+		c.Set("flash", message(c, err))
+		return s.renderAdmin(c, statusOf[be.Code])
+	}
+	return done(c, fmt.Sprintf("/admin/catalogue/%d", res.Version.ID), "admin.imported")
+}
+
+// catalogueVersionPage shows a stored version against the catalogue in
+// use: the difference EP by EP, what would not carry over, and the
+// activation form (a confirmation when something would not).
+type catalogueVersionPage struct {
+	*standard.Plan
+	Facilities map[int64]string // facility ID → "name (code)"
+	LeftCount  int              // evidence records, interviewees and TDD marks left behind
+}
+
+// adminCatalogueVersion is the review and confirmation step of a stored
+// version.
+func (s *Server) adminCatalogueVersion(c echo.Context) error {
+	if err := principal(c).RequireAdmin(); err != nil {
+		return err
+	}
+	id, err := pathID(c, "id")
 	if err != nil {
 		return err
 	}
-	return done(c, "/admin", "admin.imported")
+	plan, err := s.Standard.PlanActivation(c.Request().Context(), id)
+	if err != nil {
+		return err
+	}
+	return s.renderCatalogueVersion(c, http.StatusOK, plan)
+}
+
+func (s *Server) renderCatalogueVersion(c echo.Context, status int, plan *standard.Plan) error {
+	data := catalogueVersionPage{Plan: plan, Facilities: map[int64]string{}}
+	left := plan.NotCarriedOver
+	data.LeftCount = len(left.Evidence) + len(left.Interviewees) + len(left.NotApplicable)
+	if data.LeftCount > 0 {
+		fs, err := s.Org.Facilities(c.Request().Context(), true, nil)
+		if err != nil {
+			return err
+		}
+		for _, f := range fs {
+			data.Facilities[f.ID] = f.Name + " (" + f.Code + ")"
+		}
+	}
+	v := plan.Version
+	return s.render(c, status, "catalogue", s.tr(c, "catalogue.title", v.CatalogueID+"@"+v.Version), data)
 }
 
 // adminActivateCatalogue makes a stored version the one used from the next
-// start.
+// start. When the version would leave evidence behind, the form must carry
+// confirm (the confirmation step's checkbox); without it the version's
+// page is shown again, with what would be left behind.
 func (s *Server) adminActivateCatalogue(c echo.Context) error {
 	if err := principal(c).RequireAdmin(); err != nil {
 		return err
@@ -165,7 +228,13 @@ func (s *Server) adminActivateCatalogue(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	if _, err := s.Standard.Activate(c.Request().Context(), id, userID(c)); err != nil {
+	confirm := c.FormValue("confirm") != ""
+	plan, err := s.Standard.Activate(c.Request().Context(), id, confirm, userID(c))
+	if errors.Is(err, standard.ErrConfirmRequired) {
+		c.Set("flash", s.tr(c, standard.ConfirmKey))
+		return s.renderCatalogueVersion(c, statusOf[bukti.ErrorCode(err)], plan)
+	}
+	if err != nil {
 		return err
 	}
 	return done(c, "/admin", "admin.activated")

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
-	"slices"
 	"strconv"
 	"strings"
 
@@ -201,14 +200,8 @@ func (s *Server) loadSurveyPage(c echo.Context, id int64, d *draft) (*surveyPage
 		if err != nil {
 			return nil, err
 		}
-		for _, b := range rep.Bab {
-			for _, st := range b.Standar {
-				for _, k := range st.Kriteria {
-					for _, e := range k.Elements {
-						ready[e.ID] = [2]int{e.Suggested, map[bool]int{true: 1}[e.TDD]}
-					}
-				}
-			}
+		for e := range rep.Elements() {
+			ready[e.ID] = [2]int{e.Suggested, map[bool]int{true: 1}[e.TDD]}
 		}
 	}
 	// Newer revisions the quality team may resubmit.
@@ -244,67 +237,67 @@ func (s *Server) loadSurveyPage(c echo.Context, id int64, d *draft) (*surveyPage
 		byReq[it.RequirementID] = append(byReq[it.RequirementID], v)
 	}
 
-	for _, b := range s.Catalogue.Bab {
-		for _, st := range b.Standar {
-			for _, k := range st.Kriteria {
-				for _, e := range k.Elements {
-					ep := surveyEP{Element: e, Kriteria: k.ID, Suggested: ov.Suggestions[e.ID]}
-					r := ready[e.ID]
-					ep.Ready, ep.ReadyTDD = r[0], r[1] == 1
-					if a, ok := ov.Self(e.ID); ok {
-						ep.SelfScore, ep.SelfJust = survey.FormatScore(a.Score, a.TDD), a.Justification
-					}
-					for _, req := range e.Requirements {
-						if items := byReq[req.ID]; len(items) > 0 {
-							ep.Reqs = append(ep.Reqs, requirementItems{Req: req, Items: items})
-						}
-					}
-					var team []bukti.SurveyScore
-					for _, u := range ov.Surveyors {
-						row, ok := ov.ScoreBy(e.ID, u.ID)
-						if !ok {
-							continue
-						}
-						team = append(team, row)
-						v := scoreView{Surveyor: names[u.ID], Lead: sv.LeadID != nil && *sv.LeadID == u.ID, Mine: u.ID == uid,
-							Score: survey.FormatScore(row.Score, row.TDD), Facts: row.Facts, Rec: row.Recommendation,
-							DiffersFromSys: row.TDD || row.Score != ep.Suggested}
-						ep.All = append(ep.All, v)
-						if v.Mine {
-							ep.Mine, ep.HasMine = v, true
-						} else {
-							ep.Others = append(ep.Others, v)
-						}
-					}
-					if f, ok := ov.Final(e.ID); ok {
-						ep.Final, ep.HasFinal = scoreView{Score: survey.FormatScore(f.Score, f.TDD), Facts: f.Facts, Rec: f.Recommendation,
-							DiffersFromSys: f.TDD || f.Score != ep.Suggested}, true
-						data.Finals++
-						ep.FinalDraft = ep.Final
-					} else if data.ShowScores {
-						ep.Conflict = conflictOf(team, len(ov.Surveyors))
-						if len(team) > 0 {
-							ep.FinalDraft = scoreView{Score: survey.FormatScore(team[0].Score, team[0].TDD), Facts: team[0].Facts, Rec: team[0].Recommendation}
-						}
-					}
-					if d != nil && d.values.Get("element") == e.ID {
-						v := scoreView{Score: d.values.Get("score"), Facts: d.values.Get("facts"), Rec: d.values.Get("recommendation")}
-						switch d.kind {
-						case "score":
-							ep.Mine, ep.HasMine = v, true
-						case "final":
-							ep.FinalDraft = v
-						}
-					}
-					data.EPs = append(data.EPs, ep)
-				}
+	for p := range s.Catalogue.Elements() {
+		e, k := p.Element, p.Kriteria
+		ep := surveyEP{Element: *e, Kriteria: k.ID, Suggested: ov.Suggestions[e.ID]}
+		r := ready[e.ID]
+		ep.Ready, ep.ReadyTDD = r[0], r[1] == 1
+		if a, ok := ov.Self(e.ID); ok {
+			ep.SelfScore, ep.SelfJust = survey.FormatScore(a.Score, a.TDD), a.Justification
+		}
+		for _, req := range e.Requirements {
+			if items := byReq[req.ID]; len(items) > 0 {
+				ep.Reqs = append(ep.Reqs, requirementItems{Req: req, Items: items})
 			}
 		}
+		var team []bukti.SurveyScore
+		for _, u := range ov.Surveyors {
+			row, ok := ov.ScoreBy(e.ID, u.ID)
+			if !ok {
+				continue
+			}
+			team = append(team, row)
+			v := scoreView{Surveyor: names[u.ID], Lead: sv.LeadID != nil && *sv.LeadID == u.ID, Mine: u.ID == uid,
+				Score: survey.FormatScore(row.Score, row.TDD), Facts: row.Facts, Rec: row.Recommendation,
+				DiffersFromSys: row.TDD || row.Score != ep.Suggested}
+			ep.All = append(ep.All, v)
+			if v.Mine {
+				ep.Mine, ep.HasMine = v, true
+			} else {
+				ep.Others = append(ep.Others, v)
+			}
+		}
+		if f, ok := ov.Final(e.ID); ok {
+			ep.Final, ep.HasFinal = scoreView{Score: survey.FormatScore(f.Score, f.TDD), Facts: f.Facts, Rec: f.Recommendation,
+				DiffersFromSys: f.TDD || f.Score != ep.Suggested}, true
+			data.Finals++
+			ep.FinalDraft = ep.Final
+		} else if data.ShowScores {
+			ep.Conflict = conflictOf(team, len(ov.Surveyors))
+			if len(team) > 0 {
+				ep.FinalDraft = scoreView{Score: survey.FormatScore(team[0].Score, team[0].TDD), Facts: team[0].Facts, Rec: team[0].Recommendation}
+			}
+		}
+		if d != nil && d.values.Get("element") == e.ID {
+			v := scoreView{Score: d.values.Get("score"), Facts: d.values.Get("facts"), Rec: d.values.Get("recommendation")}
+			switch d.kind {
+			case "score":
+				ep.Mine, ep.HasMine = v, true
+			case "final":
+				ep.FinalDraft = v
+			}
+		}
+		data.EPs = append(data.EPs, ep)
 	}
 	if d != nil && d.kind == "self" {
+		posted := map[string]int{} // EP ID → its first index in the refused form
+		for j, id := range d.values["element"] {
+			if _, seen := posted[id]; !seen {
+				posted[id] = j
+			}
+		}
 		for i := range data.EPs {
-			id := data.EPs[i].Element.ID
-			if j := slices.Index(d.values["element"], id); j >= 0 {
+			if j, ok := posted[data.EPs[i].Element.ID]; ok {
 				data.EPs[i].SelfScore = at(d.values["score"], j)
 				data.EPs[i].SelfJust = at(d.values["justification"], j)
 			}

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"errors"
 	"fmt"
 	"net/http"
 
@@ -8,7 +9,7 @@ import (
 
 	"github.com/bukti-id/bukti/pkg/bukti"
 	"github.com/bukti-id/bukti/pkg/catalogue"
-	"github.com/bukti-id/bukti/pkg/stdimport"
+	"github.com/bukti-id/bukti/pkg/standard"
 )
 
 // maxWorkbook caps an uploaded self-assessment workbook.
@@ -45,8 +46,8 @@ func (s *Server) importCatalogue(c echo.Context) error {
 	}
 	defer f.Close()
 	res, err := s.Standard.Import(c.Request().Context(), s.Catalogue, c.FormValue("version"), c.FormValue("title"), userID(c),
-		func(opt stdimport.Options) (*catalogue.Catalogue, stdimport.Report, error) {
-			return stdimport.Import(f, opt)
+		func(opt catalogue.ImportOptions) (*catalogue.Catalogue, catalogue.ImportReport, error) {
+			return catalogue.ImportWorkbook(f, opt)
 		})
 	if err != nil {
 		return err
@@ -54,6 +55,11 @@ func (s *Server) importCatalogue(c echo.Context) error {
 	return c.JSON(http.StatusCreated, res)
 }
 
+// activateCatalogue makes a stored version the one used from the next
+// start. The body is optional: {"confirm": true} accepts leaving behind
+// what the version does not carry over. Without it such an activation is
+// refused with 409, the error's key standard.ConfirmKey, and the plan (the
+// diff and what would be left behind) beside the error.
 func (s *Server) activateCatalogue(c echo.Context) error {
 	if err := principal(c).RequireAdmin(); err != nil {
 		return err
@@ -62,11 +68,53 @@ func (s *Server) activateCatalogue(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	v, err := s.Standard.Activate(c.Request().Context(), id, userID(c))
+	var in struct {
+		Confirm bool `json:"confirm"`
+	}
+	if err := optionalJSON(c, &in); err != nil {
+		return err
+	}
+	plan, err := s.Standard.Activate(c.Request().Context(), id, in.Confirm, userID(c))
+	if errors.Is(err, standard.ErrConfirmRequired) {
+		var body refusedActivation
+		body.Error.Code, body.Error.Key = bukti.ErrorCode(err), standard.ConfirmKey
+		body.Error.Message, body.Error.MessageEN = bukti.ErrorMessage(err)
+		body.Plan = plan
+		return c.JSON(statusOf[body.Error.Code], body)
+	}
 	if err != nil {
 		return err
 	}
-	return c.JSON(http.StatusOK, v)
+	return c.JSON(http.StatusOK, plan)
+}
+
+// refusedActivation is the answer to an activation that needs confirm:
+// the error (with a key naming it) and the plan.
+type refusedActivation struct {
+	Error struct {
+		Code      string `json:"code"`
+		Key       string `json:"key"`
+		Message   string `json:"message"`
+		MessageEN string `json:"message_en"`
+	} `json:"error"`
+	*standard.Plan
+}
+
+// planCatalogue is the dry run of an activation: the difference from the
+// catalogue in use and what would not carry over.
+func (s *Server) planCatalogue(c echo.Context) error {
+	if err := principal(c).RequireAdmin(); err != nil {
+		return err
+	}
+	id, err := pathID(c, "id")
+	if err != nil {
+		return err
+	}
+	plan, err := s.Standard.PlanActivation(c.Request().Context(), id)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, plan)
 }
 
 func (s *Server) exportCatalogue(c echo.Context) error {

@@ -54,14 +54,8 @@ func (w *world) surveyAt(s side, state string, lead int64) fixtureSurvey {
 		return slices.Index(bukti.SurveyStates, state) >= slices.Index(bukti.SurveyStates, st)
 	}
 	var elements []string
-	for _, b := range criteria.MustBuiltin().Bab {
-		for _, st := range b.Standar {
-			for _, k := range st.Kriteria {
-				for _, e := range k.Elements {
-					elements = append(elements, e.ID)
-				}
-			}
-		}
+	for p := range criteria.MustBuiltin().Elements() {
+		elements = append(elements, p.Element.ID)
 	}
 	score := func(e string) string { return map[bool]string{true: "5", false: "10"}[e == "2.1.2/a"] }
 	if reached(bukti.SurveySelfAssessment) {

@@ -1,4 +1,4 @@
-package stdimport
+package catalogue
 
 // The messy workbook: what a real self-assessment file looks like. Every
 // oddity the importer handles occurs at least once; the comments give the

@@ -1,4 +1,4 @@
-package stdimport
+package catalogue
 
 import (
 	"fmt"
@@ -24,7 +24,10 @@ var (
 	// floatRe matches a number Excel stored as a binary float and printed
 	// with all its digits (2.0999999999999996).
 	floatRe    = regexp.MustCompile(`^\d+\.\d{9,}$`)
-	epNumberRe = regexp.MustCompile(`(?i)^(?:ep\s*[.:]?\s*)?\(?([a-z]|\d+(?:\.0+)?)[.)]?$`)
+	epNumberRe = regexp.MustCompile(`(?i)^(?:ep\s*[.:]?\s*)?\(?([a-z]|\d+(?:\.0+)?)\s?[.)]?$`)
+	// commaIDRe matches a leading ID typed with commas as decimal marks, as
+	// Indonesian number settings write it: "2,1", "Kriteria 5,3,6 Judul".
+	commaIDRe = regexp.MustCompile(`(?i)^((?:standar|standard|kriteria)\s*[.:]?\s*)?(\d+(?:[.,]\d+)+)`)
 	// epMarkerRe matches an EP number written at the start of the EP text:
 	// "a) Terdapat …", "1. Terdapat …".
 	epMarkerRe = regexp.MustCompile(`^\(?([a-zA-Z]|\d{1,2})[.)]\s+`)
@@ -54,7 +57,7 @@ func parseBab(cell string) (id, title string, err error) {
 // parseNumbered reads a standar (parts 2: "2.1") or kriteria (parts 3:
 // "2.1.2") cell into its ID and the title written after it, if any.
 func parseNumbered(level, cell string, parts int) (id, title string, err error) {
-	s := cleanFloat(oneLine(cell))
+	s := cleanFloat(decimalPoints(oneLine(cell)))
 	m := numberedRe.FindStringSubmatch(s)
 	example := "2.1.2"[:2*parts-1]
 	if m == nil {
@@ -72,6 +75,17 @@ func parseNumbered(level, cell string, parts int) (id, title string, err error) 
 		nums[i] = strconv.Itoa(v) // drops leading zeros
 	}
 	return strings.Join(nums, "."), titleRest(m[2]), nil
+}
+
+// decimalPoints rewrites the commas of a leading ID as points: "5,3,6" →
+// "5.3.6", "Standar 2,1 Judul" → "Standar 2.1 Judul". Commas elsewhere
+// are kept.
+func decimalPoints(s string) string {
+	m := commaIDRe.FindStringSubmatchIndex(s)
+	if m == nil {
+		return s
+	}
+	return s[:m[4]] + strings.ReplaceAll(s[m[4]:m[5]], ",", ".") + s[m[5]:]
 }
 
 // cleanFloat undoes binary-float noise in a number Excel stored as a float:

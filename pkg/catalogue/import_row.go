@@ -1,11 +1,10 @@
-package stdimport
+package catalogue
 
 import (
 	"fmt"
 	"strings"
 	"unicode/utf8"
 
-	"github.com/bukti-id/bukti/pkg/catalogue"
 	"github.com/xuri/excelize/v2"
 )
 
@@ -23,7 +22,7 @@ type epRow struct {
 	bab, babTitle           string
 	standar, standarTitle   string
 	kriteria, kriteriaTitle string
-	el                      catalogue.Element
+	el                      Element
 }
 
 // sheetReader reads the data rows of one sheet, carrying the bab, standar
@@ -58,11 +57,12 @@ func (s *sheetReader) read(rowNum int, row []string) (ep *epRow, skip string, wa
 			}
 		}
 	}
-	number, text := s.l.cell(row, colEPNumber), s.l.cell(row, colEPText)
+	cells := s.cells(row)
+	number, text := cells[colEPNumber], cells[colEPText]
 	hasEP := !isBlank(number) || !isBlank(text)
 	hasItems := false
 	for _, mc := range methodColumns {
-		if !isNone(s.l.cell(row, mc.col)) {
+		if !isNone(cells[mc.col]) {
 			hasItems = true
 		}
 	}
@@ -74,14 +74,33 @@ func (s *sheetReader) read(rowNum int, row []string) (ep *epRow, skip string, wa
 	if reason := s.place(ep); reason != "" {
 		return nil, reason, nil
 	}
-	if reason := readElement(&ep.el, number, text); reason != "" {
+	warnings = s.repairEPText(rowNum, &cells)
+	if reason := readElement(&ep.el, cells[colEPNumber], cells[colEPText]); reason != "" {
 		return nil, reason, nil
 	}
-	reason, warnings := s.readEvidence(&ep.el, rowNum, row)
+	reason, ws := s.readEvidence(&ep.el, rowNum, cells)
+	warnings = append(warnings, ws...)
 	if reason != "" {
 		return nil, reason, nil
 	}
 	return ep, "", warnings
+}
+
+// cells returns the text of each column of row.
+func (s *sheetReader) cells(row []string) (out [numColumns]string) {
+	for c := range out {
+		out[c] = s.l.cell(row, column(c))
+	}
+	return out
+}
+
+// ref names the cell of column c on a row, as Excel does ("F12").
+func (s *sheetReader) ref(c column, rowNum int) string {
+	name, err := excelize.CoordinatesToCellName(s.l.at[c]+1, rowNum)
+	if err != nil {
+		return columnNames[c]
+	}
+	return name
 }
 
 // inherit records the bab, standar and kriteria cells of a row; a new bab
@@ -141,7 +160,7 @@ func (s *sheetReader) place(ep *epRow) string {
 
 // readElement reads the EP letter and text; the methods written in the
 // text are kept in el.Methods for readEvidence.
-func readElement(el *catalogue.Element, number, text string) string {
+func readElement(el *Element, number, text string) string {
 	t := oneLine(text)
 	marked := ""
 	if m := epMarkerRe.FindStringSubmatch(t); m != nil {
@@ -171,29 +190,31 @@ func readElement(el *catalogue.Element, number, text string) string {
 }
 
 // readEvidence turns the R, D, O, W, S cells into requirements and settles
-// the EP's methods.
-func (s *sheetReader) readEvidence(el *catalogue.Element, rowNum int, row []string) (skip string, warnings []string) {
-	var withItems []catalogue.Method
+// the EP's methods. Warnings about a cell name it ("cell I7 (W): …").
+func (s *sheetReader) readEvidence(el *Element, rowNum int, cells [numColumns]string) (skip string, warnings []string) {
+	var withItems []Method
 	for _, mc := range methodColumns {
-		cell := s.l.cell(row, mc.col)
+		cell := cells[mc.col]
 		if isNone(cell) {
 			continue
 		}
-		items, orphan := splitItems(cell, mc.method != catalogue.Wawancara)
-		if len(items) > maxItems {
-			name, _ := excelize.CoordinatesToCellName(s.l.at[mc.col]+1, rowNum)
-			return fmt.Sprintf("cell %s (%s) has %d items, more than %d: check that it holds one EP's list", name, mc.method, len(items), maxItems), nil
+		at := fmt.Sprintf("cell %s (%s)", s.ref(mc.col, rowNum), mc.method)
+		c := readCell(cell, mc.method != Wawancara)
+		if len(c.items) > maxItems {
+			return fmt.Sprintf("%s has %d items, more than %d: check that it holds one EP's list", at, len(c.items), maxItems), nil
 		}
-		if orphan != "" {
-			warnings = append(warnings, fmt.Sprintf("%s cell has a Catatan but no item; the note %q is not kept", mc.method, orphan))
+		if c.orphan != "" {
+			warnings = append(warnings, fmt.Sprintf("%s has a Catatan but no item; the note %q is not kept", at, c.orphan))
 		}
-		var reqs []catalogue.Requirement
-		if mc.method == catalogue.Wawancara {
-			var ws []string
-			reqs, ws = interviewRequirements(items)
-			warnings = append(warnings, ws...)
+		var reqs []Requirement
+		var ws []string
+		if mc.method == Wawancara {
+			reqs, ws = interviewRequirements(c.items, c.numbering)
 		} else {
-			reqs = listRequirements(mc.method, items)
+			reqs, ws = listRequirements(mc.method, c.items, c.numbering)
+		}
+		for _, w := range ws {
+			warnings = append(warnings, at+": "+w)
 		}
 		if len(reqs) > 0 {
 			withItems = append(withItems, mc.method)
@@ -203,10 +224,10 @@ func (s *sheetReader) readEvidence(el *catalogue.Element, rowNum int, row []stri
 	if len(el.Requirements) == 0 {
 		return "no R, D, O, W or S items: an EP needs at least one piece of evidence", warnings
 	}
-	var added []catalogue.Method
+	var added []Method
 	el.Methods, added = mergeMethods(el.Methods, withItems)
 	if len(added) > 0 {
-		warnings = append(warnings, fmt.Sprintf("the EP text does not list %s, which has items; added to the EP's methods", methodList(added)))
+		warnings = append(warnings, fmt.Sprintf("the EP text does not list %s, which has items; added to the EP's methods", methodLetters(added)))
 	}
 	return "", warnings
 }
@@ -216,7 +237,7 @@ func isNone(cell string) bool {
 	return strings.Trim(oneLine(cell), "-–— ") == ""
 }
 
-func methodList(ms []catalogue.Method) string {
+func methodLetters(ms []Method) string {
 	parts := make([]string, len(ms))
 	for i, m := range ms {
 		parts[i] = string(m)

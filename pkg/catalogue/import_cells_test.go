@@ -1,11 +1,9 @@
-package stdimport
+package catalogue
 
 import (
 	"bytes"
 	"slices"
 	"testing"
-
-	"github.com/bukti-id/bukti/pkg/catalogue"
 )
 
 func TestLines(t *testing.T) {
@@ -203,7 +201,7 @@ func TestInterviews(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			reqs, _ := interviewRequirements([]item{{text: tc.in}})
+			reqs, _ := interviewRequirements([]item{{text: tc.in}}, "")
 			if len(reqs) != 1 || !slices.Equal(reqs[0].Interviewees, tc.who) || reqs[0].Topic != tc.topic || reqs[0].Key != "W1" {
 				t.Errorf("interviewRequirements(%q) = %+v, want %q %q", tc.in, reqs, tc.who, tc.topic)
 			}
@@ -211,13 +209,13 @@ func TestInterviews(t *testing.T) {
 	}
 	t.Run("HeadingRoles", func(t *testing.T) {
 		items, _ := splitItems("Kepala Puskesmas dan Pj UKM:\n1. isi RUK\n2. isi RPK", false)
-		reqs, warnings := interviewRequirements(items)
+		reqs, warnings := interviewRequirements(items, "")
 		if len(reqs) != 2 || len(warnings) != 0 || reqs[1].Key != "W2" || !slices.Equal(reqs[1].Interviewees, []string{"Kepala Puskesmas", "Penanggung jawab UKM"}) {
 			t.Errorf("got %+v %v", reqs, warnings)
 		}
 	})
 	t.Run("RolesWithoutTopic", func(t *testing.T) {
-		reqs, warnings := interviewRequirements([]item{{text: "Kepala Puskesmas:"}})
+		reqs, warnings := interviewRequirements([]item{{text: "Kepala Puskesmas:"}}, "")
 		if len(reqs) != 0 || len(warnings) != 1 {
 			t.Errorf("got %+v %v, want no requirement and a warning", reqs, warnings)
 		}
@@ -245,7 +243,7 @@ func TestImportLayouts(t *testing.T) {
 			{"I", "1.1", "1.1.1", 1, "EP satu (R)", "1. SK"},
 			{"III", "3.1", "3.1.1", 1, "EP tiga (D)", nil, "1. Laporan"},
 		}})
-		c, rep, err := Import(bytes.NewReader(data), testOptions())
+		c, rep, err := ImportWorkbook(bytes.NewReader(data), testOptions())
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -259,41 +257,41 @@ func TestImportLayouts(t *testing.T) {
 			{nil, 3.1, "3.10.1", 1, "EP (R)", "1. SK"},
 			{nil, "3.1", "3.10.2", 1, "EP (R)", "1. SK"},
 		}})
-		c, rep, err := Import(bytes.NewReader(data), testOptions())
+		c, rep, err := ImportWorkbook(bytes.NewReader(data), testOptions())
 		if err != nil {
 			t.Fatal(err)
 		}
 		if _, place, ok := c.Kriteria("3.10.1"); !ok || place.Standar.ID != "3.10" || place.Bab.ID != "III" {
 			t.Errorf("kriteria 3.10.1 not under standar 3.10 of Bab III (bab from the sheet name)")
 		}
-		checkProblems(t, rep.Skipped, []Problem{{"Bab III", 3, "kriteria 3.10.2 does not belong to standar 3.1"}})
+		checkProblems(t, rep.Skipped, []ImportProblem{{"Bab III", 3, "kriteria 3.10.2 does not belong to standar 3.1"}})
 	})
 	t.Run("MethodsNotDeclared", func(t *testing.T) {
 		data := buildWorkbook(t, sheetSpec{name: "Bab I", rows: [][]any{header,
 			{"I", "1.1", "1.1.1", 1, "EP (D)", "1. SK", "1. Laporan"},
 		}})
-		c, rep, err := Import(bytes.NewReader(data), testOptions())
+		c, rep, err := ImportWorkbook(bytes.NewReader(data), testOptions())
 		if err != nil {
 			t.Fatal(err)
 		}
 		e, _ := c.Element("1.1.1/a")
-		if !slices.Equal(e.Methods, []catalogue.Method{catalogue.Regulasi, catalogue.Dokumen}) {
+		if !slices.Equal(e.Methods, []Method{Regulasi, Dokumen}) {
 			t.Errorf("methods %v, want [R D]: no evidence is dropped", e.Methods)
 		}
-		checkProblems(t, rep.Warnings, []Problem{{"Bab I", 2, "does not list R"}})
+		checkProblems(t, rep.Warnings, []ImportProblem{{"Bab I", 2, "does not list R"}})
 	})
 	t.Run("EPNumberInText", func(t *testing.T) {
 		data := buildWorkbook(t, sheetSpec{name: "Bab I", rows: [][]any{header,
 			{"I", "1.1", "1.1.1", nil, "b) EP kedua (R)", "1. SK"},
 			{nil, nil, nil, nil, "EP tanpa nomor (R)", "1. SK"},
 		}})
-		c, rep, err := Import(bytes.NewReader(data), testOptions())
+		c, rep, err := ImportWorkbook(bytes.NewReader(data), testOptions())
 		if err != nil {
 			t.Fatal(err)
 		}
 		if e, ok := c.Element("1.1.1/b"); !ok || e.Text != "EP kedua" {
 			t.Errorf("EP b from the text marker: %v %+v", ok, e)
 		}
-		checkProblems(t, rep.Skipped, []Problem{{"Bab I", 3, "no EP number"}})
+		checkProblems(t, rep.Skipped, []ImportProblem{{"Bab I", 3, "no EP number"}})
 	})
 }

@@ -1,4 +1,4 @@
-package stdimport
+package catalogue
 
 import (
 	"strings"

@@ -1,4 +1,4 @@
-package stdimport
+package catalogue
 
 // The rows of Kriteria 2.1.2 as the national sheet has them: the cell texts
 // of the standard with their noise kept (EP letters and methods in the EP

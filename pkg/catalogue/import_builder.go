@@ -1,21 +1,19 @@
-package stdimport
+package catalogue
 
 import (
 	"fmt"
 	"maps"
 	"slices"
 	"strings"
-
-	"github.com/bukti-id/bukti/pkg/catalogue"
 )
 
 // builder collects EP rows from any number of sheets and files into one
 // catalogue tree.
 type builder struct {
-	opt    Options
+	opt    ImportOptions
 	babs   map[string]*babAcc
-	seen   map[string]Problem // EP ID → where it was first read
-	report Report
+	seen   map[string]ImportProblem // EP ID → where it was first read
+	report ImportReport
 }
 
 type babAcc struct {
@@ -30,11 +28,11 @@ type standarAcc struct {
 
 type kriteriaAcc struct {
 	title    string
-	elements []catalogue.Element
+	elements []Element
 }
 
-func newBuilder(opt Options) *builder {
-	b := &builder{opt: opt, babs: map[string]*babAcc{}, seen: map[string]Problem{}}
+func newBuilder(opt ImportOptions) *builder {
+	b := &builder{opt: opt, babs: map[string]*babAcc{}, seen: map[string]ImportProblem{}}
 	for _, id := range babIDs {
 		b.babs[id] = &babAcc{standar: map[string]*standarAcc{}}
 	}
@@ -42,11 +40,11 @@ func newBuilder(opt Options) *builder {
 }
 
 func (b *builder) skip(sheet string, row int, reason string) {
-	b.report.Skipped = append(b.report.Skipped, Problem{Sheet: sheet, Row: row, Reason: reason})
+	b.report.Skipped = append(b.report.Skipped, ImportProblem{Sheet: sheet, Row: row, Reason: reason})
 }
 
 func (b *builder) warn(sheet string, row int, reason string) {
-	b.report.Warnings = append(b.report.Warnings, Problem{Sheet: sheet, Row: row, Reason: reason})
+	b.report.Warnings = append(b.report.Warnings, ImportProblem{Sheet: sheet, Row: row, Reason: reason})
 }
 
 // add places an EP; a second EP with the same ID is skipped.
@@ -56,7 +54,7 @@ func (b *builder) add(sheet string, ep *epRow) bool {
 		b.skip(sheet, ep.row, fmt.Sprintf("duplicate EP %s (first read on sheet %q row %d): remove one of the two rows", id, first.Sheet, first.Row))
 		return false
 	}
-	b.seen[id] = Problem{Sheet: sheet, Row: ep.row}
+	b.seen[id] = ImportProblem{Sheet: sheet, Row: ep.row}
 	bab := b.babs[ep.bab]
 	if bab.title == "" {
 		bab.title = ep.babTitle
@@ -83,35 +81,35 @@ func (b *builder) add(sheet string, ep *epRow) bool {
 
 // tree assembles the catalogue: Bab I to V always, standar, kriteria and EP
 // sorted by number. It also fills the counts of the report.
-func (b *builder) tree() *catalogue.Catalogue {
-	c := &catalogue.Catalogue{
-		Format:  catalogue.FormatV1,
+func (b *builder) tree() *Catalogue {
+	c := &Catalogue{
+		Format:  FormatV1,
 		ID:      b.opt.ID,
 		Version: b.opt.Version,
 		Title:   firstNonBlank(b.opt.Title, b.opt.ID),
 		Source:  b.opt.Source,
 		Scoring: b.opt.Scoring,
-		Bab:     make([]catalogue.Bab, 0, len(babIDs)),
+		Bab:     make([]Bab, 0, len(babIDs)),
 	}
 	r := &b.report
 	for _, id := range babIDs {
 		acc := b.babs[id]
-		bab := catalogue.Bab{ID: id, Title: firstNonBlank(b.opt.BabTitles[id], acc.title, "Bab "+id), Standar: []catalogue.Standar{}}
+		bab := Bab{ID: id, Title: firstNonBlank(b.opt.BabTitles[id], acc.title, "Bab "+id), Standar: []Standar{}}
 		if len(acc.standar) > 0 {
 			r.Bab++
 		}
 		for _, sid := range slices.SortedFunc(maps.Keys(acc.standar), idLess) {
 			sa := acc.standar[sid]
-			st := catalogue.Standar{ID: sid, Title: firstNonBlank(sa.title, "Standar "+sid)}
+			st := Standar{ID: sid, Title: firstNonBlank(sa.title, "Standar "+sid)}
 			for _, kid := range slices.SortedFunc(maps.Keys(sa.kriteria), idLess) {
 				ka := sa.kriteria[kid]
-				els := slices.SortedFunc(slices.Values(ka.elements), func(x, y catalogue.Element) int { return strings.Compare(x.Letter, y.Letter) })
-				st.Kriteria = append(st.Kriteria, catalogue.Kriteria{ID: kid, Title: firstNonBlank(ka.title, "Kriteria "+kid), Elements: els})
+				els := slices.SortedFunc(slices.Values(ka.elements), func(x, y Element) int { return strings.Compare(x.Letter, y.Letter) })
+				st.Kriteria = append(st.Kriteria, Kriteria{ID: kid, Title: firstNonBlank(ka.title, "Kriteria "+kid), Elements: els})
 				r.Kriteria++
 				r.Elements += len(els)
 				for _, e := range els {
 					for _, q := range e.Requirements {
-						if q.Method == catalogue.Wawancara {
+						if q.Method == Wawancara {
 							r.Interviews++
 						} else {
 							r.Requirements++
@@ -139,24 +137,28 @@ func firstNonBlank(ss ...string) string {
 
 // finish builds the catalogue and validates it by a Marshal/Parse round
 // trip, which also indexes it.
-func (b *builder) finish() (*catalogue.Catalogue, Report, error) {
+func (b *builder) finish() (*Catalogue, ImportReport, error) {
 	c := b.tree()
 	if b.report.Elements == 0 {
-		return nil, b.report, fmt.Errorf("stdimport: %w: %s; fix the rows listed in the report and import again", ErrNoElements, summarise(b.report.Skipped))
+		why := summarise(b.report.Skipped)
+		return nil, b.report, refuse(ErrNoElements,
+			fmt.Sprintf("catalogue import: %v: %s; fix the rows listed in the report and import again", ErrNoElements, why),
+			fmt.Sprintf("Tidak ada baris EP yang valid: format penilaian mandiri ditemukan, tetapi tidak satu baris pun menjadi EP (%s). Perbaiki baris yang tercantum di laporan impor lalu impor lagi.", why),
+			fmt.Sprintf("%v: the self-assessment layout was found, but no row makes an EP (%s); fix the rows listed in the report and import again", ErrNoElements, why))
 	}
-	data, err := catalogue.Marshal(c)
+	data, err := Marshal(c)
 	if err != nil {
-		return nil, b.report, fmt.Errorf("stdimport: %w", err)
+		return nil, b.report, fmt.Errorf("catalogue import: %w", err)
 	}
-	parsed, err := catalogue.Parse("import "+b.opt.ID+" "+b.opt.Version, data)
+	parsed, err := Parse("import "+b.opt.ID+" "+b.opt.Version, data)
 	if err != nil {
-		return nil, b.report, fmt.Errorf("stdimport: the imported catalogue is invalid: %w (for scoring errors pass the built-in's Scoring in Options)", err)
+		return nil, b.report, fmt.Errorf("catalogue import: the imported catalogue is invalid: %w (for scoring errors pass the built-in's Scoring in ImportOptions)", err)
 	}
 	return parsed, b.report, nil
 }
 
 // summarise describes the first skipped rows for an error message.
-func summarise(skipped []Problem) string {
+func summarise(skipped []ImportProblem) string {
 	if len(skipped) == 0 {
 		return "there are no data rows under the header"
 	}

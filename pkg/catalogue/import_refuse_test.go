@@ -1,4 +1,4 @@
-package stdimport
+package catalogue
 
 import (
 	"archive/zip"
@@ -7,8 +7,6 @@ import (
 	"math/rand/v2"
 	"strings"
 	"testing"
-
-	"github.com/bukti-id/bukti/pkg/catalogue"
 )
 
 // TestImportRefuses: inputs that are not the self-assessment give an error
@@ -67,7 +65,7 @@ func TestImportRefuses(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			c, rep, err := Import(bytes.NewReader(tc.data(t)), testOptions())
+			c, rep, err := ImportWorkbook(bytes.NewReader(tc.data(t)), testOptions())
 			if c != nil {
 				t.Errorf("got a catalogue, want none")
 			}
@@ -90,22 +88,22 @@ func TestImportOptions(t *testing.T) {
 	data := buildWorkbook(t, sheetSpec{name: "Bab I", rows: [][]any{header, {"I", "1.1", "1.1.1", 1, "EP (R)", "1. SK"}}})
 	tests := []struct {
 		name   string
-		opt    func(o *Options)
+		opt    func(o *ImportOptions)
 		reason string
 	}{
-		{"NoID", func(o *Options) { o.ID = " " }, "Options.ID is required"},
-		{"NoVersion", func(o *Options) { o.Version = "" }, "Options.Version is required"},
-		{"BadBabTitle", func(o *Options) { o.BabTitles = map[string]string{"6": "x"} }, `BabTitles has key "6"`},
-		{"NoScoring", func(o *Options) { o.Scoring = catalogue.Scoring{} }, "scoring.values"},
-		{"ScoringForOtherBab", func(o *Options) {
-			o.Scoring.Statuses = []catalogue.Status{{Name: "Lulus", Min: map[string]float64{"I": 50}}}
+		{"NoID", func(o *ImportOptions) { o.ID = " " }, "ImportOptions.ID is required"},
+		{"NoVersion", func(o *ImportOptions) { o.Version = "" }, "ImportOptions.Version is required"},
+		{"BadBabTitle", func(o *ImportOptions) { o.BabTitles = map[string]string{"6": "x"} }, `BabTitles has key "6"`},
+		{"NoScoring", func(o *ImportOptions) { o.Scoring = Scoring{} }, "scoring.values"},
+		{"ScoringForOtherBab", func(o *ImportOptions) {
+			o.Scoring.Statuses = []Status{{Name: "Lulus", Min: map[string]float64{"I": 50}}}
 		}, "no minimum for Bab II"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			opt := testOptions()
 			tc.opt(&opt)
-			c, _, err := Import(bytes.NewReader(data), opt)
+			c, _, err := ImportWorkbook(bytes.NewReader(data), opt)
 			if c != nil || err == nil || !strings.Contains(err.Error(), tc.reason) {
 				t.Fatalf("Import = %v, %v; want no catalogue and an error containing %q", c != nil, err, tc.reason)
 			}
@@ -114,7 +112,7 @@ func TestImportOptions(t *testing.T) {
 	t.Run("TitleDefaultsToID", func(t *testing.T) {
 		opt := testOptions()
 		opt.Title = ""
-		c, _, err := Import(bytes.NewReader(data), opt)
+		c, _, err := ImportWorkbook(bytes.NewReader(data), opt)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -124,11 +122,11 @@ func TestImportOptions(t *testing.T) {
 	})
 	t.Run("ParseErrorWrapped", func(t *testing.T) {
 		opt := testOptions()
-		opt.Scoring = catalogue.Scoring{}
-		_, _, err := Import(bytes.NewReader(data), opt)
-		var pe *catalogue.ParseError
+		opt.Scoring = Scoring{}
+		_, _, err := ImportWorkbook(bytes.NewReader(data), opt)
+		var pe *ParseError
 		if !errors.As(err, &pe) {
-			t.Errorf("error %v does not wrap a *catalogue.ParseError", err)
+			t.Errorf("error %v does not wrap a *ParseError", err)
 		}
 	})
 }

@@ -1,12 +1,9 @@
-package stdimport
+package catalogue
 
 import (
-	"fmt"
 	"strconv"
 	"strings"
 	"unicode"
-
-	"github.com/bukti-id/bukti/pkg/catalogue"
 )
 
 // headerScanRows is how many rows from the top are searched for the header.
@@ -35,16 +32,19 @@ var columnNames = [numColumns]string{"Bab", "Standar", "Kriteria", "No EP", "Ele
 // methodColumns maps the method columns to their methods, in catalogue order.
 var methodColumns = []struct {
 	col    column
-	method catalogue.Method
+	method Method
 }{
-	{colR, catalogue.Regulasi}, {colD, catalogue.Dokumen}, {colO, catalogue.Observasi},
-	{colW, catalogue.Wawancara}, {colS, catalogue.Simulasi},
+	{colR, Regulasi}, {colD, Dokumen}, {colO, Observasi},
+	{colW, Wawancara}, {colS, Simulasi},
 }
 
 // layout is where each column is: the 0-based index in the row, or -1.
 type layout struct {
 	at       [numColumns]int
 	firstRow int // 0-based index of the first row after the header
+	// headerless: no header row; the columns are in the fixed order and
+	// the data starts at firstRow.
+	headerless bool
 }
 
 // classify tells which column a header cell names, tolerantly: case,
@@ -88,14 +88,22 @@ func classify(cell string) (column, bool) {
 	return 0, false
 }
 
-var methodNames = map[catalogue.Method]string{
-	catalogue.Regulasi: "regulasi", catalogue.Dokumen: "dokumen", catalogue.Observasi: "observasi",
-	catalogue.Wawancara: "wawancara", catalogue.Simulasi: "simulasi",
+var methodNames = map[Method]string{
+	Regulasi: "regulasi", Dokumen: "dokumen", Observasi: "observasi",
+	Wawancara: "wawancara", Simulasi: "simulasi",
 }
 
-// findHeader searches the first rows for the header. It returns the layout,
-// or an error naming the columns the closest candidate row lacks.
-func findHeader(rows [][]string) (layout, error) {
+// headerMiss is what findHeader saw when no row is the header: the row
+// closest to one (0-based, -1 if no cell names a column) and the columns it
+// lacks.
+type headerMiss struct {
+	best    int
+	missing []string
+}
+
+// findHeader searches the first rows for the header. Without one it says
+// which row came closest.
+func findHeader(rows [][]string) (layout, *headerMiss) {
 	best, bestMissing := -1, []string(nil)
 	consider := func(i int, l layout) {
 		missing := l.missing()
@@ -121,12 +129,7 @@ func findHeader(rows [][]string) (layout, error) {
 		}
 		consider(i, l)
 	}
-	want := strings.Join(columnNames[:], ", ")
-	if best < 0 {
-		return layout{}, fmt.Errorf("no header row in the first %d rows: expected the columns %s", headerScanRows, want)
-	}
-	return layout{}, fmt.Errorf("no header row in the first %d rows: expected the columns %s (row %d comes closest but lacks %s)",
-		headerScanRows, want, best+1, strings.Join(bestMissing, ", "))
+	return layout{}, &headerMiss{best: best, missing: bestMissing}
 }
 
 func newLayout() layout {

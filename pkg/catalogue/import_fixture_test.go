@@ -1,4 +1,4 @@
-package stdimport
+package catalogue
 
 import (
 	"archive/zip"
@@ -9,8 +9,6 @@ import (
 	"testing"
 
 	"github.com/xuri/excelize/v2"
-
-	"github.com/bukti-id/bukti/criteria"
 )
 
 // sheetSpec describes one sheet of a test workbook. Rows start at A1; a
@@ -115,13 +113,13 @@ func replaceInZip(t *testing.T, data []byte, old, new string) []byte {
 }
 
 // testOptions carries the built-in thresholds, as the caller is meant to.
-func testOptions() Options {
-	return Options{
+func testOptions() ImportOptions {
+	return ImportOptions{
 		ID:      "pkp-2023",
 		Version: "2023.9-import",
 		Title:   "Standar Akreditasi Puskesmas",
 		Source:  "KMK HK.01.07/MENKES/165/2023",
-		Scoring: criteria.MustBuiltin().Scoring,
+		Scoring: mustBuiltin().Scoring,
 	}
 }
 
