@@ -1,4 +1,4 @@
-package web
+package api
 
 import (
 	"fmt"
@@ -9,13 +9,11 @@ import (
 	"github.com/bukti-id/bukti/pkg/bukti"
 	"github.com/bukti-id/bukti/pkg/catalogue"
 	"github.com/bukti-id/bukti/pkg/stdimport"
+	"github.com/bukti-id/bukti/pkg/web/core"
 )
 
-// maxWorkbook caps an uploaded self-assessment workbook.
-const maxWorkbook = 32 << 20
-
-func (s *Server) listCatalogueVersions(c echo.Context) error {
-	if err := principal(c).RequireAdmin(); err != nil {
+func (s *handlers) listCatalogueVersions(c echo.Context) error {
+	if err := core.Principal(c).RequireAdmin(); err != nil {
 		return err
 	}
 	vs, err := s.Standard.List(c.Request().Context())
@@ -27,14 +25,14 @@ func (s *Server) listCatalogueVersions(c echo.Context) error {
 
 // importCatalogue reads an uploaded self-assessment workbook (multipart
 // "file", optional "version" and "title") into a new, inactive version.
-func (s *Server) importCatalogue(c echo.Context) error {
-	if err := principal(c).RequireAdmin(); err != nil {
+func (s *handlers) importCatalogue(c echo.Context) error {
+	if err := core.Principal(c).RequireAdmin(); err != nil {
 		return err
 	}
-	c.Request().Body = http.MaxBytesReader(c.Response(), c.Request().Body, maxWorkbook)
+	c.Request().Body = http.MaxBytesReader(c.Response(), c.Request().Body, core.MaxWorkbook)
 	fh, err := c.FormFile("file")
 	if err != nil {
-		if isMaxBytes(err) {
+		if core.IsMaxBytes(err) {
 			return bukti.Errorf(bukti.ETOOLARGE, "Berkas spreadsheet melebihi 32 MiB.", "the workbook is larger than 32 MiB")
 		}
 		return bukti.Errorf(bukti.EINVALID, "Lampirkan berkas .xlsx instrumen penilaian mandiri pada isian \"file\".", "attach the self-assessment .xlsx in the \"file\" field")
@@ -44,7 +42,7 @@ func (s *Server) importCatalogue(c echo.Context) error {
 		return err
 	}
 	defer f.Close()
-	res, err := s.Standard.Import(c.Request().Context(), s.Catalogue, c.FormValue("version"), c.FormValue("title"), userID(c),
+	res, err := s.Standard.Import(c.Request().Context(), s.Catalogue, c.FormValue("version"), c.FormValue("title"), core.UserID(c),
 		func(opt stdimport.Options) (*catalogue.Catalogue, stdimport.Report, error) {
 			return stdimport.Import(f, opt)
 		})
@@ -54,26 +52,26 @@ func (s *Server) importCatalogue(c echo.Context) error {
 	return c.JSON(http.StatusCreated, res)
 }
 
-func (s *Server) activateCatalogue(c echo.Context) error {
-	if err := principal(c).RequireAdmin(); err != nil {
+func (s *handlers) activateCatalogue(c echo.Context) error {
+	if err := core.Principal(c).RequireAdmin(); err != nil {
 		return err
 	}
-	id, err := pathID(c, "id")
+	id, err := core.PathID(c, "id")
 	if err != nil {
 		return err
 	}
-	v, err := s.Standard.Activate(c.Request().Context(), id, userID(c))
+	v, err := s.Standard.Activate(c.Request().Context(), id, core.UserID(c))
 	if err != nil {
 		return err
 	}
 	return c.JSON(http.StatusOK, v)
 }
 
-func (s *Server) exportCatalogue(c echo.Context) error {
-	if err := principal(c).RequireAdmin(); err != nil {
+func (s *handlers) exportCatalogue(c echo.Context) error {
+	if err := core.Principal(c).RequireAdmin(); err != nil {
 		return err
 	}
-	id, err := pathID(c, "id")
+	id, err := core.PathID(c, "id")
 	if err != nil {
 		return err
 	}

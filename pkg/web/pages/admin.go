@@ -1,4 +1,4 @@
-package web
+package pages
 
 import (
 	"net/http"
@@ -11,6 +11,7 @@ import (
 	"github.com/bukti-id/bukti/pkg/catalogue"
 	"github.com/bukti-id/bukti/pkg/org"
 	"github.com/bukti-id/bukti/pkg/stdimport"
+	"github.com/bukti-id/bukti/pkg/web/core"
 )
 
 type adminUser struct {
@@ -29,8 +30,8 @@ type adminPage struct {
 }
 
 // adminView lists the organisation and the users, with forms to add them.
-func (s *Server) adminView(c echo.Context) error {
-	if err := principal(c).RequireAdmin(); err != nil {
+func (s *handlers) adminView(c echo.Context) error {
+	if err := core.Principal(c).RequireAdmin(); err != nil {
 		return err
 	}
 	ctx := c.Request().Context()
@@ -59,39 +60,39 @@ func (s *Server) adminView(c echo.Context) error {
 		}
 		au := adminUser{User: u}
 		for _, b := range bs {
-			au.Roles = append(au.Roles, s.tr(c, "role."+b.Role))
+			au.Roles = append(au.Roles, s.Tr(c, "role."+b.Role))
 		}
 		data.Users = append(data.Users, au)
 	}
-	return s.render(c, http.StatusOK, "admin", s.tr(c, "admin.title"), data)
+	return s.Render(c, http.StatusOK, "admin", s.Tr(c, "admin.title"), data)
 }
 
-func (s *Server) adminAddProvince(c echo.Context) error {
-	if err := principal(c).RequireAdmin(); err != nil {
+func (s *handlers) adminAddProvince(c echo.Context) error {
+	if err := core.Principal(c).RequireAdmin(); err != nil {
 		return err
 	}
-	if _, err := s.Org.CreateProvince(c.Request().Context(), c.FormValue("code"), c.FormValue("name"), userID(c)); err != nil {
+	if _, err := s.Org.CreateProvince(c.Request().Context(), c.FormValue("code"), c.FormValue("name"), core.UserID(c)); err != nil {
 		return err
 	}
 	return done(c, "/admin", "admin.saved")
 }
 
-func (s *Server) adminAddDistrict(c echo.Context) error {
-	if err := principal(c).RequireAdmin(); err != nil {
+func (s *handlers) adminAddDistrict(c echo.Context) error {
+	if err := core.Principal(c).RequireAdmin(); err != nil {
 		return err
 	}
-	if _, err := s.Org.CreateDistrict(c.Request().Context(), c.FormValue("code"), c.FormValue("name"), c.FormValue("province"), userID(c)); err != nil {
+	if _, err := s.Org.CreateDistrict(c.Request().Context(), c.FormValue("code"), c.FormValue("name"), c.FormValue("province"), core.UserID(c)); err != nil {
 		return err
 	}
 	return done(c, "/admin", "admin.saved")
 }
 
-func (s *Server) adminAddFacility(c echo.Context) error {
-	if err := principal(c).RequireAdmin(); err != nil {
+func (s *handlers) adminAddFacility(c echo.Context) error {
+	if err := core.Principal(c).RequireAdmin(); err != nil {
 		return err
 	}
 	in := org.FacilityInput{Code: c.FormValue("code"), Name: c.FormValue("name"), DistrictCode: c.FormValue("district")}
-	if _, err := s.Org.CreateFacility(c.Request().Context(), in, userID(c)); err != nil {
+	if _, err := s.Org.CreateFacility(c.Request().Context(), in, core.UserID(c)); err != nil {
 		return err
 	}
 	return done(c, "/admin", "admin.saved")
@@ -99,8 +100,8 @@ func (s *Server) adminAddFacility(c echo.Context) error {
 
 // adminAddUser creates a user and grants the chosen role; the scope field
 // is "facility:ID", "district:ID" or "province:ID".
-func (s *Server) adminAddUser(c echo.Context) error {
-	if err := principal(c).RequireAdmin(); err != nil {
+func (s *handlers) adminAddUser(c echo.Context) error {
+	if err := core.Principal(c).RequireAdmin(); err != nil {
 		return err
 	}
 	ctx := c.Request().Context()
@@ -123,7 +124,7 @@ func (s *Server) adminAddUser(c echo.Context) error {
 	if b.Role != "" {
 		grant = &b
 	}
-	if _, err := s.Auth.CreateUserWithRole(ctx, c.FormValue("email"), c.FormValue("name"), c.FormValue("password"), grant, userID(c)); err != nil {
+	if _, err := s.Auth.CreateUserWithRole(ctx, c.FormValue("email"), c.FormValue("name"), c.FormValue("password"), grant, core.UserID(c)); err != nil {
 		return err
 	}
 	return done(c, "/admin", "admin.saved")
@@ -131,11 +132,11 @@ func (s *Server) adminAddUser(c echo.Context) error {
 
 // adminImportCatalogue imports an uploaded self-assessment workbook as a
 // new, inactive catalogue version.
-func (s *Server) adminImportCatalogue(c echo.Context) error {
-	if err := principal(c).RequireAdmin(); err != nil {
+func (s *handlers) adminImportCatalogue(c echo.Context) error {
+	if err := core.Principal(c).RequireAdmin(); err != nil {
 		return err
 	}
-	c.Request().Body = http.MaxBytesReader(c.Response(), c.Request().Body, maxWorkbook)
+	c.Request().Body = http.MaxBytesReader(c.Response(), c.Request().Body, core.MaxWorkbook)
 	fh, err := c.FormFile("file")
 	if err != nil {
 		return bukti.Errorf(bukti.EINVALID, "Pilih berkas .xlsx instrumen penilaian mandiri.", "choose the self-assessment .xlsx file")
@@ -145,7 +146,7 @@ func (s *Server) adminImportCatalogue(c echo.Context) error {
 		return err
 	}
 	defer f.Close()
-	_, err = s.Standard.Import(c.Request().Context(), s.Catalogue, c.FormValue("version"), "", userID(c),
+	_, err = s.Standard.Import(c.Request().Context(), s.Catalogue, c.FormValue("version"), "", core.UserID(c),
 		func(opt stdimport.Options) (*catalogue.Catalogue, stdimport.Report, error) {
 			return stdimport.Import(f, opt)
 		})
@@ -157,15 +158,15 @@ func (s *Server) adminImportCatalogue(c echo.Context) error {
 
 // adminActivateCatalogue makes a stored version the one used from the next
 // start.
-func (s *Server) adminActivateCatalogue(c echo.Context) error {
-	if err := principal(c).RequireAdmin(); err != nil {
+func (s *handlers) adminActivateCatalogue(c echo.Context) error {
+	if err := core.Principal(c).RequireAdmin(); err != nil {
 		return err
 	}
-	id, err := pathID(c, "id")
+	id, err := core.PathID(c, "id")
 	if err != nil {
 		return err
 	}
-	if _, err := s.Standard.Activate(c.Request().Context(), id, userID(c)); err != nil {
+	if _, err := s.Standard.Activate(c.Request().Context(), id, core.UserID(c)); err != nil {
 		return err
 	}
 	return done(c, "/admin", "admin.activated")
