@@ -1,4 +1,4 @@
-package web
+package api
 
 import (
 	"errors"
@@ -10,13 +10,11 @@ import (
 	"github.com/bukti-id/bukti/pkg/bukti"
 	"github.com/bukti-id/bukti/pkg/catalogue"
 	"github.com/bukti-id/bukti/pkg/standard"
+	"github.com/bukti-id/bukti/pkg/web/core"
 )
 
-// maxWorkbook caps an uploaded self-assessment workbook.
-const maxWorkbook = 32 << 20
-
-func (s *Server) listCatalogueVersions(c echo.Context) error {
-	if err := principal(c).RequireAdmin(); err != nil {
+func (s *handlers) listCatalogueVersions(c echo.Context) error {
+	if err := core.Principal(c).RequireAdmin(); err != nil {
 		return err
 	}
 	vs, err := s.Standard.List(c.Request().Context())
@@ -28,14 +26,14 @@ func (s *Server) listCatalogueVersions(c echo.Context) error {
 
 // importCatalogue reads an uploaded self-assessment workbook (multipart
 // "file", optional "version" and "title") into a new, inactive version.
-func (s *Server) importCatalogue(c echo.Context) error {
-	if err := principal(c).RequireAdmin(); err != nil {
+func (s *handlers) importCatalogue(c echo.Context) error {
+	if err := core.Principal(c).RequireAdmin(); err != nil {
 		return err
 	}
-	c.Request().Body = http.MaxBytesReader(c.Response(), c.Request().Body, maxWorkbook)
+	c.Request().Body = http.MaxBytesReader(c.Response(), c.Request().Body, core.MaxWorkbook)
 	fh, err := c.FormFile("file")
 	if err != nil {
-		if isMaxBytes(err) {
+		if core.IsMaxBytes(err) {
 			return bukti.Errorf(bukti.ETOOLARGE, "Berkas spreadsheet melebihi 32 MiB.", "the workbook is larger than 32 MiB")
 		}
 		return bukti.Errorf(bukti.EINVALID, "Lampirkan berkas .xlsx instrumen penilaian mandiri pada isian \"file\".", "attach the self-assessment .xlsx in the \"file\" field")
@@ -45,7 +43,7 @@ func (s *Server) importCatalogue(c echo.Context) error {
 		return err
 	}
 	defer f.Close()
-	res, err := s.Standard.Import(c.Request().Context(), s.Catalogue, c.FormValue("version"), c.FormValue("title"), userID(c),
+	res, err := s.Standard.Import(c.Request().Context(), s.Catalogue, c.FormValue("version"), c.FormValue("title"), core.UserID(c),
 		func(opt catalogue.ImportOptions) (*catalogue.Catalogue, catalogue.ImportReport, error) {
 			return catalogue.ImportWorkbook(f, opt)
 		})
@@ -60,11 +58,11 @@ func (s *Server) importCatalogue(c echo.Context) error {
 // what the version does not carry over. Without it such an activation is
 // refused with 409, the error's key standard.ConfirmKey, and the plan (the
 // diff and what would be left behind) beside the error.
-func (s *Server) activateCatalogue(c echo.Context) error {
-	if err := principal(c).RequireAdmin(); err != nil {
+func (s *handlers) activateCatalogue(c echo.Context) error {
+	if err := core.Principal(c).RequireAdmin(); err != nil {
 		return err
 	}
-	id, err := pathID(c, "id")
+	id, err := core.PathID(c, "id")
 	if err != nil {
 		return err
 	}
@@ -74,13 +72,13 @@ func (s *Server) activateCatalogue(c echo.Context) error {
 	if err := optionalJSON(c, &in); err != nil {
 		return err
 	}
-	plan, err := s.Standard.Activate(c.Request().Context(), id, in.Confirm, userID(c))
+	plan, err := s.Standard.Activate(c.Request().Context(), id, in.Confirm, core.UserID(c))
 	if errors.Is(err, standard.ErrConfirmRequired) {
 		var body refusedActivation
 		body.Error.Code, body.Error.Key = bukti.ErrorCode(err), standard.ConfirmKey
 		body.Error.Message, body.Error.MessageEN = bukti.ErrorMessage(err)
 		body.Plan = plan
-		return c.JSON(statusOf[body.Error.Code], body)
+		return c.JSON(core.StatusOf(body.Error.Code), body)
 	}
 	if err != nil {
 		return err
@@ -102,11 +100,11 @@ type refusedActivation struct {
 
 // planCatalogue is the dry run of an activation: the difference from the
 // catalogue in use and what would not carry over.
-func (s *Server) planCatalogue(c echo.Context) error {
-	if err := principal(c).RequireAdmin(); err != nil {
+func (s *handlers) planCatalogue(c echo.Context) error {
+	if err := core.Principal(c).RequireAdmin(); err != nil {
 		return err
 	}
-	id, err := pathID(c, "id")
+	id, err := core.PathID(c, "id")
 	if err != nil {
 		return err
 	}
@@ -117,11 +115,11 @@ func (s *Server) planCatalogue(c echo.Context) error {
 	return c.JSON(http.StatusOK, plan)
 }
 
-func (s *Server) exportCatalogue(c echo.Context) error {
-	if err := principal(c).RequireAdmin(); err != nil {
+func (s *handlers) exportCatalogue(c echo.Context) error {
+	if err := core.Principal(c).RequireAdmin(); err != nil {
 		return err
 	}
-	id, err := pathID(c, "id")
+	id, err := core.PathID(c, "id")
 	if err != nil {
 		return err
 	}

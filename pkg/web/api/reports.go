@@ -1,4 +1,4 @@
-package web
+package api
 
 import (
 	"bytes"
@@ -11,12 +11,13 @@ import (
 	"github.com/bukti-id/bukti/pkg/authz"
 	"github.com/bukti-id/bukti/pkg/bukti"
 	"github.com/bukti-id/bukti/pkg/report"
+	"github.com/bukti-id/bukti/pkg/web/core"
 )
 
 // gapsReport answers GET /api/v1/reports/gaps?district=CODE|province=CODE
 // &level=bab|kriteria|ep&report=matrix|missing|distance&format=json|csv|xlsx,
 // over the facilities of the scope the reader may see.
-func (s *Server) gapsReport(c echo.Context) error {
+func (s *handlers) gapsReport(c echo.Context) error {
 	level := report.Level(c.QueryParam("level"))
 	if level == "" {
 		level = report.LevelBab
@@ -34,7 +35,7 @@ func (s *Server) gapsReport(c echo.Context) error {
 	if err := report.Check(kind, format); err != nil {
 		return err
 	}
-	all, ids := principal(c).Facilities(authz.ReadFacility)
+	all, ids := core.Principal(c).Facilities(authz.ReadFacility)
 	sc := report.Scope{District: c.QueryParam("district"), Province: c.QueryParam("province"), All: all, Allowed: ids}
 	g, err := s.Reports.Gaps(c.Request().Context(), sc, level)
 	if err != nil {
@@ -53,7 +54,7 @@ func (s *Server) gapsReport(c echo.Context) error {
 // trendsReport answers GET /api/v1/reports/trends?district=|province=
 // &from=YYYY-MM-DD&to=YYYY-MM-DD&format=json|csv|xlsx with the daily
 // snapshots of the facilities the reader may see.
-func (s *Server) trendsReport(c echo.Context) error {
+func (s *handlers) trendsReport(c echo.Context) error {
 	format := c.QueryParam("format")
 	if format == "" {
 		format = report.FormatJSON
@@ -61,15 +62,15 @@ func (s *Server) trendsReport(c echo.Context) error {
 	if report.ContentType(format) == "" {
 		return report.Check(report.KindMatrix, format)
 	}
-	from, err := parseDate(c.QueryParam("from"), "from")
+	from, err := core.ParseDate(c.QueryParam("from"), "from")
 	if err != nil {
 		return err
 	}
-	to, err := parseDate(c.QueryParam("to"), "to")
+	to, err := core.ParseDate(c.QueryParam("to"), "to")
 	if err != nil {
 		return err
 	}
-	all, ids := principal(c).Facilities(authz.ReadFacility)
+	all, ids := core.Principal(c).Facilities(authz.ReadFacility)
 	sc := report.Scope{District: c.QueryParam("district"), Province: c.QueryParam("province"), All: all, Allowed: ids}
 	var f, t time.Time
 	if from != nil {

@@ -1,4 +1,4 @@
-package web
+package core
 
 import (
 	"errors"
@@ -18,7 +18,7 @@ import (
 
 // uploadRoutes are the routes (POST) that receive evidence files: their
 // body bytes go to bukti_upload_bytes_total and their refusals, by error
-// code, to bukti_upload_refusals_total. TestUploadRoutesExist keeps the
+// code, to bukti_upload_refusals_total. TestObservedRoutesExist keeps the
 // list in step with the routes.
 var uploadRoutes = map[string]bool{
 	"/api/v1/facilities/:id/evidence": true,
@@ -125,7 +125,7 @@ func (s *Server) logRequest(c echo.Context, status int, d time.Duration) {
 		slog.Int64("ms", d.Milliseconds()),
 		slog.String("request_id", requestID(c)),
 	)
-	if p := principal(c); p != nil && p.User != nil {
+	if p := Principal(c); p != nil && p.User != nil {
 		attrs = append(attrs, slog.Int64("user_id", p.User.ID))
 	}
 	if id, ok := requestFacility(c); ok {

@@ -1,4 +1,4 @@
-package web
+package pages
 
 import (
 	"fmt"
@@ -13,6 +13,7 @@ import (
 	"github.com/bukti-id/bukti/pkg/evidence"
 	"github.com/bukti-id/bukti/pkg/readiness"
 	"github.com/bukti-id/bukti/pkg/report"
+	"github.com/bukti-id/bukti/pkg/web/core"
 )
 
 type todo struct {
@@ -28,8 +29,8 @@ type facilityPage struct {
 }
 
 // facilityDashboard shows a facility's readiness and what is still missing.
-func (s *Server) facilityDashboard(c echo.Context) error {
-	id, err := s.facilityFor(c, authz.ReadFacility)
+func (s *handlers) facilityDashboard(c echo.Context) error {
+	id, err := s.FacilityFor(c, authz.ReadFacility)
 	if err != nil {
 		return err
 	}
@@ -42,11 +43,11 @@ func (s *Server) facilityDashboard(c echo.Context) error {
 		return err
 	}
 	data := facilityPage{Facility: f, Report: rep, Missing: s.todos(f.ID, rep, evs), ChartHeight: 28 * len(rep.Bab), Below: s.Catalogue.Scoring.Below}
-	return s.render(c, http.StatusOK, "facility", f.Name, data)
+	return s.Render(c, http.StatusOK, "facility", f.Name, data)
 }
 
 // facilityReadiness loads a facility and its readiness report.
-func (s *Server) facilityReadiness(c echo.Context, id int64) (*bukti.Facility, readiness.Report, error) {
+func (s *handlers) facilityReadiness(c echo.Context, id int64) (*bukti.Facility, readiness.Report, error) {
 	ctx := c.Request().Context()
 	f, err := s.Org.Facility(ctx, id)
 	if err != nil {
@@ -59,7 +60,7 @@ func (s *Server) facilityReadiness(c echo.Context, id int64) (*bukti.Facility, r
 // todos lists unmet requirements, most urgent first: missing, then
 // rejected or expired, then incomplete; then evidence expiring within
 // report.ExpiringWithin.
-func (s *Server) todos(facilityID int64, rep readiness.Report, evs []bukti.Evidence) []todo {
+func (s *handlers) todos(facilityID int64, rep readiness.Report, evs []bukti.Evidence) []todo {
 	rank := map[string]int{"missing": 0, "rejected": 1, "expired": 2, "incomplete": 3, "expiring": 4}
 	var out []todo
 	add := func(kind, reqID string) {
@@ -104,8 +105,8 @@ type kriteriaPage struct {
 }
 
 // kriteriaView shows one kriteria: pokok pikiran, EP and requirement states.
-func (s *Server) kriteriaView(c echo.Context) error {
-	id, err := s.facilityFor(c, authz.ReadFacility)
+func (s *handlers) kriteriaView(c echo.Context) error {
+	id, err := s.FacilityFor(c, authz.ReadFacility)
 	if err != nil {
 		return err
 	}
@@ -117,7 +118,7 @@ func (s *Server) kriteriaView(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	data := kriteriaPage{Facility: f, Kriteria: k, Place: place, CanWrite: principal(c).Can(authz.WriteEvidence, id)}
+	data := kriteriaPage{Facility: f, Kriteria: k, Place: place, CanWrite: core.Principal(c).Can(authz.WriteEvidence, id)}
 	for _, e := range k.Elements {
 		score, _ := rep.Element(e.ID)
 		v := elementView{Element: e, Score: score}
@@ -127,7 +128,7 @@ func (s *Server) kriteriaView(c echo.Context) error {
 		}
 		data.Elements = append(data.Elements, v)
 	}
-	return s.render(c, http.StatusOK, "kriteria", "Kriteria "+k.ID, data)
+	return s.Render(c, http.StatusOK, "kriteria", "Kriteria "+k.ID, data)
 }
 
 type slotRow struct{ Stage, Part, State string }
@@ -155,8 +156,8 @@ const acceptAttr = ".pdf,.jpg,.jpeg,.png,.webp,.heic,.heif,.doc,.docx,.xls,.xlsx
 
 // requirementView shows one requirement: its state, upload form, evidence
 // with previews, or for W items the interviewee form.
-func (s *Server) requirementView(c echo.Context) error {
-	id, err := s.facilityFor(c, authz.ReadFacility)
+func (s *handlers) requirementView(c echo.Context) error {
+	id, err := s.FacilityFor(c, authz.ReadFacility)
 	if err != nil {
 		return err
 	}
@@ -171,7 +172,7 @@ func (s *Server) requirementView(c echo.Context) error {
 	}
 	score, _ := rep.Element(place.Element.ID)
 	rs, _ := score.Requirement(r.ID)
-	data := requirementPage{Facility: f, Req: r, Place: place, State: rs.Reason, CanWrite: principal(c).Can(authz.WriteEvidence, id),
+	data := requirementPage{Facility: f, Req: r, Place: place, State: rs.Reason, CanWrite: core.Principal(c).Can(authz.WriteEvidence, id),
 		Accept: acceptAttr, AllowedKinds: evidence.AllowedKinds}
 	if len(rs.Slots) > 1 && r.Method != catalogue.Wawancara {
 		for _, sl := range rs.Slots {
@@ -201,21 +202,21 @@ func (s *Server) requirementView(c echo.Context) error {
 	} else if data.Evidence, err = s.Evidence.List(ctx, id, evidence.Filter{Requirement: r.ID}); err != nil {
 		return err
 	}
-	return s.render(c, http.StatusOK, "requirement", r.ID, data)
+	return s.Render(c, http.StatusOK, "requirement", r.ID, data)
 }
 
 // uploadPage is the upload form without JavaScript: one file, then back to
 // the requirement page.
-func (s *Server) uploadPage(c echo.Context) error {
-	facilityID, err := s.facilityFor(c, authz.WriteEvidence)
+func (s *handlers) uploadPage(c echo.Context) error {
+	facilityID, err := s.FacilityFor(c, authz.WriteEvidence)
 	if err != nil {
 		return err
 	}
 	ctx := c.Request().Context()
 	var reqID string
-	form, err := s.readUpload(c, func(fields map[string][]string, fileName string) error {
-		reqID = first(fields, "requirement")
-		up, err := uploadFrom(facilityID, *userID(c), fields)
+	form, err := s.ReadUpload(c, func(fields map[string][]string, fileName string) error {
+		reqID = core.Field(fields, "requirement")
+		up, err := core.UploadFrom(facilityID, *core.UserID(c), fields)
 		if err != nil {
 			return err
 		}
@@ -224,12 +225,12 @@ func (s *Server) uploadPage(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	up, err := uploadFrom(facilityID, *userID(c), form.fields)
+	up, err := core.UploadFrom(facilityID, *core.UserID(c), form.Fields)
 	if err != nil {
-		s.Evidence.Discard(ctx, form.staged)
+		s.Evidence.Discard(ctx, form.Staged)
 		return err
 	}
-	if _, err := s.Evidence.Create(ctx, up, form.staged); err != nil {
+	if _, err := s.Evidence.Create(ctx, up, form.Staged); err != nil {
 		return err
 	}
 	return done(c, fmt.Sprintf("/f/%d/req?id=%s", facilityID, reqID), "req.uploaded")
@@ -237,12 +238,12 @@ func (s *Server) uploadPage(c echo.Context) error {
 
 // pageEvidence loads the :eid evidence of the :id facility of a page form
 // for writing; evidence of another facility is not found.
-func (s *Server) pageEvidence(c echo.Context) (*bukti.Evidence, error) {
-	id, err := s.facilityFor(c, authz.WriteEvidence)
+func (s *handlers) pageEvidence(c echo.Context) (*bukti.Evidence, error) {
+	id, err := s.FacilityFor(c, authz.WriteEvidence)
 	if err != nil {
 		return nil, err
 	}
-	ev, err := s.evidenceByParam(c, "eid", authz.WriteEvidence)
+	ev, err := s.EvidenceByParam(c, "eid", authz.WriteEvidence)
 	if err != nil {
 		return nil, err
 	}
@@ -253,23 +254,23 @@ func (s *Server) pageEvidence(c echo.Context) (*bukti.Evidence, error) {
 }
 
 // revisionPage uploads a new revision without JavaScript.
-func (s *Server) revisionPage(c echo.Context) error {
+func (s *handlers) revisionPage(c echo.Context) error {
 	ev, err := s.pageEvidence(c)
 	if err != nil {
 		return err
 	}
-	form, err := s.readUpload(c, func(map[string][]string, string) error { return nil })
+	form, err := s.ReadUpload(c, func(map[string][]string, string) error { return nil })
 	if err != nil {
 		return err
 	}
-	if _, err := s.Evidence.AddRevision(c.Request().Context(), ev.ID, *userID(c), form.staged); err != nil {
+	if _, err := s.Evidence.AddRevision(c.Request().Context(), ev.ID, *core.UserID(c), form.Staged); err != nil {
 		return err
 	}
 	return done(c, fmt.Sprintf("/f/%d/req?id=%s", ev.FacilityID, ev.RequirementID), "req.uploaded")
 }
 
 // metaPage edits an evidence record's document details.
-func (s *Server) metaPage(c echo.Context) error {
+func (s *handlers) metaPage(c echo.Context) error {
 	ev, err := s.pageEvidence(c)
 	if err != nil {
 		return err
@@ -278,40 +279,40 @@ func (s *Server) metaPage(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	meta, err := metaFrom(form)
+	meta, err := core.MetaFrom(form)
 	if err != nil {
 		return err
 	}
-	if _, err := s.Evidence.UpdateMeta(c.Request().Context(), ev.ID, *userID(c), meta); err != nil {
+	if _, err := s.Evidence.UpdateMeta(c.Request().Context(), ev.ID, *core.UserID(c), meta); err != nil {
 		return err
 	}
 	return done(c, fmt.Sprintf("/f/%d/req?id=%s", ev.FacilityID, ev.RequirementID), "req.saved")
 }
 
 // deleteEvidencePage soft-deletes from the requirement page.
-func (s *Server) deleteEvidencePage(c echo.Context) error {
+func (s *handlers) deleteEvidencePage(c echo.Context) error {
 	ev, err := s.pageEvidence(c)
 	if err != nil {
 		return err
 	}
-	if err := s.Evidence.Delete(c.Request().Context(), ev.ID, *userID(c)); err != nil {
+	if err := s.Evidence.Delete(c.Request().Context(), ev.ID, *core.UserID(c)); err != nil {
 		return err
 	}
 	return done(c, fmt.Sprintf("/f/%d/req?id=%s", ev.FacilityID, ev.RequirementID), "req.deleted")
 }
 
 // tddPage marks or clears TDD from the kriteria page.
-func (s *Server) tddPage(c echo.Context) error {
-	id, err := s.facilityFor(c, authz.WriteEvidence)
+func (s *handlers) tddPage(c echo.Context) error {
+	id, err := s.FacilityFor(c, authz.WriteEvidence)
 	if err != nil {
 		return err
 	}
 	ctx := c.Request().Context()
 	element := c.FormValue("element")
 	if c.FormValue("clear") != "" {
-		err = s.Evidence.ClearNotApplicable(ctx, id, element, *userID(c))
+		err = s.Evidence.ClearNotApplicable(ctx, id, element, *core.UserID(c))
 	} else {
-		_, err = s.Evidence.SetNotApplicable(ctx, id, element, c.FormValue("reason"), *userID(c))
+		_, err = s.Evidence.SetNotApplicable(ctx, id, element, c.FormValue("reason"), *core.UserID(c))
 	}
 	if err != nil {
 		return err
@@ -320,14 +321,14 @@ func (s *Server) tddPage(c echo.Context) error {
 }
 
 // intervieweePage names the person for one role of a W item.
-func (s *Server) intervieweePage(c echo.Context) error {
-	id, err := s.facilityFor(c, authz.WriteEvidence)
+func (s *handlers) intervieweePage(c echo.Context) error {
+	id, err := s.FacilityFor(c, authz.WriteEvidence)
 	if err != nil {
 		return err
 	}
 	req := c.FormValue("requirement")
 	_, err = s.Evidence.SetInterviewee(c.Request().Context(), bukti.Interviewee{FacilityID: id, RequirementID: req,
-		Role: c.FormValue("role"), Name: c.FormValue("name"), UpdatedBy: *userID(c)})
+		Role: c.FormValue("role"), Name: c.FormValue("name"), UpdatedBy: *core.UserID(c)})
 	if err != nil {
 		return err
 	}

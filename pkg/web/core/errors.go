@@ -1,9 +1,11 @@
-package web
+package core
 
 import (
 	"errors"
 	"net/http"
+	"net/url"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/labstack/echo/v4"
@@ -26,6 +28,9 @@ var statusOf = map[string]int{
 	bukti.EINTERNAL:     http.StatusInternalServerError,
 }
 
+// StatusOf is the HTTP status of an error code (bukti.ErrorCode).
+func StatusOf(code string) int { return statusOf[code] }
+
 // codeOf maps the statuses echo itself produces (unknown route, wrong
 // method, …) back to an error code.
 var codeOf = map[int]string{
@@ -46,8 +51,9 @@ type errorBody struct {
 	} `json:"error"`
 }
 
-// handleError writes err as JSON with its status. Internal errors are
-// logged with their details and answered with a generic message.
+// handleError answers err with its status: as the error page for a page
+// request (isPage), as JSON otherwise. Internal errors are logged with
+// their details and answered with a generic message.
 func (s *Server) handleError(err error, c echo.Context) {
 	if c.Response().Committed {
 		s.log.Warn("error after response started", "path", c.Path(), "err", err)
@@ -61,7 +67,7 @@ func (s *Server) handleError(err error, c echo.Context) {
 	}
 	code := bukti.ErrorCode(err)
 	status := statusOf[code]
-	setRetryAfter(c, err)
+	SetRetryAfter(c, err)
 	if code == bukti.EINTERNAL {
 		s.log.Error("request failed", "method", c.Request().Method, "path", c.Path(), "request_id", requestID(c), "err", err)
 	}
@@ -81,8 +87,8 @@ func (s *Server) handleError(err error, c echo.Context) {
 	}
 }
 
-// setRetryAfter tells a throttled client how many seconds to wait.
-func setRetryAfter(c echo.Context, err error) {
+// SetRetryAfter tells a throttled client how many seconds to wait.
+func SetRetryAfter(c echo.Context, err error) {
 	if wait, ok := auth.RetryAfter(err); ok {
 		c.Response().Header().Set(echo.HeaderRetryAfter, strconv.Itoa(int(wait/time.Second)))
 	}
@@ -99,4 +105,28 @@ func echoError(code string, status int) error {
 	default:
 		return bukti.Errorf(code, "Permintaan tidak valid.", "bad request")
 	}
+}
+
+// errorPage renders an error as HTML. Unauthenticated page requests are
+// sent to the login page instead.
+func (s *Server) errorPage(c echo.Context, status int, err error) {
+	if status == http.StatusUnauthorized {
+		_ = Redirect(c, "/login?next="+url.QueryEscape(c.Request().URL.RequestURI()))
+		return
+	}
+	heading := map[int]string{400: "error.invalid", 403: "error.forbidden", 404: "error.not_found", 409: "error.conflict",
+		408: "error.timeout", 413: "error.too_large", 415: "error.unsupported", 429: "error.too_many", 500: "error.internal"}[status]
+	if heading == "" {
+		heading = "error.internal"
+	}
+	data := struct{ Heading, Message string }{s.Tr(c, heading), Message(c, err)}
+	if rerr := s.Render(c, status, "error", data.Heading, data); rerr != nil {
+		s.log.Error("render error page", "err", rerr)
+	}
+}
+
+// isPage reports whether a request is for an HTML page rather than the API.
+func isPage(c echo.Context) bool {
+	p := c.Request().URL.Path
+	return !strings.HasPrefix(p, "/api/") && p != "/healthz" && !strings.HasPrefix(p, "/static/")
 }

@@ -1,4 +1,4 @@
-package web
+package pages
 
 import (
 	"context"
@@ -17,6 +17,7 @@ import (
 	"github.com/bukti-id/bukti/pkg/evidence"
 	"github.com/bukti-id/bukti/pkg/scoring"
 	"github.com/bukti-id/bukti/pkg/survey"
+	"github.com/bukti-id/bukti/pkg/web/core"
 )
 
 // The survey visit pages: one page per survey whose sections follow its
@@ -134,7 +135,7 @@ type surveyPage struct {
 }
 
 // scoreChoices lists the catalogue's scores as ParseScore reads them.
-func (s *Server) scoreChoices() []string {
+func (s *handlers) scoreChoices() []string {
 	var out []string
 	for _, v := range s.Catalogue.Scoring.Values {
 		out = append(out, strconv.Itoa(v))
@@ -152,13 +153,13 @@ type draft struct {
 }
 
 // loadSurveyPage gathers a survey's page for the viewer.
-func (s *Server) loadSurveyPage(c echo.Context, id int64, d *draft) (*surveyPage, error) {
+func (s *handlers) loadSurveyPage(c echo.Context, id int64, d *draft) (*surveyPage, error) {
 	ctx := c.Request().Context()
-	ov, err := s.overview(c, id)
+	ov, err := s.Overview(c, id)
 	if err != nil {
 		return nil, err
 	}
-	p := principal(c)
+	p := core.Principal(c)
 	uid := p.User.ID
 	sv := ov.Survey
 	fid := sv.FacilityID
@@ -188,7 +189,7 @@ func (s *Server) loadSurveyPage(c echo.Context, id int64, d *draft) (*surveyPage
 	data.CanFinalize = can(survey.Finalize)
 	data.CanPPS = can(survey.EditPPS)
 	data.ShowItems = can(survey.SeeItems)
-	data.ShowScores = data.ShowItems && scoresVisible(p, ov)
+	data.ShowScores = data.ShowItems && core.ScoresVisible(p, ov)
 	if d != nil {
 		data.Draft = d.kind
 	}
@@ -351,8 +352,8 @@ func at(xs []string, i int) string {
 }
 
 // surveyView is the survey page.
-func (s *Server) surveyView(c echo.Context) error {
-	sv, err := s.surveyFor(c, authz.ReadSurvey)
+func (s *handlers) surveyView(c echo.Context) error {
+	sv, err := s.SurveyFor(c, authz.ReadSurvey)
 	if err != nil {
 		return err
 	}
@@ -360,16 +361,16 @@ func (s *Server) surveyView(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return s.render(c, http.StatusOK, "survey", s.surveyTitle(c, data), data)
+	return s.Render(c, http.StatusOK, "survey", s.surveyTitle(c, data), data)
 }
 
-func (s *Server) surveyTitle(c echo.Context, d *surveyPage) string {
-	return fmt.Sprintf("%s #%d · %s", s.tr(c, "surveys.visit"), d.Survey.ID, d.Facility.Name)
+func (s *handlers) surveyTitle(c echo.Context, d *surveyPage) string {
+	return fmt.Sprintf("%s #%d · %s", s.Tr(c, "surveys.visit"), d.Survey.ID, d.Facility.Name)
 }
 
 // surveyReport is the printable report of a survey.
-func (s *Server) surveyReport(c echo.Context) error {
-	sv, err := s.surveyFor(c, authz.ReadSurvey)
+func (s *handlers) surveyReport(c echo.Context) error {
+	sv, err := s.SurveyFor(c, authz.ReadSurvey)
 	if err != nil {
 		return err
 	}
@@ -377,15 +378,15 @@ func (s *Server) surveyReport(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return s.render(c, http.StatusOK, "survey_report", s.tr(c, "survey.report.title")+" · "+data.Facility.Name, data)
+	return s.Render(c, http.StatusOK, "survey_report", s.Tr(c, "survey.report.title")+" · "+data.Facility.Name, data)
 }
 
 // surveyAction runs one form of the survey page: it loads the survey for
 // reading, checks the action on its facility and runs fn. Success
 // redirects back to the page (at anchor) with the okKey confirmation; a
 // refusal re-renders the page with the message and the form's values.
-func (s *Server) surveyAction(c echo.Context, a authz.Action, kind, anchor, okKey string, fn func(ctx context.Context, sv *bukti.Survey, by int64, form url.Values) error) error {
-	sv, err := s.surveyFor(c, authz.ReadSurvey)
+func (s *handlers) surveyAction(c echo.Context, a authz.Action, kind, anchor, okKey string, fn func(ctx context.Context, sv *bukti.Survey, by int64, form url.Values) error) error {
+	sv, err := s.SurveyFor(c, authz.ReadSurvey)
 	if err != nil {
 		return err
 	}
@@ -393,8 +394,8 @@ func (s *Server) surveyAction(c echo.Context, a authz.Action, kind, anchor, okKe
 	if err != nil {
 		return err
 	}
-	if err = principal(c).Check(a, sv.FacilityID); err == nil {
-		err = fn(c.Request().Context(), sv, *userID(c), form)
+	if err = core.Principal(c).Check(a, sv.FacilityID); err == nil {
+		err = fn(c.Request().Context(), sv, *core.UserID(c), form)
 	}
 	if err != nil {
 		return s.surveyRefused(c, sv.ID, err, &draft{kind: kind, values: form})
@@ -403,12 +404,12 @@ func (s *Server) surveyAction(c echo.Context, a authz.Action, kind, anchor, okKe
 	if anchor != "" {
 		to += "#" + anchor
 	}
-	return redirect(c, to)
+	return core.Redirect(c, to)
 }
 
 // surveyRefused shows the survey page again with the error's message and
 // its status. Internal errors go to the error page.
-func (s *Server) surveyRefused(c echo.Context, id int64, cause error, d *draft) error {
+func (s *handlers) surveyRefused(c echo.Context, id int64, cause error, d *draft) error {
 	var be *bukti.Error
 	if !errors.As(cause, &be) || be.Code == bukti.EINTERNAL {
 		return cause
@@ -417,11 +418,11 @@ func (s *Server) surveyRefused(c echo.Context, id int64, cause error, d *draft) 
 	if err != nil {
 		return err
 	}
-	c.Set("flash", message(c, cause))
-	return s.render(c, statusOf[be.Code], "survey", s.surveyTitle(c, data), data)
+	c.Set(core.FlashKey, core.Message(c, cause))
+	return s.Render(c, core.StatusOf(be.Code), "survey", s.surveyTitle(c, data), data)
 }
 
-func (s *Server) surveySelfPage(c echo.Context) error {
+func (s *handlers) surveySelfPage(c echo.Context) error {
 	return s.surveyAction(c, authz.WriteEvidence, "self", "self", "survey.ok.self_saved", func(ctx context.Context, sv *bukti.Survey, by int64, f url.Values) error {
 		var scores []survey.SelfScore
 		for i, e := range f["element"] {
@@ -436,14 +437,14 @@ func (s *Server) surveySelfPage(c echo.Context) error {
 	})
 }
 
-func (s *Server) surveySubmitPage(c echo.Context) error {
+func (s *handlers) surveySubmitPage(c echo.Context) error {
 	return s.surveyAction(c, authz.WriteEvidence, "", "", "survey.ok.submitted", func(ctx context.Context, sv *bukti.Survey, by int64, _ url.Values) error {
 		_, err := s.Surveys.Submit(ctx, sv.ID, by)
 		return err
 	})
 }
 
-func (s *Server) surveyResubmitPage(c echo.Context) error {
+func (s *handlers) surveyResubmitPage(c echo.Context) error {
 	return s.surveyAction(c, authz.WriteEvidence, "", "items", "survey.ok.resubmitted", func(ctx context.Context, sv *bukti.Survey, by int64, f url.Values) error {
 		evID, err := strconv.ParseInt(f.Get("evidence"), 10, 64)
 		if err != nil {
@@ -454,8 +455,8 @@ func (s *Server) surveyResubmitPage(c echo.Context) error {
 	})
 }
 
-func (s *Server) surveyReviewPage(c echo.Context) error {
-	itemID, err := pathID(c, "item")
+func (s *handlers) surveyReviewPage(c echo.Context) error {
+	itemID, err := core.PathID(c, "item")
 	if err != nil {
 		return err
 	}
@@ -465,7 +466,7 @@ func (s *Server) surveyReviewPage(c echo.Context) error {
 	})
 }
 
-func (s *Server) surveyScorePage(c echo.Context) error {
+func (s *handlers) surveyScorePage(c echo.Context) error {
 	anchor := "score-" + anchorOf(c.FormValue("element"))
 	return s.surveyAction(c, authz.ReviewSurvey, "score", anchor, "survey.ok.scored", func(ctx context.Context, sv *bukti.Survey, by int64, f url.Values) error {
 		_, err := s.Surveys.Score(ctx, sv.ID, by, scoreInput(f))
@@ -473,29 +474,29 @@ func (s *Server) surveyScorePage(c echo.Context) error {
 	})
 }
 
-func (s *Server) surveyFinalPage(c echo.Context) error {
+func (s *handlers) surveyFinalPage(c echo.Context) error {
 	return s.surveyAction(c, authz.ReviewSurvey, "final", "reconcile", "survey.ok.final_set", func(ctx context.Context, sv *bukti.Survey, by int64, f url.Values) error {
 		_, err := s.Surveys.SetFinal(ctx, sv.ID, by, scoreInput(f))
 		return err
 	})
 }
 
-func (s *Server) surveyReconcilePage(c echo.Context) error {
+func (s *handlers) surveyReconcilePage(c echo.Context) error {
 	return s.surveyAction(c, authz.ReviewSurvey, "", "reconcile", "survey.ok.reconciled", func(ctx context.Context, sv *bukti.Survey, by int64, _ url.Values) error {
 		_, err := s.Surveys.Reconcile(ctx, sv.ID, by)
 		return err
 	})
 }
 
-func (s *Server) surveyFinalizePage(c echo.Context) error {
+func (s *handlers) surveyFinalizePage(c echo.Context) error {
 	return s.surveyAction(c, authz.ReviewSurvey, "", "", "survey.ok.finalized", func(ctx context.Context, sv *bukti.Survey, by int64, _ url.Values) error {
 		_, err := s.Surveys.Finalize(ctx, sv.ID, by)
 		return err
 	})
 }
 
-func (s *Server) surveyPPSPage(c echo.Context) error {
-	rowID, err := pathID(c, "row")
+func (s *handlers) surveyPPSPage(c echo.Context) error {
+	rowID, err := core.PathID(c, "row")
 	if err != nil {
 		return err
 	}
@@ -509,7 +510,7 @@ func (s *Server) surveyPPSPage(c echo.Context) error {
 			in.Progress = n
 		}
 		var err error
-		if in.TargetDate, err = parseDate(f.Get("target_date"), "target_date"); err != nil {
+		if in.TargetDate, err = core.ParseDate(f.Get("target_date"), "target_date"); err != nil {
 			return err
 		}
 		_, err = s.Surveys.UpdatePPS(ctx, sv.ID, rowID, by, in)
@@ -517,7 +518,7 @@ func (s *Server) surveyPPSPage(c echo.Context) error {
 	})
 }
 
-// surveyForm reads a posted form, urlencoded or multipart (requirePage has
+// surveyForm reads a posted form, urlencoded or multipart (RequirePage has
 // checked its anti-CSRF token).
 func surveyForm(c echo.Context) (url.Values, error) {
 	form, err := c.FormParams()
@@ -553,7 +554,7 @@ type surveysPage struct {
 }
 
 // surveyRows names the facility of each survey.
-func (s *Server) surveyRows(c echo.Context, svs []bukti.Survey) ([]surveyRow, error) {
+func (s *handlers) surveyRows(c echo.Context, svs []bukti.Survey) ([]surveyRow, error) {
 	var ids []int64
 	for _, sv := range svs {
 		ids = append(ids, sv.FacilityID)
@@ -574,8 +575,8 @@ func (s *Server) surveyRows(c echo.Context, svs []bukti.Survey) ([]surveyRow, er
 }
 
 // facilitySurveys lists one facility's surveys.
-func (s *Server) facilitySurveys(c echo.Context) error {
-	id, err := s.facilityFor(c, authz.ReadFacility)
+func (s *handlers) facilitySurveys(c echo.Context) error {
+	id, err := s.FacilityFor(c, authz.ReadFacility)
 	if err != nil {
 		return err
 	}
@@ -592,22 +593,22 @@ func (s *Server) facilitySurveys(c echo.Context) error {
 	if data.Surveys, err = s.surveyRows(c, svs); err != nil {
 		return err
 	}
-	return s.render(c, http.StatusOK, "survey_list", s.tr(c, "surveys.title")+" · "+f.Name, data)
+	return s.Render(c, http.StatusOK, "survey_list", s.Tr(c, "surveys.title")+" · "+f.Name, data)
 }
 
 // surveysList lists the surveys in the viewer's scope, with the form to
 // plan one for admins and supervisors.
-func (s *Server) surveysList(c echo.Context) error {
+func (s *handlers) surveysList(c echo.Context) error {
 	return s.renderSurveys(c, http.StatusOK, nil)
 }
 
-func (s *Server) renderSurveys(c echo.Context, status int, form url.Values) error {
+func (s *handlers) renderSurveys(c echo.Context, status int, form url.Values) error {
 	ctx := c.Request().Context()
-	svs, err := s.surveysInScope(c)
+	svs, err := s.SurveysInScope(c)
 	if err != nil {
 		return err
 	}
-	all, managed := principal(c).Facilities(authz.ManageSurvey)
+	all, managed := core.Principal(c).Facilities(authz.ManageSurvey)
 	data := surveysPage{CanPlan: all || len(managed) > 0, Types: survey.Types, Modes: survey.Modes, Form: form}
 	if data.Surveys, err = s.surveyRows(c, svs); err != nil {
 		return err
@@ -617,12 +618,12 @@ func (s *Server) renderSurveys(c echo.Context, status int, form url.Values) erro
 			return err
 		}
 	}
-	return s.render(c, status, "survey_list", s.tr(c, "surveys.title"), data)
+	return s.Render(c, status, "survey_list", s.Tr(c, "surveys.title"), data)
 }
 
 // planSurveyPage plans a survey from the form: surveyors and the lead are
 // given by email.
-func (s *Server) planSurveyPage(c echo.Context) error {
+func (s *handlers) planSurveyPage(c echo.Context) error {
 	form, err := surveyForm(c)
 	if err != nil {
 		return err
@@ -633,29 +634,29 @@ func (s *Server) planSurveyPage(c echo.Context) error {
 		if !errors.As(err, &be) || be.Code == bukti.EINTERNAL {
 			return err
 		}
-		c.Set("flash", message(c, err))
-		return s.renderSurveys(c, statusOf[be.Code], form)
+		c.Set(core.FlashKey, core.Message(c, err))
+		return s.renderSurveys(c, core.StatusOf(be.Code), form)
 	}
-	return redirect(c, fmt.Sprintf("/s/%d?ok=survey.ok.planned", sv.ID))
+	return core.Redirect(c, fmt.Sprintf("/s/%d?ok=survey.ok.planned", sv.ID))
 }
 
 // planSurvey plans the survey of the form: the surveyors' emails,
 // separated by commas, semicolons, spaces or lines, and the lead's.
-func (s *Server) planSurvey(c echo.Context, form url.Values) (*bukti.Survey, error) {
+func (s *handlers) planSurvey(c echo.Context, form url.Values) (*bukti.Survey, error) {
 	fid, err := strconv.ParseInt(form.Get("facility"), 10, 64)
 	if err != nil {
 		return nil, bukti.Errorf(bukti.EINVALID, "Pilih Puskesmas yang akan disurvei.", "choose the facility to survey")
 	}
-	if err := principal(c).Check(authz.ManageSurvey, fid); err != nil {
+	if err := core.Principal(c).Check(authz.ManageSurvey, fid); err != nil {
 		return nil, err
 	}
 	in := survey.Input{FacilityID: fid, Type: form.Get("type"), Mode: form.Get("mode"), LeadEmail: form.Get("lead"),
 		SurveyorEmails: strings.FieldsFunc(form.Get("surveyors"), func(r rune) bool { return r == ',' || r == ';' || r == ' ' || r == '\n' || r == '\r' })}
-	if in.StartDate, err = parseDate(form.Get("start_date"), "start_date"); err != nil {
+	if in.StartDate, err = core.ParseDate(form.Get("start_date"), "start_date"); err != nil {
 		return nil, err
 	}
-	if in.EndDate, err = parseDate(form.Get("end_date"), "end_date"); err != nil {
+	if in.EndDate, err = core.ParseDate(form.Get("end_date"), "end_date"); err != nil {
 		return nil, err
 	}
-	return s.Surveys.Create(c.Request().Context(), in, *userID(c))
+	return s.Surveys.Create(c.Request().Context(), in, *core.UserID(c))
 }

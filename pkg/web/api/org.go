@@ -1,4 +1,4 @@
-package web
+package api
 
 import (
 	"net/http"
@@ -9,6 +9,7 @@ import (
 	"github.com/bukti-id/bukti/pkg/bukti"
 	"github.com/bukti-id/bukti/pkg/catalogue"
 	"github.com/bukti-id/bukti/pkg/org"
+	"github.com/bukti-id/bukti/pkg/web/core"
 )
 
 type catalogueResponse struct {
@@ -16,7 +17,7 @@ type catalogueResponse struct {
 	Counts catalogue.Counts `json:"counts"`
 }
 
-func (s *Server) getCatalogue(c echo.Context) error {
+func (s *handlers) getCatalogue(c echo.Context) error {
 	return c.JSON(http.StatusOK, catalogueResponse{Catalogue: s.Catalogue, Counts: s.Catalogue.Counts()})
 }
 
@@ -29,7 +30,7 @@ type kriteriaResponse struct {
 	*catalogue.Kriteria
 }
 
-func (s *Server) getKriteria(c echo.Context) error {
+func (s *handlers) getKriteria(c echo.Context) error {
 	k, place, ok := s.Catalogue.Kriteria(c.Param("id"))
 	if !ok {
 		return bukti.Errorf(bukti.ENOTFOUND, "Kriteria %q tidak ada di katalog (contoh: 2.1.2).", "kriteria %q not in the catalogue (e.g. 2.1.2)", c.Param("id"))
@@ -45,22 +46,22 @@ type codeName struct {
 	Province string `json:"province"` // province code, for districts
 }
 
-func (s *Server) createProvince(c echo.Context) error {
-	if err := principal(c).RequireAdmin(); err != nil {
+func (s *handlers) createProvince(c echo.Context) error {
+	if err := core.Principal(c).RequireAdmin(); err != nil {
 		return err
 	}
 	var req codeName
 	if err := bindJSON(c, &req); err != nil {
 		return err
 	}
-	p, err := s.Org.CreateProvince(c.Request().Context(), req.Code, req.Name, userID(c))
+	p, err := s.Org.CreateProvince(c.Request().Context(), req.Code, req.Name, core.UserID(c))
 	if err != nil {
 		return err
 	}
 	return c.JSON(http.StatusCreated, p)
 }
 
-func (s *Server) listProvinces(c echo.Context) error {
+func (s *handlers) listProvinces(c echo.Context) error {
 	ps, err := s.Org.Provinces(c.Request().Context())
 	if err != nil {
 		return err
@@ -68,22 +69,22 @@ func (s *Server) listProvinces(c echo.Context) error {
 	return list(c, "provinces", ps)
 }
 
-func (s *Server) createDistrict(c echo.Context) error {
-	if err := principal(c).RequireAdmin(); err != nil {
+func (s *handlers) createDistrict(c echo.Context) error {
+	if err := core.Principal(c).RequireAdmin(); err != nil {
 		return err
 	}
 	var req codeName
 	if err := bindJSON(c, &req); err != nil {
 		return err
 	}
-	d, err := s.Org.CreateDistrict(c.Request().Context(), req.Code, req.Name, req.Province, userID(c))
+	d, err := s.Org.CreateDistrict(c.Request().Context(), req.Code, req.Name, req.Province, core.UserID(c))
 	if err != nil {
 		return err
 	}
 	return c.JSON(http.StatusCreated, d)
 }
 
-func (s *Server) listDistricts(c echo.Context) error {
+func (s *handlers) listDistricts(c echo.Context) error {
 	ds, err := s.Org.Districts(c.Request().Context())
 	if err != nil {
 		return err
@@ -91,15 +92,15 @@ func (s *Server) listDistricts(c echo.Context) error {
 	return list(c, "districts", ds)
 }
 
-func (s *Server) createFacility(c echo.Context) error {
-	if err := principal(c).RequireAdmin(); err != nil {
+func (s *handlers) createFacility(c echo.Context) error {
+	if err := core.Principal(c).RequireAdmin(); err != nil {
 		return err
 	}
 	var in org.FacilityInput
 	if err := bindJSON(c, &in); err != nil {
 		return err
 	}
-	f, err := s.Org.CreateFacility(c.Request().Context(), in, userID(c))
+	f, err := s.Org.CreateFacility(c.Request().Context(), in, core.UserID(c))
 	if err != nil {
 		return err
 	}
@@ -108,8 +109,8 @@ func (s *Server) createFacility(c echo.Context) error {
 
 // importFacilities takes a CSV body (text/csv) or a multipart form with
 // the CSV in the field "file".
-func (s *Server) importFacilities(c echo.Context) error {
-	if err := principal(c).RequireAdmin(); err != nil {
+func (s *handlers) importFacilities(c echo.Context) error {
+	if err := core.Principal(c).RequireAdmin(); err != nil {
 		return err
 	}
 	body := c.Request().Body
@@ -121,7 +122,7 @@ func (s *Server) importFacilities(c echo.Context) error {
 		defer f.Close()
 		body = f
 	}
-	res, err := s.Org.ImportFacilities(c.Request().Context(), body, userID(c))
+	res, err := s.Org.ImportFacilities(c.Request().Context(), body, core.UserID(c))
 	if err != nil {
 		return err
 	}
@@ -136,8 +137,8 @@ func (s *Server) importFacilities(c echo.Context) error {
 	return c.JSON(http.StatusCreated, res)
 }
 
-func (s *Server) listFacilities(c echo.Context) error {
-	all, ids := principal(c).Facilities(authz.ReadFacility)
+func (s *handlers) listFacilities(c echo.Context) error {
+	all, ids := core.Principal(c).Facilities(authz.ReadFacility)
 	fs, err := s.Org.Facilities(c.Request().Context(), all, ids)
 	if err != nil {
 		return err
@@ -145,8 +146,8 @@ func (s *Server) listFacilities(c echo.Context) error {
 	return list(c, "facilities", fs)
 }
 
-func (s *Server) getFacility(c echo.Context) error {
-	id, err := s.facilityFor(c, authz.ReadFacility)
+func (s *handlers) getFacility(c echo.Context) error {
+	id, err := s.FacilityFor(c, authz.ReadFacility)
 	if err != nil {
 		return err
 	}
@@ -157,19 +158,19 @@ func (s *Server) getFacility(c echo.Context) error {
 	return c.JSON(http.StatusOK, f)
 }
 
-func (s *Server) updateFacility(c echo.Context) error {
-	id, err := s.facilityFor(c, authz.ReadFacility)
+func (s *handlers) updateFacility(c echo.Context) error {
+	id, err := s.FacilityFor(c, authz.ReadFacility)
 	if err != nil {
 		return err
 	}
-	if err := principal(c).RequireAdmin(); err != nil {
+	if err := core.Principal(c).RequireAdmin(); err != nil {
 		return err
 	}
 	var in org.FacilityInput
 	if err := bindJSON(c, &in); err != nil {
 		return err
 	}
-	f, err := s.Org.UpdateFacility(c.Request().Context(), id, in, userID(c))
+	f, err := s.Org.UpdateFacility(c.Request().Context(), id, in, core.UserID(c))
 	if err != nil {
 		return err
 	}
@@ -177,12 +178,12 @@ func (s *Server) updateFacility(c echo.Context) error {
 }
 
 // renameOrg renames a province or district (admin).
-func (s *Server) renameOrg(kind string) echo.HandlerFunc {
+func (s *handlers) renameOrg(kind string) echo.HandlerFunc {
 	return func(c echo.Context) error {
-		if err := principal(c).RequireAdmin(); err != nil {
+		if err := core.Principal(c).RequireAdmin(); err != nil {
 			return err
 		}
-		id, err := pathID(c, "id")
+		id, err := core.PathID(c, "id")
 		if err != nil {
 			return err
 		}
@@ -192,7 +193,7 @@ func (s *Server) renameOrg(kind string) echo.HandlerFunc {
 		if err := bindJSON(c, &req); err != nil {
 			return err
 		}
-		if err := s.Org.Rename(c.Request().Context(), kind, id, req.Name, userID(c)); err != nil {
+		if err := s.Org.Rename(c.Request().Context(), kind, id, req.Name, core.UserID(c)); err != nil {
 			return err
 		}
 		return c.NoContent(http.StatusNoContent)
@@ -201,28 +202,28 @@ func (s *Server) renameOrg(kind string) echo.HandlerFunc {
 
 // deleteOrg deletes a province, district or facility nothing refers to
 // (admin). A facility outside a non-admin's scope is not found.
-func (s *Server) deleteOrg(kind string) echo.HandlerFunc {
+func (s *handlers) deleteOrg(kind string) echo.HandlerFunc {
 	return func(c echo.Context) error {
-		id, err := pathID(c, "id")
+		id, err := core.PathID(c, "id")
 		if err != nil {
 			return err
 		}
-		p := principal(c)
+		p := core.Principal(c)
 		if kind == "facility" && !p.Can(authz.ReadFacility, id) {
 			return authz.NotFound(id)
 		}
 		if err := p.RequireAdmin(); err != nil {
 			return err
 		}
-		if err := s.Org.Delete(c.Request().Context(), kind, id, userID(c)); err != nil {
+		if err := s.Org.Delete(c.Request().Context(), kind, id, core.UserID(c)); err != nil {
 			return err
 		}
 		return c.NoContent(http.StatusNoContent)
 	}
 }
 
-func (s *Server) getReadiness(c echo.Context) error {
-	id, err := s.facilityFor(c, authz.ReadFacility)
+func (s *handlers) getReadiness(c echo.Context) error {
+	id, err := s.FacilityFor(c, authz.ReadFacility)
 	if err != nil {
 		return err
 	}
@@ -238,8 +239,8 @@ type notApplicableRequest struct {
 	Reason  string `json:"reason"`
 }
 
-func (s *Server) listNotApplicable(c echo.Context) error {
-	id, err := s.facilityFor(c, authz.ReadFacility)
+func (s *handlers) listNotApplicable(c echo.Context) error {
+	id, err := s.FacilityFor(c, authz.ReadFacility)
 	if err != nil {
 		return err
 	}
@@ -250,8 +251,8 @@ func (s *Server) listNotApplicable(c echo.Context) error {
 	return list(c, "not_applicable", na)
 }
 
-func (s *Server) setNotApplicable(c echo.Context) error {
-	id, err := s.facilityFor(c, authz.WriteEvidence)
+func (s *handlers) setNotApplicable(c echo.Context) error {
+	id, err := s.FacilityFor(c, authz.WriteEvidence)
 	if err != nil {
 		return err
 	}
@@ -259,26 +260,26 @@ func (s *Server) setNotApplicable(c echo.Context) error {
 	if err := bindJSON(c, &req); err != nil {
 		return err
 	}
-	na, err := s.Evidence.SetNotApplicable(c.Request().Context(), id, req.Element, req.Reason, *userID(c))
+	na, err := s.Evidence.SetNotApplicable(c.Request().Context(), id, req.Element, req.Reason, *core.UserID(c))
 	if err != nil {
 		return err
 	}
 	return c.JSON(http.StatusOK, na)
 }
 
-func (s *Server) clearNotApplicable(c echo.Context) error {
-	id, err := s.facilityFor(c, authz.WriteEvidence)
+func (s *handlers) clearNotApplicable(c echo.Context) error {
+	id, err := s.FacilityFor(c, authz.WriteEvidence)
 	if err != nil {
 		return err
 	}
-	if err := s.Evidence.ClearNotApplicable(c.Request().Context(), id, c.QueryParam("element"), *userID(c)); err != nil {
+	if err := s.Evidence.ClearNotApplicable(c.Request().Context(), id, c.QueryParam("element"), *core.UserID(c)); err != nil {
 		return err
 	}
 	return c.NoContent(http.StatusNoContent)
 }
 
-func (s *Server) listInterviewees(c echo.Context) error {
-	id, err := s.facilityFor(c, authz.ReadFacility)
+func (s *handlers) listInterviewees(c echo.Context) error {
+	id, err := s.FacilityFor(c, authz.ReadFacility)
 	if err != nil {
 		return err
 	}
@@ -296,8 +297,8 @@ type intervieweeRequest struct {
 	Position    string `json:"position"`
 }
 
-func (s *Server) setInterviewee(c echo.Context) error {
-	id, err := s.facilityFor(c, authz.WriteEvidence)
+func (s *handlers) setInterviewee(c echo.Context) error {
+	id, err := s.FacilityFor(c, authz.WriteEvidence)
 	if err != nil {
 		return err
 	}
@@ -306,7 +307,7 @@ func (s *Server) setInterviewee(c echo.Context) error {
 		return err
 	}
 	in, err := s.Evidence.SetInterviewee(c.Request().Context(), bukti.Interviewee{FacilityID: id, RequirementID: req.Requirement,
-		Role: req.Role, Name: req.Name, Position: req.Position, UpdatedBy: *userID(c)})
+		Role: req.Role, Name: req.Name, Position: req.Position, UpdatedBy: *core.UserID(c)})
 	if err != nil {
 		return err
 	}

@@ -1,4 +1,4 @@
-package web
+package api
 
 import (
 	"bytes"
@@ -14,6 +14,7 @@ import (
 	"github.com/bukti-id/bukti/pkg/pack"
 	"github.com/bukti-id/bukti/pkg/survey"
 	"github.com/bukti-id/bukti/pkg/surveyreport"
+	"github.com/bukti-id/bukti/pkg/web/core"
 )
 
 // surveyRequest plans a survey. Surveyors are named by email; admins may
@@ -30,81 +31,47 @@ type surveyRequest struct {
 	Lead           int64    `json:"lead"`
 }
 
-func (s *Server) createSurvey(c echo.Context) error {
+func (s *handlers) createSurvey(c echo.Context) error {
 	var req surveyRequest
 	if err := bindJSON(c, &req); err != nil {
 		return err
 	}
-	if err := principal(c).Check(authz.ManageSurvey, req.FacilityID); err != nil {
+	if err := core.Principal(c).Check(authz.ManageSurvey, req.FacilityID); err != nil {
 		return err
 	}
 	in := survey.Input{FacilityID: req.FacilityID, Type: req.Type, Mode: req.Mode,
 		SurveyorEmails: req.SurveyorEmails, LeadEmail: req.LeadEmail, Surveyors: req.Surveyors, Lead: req.Lead}
 	var err error
-	if in.StartDate, err = parseDate(req.StartDate, "start_date"); err != nil {
+	if in.StartDate, err = core.ParseDate(req.StartDate, "start_date"); err != nil {
 		return err
 	}
-	if in.EndDate, err = parseDate(req.EndDate, "end_date"); err != nil {
+	if in.EndDate, err = core.ParseDate(req.EndDate, "end_date"); err != nil {
 		return err
 	}
-	sv, err := s.Surveys.Create(c.Request().Context(), in, *userID(c))
+	sv, err := s.Surveys.Create(c.Request().Context(), in, *core.UserID(c))
 	if err != nil {
 		return err
 	}
 	return c.JSON(http.StatusCreated, sv)
 }
 
-func (s *Server) listSurveys(c echo.Context) error {
-	svs, err := s.surveysInScope(c)
+func (s *handlers) listSurveys(c echo.Context) error {
+	svs, err := s.SurveysInScope(c)
 	if err != nil {
 		return err
 	}
 	return list(c, "surveys", svs)
 }
 
-// surveysInScope lists the surveys the principal may see, newest first:
-// those of the facilities they read (which include those they plan
-// surveys for) and those they are assigned to, final ones included.
-func (s *Server) surveysInScope(c echo.Context) ([]bukti.Survey, error) {
-	p := principal(c)
-	all, read := p.Facilities(authz.ReadFacility)
-	return s.Surveys.List(c.Request().Context(), all, read, p.AssignedSurveys())
-}
-
-// surveyFor loads the survey of the :id route and checks the action on its
-// facility, as the principal acts within this survey (authz InSurvey),
-// which becomes the request's principal: the surveyors of a final survey
-// keep reading it, and nothing else of its facility. A survey the
-// principal may not read is not found, exactly like one that does not
-// exist. What may be done to the survey in its state, and whether a
-// surveyor is assigned to this very survey or is its team lead, is the
-// survey policy's (survey.Allowed), which the service checks.
-func (s *Server) surveyFor(c echo.Context, a authz.Action) (*bukti.Survey, error) {
-	id, err := pathID(c, "id")
-	if err != nil {
-		return nil, err
-	}
-	sv, err := s.Surveys.Get(c.Request().Context(), id)
-	if err != nil {
-		return nil, err
-	}
-	p := principal(c).InSurvey(sv.ID)
-	c.Set(principalKey, p)
-	if !p.Can(authz.ReadSurvey, sv.FacilityID) {
-		return nil, survey.NotFound(id)
-	}
-	return sv, p.Check(a, sv.FacilityID)
-}
-
-func (s *Server) getSurvey(c echo.Context) error {
-	sv, err := s.surveyFor(c, authz.ReadSurvey)
+func (s *handlers) getSurvey(c echo.Context) error {
+	sv, err := s.SurveyFor(c, authz.ReadSurvey)
 	if err != nil {
 		return err
 	}
 	return c.JSON(http.StatusOK, sv)
 }
 
-func (s *Server) surveyOverview(c echo.Context) error {
+func (s *handlers) surveyOverview(c echo.Context) error {
 	ov, err := s.overviewFor(c)
 	if err != nil {
 		return err
@@ -114,36 +81,16 @@ func (s *Server) surveyOverview(c echo.Context) error {
 
 // overviewFor loads the overview of the :id survey for a reader of it, as
 // they may see it.
-func (s *Server) overviewFor(c echo.Context) (*survey.Overview, error) {
-	sv, err := s.surveyFor(c, authz.ReadSurvey)
+func (s *handlers) overviewFor(c echo.Context) (*survey.Overview, error) {
+	sv, err := s.SurveyFor(c, authz.ReadSurvey)
 	if err != nil {
 		return nil, err
 	}
-	return s.overview(c, sv.ID)
+	return s.Overview(c, sv.ID)
 }
 
-// overview loads a survey's overview as the principal may see it: the
-// surveyors' scores and the result only when scoresVisible.
-func (s *Server) overview(c echo.Context, id int64) (*survey.Overview, error) {
-	ov, err := s.Surveys.Overview(c.Request().Context(), id)
-	if err != nil {
-		return nil, err
-	}
-	if !scoresVisible(principal(c), ov) {
-		ov.WithoutScores()
-	}
-	return ov, nil
-}
-
-// scoresVisible says whether p reads the surveyors' scores and the result
-// of the survey ov shows: authz SeesScores, the rule the audit log
-// follows too.
-func scoresVisible(p *authz.Principal, ov *survey.Overview) bool {
-	return p.SeesScores(ov.Survey.ID, ov.Survey.FacilityID, ov.Survey.State == bukti.SurveyFinal)
-}
-
-func (s *Server) selfAssess(c echo.Context) error {
-	sv, err := s.surveyFor(c, authz.WriteEvidence)
+func (s *handlers) selfAssess(c echo.Context) error {
+	sv, err := s.SurveyFor(c, authz.WriteEvidence)
 	if err != nil {
 		return err
 	}
@@ -153,27 +100,27 @@ func (s *Server) selfAssess(c echo.Context) error {
 	if err := bindJSON(c, &req); err != nil {
 		return err
 	}
-	rows, err := s.Surveys.SelfAssess(c.Request().Context(), sv.ID, *userID(c), req.Scores)
+	rows, err := s.Surveys.SelfAssess(c.Request().Context(), sv.ID, *core.UserID(c), req.Scores)
 	if err != nil {
 		return err
 	}
 	return list(c, "self_assessment", rows)
 }
 
-func (s *Server) submitSurvey(c echo.Context) error {
-	sv, err := s.surveyFor(c, authz.WriteEvidence)
+func (s *handlers) submitSurvey(c echo.Context) error {
+	sv, err := s.SurveyFor(c, authz.WriteEvidence)
 	if err != nil {
 		return err
 	}
-	n, err := s.Surveys.Submit(c.Request().Context(), sv.ID, *userID(c))
+	n, err := s.Surveys.Submit(c.Request().Context(), sv.ID, *core.UserID(c))
 	if err != nil {
 		return err
 	}
 	return c.JSON(http.StatusOK, map[string]any{"state": bukti.SurveyInReview, "items": n})
 }
 
-func (s *Server) resubmit(c echo.Context) error {
-	sv, err := s.surveyFor(c, authz.WriteEvidence)
+func (s *handlers) resubmit(c echo.Context) error {
+	sv, err := s.SurveyFor(c, authz.WriteEvidence)
 	if err != nil {
 		return err
 	}
@@ -183,19 +130,19 @@ func (s *Server) resubmit(c echo.Context) error {
 	if err := bindJSON(c, &req); err != nil {
 		return err
 	}
-	it, err := s.Surveys.Resubmit(c.Request().Context(), sv.ID, req.EvidenceID, *userID(c))
+	it, err := s.Surveys.Resubmit(c.Request().Context(), sv.ID, req.EvidenceID, *core.UserID(c))
 	if err != nil {
 		return err
 	}
 	return c.JSON(http.StatusCreated, it)
 }
 
-func (s *Server) reviewItem(c echo.Context) error {
-	sv, err := s.surveyFor(c, authz.ReviewSurvey)
+func (s *handlers) reviewItem(c echo.Context) error {
+	sv, err := s.SurveyFor(c, authz.ReviewSurvey)
 	if err != nil {
 		return err
 	}
-	itemID, err := pathID(c, "item")
+	itemID, err := core.PathID(c, "item")
 	if err != nil {
 		return err
 	}
@@ -203,24 +150,24 @@ func (s *Server) reviewItem(c echo.Context) error {
 	if err := bindJSON(c, &v); err != nil {
 		return err
 	}
-	it, err := s.Surveys.Review(c.Request().Context(), sv.ID, itemID, *userID(c), v)
+	it, err := s.Surveys.Review(c.Request().Context(), sv.ID, itemID, *core.UserID(c), v)
 	if err != nil {
 		return err
 	}
 	return c.JSON(http.StatusOK, it)
 }
 
-func (s *Server) scoreElement(c echo.Context) error {
+func (s *handlers) scoreElement(c echo.Context) error {
 	return s.score(c, s.Surveys.Score)
 }
 
-func (s *Server) setFinal(c echo.Context) error {
+func (s *handlers) setFinal(c echo.Context) error {
 	return s.score(c, s.Surveys.SetFinal)
 }
 
 // score handles a surveyor's score and the team lead's final score alike.
-func (s *Server) score(c echo.Context, save func(ctx context.Context, id, by int64, in survey.ScoreInput) (*bukti.SurveyScore, error)) error {
-	sv, err := s.surveyFor(c, authz.ReviewSurvey)
+func (s *handlers) score(c echo.Context, save func(ctx context.Context, id, by int64, in survey.ScoreInput) (*bukti.SurveyScore, error)) error {
+	sv, err := s.SurveyFor(c, authz.ReviewSurvey)
 	if err != nil {
 		return err
 	}
@@ -228,19 +175,19 @@ func (s *Server) score(c echo.Context, save func(ctx context.Context, id, by int
 	if err := bindJSON(c, &in); err != nil {
 		return err
 	}
-	row, err := save(c.Request().Context(), sv.ID, *userID(c), in)
+	row, err := save(c.Request().Context(), sv.ID, *core.UserID(c), in)
 	if err != nil {
 		return err
 	}
 	return c.JSON(http.StatusOK, row)
 }
 
-func (s *Server) reconcile(c echo.Context) error {
-	sv, err := s.surveyFor(c, authz.ReviewSurvey)
+func (s *handlers) reconcile(c echo.Context) error {
+	sv, err := s.SurveyFor(c, authz.ReviewSurvey)
 	if err != nil {
 		return err
 	}
-	conflicts, err := s.Surveys.Reconcile(c.Request().Context(), sv.ID, *userID(c))
+	conflicts, err := s.Surveys.Reconcile(c.Request().Context(), sv.ID, *core.UserID(c))
 	if err != nil {
 		return err
 	}
@@ -250,12 +197,12 @@ func (s *Server) reconcile(c echo.Context) error {
 	return list(c, "conflicts", conflicts)
 }
 
-func (s *Server) finalize(c echo.Context) error {
-	sv, err := s.surveyFor(c, authz.ReviewSurvey)
+func (s *handlers) finalize(c echo.Context) error {
+	sv, err := s.SurveyFor(c, authz.ReviewSurvey)
 	if err != nil {
 		return err
 	}
-	out, err := s.Surveys.Finalize(c.Request().Context(), sv.ID, *userID(c))
+	out, err := s.Surveys.Finalize(c.Request().Context(), sv.ID, *core.UserID(c))
 	if err != nil {
 		return err
 	}
@@ -270,12 +217,12 @@ type ppsRequest struct {
 	Progress    int    `json:"progress"`
 }
 
-func (s *Server) updatePPS(c echo.Context) error {
-	sv, err := s.surveyFor(c, authz.WriteEvidence)
+func (s *handlers) updatePPS(c echo.Context) error {
+	sv, err := s.SurveyFor(c, authz.WriteEvidence)
 	if err != nil {
 		return err
 	}
-	rowID, err := pathID(c, "row")
+	rowID, err := core.PathID(c, "row")
 	if err != nil {
 		return err
 	}
@@ -284,17 +231,17 @@ func (s *Server) updatePPS(c echo.Context) error {
 		return err
 	}
 	in := survey.PPSInput{Action: req.Action, Responsible: req.Responsible, Indicator: req.Indicator, Progress: req.Progress}
-	if in.TargetDate, err = parseDate(req.TargetDate, "target_date"); err != nil {
+	if in.TargetDate, err = core.ParseDate(req.TargetDate, "target_date"); err != nil {
 		return err
 	}
-	row, err := s.Surveys.UpdatePPS(c.Request().Context(), sv.ID, rowID, *userID(c), in)
+	row, err := s.Surveys.UpdatePPS(c.Request().Context(), sv.ID, rowID, *core.UserID(c), in)
 	if err != nil {
 		return err
 	}
 	return c.JSON(http.StatusOK, row)
 }
 
-func (s *Server) surveyXLSX(c echo.Context) error {
+func (s *handlers) surveyXLSX(c echo.Context) error {
 	ov, err := s.overviewFor(c)
 	if err != nil {
 		return err
@@ -320,12 +267,12 @@ func surveyFileName(ov *survey.Overview, kind, ext string) string {
 // file is still an error response; a file found corrupt or a client gone
 // mid-stream aborts the connection, so nobody is handed a truncated
 // archive that looks complete.
-func (s *Server) surveyPack(c echo.Context) error {
+func (s *handlers) surveyPack(c echo.Context) error {
 	ov, err := s.overviewFor(c)
 	if err != nil {
 		return err
 	}
-	if err := survey.Allowed(survey.Pack, &ov.Survey, survey.ActorOf(principal(c), &ov.Survey, ov.Surveyors)); err != nil {
+	if err := survey.Allowed(survey.Pack, &ov.Survey, survey.ActorOf(core.Principal(c), &ov.Survey, ov.Surveyors)); err != nil {
 		return err
 	}
 	res := c.Response()
@@ -336,7 +283,7 @@ func (s *Server) surveyPack(c echo.Context) error {
 	}}
 	err = pack.Write(c.Request().Context(), w, s.Evidence.Blobs, pack.FromOverview(ov, s.Catalogue, s.Evidence.Now(), s.UI.T))
 	if err != nil && w.started {
-		s.log.Error("evidence pack aborted mid-stream", "survey", ov.Survey.ID, "err", err)
+		s.Log.Error("evidence pack aborted mid-stream", "survey", ov.Survey.ID, "err", err)
 		panic(http.ErrAbortHandler)
 	}
 	return err

@@ -1,4 +1,4 @@
-package web
+package pages
 
 import (
 	"errors"
@@ -13,6 +13,7 @@ import (
 	"github.com/bukti-id/bukti/pkg/catalogue"
 	"github.com/bukti-id/bukti/pkg/org"
 	"github.com/bukti-id/bukti/pkg/standard"
+	"github.com/bukti-id/bukti/pkg/web/core"
 )
 
 type adminUser struct {
@@ -31,8 +32,8 @@ type adminPage struct {
 }
 
 // adminView lists the organisation and the users, with forms to add them.
-func (s *Server) adminView(c echo.Context) error {
-	if err := principal(c).RequireAdmin(); err != nil {
+func (s *handlers) adminView(c echo.Context) error {
+	if err := core.Principal(c).RequireAdmin(); err != nil {
 		return err
 	}
 	return s.renderAdmin(c, http.StatusOK)
@@ -40,7 +41,7 @@ func (s *Server) adminView(c echo.Context) error {
 
 // renderAdmin renders the settings page with status (a refused form
 // shows it again with the error).
-func (s *Server) renderAdmin(c echo.Context, status int) error {
+func (s *handlers) renderAdmin(c echo.Context, status int) error {
 	ctx := c.Request().Context()
 	data := adminPage{Catalogue: s.Catalogue, Counts: s.Catalogue.Counts()}
 	var err error
@@ -67,39 +68,39 @@ func (s *Server) renderAdmin(c echo.Context, status int) error {
 		}
 		au := adminUser{User: u}
 		for _, b := range bs {
-			au.Roles = append(au.Roles, s.tr(c, "role."+b.Role))
+			au.Roles = append(au.Roles, s.Tr(c, "role."+b.Role))
 		}
 		data.Users = append(data.Users, au)
 	}
-	return s.render(c, status, "admin", s.tr(c, "admin.title"), data)
+	return s.Render(c, status, "admin", s.Tr(c, "admin.title"), data)
 }
 
-func (s *Server) adminAddProvince(c echo.Context) error {
-	if err := principal(c).RequireAdmin(); err != nil {
+func (s *handlers) adminAddProvince(c echo.Context) error {
+	if err := core.Principal(c).RequireAdmin(); err != nil {
 		return err
 	}
-	if _, err := s.Org.CreateProvince(c.Request().Context(), c.FormValue("code"), c.FormValue("name"), userID(c)); err != nil {
+	if _, err := s.Org.CreateProvince(c.Request().Context(), c.FormValue("code"), c.FormValue("name"), core.UserID(c)); err != nil {
 		return err
 	}
 	return done(c, "/admin", "admin.saved")
 }
 
-func (s *Server) adminAddDistrict(c echo.Context) error {
-	if err := principal(c).RequireAdmin(); err != nil {
+func (s *handlers) adminAddDistrict(c echo.Context) error {
+	if err := core.Principal(c).RequireAdmin(); err != nil {
 		return err
 	}
-	if _, err := s.Org.CreateDistrict(c.Request().Context(), c.FormValue("code"), c.FormValue("name"), c.FormValue("province"), userID(c)); err != nil {
+	if _, err := s.Org.CreateDistrict(c.Request().Context(), c.FormValue("code"), c.FormValue("name"), c.FormValue("province"), core.UserID(c)); err != nil {
 		return err
 	}
 	return done(c, "/admin", "admin.saved")
 }
 
-func (s *Server) adminAddFacility(c echo.Context) error {
-	if err := principal(c).RequireAdmin(); err != nil {
+func (s *handlers) adminAddFacility(c echo.Context) error {
+	if err := core.Principal(c).RequireAdmin(); err != nil {
 		return err
 	}
 	in := org.FacilityInput{Code: c.FormValue("code"), Name: c.FormValue("name"), DistrictCode: c.FormValue("district")}
-	if _, err := s.Org.CreateFacility(c.Request().Context(), in, userID(c)); err != nil {
+	if _, err := s.Org.CreateFacility(c.Request().Context(), in, core.UserID(c)); err != nil {
 		return err
 	}
 	return done(c, "/admin", "admin.saved")
@@ -107,8 +108,8 @@ func (s *Server) adminAddFacility(c echo.Context) error {
 
 // adminAddUser creates a user and grants the chosen role; the scope field
 // is "facility:ID", "district:ID" or "province:ID".
-func (s *Server) adminAddUser(c echo.Context) error {
-	if err := principal(c).RequireAdmin(); err != nil {
+func (s *handlers) adminAddUser(c echo.Context) error {
+	if err := core.Principal(c).RequireAdmin(); err != nil {
 		return err
 	}
 	ctx := c.Request().Context()
@@ -131,7 +132,7 @@ func (s *Server) adminAddUser(c echo.Context) error {
 	if b.Role != "" {
 		grant = &b
 	}
-	if _, err := s.Auth.CreateUserWithRole(ctx, c.FormValue("email"), c.FormValue("name"), c.FormValue("password"), grant, userID(c)); err != nil {
+	if _, err := s.Auth.CreateUserWithRole(ctx, c.FormValue("email"), c.FormValue("name"), c.FormValue("password"), grant, core.UserID(c)); err != nil {
 		return err
 	}
 	return done(c, "/admin", "admin.saved")
@@ -141,14 +142,14 @@ func (s *Server) adminAddUser(c echo.Context) error {
 // new, inactive catalogue version and shows its difference from the
 // catalogue in use. A refused workbook shows the settings page again with
 // the importer's message: what layout was expected and what was found.
-func (s *Server) adminImportCatalogue(c echo.Context) error {
-	if err := principal(c).RequireAdmin(); err != nil {
+func (s *handlers) adminImportCatalogue(c echo.Context) error {
+	if err := core.Principal(c).RequireAdmin(); err != nil {
 		return err
 	}
-	c.Request().Body = http.MaxBytesReader(c.Response(), c.Request().Body, maxWorkbook)
+	c.Request().Body = http.MaxBytesReader(c.Response(), c.Request().Body, core.MaxWorkbook)
 	fh, err := c.FormFile("file")
 	if err != nil {
-		if isMaxBytes(err) {
+		if core.IsMaxBytes(err) {
 			return bukti.Errorf(bukti.ETOOLARGE, "Berkas spreadsheet melebihi 32 MiB.", "the workbook is larger than 32 MiB")
 		}
 		return bukti.Errorf(bukti.EINVALID, "Pilih berkas .xlsx instrumen penilaian mandiri.", "choose the self-assessment .xlsx file")
@@ -158,7 +159,7 @@ func (s *Server) adminImportCatalogue(c echo.Context) error {
 		return err
 	}
 	defer f.Close()
-	res, err := s.Standard.Import(c.Request().Context(), s.Catalogue, c.FormValue("version"), "", userID(c),
+	res, err := s.Standard.Import(c.Request().Context(), s.Catalogue, c.FormValue("version"), "", core.UserID(c),
 		func(opt catalogue.ImportOptions) (*catalogue.Catalogue, catalogue.ImportReport, error) {
 			return catalogue.ImportWorkbook(f, opt)
 		})
@@ -167,8 +168,8 @@ func (s *Server) adminImportCatalogue(c echo.Context) error {
 		if !errors.As(err, &be) || be.Code == bukti.EINTERNAL {
 			return err
 		}
-		c.Set("flash", message(c, err))
-		return s.renderAdmin(c, statusOf[be.Code])
+		c.Set(core.FlashKey, core.Message(c, err))
+		return s.renderAdmin(c, core.StatusOf(be.Code))
 	}
 	return done(c, fmt.Sprintf("/admin/catalogue/%d", res.Version.ID), "admin.imported")
 }
@@ -184,11 +185,11 @@ type catalogueVersionPage struct {
 
 // adminCatalogueVersion is the review and confirmation step of a stored
 // version.
-func (s *Server) adminCatalogueVersion(c echo.Context) error {
-	if err := principal(c).RequireAdmin(); err != nil {
+func (s *handlers) adminCatalogueVersion(c echo.Context) error {
+	if err := core.Principal(c).RequireAdmin(); err != nil {
 		return err
 	}
-	id, err := pathID(c, "id")
+	id, err := core.PathID(c, "id")
 	if err != nil {
 		return err
 	}
@@ -199,7 +200,7 @@ func (s *Server) adminCatalogueVersion(c echo.Context) error {
 	return s.renderCatalogueVersion(c, http.StatusOK, plan)
 }
 
-func (s *Server) renderCatalogueVersion(c echo.Context, status int, plan *standard.Plan) error {
+func (s *handlers) renderCatalogueVersion(c echo.Context, status int, plan *standard.Plan) error {
 	data := catalogueVersionPage{Plan: plan, Facilities: map[int64]string{}}
 	left := plan.NotCarriedOver
 	data.LeftCount = len(left.Evidence) + len(left.Interviewees) + len(left.NotApplicable)
@@ -213,26 +214,26 @@ func (s *Server) renderCatalogueVersion(c echo.Context, status int, plan *standa
 		}
 	}
 	v := plan.Version
-	return s.render(c, status, "catalogue", s.tr(c, "catalogue.title", v.CatalogueID+"@"+v.Version), data)
+	return s.Render(c, status, "catalogue", s.Tr(c, "catalogue.title", v.CatalogueID+"@"+v.Version), data)
 }
 
 // adminActivateCatalogue makes a stored version the one used from the next
 // start. When the version would leave evidence behind, the form must carry
 // confirm (the confirmation step's checkbox); without it the version's
 // page is shown again, with what would be left behind.
-func (s *Server) adminActivateCatalogue(c echo.Context) error {
-	if err := principal(c).RequireAdmin(); err != nil {
+func (s *handlers) adminActivateCatalogue(c echo.Context) error {
+	if err := core.Principal(c).RequireAdmin(); err != nil {
 		return err
 	}
-	id, err := pathID(c, "id")
+	id, err := core.PathID(c, "id")
 	if err != nil {
 		return err
 	}
 	confirm := c.FormValue("confirm") != ""
-	plan, err := s.Standard.Activate(c.Request().Context(), id, confirm, userID(c))
+	plan, err := s.Standard.Activate(c.Request().Context(), id, confirm, core.UserID(c))
 	if errors.Is(err, standard.ErrConfirmRequired) {
-		c.Set("flash", s.tr(c, standard.ConfirmKey))
-		return s.renderCatalogueVersion(c, statusOf[bukti.ErrorCode(err)], plan)
+		c.Set(core.FlashKey, s.Tr(c, standard.ConfirmKey))
+		return s.renderCatalogueVersion(c, core.StatusOf(bukti.ErrorCode(err)), plan)
 	}
 	if err != nil {
 		return err

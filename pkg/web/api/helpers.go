@@ -1,9 +1,8 @@
-package web
+package api
 
 import (
 	"bytes"
 	"encoding/json"
-	"errors"
 	"io"
 	"net/http"
 	"net/url"
@@ -45,15 +44,6 @@ func optionalJSON(c echo.Context, v any) error {
 	return bindJSON(c, v)
 }
 
-// pathID parses a numeric ID from the path.
-func pathID(c echo.Context, name string) (int64, error) {
-	id, err := strconv.ParseInt(c.Param(name), 10, 64)
-	if err != nil || id <= 0 {
-		return 0, bukti.Errorf(bukti.EINVALID, "ID %q tidak valid: harus bilangan bulat positif.", "invalid id %q: must be a positive integer", c.Param(name))
-	}
-	return id, nil
-}
-
 // queryInt parses an optional integer query parameter.
 func queryInt(c echo.Context, name string) (int64, error) {
 	v := c.QueryParam(name)
@@ -65,12 +55,6 @@ func queryInt(c echo.Context, name string) (int64, error) {
 		return 0, bukti.Errorf(bukti.EINVALID, "Parameter %s=%q harus bilangan bulat.", "query parameter %s=%q must be a non-negative integer", name, v)
 	}
 	return n, nil
-}
-
-// isMaxBytes reports whether err comes from http.MaxBytesReader.
-func isMaxBytes(err error) bool {
-	var mbe *http.MaxBytesError
-	return errors.As(err, &mbe)
 }
 
 // list wraps a slice in an object under key, the shape of every list

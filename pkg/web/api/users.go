@@ -1,4 +1,4 @@
-package web
+package api
 
 import (
 	"net/http"
@@ -6,6 +6,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/bukti-id/bukti/pkg/bukti"
+	"github.com/bukti-id/bukti/pkg/web/core"
 )
 
 // Every handler here is admin-only.
@@ -21,7 +22,7 @@ type userResponse struct {
 	Roles []bukti.RoleBinding `json:"roles"`
 }
 
-func (s *Server) userWithRoles(c echo.Context, u *bukti.User) error {
+func (s *handlers) userWithRoles(c echo.Context, u *bukti.User) error {
 	roles, err := s.Auth.Bindings(c.Request().Context(), u.ID)
 	if err != nil {
 		return err
@@ -29,8 +30,8 @@ func (s *Server) userWithRoles(c echo.Context, u *bukti.User) error {
 	return c.JSON(http.StatusOK, userResponse{User: u, Roles: roles})
 }
 
-func (s *Server) listUsers(c echo.Context) error {
-	if err := principal(c).RequireAdmin(); err != nil {
+func (s *handlers) listUsers(c echo.Context) error {
+	if err := core.Principal(c).RequireAdmin(); err != nil {
 		return err
 	}
 	us, err := s.Auth.Users(c.Request().Context())
@@ -40,15 +41,15 @@ func (s *Server) listUsers(c echo.Context) error {
 	return list(c, "users", us)
 }
 
-func (s *Server) createUser(c echo.Context) error {
-	if err := principal(c).RequireAdmin(); err != nil {
+func (s *handlers) createUser(c echo.Context) error {
+	if err := core.Principal(c).RequireAdmin(); err != nil {
 		return err
 	}
 	var req userRequest
 	if err := bindJSON(c, &req); err != nil {
 		return err
 	}
-	u, err := s.Auth.CreateUser(c.Request().Context(), req.Email, req.Name, req.Password, userID(c))
+	u, err := s.Auth.CreateUser(c.Request().Context(), req.Email, req.Name, req.Password, core.UserID(c))
 	if err != nil {
 		return err
 	}
@@ -56,18 +57,18 @@ func (s *Server) createUser(c echo.Context) error {
 }
 
 // adminUser checks the admin and loads the :id user.
-func (s *Server) adminUser(c echo.Context) (*bukti.User, error) {
-	if err := principal(c).RequireAdmin(); err != nil {
+func (s *handlers) adminUser(c echo.Context) (*bukti.User, error) {
+	if err := core.Principal(c).RequireAdmin(); err != nil {
 		return nil, err
 	}
-	id, err := pathID(c, "id")
+	id, err := core.PathID(c, "id")
 	if err != nil {
 		return nil, err
 	}
 	return s.Auth.User(c.Request().Context(), id)
 }
 
-func (s *Server) getUser(c echo.Context) error {
+func (s *handlers) getUser(c echo.Context) error {
 	u, err := s.adminUser(c)
 	if err != nil {
 		return err
@@ -79,7 +80,7 @@ type updateUserRequest struct {
 	Disabled *bool `json:"disabled"`
 }
 
-func (s *Server) updateUser(c echo.Context) error {
+func (s *handlers) updateUser(c echo.Context) error {
 	u, err := s.adminUser(c)
 	if err != nil {
 		return err
@@ -91,7 +92,7 @@ func (s *Server) updateUser(c echo.Context) error {
 	if req.Disabled == nil {
 		return bukti.Errorf(bukti.EINVALID, "Isi \"disabled\": true atau false.", "set \"disabled\" to true or false")
 	}
-	if u, err = s.Auth.SetDisabled(c.Request().Context(), u.ID, *req.Disabled, userID(c)); err != nil {
+	if u, err = s.Auth.SetDisabled(c.Request().Context(), u.ID, *req.Disabled, core.UserID(c)); err != nil {
 		return err
 	}
 	return s.userWithRoles(c, u)
@@ -101,7 +102,7 @@ type passwordRequest struct {
 	Password string `json:"password"`
 }
 
-func (s *Server) resetPassword(c echo.Context) error {
+func (s *handlers) resetPassword(c echo.Context) error {
 	u, err := s.adminUser(c)
 	if err != nil {
 		return err
@@ -110,14 +111,14 @@ func (s *Server) resetPassword(c echo.Context) error {
 	if err := bindJSON(c, &req); err != nil {
 		return err
 	}
-	if err := s.Auth.ResetPassword(c.Request().Context(), u.ID, req.Password, userID(c)); err != nil {
+	if err := s.Auth.ResetPassword(c.Request().Context(), u.ID, req.Password, core.UserID(c)); err != nil {
 		return err
 	}
 	return c.NoContent(http.StatusNoContent)
 }
 
 // userTokens lists any user's API tokens, for admins (never the secrets).
-func (s *Server) userTokens(c echo.Context) error {
+func (s *handlers) userTokens(c echo.Context) error {
 	u, err := s.adminUser(c)
 	if err != nil {
 		return err
@@ -130,16 +131,16 @@ func (s *Server) userTokens(c echo.Context) error {
 }
 
 // revokeUserToken revokes any user's API token, for admins.
-func (s *Server) revokeUserToken(c echo.Context) error {
+func (s *handlers) revokeUserToken(c echo.Context) error {
 	u, err := s.adminUser(c)
 	if err != nil {
 		return err
 	}
-	tokenID, err := pathID(c, "token")
+	tokenID, err := core.PathID(c, "token")
 	if err != nil {
 		return err
 	}
-	if err := s.Auth.RevokeTokenOf(c.Request().Context(), u.ID, tokenID, userID(c)); err != nil {
+	if err := s.Auth.RevokeTokenOf(c.Request().Context(), u.ID, tokenID, core.UserID(c)); err != nil {
 		return err
 	}
 	return c.NoContent(http.StatusNoContent)
@@ -153,7 +154,7 @@ type roleRequest struct {
 	SurveyID   *int64 `json:"survey_id"`
 }
 
-func (s *Server) grantRole(c echo.Context) error {
+func (s *handlers) grantRole(c echo.Context) error {
 	u, err := s.adminUser(c)
 	if err != nil {
 		return err
@@ -163,23 +164,23 @@ func (s *Server) grantRole(c echo.Context) error {
 		return err
 	}
 	b, err := s.Auth.Grant(c.Request().Context(), u.ID, bukti.RoleBinding{Role: req.Role, ProvinceID: req.ProvinceID,
-		DistrictID: req.DistrictID, FacilityID: req.FacilityID, SurveyID: req.SurveyID}, userID(c))
+		DistrictID: req.DistrictID, FacilityID: req.FacilityID, SurveyID: req.SurveyID}, core.UserID(c))
 	if err != nil {
 		return err
 	}
 	return c.JSON(http.StatusCreated, b)
 }
 
-func (s *Server) revokeRole(c echo.Context) error {
+func (s *handlers) revokeRole(c echo.Context) error {
 	u, err := s.adminUser(c)
 	if err != nil {
 		return err
 	}
-	bid, err := pathID(c, "binding")
+	bid, err := core.PathID(c, "binding")
 	if err != nil {
 		return err
 	}
-	if err := s.Auth.Revoke(c.Request().Context(), u.ID, bid, userID(c)); err != nil {
+	if err := s.Auth.Revoke(c.Request().Context(), u.ID, bid, core.UserID(c)); err != nil {
 		return err
 	}
 	return c.NoContent(http.StatusNoContent)

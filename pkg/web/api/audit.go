@@ -1,4 +1,4 @@
-package web
+package api
 
 import (
 	"net/http"
@@ -10,14 +10,15 @@ import (
 	"github.com/bukti-id/bukti/pkg/authz"
 	"github.com/bukti-id/bukti/pkg/bukti"
 	"github.com/bukti-id/bukti/pkg/survey"
+	"github.com/bukti-id/bukti/pkg/web/core"
 )
 
 // auditFilter reads the query filters and limits them to the principal's
 // scope: an admin sees everything, others the rows of the facilities they
 // may read the audit log of, without the rows carrying the scores of
 // surveys whose scores they do not see yet (authz SeesScores).
-func (s *Server) auditFilter(c echo.Context) (audit.Filter, error) {
-	p := principal(c)
+func (s *handlers) auditFilter(c echo.Context) (audit.Filter, error) {
+	p := core.Principal(c)
 	all, ids := p.Facilities(authz.ReadAudit)
 	withheld, except := p.ScoresWithheld(ids)
 	f := audit.Filter{All: all, Facilities: ids, Action: c.QueryParam("action"),
@@ -31,7 +32,7 @@ func (s *Server) auditFilter(c echo.Context) (audit.Filter, error) {
 		return f, err
 	}
 	for name, t := range map[string]*time.Time{"from": &f.From, "to": &f.To} {
-		d, err := parseDate(c.QueryParam(name), name)
+		d, err := core.ParseDate(c.QueryParam(name), name)
 		if err != nil {
 			return f, err
 		}
@@ -52,7 +53,7 @@ type auditPage struct {
 	PerPage int                `json:"per_page"`
 }
 
-func (s *Server) listAudit(c echo.Context) error {
+func (s *handlers) listAudit(c echo.Context) error {
 	f, err := s.auditFilter(c)
 	if err != nil {
 		return err
@@ -79,7 +80,7 @@ func (s *Server) listAudit(c echo.Context) error {
 	return c.JSON(http.StatusOK, auditPage{Entries: entries, Total: total, Page: p.Number, PerPage: p.Size})
 }
 
-func (s *Server) auditCSV(c echo.Context) error {
+func (s *handlers) auditCSV(c echo.Context) error {
 	f, err := s.auditFilter(c)
 	if err != nil {
 		return err

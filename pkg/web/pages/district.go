@@ -1,4 +1,4 @@
-package web
+package pages
 
 import (
 	"cmp"
@@ -14,6 +14,7 @@ import (
 	"github.com/bukti-id/bukti/pkg/authz"
 	"github.com/bukti-id/bukti/pkg/bukti"
 	"github.com/bukti-id/bukti/pkg/report"
+	"github.com/bukti-id/bukti/pkg/web/core"
 )
 
 // trendLine is one facility's line in the trends chart.
@@ -97,8 +98,8 @@ func (d districtPage) SortHref(key string) string {
 // districtOverview is the supervisor's table of every facility in scope
 // with readiness per Bab and projected status, filterable and sortable,
 // with the requirements most often missing and links to the exports.
-func (s *Server) districtOverview(c echo.Context) error {
-	p := principal(c)
+func (s *handlers) districtOverview(c echo.Context) error {
+	p := core.Principal(c)
 	if _, managed := p.Facilities(authz.ManageSurvey); !p.Admin && len(managed) == 0 {
 		return bukti.Errorf(bukti.EFORBIDDEN, "Ringkasan wilayah hanya untuk supervisor Dinas Kesehatan.", "the district overview is for district supervisors")
 	}
@@ -140,7 +141,7 @@ func (s *Server) districtOverview(c echo.Context) error {
 		data.Rows = append(data.Rows, f)
 	}
 	sortRows(data.Rows, data.Sort, data.Babs, data.Statuses)
-	return s.render(c, http.StatusOK, "district", s.tr(c, "district.title"), data)
+	return s.Render(c, http.StatusOK, "district", s.Tr(c, "district.title"), data)
 }
 
 // sortRows orders by name (default), district, a Bab's percent, status

@@ -1,4 +1,4 @@
-package web
+package api
 
 import (
 	"mime"
@@ -9,6 +9,7 @@ import (
 
 	"github.com/bukti-id/bukti/pkg/auth"
 	"github.com/bukti-id/bukti/pkg/bukti"
+	"github.com/bukti-id/bukti/pkg/web/core"
 )
 
 type loginRequest struct {
@@ -26,7 +27,7 @@ type loginResponse struct {
 // login answers POST /api/v1/auth/login. The body must be sent as
 // application/json, which a form on another site cannot do: a cross-site
 // form posting JSON-looking text/plain cannot sign a browser in.
-func (s *Server) login(c echo.Context) error {
+func (s *handlers) login(c echo.Context) error {
 	if mediaType, _, _ := mime.ParseMediaType(c.Request().Header.Get(echo.HeaderContentType)); mediaType != echo.MIMEApplicationJSON {
 		return bukti.Errorf(bukti.EUNSUPPORTED, "Kirim email dan kata sandi sebagai JSON (Content-Type: application/json).",
 			"send the email and password as JSON (Content-Type: application/json)")
@@ -42,31 +43,17 @@ func (s *Server) login(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	exp := setSessionCookie(c, token)
+	exp := core.SetSessionCookie(c, token)
 	return c.JSON(http.StatusOK, loginResponse{Token: token, CSRFToken: auth.CSRFToken(token), ExpiresAt: exp.UTC(), User: u})
 }
 
-func (s *Server) logout(c echo.Context) error {
-	secret, _ := sessionSecret(c)
+func (s *handlers) logout(c echo.Context) error {
+	secret, _ := core.SessionSecret(c)
 	if err := s.Auth.Logout(c.Request().Context(), secret); err != nil {
 		return err
 	}
-	clearSessionCookie(c)
+	core.ClearSessionCookie(c)
 	return c.NoContent(http.StatusNoContent)
-}
-
-// setSessionCookie hands a session secret to the browser: HttpOnly,
-// SameSite=Lax, Secure over https. It returns the expiry.
-func setSessionCookie(c echo.Context, token string) time.Time {
-	exp := time.Now().Add(auth.SessionTTL)
-	c.SetCookie(&http.Cookie{Name: SessionCookie, Value: token, Path: "/", Expires: exp, HttpOnly: true,
-		Secure: overHTTPS(c), SameSite: http.SameSiteLaxMode})
-	return exp
-}
-
-// clearSessionCookie removes the session cookie.
-func clearSessionCookie(c echo.Context) {
-	c.SetCookie(&http.Cookie{Name: SessionCookie, Value: "", Path: "/", MaxAge: -1, HttpOnly: true, SameSite: http.SameSiteLaxMode})
 }
 
 type meResponse struct {
@@ -76,10 +63,10 @@ type meResponse struct {
 	CSRFToken string              `json:"csrf_token,omitempty"` // for cookie sessions
 }
 
-func (s *Server) me(c echo.Context) error {
-	p := principal(c)
+func (s *handlers) me(c echo.Context) error {
+	p := core.Principal(c)
 	resp := meResponse{User: p.User, Admin: p.Admin, Roles: p.Bindings}
-	if secret, fromCookie := sessionSecret(c); fromCookie {
+	if secret, fromCookie := core.SessionSecret(c); fromCookie {
 		resp.CSRFToken = auth.CSRFToken(secret)
 	}
 	return c.JSON(http.StatusOK, resp)
@@ -95,32 +82,32 @@ type tokenResponse struct {
 	*bukti.Session
 }
 
-func (s *Server) createToken(c echo.Context) error {
+func (s *handlers) createToken(c echo.Context) error {
 	var req tokenRequest
 	if err := bindJSON(c, &req); err != nil {
 		return err
 	}
-	secret, tok, err := s.Auth.CreateToken(c.Request().Context(), principal(c).User.ID, req.Name, req.ExpiresInDays)
+	secret, tok, err := s.Auth.CreateToken(c.Request().Context(), core.Principal(c).User.ID, req.Name, req.ExpiresInDays)
 	if err != nil {
 		return err
 	}
 	return c.JSON(http.StatusCreated, tokenResponse{Token: secret, Session: tok})
 }
 
-func (s *Server) listTokens(c echo.Context) error {
-	toks, err := s.Auth.Tokens(c.Request().Context(), principal(c).User.ID)
+func (s *handlers) listTokens(c echo.Context) error {
+	toks, err := s.Auth.Tokens(c.Request().Context(), core.Principal(c).User.ID)
 	if err != nil {
 		return err
 	}
 	return list(c, "tokens", toks)
 }
 
-func (s *Server) revokeToken(c echo.Context) error {
-	id, err := pathID(c, "id")
+func (s *handlers) revokeToken(c echo.Context) error {
+	id, err := core.PathID(c, "id")
 	if err != nil {
 		return err
 	}
-	if err := s.Auth.RevokeToken(c.Request().Context(), principal(c).User.ID, id); err != nil {
+	if err := s.Auth.RevokeToken(c.Request().Context(), core.Principal(c).User.ID, id); err != nil {
 		return err
 	}
 	return c.NoContent(http.StatusNoContent)

@@ -1,0 +1,188 @@
+package core
+
+import (
+	"context"
+	"errors"
+	"io"
+	"net/http"
+	"strings"
+	"time"
+	"unicode"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/bukti-id/bukti/pkg/bukti"
+	"github.com/bukti-id/bukti/pkg/evidence"
+)
+
+// multipartSlack is what a multipart body may carry beyond the file itself
+// (boundaries, headers, metadata fields).
+const multipartSlack = 1 << 20
+
+// maxField caps one text field of an upload form.
+const maxField = 8 << 10
+
+// UploadForm is an upload request read part by part, with the file staged
+// in the blob store as soon as its part arrives. Nothing is spooled to
+// memory or disk by the framework.
+type UploadForm struct {
+	Fields map[string][]string // the text fields by name
+	Staged *evidence.Staged    // the one file
+}
+
+// ReadUpload streams a multipart body. early is called with the fields seen
+// before the file part, so a bad request fails before the file is stored.
+// On error nothing stays staged; on success the caller owns form.Staged and
+// hands it to the evidence service or discards it (Evidence.Discard).
+func (s *Server) ReadUpload(c echo.Context, early func(fields map[string][]string, fileName string) error) (_ *UploadForm, err error) {
+	req := c.Request()
+	limit := s.Evidence.MaxBytes + multipartSlack
+	if req.ContentLength > limit {
+		return nil, bukti.Errorf(bukti.ETOOLARGE, "Berkas melebihi batas unggah %d MiB.", "upload exceeds the limit of %d MiB", s.Evidence.MaxBytes>>20)
+	}
+	req.Body = http.MaxBytesReader(c.Response(), req.Body, limit)
+	mr, err := req.MultipartReader()
+	if err != nil {
+		return nil, bukti.Errorf(bukti.EINVALID, "Kirim formulir multipart/form-data dengan isian \"file\" (%v).", "send multipart/form-data with a \"file\" field: %v", err)
+	}
+	form := &UploadForm{Fields: map[string][]string{}}
+	defer func() {
+		if err != nil {
+			s.Evidence.Discard(context.WithoutCancel(req.Context()), form.Staged)
+		}
+	}()
+	for {
+		part, err := mr.NextPart()
+		// Only the bare io.EOF means the closing boundary was read. A body
+		// that ends before it gives "multipart: NextPart: EOF", which wraps
+		// io.EOF: that is a cut-off upload, refused below.
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			if IsMaxBytes(err) {
+				return nil, bukti.Errorf(bukti.ETOOLARGE, "Permintaan melebihi batas unggah.", "request exceeds the upload limit")
+			}
+			return nil, bukti.Errorf(bukti.EINVALID, "Formulir unggah rusak atau terpotong: %v.", "malformed or truncated multipart body: %v", err)
+		}
+		name := part.FormName()
+		if name != "file" {
+			v, err := io.ReadAll(io.LimitReader(part, maxField+1))
+			if err != nil {
+				return nil, bukti.Errorf(bukti.EINVALID, "Isian %q pada formulir unggah rusak: %v.", "malformed multipart field %q: %v", name, err)
+			}
+			if len(v) > maxField {
+				return nil, bukti.Errorf(bukti.EINVALID, "Isian %q terlalu panjang.", "field %q is too long", name)
+			}
+			form.Fields[name] = append(form.Fields[name], string(v))
+			continue
+		}
+		if form.Staged != nil {
+			return nil, bukti.Errorf(bukti.EINVALID, "Kirim satu berkas per permintaan.", "send one file per request")
+		}
+		fileName := cleanFileName(part.FileName())
+		if err := early(form.Fields, fileName); err != nil {
+			return nil, err
+		}
+		st, err := s.Evidence.Stage(req.Context(), fileName, part)
+		if err != nil {
+			if IsMaxBytes(err) {
+				return nil, bukti.Errorf(bukti.ETOOLARGE, "Permintaan melebihi batas unggah.", "request exceeds the upload limit")
+			}
+			return nil, err
+		}
+		form.Staged = st
+	}
+	if form.Staged == nil {
+		return nil, bukti.Errorf(bukti.EINVALID, "Tidak ada berkas. Lampirkan berkas pada isian \"file\".", "no file: attach it in the \"file\" field")
+	}
+	return form, nil
+}
+
+// cleanFileName keeps the base name of an uploaded file, for display and
+// download names only; it never becomes a path. It drops control
+// characters (C0, DEL, C1), line and paragraph separators, and every
+// invisible format character (Unicode category Cf): the bidi controls
+// U+061C, U+200E, U+200F, U+202A–U+202E and U+2066–U+2069, with which
+// "laporan\u202Efdp.exe" shows as "laporanexe.pdf", and the zero-width
+// U+200B–U+200D, U+2060 and U+FEFF, with which two names look the same.
+// The cost is that emoji joined with U+200D fall apart and a few scripts
+// lose a joining hint; letters of every script are kept. The name keeps at
+// most its last 200 characters and is never empty ("berkas").
+func cleanFileName(name string) string {
+	name = strings.ReplaceAll(name, `\`, "/")
+	if i := strings.LastIndex(name, "/"); i >= 0 {
+		name = name[i+1:]
+	}
+	name = strings.TrimSpace(strings.Map(func(r rune) rune {
+		if unicode.IsControl(r) || unicode.In(r, unicode.Cf, unicode.Zl, unicode.Zp) {
+			return -1
+		}
+		return r
+	}, name))
+	if r := []rune(name); len(r) > 200 {
+		name = string(r[len(r)-200:])
+	}
+	if name == "" || name == "." || name == ".." {
+		name = "berkas"
+	}
+	return name
+}
+
+// Field is the first value of a form field, trimmed; "" when there is none.
+func Field(fields map[string][]string, name string) string {
+	if v := fields[name]; len(v) > 0 {
+		return strings.TrimSpace(v[0])
+	}
+	return ""
+}
+
+// ParseDate reads an optional YYYY-MM-DD date.
+func ParseDate(v, field string) (*time.Time, error) {
+	if v == "" {
+		return nil, nil
+	}
+	t, err := time.Parse(time.DateOnly, v)
+	if err != nil {
+		return nil, bukti.Errorf(bukti.EINVALID, "Tanggal %s %q tidak valid; gunakan format TTTT-BB-HH (contoh 2024-01-03).", "%s %q is not a date; use YYYY-MM-DD (e.g. 2024-01-03)", field, v)
+	}
+	return &t, nil
+}
+
+// MetaFrom reads the metadata fields of an upload or update form.
+func MetaFrom(fields map[string][]string) (evidence.Meta, error) {
+	m := evidence.Meta{
+		Title: Field(fields, "title"), DocNumber: Field(fields, "doc_number"), DocRevision: Field(fields, "doc_revision"),
+		Notes: Field(fields, "notes"), Stage: Field(fields, "stage"), Part: Field(fields, "part"),
+	}
+	var err error
+	if m.IssueDate, err = ParseDate(Field(fields, "issue_date"), "issue_date"); err != nil {
+		return m, err
+	}
+	m.ValidUntil, err = ParseDate(Field(fields, "valid_until"), "valid_until")
+	return m, err
+}
+
+// UploadFrom reads an upload's target and metadata from form fields;
+// "requirement" may repeat or hold a comma-separated list.
+func UploadFrom(facilityID, by int64, fields map[string][]string) (evidence.Upload, error) {
+	meta, err := MetaFrom(fields)
+	var reqs []string
+	for _, r := range fields["requirement"] {
+		for _, id := range strings.Split(r, ",") {
+			if id = strings.TrimSpace(id); id != "" {
+				reqs = append(reqs, id)
+			}
+		}
+	}
+	return evidence.Upload{FacilityID: facilityID, Requirements: reqs, Meta: meta, By: by}, err
+}
+
+// IsMaxBytes reports whether err comes from http.MaxBytesReader.
+func IsMaxBytes(err error) bool {
+	var mbe *http.MaxBytesError
+	return errors.As(err, &mbe)
+}
+
+// MaxWorkbook caps an uploaded self-assessment workbook.
+const MaxWorkbook = 32 << 20
