@@ -34,6 +34,7 @@ import (
 	"github.com/bukti-id/bukti/pkg/audit"
 	"github.com/bukti-id/bukti/pkg/bukti"
 	"github.com/bukti-id/bukti/pkg/sqlstore"
+	"github.com/bukti-id/bukti/ui/locales"
 )
 
 // SessionTTL is how long a login session stays valid.
@@ -391,12 +392,12 @@ func (s *Service) openSession(ctx context.Context, sess *bukti.Session, e audit.
 	return token, err
 }
 
-// reasonID is the Bahasa Indonesia wording of a rejected secret's reason.
-var reasonID = map[string]string{
-	"unknown or revoked token":      "token tidak dikenal atau sudah dicabut",
-	"expired " + bukti.SessionLogin: "sesi kedaluwarsa",
-	"expired " + bukti.SessionToken: "token kedaluwarsa",
-	"account disabled":              "akun dinonaktifkan",
+// reasonKey is the message key of a rejected secret's reason.
+var reasonKey = map[string]locales.Key{
+	"unknown or revoked token":      "auth.reason.revoked",
+	"expired " + bukti.SessionLogin: "auth.reason.session_expired",
+	"expired " + bukti.SessionToken: "auth.reason.token_expired",
+	"account disabled":              "auth.reason.disabled",
 }
 
 // Authenticate returns the session and user of a live secret. Unknown,
@@ -427,9 +428,7 @@ func (s *Service) Authenticate(ctx context.Context, token string) (*bukti.Sessio
 	}
 	if reason != "" {
 		s.warnLimited(ctx, reason, "rejected a session or token", "session_id", sess.ID, "user_id", sess.UserID)
-		return nil, nil, &bukti.Error{Code: bukti.EUNAUTHORIZED,
-			Message:   fmt.Sprintf("Sesi berakhir atau tidak valid (%s). Silakan masuk lagi.", reasonID[reason]),
-			MessageEN: fmt.Sprintf("session or token is %s: sign in again", reason)}
+		return nil, nil, bukti.E(bukti.EUNAUTHORIZED, "err.auth.session_rejected", reasonKey[reason])
 	}
 	if sess.LastUsedAt == nil || now.Sub(*sess.LastUsedAt) > time.Minute {
 		// Bookkeeping only: a failure to record it refuses nothing.

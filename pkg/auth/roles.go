@@ -55,9 +55,7 @@ func checkBinding(t *sqlstore.Tx, b bukti.RoleBinding) error {
 	case len(allowed) == 0:
 		return nil
 	case given < 0:
-		return &bukti.Error{Code: bukti.EINVALID,
-			Message:   fmt.Sprintf("Peran %s memerlukan tepat satu cakupan: %s.", b.Role, strings.Join(allowed, " atau ")),
-			MessageEN: fmt.Sprintf("role %s needs exactly one scope: %s", b.Role, strings.Join(allowed, " or "))}
+		return bukti.E(bukti.EINVALID, "err.auth.role_needs_one_scope", b.Role, strings.Join(allowed, " / "))
 	}
 	exists, err := t.RoleScopeExists(b) // b sets exactly the one scope fields[given]
 	if err != nil {

@@ -71,8 +71,7 @@ func (b *builder) readFile(path string) error {
 	if err := b.readWorkbook(f, filepath.Base(path)); err != nil {
 		var r *refusal
 		if errors.As(err, &r) { // name the file in the user's message too
-			return &refusal{text: path + ": " + r.text, kind: r.kind, msg: &bukti.Error{Code: r.msg.Code,
-				Message: "Berkas " + filepath.Base(path) + ": " + r.msg.Message, MessageEN: "file " + filepath.Base(path) + ": " + r.msg.MessageEN}}
+			return &refusal{text: path + ": " + r.text, kind: r.kind, msg: bukti.E(r.msg.Code, "err.catalogue.in_file", filepath.Base(path), r.msg)}
 		}
 		return fmt.Errorf("%s: %w", path, err)
 	}

@@ -39,9 +39,7 @@ func (b *builder) readWorkbook(r io.Reader, file string) error {
 	if len(data) > maxWorkbookBytes {
 		mib := maxWorkbookBytes >> 20
 		return &refusal{text: fmt.Sprintf("catalogue import: %v: larger than %d MiB: import one file per Bab instead", ErrTooLarge, mib), kind: ErrTooLarge,
-			msg: &bukti.Error{Code: bukti.ETOOLARGE,
-				Message:   fmt.Sprintf("Workbook lebih besar dari %d MiB: diharapkan instrumen penilaian mandiri, yang hanya beberapa MiB. Impor satu berkas per Bab.", mib),
-				MessageEN: fmt.Sprintf("the workbook is larger than %d MiB: expected the self-assessment, which is a few MiB; import one file per Bab instead", mib)}}
+			msg: bukti.E(bukti.ETOOLARGE, "err.catalogue.workbook_too_large", mib)}
 	}
 	f, err := excelize.OpenReader(bytes.NewReader(data), excelize.Options{UnzipSizeLimit: maxUnzippedBytes})
 	if err != nil {

@@ -16,6 +16,7 @@ import (
 	"github.com/bukti-id/bukti/pkg/audit"
 	"github.com/bukti-id/bukti/pkg/bukti"
 	"github.com/bukti-id/bukti/pkg/sqlstore"
+	"github.com/bukti-id/bukti/ui/locales"
 )
 
 // Service creates and reads the organisation.
@@ -29,23 +30,19 @@ type Service struct {
 // "P3277010101").
 var codeRe = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]{0,31}$`)
 
-// kindNames are the Bahasa Indonesia names of what a code belongs to.
-var kindNames = map[string]string{"province": "provinsi", "district": "kabupaten/kota", "facility": "Puskesmas"}
+// kindNames are the message keys naming what a code belongs to.
+var kindNames = map[string]locales.Key{"province": "org.kind.province", "district": "org.kind.district", "facility": "org.kind.facility"}
 
 func checkCode(kind, code string) error {
 	if !codeRe.MatchString(code) {
-		return &bukti.Error{Code: bukti.EINVALID,
-			Message:   fmt.Sprintf("Kode %s wajib diisi: 1–32 huruf, angka, titik, minus atau garis bawah (contoh: 3277).", kindNames[kind]),
-			MessageEN: fmt.Sprintf("%s code is required: 1–32 letters, digits, '.', '-' or '_' (e.g. 3277)", kind)}
+		return bukti.E(bukti.EINVALID, "err.org.code_required", kindNames[kind])
 	}
 	return nil
 }
 
 func checkName(kind, name string) error {
 	if name == "" || len([]rune(name)) > 200 {
-		return &bukti.Error{Code: bukti.EINVALID,
-			Message:   fmt.Sprintf("Nama %s wajib diisi (paling banyak 200 karakter).", kindNames[kind]),
-			MessageEN: fmt.Sprintf("%s name is required (at most 200 characters)", kind)}
+		return bukti.E(bukti.EINVALID, "err.org.name_required", kindNames[kind])
 	}
 	return nil
 }
@@ -56,8 +53,7 @@ func (s *Service) create(ctx context.Context, insert func(*sqlstore.Tx) error, k
 	return s.Store.Run(ctx, by, func(t *sqlstore.Tx) error {
 		if err := insert(t); err != nil {
 			if errors.Is(err, sqlstore.ErrDuplicate) {
-				return &bukti.Error{Code: bukti.ECONFLICT, Message: fmt.Sprintf("Kode %s %q sudah terdaftar.", kindNames[kind], code),
-					MessageEN: fmt.Sprintf("%s code %q already exists", kind, code)}
+				return bukti.E(bukti.ECONFLICT, "err.org.code_exists", kindNames[kind], code)
 			}
 			return err
 		}
@@ -269,9 +265,7 @@ func (s *Service) Delete(ctx context.Context, kind string, id int64, by *int64) 
 				return err
 			}
 			if n > 0 {
-				return &bukti.Error{Code: bukti.ECONFLICT,
-					Message:   fmt.Sprintf("%s %s masih dipakai oleh %d %s; pindahkan atau hapus dulu.", kindNames[kind], code, n, ref.id),
-					MessageEN: fmt.Sprintf("%s %s is still referred to by %d %s: move or remove them first", kind, code, n, ref.en)}
+				return bukti.E(bukti.ECONFLICT, "err.org.still_referred", kindNames[kind], code, n, ref.name)
 			}
 		}
 		if err := t.DeleteOrg(kind, id); err != nil {
@@ -284,21 +278,20 @@ func (s *Service) Delete(ctx context.Context, kind string, id int64, by *int64) 
 
 // references lists what must be gone before a kind can be deleted, in the
 // order they are checked: the referrer (sqlstore's name for the rows) and
-// its names in Bahasa Indonesia and English.
+// the message key naming them.
 var references = map[string][]struct {
 	referrer string
-	id, en   string
+	name     locales.Key
 }{
-	"province": {{"district", "kabupaten/kota", "districts"}, {"role_binding", "peran pengguna", "role bindings"}},
-	"district": {{"facility", "Puskesmas", "facilities"}, {"role_binding", "peran pengguna", "role bindings"}},
-	"facility": {{"evidence", "bukti", "evidence records"}, {"survey", "survei", "surveys"},
-		{"role_binding", "peran pengguna", "role bindings"},
-		{"not_applicable", "tanda TDD", "TDD marks"}, {"interviewee", "petugas wawancara", "interviewees"}},
+	"province": {{"district", "org.ref.districts"}, {"role_binding", "org.ref.role_bindings"}},
+	"district": {{"facility", "org.ref.facilities"}, {"role_binding", "org.ref.role_bindings"}},
+	"facility": {{"evidence", "org.ref.evidence"}, {"survey", "org.ref.surveys"},
+		{"role_binding", "org.ref.role_bindings"},
+		{"not_applicable", "org.ref.tdd_marks"}, {"interviewee", "org.ref.interviewees"}},
 }
 
 func notFound(kind string, id int64) error {
-	return &bukti.Error{Code: bukti.ENOTFOUND, Message: fmt.Sprintf("%s dengan id %d tidak ditemukan.", kindNames[kind], id),
-		MessageEN: fmt.Sprintf("%s %d not found", kind, id)}
+	return bukti.E(bukti.ENOTFOUND, "err.org.not_found", kindNames[kind], id)
 }
 
 // facilityRef is the audit facility of an object: itself for a facility.

@@ -572,9 +572,7 @@ func importError(err error) error {
 	if !errors.As(err, &be) {
 		return fmt.Errorf("the workbook cannot be imported: %w", err)
 	}
-	return &refusedImport{err: err, msg: &bukti.Error{Code: be.Code,
-		Message:   "Spreadsheet tidak dapat diimpor. " + be.Message,
-		MessageEN: "the workbook cannot be imported: " + be.MessageEN}}
+	return &refusedImport{err: err, msg: bukti.E(be.Code, "err.standard.workbook_refused", be)}
 }
 
 // Summary is the one-line count of an import.

@@ -7,9 +7,9 @@
 // Contract: both files hold exactly the same keys (Load fails otherwise); a
 // message is a fmt format, and the same key takes the same arguments in
 // every language (TestMessages renders every key both ways). An argument of
-// type Key is itself translated into the message's language before
-// formatting, so a message can name a translated word ("provinsi" /
-// "province").
+// type Key, or one that is Localized, is rendered in the message's
+// language before formatting, so a message can name a translated word
+// ("provinsi" / "province") or wrap another message.
 package locales
 
 import (
@@ -29,6 +29,10 @@ var files embed.FS
 // Key is a message key used as an argument: T renders it in the language
 // of the message that names it.
 type Key string
+
+// Localized is an argument that has its own text in every language (a
+// *bukti.Error, say): T renders it in the language of the message.
+type Localized interface{ Text(lang string) string }
 
 // load parses the message files once.
 var load = sync.OnceValues(func() (map[string]map[string]string, error) {
@@ -96,12 +100,19 @@ func T(lang, key string, args ...any) string {
 	}
 	out := args
 	for i, a := range args {
-		if k, ok := a.(Key); ok {
-			if &out[0] == &args[0] {
-				out = append([]any(nil), args...) // never change the caller's arguments
-			}
-			out[i] = T(lang, string(k))
+		var text string
+		switch v := a.(type) {
+		case Key:
+			text = T(lang, string(v))
+		case Localized:
+			text = v.Text(lang)
+		default:
+			continue
 		}
+		if &out[0] == &args[0] {
+			out = append([]any(nil), args...) // never change the caller's arguments
+		}
+		out[i] = text
 	}
 	return fmt.Sprintf(msg, out...)
 }

@@ -52,9 +52,9 @@ func (s *handlers) loginSubmit(c echo.Context) error {
 	}
 	switch {
 	case want == "" || subtle.ConstantTimeCompare([]byte(c.FormValue(core.CSRFField)), []byte(want)) != 1:
-		err = &bukti.Error{Code: bukti.EFORBIDDEN, Message: s.UI.T("id", "login.expired"), MessageEN: s.UI.T("en", "login.expired")}
+		err = bukti.E(bukti.EFORBIDDEN, "login.expired")
 	case email == "" || password == "":
-		err = &bukti.Error{Code: bukti.EINVALID, Message: s.UI.T("id", "login.required"), MessageEN: s.UI.T("en", "login.required")}
+		err = bukti.E(bukti.EINVALID, "login.required")
 	default:
 		token, _, err = s.Auth.Login(c.Request().Context(), email, password)
 	}
