@@ -129,7 +129,11 @@ func scoreRows(ov *survey.Overview, c *catalogue.Catalogue) [][]any {
 		for _, s := range b.Standar {
 			for _, k := range s.Kriteria {
 				for _, e := range k.Elements {
-					row := []any{b.ID, s.ID, k.ID, e.ID, e.Text, "", ov.Suggestions[e.ID]}
+					var suggested any = "" // none: proposed TDD, or no R or D item
+					if v, ok := ov.Suggestions[e.ID]; ok {
+						suggested = v
+					}
+					row := []any{b.ID, s.ID, k.ID, e.ID, e.Text, "", suggested}
 					if a, ok := ov.Self(e.ID); ok {
 						row[5] = survey.FormatScore(a.Score, a.TDD)
 					}

@@ -16,6 +16,7 @@ import (
 	"github.com/bukti-id/bukti/pkg/bukti"
 	"github.com/bukti-id/bukti/pkg/catalogue"
 	"github.com/bukti-id/bukti/pkg/evidence"
+	"github.com/bukti-id/bukti/pkg/readiness"
 	"github.com/bukti-id/bukti/pkg/scoring"
 	"github.com/bukti-id/bukti/pkg/survey"
 )
@@ -54,24 +55,36 @@ type itemView struct {
 type surveyEP struct {
 	Element  catalogue.Element
 	Kriteria string
-	// Self-assessment: the readiness suggestion and the proposed score.
+	// Self-assessment: the readiness suggestion (HasReady; none when the
+	// facility proposes the EP TDD, ReadyTDD, or it cannot be projected)
+	// and the proposed score.
 	Ready     int
+	HasReady  bool
 	ReadyTDD  bool
 	SelfScore string
 	SelfJust  string
 	// Review: the current snapshot items by requirement.
 	Reqs []requirementItems
-	// Scoring: the system's suggestion from the reviewed snapshot, the
-	// viewer's own score (or the draft that was refused) and the others'.
-	Suggested  int
-	Mine       scoreView
-	HasMine    bool
-	Others     []scoreView
-	All        []scoreView // every surveyor's score, for the team lead
-	Final      scoreView
-	HasFinal   bool
-	Conflict   string // "", "differ", "missing" or "agree" (no final score yet)
-	FinalDraft scoreView
+	// Scoring: the system's suggestion from the reviewed snapshot (none
+	// for an EP proposed TDD or that cannot be projected: no score differs
+	// from it), the viewer's own score (or the draft that was refused) and
+	// the others'.
+	Suggested    int
+	HasSuggested bool
+	Mine         scoreView
+	HasMine      bool
+	Others       []scoreView
+	All          []scoreView // every surveyor's score, for the team lead
+	Final        scoreView
+	HasFinal     bool
+	Conflict     string // "", "differ", "missing" or "agree" (no final score yet)
+	FinalDraft   scoreView
+}
+
+// differs reports whether a score differs from the system's suggestion;
+// never when there is none.
+func (e surveyEP) differs(r bukti.SurveyScore) bool {
+	return e.HasSuggested && (r.TDD || r.Score != e.Suggested)
 }
 
 // Anchor is the EP's fragment on the page.
@@ -195,20 +208,14 @@ func (s *Server) loadSurveyPage(c echo.Context, id int64, d *draft) (*surveyPage
 	}
 
 	// The readiness suggestion, while the quality team assesses itself.
-	ready := map[string][2]int{} // suggested, tdd
+	ready := map[string]readiness.ElementScore{}
 	if can(survey.SeeReadiness) {
 		rep, err := s.Evidence.Readiness(ctx, fid)
 		if err != nil {
 			return nil, err
 		}
-		for _, b := range rep.Bab {
-			for _, st := range b.Standar {
-				for _, k := range st.Kriteria {
-					for _, e := range k.Elements {
-						ready[e.ID] = [2]int{e.Suggested, map[bool]int{true: 1}[e.TDD]}
-					}
-				}
-			}
+		for e := range rep.Elements() {
+			ready[e.ID] = *e
 		}
 	}
 	// Newer revisions the quality team may resubmit.
@@ -248,9 +255,11 @@ func (s *Server) loadSurveyPage(c echo.Context, id int64, d *draft) (*surveyPage
 		for _, st := range b.Standar {
 			for _, k := range st.Kriteria {
 				for _, e := range k.Elements {
-					ep := surveyEP{Element: e, Kriteria: k.ID, Suggested: ov.Suggestions[e.ID]}
+					ep := surveyEP{Element: e, Kriteria: k.ID}
+					ep.Suggested, ep.HasSuggested = ov.Suggestions[e.ID]
 					r := ready[e.ID]
-					ep.Ready, ep.ReadyTDD = r[0], r[1] == 1
+					ep.Ready, ep.HasReady = r.Suggestion()
+					ep.ReadyTDD = r.TDD
 					if a, ok := ov.Self(e.ID); ok {
 						ep.SelfScore, ep.SelfJust = survey.FormatScore(a.Score, a.TDD), a.Justification
 					}
@@ -268,7 +277,7 @@ func (s *Server) loadSurveyPage(c echo.Context, id int64, d *draft) (*surveyPage
 						team = append(team, row)
 						v := scoreView{Surveyor: names[u.ID], Lead: sv.LeadID != nil && *sv.LeadID == u.ID, Mine: u.ID == uid,
 							Score: survey.FormatScore(row.Score, row.TDD), Facts: row.Facts, Rec: row.Recommendation,
-							DiffersFromSys: row.TDD || row.Score != ep.Suggested}
+							DiffersFromSys: ep.differs(row)}
 						ep.All = append(ep.All, v)
 						if v.Mine {
 							ep.Mine, ep.HasMine = v, true
@@ -278,7 +287,7 @@ func (s *Server) loadSurveyPage(c echo.Context, id int64, d *draft) (*surveyPage
 					}
 					if f, ok := ov.Final(e.ID); ok {
 						ep.Final, ep.HasFinal = scoreView{Score: survey.FormatScore(f.Score, f.TDD), Facts: f.Facts, Rec: f.Recommendation,
-							DiffersFromSys: f.TDD || f.Score != ep.Suggested}, true
+							DiffersFromSys: ep.differs(f)}, true
 						data.Finals++
 						ep.FinalDraft = ep.Final
 					} else if data.ShowScores {

@@ -4,7 +4,6 @@ import (
 	"context"
 	"slices"
 
-	"github.com/bukti-id/bukti/criteria"
 	"github.com/bukti-id/bukti/pkg/bukti"
 	"github.com/bukti-id/bukti/pkg/survey"
 )
@@ -54,7 +53,7 @@ func (w *world) surveyAt(s side, state string, lead int64) fixtureSurvey {
 		return slices.Index(bukti.SurveyStates, state) >= slices.Index(bukti.SurveyStates, st)
 	}
 	var elements []string
-	for _, b := range criteria.MustBuiltin().Bab {
+	for _, b := range w.h.cat.Bab {
 		for _, st := range b.Standar {
 			for _, k := range st.Kriteria {
 				for _, e := range k.Elements {
