@@ -15,14 +15,20 @@ import (
 	"github.com/bukti-id/bukti/pkg/catalogue"
 )
 
-// BuiltinFile is the name of the embedded file holding the built-in catalogue.
-const BuiltinFile = "kriteria-2.1.2.yaml"
+// BuiltinFile is the name of the embedded file holding the built-in
+// catalogue: the complete Standar Akreditasi Puskesmas 2023.
+const BuiltinFile = Standard2023File
 
 // Standard2023File is the embedded file holding the complete Standar
-// Akreditasi Puskesmas 2023 (all five Bab, 82 kriteria, 328 EP). It is not the
-// built-in catalogue yet: switching BuiltinFile to it needs data migrations
-// for the requirement IDs of kriteria 2.1.2 EP b (see README.md).
+// Akreditasi Puskesmas 2023 (pkp-2023 version 2023.2: all five Bab, 82
+// kriteria, 328 EP), the built-in catalogue.
 const Standard2023File = "standard-2023.yaml"
+
+// Kriteria212File is the embedded file of the earlier built-in catalogue
+// (pkp-2023 version 2023.1: Kriteria 2.1.2 only, EP b keyed D1, D2). It is
+// kept, as every published version is, for what was recorded against it;
+// migration 6 of pkg/db moved stored IDs to 2023.2's keys.
+const Kriteria212File = "kriteria-2.1.2.yaml"
 
 //go:embed *.yaml
 var files embed.FS
@@ -40,8 +46,8 @@ var builtin = sync.OnceValues(func() (*catalogue.Catalogue, error) {
 	return c, nil
 })
 
-// Builtin returns the built-in catalogue (Standar Akreditasi Puskesmas,
-// currently Kriteria 2.1.2). The file is parsed on the first call; every call
+// Builtin returns the built-in catalogue (Standar Akreditasi Puskesmas
+// 2023, the complete standard). The file is parsed on the first call; every call
 // returns the same immutable catalogue, or the same error naming the file.
 // Errors from catalogue.Parse are wrapped, so errors.As finds a
 // *catalogue.ParseError.

@@ -12,6 +12,8 @@ import (
 	"github.com/bukti-id/bukti/pkg/catalogue"
 )
 
+// TestBuiltin checks that the built-in catalogue is the complete standard
+// (standard-2023.yaml, checked in detail by TestStandard2023), parsed once.
 func TestBuiltin(t *testing.T) {
 	c, err := criteria.Builtin()
 	if err != nil {
@@ -19,15 +21,48 @@ func TestBuiltin(t *testing.T) {
 	}
 
 	t.Run("Header", func(t *testing.T) {
-		if c.Format != catalogue.FormatV1 || c.ID != "pkp-2023" || c.Version != "2023.1" ||
+		if c.Format != catalogue.FormatV1 || c.ID != "pkp-2023" || c.Version != "2023.2" ||
 			c.Title != "Standar Akreditasi Puskesmas" || c.Source != "KMK HK.01.07/MENKES/165/2023" {
 			t.Errorf("header = %q %q %q %q %q", c.Format, c.ID, c.Version, c.Title, c.Source)
+		}
+	})
+
+	t.Run("CompleteStandard", func(t *testing.T) {
+		if criteria.BuiltinFile != criteria.Standard2023File {
+			t.Errorf("BuiltinFile = %q, want %q", criteria.BuiltinFile, criteria.Standard2023File)
+		}
+		file, err := criteria.File(criteria.Standard2023File)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !reflect.DeepEqual(c, file) {
+			t.Errorf("the built-in catalogue differs from %s", criteria.Standard2023File)
+		}
+		if got, want := c.Counts(), (catalogue.Counts{Bab: 5, Standar: 35, Kriteria: 82, Elements: 328, Requirements: 1096}); got != want {
+			t.Errorf("Counts = %+v, want %+v", got, want)
 		}
 	})
 
 	t.Run("ParsedOnce", func(t *testing.T) {
 		if again := criteria.MustBuiltin(); again != c {
 			t.Error("MustBuiltin returned a different catalogue; the built-in catalogue must be parsed once and shared")
+		}
+	})
+}
+
+// TestKriteria212File checks kriteria-2.1.2.yaml, the built-in catalogue of
+// version 2023.1, kept for what was recorded against it: its published IDs
+// (EP b: D1 RPK, D2 stages × parts) never change.
+func TestKriteria212File(t *testing.T) {
+	c, err := criteria.File(criteria.Kriteria212File)
+	if err != nil {
+		t.Fatalf("File(%s): %v", criteria.Kriteria212File, err)
+	}
+
+	t.Run("Header", func(t *testing.T) {
+		if c.Format != catalogue.FormatV1 || c.ID != "pkp-2023" || c.Version != "2023.1" ||
+			c.Title != "Standar Akreditasi Puskesmas" || c.Source != "KMK HK.01.07/MENKES/165/2023" {
+			t.Errorf("header = %q %q %q %q %q", c.Format, c.ID, c.Version, c.Title, c.Source)
 		}
 	})
 
@@ -293,22 +328,22 @@ func TestStandard2023(t *testing.T) {
 	if err != nil {
 		t.Fatalf("File(%s): %v", criteria.Standard2023File, err)
 	}
-	builtin := criteria.MustBuiltin()
+	earlier, err := criteria.File(criteria.Kriteria212File)
+	if err != nil {
+		t.Fatalf("File(%s): %v", criteria.Kriteria212File, err)
+	}
 
 	t.Run("Header", func(t *testing.T) {
-		if c.Format != catalogue.FormatV1 || c.ID != builtin.ID || c.Version != "2023.2" ||
-			c.Title != builtin.Title || c.Source != builtin.Source {
+		if c.Format != catalogue.FormatV1 || c.ID != earlier.ID || c.Version != "2023.2" ||
+			c.Title != earlier.Title || c.Source != earlier.Source {
 			t.Errorf("header = %q %q %q %q %q", c.Format, c.ID, c.Version, c.Title, c.Source)
 		}
-		if !reflect.DeepEqual(c.Scoring, builtin.Scoring) {
-			t.Errorf("scoring =\n%+v\nwant the built-in's\n%+v", c.Scoring, builtin.Scoring)
+		if !reflect.DeepEqual(c.Scoring, earlier.Scoring) {
+			t.Errorf("scoring =\n%+v\nwant version 2023.1's\n%+v", c.Scoring, earlier.Scoring)
 		}
 	})
 
-	t.Run("NotBuiltinYet", func(t *testing.T) {
-		if criteria.BuiltinFile == criteria.Standard2023File {
-			t.Error("BuiltinFile switched to standard-2023.yaml: the switch needs the 2.1.2/b data migration first")
-		}
+	t.Run("ParsedAfresh", func(t *testing.T) {
 		if again, err := criteria.File(criteria.Standard2023File); err != nil || again == c {
 			t.Errorf("File must parse afresh on every call (err %v)", err)
 		}
@@ -504,6 +539,22 @@ func TestStandard2023(t *testing.T) {
 		for _, r := range []*catalogue.Requirement{rpk, stages} {
 			if r.Group != "Bukti pelaksanaan keterlibatan masyarakat" {
 				t.Errorf("%s group = %q", r.ID, r.Group)
+			}
+		}
+		// Migration 6 of pkg/db moves evidence stored against version
+		// 2023.1's keys to these: each must name the same item.
+		for old, now := range map[string]string{"2.1.2/b/D1": "2.1.2/b/D2", "2.1.2/b/D2": "2.1.2/b/D3"} {
+			was, is := mustReq(t, earlier, old), mustReq(t, c, now)
+			if was.Title != is.Title || was.DocType != is.DocType || !reflect.DeepEqual(was.Slots(), is.Slots()) {
+				t.Errorf("2023.1's %s (%q, %d slots) is not 2023.2's %s (%q, %d slots)", old, was.Title, len(was.Slots()), now, is.Title, len(is.Slots()))
+			}
+		}
+		for _, r := range allRequirements(earlier) {
+			if strings.HasPrefix(r.ID, "2.1.2/b/D") {
+				continue
+			}
+			if is, _, ok := c.Requirement(r.ID); !ok || is.Title != r.Title {
+				t.Errorf("2023.1's %s (%q) is not the same item in 2023.2", r.ID, r.Title)
 			}
 		}
 	})

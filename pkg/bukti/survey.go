@@ -43,14 +43,16 @@ type Survey struct {
 
 // SelfAssessment is the quality team's proposed score for one EP.
 type SelfAssessment struct {
-	SurveyID      int64     `gorm:"primaryKey" json:"survey_id"`
-	ElementID     string    `gorm:"primaryKey;size:64" json:"element"`
-	Score         int       `gorm:"not null" json:"score"` // meaningless when TDD
-	TDD           bool      `gorm:"not null" json:"tdd"`
-	Justification string    `gorm:"size:2000;not null;default:''" json:"justification"`
-	Suggested     int       `gorm:"not null" json:"suggested"` // the readiness scorer's suggestion when saved
-	UpdatedBy     int64     `gorm:"not null" json:"updated_by"`
-	UpdatedAt     time.Time `json:"updated_at"`
+	SurveyID      int64  `gorm:"primaryKey" json:"survey_id"`
+	ElementID     string `gorm:"primaryKey;size:64" json:"element"`
+	Score         int    `gorm:"not null" json:"score"` // meaningless when TDD
+	TDD           bool   `gorm:"not null" json:"tdd"`
+	Justification string `gorm:"size:2000;not null;default:''" json:"justification"`
+	// Suggested is the readiness scorer's suggestion when saved; nil when
+	// it suggests none (the EP is proposed TDD, or has no R or D item).
+	Suggested *int      `json:"suggested"`
+	UpdatedBy int64     `gorm:"not null" json:"updated_by"`
+	UpdatedAt time.Time `json:"updated_at"`
 }
 
 // SnapshotItem is one evidence revision frozen into a survey when its
@@ -87,16 +89,18 @@ type SnapshotItem struct {
 // SurveyScore is one surveyor's score of one EP. SurveyorID 0 holds the
 // final, reconciled score set by the team lead.
 type SurveyScore struct {
-	SurveyID       int64     `gorm:"primaryKey" json:"survey_id"`
-	ElementID      string    `gorm:"primaryKey;size:64" json:"element"`
-	SurveyorID     int64     `gorm:"primaryKey;autoIncrement:false" json:"surveyor_id"`
-	Score          int       `gorm:"not null" json:"score"` // meaningless when TDD
-	TDD            bool      `gorm:"not null" json:"tdd"`
-	Facts          string    `gorm:"size:4000;not null" json:"facts"` // fakta dan analisis
-	Recommendation string    `gorm:"size:4000;not null" json:"recommendation"`
-	Suggested      int       `gorm:"not null" json:"suggested"` // the system's suggestion when saved
-	UpdatedBy      int64     `gorm:"not null" json:"updated_by"`
-	UpdatedAt      time.Time `json:"updated_at"`
+	SurveyID       int64  `gorm:"primaryKey" json:"survey_id"`
+	ElementID      string `gorm:"primaryKey;size:64" json:"element"`
+	SurveyorID     int64  `gorm:"primaryKey;autoIncrement:false" json:"surveyor_id"`
+	Score          int    `gorm:"not null" json:"score"` // meaningless when TDD
+	TDD            bool   `gorm:"not null" json:"tdd"`
+	Facts          string `gorm:"size:4000;not null" json:"facts"` // fakta dan analisis
+	Recommendation string `gorm:"size:4000;not null" json:"recommendation"`
+	// Suggested is the system's suggestion when saved; nil when it
+	// suggests none (the EP is proposed TDD, or has no R or D item).
+	Suggested *int      `json:"suggested"`
+	UpdatedBy int64     `gorm:"not null" json:"updated_by"`
+	UpdatedAt time.Time `json:"updated_at"`
 }
 
 // PPS states.

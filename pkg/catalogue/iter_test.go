@@ -25,8 +25,12 @@ func TestElementsAndRequirements(t *testing.T) {
 	if len(elements) != n.Elements || len(requirements) != n.Requirements {
 		t.Fatalf("yielded %d EP and %d requirements, the tree has %d and %d", len(elements), len(requirements), n.Elements, n.Requirements)
 	}
-	if elements[0] != "2.1.2/a" || requirements[0] != "2.1.2/a/R1" {
-		t.Errorf("first EP %s, first requirement %s: want catalogue order", elements[0], requirements[0])
+	// The built-in catalogue is the complete standard: 1.1.1/a (R1) comes
+	// first, 5.5.6/b (D1, W1) last.
+	if elements[0] != "1.1.1/a" || requirements[0] != "1.1.1/a/R1" ||
+		elements[len(elements)-1] != "5.5.6/b" || requirements[len(requirements)-1] != "5.5.6/b/W1" {
+		t.Errorf("EP %s … %s, requirements %s … %s: want catalogue order", elements[0], elements[len(elements)-1],
+			requirements[0], requirements[len(requirements)-1])
 	}
 	t.Run("stops when the loop breaks", func(t *testing.T) {
 		seen := 0

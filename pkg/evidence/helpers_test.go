@@ -388,3 +388,18 @@ func findRequirement(t *testing.T, e readiness.ElementScore, id string) readines
 	}
 	return r
 }
+
+func findKriteria(t *testing.T, rep readiness.Report, id string) readiness.KriteriaScore {
+	t.Helper()
+	for _, b := range rep.Bab {
+		for _, s := range b.Standar {
+			for _, k := range s.Kriteria {
+				if k.ID == id {
+					return k
+				}
+			}
+		}
+	}
+	t.Fatalf("kriteria %s not in report", id)
+	return readiness.KriteriaScore{}
+}

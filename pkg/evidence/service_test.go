@@ -24,7 +24,7 @@ func TestCreateLinksOneBlob(t *testing.T) {
 			t.Parallel()
 			e := newEnv(t, combo.DB, combo.Store)
 			data := testenv.PDF("RPK UKM 2024")
-			reqs := []string{"2.1.2/a/D1", "2.1.2/b/D1", "2.1.2/c/D1"}
+			reqs := []string{"2.1.2/a/D1", "2.1.2/b/D2", "2.1.2/c/D1"}
 			meta := evidence.Meta{Title: "  RPK UKM 2024 ", DocNumber: " 440/RPK/2024 ", IssueDate: day(-30), ValidUntil: day(335), Notes: " disahkan "}
 			evs := e.create(data, meta, reqs...)
 
@@ -83,7 +83,7 @@ func TestCreateRefused(t *testing.T) {
 		{"no requirement", 0, nil, evidence.Meta{}, bukti.EINVALID},
 		{"unknown requirement after a good one", 0, []string{"2.1.2/a/R1", "2.1.2/a/R9"}, evidence.Meta{}, bukti.EINVALID},
 		{"interview item", 0, []string{"2.1.2/a/W1"}, evidence.Meta{}, bukti.EINVALID},
-		{"stage missing on a staged requirement", 0, []string{"2.1.2/b/D2"}, evidence.Meta{}, bukti.EINVALID},
+		{"stage missing on a staged requirement", 0, []string{"2.1.2/b/D3"}, evidence.Meta{}, bukti.EINVALID},
 		{"valid_until before issue_date", 0, []string{"2.1.2/a/R1"}, evidence.Meta{IssueDate: day(0), ValidUntil: day(-1)}, bukti.EINVALID},
 		{"unknown facility", 4242, []string{"2.1.2/a/R1"}, evidence.Meta{}, bukti.ENOTFOUND},
 	}
@@ -301,7 +301,7 @@ func TestListFilter(t *testing.T) {
 			e := newEnv(t, combo.DB, combo.Store)
 			ctx := context.Background()
 			byReq := map[string]int64{}
-			for i, req := range []string{"2.1.2/c/D1", "2.1.2/a/R1", "2.1.2/b/D1", "2.1.2/a/D1", "2.1.2/a/R3"} {
+			for i, req := range []string{"2.1.2/c/D1", "2.1.2/a/R1", "2.1.2/b/D2", "2.1.2/a/D1", "2.1.2/a/R3"} {
 				byReq[req] = e.create(testenv.PDF(fmt.Sprint("dokumen ", i)), evidence.Meta{}, req)[0].ID
 			}
 			// A second record for a/R1, and a deleted one for a/R2.
@@ -315,7 +315,7 @@ func TestListFilter(t *testing.T) {
 				t.Fatal(err)
 			}
 
-			all := []int64{byReq["2.1.2/a/D1"], byReq["2.1.2/a/R1"], second, byReq["2.1.2/a/R3"], byReq["2.1.2/b/D1"], byReq["2.1.2/c/D1"]}
+			all := []int64{byReq["2.1.2/a/D1"], byReq["2.1.2/a/R1"], second, byReq["2.1.2/a/R3"], byReq["2.1.2/b/D2"], byReq["2.1.2/c/D1"]}
 			cases := []struct {
 				name   string
 				filter evidence.Filter
@@ -328,7 +328,7 @@ func TestListFilter(t *testing.T) {
 				{"prefix of an EP", evidence.Filter{Prefix: "2.1.2/a/"}, all[:4]},
 				{"prefix of a kriteria", evidence.Filter{Prefix: "2.1.2/"}, all},
 				{"prefix of a method", evidence.Filter{Prefix: "2.1.2/a/R"}, all[1:4]},
-				{"prefix equal to an ID", evidence.Filter{Prefix: "2.1.2/b/D1"}, []int64{byReq["2.1.2/b/D1"]}},
+				{"prefix equal to an ID", evidence.Filter{Prefix: "2.1.2/b/D2"}, []int64{byReq["2.1.2/b/D2"]}},
 				{"prefix and requirement", evidence.Filter{Prefix: "2.1.2/a/", Requirement: "2.1.2/a/R3"}, []int64{byReq["2.1.2/a/R3"]}},
 				{"prefix and requirement disjoint", evidence.Filter{Prefix: "2.1.2/b/", Requirement: "2.1.2/a/R3"}, []int64{}},
 				{"underscore is literal", evidence.Filter{Prefix: "2.1.2/_/"}, []int64{}},
@@ -375,7 +375,7 @@ func TestUpdateMeta(t *testing.T) {
 			e := newEnv(t, combo.DB, combo.Store)
 			ctx := context.Background()
 			r1 := e.create(testenv.PDF("KAK"), evidence.Meta{Title: "KAK"}, "2.1.2/a/R3")[0]
-			d2 := e.create(testenv.JPEG(4), evidence.Meta{Title: "Foto", Stage: "perencanaan", Part: "foto"}, "2.1.2/b/D2")[0]
+			d2 := e.create(testenv.JPEG(4), evidence.Meta{Title: "Foto", Stage: "perencanaan", Part: "foto"}, "2.1.2/b/D3")[0]
 
 			cases := []struct {
 				name      string
@@ -441,7 +441,7 @@ func TestReadiness(t *testing.T) {
 		wantMet    bool
 		wantReason string
 		wantSlot   string
-		wantScore  int // EP a's suggested score
+		wantScore  int // EP a's suggested score: 1 of its 5 R and D slots is 20 % → 5
 	}{
 		{"no expiry", evidence.Meta{}, "", false, true, readiness.ReasonMet, readiness.SlotPresent, 5},
 		{"valid until tomorrow", evidence.Meta{ValidUntil: day(1)}, "", false, true, readiness.ReasonMet, readiness.SlotPresent, 5},
@@ -491,7 +491,7 @@ func TestReadiness(t *testing.T) {
 					if ep.Suggested != tc.wantScore {
 						t.Errorf("%s: EP a suggested got %d, want %d", tc.name, ep.Suggested, tc.wantScore)
 					}
-					kScore := func(rep readiness.Report) int { return rep.Bab[1].Standar[0].Kriteria[0].Score }
+					kScore := func(rep readiness.Report) int { return findKriteria(t, rep, "2.1.2").Score }
 					if tc.delete && kScore(rep) >= kScore(uploaded) {
 						t.Errorf("%s: kriteria score got %d after delete, want below %d", tc.name, kScore(rep), kScore(uploaded))
 					}
@@ -519,8 +519,10 @@ func TestReadiness(t *testing.T) {
 				if err != nil {
 					t.Fatal(err)
 				}
-				if ep := findElement(t, full, "2.1.2/a"); ep.Met != 6 || ep.Suggested != 10 {
-					t.Fatalf("complete EP a: met, suggested got %d, %d, want 6, 10", ep.Met, ep.Suggested)
+				// Met counts the R and D items (5 of 5); the interviewees
+				// are interview preparation, reported on their own.
+				if ep := findElement(t, full, "2.1.2/a"); ep.Met != 5 || ep.Suggested != 10 || ep.Interview != (readiness.Interview{Named: 5, Roles: 5}) {
+					t.Fatalf("complete EP a: met, suggested, interview got %d, %d, %+v, want 5, 10, 5 of 5 named", ep.Met, ep.Suggested, ep.Interview)
 				}
 				if err := e.svc.Delete(ctx, evs[3].ID, user); err != nil {
 					t.Fatal(err)
@@ -529,12 +531,25 @@ func TestReadiness(t *testing.T) {
 				if err != nil {
 					t.Fatal(err)
 				}
+				// 4 of 5 slots is 80 %: still the highest score.
 				ep := findElement(t, less, "2.1.2/a")
-				if ep.Met != 5 || ep.Suggested != 5 || findRequirement(t, ep, "2.1.2/a/D1").Met {
-					t.Errorf("after deleting D1: met, suggested got %d, %d, want 5, 5 and D1 not met", ep.Met, ep.Suggested)
+				if ep.Met != 4 || ep.SlotsPresent != 4 || ep.Suggested != 10 || findRequirement(t, ep, "2.1.2/a/D1").Met {
+					t.Errorf("after deleting D1: met, slots present, suggested got %d, %d, %d, want 4, 4, 10 and D1 not met", ep.Met, ep.SlotsPresent, ep.Suggested)
 				}
-				if got, was := less.Bab[1].Percent, full.Bab[1].Percent; got >= was {
-					t.Errorf("after deleting D1: Bab II percent got %v, want below %v", got, was)
+				if err := e.svc.Delete(ctx, evs[4].ID, user); err != nil {
+					t.Fatal(err)
+				}
+				// 3 of 5 is 60 %: 5, and Bab II drops.
+				fewer, err := e.svc.Readiness(ctx, e.facility)
+				if err != nil {
+					t.Fatal(err)
+				}
+				ep = findElement(t, fewer, "2.1.2/a")
+				if ep.Met != 3 || ep.Suggested != 5 || findRequirement(t, ep, "2.1.2/a/D2").Met {
+					t.Errorf("after deleting D1 and D2: met, suggested got %d, %d, want 3, 5 and D2 not met", ep.Met, ep.Suggested)
+				}
+				if got, was := fewer.Bab[1].Percent, full.Bab[1].Percent; got >= was {
+					t.Errorf("after deleting D1 and D2: Bab II percent got %v, want below %v", got, was)
 				}
 			})
 			t.Run("unknown facility", func(t *testing.T) {

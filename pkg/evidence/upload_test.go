@@ -344,7 +344,7 @@ func TestFailureAfterCommit(t *testing.T) {
 // evidence records, revisions and audit rows.
 func TestConcurrentSameContent(t *testing.T) {
 	t.Parallel()
-	reqs := []string{"2.1.2/a/R1", "2.1.2/a/R2", "2.1.2/a/R3", "2.1.2/a/D1", "2.1.2/a/D2", "2.1.2/b/D1", "2.1.2/c/D1", "2.1.2/c/D2"}
+	reqs := []string{"2.1.2/a/R1", "2.1.2/a/R2", "2.1.2/a/R3", "2.1.2/a/D1", "2.1.2/a/D2", "2.1.2/b/D2", "2.1.2/c/D1", "2.1.2/c/D2"}
 	data := testenv.PDF("RPK 2024 dipakai di delapan persyaratan")
 	for _, combo := range testenv.Combos {
 		t.Run(testenv.Name(combo.DB, combo.Store), func(t *testing.T) {

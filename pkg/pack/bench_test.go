@@ -63,7 +63,7 @@ func BenchmarkWrite(b *testing.B) {
 		b.Run(size.name, func(b *testing.B) {
 			st := testenv.OpenStore(b, "filesystem")
 			var its []bukti.SnapshotItem
-			reqs := []string{"2.1.2/a/R1", "2.1.2/a/D1", "2.1.2/b/D1", "2.1.2/c/D1", "2.1.2/c/D2"}
+			reqs := []string{"2.1.2/a/R1", "2.1.2/a/D1", "2.1.2/b/D2", "2.1.2/c/D1", "2.1.2/c/D2"}
 			add := func(n int64) {
 				i := len(its)
 				sha, got := stream(b, st, n, uint64(i))

@@ -35,12 +35,17 @@ var pages = func() *ui.UI {
 }()
 
 // localeInput is a survey touching every branch of the index page: every
-// review state, an unmatched item, a requirement verified on site. The
-// EP get the kinds of score from rot on (full, part, zero, TDD, none);
-// rot < 0 scores none and leaves the dates unset.
+// review state, an unmatched item, a requirement verified on site, a Bab
+// without EP. The EP get the kinds of score from rot on (full, part, zero,
+// TDD, none); rot < 0 scores none and leaves the dates unset. Its
+// catalogue is Kriteria 2.1.2 alone (kriteria-2.1.2.yaml), whose Bab I,
+// III, IV and V are empty, unlike the built-in complete standard's.
 func localeInput(t *testing.T, typ, mode, state string, rot int) Input {
 	t.Helper()
-	c := criteria.MustBuiltin()
+	c, err := criteria.File(criteria.Kriteria212File)
+	if err != nil {
+		t.Fatal(err)
+	}
 	sha := strings.Repeat("ab", 32)
 	issued := time.Date(2024, time.February, 29, 0, 0, 0, 0, time.UTC)
 	valid := time.Date(2026, time.December, 1, 0, 0, 0, 0, time.UTC)
@@ -51,7 +56,7 @@ func localeInput(t *testing.T, typ, mode, state string, rot int) Input {
 		}
 	}
 	if len(reqs) < 3 {
-		t.Fatalf("the built-in catalogue has %d requirements needing a file, want 3", len(reqs))
+		t.Fatalf("the catalogue has %d requirements needing a file, want 3", len(reqs))
 	}
 	items := []bukti.SnapshotItem{
 		{ID: 1, EvidenceID: 1, RevisionNumber: 2, RequirementID: reqs[0], Title: "SK", DocNumber: "12/X", DocRevision: "3",

@@ -5,7 +5,7 @@
 // Layout of the archive, in this order:
 //
 //	Bab II/2.1/2.1.2/a/R1/<file>                   one entry per snapshot item
-//	Bab II/2.1/2.1.2/b/D2/perencanaan - Notulen/<file>   (stage and part, when set)
+//	Bab II/2.1/2.1.2/b/D3/perencanaan - Notulen/<file>   (stage and part, when set)
 //	Lainnya/<requirement ID>/<file>                items whose requirement is not in the catalogue
 //	index.html                                     the browsable report, relative links to every file
 //	manifest.csv                                   one row per file, with its SHA-256 and size

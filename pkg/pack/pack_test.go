@@ -434,28 +434,28 @@ func TestWrite(t *testing.T) {
 		{
 			name: "very long names cut keeping the extension",
 			specs: []spec{
-				{evidence: 1, req: "2.1.2/b/D2", stage: "perencanaan", part: "daftar_hadir", name: long, data: []byte("long 1")},
-				{evidence: 2, req: "2.1.2/b/D2", stage: "perencanaan", part: "daftar_hadir", name: long, data: []byte("long 2")},
+				{evidence: 1, req: "2.1.2/b/D3", stage: "perencanaan", part: "daftar_hadir", name: long, data: []byte("long 1")},
+				{evidence: 2, req: "2.1.2/b/D3", stage: "perencanaan", part: "daftar_hadir", name: long, data: []byte("long 2")},
 				{evidence: 3, req: "2.1.2/a/R1", name: strings.Repeat("ü", 300) + ".docx", ctype: "application/vnd.openxmlformats-officedocument.wordprocessingml.document", data: []byte("long 3")},
 			},
 			want: map[int]string{
-				0: "Bab II/2.1/2.1.2/b/D2/perencanaan - Daftar hadir/" + strings.TrimRight(long[:115], " ") + ".pdf",
-				1: "Bab II/2.1/2.1.2/b/D2/perencanaan - Daftar hadir/" + strings.TrimRight(long[:112], " ") + " (2).pdf",
+				0: "Bab II/2.1/2.1.2/b/D3/perencanaan - Daftar hadir/" + strings.TrimRight(long[:115], " ") + ".pdf",
+				1: "Bab II/2.1/2.1.2/b/D3/perencanaan - Daftar hadir/" + strings.TrimRight(long[:112], " ") + " (2).pdf",
 				2: r1 + strings.Repeat("ü", 57) + ".docx",
 			},
 		},
 		{
 			name: "stages, parts, unknown requirement and large files",
 			specs: []spec{
-				{evidence: 20, req: "2.1.2/b/D2", stage: "evaluasi", part: "foto", name: "foto.jpg", ctype: "image/jpeg", data: randomBytes(3<<20+7, 1)},
-				{evidence: 21, req: "2.1.2/b/D2", stage: "perencanaan", part: "notulen", name: "notulen.pdf", data: randomBytes(70_000, 2)},
+				{evidence: 20, req: "2.1.2/b/D3", stage: "evaluasi", part: "foto", name: "foto.jpg", ctype: "image/jpeg", data: randomBytes(3<<20+7, 1)},
+				{evidence: 21, req: "2.1.2/b/D3", stage: "perencanaan", part: "notulen", name: "notulen.pdf", data: randomBytes(70_000, 2)},
 				{evidence: 22, req: "9.9.9/z/R1", name: "lama.pdf", data: []byte("old catalogue"), review: bukti.ReviewRejected, note: "=HYPERLINK(\"x\")"},
 				{evidence: 23, req: "../../x", name: "x.pdf", data: []byte("traversal requirement")},
 				{evidence: 24, req: "2.1.2/c/D2", name: "tindak lanjut.pdf", data: nil, review: bukti.ReviewAccepted},
 			},
 			want: map[int]string{
-				0: "Bab II/2.1/2.1.2/b/D2/evaluasi - Foto kegiatan/foto.jpg",
-				1: "Bab II/2.1/2.1.2/b/D2/perencanaan - Notulen/notulen.pdf",
+				0: "Bab II/2.1/2.1.2/b/D3/evaluasi - Foto kegiatan/foto.jpg",
+				1: "Bab II/2.1/2.1.2/b/D3/perencanaan - Notulen/notulen.pdf",
 				2: "Lainnya/9.9.9/z/R1/lama.pdf",
 				3: "Lainnya/_/_/x/x.pdf",
 				4: "Bab II/2.1/2.1.2/c/D2/tindak lanjut.pdf",

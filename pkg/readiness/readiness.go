@@ -206,10 +206,10 @@ func Score(c *catalogue.Catalogue, in Input) Report {
 		rep.Bab = append(rep.Bab, bs)
 		without = append(without, bw)
 	}
-	p := project(c, babRollups(rep.Bab))
+	p := Project(c, babRollups(rep.Bab))
 	rep.Status, rep.Partial = p.Status, p.Partial
 	if rep.TDDProposed > 0 {
-		w := project(c, without)
+		w := Project(c, without)
 		rep.WithoutTDD = &w
 	}
 	return rep
@@ -223,9 +223,12 @@ func babRollups(babs []BabScore) []Rollup {
 	return out
 }
 
-// project derives the status from Bab roll-ups, only when every Bab of
-// the catalogue is assessed.
-func project(c *catalogue.Catalogue, babs []Rollup) Projection {
+// Project derives the status from Bab roll-ups, only when every Bab of
+// the catalogue is assessed (otherwise Partial, and no status). Score
+// projects with it, and so does whatever rolls up scores Score computed
+// (the gap reports' score cache), so that a status means the same
+// everywhere.
+func Project(c *catalogue.Catalogue, babs []Rollup) Projection {
 	p := Projection{Bab: babs}
 	percents := map[string]float64{}
 	for _, b := range babs {
@@ -364,6 +367,17 @@ func (r Report) Element(id string) (ElementScore, bool) {
 		}
 	}
 	return ElementScore{}, false
+}
+
+// Suggestion is the score readiness suggests for the EP, and whether it
+// suggests one: never for an EP proposed TDD (the surveyors decide whether
+// it applies) nor for one it cannot project (no R or D item). Everything
+// that shows or stores a suggestion asks here.
+func (e ElementScore) Suggestion() (int, bool) {
+	if e.TDD || !e.Projectable {
+		return 0, false
+	}
+	return e.Suggested, true
 }
 
 // Requirement finds a requirement's score in an EP's score.

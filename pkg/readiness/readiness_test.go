@@ -21,9 +21,13 @@ var now = time.Date(2026, 11, 24, 10, 0, 0, 0, time.UTC)
 const tol = 1e-9
 
 // ---------------------------------------------------------------------------
-// Evidence builders for the built-in catalogue (Kriteria 2.1.2). IDs, stages,
+// Evidence builders for the catalogue of Kriteria 2.1.2 alone
+// (kriteria-2.1.2.yaml, pkp-2023@2023.1: the built-in catalogue before the
+// complete standard, EP b keyed D1 RPK and D2 stages × parts). IDs, stages,
 // parts and roles are written out here, not read from the catalogue, so that
 // a change to the data file that would orphan stored evidence fails a test.
+// A partial catalogue (only Bab II has EP) is what these tests need: no
+// status is ever projected from it.
 
 const k212 = "2.1.2/"
 
@@ -128,7 +132,7 @@ func rejected(it readiness.Item) readiness.Item { it.Rejected = true; return it 
 func validUntil(it readiness.Item, t time.Time) readiness.Item { it.ValidUntil = &t; return it }
 
 // ---------------------------------------------------------------------------
-// Expectations and the checker shared by the built-in and hand-built tests.
+// Expectations and the checker shared by the 2.1.2 and hand-built tests.
 
 // epWant is the expectation of one EP. Projectable is not listed: an EP is
 // projectable exactly when it has an R or D item (counted > 0).
@@ -453,7 +457,7 @@ func checkRequirement(t *testing.T, name string, r readiness.RequirementScore, r
 }
 
 // ---------------------------------------------------------------------------
-// The built-in catalogue.
+// The catalogue of Kriteria 2.1.2 (kriteria212).
 //
 // Its three EP, counted in R and D items, R and D slots and W roles:
 //
@@ -770,7 +774,7 @@ func builtinCases() []builtinCase {
 			// b: 1 + 9 = 10 of 13 = 76.9 % → 5. Accepted: 10 + 5 = 15/20 =
 			// 75 %; refused, c (no evidence) adds 0 of 10: 15/30 = 50 %.
 			// Under the old rules, with Bab II alone assessed, 75 % made
-			// Madya; the built-in catalogue is partial, so no status now.
+			// Madya; the catalogue of 2.1.2 is partial, so no status now.
 			name:    "EP c TDD, a complete, b 10 of 13 slots: 15/20 = 75%, without TDD 15/30 = 50%",
 			items:   join(epA(), without(epB(), stage("evaluasi")...)),
 			tdd:     map[string]string{"c": "belum ada kegiatan untuk dievaluasi"},
@@ -874,7 +878,7 @@ func builtinCases() []builtinCase {
 	}
 }
 
-// wantBuiltin turns a case on the built-in catalogue into a full expectation.
+// wantBuiltin turns a case on the catalogue of 2.1.2 into a full expectation.
 func wantBuiltin(tc builtinCase) want {
 	w := want{
 		catalogue:   "pkp-2023@2023.1",
@@ -886,7 +890,7 @@ func wantBuiltin(tc builtinCase) want {
 		slots:       tc.slots,
 		rollups:     tc.rollups,
 		status:      "",   // never projected from a partial catalogue
-		partial:     true, // Bab I, III, IV and V are empty in the built-in
+		partial:     true, // Bab I, III, IV and V are empty in kriteria-2.1.2.yaml
 		tddProposed: len(tc.tdd),
 	}
 	for k, v := range tc.eps {
@@ -916,8 +920,18 @@ func wantBuiltin(tc builtinCase) want {
 	return w
 }
 
-func TestScoreBuiltin(t *testing.T) {
-	c := criteria.MustBuiltin()
+// kriteria212 is the catalogue the builders above are written for.
+func kriteria212(tb testing.TB) *catalogue.Catalogue {
+	tb.Helper()
+	c, err := criteria.File(criteria.Kriteria212File)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return c
+}
+
+func TestScoreKriteria212(t *testing.T) {
+	c := kriteria212(t)
 	for _, tc := range builtinCases() {
 		t.Run(tc.name, func(t *testing.T) {
 			in := readiness.Input{Items: tc.items, Now: now}
@@ -943,13 +957,13 @@ func TestScoreBuiltin(t *testing.T) {
 	}
 }
 
-// TestScoreBuiltinSlotOrder checks that b/D2's slots come stages outer,
+// TestScoreKriteria212SlotOrder checks that b/D2's slots come stages outer,
 // parts inner, in the catalogue's order, with their states.
-func TestScoreBuiltinSlotOrder(t *testing.T) {
+func TestScoreKriteria212SlotOrder(t *testing.T) {
 	const name = "b/D2 slots"
 	items := without(meeting(), part("b/D2", "perencanaan", "notulen"))
 	items = append(items, rejected(part("b/D2", "perencanaan", "notulen")))
-	rep := readiness.Score(criteria.MustBuiltin(), readiness.Input{Items: items, Now: now})
+	rep := readiness.Score(kriteria212(t), readiness.Input{Items: items, Now: now})
 	var r *readiness.RequirementScore
 	for _, e := range rep.Bab[1].Standar[0].Kriteria[0].Elements {
 		for i := range e.Requirements {
@@ -1002,7 +1016,7 @@ func TestScoreNowInAnotherZone(t *testing.T) {
 		{"valid until tomorrow", date(26), readiness.SlotPresent},
 	} {
 		items := join(without(everything(), doc("a/R1")), []readiness.Item{validUntil(doc("a/R1"), tc.until)})
-		rep := readiness.Score(criteria.MustBuiltin(), readiness.Input{Items: items, Now: nowWIB})
+		rep := readiness.Score(kriteria212(t), readiness.Input{Items: items, Now: nowWIB})
 		r := rep.Bab[1].Standar[0].Kriteria[0].Elements[0].Requirements[0]
 		if r.ID != k212+"a/R1" {
 			t.Fatalf("%s: first requirement: got %s, want 2.1.2/a/R1", tc.name, r.ID)
@@ -1338,7 +1352,7 @@ func TestStatusFor(t *testing.T) {
 }
 
 func BenchmarkScore2_1_2(b *testing.B) {
-	c := criteria.MustBuiltin()
+	c := kriteria212(b)
 	in := readiness.Input{Items: everything(), Now: now}
 	if rep := readiness.Score(c, in); rep.Bab[1].Score != 30 {
 		b.Fatalf("Bab II score: got %d, want 30", rep.Bab[1].Score)

@@ -64,7 +64,7 @@ func table(g *Gaps, kind string) ([]string, [][]any) {
 		for _, c := range g.Columns {
 			head = append(head, c+" %")
 		}
-		head = append(head, "Status", "Belum ada", "Ditolak", "Kedaluwarsa", "Segera kedaluwarsa", "Status berikutnya", "Jarak (poin)")
+		head = append(head, "Status", "Status tanpa TDD", "EP TDD diusulkan", "Belum ada", "Ditolak", "Kedaluwarsa", "Segera kedaluwarsa", "Status berikutnya", "Jarak (poin)")
 		rows := make([][]any, 0, len(facilities))
 		for _, f := range facilities {
 			row := []any{f.Code, f.Name, f.District}
@@ -75,12 +75,22 @@ func table(g *Gaps, kind string) ([]string, [][]any) {
 					row = append(row, "")
 				}
 			}
-			row = append(row, f.Status, float64(f.Missing), float64(f.Rejected), float64(f.Expired), float64(f.Expiring), f.NextStatus, round(f.Distance))
+			status := f.Status
+			if f.Partial {
+				status = PartialStatus
+			}
+			row = append(row, status, f.StatusWithoutTDD, float64(f.TDDProposed), float64(f.Missing), float64(f.Rejected), float64(f.Expired),
+				float64(f.Expiring), f.NextStatus, round(f.Distance))
 			rows = append(rows, row)
 		}
 		return head, rows
 	}
 }
+
+// PartialStatus stands in the status column of the spreadsheets (which are
+// in Bahasa Indonesia, like their headers) for a facility whose status
+// cannot be projected yet: never a verdict.
+const PartialStatus = "belum dapat diproyeksikan"
 
 func round(x float64) float64 { return math.Round(x*10) / 10 }
 

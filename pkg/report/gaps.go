@@ -37,22 +37,32 @@ type Cell struct {
 	Assessed bool    `json:"assessed"` // false when every EP under it is TDD or it has none
 }
 
-// FacilityRow is one facility of the matrix.
+// FacilityRow is one facility of the matrix, scored by readiness.Score's
+// rules.
 type FacilityRow struct {
 	ID       int64  `json:"id"`
 	Code     string `json:"code"`
 	Name     string `json:"name"`
 	District string `json:"district"`
 	Cells    []Cell `json:"cells"`
-	Status   string `json:"status"`
+	// Status is the projected status with the facility's TDD proposals
+	// accepted; "" when Partial: some Bab has no projected EP, so no
+	// status can be projected yet (the Bab percentages still stand).
+	Status  string `json:"status"`
+	Partial bool   `json:"partial"`
+	// TDDProposed counts the EP the facility proposes TDD, and
+	// StatusWithoutTDD is the status should the surveyors refuse them all
+	// ("" without proposals, or when that projection is partial).
+	TDDProposed      int    `json:"tdd_proposed"`
+	StatusWithoutTDD string `json:"status_without_tdd,omitempty"`
 	// Requirement counts among those that count towards readiness.
 	Missing  int `json:"missing"`  // nothing present
 	Rejected int `json:"rejected"` // a rejected document in place of a valid one
 	Expired  int `json:"expired"`  // past its valid-until date
 	// Expiring counts evidence still valid but expiring within ExpiringWithin.
 	Expiring int `json:"expiring"`
-	// NextStatus is the next better status ("" at the best one) and
-	// Distance the percentage points the assessed Bab lack to reach it.
+	// NextStatus is the next better status ("" at the best one, or when
+	// Partial) and Distance the percentage points the Bab lack to reach it.
 	NextStatus string  `json:"next_status"`
 	Distance   float64 `json:"distance"`
 }
@@ -67,13 +77,19 @@ type MissingRow struct {
 
 // Gaps is the gap report of a set of facilities.
 type Gaps struct {
-	Catalogue    string         `json:"catalogue"`
-	Level        Level          `json:"level"`
-	Columns      []string       `json:"columns"`
-	Facilities   []FacilityRow  `json:"facilities"`
-	MostMissing  []MissingRow   `json:"most_missing"`
+	Catalogue   string        `json:"catalogue"`
+	Level       Level         `json:"level"`
+	Columns     []string      `json:"columns"`
+	Facilities  []FacilityRow `json:"facilities"`
+	MostMissing []MissingRow  `json:"most_missing"`
+	// StatusCounts counts the facilities per projected status; Partial
+	// those whose status cannot be projected yet.
 	StatusCounts map[string]int `json:"status_counts"`
-	GeneratedAt  time.Time      `json:"generated_at"`
+	Partial      int            `json:"partial"`
+	// Unprojectable counts the EP of the catalogue with no R or D item:
+	// verified on site only, they count for no facility.
+	Unprojectable int       `json:"unprojectable"`
+	GeneratedAt   time.Time `json:"generated_at"`
 }
 
 // Builder folds facilities into a Gaps report.
@@ -106,8 +122,13 @@ func NewBuilder(cat *catalogue.Catalogue, level Level, now time.Time) *Builder {
 					if level == LevelEP {
 						b.gaps.Columns = append(b.gaps.Columns, e.ID)
 					}
+					projectable := false
 					for _, r := range e.Requirements {
 						b.reqs = append(b.reqs, r.ID)
+						projectable = projectable || r.Method.NeedsFile()
+					}
+					if !projectable {
+						b.gaps.Unprojectable++
 					}
 				}
 			}
@@ -127,7 +148,11 @@ func (b *Builder) Add(f bukti.Facility, rep readiness.Report, in readiness.Input
 // the score cache both come here, so cached and fresh scores fold alike.
 func (b *Builder) add(f bukti.Facility, sc *scores) {
 	r := rollUp(b.cat, sc, b.level == LevelKriteria)
-	row := FacilityRow{ID: f.ID, Code: f.Code, Name: f.Name, Status: r.status, Expiring: sc.expiringAt(b.now)}
+	row := FacilityRow{ID: f.ID, Code: f.Code, Name: f.Name, Status: r.Status, Partial: r.Partial, TDDProposed: r.tdd,
+		Expiring: sc.expiringAt(b.now)}
+	if r.withoutTDD != nil {
+		row.StatusWithoutTDD = r.withoutTDD.Status
+	}
 	if f.District != nil {
 		row.District = f.District.Name
 	}
@@ -139,8 +164,13 @@ func (b *Builder) add(f bukti.Facility, sc *scores) {
 	case LevelEP:
 		row.Cells = make([]Cell, len(sc.ep))
 		ids := b.gaps.Columns
+		max := float64(b.cat.Scoring.Max())
 		for i, e := range sc.ep {
-			row.Cells[i] = Cell{ID: ids[i], Percent: float64(e.value) * 10, Assessed: !e.tdd}
+			c := Cell{ID: ids[i], Assessed: e.projectable && !e.tdd}
+			if c.Assessed {
+				c.Percent = float64(e.value) / max * 100
+			}
+			row.Cells[i] = c
 		}
 	}
 	for i, st := range sc.req {
@@ -161,9 +191,13 @@ func (b *Builder) add(f bukti.Facility, sc *scores) {
 			row.Missing++
 		}
 	}
-	next, gaps := scoring.Next(b.cat.Scoring, r.status, r.bab)
+	next, gaps := scoring.Next(b.cat.Scoring, r.Status, r.bab)
 	row.NextStatus, row.Distance = next, scoring.Distance(gaps)
-	b.gaps.StatusCounts[r.status]++
+	if r.Partial {
+		b.gaps.Partial++
+	} else {
+		b.gaps.StatusCounts[r.Status]++
+	}
 	b.gaps.Facilities = append(b.gaps.Facilities, row)
 }
 
@@ -198,17 +232,22 @@ func (b *Builder) Gaps(top int) *Gaps {
 }
 
 // ByDistance returns the facilities closest to their next status first;
-// those at the best status come last.
+// those at the best status come after them, and those whose status cannot
+// be projected yet (Partial) last.
 func (g *Gaps) ByDistance() []FacilityRow {
 	rows := slices.Clone(g.Facilities)
-	slices.SortStableFunc(rows, func(x, y FacilityRow) int {
-		if (x.NextStatus == "") != (y.NextStatus == "") {
-			if x.NextStatus == "" {
-				return 1
-			}
-			return -1
+	group := func(r FacilityRow) int {
+		switch {
+		case r.Partial:
+			return 2
+		case r.NextStatus == "":
+			return 1
+		default:
+			return 0
 		}
-		return cmp.Compare(x.Distance, y.Distance)
+	}
+	slices.SortStableFunc(rows, func(x, y FacilityRow) int {
+		return cmp.Or(cmp.Compare(group(x), group(y)), cmp.Compare(x.Distance, y.Distance))
 	})
 	return rows
 }

@@ -31,15 +31,18 @@ type scores struct {
 	until *time.Time
 }
 
-// epScore is one EP's suggested score, and whether it is TDD.
+// epScore is one EP's suggested score (readiness.ElementScore.Suggested,
+// from its documents alone, also when TDD), whether the facility proposes
+// it TDD, and whether it can be projected at all (it has an R or D item).
 type epScore struct {
-	value int
-	tdd   bool
+	value       int
+	tdd         bool
+	projectable bool
 }
 
 // Requirement states in scores.req.
 const (
-	reqUncounted  = '-' // does not count (O/S, TDD)
+	reqUncounted  = '-' // does not count (W, O, S, TDD)
 	reqMet        = '+'
 	reqMissing    = 'm'
 	reqRejected   = 'r'
@@ -57,7 +60,7 @@ const expiringHorizon = ExpiringWithin + 2*24*time.Hour
 func scoresOf(rep readiness.Report, in readiness.Input, now time.Time) *scores {
 	sc := &scores{}
 	for e := range rep.Elements() {
-		sc.ep = append(sc.ep, epScore{value: e.Suggested, tdd: e.TDD})
+		sc.ep = append(sc.ep, epScore{value: e.Suggested, tdd: e.TDD, projectable: e.Projectable})
 		for _, r := range e.Requirements {
 			sc.req = append(sc.req, reqState(r))
 		}
@@ -131,11 +134,20 @@ func (sc *scores) expiringAt(now time.Time) int {
 
 // payloadVersion starts every encoded payload; change it whenever the
 // encoding or the meaning of scores changes, so old cache rows are ignored.
-const payloadVersion = "s1"
+// s2: scores from documentary evidence only, unprojectable EP (s1 rows were
+// scored under the earlier readiness rules).
+const payloadVersion = "s2"
 
-// encode renders sc as "s1;<EP>;<requirements>;<expiring,…>": one letter
+// Unprojectable EP in the payload.
+const (
+	epUnprojectable    = '-'
+	epUnprojectableTDD = '='
+)
+
+// encode renders sc as "s2;<EP>;<requirements>;<expiring,…>": one letter
 // per EP (the index of its value in the catalogue's score values, 'a'
-// onwards, upper case when TDD), one state byte per requirement, then Unix
+// onwards, upper case when TDD; '-' for an EP that cannot be projected,
+// '=' when it is also TDD), one state byte per requirement, then Unix
 // seconds. ok is false when a score is not one of the catalogue's values
 // or there are more than 26 values; such scores are simply not cached.
 func (sc *scores) encode(values []int) (string, bool) {
@@ -144,6 +156,14 @@ func (sc *scores) encode(values []int) (string, bool) {
 	b.WriteString(payloadVersion)
 	b.WriteByte(';')
 	for _, e := range sc.ep {
+		if !e.projectable {
+			c := byte(epUnprojectable)
+			if e.tdd {
+				c = epUnprojectableTDD
+			}
+			b.WriteByte(c)
+			continue
+		}
 		i := slices.Index(values, e.value)
 		if i < 0 || i >= 26 {
 			return "", false
@@ -177,6 +197,10 @@ func decodeScores(p string, values []int, n catalogue.Counts) (*scores, bool) {
 	sc := &scores{ep: make([]epScore, len(parts[1])), req: []byte(parts[2])}
 	for i := 0; i < len(parts[1]); i++ {
 		c := parts[1][i]
+		if c == epUnprojectable || c == epUnprojectableTDD {
+			sc.ep[i] = epScore{tdd: c == epUnprojectableTDD}
+			continue
+		}
 		tdd := c >= 'A' && c <= 'Z'
 		if tdd {
 			c += 'a' - 'A'
@@ -185,7 +209,7 @@ func decodeScores(p string, values []int, n catalogue.Counts) (*scores, bool) {
 		if v < 0 || v >= len(values) {
 			return nil, false
 		}
-		sc.ep[i] = epScore{value: values[v], tdd: tdd}
+		sc.ep[i] = epScore{value: values[v], tdd: tdd, projectable: true}
 	}
 	for _, c := range sc.req {
 		if !strings.ContainsRune("-+mrei", rune(c)) {
@@ -306,31 +330,47 @@ func (s *Service) fillScores(ctx context.Context, ids []int64, key string, now t
 }
 
 // rolled is one facility's achievement rolled up from its scores, as
-// readiness.Score rolls up: per Bab and per kriteria (catalogue order) and
-// the projected status.
+// readiness.Score rolls up: per Bab and per kriteria (catalogue order),
+// the projection with the facility's TDD proposals accepted (status, ""
+// when partial) and, when it proposes any, the projection should the
+// surveyors refuse them all.
 type rolled struct {
 	bab, kriteria []scoring.Rollup
-	status        string
+	readiness.Projection
+	tdd        int                   // EP proposed TDD
+	withoutTDD *readiness.Projection // nil without TDD proposals
 }
 
 // rollUp rolls up a facility's EP scores over cat, per Bab and, when
-// kriteria is true, per kriteria. It folds slices in catalogue order rather
-// than calling scoring.Compute with a map, which matters at national scale.
+// kriteria is true, per kriteria, by readiness.Score's rules: an EP that
+// cannot be projected counts nowhere, one proposed TDD counts only in the
+// projection without TDD, and the status is readiness.Project's. It folds
+// slices in catalogue order rather than scoring a report again, which
+// matters at national scale.
 func rollUp(cat *catalogue.Catalogue, sc *scores, kriteria bool) rolled {
 	max := cat.Scoring.Max()
 	var out rolled
+	without := make([]scoring.Rollup, 0, len(cat.Bab))
 	i := 0
 	for _, b := range cat.Bab {
-		rb := scoring.Rollup{ID: b.ID}
+		rb, rw := scoring.Rollup{ID: b.ID, Title: b.Title}, scoring.Rollup{ID: b.ID, Title: b.Title}
 		for _, s := range b.Standar {
 			for _, k := range s.Kriteria {
-				rk := scoring.Rollup{ID: k.ID}
+				rk := scoring.Rollup{ID: k.ID, Title: k.Title}
 				for range k.Elements {
-					if e := sc.ep[i]; !e.tdd {
+					e := sc.ep[i]
+					i++
+					if e.tdd {
+						out.tdd++
+					}
+					if !e.projectable {
+						continue
+					}
+					rw.Add(e.value, max)
+					if !e.tdd {
 						rk.Add(e.value, max)
 						rb.Add(e.value, max)
 					}
-					i++
 				}
 				if kriteria {
 					out.kriteria = append(out.kriteria, rk)
@@ -338,8 +378,13 @@ func rollUp(cat *catalogue.Catalogue, sc *scores, kriteria bool) rolled {
 			}
 		}
 		out.bab = append(out.bab, rb)
+		without = append(without, rw)
 	}
-	out.status = cat.Scoring.StatusFor(scoring.Percents(out.bab))
+	out.Projection = readiness.Project(cat, out.bab)
+	if out.tdd > 0 {
+		w := readiness.Project(cat, without)
+		out.withoutTDD = &w
+	}
 	return out
 }
 

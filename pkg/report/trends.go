@@ -43,7 +43,7 @@ func (s *Service) Snapshot(ctx context.Context) (int, error) {
 	_, err = s.eachScores(ctx, facilities, now, func(f bukti.Facility, sc *scores) error {
 		r := rollUp(s.Catalogue, sc, false)
 		for _, b := range r.bab {
-			rows = append(rows, bukti.ScoreSnapshot{Day: day, FacilityID: f.ID, BabID: b.ID, Percent: b.Percent, Assessed: b.Assessed, Status: r.status})
+			rows = append(rows, bukti.ScoreSnapshot{Day: day, FacilityID: f.ID, BabID: b.ID, Percent: b.Percent, Assessed: b.Assessed, Status: r.Status})
 		}
 		if len(rows) >= snapshotBatch {
 			return flush()
@@ -71,7 +71,7 @@ func (s *Service) HasSnapshot(ctx context.Context) (bool, error) {
 type Point struct {
 	Day     time.Time `json:"day"`
 	Percent float64   `json:"percent"`
-	Status  string    `json:"status"`
+	Status  string    `json:"status"` // "" when it could not be projected (partial)
 }
 
 // Series is one facility's achievement in one Bab over time.
@@ -131,7 +131,11 @@ func TrendTable(series []Series) ([]string, [][]any) {
 	var rows [][]any
 	for _, s := range series {
 		for _, p := range s.Points {
-			rows = append(rows, []any{s.Code, s.Name, s.Bab, p.Day.Format(time.DateOnly), round(p.Percent), p.Status})
+			status := p.Status
+			if status == "" {
+				status = PartialStatus
+			}
+			rows = append(rows, []any{s.Code, s.Name, s.Bab, p.Day.Format(time.DateOnly), round(p.Percent), status})
 		}
 	}
 	return head, rows

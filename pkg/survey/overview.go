@@ -20,9 +20,11 @@ type Overview struct {
 	SelfAssessment []bukti.SelfAssessment `json:"self_assessment"`
 	Items          []bukti.SnapshotItem   `json:"items"`  // every snapshot item, superseded ones included
 	Scores         []bukti.SurveyScore    `json:"scores"` // each surveyor's and the final ones (surveyor_id 0)
-	Suggestions    map[string]int         `json:"suggestions"`
-	Tally          scoring.Tally          `json:"tally"` // from the final scores; as finalized once final
-	PPS            []bukti.PPSItem        `json:"pps"`   // in catalogue order
+	// Suggestions holds the system's suggestion per EP; an EP without one
+	// (proposed TDD, or no R or D item) is absent.
+	Suggestions map[string]int  `json:"suggestions"`
+	Tally       scoring.Tally   `json:"tally"` // from the final scores; as finalized once final
+	PPS         []bukti.PPSItem `json:"pps"`   // in catalogue order
 }
 
 // Overview loads a survey with everything it holds.
@@ -59,8 +61,8 @@ func (s *Service) Overview(ctx context.Context, id int64) (*Overview, error) {
 		// are now.
 		ov.Suggestions = map[string]int{}
 		for _, r := range ov.Scores {
-			if r.SurveyorID == Final {
-				ov.Suggestions[r.ElementID] = r.Suggested
+			if r.SurveyorID == Final && r.Suggested != nil {
+				ov.Suggestions[r.ElementID] = *r.Suggested
 			}
 		}
 		if sv.Result != "" {

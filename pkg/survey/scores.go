@@ -38,8 +38,8 @@ type ScoreInput struct {
 }
 
 // row validates a score and makes it a row for surveyor (Final for the
-// reconciled score) with the system's suggestion.
-func (s *Service) row(id, surveyor, by int64, in ScoreInput, suggested int) (bukti.SurveyScore, error) {
+// reconciled score) with the system's suggestion (nil: none).
+func (s *Service) row(id, surveyor, by int64, in ScoreInput, suggested *int) (bukti.SurveyScore, error) {
 	if _, err := s.element(in.Element); err != nil {
 		return bukti.SurveyScore{}, err
 	}
@@ -67,7 +67,7 @@ func (s *Service) Score(ctx context.Context, id, by int64, in ScoreInput) (*bukt
 	if err != nil {
 		return nil, err
 	}
-	row, err := s.row(id, by, by, in, sug[in.Element])
+	row, err := s.row(id, by, by, in, suggestionOf(sug, in.Element))
 	if err != nil {
 		return nil, err
 	}
@@ -94,8 +94,11 @@ func (s *Service) Scores(ctx context.Context, id int64) ([]bukti.SurveyScore, er
 
 // Suggestions returns the system's suggested score per EP from the
 // reviewed snapshot: accepted items count as present, rejected ones as
-// rejected, items not yet reviewed not at all. Named interviewees and TDD
-// marks (the facility's and the self-assessment's) are taken as they are.
+// rejected, items not yet reviewed not at all; TDD marks (the facility's
+// and the self-assessment's) are taken as they are. The rules are
+// readiness.Score's: the documentary (R and D) evidence alone makes the
+// suggestion. An EP proposed TDD, or with no R or D item, has none: it is
+// absent from the map, and no score of it differs from the system's.
 func (s *Service) Suggestions(ctx context.Context, id int64) (map[string]int, error) {
 	sv, err := s.Get(ctx, id)
 	if err != nil {
@@ -128,20 +131,26 @@ func (s *Service) suggest(ctx context.Context, sv *bukti.Survey, items []bukti.S
 	}
 	rep := readiness.Score(s.Catalogue, in)
 	out := map[string]int{}
-	for _, b := range rep.Bab {
-		for _, st := range b.Standar {
-			for _, k := range st.Kriteria {
-				for _, e := range k.Elements {
-					out[e.ID] = e.Suggested
-				}
-			}
+	for e := range rep.Elements() {
+		if v, ok := e.Suggestion(); ok {
+			out[e.ID] = v
 		}
 	}
 	return out, nil
 }
 
+// suggestionOf is the suggestion for an EP as a score row stores it: nil
+// when there is none.
+func suggestionOf(sug map[string]int, element string) *int {
+	if v, ok := sug[element]; ok {
+		return &v
+	}
+	return nil
+}
+
 // reviewedItems keeps the interview items of live (the named
-// interviewees) and adds the reviewed current snapshot items.
+// interviewees, reported as interview preparation) and adds the reviewed
+// current snapshot items.
 func reviewedItems(c *catalogue.Catalogue, live []readiness.Item, snap []bukti.SnapshotItem) []readiness.Item {
 	var out []readiness.Item
 	for _, it := range live {
@@ -246,7 +255,7 @@ func (s *Service) SetFinal(ctx context.Context, id, by int64, in ScoreInput) (*b
 	if err != nil {
 		return nil, err
 	}
-	row, err := s.row(id, Final, by, in, sug[in.Element])
+	row, err := s.row(id, Final, by, in, suggestionOf(sug, in.Element))
 	if err != nil {
 		return nil, err
 	}

@@ -52,9 +52,14 @@ func (s *Service) SelfAssess(ctx context.Context, id, by int64, scores []SelfSco
 		if n := textLen(just); n < 10 || n > 2000 {
 			return nil, bukti.Errorf(bukti.EINVALID, "Tuliskan alasan penilaian mandiri untuk %s (10–2000 karakter).", "a justification of 10–2000 characters is required for %s", in.Element)
 		}
-		es, _ := rep.Element(in.Element)
+		var suggested *int
+		if es, ok := rep.Element(in.Element); ok {
+			if v, ok := es.Suggestion(); ok {
+				suggested = &v
+			}
+		}
 		rows = append(rows, bukti.SelfAssessment{SurveyID: id, ElementID: in.Element, Score: score, TDD: tdd, Justification: just,
-			Suggested: es.Suggested, UpdatedBy: by, UpdatedAt: now})
+			Suggested: suggested, UpdatedBy: by, UpdatedAt: now})
 	}
 	err = s.change(ctx, id, SelfAssess, by, func(u *sqlstore.Tx, sv *bukti.Survey) error {
 		if err := u.SaveSelfAssessments(rows); err != nil {

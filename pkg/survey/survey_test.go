@@ -16,14 +16,15 @@ import (
 	"github.com/bukti-id/bukti/pkg/testenv"
 )
 
-// TestSurveyFlow carries one survey of the built-in catalogue (Kriteria
-// 2.1.2, EP a, b, c) from planning to its improvement plan, then checks
-// that the final survey refuses every change.
+// TestSurveyFlow carries one survey of the catalogue of Kriteria 2.1.2
+// (EP a, b, c; kriteria212) from planning to its improvement plan, then
+// checks that the final survey refuses every change.
 //
 // Evidence before the survey: a/R1, a/R2 (two revisions), a/D1, c/D1, c/D2,
 // the four interviewees of c/W1; a/D2 uploaded and deleted; a/R1 of another
-// facility. The readiness scorer therefore suggests a 5 (3 of 6
-// requirements met), b 0 (nothing), c 10 (all met).
+// facility. The readiness scorer suggests from the R and D slots alone
+// (at least 80 % → 10, at least 20 % → 5): a 5 (3 of its 5 slots, 60 %),
+// b 0 (none of 13), c 10 (2 of 2); the interviewees change nothing.
 func TestSurveyFlow(t *testing.T) {
 	for _, combo := range testenv.Combos {
 		t.Run(testenv.Name(combo.DB, combo.Store), func(t *testing.T) {
@@ -75,13 +76,14 @@ func TestSurveyFlow(t *testing.T) {
 				t.Fatal(err)
 			}
 			type selfRow struct {
-				ep               string
-				score, suggested int
-				tdd              bool
+				ep        string
+				score     int
+				suggested string
+				tdd       bool
 			}
 			var gotSelf []selfRow
 			for _, r := range self {
-				gotSelf = append(gotSelf, selfRow{r.ElementID, r.Score, r.Suggested, r.TDD})
+				gotSelf = append(gotSelf, selfRow{r.ElementID, r.Score, suggestion(r.Suggested), r.TDD})
 				want := justification
 				if r.ElementID == epC {
 					want = justC
@@ -90,7 +92,7 @@ func TestSurveyFlow(t *testing.T) {
 					t.Errorf("self-assessment %s: got %+v, want the justification, by %d at %v", r.ElementID, r, e.team, now)
 				}
 			}
-			if want := []selfRow{{epA, 5, 5, false}, {epB, 0, 0, false}, {epC, 10, 10, false}}; !slices.Equal(gotSelf, want) {
+			if want := []selfRow{{epA, 5, "5", false}, {epB, 0, "0", false}, {epC, 10, "10", false}}; !slices.Equal(gotSelf, want) {
 				t.Errorf("self-assessment: got %+v, want %+v", gotSelf, want)
 			}
 
@@ -138,9 +140,10 @@ func TestSurveyFlow(t *testing.T) {
 				t.Errorf("snapshot changed after a new upload:\nbefore %s\nafter  %s", before, after)
 			}
 
-			// Nothing reviewed yet: only the named interviewees count.
-			// a 0, b 0; c has W1 met (1 of 3) → 5.
-			if got, want := e.suggestions(sv.ID), map[string]int{epA: 0, epB: 0, epC: 5}; !maps.Equal(got, want) {
+			// Nothing reviewed yet: no document counts, and the four
+			// interviewees named for c/W1 are interview preparation, no
+			// score: a 0, b 0, c 0.
+			if got, want := e.suggestions(sv.ID), map[string]int{epA: 0, epB: 0, epC: 0}; !maps.Equal(got, want) {
 				t.Errorf("suggestions before review: got %v, want %v", got, want)
 			}
 
@@ -178,8 +181,8 @@ func TestSurveyFlow(t *testing.T) {
 					t.Errorf("evidence %d (%s): got review %q, note %q; want %q, %q", c.id, got.RequirementID, got.Review, got.ReviewNote, c.review, c.note)
 				}
 			}
-			// a: R1, R2, D1 accepted (3 of 6) → 5; c: D1 accepted, D2
-			// rejected, W1 named (2 of 3) → 5.
+			// a: R1, R2, D1 accepted (3 of 5 slots, 60 %) → 5; c: D1
+			// accepted, D2 rejected (1 of 2, 50 %) → 5.
 			if got, want := e.suggestions(sv.ID), map[string]int{epA: 5, epB: 0, epC: 5}; !maps.Equal(got, want) {
 				t.Errorf("suggestions after review: got %v, want %v", got, want)
 			}
@@ -226,9 +229,10 @@ func TestSurveyFlow(t *testing.T) {
 			if got := e.evidence(cd2.ID); got.Review != bukti.ReviewAccepted {
 				t.Errorf("evidence c/D2 after re-review: got %q, want accepted", got.Review)
 			}
-			// a: R1, R2, R3, D1 (4 of 6) → 5; c: all three → 10.
+			// a: R1, R2, R3, D1 (4 of 5 slots, 80 %) → 10; c: D1, D2 (2 of
+			// 2) → 10.
 			sug := e.suggestions(sv.ID)
-			if want := map[string]int{epA: 5, epB: 0, epC: 10}; !maps.Equal(sug, want) {
+			if want := map[string]int{epA: 10, epB: 0, epC: 10}; !maps.Equal(sug, want) {
 				t.Errorf("suggestions after re-review: got %v, want %v", sug, want)
 			}
 
@@ -282,7 +286,8 @@ func TestSurveyFlow(t *testing.T) {
 
 			// Every score row: final (surveyor 0) from the lead's score on
 			// agreement, the lead's decision on b; each with the
-			// suggestion of the reviewed snapshot (a 5, b 0, c 10).
+			// suggestion of the reviewed snapshot (a 10, b 0, c 10: the
+			// self-assessment proposed c 10, not TDD, so c has one).
 			rows, err := e.svc.Scores(ctx, sv.ID)
 			if err != nil {
 				t.Fatal(err)
@@ -293,25 +298,25 @@ func TestSurveyFlow(t *testing.T) {
 				score          int
 				tdd            bool
 				facts, rec     string
-				suggested      int
+				suggested      string
 				by             int64
 				updatedAtIsNow bool
 			}
 			var gotRows []scoreRow
 			for _, r := range rows {
-				gotRows = append(gotRows, scoreRow{r.ElementID, r.SurveyorID, r.Score, r.TDD, r.Facts, r.Recommendation, r.Suggested, r.UpdatedBy, r.UpdatedAt.Equal(now)})
+				gotRows = append(gotRows, scoreRow{r.ElementID, r.SurveyorID, r.Score, r.TDD, r.Facts, r.Recommendation, suggestion(r.Suggested), r.UpdatedBy, r.UpdatedAt.Equal(now)})
 			}
 			n30 := narrative(survey.MinNarrative)
 			wantRows := []scoreRow{
-				{epA, survey.Final, 10, false, leadFacts, leadRec, 5, e.lead, true},
-				{epA, e.lead, 10, false, leadFacts, leadRec, 5, e.lead, true},
-				{epA, e.second, 10, false, n30, n30, 5, e.second, true},
-				{epB, survey.Final, 5, false, decidedFacts, decidedRec, 0, e.lead, true},
-				{epB, e.lead, 5, false, leadFacts, leadRec, 0, e.lead, true},
-				{epB, e.second, 0, false, secondFacts, secondRec, 0, e.second, true},
-				{epC, survey.Final, 0, true, leadFacts, leadRec, 10, e.lead, true},
-				{epC, e.lead, 0, true, leadFacts, leadRec, 10, e.lead, true},
-				{epC, e.second, 0, true, secondFacts, secondRec, 10, e.second, true},
+				{epA, survey.Final, 10, false, leadFacts, leadRec, "10", e.lead, true},
+				{epA, e.lead, 10, false, leadFacts, leadRec, "10", e.lead, true},
+				{epA, e.second, 10, false, n30, n30, "10", e.second, true},
+				{epB, survey.Final, 5, false, decidedFacts, decidedRec, "0", e.lead, true},
+				{epB, e.lead, 5, false, leadFacts, leadRec, "0", e.lead, true},
+				{epB, e.second, 0, false, secondFacts, secondRec, "0", e.second, true},
+				{epC, survey.Final, 0, true, leadFacts, leadRec, "10", e.lead, true},
+				{epC, e.lead, 0, true, leadFacts, leadRec, "10", e.lead, true},
+				{epC, e.second, 0, true, secondFacts, secondRec, "10", e.second, true},
 			}
 			if !slices.Equal(gotRows, wantRows) {
 				t.Errorf("scores:\ngot  %+v\nwant %+v", gotRows, wantRows)
@@ -320,7 +325,7 @@ func TestSurveyFlow(t *testing.T) {
 			// Tally of the final scores a 10, b 5, c TDD: Bab II = 15/20 =
 			// 75 % on two applicable EP. Paripurna and Utama ask II ≥ 80,
 			// Madya II ≥ 75: Madya. Bab I, III, IV, V hold no EP in the
-			// built-in catalogue: partial. Next Utama: 5 points of
+			// catalogue of Kriteria 2.1.2: partial. Next Utama: 5 points of
 			// percentage short, (15+p)/20 ≥ 0.8 → p = 1.
 			ov, err := e.svc.Overview(ctx, sv.ID)
 			if err != nil {

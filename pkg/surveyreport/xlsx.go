@@ -125,25 +125,34 @@ func scoreRows(ov *survey.Overview, c *catalogue.Catalogue) [][]any {
 	}
 	head = append(head, "Nilai akhir", "Fakta dan analisis", "Rekomendasi")
 	rows := [][]any{head}
-	for p := range c.Elements() {
-		e := p.Element
-		row := []any{p.Bab.ID, p.Standar.ID, p.Kriteria.ID, e.ID, e.Text, "", ov.Suggestions[e.ID]}
-		if a, ok := ov.Self(e.ID); ok {
-			row[5] = survey.FormatScore(a.Score, a.TDD)
-		}
-		for _, u := range ov.Surveyors {
-			v := ""
-			if r, ok := ov.ScoreBy(e.ID, u.ID); ok {
-				v = survey.FormatScore(r.Score, r.TDD)
+	for _, b := range c.Bab {
+		for _, s := range b.Standar {
+			for _, k := range s.Kriteria {
+				for _, e := range k.Elements {
+					var suggested any = "" // none: proposed TDD, or no R or D item
+					if v, ok := ov.Suggestions[e.ID]; ok {
+						suggested = v
+					}
+					row := []any{b.ID, s.ID, k.ID, e.ID, e.Text, "", suggested}
+					if a, ok := ov.Self(e.ID); ok {
+						row[5] = survey.FormatScore(a.Score, a.TDD)
+					}
+					for _, u := range ov.Surveyors {
+						v := ""
+						if r, ok := ov.ScoreBy(e.ID, u.ID); ok {
+							v = survey.FormatScore(r.Score, r.TDD)
+						}
+						row = append(row, v)
+					}
+					if r, ok := ov.Final(e.ID); ok {
+						row = append(row, survey.FormatScore(r.Score, r.TDD), r.Facts, r.Recommendation)
+					} else {
+						row = append(row, "belum dinilai", "", "")
+					}
+					rows = append(rows, row)
+				}
 			}
-			row = append(row, v)
 		}
-		if r, ok := ov.Final(e.ID); ok {
-			row = append(row, survey.FormatScore(r.Score, r.TDD), r.Facts, r.Recommendation)
-		} else {
-			row = append(row, "belum dinilai", "", "")
-		}
-		rows = append(rows, row)
 	}
 	return rows
 }

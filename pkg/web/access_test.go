@@ -39,8 +39,11 @@ type actor struct {
 	userID int64
 }
 
+// newWorld runs on the catalogue of Kriteria 2.1.2 alone: who may do what
+// does not depend on the catalogue, and the surveys the matrix drives to
+// every state score each of its EP.
 func newWorld(t *testing.T, dbKind, storeKind string) *world {
-	h := newHarness(t, dbKind, storeKind, 1<<20)
+	h := newHarnessOn(t, dbKind, storeKind, 1<<20, kriteria212(t))
 	w := &world{h: h}
 	h.expect(http.StatusCreated, h.call("POST", "/api/v1/provinces", map[string]string{"code": "31", "name": "DKI Jakarta"}, ""), nil)
 	h.expect(http.StatusCreated, h.call("POST", "/api/v1/districts", map[string]string{"code": "3171", "name": "Jakarta Selatan", "province": "31"}, ""), nil)

@@ -40,6 +40,21 @@ func requirement(t *testing.T, e readiness.ElementScore, id string) readiness.Re
 	return r
 }
 
+func kriteriaOf(t *testing.T, rep readiness.Report, id string) readiness.KriteriaScore {
+	t.Helper()
+	for _, b := range rep.Bab {
+		for _, s := range b.Standar {
+			for _, k := range s.Kriteria {
+				if k.ID == id {
+					return k
+				}
+			}
+		}
+	}
+	t.Fatalf("kriteria %s not in report", id)
+	return readiness.KriteriaScore{}
+}
+
 func (h *harness) readiness(facilityID int64) readiness.Report {
 	h.t.Helper()
 	var rep readiness.Report
@@ -139,16 +154,16 @@ func TestEvidenceLifecycle(t *testing.T) {
 
 			t.Run("one file linked to two requirements", func(t *testing.T) {
 				rpk := testenv.PDF("RPK 2024")
-				up := h.mustUpload(f.ID, field{name: "requirement", value: "2.1.2/a/D1"}, field{name: "requirement", value: "2.1.2/b/D1"},
+				up := h.mustUpload(f.ID, field{name: "requirement", value: "2.1.2/a/D1"}, field{name: "requirement", value: "2.1.2/b/D2"},
 					field{name: "title", value: "RPK UKM 2024"}, file("rpk.pdf", rpk))
-				if len(up.Evidence) != 2 || up.Evidence[0].RequirementID != "2.1.2/a/D1" || up.Evidence[1].RequirementID != "2.1.2/b/D1" {
+				if len(up.Evidence) != 2 || up.Evidence[0].RequirementID != "2.1.2/a/D1" || up.Evidence[1].RequirementID != "2.1.2/b/D2" {
 					t.Fatalf("linked upload made %+v", up.Evidence)
 				}
 				if up.Evidence[0].Revisions[0].SHA256 != up.Evidence[1].Revisions[0].SHA256 {
 					t.Error("linked records do not share the blob")
 				}
 				rep := h.readiness(f.ID)
-				if !requirement(t, element(t, rep, "2.1.2/a"), "2.1.2/a/D1").Met || !requirement(t, element(t, rep, "2.1.2/b"), "2.1.2/b/D1").Met {
+				if !requirement(t, element(t, rep, "2.1.2/a"), "2.1.2/a/D1").Met || !requirement(t, element(t, rep, "2.1.2/b"), "2.1.2/b/D2").Met {
 					t.Error("linked file does not satisfy both requirements")
 				}
 			})
@@ -232,8 +247,13 @@ func TestEvidenceLifecycle(t *testing.T) {
 				if c := element(t, rep, "2.1.2/c"); !c.TDD {
 					t.Errorf("EP c not TDD: %+v", c)
 				}
-				if k := rep.Bab[1].Standar[0].Kriteria[0]; k.Applicable != 2 || k.Max != 20 {
+				if k := kriteriaOf(t, rep, "2.1.2"); k.Applicable != 2 || k.Max != 20 {
 					t.Errorf("kriteria with one TDD: applicable %d max %d, want 2 20", k.Applicable, k.Max)
+				}
+				// The TDD mark is a proposal: the report also projects the
+				// status should the surveyors refuse it.
+				if rep.TDDProposed != 1 || rep.WithoutTDD == nil || rep.WithoutTDD.Status == "" {
+					t.Errorf("TDD proposals %d, projection without them %+v; want 1 and a status", rep.TDDProposed, rep.WithoutTDD)
 				}
 				for _, bad := range []map[string]string{
 					{"element": "2.1.2/z", "reason": "alasan yang cukup panjang"},
@@ -250,12 +270,19 @@ func TestEvidenceLifecycle(t *testing.T) {
 			})
 
 			t.Run("interviewees satisfy W items", func(t *testing.T) {
+				before := element(t, h.readiness(f.ID), "2.1.2/a")
 				roles := []string{"Kepala Puskesmas", "Penanggung jawab UKM", "Koordinator Pelayanan UKM", "Pelaksana pelayanan UKM", "Masyarakat"}
 				for i, role := range roles {
 					h.expect(http.StatusOK, h.call("PUT", base+"/interviewees", map[string]string{"requirement": "2.1.2/a/W1", "role": role, "name": fmt.Sprintf("Petugas %d", i)}, ""), nil)
 				}
-				if w := requirement(t, element(t, h.readiness(f.ID), "2.1.2/a"), "2.1.2/a/W1"); !w.Met {
-					t.Errorf("W1 with every role named = %+v", w)
+				after := element(t, h.readiness(f.ID), "2.1.2/a")
+				if w := requirement(t, after, "2.1.2/a/W1"); !w.Met || w.Counted || w.Reason != readiness.ReasonInterview {
+					t.Errorf("W1 with every role named = %+v, want met as interview preparation, not counted", w)
+				}
+				// Interview preparation is its own check: no score changes.
+				if after.Interview != (readiness.Interview{Named: 5, Roles: 5}) || after.Suggested != before.Suggested || after.Met != before.Met {
+					t.Errorf("EP a after naming every interviewee: interview %+v, suggested %d, met %d; want 5 of 5 named, %d, %d as before",
+						after.Interview, after.Suggested, after.Met, before.Suggested, before.Met)
 				}
 				for _, bad := range []map[string]string{
 					{"requirement": "2.1.2/a/W1", "role": "Bupati", "name": "X"},
@@ -305,8 +332,8 @@ func TestUploadRejections(t *testing.T) {
 				{"unknown requirement after the file", path, []field{file("sk.pdf", testenv.PDF("late")), req("2.1.2/a/R9")}, 400, bukti.EINVALID},
 				{"interview item takes no file", path, []field{req("2.1.2/a/W1"), file("sk.pdf", testenv.PDF("x"))}, 400, bukti.EINVALID},
 				{"stage on a requirement without stages", path, []field{req("2.1.2/a/R1"), {name: "stage", value: "perencanaan"}, file("sk.pdf", testenv.PDF("x"))}, 400, bukti.EINVALID},
-				{"missing stage and part", path, []field{req("2.1.2/b/D2"), file("notulen.pdf", testenv.PDF("x"))}, 400, bukti.EINVALID},
-				{"unknown part", path, []field{req("2.1.2/b/D2"), {name: "stage", value: "perencanaan"}, {name: "part", value: "video"}, file("n.pdf", testenv.PDF("x"))}, 400, bukti.EINVALID},
+				{"missing stage and part", path, []field{req("2.1.2/b/D3"), file("notulen.pdf", testenv.PDF("x"))}, 400, bukti.EINVALID},
+				{"unknown part", path, []field{req("2.1.2/b/D3"), {name: "stage", value: "perencanaan"}, {name: "part", value: "video"}, file("n.pdf", testenv.PDF("x"))}, 400, bukti.EINVALID},
 				{"bad date", path, []field{req("2.1.2/a/R1"), {name: "issue_date", value: "03/01/2024"}, file("sk.pdf", testenv.PDF("x"))}, 400, bukti.EINVALID},
 				{"valid_until before issue_date", path, []field{req("2.1.2/a/R1"), {name: "issue_date", value: "2024-01-03"}, {name: "valid_until", value: "2023-01-03"}, file("sk.pdf", testenv.PDF("x"))}, 400, bukti.EINVALID},
 				{"title too long", path, []field{req("2.1.2/a/R1"), {name: "title", value: strings.Repeat("j", 301)}, file("sk.pdf", testenv.PDF("x"))}, 400, bukti.EINVALID},
@@ -425,7 +452,7 @@ func TestAPIErrors(t *testing.T) {
 			Counts struct{ Elements, Requirements int }
 		}
 		h.expect(http.StatusOK, h.call("GET", "/api/v1/catalogue", nil, ""), &c)
-		if c.Counts.Elements != 3 || c.Counts.Requirements != 12 {
+		if c.Counts.Elements != 328 || c.Counts.Requirements != 1096 {
 			t.Errorf("catalogue counts = %+v", c.Counts)
 		}
 	})

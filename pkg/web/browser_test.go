@@ -175,7 +175,7 @@ func TestBrowserQualityTeam(t *testing.T) {
 
 	t.Run("photo to EP b with stage and part", func(t *testing.T) {
 		photo := writeTemp(t, "rapat-perencanaan.jpg", testenv.JPEG(3))
-		run(t, ctx, "open 2.1.2/b/D2", chromedp.Navigate(fmt.Sprintf("%s/f/%d/req?id=2.1.2/b/D2", h.srv.URL, f.ID)))
+		run(t, ctx, "open 2.1.2/b/D3", chromedp.Navigate(fmt.Sprintf("%s/f/%d/req?id=2.1.2/b/D3", h.srv.URL, f.ID)))
 		got := uploadInBrowser(t, ctx, []string{photo}, map[string]string{"#stage": "perencanaan", "#part": "foto"})
 		if len(got) != 1 || got[0] != "done 100% 100" {
 			t.Fatalf("photo upload progress = %q", got)
@@ -188,22 +188,25 @@ func TestBrowserQualityTeam(t *testing.T) {
 			t.Error("photo preview did not load")
 		}
 		if s := text(t, ctx, "#req-state"); s != "Belum lengkap" {
-			t.Errorf("b/D2 badge with one of 12 parts = %q, want Belum lengkap", s)
+			t.Errorf("b/D3 badge with one of 12 parts = %q, want Belum lengkap", s)
 		}
 	})
 
 	t.Run("readiness rose", func(t *testing.T) {
 		run(t, ctx, "dashboard", chromedp.Navigate(fmt.Sprintf("%s/f/%d", h.srv.URL, f.ID)), chromedp.WaitVisible("#status", chromedp.ByID))
+		// EP a: R1 is 1 of its 5 R and D slots (20 %) → 5; EP b: one
+		// photo is 1 of its 13 slots (D2 1 + D3 4 × 3; 7.7 %) → 0; EP c
+		// 0. Kriteria 2.1.2: 5 of 30 = 16.7 %.
 		after := text(t, ctx, `a[href$="/kriteria/2.1.2"] + progress + .value`)
-		if before != "0.0%" || after != "33.3%" {
-			t.Errorf("kriteria 2.1.2 readiness %s → %s, want 0.0%% → 33.3%%", before, after)
+		if before != "0.0%" || after != "16.7%" {
+			t.Errorf("kriteria 2.1.2 readiness %s → %s, want 0.0%% → 16.7%%", before, after)
 		}
 		screenshot(t, ctx, "dashboard")
 	})
 
 	t.Run("delete with confirmation", func(t *testing.T) {
 		run(t, ctx, "delete the photo",
-			chromedp.Navigate(fmt.Sprintf("%s/f/%d/req?id=2.1.2/b/D2", h.srv.URL, f.ID)),
+			chromedp.Navigate(fmt.Sprintf("%s/f/%d/req?id=2.1.2/b/D3", h.srv.URL, f.ID)),
 			chromedp.Click(`article.evidence button.danger`, chromedp.ByQuery),
 			chromedp.WaitVisible(`p.flash`, chromedp.ByQuery),
 			chromedp.WaitNotPresent(`article.evidence`, chromedp.ByQuery))
@@ -236,7 +239,7 @@ func TestBrowserScope(t *testing.T) {
 	for _, r := range []string{"2.1.2/a/R1", "2.1.2/a/R2", "2.1.2/c/D1"} {
 		h.mustUpload(fa.ID, field{name: "requirement", value: r}, file("b.pdf", testenv.PDF(r)))
 	}
-	h.mustUpload(fa2.ID, field{name: "requirement", value: "2.1.2/b/D1"}, file("b.pdf", testenv.PDF("b")))
+	h.mustUpload(fa2.ID, field{name: "requirement", value: "2.1.2/b/D2"}, file("b.pdf", testenv.PDF("b")))
 	snapshot(day.AddDate(0, 0, 3))
 	snapshot(time.Now())
 
@@ -287,7 +290,7 @@ func TestBrowserLanguageAndPhone(t *testing.T) {
 	h.signIn(t, ctx, "mutu@puskesmas.test", "kata-sandi-pengguna-1")
 
 	for _, path := range []string{"/login", fmt.Sprintf("/f/%d", f.ID), fmt.Sprintf("/f/%d/kriteria/2.1.2", f.ID),
-		fmt.Sprintf("/f/%d/req?id=2.1.2/a/R1", f.ID), fmt.Sprintf("/f/%d/req?id=2.1.2/b/D2", f.ID), fmt.Sprintf("/f/%d/req?id=2.1.2/a/W1", f.ID)} {
+		fmt.Sprintf("/f/%d/req?id=2.1.2/a/R1", f.ID), fmt.Sprintf("/f/%d/req?id=2.1.2/b/D3", f.ID), fmt.Sprintf("/f/%d/req?id=2.1.2/a/W1", f.ID)} {
 		var fits bool
 		var width int64
 		run(t, ctx, "open "+path, chromedp.Navigate(h.srv.URL+path), chromedp.WaitVisible("main", chromedp.ByQuery),

@@ -19,6 +19,7 @@ import (
 	"github.com/bukti-id/bukti/pkg/app"
 	"github.com/bukti-id/bukti/pkg/auth"
 	"github.com/bukti-id/bukti/pkg/bukti"
+	"github.com/bukti-id/bukti/pkg/catalogue"
 	"github.com/bukti-id/bukti/pkg/sqlstore"
 	"github.com/bukti-id/bukti/pkg/survey"
 	"github.com/bukti-id/bukti/pkg/testenv"
@@ -43,10 +44,34 @@ type harness struct {
 	storeCfg storage.Config
 	auth     *auth.Service
 	surveys  *survey.Service
+	cat      *catalogue.Catalogue
 	token    string // the admin's
 }
 
+// newHarness is a harness on the built-in catalogue, the complete
+// standard.
 func newHarness(t *testing.T, dbKind, storeKind string, maxBytes int64) *harness {
+	t.Helper()
+	return newHarnessOn(t, dbKind, storeKind, maxBytes, criteria.MustBuiltin())
+}
+
+// kriteria212 is the catalogue of Kriteria 2.1.2 alone (pkp-2023@2023.1,
+// the built-in catalogue before the complete standard). The survey and
+// permission tests run on it: a survey scores every EP of its catalogue,
+// and three keep a whole visit short; the survey's pages work alike on any
+// catalogue (TestReadinessPages opens a survey of the built-in one, and
+// pkg/survey's TestSuggestionRules carries one to the end).
+func kriteria212(t *testing.T) *catalogue.Catalogue {
+	t.Helper()
+	c, err := criteria.File(criteria.Kriteria212File)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
+// newHarnessOn is a harness whose server runs catalogue cat.
+func newHarnessOn(t *testing.T, dbKind, storeKind string, maxBytes int64, cat *catalogue.Catalogue) *harness {
 	t.Helper()
 	log := testenv.Logger(t)
 	gdb := testenv.OpenDB(t, dbKind)
@@ -61,14 +86,14 @@ func newHarness(t *testing.T, dbKind, storeKind string, maxBytes int64) *harness
 	}
 	// The clock in the local zone, as the tests compute their dates with
 	// time.Now.
-	a := app.New(sqlstore.New(gdb, nil), store, criteria.MustBuiltin(), app.Options{TimeZone: time.Local, MaxUploadBytes: maxBytes, Log: log, BcryptCost: 4, UI: pages})
+	a := app.New(sqlstore.New(gdb, nil), store, cat, app.Options{TimeZone: time.Local, MaxUploadBytes: maxBytes, Log: log, BcryptCost: 4, UI: pages})
 	if err := a.Auth.Bootstrap(context.Background(), adminEmail, adminPassword); err != nil {
 		t.Fatal(err)
 	}
 	w := web.New(a.WebDeps())
 	srv := httptest.NewServer(w.Handler())
 	t.Cleanup(srv.Close)
-	h := &harness{t: t, srv: srv, web: w, app: a, db: gdb, store: store, storeCfg: cfg, auth: a.Auth, surveys: a.Surveys}
+	h := &harness{t: t, srv: srv, web: w, app: a, db: gdb, store: store, storeCfg: cfg, auth: a.Auth, surveys: a.Surveys, cat: cat}
 	h.token = h.login(adminEmail, adminPassword)
 	h.expect(http.StatusCreated, h.call("POST", "/api/v1/provinces", map[string]string{"code": "32", "name": "Jawa Barat"}, ""), nil)
 	for code, name := range map[string]string{districtA: "Kota Cimahi", districtB: "Kota Bandung"} {
@@ -80,7 +105,7 @@ func newHarness(t *testing.T, dbKind, storeKind string, maxBytes int64) *harness
 // at is the harness's services on its database and store with a clock
 // stopped at now, read in now's location: for snapshots of other days.
 func (h *harness) at(now time.Time) *app.App {
-	return app.New(sqlstore.New(h.db, nil), h.store, criteria.MustBuiltin(), app.Options{TimeZone: now.Location(), Now: func() time.Time { return now },
+	return app.New(sqlstore.New(h.db, nil), h.store, h.cat, app.Options{TimeZone: now.Location(), Now: func() time.Time { return now },
 		Log: testenv.Logger(h.t), BcryptCost: 4})
 }
 

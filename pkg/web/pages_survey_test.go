@@ -62,7 +62,7 @@ var surveyLocRe = regexp.MustCompile(`^/s/(\d+)\?ok=survey\.ok\.planned$`)
 // fills in the PPS, and a supervisor reads the printable report. Every
 // refusal is checked to show the service's message and change nothing.
 func TestSurveyPages(t *testing.T) {
-	h := newHarness(t, "sqlite", "filesystem", 1<<20)
+	h := newHarnessOn(t, "sqlite", "filesystem", 1<<20, kriteria212(t))
 	ctx := context.Background()
 	f := h.createFacility("P3277010101")
 	other := h.createFacilityIn("P3273020202", districtB)
@@ -164,7 +164,8 @@ func TestSurveyPages(t *testing.T) {
 		redirected(t, "partial self-assessment", status, loc, id, "survey.ok.self_saved")
 		status, _, body = mutu.post(path("/submit"), url.Values{})
 		refused(t, "submit with an EP missing", status, body, http.StatusBadRequest, "Penilaian mandiri belum lengkap: 1 EP belum dinilai (2.1.2/b)")
-		status, loc, _ = mutu.post(path("/self-assessment"), self([]string{"10", "0", "5"}, []string{just, "Belum ada keterlibatan masyarakat tercatat.", just}))
+		// c is proposed TDD: the system will suggest nothing for it.
+		status, loc, _ = mutu.post(path("/self-assessment"), self([]string{"10", "0", "TDD"}, []string{just, "Belum ada keterlibatan masyarakat tercatat.", just}))
 		redirected(t, "full self-assessment", status, loc, id, "survey.ok.self_saved")
 		_, _, body = mutu.get(loc)
 		wants(t, "page after saving", body, "Penilaian mandiri tersimpan.", "Ajukan penilaian mandiri", "dibekukan", `<option value="0" selected>`)
@@ -294,6 +295,16 @@ func TestSurveyPages(t *testing.T) {
 		if sug["2.1.2/b"] != 5 {
 			wants(t, "lead's score of b", body, fmt.Sprintf("Nilai ini berbeda dari saran sistem (%d).", sug["2.1.2/b"]))
 		}
+		// c, proposed TDD in the self-assessment, has no suggestion: both
+		// surveyors' 10 differ from nothing.
+		if _, ok := sug["2.1.2/c"]; ok {
+			t.Errorf("suggestions %v hold one for 2.1.2/c, proposed TDD", sug)
+		}
+		c := scoreArticle(t, body, "2-1-2-c")
+		wants(t, "score of c, proposed TDD", c, `data-suggested=""`, "Tanpa saran sistem")
+		if strings.Contains(c, "data-differs") || strings.Contains(c, "berbeda dari saran sistem") {
+			t.Errorf("the score of 2.1.2/c, proposed TDD, is flagged as differing from a suggestion:\n%s", c)
+		}
 		if status, _, body := lead.post(path("/finalize"), url.Values{}); status != http.StatusConflict || !strings.Contains(body, "hanya dapat dilakukan saat survei berstatus scored") {
 			t.Errorf("finalize in review: status %d", status)
 		}
@@ -347,6 +358,9 @@ func TestSurveyPages(t *testing.T) {
 		for _, v := range []*visitor{lead, member} {
 			_, _, body := v.get(page)
 			wants(t, "final survey page", body, "Survei sudah final.", `id="final-status" data-status="Dasar"`, "66.7%")
+			if c := scoreArticle(t, body, "2-1-2-c"); strings.Contains(c, "berbeda dari saran sistem") || !strings.Contains(c, "Tanpa saran sistem") {
+				t.Errorf("the final survey flags 2.1.2/c, proposed TDD, as differing from a suggestion:\n%s", c)
+			}
 			if strings.Contains(body, fmt.Sprintf(`action="/s/%d/`, id)) {
 				t.Error("a surveyor still sees forms on the final survey")
 			}
@@ -416,6 +430,21 @@ func TestSurveyPages(t *testing.T) {
 		wants(t, "English survey page", body, "This survey is final.", "Recommended status", "Strategic improvement plan (PPS)")
 	})
 	_ = leadID
+}
+
+// scoreArticle is the scoring article of one EP (its anchor) on a survey
+// page.
+func scoreArticle(t *testing.T, body, anchor string) string {
+	t.Helper()
+	start := strings.Index(body, `id="score-`+anchor+`"`)
+	if start < 0 {
+		t.Fatalf("no scoring article for %s", anchor)
+	}
+	end := strings.Index(body[start:], "</article>")
+	if end < 0 {
+		t.Fatalf("scoring article of %s does not end", anchor)
+	}
+	return body[start : start+end]
 }
 
 func must[T any](v T, err error) T {

@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/csv"
 	"fmt"
+	"math"
 	"net/http"
 	"strconv"
 	"strings"
@@ -50,8 +51,19 @@ func TestGapReports(t *testing.T) {
 					t.Errorf("%s: report row %+v, readiness status %s Bab II %.2f", fa[i].Code, row, rep.Status, rep.Bab[1].Percent)
 				}
 			}
-			if g.Facilities[0].Missing != 12 || g.Facilities[2].Missing != 7 {
-				t.Errorf("missing counts %d and %d, want 12 and 7", g.Facilities[0].Missing, g.Facilities[2].Missing)
+			// Missing counts the R and D requirements with nothing present:
+			// the standard has 271 R and 491 D items (762); the fullest
+			// facility has 5 of them. W, O and S items never count.
+			if g.Facilities[0].Missing != 762 || g.Facilities[2].Missing != 757 {
+				t.Errorf("missing counts %d and %d, want 762 and 757", g.Facilities[0].Missing, g.Facilities[2].Missing)
+			}
+			for _, row := range g.Facilities {
+				if row.Partial || row.Status != "Tidak Terakreditasi" {
+					t.Errorf("%s: status %q, partial %v; want Tidak Terakreditasi projected on the complete standard", row.Code, row.Status, row.Partial)
+				}
+			}
+			if g.Unprojectable != 5 {
+				t.Errorf("unprojectable EP %d, want 5 (1.4.1/b, 1.4.7/c, 3.1.1/c, 5.3.4/c, 5.5.4/b)", g.Unprojectable)
 			}
 			if top := g.MostMissing[0]; top.Facilities != 3 || top.Share != 1 {
 				t.Errorf("most missing = %+v, want a requirement missing in all 3", top)
@@ -114,8 +126,8 @@ func TestGapReports(t *testing.T) {
 				}
 				var all report.Gaps
 				h.expect(http.StatusOK, h.call("GET", "/api/v1/reports/gaps?province=32&level=kriteria", nil, ""), &all)
-				if len(all.Facilities) != 4 || strings.Join(all.Columns, ",") != "2.1.2" {
-					t.Errorf("province report: %d facilities, columns %v", len(all.Facilities), all.Columns)
+				if len(all.Facilities) != 4 || len(all.Columns) != 82 || all.Columns[0] != "1.1.1" || all.Columns[81] != "5.5.6" {
+					t.Errorf("province report: %d facilities, columns %v; want 4 and the 82 kriteria", len(all.Facilities), all.Columns)
 				}
 			})
 
@@ -148,26 +160,37 @@ func TestTrends(t *testing.T) {
 	snap(day1.Add(24 * time.Hour))
 	snap(day1.Add(24*time.Hour + time.Hour)) // the same day again replaces, not adds
 
+	// One series per Bab of the complete standard, 2 days each. The
+	// upload makes EP 2.1.2/a 1 of 5 documentary slots (20 %) → 5, so
+	// Bab II (94 EP) rises from 0 to 5 / 940.
 	var res struct{ Series []report.Series }
 	h.expect(http.StatusOK, h.call("GET", "/api/v1/reports/trends?district="+districtA, nil, ""), &res)
-	if len(res.Series) != 1 || res.Series[0].Bab != "II" || len(res.Series[0].Points) != 2 {
-		t.Fatalf("series = %+v, want one Bab II series of 2 days", res.Series)
+	var babs []string
+	for _, s := range res.Series {
+		babs = append(babs, s.Bab)
+		if len(s.Points) != 2 {
+			t.Errorf("Bab %s: %d points, want 2 days", s.Bab, len(s.Points))
+		}
 	}
-	if p := res.Series[0].Points; p[0].Percent != 0 || p[1].Percent <= 0 || !p[1].Day.Equal(report.Day(day1.Add(24*time.Hour))) {
-		t.Errorf("points = %+v", p)
+	if strings.Join(babs, ",") != "I,II,III,IV,V" {
+		t.Fatalf("series = %+v, want one per Bab I-V", res.Series)
+	}
+	if p := res.Series[1].Points; p[0].Percent != 0 || math.Abs(p[1].Percent-500.0/940) > 1e-9 || !p[1].Day.Equal(report.Day(day1.Add(24*time.Hour))) ||
+		p[1].Status != "Tidak Terakreditasi" {
+		t.Errorf("Bab II points = %+v, want 0 then %.4f, Tidak Terakreditasi", p, 500.0/940)
 	}
 	h.expect(http.StatusOK, h.call("GET", "/api/v1/reports/trends?from=2026-11-21&district="+districtA, nil, ""), &res)
 	if len(res.Series[0].Points) != 1 {
 		t.Errorf("from=2026-11-21 gives %d points, want 1", len(res.Series[0].Points))
 	}
-	if r := h.call("GET", "/api/v1/reports/trends?format=csv&district="+districtA, nil, ""); r.status != 200 || strings.Count(string(r.body), "\n") != 3 {
+	if r := h.call("GET", "/api/v1/reports/trends?format=csv&district="+districtA, nil, ""); r.status != 200 || strings.Count(string(r.body), "\n") != 11 {
 		t.Errorf("csv trends: %d %s", r.status, r.body)
 	}
 	x := h.call("GET", "/api/v1/reports/trends?format=xlsx", nil, "")
 	if book, err := excelize.OpenReader(bytes.NewReader(x.body)); err != nil {
 		t.Errorf("xlsx trends: %v", err)
-	} else if rows, _ := book.GetRows("Tren"); len(rows) != 5 {
-		t.Errorf("xlsx trends has %d rows, want header + 2 facilities × 2 days", len(rows))
+	} else if rows, _ := book.GetRows("Tren"); len(rows) != 21 {
+		t.Errorf("xlsx trends has %d rows, want header + 2 facilities × 5 Bab × 2 days", len(rows))
 	}
 	var did int64
 	h.db.Model(&bukti.District{}).Where("code = ?", districtA).Pluck("id", &did)

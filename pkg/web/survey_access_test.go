@@ -25,7 +25,7 @@ import (
 func TestAuditHidesScoresUntilFinal(t *testing.T) {
 	for _, combo := range testenv.Combos {
 		t.Run(testenv.Name(combo.DB, combo.Store), func(t *testing.T) {
-			h := newHarness(t, combo.DB, combo.Store, 1<<20)
+			h := newHarnessOn(t, combo.DB, combo.Store, 1<<20, kriteria212(t))
 			f := h.createFacility("PAU")
 			var district int64
 			h.db.Model(&bukti.District{}).Where("code = ?", districtA).Pluck("id", &district)

@@ -4,7 +4,6 @@ import (
 	"context"
 	"slices"
 
-	"github.com/bukti-id/bukti/criteria"
 	"github.com/bukti-id/bukti/pkg/bukti"
 	"github.com/bukti-id/bukti/pkg/survey"
 )
@@ -54,8 +53,14 @@ func (w *world) surveyAt(s side, state string, lead int64) fixtureSurvey {
 		return slices.Index(bukti.SurveyStates, state) >= slices.Index(bukti.SurveyStates, st)
 	}
 	var elements []string
-	for p := range criteria.MustBuiltin().Elements() {
-		elements = append(elements, p.Element.ID)
+	for _, b := range w.h.cat.Bab {
+		for _, st := range b.Standar {
+			for _, k := range st.Kriteria {
+				for _, e := range k.Elements {
+					elements = append(elements, e.ID)
+				}
+			}
+		}
 	}
 	score := func(e string) string { return map[bool]string{true: "5", false: "10"}[e == "2.1.2/a"] }
 	if reached(bukti.SurveySelfAssessment) {

@@ -36,7 +36,7 @@ func narrative(s string) string { return s + " — dicatat saat survei akreditas
 func TestSurveyVisitAPI(t *testing.T) {
 	for _, combo := range testenv.Combos {
 		t.Run(testenv.Name(combo.DB, combo.Store), func(t *testing.T) {
-			h := newHarness(t, combo.DB, combo.Store, 1<<20)
+			h := newHarnessOn(t, combo.DB, combo.Store, 1<<20, kriteria212(t))
 			f := h.createFacility("PSV")
 			qualityID, quality := h.userWith("mutu@puskesmas.test", bukti.RoleBinding{Role: bukti.RoleQualityTeam, FacilityID: &f.ID})
 			s1, tok1 := h.userWith("ketua@surveior.test", bukti.RoleBinding{})

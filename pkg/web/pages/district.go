@@ -144,8 +144,18 @@ func (s *handlers) districtOverview(c echo.Context) error {
 	return s.Render(c, http.StatusOK, "district", s.Tr(c, "district.title"), data)
 }
 
+// statusRank orders statuses best first, a status that cannot be
+// projected yet last.
+func statusRank(statuses []string, r report.FacilityRow) int {
+	if r.Partial {
+		return len(statuses)
+	}
+	return slices.Index(statuses, r.Status)
+}
+
 // sortRows orders by name (default), district, a Bab's percent, status
-// rank or distance to the next status; a leading "-" reverses.
+// rank (partial last) or distance to the next status; a leading "-"
+// reverses.
 func sortRows(rows []report.FacilityRow, key string, babs, statuses []string) {
 	desc := strings.HasPrefix(key, "-")
 	key = strings.TrimPrefix(key, "-")
@@ -155,7 +165,7 @@ func sortRows(rows []report.FacilityRow, key string, babs, statuses []string) {
 		case key == "district":
 			r = cmp.Compare(a.District, b.District)
 		case key == "status":
-			r = cmp.Compare(slices.Index(statuses, a.Status), slices.Index(statuses, b.Status))
+			r = cmp.Compare(statusRank(statuses, a), statusRank(statuses, b))
 		case key == "distance":
 			r = cmp.Compare(a.Distance, b.Distance)
 		case strings.HasPrefix(key, "bab-"):

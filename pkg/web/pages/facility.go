@@ -13,6 +13,7 @@ import (
 	"github.com/bukti-id/bukti/pkg/evidence"
 	"github.com/bukti-id/bukti/pkg/readiness"
 	"github.com/bukti-id/bukti/pkg/report"
+	"github.com/bukti-id/bukti/pkg/scoring"
 	"github.com/bukti-id/bukti/pkg/web/core"
 )
 
@@ -20,15 +21,36 @@ type todo struct {
 	Kind, ID, Title, Href string
 }
 
+// shownTodos is how many unmet requirements the dashboard lists; the
+// kriteria pages list every one.
+const shownTodos = 20
+
+// firstTodos is how many regulations and how many documents the dashboard
+// of a facility that has not started suggests to upload first.
+const firstTodos = 5
+
 type facilityPage struct {
-	Facility    *bukti.Facility
-	Report      readiness.Report
-	Missing     []todo
-	ChartHeight int
-	Below       string // the status name meaning "not accredited"
+	Facility *bukti.Facility
+	Report   readiness.Report
+	// Overall rolls up every projected EP, the facility's TDD proposals
+	// accepted, of Elements EP in the catalogue.
+	Overall  scoring.Rollup
+	Elements int
+	// Interview sums the interview preparation of every EP.
+	Interview readiness.Interview
+	// Started is false for a facility with no evidence and no TDD mark:
+	// its dashboard says what to do first (Regulations, then Documents)
+	// rather than projecting a status from nothing.
+	Started                bool
+	Regulations, Documents []todo
+	Missing                []todo // the first shownTodos
+	MoreMissing            int    // unmet requirements not listed
+	ChartHeight            int
+	Below                  string // the status name meaning "not accredited"
 }
 
-// facilityDashboard shows a facility's readiness and what is still missing.
+// facilityDashboard shows a facility's readiness and what is still missing,
+// or, before its first evidence, what to do first.
 func (s *handlers) facilityDashboard(c echo.Context) error {
 	id, err := s.FacilityFor(c, authz.ReadFacility)
 	if err != nil {
@@ -42,8 +64,62 @@ func (s *handlers) facilityDashboard(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	data := facilityPage{Facility: f, Report: rep, Missing: s.todos(f.ID, rep, evs), ChartHeight: 28 * len(rep.Bab), Below: s.Catalogue.Scoring.Below}
+	data := facilityPage{Facility: f, Report: rep, Elements: s.Catalogue.Counts().Elements, ChartHeight: 28 * len(rep.Bab),
+		Below: s.Catalogue.Scoring.Below, Started: len(evs) > 0 || rep.TDDProposed > 0}
+	data.Overall.ID = "all"
+	for _, b := range rep.Bab {
+		if b.Assessed {
+			data.Overall.Score += b.Score
+			data.Overall.Max += b.Max
+			data.Overall.Applicable += b.Applicable
+		}
+	}
+	if data.Overall.Max > 0 {
+		data.Overall.Assessed, data.Overall.Percent = true, float64(data.Overall.Score)/float64(data.Overall.Max)*100
+	}
+	for e := range rep.Elements() {
+		data.Interview.Named += e.Interview.Named
+		data.Interview.Roles += e.Interview.Roles
+	}
+	if data.Started {
+		data.Missing = s.todos(f.ID, rep, evs)
+		if n := len(data.Missing); n > shownTodos {
+			data.Missing, data.MoreMissing = data.Missing[:shownTodos], n-shownTodos
+		}
+	} else {
+		data.Regulations, data.Documents = s.firstSteps(f.ID, rep)
+	}
 	return s.Render(c, http.StatusOK, "facility", f.Name, data)
+}
+
+// firstSteps lists, in catalogue order, the first regulations (R) and the
+// first documents (D) a facility without evidence should upload:
+// regulations first, since the documents of implementation refer to them.
+func (s *handlers) firstSteps(facilityID int64, rep readiness.Report) (regulations, documents []todo) {
+	for e := range rep.Elements() {
+		for _, r := range e.Requirements {
+			if r.Problem() == "" {
+				continue
+			}
+			t := s.todo(facilityID, readiness.ProblemMissing, r.ID)
+			switch {
+			case r.Method == string(catalogue.Regulasi) && len(regulations) < firstTodos:
+				regulations = append(regulations, t)
+			case r.Method == string(catalogue.Dokumen) && len(documents) < firstTodos:
+				documents = append(documents, t)
+			}
+		}
+		if len(regulations) == firstTodos && len(documents) == firstTodos {
+			break
+		}
+	}
+	return regulations, documents
+}
+
+// todo links one requirement of a facility.
+func (s *handlers) todo(facilityID int64, kind, reqID string) todo {
+	r, _, _ := s.Catalogue.Requirement(reqID)
+	return todo{Kind: kind, ID: reqID, Title: r.Title, Href: fmt.Sprintf("/f/%d/req?id=%s", facilityID, reqID)}
 }
 
 // facilityReadiness loads a facility and its readiness report.
@@ -57,16 +133,16 @@ func (s *handlers) facilityReadiness(c echo.Context, id int64) (*bukti.Facility,
 	return f, rep, err
 }
 
-// todos lists unmet requirements, most urgent first: missing, then
-// rejected or expired, then incomplete; then evidence expiring within
-// report.ExpiringWithin.
+// todos lists the unmet R and D requirements, most urgent first: what a
+// surveyor rejected or what expired, then evidence expiring within
+// report.ExpiringWithin, then the incomplete, then the missing (usually
+// the bulk of a full standard), each in catalogue order. W items are
+// interview preparation and O and S items are checked on site: neither is
+// listed.
 func (s *handlers) todos(facilityID int64, rep readiness.Report, evs []bukti.Evidence) []todo {
-	rank := map[string]int{"missing": 0, "rejected": 1, "expired": 2, "incomplete": 3, "expiring": 4}
+	rank := map[string]int{"rejected": 0, "expired": 1, "expiring": 2, "incomplete": 3, "missing": 4}
 	var out []todo
-	add := func(kind, reqID string) {
-		r, _, _ := s.Catalogue.Requirement(reqID)
-		out = append(out, todo{Kind: kind, ID: reqID, Title: r.Title, Href: fmt.Sprintf("/f/%d/req?id=%s", facilityID, reqID)})
-	}
+	add := func(kind, reqID string) { out = append(out, s.todo(facilityID, kind, reqID)) }
 	for e := range rep.Elements() {
 		for _, r := range e.Requirements {
 			if problem := r.Problem(); problem != "" {
@@ -86,14 +162,19 @@ func (s *handlers) todos(facilityID int64, rep readiness.Report, evs []bukti.Evi
 
 type requirementRow struct {
 	Req            catalogue.Requirement
-	State          string
-	Present, Slots int
+	State          string // a readiness reason: met, incomplete, missing, interview, on_site, tdd
+	Present, Slots int    // for a W item: roles named, roles
 }
 
+// elementView is one EP on its kriteria page: its suggested score (none
+// when proposed TDD or unprojectable), the documentary fraction it comes
+// from, the interview preparation, and each requirement's state.
 type elementView struct {
-	Element      catalogue.Element
-	Score        readiness.ElementScore
-	Requirements []requirementRow
+	Element       catalogue.Element
+	Score         readiness.ElementScore
+	Suggested     int
+	HasSuggestion bool
+	Requirements  []requirementRow
 }
 
 type kriteriaPage struct {
@@ -122,6 +203,7 @@ func (s *handlers) kriteriaView(c echo.Context) error {
 	for _, e := range k.Elements {
 		score, _ := rep.Element(e.ID)
 		v := elementView{Element: e, Score: score}
+		v.Suggested, v.HasSuggestion = score.Suggestion()
 		for _, r := range e.Requirements {
 			rs, _ := score.Requirement(r.ID)
 			v.Requirements = append(v.Requirements, requirementRow{Req: r, State: rs.Reason, Present: rs.Present, Slots: len(rs.Slots)})
@@ -139,12 +221,15 @@ type roleRow struct {
 }
 
 type requirementPage struct {
-	Facility     *bukti.Facility
-	Req          *catalogue.Requirement
-	Place        catalogue.Place
-	State        string
-	Slots        []slotRow
-	Roles        []roleRow
+	Facility *bukti.Facility
+	Req      *catalogue.Requirement
+	Place    catalogue.Place
+	State    string
+	Slots    []slotRow
+	Roles    []roleRow
+	Named    int  // roles of a W item named
+	OnSite   bool // an O or S item: verified by the surveyors on site
+
 	Evidence     []bukti.Evidence
 	CanWrite     bool
 	Accept       string
@@ -173,7 +258,7 @@ func (s *handlers) requirementView(c echo.Context) error {
 	score, _ := rep.Element(place.Element.ID)
 	rs, _ := score.Requirement(r.ID)
 	data := requirementPage{Facility: f, Req: r, Place: place, State: rs.Reason, CanWrite: core.Principal(c).Can(authz.WriteEvidence, id),
-		Accept: acceptAttr, AllowedKinds: evidence.AllowedKinds}
+		Accept: acceptAttr, AllowedKinds: evidence.AllowedKinds, OnSite: rs.Reason == readiness.ReasonOnSite}
 	if len(rs.Slots) > 1 && r.Method != catalogue.Wawancara {
 		for _, sl := range rs.Slots {
 			part := sl.Part
@@ -198,6 +283,9 @@ func (s *handlers) requirementView(c echo.Context) error {
 				}
 			}
 			data.Roles = append(data.Roles, row)
+			if row.Name != "" {
+				data.Named++
+			}
 		}
 	} else if data.Evidence, err = s.Evidence.List(ctx, id, evidence.Filter{Requirement: r.ID}); err != nil {
 		return err

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -15,6 +16,7 @@ import (
 	"github.com/bukti-id/bukti/pkg/bukti"
 	"github.com/bukti-id/bukti/pkg/catalogue"
 	"github.com/bukti-id/bukti/pkg/evidence"
+	"github.com/bukti-id/bukti/pkg/readiness"
 	"github.com/bukti-id/bukti/pkg/scoring"
 	"github.com/bukti-id/bukti/pkg/survey"
 	"github.com/bukti-id/bukti/pkg/web/core"
@@ -54,24 +56,36 @@ type itemView struct {
 type surveyEP struct {
 	Element  catalogue.Element
 	Kriteria string
-	// Self-assessment: the readiness suggestion and the proposed score.
+	// Self-assessment: the readiness suggestion (HasReady; none when the
+	// facility proposes the EP TDD, ReadyTDD, or it cannot be projected)
+	// and the proposed score.
 	Ready     int
+	HasReady  bool
 	ReadyTDD  bool
 	SelfScore string
 	SelfJust  string
 	// Review: the current snapshot items by requirement.
 	Reqs []requirementItems
-	// Scoring: the system's suggestion from the reviewed snapshot, the
-	// viewer's own score (or the draft that was refused) and the others'.
-	Suggested  int
-	Mine       scoreView
-	HasMine    bool
-	Others     []scoreView
-	All        []scoreView // every surveyor's score, for the team lead
-	Final      scoreView
-	HasFinal   bool
-	Conflict   string // "", "differ", "missing" or "agree" (no final score yet)
-	FinalDraft scoreView
+	// Scoring: the system's suggestion from the reviewed snapshot (none
+	// for an EP proposed TDD or that cannot be projected: no score differs
+	// from it), the viewer's own score (or the draft that was refused) and
+	// the others'.
+	Suggested    int
+	HasSuggested bool
+	Mine         scoreView
+	HasMine      bool
+	Others       []scoreView
+	All          []scoreView // every surveyor's score, for the team lead
+	Final        scoreView
+	HasFinal     bool
+	Conflict     string // "", "differ", "missing" or "agree" (no final score yet)
+	FinalDraft   scoreView
+}
+
+// differs reports whether a score differs from the system's suggestion;
+// never when there is none.
+func (e surveyEP) differs(r bukti.SurveyScore) bool {
+	return e.HasSuggested && (r.TDD || r.Score != e.Suggested)
 }
 
 // Anchor is the EP's fragment on the page.
@@ -195,14 +209,14 @@ func (s *handlers) loadSurveyPage(c echo.Context, id int64, d *draft) (*surveyPa
 	}
 
 	// The readiness suggestion, while the quality team assesses itself.
-	ready := map[string][2]int{} // suggested, tdd
+	ready := map[string]readiness.ElementScore{}
 	if can(survey.SeeReadiness) {
 		rep, err := s.Evidence.Readiness(ctx, fid)
 		if err != nil {
 			return nil, err
 		}
 		for e := range rep.Elements() {
-			ready[e.ID] = [2]int{e.Suggested, map[bool]int{true: 1}[e.TDD]}
+			ready[e.ID] = *e
 		}
 	}
 	// Newer revisions the quality team may resubmit.
@@ -238,67 +252,69 @@ func (s *handlers) loadSurveyPage(c echo.Context, id int64, d *draft) (*surveyPa
 		byReq[it.RequirementID] = append(byReq[it.RequirementID], v)
 	}
 
-	for p := range s.Catalogue.Elements() {
-		e, k := p.Element, p.Kriteria
-		ep := surveyEP{Element: *e, Kriteria: k.ID, Suggested: ov.Suggestions[e.ID]}
-		r := ready[e.ID]
-		ep.Ready, ep.ReadyTDD = r[0], r[1] == 1
-		if a, ok := ov.Self(e.ID); ok {
-			ep.SelfScore, ep.SelfJust = survey.FormatScore(a.Score, a.TDD), a.Justification
-		}
-		for _, req := range e.Requirements {
-			if items := byReq[req.ID]; len(items) > 0 {
-				ep.Reqs = append(ep.Reqs, requirementItems{Req: req, Items: items})
+	for _, b := range s.Catalogue.Bab {
+		for _, st := range b.Standar {
+			for _, k := range st.Kriteria {
+				for _, e := range k.Elements {
+					ep := surveyEP{Element: e, Kriteria: k.ID}
+					ep.Suggested, ep.HasSuggested = ov.Suggestions[e.ID]
+					r := ready[e.ID]
+					ep.Ready, ep.HasReady = r.Suggestion()
+					ep.ReadyTDD = r.TDD
+					if a, ok := ov.Self(e.ID); ok {
+						ep.SelfScore, ep.SelfJust = survey.FormatScore(a.Score, a.TDD), a.Justification
+					}
+					for _, req := range e.Requirements {
+						if items := byReq[req.ID]; len(items) > 0 {
+							ep.Reqs = append(ep.Reqs, requirementItems{Req: req, Items: items})
+						}
+					}
+					var team []bukti.SurveyScore
+					for _, u := range ov.Surveyors {
+						row, ok := ov.ScoreBy(e.ID, u.ID)
+						if !ok {
+							continue
+						}
+						team = append(team, row)
+						v := scoreView{Surveyor: names[u.ID], Lead: sv.LeadID != nil && *sv.LeadID == u.ID, Mine: u.ID == uid,
+							Score: survey.FormatScore(row.Score, row.TDD), Facts: row.Facts, Rec: row.Recommendation,
+							DiffersFromSys: ep.differs(row)}
+						ep.All = append(ep.All, v)
+						if v.Mine {
+							ep.Mine, ep.HasMine = v, true
+						} else {
+							ep.Others = append(ep.Others, v)
+						}
+					}
+					if f, ok := ov.Final(e.ID); ok {
+						ep.Final, ep.HasFinal = scoreView{Score: survey.FormatScore(f.Score, f.TDD), Facts: f.Facts, Rec: f.Recommendation,
+							DiffersFromSys: ep.differs(f)}, true
+						data.Finals++
+						ep.FinalDraft = ep.Final
+					} else if data.ShowScores {
+						ep.Conflict = conflictOf(team, len(ov.Surveyors))
+						if len(team) > 0 {
+							ep.FinalDraft = scoreView{Score: survey.FormatScore(team[0].Score, team[0].TDD), Facts: team[0].Facts, Rec: team[0].Recommendation}
+						}
+					}
+					if d != nil && d.values.Get("element") == e.ID {
+						v := scoreView{Score: d.values.Get("score"), Facts: d.values.Get("facts"), Rec: d.values.Get("recommendation")}
+						switch d.kind {
+						case "score":
+							ep.Mine, ep.HasMine = v, true
+						case "final":
+							ep.FinalDraft = v
+						}
+					}
+					data.EPs = append(data.EPs, ep)
+				}
 			}
 		}
-		var team []bukti.SurveyScore
-		for _, u := range ov.Surveyors {
-			row, ok := ov.ScoreBy(e.ID, u.ID)
-			if !ok {
-				continue
-			}
-			team = append(team, row)
-			v := scoreView{Surveyor: names[u.ID], Lead: sv.LeadID != nil && *sv.LeadID == u.ID, Mine: u.ID == uid,
-				Score: survey.FormatScore(row.Score, row.TDD), Facts: row.Facts, Rec: row.Recommendation,
-				DiffersFromSys: row.TDD || row.Score != ep.Suggested}
-			ep.All = append(ep.All, v)
-			if v.Mine {
-				ep.Mine, ep.HasMine = v, true
-			} else {
-				ep.Others = append(ep.Others, v)
-			}
-		}
-		if f, ok := ov.Final(e.ID); ok {
-			ep.Final, ep.HasFinal = scoreView{Score: survey.FormatScore(f.Score, f.TDD), Facts: f.Facts, Rec: f.Recommendation,
-				DiffersFromSys: f.TDD || f.Score != ep.Suggested}, true
-			data.Finals++
-			ep.FinalDraft = ep.Final
-		} else if data.ShowScores {
-			ep.Conflict = conflictOf(team, len(ov.Surveyors))
-			if len(team) > 0 {
-				ep.FinalDraft = scoreView{Score: survey.FormatScore(team[0].Score, team[0].TDD), Facts: team[0].Facts, Rec: team[0].Recommendation}
-			}
-		}
-		if d != nil && d.values.Get("element") == e.ID {
-			v := scoreView{Score: d.values.Get("score"), Facts: d.values.Get("facts"), Rec: d.values.Get("recommendation")}
-			switch d.kind {
-			case "score":
-				ep.Mine, ep.HasMine = v, true
-			case "final":
-				ep.FinalDraft = v
-			}
-		}
-		data.EPs = append(data.EPs, ep)
 	}
 	if d != nil && d.kind == "self" {
-		posted := map[string]int{} // EP ID → its first index in the refused form
-		for j, id := range d.values["element"] {
-			if _, seen := posted[id]; !seen {
-				posted[id] = j
-			}
-		}
 		for i := range data.EPs {
-			if j, ok := posted[data.EPs[i].Element.ID]; ok {
+			id := data.EPs[i].Element.ID
+			if j := slices.Index(d.values["element"], id); j >= 0 {
 				data.EPs[i].SelfScore = at(d.values["score"], j)
 				data.EPs[i].SelfJust = at(d.values["justification"], j)
 			}
@@ -518,7 +534,7 @@ func (s *handlers) surveyPPSPage(c echo.Context) error {
 	})
 }
 
-// surveyForm reads a posted form, urlencoded or multipart (RequirePage has
+// surveyForm reads a posted form, urlencoded or multipart (requirePage has
 // checked its anti-CSRF token).
 func surveyForm(c echo.Context) (url.Values, error) {
 	form, err := c.FormParams()
