@@ -75,15 +75,15 @@ func (s *Service) cost() int {
 	return s.Cost
 }
 
-var errBadLogin = bukti.Errorf(bukti.EUNAUTHORIZED, "Email atau kata sandi salah.", "wrong email or password")
+var errBadLogin = bukti.E(bukti.EUNAUTHORIZED, "err.auth.wrong_email_or_password")
 
 // HashPassword returns the bcrypt hash of a password, refusing short ones.
 func (s *Service) HashPassword(password string) (string, error) {
 	if len([]rune(password)) < MinPasswordLen {
-		return "", bukti.Errorf(bukti.EINVALID, "Kata sandi minimal %d karakter.", "password must have at least %d characters", MinPasswordLen)
+		return "", bukti.E(bukti.EINVALID, "err.auth.password_must_have_at_least", MinPasswordLen)
 	}
 	if len(password) > 72 {
-		return "", bukti.Errorf(bukti.EINVALID, "Kata sandi paling banyak 72 byte.", "password must have at most 72 bytes")
+		return "", bukti.E(bukti.EINVALID, "err.auth.password_must_have_at_most")
 	}
 	h, err := bcrypt.GenerateFromPassword([]byte(password), s.cost())
 	return string(h), err
@@ -94,7 +94,7 @@ func normalizeEmail(email string) (string, error) {
 	email = strings.TrimSpace(email)
 	addr, err := mail.ParseAddress(email)
 	if err != nil || addr.Address != email || len(email) > 254 {
-		return "", bukti.Errorf(bukti.EINVALID, "Alamat email %q tidak valid.", "invalid email address %q", email)
+		return "", bukti.E(bukti.EINVALID, "err.auth.invalid_email_address", email)
 	}
 	return strings.ToLower(email), nil
 }
@@ -121,13 +121,13 @@ func (s *Service) CreateUserWithRole(ctx context.Context, email, name, password 
 		u.Name = u.Email
 	}
 	if len([]rune(u.Name)) > 200 {
-		return nil, bukti.Errorf(bukti.EINVALID, "Nama paling banyak 200 karakter.", "name must have at most 200 characters")
+		return nil, bukti.E(bukti.EINVALID, "err.auth.name_must_have_at_most")
 	}
 	err = s.Store.Run(ctx, by, func(t *sqlstore.Tx) error {
 		u.CreatedAt = t.Now
 		if err := t.CreateUser(&u); err != nil {
 			if errors.Is(err, sqlstore.ErrDuplicate) {
-				return bukti.Errorf(bukti.ECONFLICT, "Email %s sudah terdaftar.", "email %s already registered", u.Email)
+				return bukti.E(bukti.ECONFLICT, "err.auth.email_already_registered", u.Email)
 			}
 			return err
 		}
@@ -185,7 +185,7 @@ func (s *Service) Bootstrap(ctx context.Context, email, password string) error {
 func (s *Service) UserByEmail(ctx context.Context, email string) (*bukti.User, error) {
 	u, err := s.Store.UserByEmail(ctx, strings.ToLower(strings.TrimSpace(email)))
 	if errors.Is(err, sqlstore.ErrNotFound) {
-		return nil, bukti.Errorf(bukti.ENOTFOUND, "Pengguna %s tidak ditemukan.", "user %s not found", email)
+		return nil, bukti.E(bukti.ENOTFOUND, "err.auth.user_not_found", email)
 	}
 	return u, err
 }
@@ -194,7 +194,7 @@ func (s *Service) UserByEmail(ctx context.Context, email string) (*bukti.User, e
 func (s *Service) User(ctx context.Context, id int64) (*bukti.User, error) {
 	u, err := s.Store.User(ctx, id)
 	if errors.Is(err, sqlstore.ErrNotFound) {
-		return nil, bukti.Errorf(bukti.ENOTFOUND, "Pengguna dengan id %d tidak ditemukan.", "user %d not found", id)
+		return nil, bukti.E(bukti.ENOTFOUND, "err.auth.user_not_found_2", id)
 	}
 	return u, err
 }
@@ -213,7 +213,7 @@ func (s *Service) SetDisabled(ctx context.Context, id int64, disabled bool, by *
 		return nil, err
 	}
 	if by != nil && *by == id && disabled {
-		return nil, bukti.Errorf(bukti.EINVALID, "Anda tidak dapat menonaktifkan akun Anda sendiri.", "you cannot disable your own account")
+		return nil, bukti.E(bukti.EINVALID, "err.auth.you_cannot_disable_your_own")
 	}
 	action := map[bool]string{true: "user.disable", false: "user.enable"}[disabled]
 	err = s.Store.Run(ctx, by, func(t *sqlstore.Tx) error {
@@ -331,7 +331,7 @@ func (s *Service) loginFailed(ctx context.Context, email string, u *bukti.User, 
 		return err
 	}
 	if passwordOK {
-		return bukti.Errorf(bukti.EUNAUTHORIZED, "Akun Anda dinonaktifkan. Hubungi admin.", "account disabled: contact the administrator")
+		return bukti.E(bukti.EUNAUTHORIZED, "err.auth.account_disabled_contact_administrator")
 	}
 	return errBadLogin
 }
@@ -406,7 +406,7 @@ var reasonKey = map[string]locales.Key{
 // secret) and write nothing to the database.
 func (s *Service) Authenticate(ctx context.Context, token string) (*bukti.Session, *bukti.User, error) {
 	if token == "" {
-		return nil, nil, bukti.Errorf(bukti.EUNAUTHORIZED, "Silakan masuk (login) terlebih dahulu.", "sign in first: send a bearer token or session cookie")
+		return nil, nil, bukti.E(bukti.EUNAUTHORIZED, "err.auth.sign_in_first_send_bearer")
 	}
 	now := s.Now().UTC()
 	found, err := s.Store.SessionWithUser(ctx, hashToken(token))

@@ -28,8 +28,7 @@ var scopesOf = map[string][]string{
 func checkBinding(t *sqlstore.Tx, b bukti.RoleBinding) error {
 	allowed, ok := scopesOf[b.Role]
 	if !ok {
-		return bukti.Errorf(bukti.EINVALID, "Peran %q tidak dikenal; pilih admin, supervisor, surveyor, quality_team atau viewer.",
-			"unknown role %q: choose admin, supervisor, surveyor, quality_team or viewer", b.Role)
+		return bukti.E(bukti.EINVALID, "err.auth.unknown_role_choose_admin_supervisor", b.Role)
 	}
 	fields := []struct {
 		name string
@@ -51,7 +50,7 @@ func checkBinding(t *sqlstore.Tx, b bukti.RoleBinding) error {
 	}
 	switch {
 	case len(allowed) == 0 && given != -1:
-		return bukti.Errorf(bukti.EINVALID, "Peran admin berlaku untuk seluruh sistem; jangan isi cakupan.", "the admin role takes no scope")
+		return bukti.E(bukti.EINVALID, "err.auth.admin_role_takes_no_scope")
 	case len(allowed) == 0:
 		return nil
 	case given < 0:
@@ -62,7 +61,7 @@ func checkBinding(t *sqlstore.Tx, b bukti.RoleBinding) error {
 		return err
 	}
 	if !exists {
-		return bukti.Errorf(bukti.EINVALID, "Cakupan %s=%d tidak ditemukan.", "scope %s=%d does not exist", fields[given].name, *fields[given].id)
+		return bukti.E(bukti.EINVALID, "err.auth.scope_does_not_exist", fields[given].name, *fields[given].id)
 	}
 	return teamOpen(t, b)
 }
@@ -80,7 +79,7 @@ func teamOpen(t *sqlstore.Tx, b bukti.RoleBinding) error {
 		return err
 	}
 	if state == bukti.SurveyFinal {
-		return bukti.Errorf(bukti.ECONFLICT, "Survei #%d sudah final; tim surveiornya tidak dapat diubah.", "survey %d is final: its surveyor team cannot change", *b.SurveyID)
+		return bukti.E(bukti.ECONFLICT, "err.auth.survey_final_its_surveyor_team", *b.SurveyID)
 	}
 	return nil
 }
@@ -107,7 +106,7 @@ func GrantIn(t *sqlstore.Tx, userID int64, b bukti.RoleBinding) (bukti.RoleBindi
 	if ok, err := t.UserExists(userID); err != nil {
 		return b, err
 	} else if !ok {
-		return b, bukti.Errorf(bukti.ENOTFOUND, "Pengguna dengan id %d tidak ditemukan.", "user %d not found", userID)
+		return b, bukti.E(bukti.ENOTFOUND, "err.auth.user_not_found_2", userID)
 	}
 	if err := checkBinding(t, b); err != nil {
 		return b, err
@@ -117,7 +116,7 @@ func GrantIn(t *sqlstore.Tx, userID int64, b bukti.RoleBinding) (bukti.RoleBindi
 		return b, err
 	}
 	if held {
-		return b, bukti.Errorf(bukti.ECONFLICT, "Pengguna sudah memiliki peran ini.", "the user already holds this role binding")
+		return b, bukti.E(bukti.ECONFLICT, "err.auth.user_already_holds_this_role")
 	}
 	if err := t.CreateRoleBinding(&b); err != nil {
 		return b, err
@@ -134,7 +133,7 @@ func (s *Service) Revoke(ctx context.Context, userID, bindingID int64, by *int64
 	return s.Store.Run(ctx, by, func(t *sqlstore.Tx) error {
 		b, err := t.RoleBinding(userID, bindingID)
 		if errors.Is(err, sqlstore.ErrNotFound) {
-			return bukti.Errorf(bukti.ENOTFOUND, "Peran dengan id %d tidak ditemukan pada pengguna #%d.", "role binding %d not found for user %d", bindingID, userID)
+			return bukti.E(bukti.ENOTFOUND, "err.auth.role_binding_not_found_for", bindingID, userID)
 		}
 		if err != nil {
 			return err
@@ -145,7 +144,7 @@ func (s *Service) Revoke(ctx context.Context, userID, bindingID int64, by *int64
 				return err
 			}
 			if admins <= 1 {
-				return bukti.Errorf(bukti.ECONFLICT, "Ini admin terakhir; tunjuk admin lain terlebih dahulu.", "this is the last admin: grant admin to someone else first")
+				return bukti.E(bukti.ECONFLICT, "err.auth.this_last_admin_grant_admin")
 			}
 		}
 		if err := t.DeleteRoleBinding(b.ID); err != nil {

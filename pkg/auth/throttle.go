@@ -174,11 +174,9 @@ func throttled(kind string, wait time.Duration) error {
 	}
 	var e *bukti.Error
 	if secs := int(wait / time.Second); secs <= 90 {
-		e = bukti.Errorf(bukti.ETOOMANY, "Terlalu banyak percobaan masuk yang gagal. Tunggu %d detik lalu coba lagi.",
-			"too many failed sign-in attempts: wait %d seconds and try again", secs)
+		e = bukti.E(bukti.ETOOMANY, "err.auth.too_many_failed_sign_in", secs)
 	} else {
-		e = bukti.Errorf(bukti.ETOOMANY, "Terlalu banyak percobaan masuk yang gagal. Tunggu %d menit lalu coba lagi.",
-			"too many failed sign-in attempts: wait %d minutes and try again", (secs+59)/60)
+		e = bukti.E(bukti.ETOOMANY, "err.auth.too_many_failed_sign_in_2", (secs+59)/60)
 	}
 	return &throttledError{err: e, kind: kind, retry: wait}
 }

@@ -22,10 +22,10 @@ const MaxTokenDays = 366
 func (s *Service) CreateToken(ctx context.Context, userID int64, name string, expiresInDays int) (string, *bukti.Session, error) {
 	name = strings.TrimSpace(name)
 	if name == "" || len([]rune(name)) > 100 {
-		return "", nil, bukti.Errorf(bukti.EINVALID, "Beri nama token (paling banyak 100 karakter), misalnya \"skrip laporan\".", "name the token (at most 100 characters), e.g. \"report script\"")
+		return "", nil, bukti.E(bukti.EINVALID, "err.auth.name_token_at_most_100")
 	}
 	if expiresInDays < 0 || expiresInDays > MaxTokenDays {
-		return "", nil, bukti.Errorf(bukti.EINVALID, "Masa berlaku token 0 (tanpa batas) sampai %d hari.", "token expiry must be 0 (never) to %d days", MaxTokenDays)
+		return "", nil, bukti.E(bukti.EINVALID, "err.auth.token_expiry_must_0_never", MaxTokenDays)
 	}
 	now := s.Now().UTC()
 	sess := bukti.Session{Kind: bukti.SessionToken, Name: name, UserID: userID, CreatedAt: now}
@@ -75,7 +75,7 @@ func (s *Service) revokeToken(ctx context.Context, userID, tokenID int64, by *in
 	return s.Store.Run(ctx, by, func(t *sqlstore.Tx) error {
 		tok, err := t.APIToken(userID, tokenID)
 		if errors.Is(err, sqlstore.ErrNotFound) {
-			return bukti.Errorf(bukti.ENOTFOUND, "Token dengan id %d tidak ditemukan.", "token %d not found", tokenID)
+			return bukti.E(bukti.ENOTFOUND, "err.auth.token_not_found", tokenID)
 		}
 		if err != nil {
 			return err
@@ -85,7 +85,7 @@ func (s *Service) revokeToken(ctx context.Context, userID, tokenID int64, by *in
 			return err
 		}
 		if !deleted { // revoked meanwhile
-			return bukti.Errorf(bukti.ENOTFOUND, "Token dengan id %d tidak ditemukan.", "token %d not found", tokenID)
+			return bukti.E(bukti.ENOTFOUND, "err.auth.token_not_found", tokenID)
 		}
 		return t.Audit(audit.Entry{Action: "token.revoke", ObjectType: "token",
 			ObjectID: strconv.FormatInt(tokenID, 10), Summary: fmt.Sprintf("%s (user %d)", tok.Name, userID)})

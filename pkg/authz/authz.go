@@ -179,13 +179,13 @@ func (p *Principal) Check(a Action, facilityID int64) error {
 	if !p.Can(ReadFacility, facilityID) && !p.Can(ReadSurvey, facilityID) {
 		return NotFound(facilityID)
 	}
-	return bukti.Errorf(bukti.EFORBIDDEN, "Peran Anda tidak mengizinkan tindakan ini (%s) di Puskesmas #%d.", "your role does not allow %s on facility %d", a, facilityID)
+	return bukti.E(bukti.EFORBIDDEN, "err.authz.your_role_does_not_allow", a, facilityID)
 }
 
 // NotFound is the error for a facility outside the principal's scope: the
 // same as for a facility that does not exist.
 func NotFound(facilityID int64) error {
-	return bukti.Errorf(bukti.ENOTFOUND, "Puskesmas dengan id %d tidak ditemukan.", "facility %d not found", facilityID)
+	return bukti.E(bukti.ENOTFOUND, "err.authz.facility_not_found", facilityID)
 }
 
 // Facilities returns the facilities on which p may take action a: all is
@@ -209,7 +209,7 @@ func (p *Principal) RequireAdmin() error {
 	if p.Admin {
 		return nil
 	}
-	return bukti.Errorf(bukti.EFORBIDDEN, "Hanya admin yang dapat melakukan ini.", "only an admin may do this")
+	return bukti.E(bukti.EFORBIDDEN, "err.authz.only_admin_may_do_this")
 }
 
 // AssignedSurveys returns the surveys p is assigned to as a surveyor,

@@ -33,8 +33,10 @@ type Error struct {
 	Code string
 	Key  string
 	Args []any
-	// Message and MessageEN are literal texts of an error made without a
-	// key (Errorf); Key takes precedence.
+	// Message and MessageEN are the texts of an error composed at run time
+	// in both languages from what a piece of input held (the catalogue
+	// importer's refusals); every other error has a Key. Key takes
+	// precedence.
 	Message   string
 	MessageEN string
 }
@@ -59,12 +61,6 @@ func (e *Error) Text(lang string) string {
 
 func (e *Error) Error() string {
 	return fmt.Sprintf("bukti: %s: %s", e.Code, e.Text("en"))
-}
-
-// Errorf returns an *Error with the code, the Bahasa Indonesia message id and
-// the English message en. Both messages are formatted with the same args.
-func Errorf(code, id, en string, args ...any) *Error {
-	return &Error{Code: code, Message: fmt.Sprintf(id, args...), MessageEN: fmt.Sprintf(en, args...)}
 }
 
 // ErrorCode returns the code of an *Error in err's chain, EINTERNAL for any

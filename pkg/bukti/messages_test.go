@@ -11,19 +11,28 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/bukti-id/bukti/ui/locales"
 )
 
-// anyVerb formats as "x" under every verb, so a format string can be
-// checked for its argument count whatever the verbs' types.
+// anyVerb formats as "x" under every verb, so a message can be checked for
+// its argument count whatever the verbs' types.
 type anyVerb struct{}
 
 func (anyVerb) Format(f fmt.State, verb rune) { _, _ = f.Write([]byte("x")) }
 
-// TestBilingualMessages formats every bukti.Errorf message of the project's
-// source in both languages with as many arguments as the call passes, and
-// fails on a missing or extra argument ("%!"): the Bahasa Indonesia and the
-// English text must use the same arguments.
-func TestBilingualMessages(t *testing.T) {
+// TestErrorMessages checks every bukti.E call of the project's source: its
+// key is a string literal naming a message of the locale files, and the
+// message renders in every language with as many arguments as the call
+// passes (no "%!"). An error built as a literal bukti.Error with texts,
+// rather than by key, fails too — every message lives in the locale files —
+// except in literalTexts.
+// literalTexts are the files allowed to build an error from texts: the
+// catalogue importer composes its refusal in both languages from what it
+// found in the workbook.
+var literalTexts = map[string]bool{"pkg/catalogue/import_layout.go": true}
+
+func TestErrorMessages(t *testing.T) {
 	root := moduleRoot(t)
 	fset := token.NewFileSet()
 	calls := 0
@@ -31,7 +40,7 @@ func TestBilingualMessages(t *testing.T) {
 		if err != nil {
 			return err
 		}
-		if d.IsDir() && (strings.HasPrefix(d.Name(), ".") || d.Name() == "node_modules") && path != root {
+		if d.IsDir() && (strings.HasPrefix(d.Name(), ".") || d.Name() == "node_modules" || d.Name() == "testdata") && path != root {
 			return filepath.SkipDir
 		}
 		if d.IsDir() || !strings.HasSuffix(path, ".go") || strings.HasSuffix(path, "_test.go") {
@@ -43,30 +52,51 @@ func TestBilingualMessages(t *testing.T) {
 		}
 		inBukti := f.Name.Name == "bukti"
 		ast.Inspect(f, func(n ast.Node) bool {
+			if n == nil {
+				return true
+			}
+			pos := fset.Position(n.Pos())
+			rel, _ := filepath.Rel(root, pos.Filename)
+			where := fmt.Sprintf("%s:%d", rel, pos.Line)
+			if lit, ok := n.(*ast.CompositeLit); ok && isBuktiError(lit.Type, inBukti) && !literalTexts[filepath.ToSlash(rel)] {
+				for _, el := range lit.Elts {
+					if kv, ok := el.(*ast.KeyValueExpr); ok {
+						if k, ok := kv.Key.(*ast.Ident); ok && (k.Name == "Message" || k.Name == "MessageEN") {
+							t.Errorf("%s: a bukti.Error with literal texts; use bukti.E with a message key", where)
+						}
+					}
+				}
+			}
 			call, ok := n.(*ast.CallExpr)
-			if !ok || !isErrorf(call.Fun, inBukti) || len(call.Args) < 3 {
+			if !ok || !isE(call.Fun, inBukti) {
 				return true
 			}
 			calls++
-			pos := fset.Position(call.Pos())
-			rel, _ := filepath.Rel(root, pos.Filename)
-			where := fmt.Sprintf("%s:%d", rel, pos.Line)
-			if call.Ellipsis.IsValid() {
-				t.Errorf("%s: bukti.Errorf with args... cannot be checked; pass the arguments one by one", where)
+			if len(call.Args) < 2 {
+				t.Errorf("%s: bukti.E needs a code and a key", where)
 				return true
 			}
-			args := make([]any, len(call.Args)-3)
+			lit, ok := call.Args[1].(*ast.BasicLit)
+			if !ok || lit.Kind != token.STRING {
+				t.Errorf("%s: the message key is not a string literal", where)
+				return true
+			}
+			key, _ := strconv.Unquote(lit.Value)
+			if !locales.Has(key) {
+				t.Errorf("%s: no message %q in ui/locales", where, key)
+				return true
+			}
+			if call.Ellipsis.IsValid() {
+				t.Errorf("%s: bukti.E with args... cannot be checked; pass the arguments one by one", where)
+				return true
+			}
+			args := make([]any, len(call.Args)-2)
 			for i := range args {
 				args[i] = anyVerb{}
 			}
-			for i, lang := range []string{"Bahasa Indonesia", "English"} {
-				format, ok := stringLit(call.Args[1+i])
-				if !ok {
-					t.Errorf("%s: the %s message is not a string literal", where, lang)
-					continue
-				}
-				if out := fmt.Sprintf(format, args...); strings.Contains(out, "%!") {
-					t.Errorf("%s: the %s message does not take the call's %d argument(s): %q", where, lang, len(args), out)
+			for _, lang := range locales.Languages {
+				if out := locales.T(lang, key, args...); strings.Contains(out, "%!") {
+					t.Errorf("%s: %s in %s does not take the call's %d argument(s): %q", where, key, lang, len(args), out)
 				}
 			}
 			return true
@@ -77,43 +107,32 @@ func TestBilingualMessages(t *testing.T) {
 		t.Fatal(err)
 	}
 	if calls < 100 {
-		t.Fatalf("found only %d bukti.Errorf calls under %s: the walk missed the source", calls, root)
+		t.Fatalf("found only %d bukti.E calls under %s: the walk missed the source", calls, root)
 	}
 }
 
-// isErrorf reports whether fun names bukti.Errorf.
-func isErrorf(fun ast.Expr, inBukti bool) bool {
+// isE reports whether fun names bukti.E.
+func isE(fun ast.Expr, inBukti bool) bool {
 	switch f := fun.(type) {
 	case *ast.SelectorExpr:
 		x, ok := f.X.(*ast.Ident)
-		return ok && x.Name == "bukti" && f.Sel.Name == "Errorf"
+		return ok && x.Name == "bukti" && f.Sel.Name == "E"
 	case *ast.Ident:
-		return inBukti && f.Name == "Errorf"
+		return inBukti && f.Name == "E"
 	}
 	return false
 }
 
-// stringLit returns the value of a string literal, or of literals joined
-// with +.
-func stringLit(e ast.Expr) (string, bool) {
-	switch v := e.(type) {
-	case *ast.BasicLit:
-		if v.Kind != token.STRING {
-			return "", false
-		}
-		s, err := strconv.Unquote(v.Value)
-		return s, err == nil
-	case *ast.BinaryExpr:
-		if v.Op != token.ADD {
-			return "", false
-		}
-		a, ok1 := stringLit(v.X)
-		b, ok2 := stringLit(v.Y)
-		return a + b, ok1 && ok2
-	case *ast.ParenExpr:
-		return stringLit(v.X)
+// isBuktiError reports whether typ names bukti.Error.
+func isBuktiError(typ ast.Expr, inBukti bool) bool {
+	switch f := typ.(type) {
+	case *ast.SelectorExpr:
+		x, ok := f.X.(*ast.Ident)
+		return ok && x.Name == "bukti" && f.Sel.Name == "Error"
+	case *ast.Ident:
+		return inBukti && f.Name == "Error"
 	}
-	return "", false
+	return false
 }
 
 // moduleRoot finds the directory holding go.mod above the test's package.

@@ -35,10 +35,10 @@ func (s *Service) Inputs(ctx context.Context, facilityIDs []int64) (map[int64]re
 func (s *Service) SetNotApplicable(ctx context.Context, facilityID int64, elementID, reason string, by int64) (*bukti.NotApplicable, error) {
 	reason = strings.TrimSpace(reason)
 	if _, ok := s.Catalogue.Element(elementID); !ok {
-		return nil, bukti.Errorf(bukti.EINVALID, "Elemen penilaian %q tidak ada di katalog (contoh: 2.1.2/b).", "unknown element %q (expected e.g. 2.1.2/b)", elementID)
+		return nil, bukti.E(bukti.EINVALID, "err.evidence.unknown_element_expected_e_g", elementID)
 	}
 	if len([]rune(reason)) < 10 || len([]rune(reason)) > maxNotes {
-		return nil, bukti.Errorf(bukti.EINVALID, "Tuliskan alasan TDD (10–2000 karakter): mengapa EP ini tidak dapat diterapkan di Puskesmas Anda.", "a TDD reason of 10–2000 characters is required")
+		return nil, bukti.E(bukti.EINVALID, "err.evidence.tdd_reason_10_2000_characters")
 	}
 	if err := s.facilityExists(ctx, facilityID); err != nil {
 		return nil, err
@@ -66,7 +66,7 @@ func (s *Service) ClearNotApplicable(ctx context.Context, facilityID int64, elem
 			return err
 		}
 		if !deleted {
-			return bukti.Errorf(bukti.ENOTFOUND, "EP %s tidak ditandai TDD untuk Puskesmas #%d.", "element %s is not marked TDD for facility %d", elementID, facilityID)
+			return bukti.E(bukti.ENOTFOUND, "err.evidence.element_not_marked_tdd_for", elementID, facilityID)
 		}
 		t.Touch(facilityID)
 		return audit(t, "element.applicable", "element", elementID, facilityID, "")
@@ -85,14 +85,14 @@ func (s *Service) ListNotApplicable(ctx context.Context, facilityID int64) ([]bu
 func (s *Service) SetInterviewee(ctx context.Context, in bukti.Interviewee) (*bukti.Interviewee, error) {
 	r, _, ok := s.Catalogue.Requirement(in.RequirementID)
 	if !ok || r.Method != catalogue.Wawancara {
-		return nil, bukti.Errorf(bukti.EINVALID, "%q bukan butir wawancara (W) di katalog (contoh: 2.1.2/a/W1).", "%q is not an interview (W) requirement (expected e.g. 2.1.2/a/W1)", in.RequirementID)
+		return nil, bukti.E(bukti.EINVALID, "err.evidence.not_interview_w_requirement_expected", in.RequirementID)
 	}
 	if !r.HasInterviewee(in.Role) {
-		return nil, bukti.Errorf(bukti.EINVALID, "Peran %q tidak ada pada %s. Pilih salah satu: %s.", "role %q is not listed for %s; choose one of: %s", in.Role, r.ID, strings.Join(r.Interviewees, ", "))
+		return nil, bukti.E(bukti.EINVALID, "err.evidence.role_not_listed_for_choose", in.Role, r.ID, strings.Join(r.Interviewees, ", "))
 	}
 	in.Name, in.Position = strings.TrimSpace(in.Name), strings.TrimSpace(in.Position)
 	if in.Name == "" || len([]rune(in.Name)) > maxShort || len([]rune(in.Position)) > maxShort {
-		return nil, bukti.Errorf(bukti.EINVALID, "Isi nama petugas (paling banyak 200 karakter).", "name is required (at most 200 characters)")
+		return nil, bukti.E(bukti.EINVALID, "err.evidence.name_required_at_most_200")
 	}
 	if err := s.facilityExists(ctx, in.FacilityID); err != nil {
 		return nil, err

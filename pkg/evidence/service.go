@@ -85,30 +85,30 @@ func (m *Meta) check(r *catalogue.Requirement, fileName string) error {
 		{"notes", "catatan", m.Notes, maxNotes},
 	} {
 		if n := len([]rune(f.v)); n > f.max {
-			return bukti.Errorf(bukti.EINVALID, "Isian %s terlalu panjang (%d karakter, paling banyak %d).", "field %s is too long (%d characters, at most %d)", f.id, n, f.max)
+			return bukti.E(bukti.EINVALID, "err.evidence.field_too_long_characters_at", f.id, n, f.max)
 		}
 	}
 	if m.Title == "" {
-		return bukti.Errorf(bukti.EINVALID, "Judul dokumen wajib diisi.", "title is required")
+		return bukti.E(bukti.EINVALID, "err.evidence.title_required")
 	}
 	if m.IssueDate != nil && m.ValidUntil != nil && m.ValidUntil.Before(*m.IssueDate) {
-		return bukti.Errorf(bukti.EINVALID, "Tanggal berlaku sampai tidak boleh sebelum tanggal terbit.", "valid_until is before issue_date")
+		return bukti.E(bukti.EINVALID, "err.evidence.valid_until_before_issue_date")
 	}
 	if !r.HasStage(m.Stage) {
 		if len(r.Stages) == 0 {
-			return bukti.Errorf(bukti.EINVALID, "Persyaratan %s tidak memakai tahap; kosongkan isian tahap.", "requirement %s has no stages; leave stage empty", r.ID)
+			return bukti.E(bukti.EINVALID, "err.evidence.requirement_has_no_stages_leave", r.ID)
 		}
-		return bukti.Errorf(bukti.EINVALID, "Pilih tahap untuk %s: %s.", "choose the stage for %s: %s", r.ID, strings.Join(r.Stages, ", "))
+		return bukti.E(bukti.EINVALID, "err.evidence.choose_stage_for", r.ID, strings.Join(r.Stages, ", "))
 	}
 	if !r.HasPart(m.Part) {
 		if len(r.Parts) == 0 {
-			return bukti.Errorf(bukti.EINVALID, "Persyaratan %s tidak memakai bagian; kosongkan isian bagian.", "requirement %s has no parts; leave part empty", r.ID)
+			return bukti.E(bukti.EINVALID, "err.evidence.requirement_has_no_parts_leave", r.ID)
 		}
 		keys := make([]string, len(r.Parts))
 		for i, p := range r.Parts {
 			keys[i] = p.Key
 		}
-		return bukti.Errorf(bukti.EINVALID, "Pilih bagian dokumen untuk %s: %s.", "choose the part for %s: %s", r.ID, strings.Join(keys, ", "))
+		return bukti.E(bukti.EINVALID, "err.evidence.choose_part_for", r.ID, strings.Join(keys, ", "))
 	}
 	return nil
 }
@@ -117,10 +117,10 @@ func (m *Meta) check(r *catalogue.Requirement, fileName string) error {
 func (s *Service) requirement(id string) (*catalogue.Requirement, error) {
 	r, _, ok := s.Catalogue.Requirement(id)
 	if !ok {
-		return nil, bukti.Errorf(bukti.EINVALID, "Persyaratan %q tidak ada di katalog (contoh yang benar: 2.1.2/a/R1).", "unknown requirement %q (expected e.g. 2.1.2/a/R1)", id)
+		return nil, bukti.E(bukti.EINVALID, "err.evidence.unknown_requirement_expected_e_g", id)
 	}
 	if r.Method == catalogue.Wawancara {
-		return nil, bukti.Errorf(bukti.EINVALID, "%s adalah butir wawancara: isi nama petugas yang diwawancarai, bukan berkas.", "%s is an interview item: name the interviewees instead of uploading a file", id)
+		return nil, bukti.E(bukti.EINVALID, "err.evidence.interview_item_name_interviewees_instead", id)
 	}
 	return r, nil
 }
@@ -129,7 +129,7 @@ func (s *Service) requirement(id string) (*catalogue.Requirement, error) {
 // the store, so a handler can refuse a bad request before streaming a file.
 func (s *Service) CheckUpload(ctx context.Context, up *Upload, fileName string) error {
 	if len(up.Requirements) == 0 {
-		return bukti.Errorf(bukti.EINVALID, "Pilih persyaratan (requirement) untuk berkas ini.", "requirement is required")
+		return bukti.E(bukti.EINVALID, "err.evidence.requirement_required")
 	}
 	if err := s.facilityExists(ctx, up.FacilityID); err != nil {
 		return err
@@ -137,7 +137,7 @@ func (s *Service) CheckUpload(ctx context.Context, up *Upload, fileName string) 
 	seen := map[string]bool{}
 	for _, id := range up.Requirements {
 		if seen[id] {
-			return bukti.Errorf(bukti.EINVALID, "Persyaratan %s disebut dua kali.", "requirement %s given twice", id)
+			return bukti.E(bukti.EINVALID, "err.evidence.requirement_given_twice", id)
 		}
 		seen[id] = true
 		r, err := s.requirement(id)
@@ -261,7 +261,7 @@ func (s *Service) Get(ctx context.Context, id int64) (*bukti.Evidence, error) {
 // NotFound is the error for evidence that does not exist, is deleted, or
 // lies outside the caller's scope.
 func NotFound(id int64) error {
-	return bukti.Errorf(bukti.ENOTFOUND, "Bukti dengan id %d tidak ditemukan.", "evidence %d not found", id)
+	return bukti.E(bukti.ENOTFOUND, "err.evidence.evidence_not_found", id)
 }
 
 // Filter narrows List.
@@ -350,7 +350,7 @@ func (s *Service) Revision(ctx context.Context, evidenceID int64, n int) (*bukti
 			return ev, &ev.Revisions[i], nil
 		}
 	}
-	return nil, nil, bukti.Errorf(bukti.ENOTFOUND, "Revisi %d dari bukti %d tidak ditemukan.", "revision %d of evidence %d not found", n, evidenceID)
+	return nil, nil, bukti.E(bukti.ENOTFOUND, "err.evidence.revision_evidence_not_found", n, evidenceID)
 }
 
 // facilityExists returns the not-found error for a facility that does not
@@ -361,7 +361,7 @@ func (s *Service) facilityExists(ctx context.Context, id int64) error {
 		return err
 	}
 	if !ok {
-		return bukti.Errorf(bukti.ENOTFOUND, "Puskesmas dengan id %d tidak ditemukan.", "facility %d not found", id)
+		return bukti.E(bukti.ENOTFOUND, "err.authz.facility_not_found", id)
 	}
 	return nil
 }

@@ -88,7 +88,7 @@ func (s *Service) Stage(ctx context.Context, fileName string, r io.Reader) (*Sta
 	case errors.As(err, &se):
 		return nil, brokenUpload(fileName, se.err)
 	case errors.Is(err, io.EOF):
-		return nil, bukti.Errorf(bukti.EINVALID, "Berkas %q kosong (0 byte). Pilih berkas yang berisi dokumen.", "file %q is empty (0 bytes)", fileName)
+		return nil, bukti.E(bukti.EINVALID, "err.evidence.file_empty_0_bytes", fileName)
 	case errors.Is(err, io.ErrUnexpectedEOF): // from ReadFull: the whole file is shorter than the head
 		head = head[:n]
 	case err != nil:
@@ -96,10 +96,7 @@ func (s *Service) Stage(ctx context.Context, fileName string, r io.Reader) (*Sta
 	}
 	contentType, ok := sniff(head)
 	if !ok {
-		return nil, bukti.Errorf(bukti.EUNSUPPORTED,
-			"Jenis berkas %q tidak diizinkan (terdeteksi: %s). Unggah salah satu dari: %s.",
-			"file type of %q is not allowed (detected %s); allowed: %s",
-			fileName, contentType, AllowedKinds)
+		return nil, bukti.E(bukti.EUNSUPPORTED, "err.evidence.file_type_not_allowed_detected", fileName, contentType, AllowedKinds)
 	}
 	if int64(len(head)) > s.MaxBytes {
 		return nil, s.tooLarge(fileName)
@@ -124,16 +121,11 @@ func (s *Service) Stage(ctx context.Context, fileName string, r io.Reader) (*Sta
 // brokenUpload is the error of an upload whose reader failed with cause
 // before the end of the file: EINVALID, wrapping cause too.
 func brokenUpload(fileName string, cause error) error {
-	return fmt.Errorf("%w: %w", bukti.Errorf(bukti.EINVALID,
-		"Unggahan berkas %q terputus sebelum selesai, jadi tidak disimpan. Periksa koneksi lalu unggah lagi.",
-		"upload of %q broke off before the end of the file and was not stored; check the connection and upload it again",
-		fileName), cause)
+	return fmt.Errorf("%w: %w", bukti.E(bukti.EINVALID, "err.evidence.upload_broke_off_before_end", fileName), cause)
 }
 
 func (s *Service) tooLarge(fileName string) error {
-	return bukti.Errorf(bukti.ETOOLARGE,
-		"Berkas %q melebihi batas %s. Perkecil berkas (misalnya kompres PDF atau foto) lalu unggah lagi.",
-		"file %q exceeds the upload limit of %s", fileName, humanBytes(s.MaxBytes))
+	return bukti.E(bukti.ETOOLARGE, "err.evidence.file_exceeds_upload_limit", fileName, humanBytes(s.MaxBytes))
 }
 
 // Discard removes a staged file that will not be recorded. It is safe to

@@ -40,7 +40,7 @@ func (s *Service) ImportFacilities(ctx context.Context, r io.Reader, by *int64) 
 		return nil, err
 	}
 	if len(rows) < 2 {
-		return nil, bukti.Errorf(bukti.EINVALID, "Berkas CSV kosong: baris pertama harus judul kolom code,name,district lalu satu baris per Puskesmas.", "the CSV is empty: the first line must be the header code,name,district, then one line per facility")
+		return nil, bukti.E(bukti.EINVALID, "err.org.csv_empty_first_line_must")
 	}
 	col := map[string]int{}
 	for i, h := range rows[0] {
@@ -48,11 +48,11 @@ func (s *Service) ImportFacilities(ctx context.Context, r io.Reader, by *int64) 
 	}
 	for _, need := range []string{"code", "name", "district"} {
 		if _, ok := col[need]; !ok {
-			return nil, bukti.Errorf(bukti.EINVALID, "Kolom %q tidak ada di baris judul CSV (perlu: code,name,district).", "the CSV header lacks column %q (need code,name,district)", need)
+			return nil, bukti.E(bukti.EINVALID, "err.org.csv_header_lacks_column_need", need)
 		}
 	}
 	if len(rows)-1 > MaxImportRows {
-		return nil, bukti.Errorf(bukti.EINVALID, "CSV berisi %d baris; paling banyak %d per impor. Bagi berkasnya.", "the CSV has %d rows; at most %d per import: split the file", len(rows)-1, MaxImportRows)
+		return nil, bukti.E(bukti.EINVALID, "err.org.csv_has_rows_at_most", len(rows)-1, MaxImportRows)
 	}
 	res := &ImportResult{}
 	var facs []*bukti.Facility
@@ -88,7 +88,7 @@ func (s *Service) ImportFacilities(ctx context.Context, r io.Reader, by *int64) 
 		for i, f := range facs {
 			if err := t.CreateFacility(f); err != nil {
 				if errors.Is(err, sqlstore.ErrDuplicate) {
-					return bukti.Errorf(bukti.ECONFLICT, "Baris %d: kode Puskesmas %q sudah terdaftar; tidak ada yang diimpor.", "row %d: facility code %q already exists; nothing imported", seen[f.Code], f.Code)
+					return bukti.E(bukti.ECONFLICT, "err.org.row_facility_code_already_exists", seen[f.Code], f.Code)
 				}
 				return err
 			}
@@ -114,7 +114,7 @@ func readCSV(r io.Reader) ([][]string, error) {
 		return nil, err
 	}
 	if len(data) > 16<<20 {
-		return nil, bukti.Errorf(bukti.EINVALID, "Berkas CSV lebih dari 16 MiB.", "the CSV is larger than 16 MiB")
+		return nil, bukti.E(bukti.EINVALID, "err.org.csv_larger_than_16_mib")
 	}
 	text := string(data)
 	cr := csv.NewReader(strings.NewReader(text))
@@ -125,7 +125,7 @@ func readCSV(r io.Reader) ([][]string, error) {
 	cr.FieldsPerRecord = -1
 	rows, err := cr.ReadAll()
 	if err != nil {
-		return nil, bukti.Errorf(bukti.EINVALID, "Berkas bukan CSV yang valid: %v.", "not a valid CSV: %v", err)
+		return nil, bukti.E(bukti.EINVALID, "err.org.not_valid_csv", err)
 	}
 	return rows, nil
 }

@@ -144,7 +144,7 @@ func (s *Service) UpdateFacility(ctx context.Context, id int64, in FacilityInput
 	err = s.Store.Run(ctx, by, func(t *sqlstore.Tx) error {
 		err := t.UpdateFacility(id, f.Code, f.Name, f.DistrictID)
 		if errors.Is(err, sqlstore.ErrDuplicate) {
-			return bukti.Errorf(bukti.ECONFLICT, "Kode Puskesmas %q sudah terdaftar.", "facility code %q already exists", f.Code)
+			return bukti.E(bukti.ECONFLICT, "err.org.facility_code_already_exists", f.Code)
 		}
 		if err != nil {
 			return err
@@ -163,7 +163,7 @@ func (s *Service) UpdateFacility(ctx context.Context, id int64, in FacilityInput
 func (s *Service) Facility(ctx context.Context, id int64) (*bukti.Facility, error) {
 	f, err := s.Store.Facility(ctx, id)
 	if errors.Is(err, sqlstore.ErrNotFound) {
-		return nil, bukti.Errorf(bukti.ENOTFOUND, "Puskesmas dengan id %d tidak ditemukan.", "facility %d not found", id)
+		return nil, bukti.E(bukti.ENOTFOUND, "err.authz.facility_not_found", id)
 	}
 	return f, err
 }
@@ -178,7 +178,7 @@ func (s *Service) Facilities(ctx context.Context, all bool, ids []int64) ([]bukt
 func (s *Service) ProvinceByCode(ctx context.Context, code string) (*bukti.Province, error) {
 	p, err := s.Store.ProvinceByCode(ctx, strings.TrimSpace(code))
 	if errors.Is(err, sqlstore.ErrNotFound) {
-		return nil, bukti.Errorf(bukti.EINVALID, "Provinsi dengan kode %q tidak ada; tambahkan dulu provinsinya.", "no province with code %q: add it first", code)
+		return nil, bukti.E(bukti.EINVALID, "err.org.no_province_with_code_add", code)
 	}
 	return p, err
 }
@@ -187,7 +187,7 @@ func (s *Service) ProvinceByCode(ctx context.Context, code string) (*bukti.Provi
 func (s *Service) DistrictByCode(ctx context.Context, code string) (*bukti.District, error) {
 	d, err := s.Store.DistrictByCode(ctx, strings.TrimSpace(code))
 	if errors.Is(err, sqlstore.ErrNotFound) {
-		return nil, bukti.Errorf(bukti.EINVALID, "Kabupaten/kota dengan kode %q tidak ada; tambahkan dulu kabupaten/kotanya.", "no district with code %q: add it first", code)
+		return nil, bukti.E(bukti.EINVALID, "err.org.no_district_with_code_add", code)
 	}
 	return d, err
 }
@@ -196,7 +196,7 @@ func (s *Service) DistrictByCode(ctx context.Context, code string) (*bukti.Distr
 func (s *Service) FacilityByCode(ctx context.Context, code string) (*bukti.Facility, error) {
 	f, err := s.Store.FacilityByCode(ctx, strings.TrimSpace(code))
 	if errors.Is(err, sqlstore.ErrNotFound) {
-		return nil, bukti.Errorf(bukti.EINVALID, "Puskesmas dengan kode %q tidak ada; tambahkan dulu Puskesmasnya.", "no facility with code %q: add it first", code)
+		return nil, bukti.E(bukti.EINVALID, "err.org.no_facility_with_code_add", code)
 	}
 	return f, err
 }

@@ -38,9 +38,9 @@ func ContentType(format string) string {
 func Check(kind, format string) error {
 	switch {
 	case kind != KindMatrix && kind != KindMissing && kind != KindDistance:
-		return bukti.Errorf(bukti.EINVALID, "Jenis laporan %q tidak dikenal; pilih matrix, missing atau distance.", "unknown report %q: choose matrix, missing or distance", kind)
+		return bukti.E(bukti.EINVALID, "err.report.unknown_report_choose_matrix_missing", kind)
 	case ContentType(format) == "":
-		return bukti.Errorf(bukti.EINVALID, "Format %q tidak dikenal; pilih json, csv atau xlsx.", "unknown format %q: choose json, csv or xlsx", format)
+		return bukti.E(bukti.EINVALID, "err.report.unknown_format_choose_json_csv", format)
 	}
 	return nil
 }

@@ -51,11 +51,11 @@ func (s *Service) Facilities(ctx context.Context, sc Scope) ([]bukti.Facility, e
 func notFound(sc Scope) error {
 	switch {
 	case sc.District != "":
-		return bukti.Errorf(bukti.ENOTFOUND, "Kabupaten/kota %q tidak ditemukan.", "district %q not found", sc.District)
+		return bukti.E(bukti.ENOTFOUND, "err.report.district_not_found", sc.District)
 	case sc.Province != "":
-		return bukti.Errorf(bukti.ENOTFOUND, "Provinsi %q tidak ditemukan.", "province %q not found", sc.Province)
+		return bukti.E(bukti.ENOTFOUND, "err.report.province_not_found", sc.Province)
 	default:
-		return bukti.Errorf(bukti.ENOTFOUND, "Tidak ada Puskesmas dalam cakupan Anda.", "no facility in your scope")
+		return bukti.E(bukti.ENOTFOUND, "err.report.no_facility_in_your_scope")
 	}
 }
 

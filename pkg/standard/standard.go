@@ -53,7 +53,7 @@ func (s *Service) Save(ctx context.Context, c *catalogue.Catalogue, summary stri
 		v.CreatedAt = t.Now
 		if err := t.CreateCatalogueVersion(&v); err != nil {
 			if errors.Is(err, sqlstore.ErrDuplicate) {
-				return bukti.Errorf(bukti.ECONFLICT, "Katalog %s versi %s sudah ada; beri versi baru.", "catalogue %s version %s already exists: give it a new version", c.ID, c.Version)
+				return bukti.E(bukti.ECONFLICT, "err.standard.catalogue_version_already_exists_give", c.ID, c.Version)
 			}
 			return err
 		}
@@ -75,7 +75,7 @@ func (s *Service) List(ctx context.Context) ([]bukti.CatalogueVersion, error) {
 func (s *Service) Get(ctx context.Context, id int64) (*bukti.CatalogueVersion, error) {
 	v, err := s.Store.CatalogueVersion(ctx, id)
 	if errors.Is(err, sqlstore.ErrNotFound) {
-		return nil, bukti.Errorf(bukti.ENOTFOUND, "Versi katalog dengan id %d tidak ditemukan.", "catalogue version %d not found", id)
+		return nil, bukti.E(bukti.ENOTFOUND, "err.standard.catalogue_version_not_found", id)
 	}
 	return v, err
 }
@@ -279,10 +279,7 @@ func (s *Service) Activate(ctx context.Context, id int64, confirm bool, by *int6
 		plan = &Plan{Version: v, Diff: catalogue.Diff(current, next), NotCarriedOver: left}
 		label := v.CatalogueID + "@" + v.Version
 		if !left.Empty() && !confirm {
-			return &confirmError{bukti.Errorf(bukti.ECONFLICT,
-				"Versi %s tidak memuat ID yang dipakai %d bukti, %d narasumber dan %d tanda TDD dari %d Puskesmas. Data itu tidak dihapus: tetap tersimpan, tetapi tidak terlihat sampai versi yang memuat ID-nya dipakai lagi. Periksa daftarnya, lalu aktifkan dengan konfirmasi.",
-				"version %s lacks the IDs of %d evidence records, %d interviewees and %d TDD marks of %d facilities. They are not deleted: they stay in the database, unreachable until a version that has their IDs is active again. Check the list, then activate with confirmation.",
-				label, len(left.Evidence), len(left.Interviewees), len(left.NotApplicable), len(left.Facilities()))}
+			return &confirmError{bukti.E(bukti.ECONFLICT, "err.standard.version_lacks_ids_evidence_records", label, len(left.Evidence), len(left.Interviewees), len(left.NotApplicable), len(left.Facilities()))}
 		}
 		if err := t.ActivateCatalogueVersion(id); err != nil {
 			return err

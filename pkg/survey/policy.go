@@ -130,10 +130,9 @@ func while(states ...string) func(sv *bukti.Survey) error {
 			return nil
 		}
 		if sv.State == bukti.SurveyFinal {
-			return bukti.Errorf(bukti.ECONFLICT, "Survei #%d sudah final; isinya tidak dapat diubah lagi.", "survey %d is final: nothing in it can change", sv.ID)
+			return bukti.E(bukti.ECONFLICT, "err.survey.survey_final_nothing_in_it", sv.ID)
 		}
-		return bukti.Errorf(bukti.ECONFLICT, "Survei #%d berstatus %s; tindakan ini hanya dapat dilakukan saat survei berstatus %s.",
-			"survey %d is %s; this is only possible while it is %s", sv.ID, sv.State, strings.Join(states, " / "))
+		return bukti.E(bukti.ECONFLICT, "err.survey.survey_this_only_possible_while", sv.ID, sv.State, strings.Join(states, " / "))
 	}
 }
 
@@ -141,7 +140,7 @@ func while(states ...string) func(sv *bukti.Survey) error {
 // the one part of it that changes afterwards.
 func finalized(sv *bukti.Survey) error {
 	if sv.State != bukti.SurveyFinal {
-		return bukti.Errorf(bukti.ECONFLICT, "PPS dibuat saat survei #%d difinalisasi.", "the PPS of survey %d exists once it is finalized", sv.ID)
+		return bukti.E(bukti.ECONFLICT, "err.survey.pps_survey_exists_once_it", sv.ID)
 	}
 	return nil
 }
@@ -149,8 +148,7 @@ func finalized(sv *bukti.Survey) error {
 // submitted allows the evidence pack, which exists once the snapshot is.
 func submitted(sv *bukti.Survey) error {
 	if sv.SubmittedAt == nil {
-		return bukti.Errorf(bukti.ECONFLICT, "Paket bukti tersedia setelah tim mutu mengajukan penilaian mandiri (snapshot bukti dibuat).",
-			"the evidence pack exists once the self-assessment is submitted and the snapshot taken")
+		return bukti.E(bukti.ECONFLICT, "err.survey.evidence_pack_exists_once_self")
 	}
 	return nil
 }
@@ -161,7 +159,7 @@ func anyone(*bukti.Survey, Actor) error { return nil }
 // qualityTeam: the facility's quality team (or an admin).
 func qualityTeam(sv *bukti.Survey, a Actor) error {
 	if !a.QualityTeam {
-		return bukti.Errorf(bukti.EFORBIDDEN, "Peran Anda tidak mengizinkan tindakan ini (%s) di Puskesmas #%d.", "your role does not allow %s on facility %d", authz.WriteEvidence, sv.FacilityID)
+		return bukti.E(bukti.EFORBIDDEN, "err.authz.your_role_does_not_allow", authz.WriteEvidence, sv.FacilityID)
 	}
 	return nil
 }
@@ -169,7 +167,7 @@ func qualityTeam(sv *bukti.Survey, a Actor) error {
 // surveyor: one of the survey's surveyors.
 func surveyor(sv *bukti.Survey, a Actor) error {
 	if !a.Surveyor {
-		return bukti.Errorf(bukti.EFORBIDDEN, "Anda bukan surveior yang ditugaskan pada survei #%[2]d.", "user %d is not a surveyor assigned to survey %d", a.UserID, sv.ID)
+		return bukti.E(bukti.EFORBIDDEN, "err.survey.user_not_surveyor_assigned_survey", a.UserID, sv.ID)
 	}
 	return nil
 }
@@ -177,7 +175,7 @@ func surveyor(sv *bukti.Survey, a Actor) error {
 // lead: the survey's team lead, still one of its surveyors.
 func lead(sv *bukti.Survey, a Actor) error {
 	if !a.Leads(sv) {
-		return bukti.Errorf(bukti.EFORBIDDEN, "Hanya ketua tim surveior yang dapat melakukan ini pada survei #%d.", "only the team lead of survey %d may do this", sv.ID)
+		return bukti.E(bukti.EFORBIDDEN, "err.survey.only_team_lead_survey_may", sv.ID)
 	}
 	return surveyor(sv, a)
 }
@@ -186,8 +184,7 @@ func lead(sv *bukti.Survey, a Actor) error {
 // documents.
 func facilityReader(_ *bukti.Survey, a Actor) error {
 	if !a.ReadsFacility {
-		return bukti.Errorf(bukti.EFORBIDDEN, "Paket bukti berisi dokumen Puskesmas, yang hanya dapat diunduh oleh yang berhak membaca Puskesmas ini; akses surveior ke Puskesmas berakhir saat survei final.",
-			"the evidence pack holds the facility's documents, for those who may read the facility: surveyors lose that access when the survey is final")
+		return bukti.E(bukti.EFORBIDDEN, "err.survey.evidence_pack_holds_facility_s")
 	}
 	return nil
 }

@@ -32,17 +32,17 @@ func (s *Service) UpdatePPS(ctx context.Context, id, rowID, by int64, in PPSInpu
 	in.Action, in.Responsible, in.Indicator = strings.TrimSpace(in.Action), strings.TrimSpace(in.Responsible), strings.TrimSpace(in.Indicator)
 	switch {
 	case in.Progress < 0 || in.Progress > 100:
-		return nil, bukti.Errorf(bukti.EINVALID, "Kemajuan harus 0–100 persen.", "progress must be 0–100 percent")
+		return nil, bukti.E(bukti.EINVALID, "err.survey.progress_must_0_100_percent")
 	case textLen(in.Action) > 2000 || textLen(in.Indicator) > 2000 || textLen(in.Responsible) > 200:
-		return nil, bukti.Errorf(bukti.EINVALID, "Rencana tindakan dan indikator paling banyak 2000 karakter; penanggung jawab 200.", "action and indicator are at most 2000 characters, responsible 200")
+		return nil, bukti.E(bukti.EINVALID, "err.survey.action_and_indicator_at_most")
 	case in.Progress > 0 && (in.Action == "" || in.Responsible == ""):
-		return nil, bukti.Errorf(bukti.EINVALID, "Isi rencana tindakan dan penanggung jawab sebelum mencatat kemajuan.", "fill in the action and the person responsible before recording progress")
+		return nil, bukti.E(bukti.EINVALID, "err.survey.fill_in_action_and_person")
 	}
 	var row bukti.PPSItem
 	err := s.change(ctx, id, EditPPS, by, func(u *sqlstore.Tx, sv *bukti.Survey) error {
 		got, err := u.SurveyPPSRow(id, rowID)
 		if errors.Is(err, sqlstore.ErrNotFound) {
-			return bukti.Errorf(bukti.ENOTFOUND, "Baris PPS #%d tidak ditemukan pada survei ini.", "PPS row %d not found in this survey", rowID)
+			return bukti.E(bukti.ENOTFOUND, "err.survey.pps_row_not_found_in", rowID)
 		} else if err != nil {
 			return err
 		}

@@ -39,11 +39,11 @@ func (s *Service) Review(ctx context.Context, id, itemID, by int64, v Verdict) (
 	v.Note = strings.TrimSpace(v.Note)
 	switch {
 	case v.Review != bukti.ReviewAccepted && v.Review != bukti.ReviewRejected:
-		return nil, bukti.Errorf(bukti.EINVALID, "Hasil telaah %q tidak sah; pilih accepted atau rejected.", "review %q is not allowed; choose accepted or rejected", v.Review)
+		return nil, bukti.E(bukti.EINVALID, "err.survey.review_not_allowed_choose_accepted", v.Review)
 	case v.Review == bukti.ReviewRejected && textLen(v.Note) < 10:
-		return nil, bukti.Errorf(bukti.EINVALID, "Tuliskan alasan penolakan (minimal 10 karakter) agar tim mutu tahu apa yang harus diperbaiki.", "a rejection needs a reason of at least 10 characters")
+		return nil, bukti.E(bukti.EINVALID, "err.survey.rejection_needs_reason_at_least")
 	case textLen(v.Note) > 2000:
-		return nil, bukti.Errorf(bukti.EINVALID, "Catatan telaah paling banyak 2000 karakter.", "the review note is longer than 2000 characters")
+		return nil, bukti.E(bukti.EINVALID, "err.survey.review_note_longer_than_2000")
 	}
 	var it bukti.SnapshotItem
 	err := s.change(ctx, id, Review, by, func(u *sqlstore.Tx, sv *bukti.Survey) error {
@@ -55,7 +55,7 @@ func (s *Service) Review(ctx context.Context, id, itemID, by int64, v Verdict) (
 		}
 		it = *got
 		if it.SupersededBy != nil {
-			return bukti.Errorf(bukti.ECONFLICT, "Butir #%d sudah diganti oleh unggahan baru (#%d); telaah butir yang baru.", "item %d was superseded by item %d; review that one", it.ID, *it.SupersededBy)
+			return bukti.E(bukti.ECONFLICT, "err.survey.item_was_superseded_by_item", it.ID, *it.SupersededBy)
 		}
 		now := u.Now
 		it.Review, it.ReviewNote, it.ReviewedBy, it.ReviewedAt = v.Review, v.Note, &by, &now
@@ -91,7 +91,7 @@ func (s *Service) reflect(u *sqlstore.Tx, sv *bukti.Survey, it *bukti.SnapshotIt
 }
 
 func itemNotFound(id int64) error {
-	return bukti.Errorf(bukti.ENOTFOUND, "Butir snapshot #%d tidak ditemukan pada survei ini.", "snapshot item %d not found in this survey", id)
+	return bukti.E(bukti.ENOTFOUND, "err.survey.snapshot_item_not_found_in", id)
 }
 
 // Resubmit adds the latest revision of an evidence record to the snapshot
@@ -112,7 +112,7 @@ func (s *Service) Resubmit(ctx context.Context, id, evidenceID, by int64) (*bukt
 			return evidence.NotFound(evidenceID)
 		}
 		if _, _, ok := s.Catalogue.Requirement(ev.RequirementID); !ok {
-			return bukti.Errorf(bukti.EINVALID, "Persyaratan %s tidak ada di katalog survei ini.", "requirement %s is not in this survey's catalogue", ev.RequirementID)
+			return bukti.E(bukti.EINVALID, "err.survey.requirement_not_in_this_survey", ev.RequirementID)
 		}
 		prev, err := u.CurrentSurveyItem(id, evidenceID)
 		found := err == nil
@@ -121,9 +121,9 @@ func (s *Service) Resubmit(ctx context.Context, id, evidenceID, by int64) (*bukt
 		}
 		switch {
 		case found && prev.RevisionNumber == rev.Number:
-			return bukti.Errorf(bukti.ECONFLICT, "Revisi %d bukti #%d sudah ada di snapshot; unggah revisi baru terlebih dahulu.", "revision %d of evidence %d is already in the snapshot; upload a new revision first", rev.Number, evidenceID)
+			return bukti.E(bukti.ECONFLICT, "err.survey.revision_evidence_already_in_snapshot", rev.Number, evidenceID)
 		case found && prev.Review != bukti.ReviewRejected:
-			return bukti.Errorf(bukti.ECONFLICT, "Bukti #%d di snapshot belum ditolak (status: %s); hanya bukti yang ditolak yang dapat diajukan ulang.", "evidence %d in the snapshot is %s, not rejected; only rejected evidence can be resubmitted", evidenceID, prev.Review)
+			return bukti.E(bukti.ECONFLICT, "err.survey.evidence_in_snapshot_not_rejected", evidenceID, prev.Review)
 		}
 		it = snapshotOf(id, ev, rev, u.Now)
 		if err := u.CreateSurveyItem(&it); err != nil {

@@ -50,8 +50,7 @@ func (s *Service) row(id, surveyor, by int64, in ScoreInput, suggested *int) (bu
 	facts, rec := strings.TrimSpace(in.Facts), strings.TrimSpace(in.Recommendation)
 	for _, f := range []struct{ id, en, v string }{{"Fakta dan analisis", "facts", facts}, {"Rekomendasi", "recommendation", rec}} {
 		if n := textLen(f.v); n < MinNarrative || n > maxText {
-			return bukti.SurveyScore{}, bukti.Errorf(bukti.EINVALID, "%s untuk %s harus %d–%d karakter (sekarang %d).",
-				"%s for %s must be %d–%d characters (got %d)", f.id, in.Element, MinNarrative, maxText, n)
+			return bukti.SurveyScore{}, bukti.E(bukti.EINVALID, "err.survey.for_must_characters_got", f.id, in.Element, MinNarrative, maxText, n)
 		}
 	}
 	return bukti.SurveyScore{SurveyID: id, ElementID: in.Element, SurveyorID: surveyor, Score: score, TDD: tdd,
@@ -314,15 +313,14 @@ func (s *Service) Finalize(ctx context.Context, id, by int64) (*bukti.Survey, er
 		}
 		t := scoring.Compute(s.Catalogue, finalScores(rows))
 		if len(t.Unscored) > 0 {
-			return bukti.Errorf(bukti.ECONFLICT, "%d EP belum memiliki nilai akhir (%s).", "%d EP have no final score (%s)", len(t.Unscored), preview(t.Unscored))
+			return bukti.E(bukti.ECONFLICT, "err.survey.ep_have_no_final_score", len(t.Unscored), preview(t.Unscored))
 		}
 		pending, err := u.CountCurrentSurveyItems(id, bukti.ReviewPending)
 		if err != nil {
 			return err
 		}
 		if pending > 0 {
-			return bukti.Errorf(bukti.ECONFLICT, "%d butir bukti belum ditelaah; terima atau tolak semuanya sebelum finalisasi.",
-				"%d snapshot items are not reviewed yet; accept or reject each before finalizing", pending)
+			return bukti.E(bukti.ECONFLICT, "err.survey.snapshot_items_not_reviewed_yet", pending)
 		}
 		now := u.Now
 		var pps []bukti.PPSItem

@@ -23,7 +23,7 @@ type SelfScore struct {
 // score is valid.
 func (s *Service) SelfAssess(ctx context.Context, id, by int64, scores []SelfScore) ([]bukti.SelfAssessment, error) {
 	if len(scores) == 0 {
-		return nil, bukti.Errorf(bukti.EINVALID, "Kirim minimal satu nilai EP.", "send at least one EP score")
+		return nil, bukti.E(bukti.EINVALID, "err.survey.send_at_least_one_ep")
 	}
 	sv, err := s.Get(ctx, id)
 	if err != nil {
@@ -41,7 +41,7 @@ func (s *Service) SelfAssess(ctx context.Context, id, by int64, scores []SelfSco
 			return nil, err
 		}
 		if seen[in.Element] {
-			return nil, bukti.Errorf(bukti.EINVALID, "EP %s dinilai dua kali dalam satu kiriman; kirim satu nilai per EP.", "EP %s is scored twice in one request; send one score per EP", in.Element)
+			return nil, bukti.E(bukti.EINVALID, "err.survey.ep_scored_twice_in_one", in.Element)
 		}
 		seen[in.Element] = true
 		score, tdd, err := ParseScore(s.Catalogue, in.Score)
@@ -50,7 +50,7 @@ func (s *Service) SelfAssess(ctx context.Context, id, by int64, scores []SelfSco
 		}
 		just := strings.TrimSpace(in.Justification)
 		if n := textLen(just); n < 10 || n > 2000 {
-			return nil, bukti.Errorf(bukti.EINVALID, "Tuliskan alasan penilaian mandiri untuk %s (10–2000 karakter).", "a justification of 10–2000 characters is required for %s", in.Element)
+			return nil, bukti.E(bukti.EINVALID, "err.survey.justification_10_2000_characters_required", in.Element)
 		}
 		var suggested *int
 		if es, ok := rep.Element(in.Element); ok {
@@ -106,8 +106,7 @@ func (s *Service) Submit(ctx context.Context, id, by int64) (int, error) {
 			}
 		}
 		if len(missing) > 0 {
-			return bukti.Errorf(bukti.EINVALID, "Penilaian mandiri belum lengkap: %d EP belum dinilai (%s).",
-				"the self-assessment is incomplete: %d EP without a score (%s)", len(missing), preview(missing))
+			return bukti.E(bukti.EINVALID, "err.survey.self_assessment_incomplete_ep_without", len(missing), preview(missing))
 		}
 		items, err := s.freeze(u, sv)
 		if err != nil {

@@ -91,8 +91,7 @@ func (r ref) String() string {
 func (in Input) team() (refs []ref, lead ref, err error) {
 	byEmail := len(in.SurveyorEmails) > 0 || in.LeadEmail != ""
 	if byEmail && (len(in.Surveyors) > 0 || in.Lead != 0) {
-		return nil, ref{}, bukti.Errorf(bukti.EINVALID, "Sebutkan surveior dengan email atau dengan ID pengguna, jangan keduanya.",
-			"name the surveyors by email or by user ID, not both")
+		return nil, ref{}, bukti.E(bukti.EINVALID, "err.survey.name_surveyors_by_email_or")
 	}
 	add := func(r ref) {
 		if r != (ref{}) && !slices.Contains(refs, r) {
@@ -111,13 +110,13 @@ func (in Input) team() (refs []ref, lead ref, err error) {
 		lead = ref{id: in.Lead}
 	}
 	if len(refs) == 0 || len(refs) > 4 {
-		return nil, ref{}, bukti.Errorf(bukti.EINVALID, "Tugaskan 1–4 surveior (biasanya dua).", "assign 1–4 surveyors (usually two)")
+		return nil, ref{}, bukti.E(bukti.EINVALID, "err.survey.assign_1_4_surveyors_usually")
 	}
 	if lead == (ref{}) {
 		lead = refs[0]
 	}
 	if !slices.Contains(refs, lead) {
-		return nil, ref{}, bukti.Errorf(bukti.EINVALID, "Ketua tim harus salah satu surveior yang ditugaskan.", "the team lead must be one of the assigned surveyors")
+		return nil, ref{}, bukti.E(bukti.EINVALID, "err.survey.team_lead_must_one_assigned")
 	}
 	return refs, lead, nil
 }
@@ -131,16 +130,16 @@ func normalEmail(e string) string { return strings.ToLower(strings.TrimSpace(e))
 // assignable.
 func (s *Service) Create(ctx context.Context, in Input, by int64) (*bukti.Survey, error) {
 	if !slices.Contains(Types, in.Type) {
-		return nil, bukti.Errorf(bukti.EINVALID, "Jenis survei %q tidak dikenal; pilih initial, reaccreditation atau upgrade.", "unknown survey type %q: choose initial, reaccreditation or upgrade", in.Type)
+		return nil, bukti.E(bukti.EINVALID, "err.survey.unknown_survey_type_choose_initial", in.Type)
 	}
 	if in.Mode == "" {
 		in.Mode = "onsite"
 	}
 	if !slices.Contains(Modes, in.Mode) {
-		return nil, bukti.Errorf(bukti.EINVALID, "Moda survei %q tidak dikenal; pilih onsite atau hybrid.", "unknown survey mode %q: choose onsite or hybrid", in.Mode)
+		return nil, bukti.E(bukti.EINVALID, "err.survey.unknown_survey_mode_choose_onsite", in.Mode)
 	}
 	if in.StartDate != nil && in.EndDate != nil && in.EndDate.Before(*in.StartDate) {
-		return nil, bukti.Errorf(bukti.EINVALID, "Tanggal selesai survei tidak boleh sebelum tanggal mulai.", "end_date is before start_date")
+		return nil, bukti.E(bukti.EINVALID, "err.survey.end_date_before_start_date")
 	}
 	refs, leadRef, err := in.team()
 	if err != nil {
@@ -153,7 +152,7 @@ func (s *Service) Create(ctx context.Context, in Input, by int64) (*bukti.Survey
 		if ok, err := u.SurveyFacilityExists(in.FacilityID); err != nil {
 			return err
 		} else if !ok {
-			return bukti.Errorf(bukti.ENOTFOUND, "Puskesmas dengan id %d tidak ditemukan.", "facility %d not found", in.FacilityID)
+			return bukti.E(bukti.ENOTFOUND, "err.authz.facility_not_found", in.FacilityID)
 		}
 		planner, err := authz.LoadIn(u, &bukti.User{ID: by})
 		if err != nil {
@@ -196,8 +195,7 @@ func assignable(t *sqlstore.Tx, planner *authz.Principal, facilityID int64, refs
 	ids := make([]int64, 0, len(refs))
 	for _, r := range refs {
 		if r.email == "" && !planner.Admin {
-			return nil, bukti.Errorf(bukti.EINVALID, "Sebutkan surveior dengan email (surveyor_emails, lead_email); ID pengguna hanya dapat dipakai admin.",
-				"name the surveyors by email (surveyor_emails, lead_email): user IDs are for admins only")
+			return nil, bukti.E(bukti.EINVALID, "err.survey.name_surveyors_by_email_surveyor")
 		}
 		u, err := t.SurveyUser(r.id, r.email)
 		if errors.Is(err, sqlstore.ErrNotFound) {
@@ -206,7 +204,7 @@ func assignable(t *sqlstore.Tx, planner *authz.Principal, facilityID int64, refs
 			return nil, err
 		}
 		if u.ID != 0 && u.ID == planner.User.ID {
-			return nil, bukti.Errorf(bukti.EINVALID, "Perencana survei tidak dapat menjadi surveiornya sendiri.", "the person planning a survey cannot be one of its surveyors")
+			return nil, bukti.E(bukti.EINVALID, "err.survey.person_planning_survey_cannot_one")
 		}
 		ok, err := mayAssign(t, planner, u, facilityID)
 		if err != nil {
@@ -241,9 +239,7 @@ func mayAssign(t *sqlstore.Tx, planner *authz.Principal, u *bukti.User, facility
 // notAssignable is the one answer for a surveyor reference that names
 // nobody or somebody the planner may not assign.
 func notAssignable(r ref) error {
-	return bukti.Errorf(bukti.EINVALID,
-		"Surveior %s tidak ditemukan atau tidak dapat ditugaskan. Surveior harus akun aktif yang tidak memegang peran di Puskesmas ini atau di luar wilayah Anda.",
-		"surveyor %s not found or not assignable: a surveyor must be an active account holding no role in this facility or outside your area", r)
+	return bukti.E(bukti.EINVALID, "err.survey.surveyor_not_found_or_not", r)
 }
 
 func (s *Service) catalogueRef() string { return s.Catalogue.ID + "@" + s.Catalogue.Version }
@@ -260,7 +256,7 @@ func (s *Service) Get(ctx context.Context, id int64) (*bukti.Survey, error) {
 // NotFound is the error for a survey that does not exist or lies outside
 // the caller's scope.
 func NotFound(id int64) error {
-	return bukti.Errorf(bukti.ENOTFOUND, "Survei dengan id %d tidak ditemukan.", "survey %d not found", id)
+	return bukti.E(bukti.ENOTFOUND, "err.survey.survey_not_found", id)
 }
 
 // List returns surveys, newest first: all when all is true, else those of
@@ -317,8 +313,7 @@ func (s *Service) allow(t *sqlstore.Tx, sv *bukti.Survey, a Action, by int64) er
 		return err
 	}
 	if sv.State != bukti.SurveyFinal && sv.Catalogue != "" && sv.Catalogue != s.catalogueRef() {
-		return bukti.Errorf(bukti.ECONFLICT, "Survei #%d memakai katalog %s, sedangkan server memakai %s. Aktifkan katalog survei ini untuk melanjutkan.",
-			"survey %d uses catalogue %s but the server runs %s; activate the survey's catalogue to continue", sv.ID, sv.Catalogue, s.catalogueRef())
+		return bukti.E(bukti.ECONFLICT, "err.survey.survey_uses_catalogue_but_server", sv.ID, sv.Catalogue, s.catalogueRef())
 	}
 	who, err := actor(t, sv, by)
 	if err != nil {
@@ -365,7 +360,7 @@ func ParseScore(c *catalogue.Catalogue, v string) (score int, tdd bool, err erro
 	if c.Scoring.TDD {
 		allowed = append(allowed, "TDD")
 	}
-	return 0, false, bukti.Errorf(bukti.EINVALID, "Nilai %q tidak sah; pilih %s.", "score %q is not allowed; choose %s", v, strings.Join(allowed, ", "))
+	return 0, false, bukti.E(bukti.EINVALID, "err.survey.score_not_allowed_choose", v, strings.Join(allowed, ", "))
 }
 
 // FormatScore writes a score the way ParseScore reads it.
@@ -380,7 +375,7 @@ func FormatScore(score int, tdd bool) string {
 func (s *Service) element(id string) (*catalogue.Element, error) {
 	e, ok := s.Catalogue.Element(id)
 	if !ok {
-		return nil, bukti.Errorf(bukti.EINVALID, "Elemen penilaian %q tidak ada di katalog (contoh: 2.1.2/b).", "unknown element %q (expected e.g. 2.1.2/b)", id)
+		return nil, bukti.E(bukti.EINVALID, "err.evidence.unknown_element_expected_e_g", id)
 	}
 	return e, nil
 }

@@ -41,7 +41,7 @@ func (s *handlers) auditFilter(c echo.Context) (audit.Filter, error) {
 		}
 	}
 	if !all && len(ids) == 0 {
-		return f, bukti.Errorf(bukti.EFORBIDDEN, "Peran Anda tidak mengizinkan membaca log audit.", "your roles do not allow reading the audit log")
+		return f, bukti.E(bukti.EFORBIDDEN, "err.api.your_roles_do_not_allow")
 	}
 	return f, nil
 }
@@ -63,14 +63,14 @@ func (s *handlers) listAudit(c echo.Context) error {
 		return err
 	}
 	if page > audit.MaxPageNumber {
-		return bukti.Errorf(bukti.EINVALID, "Parameter page paling besar %d.", "page must be at most %d", audit.MaxPageNumber)
+		return bukti.E(bukti.EINVALID, "err.api.page_must_at_most", audit.MaxPageNumber)
 	}
 	per, err := queryInt(c, "per_page")
 	if err != nil {
 		return err
 	}
 	if per > audit.MaxPageSize {
-		return bukti.Errorf(bukti.EINVALID, "per_page paling banyak %d.", "per_page must be at most %d", audit.MaxPageSize)
+		return bukti.E(bukti.EINVALID, "err.api.per_page_must_at_most", audit.MaxPageSize)
 	}
 	p := audit.Page{Number: int(page), Size: int(per)}.Normalized()
 	entries, total, err := s.DB.AuditList(c.Request().Context(), f, p)

@@ -29,15 +29,14 @@ type loginResponse struct {
 // form posting JSON-looking text/plain cannot sign a browser in.
 func (s *handlers) login(c echo.Context) error {
 	if mediaType, _, _ := mime.ParseMediaType(c.Request().Header.Get(echo.HeaderContentType)); mediaType != echo.MIMEApplicationJSON {
-		return bukti.Errorf(bukti.EUNSUPPORTED, "Kirim email dan kata sandi sebagai JSON (Content-Type: application/json).",
-			"send the email and password as JSON (Content-Type: application/json)")
+		return bukti.E(bukti.EUNSUPPORTED, "err.api.send_email_and_password_as")
 	}
 	var req loginRequest
 	if err := bindJSON(c, &req); err != nil {
 		return err
 	}
 	if req.Email == "" || req.Password == "" {
-		return bukti.Errorf(bukti.EINVALID, "Isi email dan kata sandi.", "email and password are required")
+		return bukti.E(bukti.EINVALID, "err.api.email_and_password_required")
 	}
 	token, u, err := s.Auth.Login(c.Request().Context(), req.Email, req.Password)
 	if err != nil {

@@ -159,7 +159,7 @@ func (s *handlers) evidenceContent(c echo.Context) error {
 	if v := c.QueryParam("revision"); v != "" {
 		var err error
 		if n, err = strconv.Atoi(v); err != nil || n <= 0 {
-			return bukti.Errorf(bukti.EINVALID, "Nomor revisi %q tidak valid.", "invalid revision number %q", v)
+			return bukti.E(bukti.EINVALID, "err.api.invalid_revision_number", v)
 		}
 	}
 	ev, err := s.EvidenceFor(c, authz.ReadFacility)

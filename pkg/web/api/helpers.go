@@ -22,10 +22,10 @@ func bindJSON(c echo.Context, v any) error {
 	dec := json.NewDecoder(io.LimitReader(c.Request().Body, maxJSONBody))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(v); err != nil {
-		return bukti.Errorf(bukti.EINVALID, "Isi permintaan bukan JSON yang valid: %v.", "request body is not valid JSON: %v", err)
+		return bukti.E(bukti.EINVALID, "err.api.request_body_not_valid_json", err)
 	}
 	if dec.More() {
-		return bukti.Errorf(bukti.EINVALID, "Isi permintaan memuat data lebih dari satu objek JSON.", "request body has more than one JSON value")
+		return bukti.E(bukti.EINVALID, "err.api.request_body_has_more_than")
 	}
 	return nil
 }
@@ -52,7 +52,7 @@ func queryInt(c echo.Context, name string) (int64, error) {
 	}
 	n, err := strconv.ParseInt(v, 10, 64)
 	if err != nil || n < 0 {
-		return 0, bukti.Errorf(bukti.EINVALID, "Parameter %s=%q harus bilangan bulat.", "query parameter %s=%q must be a non-negative integer", name, v)
+		return 0, bukti.E(bukti.EINVALID, "err.api.query_parameter_must_non_negative", name, v)
 	}
 	return n, nil
 }

@@ -33,7 +33,7 @@ type kriteriaResponse struct {
 func (s *handlers) getKriteria(c echo.Context) error {
 	k, place, ok := s.Catalogue.Kriteria(c.Param("id"))
 	if !ok {
-		return bukti.Errorf(bukti.ENOTFOUND, "Kriteria %q tidak ada di katalog (contoh: 2.1.2).", "kriteria %q not in the catalogue (e.g. 2.1.2)", c.Param("id"))
+		return bukti.E(bukti.ENOTFOUND, "err.api.kriteria_not_in_catalogue_e", c.Param("id"))
 	}
 	resp := kriteriaResponse{Bab: place.Bab.ID, Kriteria: k}
 	resp.Standar.ID, resp.Standar.Title = place.Standar.ID, place.Standar.Title

@@ -23,7 +23,7 @@ func (s *handlers) gapsReport(c echo.Context) error {
 		level = report.LevelBab
 	}
 	if level != report.LevelBab && level != report.LevelKriteria && level != report.LevelEP {
-		return bukti.Errorf(bukti.EINVALID, "Tingkat %q tidak dikenal; pilih bab, kriteria atau ep.", "unknown level %q: choose bab, kriteria or ep", level)
+		return bukti.E(bukti.EINVALID, "err.api.unknown_level_choose_bab_kriteria", level)
 	}
 	kind, format := c.QueryParam("report"), c.QueryParam("format")
 	if kind == "" {

@@ -34,9 +34,9 @@ func (s *handlers) importCatalogue(c echo.Context) error {
 	fh, err := c.FormFile("file")
 	if err != nil {
 		if core.IsMaxBytes(err) {
-			return bukti.Errorf(bukti.ETOOLARGE, "Berkas spreadsheet melebihi 32 MiB.", "the workbook is larger than 32 MiB")
+			return bukti.E(bukti.ETOOLARGE, "err.api.workbook_larger_than_32_mib")
 		}
-		return bukti.Errorf(bukti.EINVALID, "Lampirkan berkas .xlsx instrumen penilaian mandiri pada isian \"file\".", "attach the self-assessment .xlsx in the \"file\" field")
+		return bukti.E(bukti.EINVALID, "err.api.attach_self_assessment_xlsx_in")
 	}
 	f, err := fh.Open()
 	if err != nil {

@@ -90,7 +90,7 @@ func (s *handlers) updateUser(c echo.Context) error {
 		return err
 	}
 	if req.Disabled == nil {
-		return bukti.Errorf(bukti.EINVALID, "Isi \"disabled\": true atau false.", "set \"disabled\" to true or false")
+		return bukti.E(bukti.EINVALID, "err.api.set_disabled_true_or_false")
 	}
 	if u, err = s.Auth.SetDisabled(c.Request().Context(), u.ID, *req.Disabled, core.UserID(c)); err != nil {
 		return err

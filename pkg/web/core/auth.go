@@ -105,8 +105,7 @@ func checkCSRF(c echo.Context, want string) error {
 		}
 	}
 	if subtle.ConstantTimeCompare([]byte(got), []byte(want)) != 1 {
-		return bukti.Errorf(bukti.EFORBIDDEN, "Token keamanan formulir (CSRF) tidak ada atau salah. Muat ulang halaman lalu coba lagi (atau kirim header %s).",
-			"missing or wrong CSRF token: send the %s header from /api/v1/auth/me", CSRFHeader)
+		return bukti.E(bukti.EFORBIDDEN, "err.core.missing_or_wrong_csrf_token", CSRFHeader)
 	}
 	return nil
 }

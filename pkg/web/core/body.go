@@ -50,8 +50,7 @@ func (s *Server) bodyDeadline(next echo.HandlerFunc) echo.HandlerFunc {
 		_ = g.rc.SetReadDeadline(time.Now())
 		c.Response().Header().Set(echo.HeaderConnection, "close")
 		s.log.Warn("request body stalled", "path", c.Path(), "request_id", requestID(c), "reason", g.stalled)
-		return bukti.Errorf(bukti.ETIMEOUT, "Pengiriman data terhenti atau terlalu lambat selama %v. Periksa koneksi lalu kirim lagi.",
-			"the request body stalled or was too slow for %v: check the connection and send again", idle)
+		return bukti.E(bukti.ETIMEOUT, "err.core.request_body_stalled_or_was", idle)
 	}
 }
 

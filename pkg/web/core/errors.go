@@ -97,13 +97,13 @@ func SetRetryAfter(c echo.Context, err error) {
 func echoError(code string, status int) error {
 	switch status {
 	case http.StatusNotFound:
-		return bukti.Errorf(code, "Alamat tidak ditemukan.", "no such route")
+		return bukti.E(code, "err.core.no_such_route")
 	case http.StatusMethodNotAllowed:
-		return bukti.Errorf(code, "Metode HTTP ini tidak didukung untuk alamat tersebut.", "method not allowed for this route")
+		return bukti.E(code, "err.core.method_not_allowed_for_this")
 	case http.StatusRequestEntityTooLarge:
-		return bukti.Errorf(code, "Permintaan terlalu besar.", "request body too large")
+		return bukti.E(code, "err.core.request_body_too_large")
 	default:
-		return bukti.Errorf(code, "Permintaan tidak valid.", "bad request")
+		return bukti.E(code, "err.core.bad_request")
 	}
 }
 

@@ -22,7 +22,7 @@ import (
 func PathID(c echo.Context, name string) (int64, error) {
 	id, err := strconv.ParseInt(c.Param(name), 10, 64)
 	if err != nil || id <= 0 {
-		return 0, bukti.Errorf(bukti.EINVALID, "ID %q tidak valid: harus bilangan bulat positif.", "invalid id %q: must be a positive integer", c.Param(name))
+		return 0, bukti.E(bukti.EINVALID, "err.core.invalid_id_must_positive_integer", c.Param(name))
 	}
 	return id, nil
 }

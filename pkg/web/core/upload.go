@@ -38,12 +38,12 @@ func (s *Server) ReadUpload(c echo.Context, early func(fields map[string][]strin
 	req := c.Request()
 	limit := s.Evidence.MaxBytes + multipartSlack
 	if req.ContentLength > limit {
-		return nil, bukti.Errorf(bukti.ETOOLARGE, "Berkas melebihi batas unggah %d MiB.", "upload exceeds the limit of %d MiB", s.Evidence.MaxBytes>>20)
+		return nil, bukti.E(bukti.ETOOLARGE, "err.core.upload_exceeds_limit_mib", s.Evidence.MaxBytes>>20)
 	}
 	req.Body = http.MaxBytesReader(c.Response(), req.Body, limit)
 	mr, err := req.MultipartReader()
 	if err != nil {
-		return nil, bukti.Errorf(bukti.EINVALID, "Kirim formulir multipart/form-data dengan isian \"file\" (%v).", "send multipart/form-data with a \"file\" field: %v", err)
+		return nil, bukti.E(bukti.EINVALID, "err.core.send_multipart_form_data_with", err)
 	}
 	form := &UploadForm{Fields: map[string][]string{}}
 	defer func() {
@@ -61,24 +61,24 @@ func (s *Server) ReadUpload(c echo.Context, early func(fields map[string][]strin
 		}
 		if err != nil {
 			if IsMaxBytes(err) {
-				return nil, bukti.Errorf(bukti.ETOOLARGE, "Permintaan melebihi batas unggah.", "request exceeds the upload limit")
+				return nil, bukti.E(bukti.ETOOLARGE, "err.core.request_exceeds_upload_limit")
 			}
-			return nil, bukti.Errorf(bukti.EINVALID, "Formulir unggah rusak atau terpotong: %v.", "malformed or truncated multipart body: %v", err)
+			return nil, bukti.E(bukti.EINVALID, "err.core.malformed_or_truncated_multipart_body", err)
 		}
 		name := part.FormName()
 		if name != "file" {
 			v, err := io.ReadAll(io.LimitReader(part, maxField+1))
 			if err != nil {
-				return nil, bukti.Errorf(bukti.EINVALID, "Isian %q pada formulir unggah rusak: %v.", "malformed multipart field %q: %v", name, err)
+				return nil, bukti.E(bukti.EINVALID, "err.core.malformed_multipart_field", name, err)
 			}
 			if len(v) > maxField {
-				return nil, bukti.Errorf(bukti.EINVALID, "Isian %q terlalu panjang.", "field %q is too long", name)
+				return nil, bukti.E(bukti.EINVALID, "err.core.field_too_long", name)
 			}
 			form.Fields[name] = append(form.Fields[name], string(v))
 			continue
 		}
 		if form.Staged != nil {
-			return nil, bukti.Errorf(bukti.EINVALID, "Kirim satu berkas per permintaan.", "send one file per request")
+			return nil, bukti.E(bukti.EINVALID, "err.core.send_one_file_per_request")
 		}
 		fileName := cleanFileName(part.FileName())
 		if err := early(form.Fields, fileName); err != nil {
@@ -87,14 +87,14 @@ func (s *Server) ReadUpload(c echo.Context, early func(fields map[string][]strin
 		st, err := s.Evidence.Stage(req.Context(), fileName, part)
 		if err != nil {
 			if IsMaxBytes(err) {
-				return nil, bukti.Errorf(bukti.ETOOLARGE, "Permintaan melebihi batas unggah.", "request exceeds the upload limit")
+				return nil, bukti.E(bukti.ETOOLARGE, "err.core.request_exceeds_upload_limit")
 			}
 			return nil, err
 		}
 		form.Staged = st
 	}
 	if form.Staged == nil {
-		return nil, bukti.Errorf(bukti.EINVALID, "Tidak ada berkas. Lampirkan berkas pada isian \"file\".", "no file: attach it in the \"file\" field")
+		return nil, bukti.E(bukti.EINVALID, "err.core.no_file_attach_it_in")
 	}
 	return form, nil
 }
@@ -144,7 +144,7 @@ func ParseDate(v, field string) (*time.Time, error) {
 	}
 	t, err := time.Parse(time.DateOnly, v)
 	if err != nil {
-		return nil, bukti.Errorf(bukti.EINVALID, "Tanggal %s %q tidak valid; gunakan format TTTT-BB-HH (contoh 2024-01-03).", "%s %q is not a date; use YYYY-MM-DD (e.g. 2024-01-03)", field, v)
+		return nil, bukti.E(bukti.EINVALID, "err.core.not_date_use_yyyy_mm", field, v)
 	}
 	return &t, nil
 }

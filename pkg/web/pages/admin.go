@@ -117,7 +117,7 @@ func (s *handlers) adminAddUser(c echo.Context) error {
 	if kind, idText, ok := strings.Cut(c.FormValue("scope"), ":"); ok {
 		id, err := strconv.ParseInt(idText, 10, 64)
 		if err != nil {
-			return bukti.Errorf(bukti.EINVALID, "Cakupan peran tidak valid.", "invalid role scope")
+			return bukti.E(bukti.EINVALID, "err.pages.invalid_role_scope")
 		}
 		switch kind {
 		case "facility":
@@ -150,9 +150,9 @@ func (s *handlers) adminImportCatalogue(c echo.Context) error {
 	fh, err := c.FormFile("file")
 	if err != nil {
 		if core.IsMaxBytes(err) {
-			return bukti.Errorf(bukti.ETOOLARGE, "Berkas spreadsheet melebihi 32 MiB.", "the workbook is larger than 32 MiB")
+			return bukti.E(bukti.ETOOLARGE, "err.api.workbook_larger_than_32_mib")
 		}
-		return bukti.Errorf(bukti.EINVALID, "Pilih berkas .xlsx instrumen penilaian mandiri.", "choose the self-assessment .xlsx file")
+		return bukti.E(bukti.EINVALID, "err.pages.choose_self_assessment_xlsx_file")
 	}
 	f, err := fh.Open()
 	if err != nil {

@@ -101,7 +101,7 @@ func (d districtPage) SortHref(key string) string {
 func (s *handlers) districtOverview(c echo.Context) error {
 	p := core.Principal(c)
 	if _, managed := p.Facilities(authz.ManageSurvey); !p.Admin && len(managed) == 0 {
-		return bukti.Errorf(bukti.EFORBIDDEN, "Ringkasan wilayah hanya untuk supervisor Dinas Kesehatan.", "the district overview is for district supervisors")
+		return bukti.E(bukti.EFORBIDDEN, "err.pages.district_overview_for_district_supervisors")
 	}
 	all, ids := p.Facilities(authz.ReadFacility)
 	g, err := s.Reports.Gaps(c.Request().Context(), report.Scope{All: all, Allowed: ids}, report.LevelBab)

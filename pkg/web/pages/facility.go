@@ -193,7 +193,7 @@ func (s *handlers) kriteriaView(c echo.Context) error {
 	}
 	k, place, ok := s.Catalogue.Kriteria(c.Param("kid"))
 	if !ok {
-		return bukti.Errorf(bukti.ENOTFOUND, "Kriteria %q tidak ada di katalog.", "kriteria %q is not in the catalogue", c.Param("kid"))
+		return bukti.E(bukti.ENOTFOUND, "err.pages.kriteria_not_in_catalogue", c.Param("kid"))
 	}
 	f, rep, err := s.facilityReadiness(c, id)
 	if err != nil {
@@ -248,7 +248,7 @@ func (s *handlers) requirementView(c echo.Context) error {
 	}
 	r, place, ok := s.Catalogue.Requirement(c.QueryParam("id"))
 	if !ok {
-		return bukti.Errorf(bukti.ENOTFOUND, "Persyaratan %q tidak ada di katalog.", "requirement %q is not in the catalogue", c.QueryParam("id"))
+		return bukti.E(bukti.ENOTFOUND, "err.pages.requirement_not_in_catalogue", c.QueryParam("id"))
 	}
 	ctx := c.Request().Context()
 	f, rep, err := s.facilityReadiness(c, id)

@@ -81,7 +81,7 @@ func (s *handlers) logoutSubmit(c echo.Context) error {
 func (s *handlers) setLang(c echo.Context) error {
 	code := c.Param("code")
 	if !ui.HasLanguage(code) {
-		return bukti.Errorf(bukti.ENOTFOUND, "Bahasa %q tidak tersedia.", "language %q is not available", code)
+		return bukti.E(bukti.ENOTFOUND, "err.pages.language_not_available", code)
 	}
 	c.SetCookie(&http.Cookie{Name: core.LangCookie, Value: code, Path: "/", MaxAge: 365 * 24 * 3600, SameSite: http.SameSiteLaxMode})
 	return core.Redirect(c, c.QueryParam("next"))

@@ -464,7 +464,7 @@ func (s *handlers) surveyResubmitPage(c echo.Context) error {
 	return s.surveyAction(c, authz.WriteEvidence, "", "items", "survey.ok.resubmitted", func(ctx context.Context, sv *bukti.Survey, by int64, f url.Values) error {
 		evID, err := strconv.ParseInt(f.Get("evidence"), 10, 64)
 		if err != nil {
-			return bukti.Errorf(bukti.EINVALID, "Pilih bukti yang akan diajukan ulang.", "choose the evidence to resubmit")
+			return bukti.E(bukti.EINVALID, "err.pages.choose_evidence_resubmit")
 		}
 		_, err = s.Surveys.Resubmit(ctx, sv.ID, evID, by)
 		return err
@@ -521,7 +521,7 @@ func (s *handlers) surveyPPSPage(c echo.Context) error {
 		if p := strings.TrimSpace(f.Get("progress")); p != "" {
 			n, err := strconv.Atoi(p)
 			if err != nil {
-				return bukti.Errorf(bukti.EINVALID, "Kemajuan harus angka 0–100.", "progress must be a number 0–100")
+				return bukti.E(bukti.EINVALID, "err.pages.progress_must_number_0_100")
 			}
 			in.Progress = n
 		}
@@ -539,7 +539,7 @@ func (s *handlers) surveyPPSPage(c echo.Context) error {
 func surveyForm(c echo.Context) (url.Values, error) {
 	form, err := c.FormParams()
 	if err != nil {
-		return nil, bukti.Errorf(bukti.EINVALID, "Formulir tidak dapat dibaca.", "the form cannot be read")
+		return nil, bukti.E(bukti.EINVALID, "err.pages.form_cannot_read")
 	}
 	return form, nil
 }
@@ -661,7 +661,7 @@ func (s *handlers) planSurveyPage(c echo.Context) error {
 func (s *handlers) planSurvey(c echo.Context, form url.Values) (*bukti.Survey, error) {
 	fid, err := strconv.ParseInt(form.Get("facility"), 10, 64)
 	if err != nil {
-		return nil, bukti.Errorf(bukti.EINVALID, "Pilih Puskesmas yang akan disurvei.", "choose the facility to survey")
+		return nil, bukti.E(bukti.EINVALID, "err.pages.choose_facility_survey")
 	}
 	if err := core.Principal(c).Check(authz.ManageSurvey, fid); err != nil {
 		return nil, err
