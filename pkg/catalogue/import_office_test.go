@@ -427,11 +427,11 @@ func TestImportRefusesLayout(t *testing.T) {
 				t.Fatalf("error %v does not carry a *bukti.Error with code invalid", err)
 			}
 			wantEN, wantID := "not the self-assessment layout: "+tc.en, "Bukan format penilaian mandiri: "+tc.id
-			if be.MessageEN != wantEN {
-				t.Errorf("English\n got %s\nwant %s", be.MessageEN, wantEN)
+			if be.Text("en") != wantEN {
+				t.Errorf("English\n got %s\nwant %s", be.Text("en"), wantEN)
 			}
-			if be.Message != wantID {
-				t.Errorf("Bahasa Indonesia\n got %s\nwant %s", be.Message, wantID)
+			if be.Text("id") != wantID {
+				t.Errorf("Bahasa Indonesia\n got %s\nwant %s", be.Text("id"), wantID)
 			}
 			if id, en := bukti.ErrorMessage(err); id != wantID || en != wantEN {
 				t.Errorf("bukti.ErrorMessage = %q, %q", id, en)

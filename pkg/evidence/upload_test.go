@@ -91,11 +91,11 @@ func TestStageSniffing(t *testing.T) {
 				}
 				var be *bukti.Error
 				errors.As(err, &be)
-				if !strings.Contains(be.MessageEN, "(detected "+tc.detected) {
-					t.Errorf("%s: message got %q, want it to name the detected type %q", tc.name, be.MessageEN, tc.detected)
+				if !strings.Contains(be.Text("en"), "(detected "+tc.detected) {
+					t.Errorf("%s: message got %q, want it to name the detected type %q", tc.name, be.Text("en"), tc.detected)
 				}
-				if !strings.Contains(be.Message, tc.fileName) || !strings.Contains(be.Message, evidence.AllowedKinds) {
-					t.Errorf("%s: message got %q, want the file name and the allowed kinds", tc.name, be.Message)
+				if !strings.Contains(be.Text("id"), tc.fileName) || !strings.Contains(be.Text("id"), evidence.AllowedKinds) {
+					t.Errorf("%s: message got %q, want the file name and the allowed kinds", tc.name, be.Text("id"))
 				}
 			}
 			if n := testenv.StagedLeft(t, cfg); n != 0 {
@@ -178,8 +178,8 @@ func TestStageSizeLimit(t *testing.T) {
 					if tc.wantCode == bukti.ETOOLARGE {
 						var be *bukti.Error
 						errors.As(err, &be)
-						if !strings.Contains(be.Message, "melebihi batas") {
-							t.Errorf("%s: message got %q, want it to explain the limit", tc.name, be.Message)
+						if !strings.Contains(be.Text("id"), "melebihi batas") {
+							t.Errorf("%s: message got %q, want it to explain the limit", tc.name, be.Text("id"))
 						}
 						// The store reads at most one more buffer (one 8 MiB
 						// part on S3) past the limit: a huge upload is not

@@ -75,7 +75,7 @@ func TestAssignSurveyorsByEmail(t *testing.T) {
 					return ""
 				}
 				r := strings.NewReplacer(email, "<email>")
-				return be.Code + "\n" + r.Replace(be.Message) + "\n" + r.Replace(be.MessageEN)
+				return be.Code + "\n" + r.Replace(be.Text("id")) + "\n" + r.Replace(be.Text("en"))
 			}
 			want := answer(unknown, "tidak-ada@surveior.example")
 			if !strings.Contains(want, "Surveior <email> tidak ditemukan atau tidak dapat ditugaskan.") {

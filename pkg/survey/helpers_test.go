@@ -323,7 +323,7 @@ func wantCode(t *testing.T, what string, err error, code string) {
 		return
 	}
 	var be *bukti.Error
-	if !errors.As(err, &be) || strings.TrimSpace(be.Message) == "" || strings.TrimSpace(be.MessageEN) == "" {
+	if !errors.As(err, &be) || strings.TrimSpace(be.Text("id")) == "" || strings.TrimSpace(be.Text("en")) == "" {
 		t.Errorf("%s: error %#v lacks a message in Bahasa Indonesia and English", what, err)
 	}
 }
