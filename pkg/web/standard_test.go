@@ -73,7 +73,7 @@ func TestCatalogueActivationAPI(t *testing.T) {
 
 	var imported planBody
 	h.expect(http.StatusCreated, h.upload("/api/v1/catalogue/import", field{name: "version", value: "2026.1"}, file("instrumen.xlsx", testenv.SelfAssessment(t))), &imported)
-	if imported.Diff.To != "pkp-2023@2026.1" || imported.Diff.Counts["elements_added"] != 1 || len(imported.Diff.Elements) == 0 {
+	if imported.Diff.To != "pkp-2023@2026.1" || imported.Diff.Counts["elements_removed"] != 325 || imported.Diff.Counts["elements_changed"] != 3 || len(imported.Diff.Elements) == 0 {
 		t.Errorf("import diff = %+v", imported.Diff)
 	}
 	if got := imported.evidenceIDs(); !slices.Equal(got, []int64{lost}) {
@@ -103,7 +103,7 @@ func TestCatalogueActivationAPI(t *testing.T) {
 			!strings.Contains(refused.Error.Message, "tidak dihapus") || !strings.Contains(refused.Error.MessageEN, "unreachable until a version that has their IDs is active again") {
 			t.Errorf("refusal error %+v", refused.Error)
 		}
-		if refused.Activated || !slices.Equal(refused.evidenceIDs(), []int64{lost}) || refused.Diff.Counts["elements_added"] != 1 {
+		if refused.Activated || !slices.Equal(refused.evidenceIDs(), []int64{lost}) || refused.Diff.Counts["elements_removed"] != 325 {
 			t.Errorf("refusal plan: activated %v, evidence %v, diff %+v", refused.Activated, refused.evidenceIDs(), refused.Diff.Counts)
 		}
 	}
