@@ -1,7 +1,9 @@
 package web
 
 import (
+	"context"
 	"errors"
+	"fmt"
 	"net/http"
 	"strconv"
 	"time"
@@ -10,6 +12,8 @@ import (
 
 	"github.com/bukti-id/bukti/pkg/auth"
 	"github.com/bukti-id/bukti/pkg/bukti"
+	"github.com/bukti-id/bukti/pkg/sqlstore"
+	"github.com/bukti-id/bukti/storage"
 )
 
 // statusOf maps every error code to its one HTTP status.
@@ -24,6 +28,40 @@ var statusOf = map[string]int{
 	bukti.ETIMEOUT:      http.StatusRequestTimeout,
 	bukti.ETOOMANY:      http.StatusTooManyRequests,
 	bukti.EINTERNAL:     http.StatusInternalServerError,
+	bukti.EUNAVAILABLE:  http.StatusServiceUnavailable,
+	bukti.ENOSPACE:      http.StatusInsufficientStorage,
+}
+
+// RetryUnavailable is what a 503 tells the client to wait (Retry-After)
+// before trying again.
+const RetryUnavailable = 30 * time.Second
+
+// ErrShuttingDown is the cause with which the server cancels the requests
+// still running when its shutdown grace period is over (see
+// cmd/bukti serve): they are answered 503, as an outage.
+var ErrShuttingDown = errors.New("web: the server is shutting down")
+
+// outage turns the failures that storage and sqlstore classify at their
+// source (a store down or full) into the errors users read, unless err
+// already is an application error; and any error of a request the server
+// canceled to shut down into a 503.
+func outage(c echo.Context, err error) error {
+	retry := int(RetryUnavailable / time.Second)
+	if errors.Is(context.Cause(c.Request().Context()), ErrShuttingDown) {
+		return fmt.Errorf("%w: %w", bukti.E(bukti.EUNAVAILABLE, "err.unavailable.shutdown", retry), err)
+	}
+	if bukti.ErrorCode(err) != bukti.EINTERNAL {
+		return err
+	}
+	switch {
+	case errors.Is(err, storage.ErrNoSpace), errors.Is(err, sqlstore.ErrNoSpace):
+		return fmt.Errorf("%w: %w", bukti.E(bukti.ENOSPACE, "err.no_space"), err)
+	case errors.Is(err, storage.ErrUnavailable):
+		return fmt.Errorf("%w: %w", bukti.E(bukti.EUNAVAILABLE, "err.unavailable.blobs", retry), err)
+	case errors.Is(err, sqlstore.ErrUnavailable):
+		return fmt.Errorf("%w: %w", bukti.E(bukti.EUNAVAILABLE, "err.unavailable.database", retry), err)
+	}
+	return err
 }
 
 // codeOf maps the statuses echo itself produces (unknown route, wrong
@@ -46,11 +84,18 @@ type errorBody struct {
 	} `json:"error"`
 }
 
+// answeredKey marks a request whose error was answered already (see
+// bodyDeadline).
+const answeredKey = "bukti.answered"
+
 // handleError writes err as JSON with its status. Internal errors are
-// logged with their details and answered with a generic message.
+// logged with their details and answered with a generic message; outages
+// (503, with Retry-After) and a full store (507) are logged as warnings.
 func (s *Server) handleError(err error, c echo.Context) {
 	if c.Response().Committed {
-		s.log.Warn("error after response started", "path", c.Path(), "err", err)
+		if c.Get(answeredKey) == nil {
+			s.log.Warn("error after response started", "path", c.Path(), "err", err)
+		}
 		return
 	}
 	var he *echo.HTTPError
@@ -59,11 +104,15 @@ func (s *Server) handleError(err error, c echo.Context) {
 			err = echoError(code, he.Code)
 		}
 	}
+	err = outage(c, err)
 	code := bukti.ErrorCode(err)
 	status := statusOf[code]
 	setRetryAfter(c, err)
-	if code == bukti.EINTERNAL {
+	switch code {
+	case bukti.EINTERNAL:
 		s.log.Error("request failed", "method", c.Request().Method, "path", c.Path(), "request_id", requestID(c), "err", err)
+	case bukti.EUNAVAILABLE, bukti.ENOSPACE:
+		s.log.Warn("request failed: "+code, "method", c.Request().Method, "path", c.Path(), "request_id", requestID(c), "err", err)
 	}
 	if isPage(c) && c.Request().Method != http.MethodHead {
 		s.errorPage(c, status, err)
@@ -81,10 +130,13 @@ func (s *Server) handleError(err error, c echo.Context) {
 	}
 }
 
-// setRetryAfter tells a throttled client how many seconds to wait.
+// setRetryAfter tells a throttled client, and every client of a 503, how
+// many seconds to wait.
 func setRetryAfter(c echo.Context, err error) {
 	if wait, ok := auth.RetryAfter(err); ok {
 		c.Response().Header().Set(echo.HeaderRetryAfter, strconv.Itoa(int(wait/time.Second)))
+	} else if bukti.ErrorCode(err) == bukti.EUNAVAILABLE {
+		c.Response().Header().Set(echo.HeaderRetryAfter, strconv.Itoa(int(RetryUnavailable/time.Second)))
 	}
 }
 

@@ -116,7 +116,8 @@ func (s *Server) errorPage(c echo.Context, status int, err error) {
 		return
 	}
 	heading := map[int]string{400: "error.invalid", 403: "error.forbidden", 404: "error.not_found", 409: "error.conflict",
-		408: "error.timeout", 413: "error.too_large", 415: "error.unsupported", 429: "error.too_many", 500: "error.internal"}[status]
+		408: "error.timeout", 413: "error.too_large", 415: "error.unsupported", 429: "error.too_many", 500: "error.internal",
+		503: "error.unavailable", 507: "error.no_space"}[status]
 	if heading == "" {
 		heading = "error.internal"
 	}
@@ -129,7 +130,7 @@ func (s *Server) errorPage(c echo.Context, status int, err error) {
 // isPage reports whether a request is for an HTML page rather than the API.
 func isPage(c echo.Context) bool {
 	p := c.Request().URL.Path
-	return !strings.HasPrefix(p, "/api/") && p != "/healthz" && !strings.HasPrefix(p, "/static/")
+	return !strings.HasPrefix(p, "/api/") && p != "/healthz" && p != "/readyz" && !strings.HasPrefix(p, "/static/")
 }
 
 // requirePage is requireUser for pages: it reads the session cookie only,
