@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/minio/minio-go/v7/pkg/s3utils"
 )
@@ -16,6 +17,23 @@ type Config struct {
 	Dir string
 	// S3 configures the S3-compatible backend.
 	S3 S3Config
+	// Timeout bounds every operation of the store except the streaming
+	// of a blob's bytes (BUKTI_BLOB_TIMEOUT); 0 is DefaultTimeout. An
+	// operation that runs out of time fails with ErrUnavailable. On S3 it
+	// is also the connection's dial, response-header and idle timeout, so
+	// a server that stops answering cannot hold a request.
+	Timeout time.Duration
+	// MinFreeBytes is the free space below which the filesystem store's
+	// Check reports ErrNoSpace (BUKTI_MIN_FREE_BYTES); 0: no minimum.
+	MinFreeBytes int64
+}
+
+// timeout is c.Timeout or its default.
+func (c Config) timeout() time.Duration {
+	if c.Timeout > 0 {
+		return c.Timeout
+	}
+	return DefaultTimeout
 }
 
 // S3Config configures the S3-compatible backend. Every field but Region and

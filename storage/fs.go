@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"strings"
 	"time"
 )
 
@@ -20,11 +21,12 @@ const (
 // fsStore keeps blobs as files under dir, at dir/<key>, and stages them
 // in dir/tmp. Staging inside dir keeps Commit a same-filesystem link.
 type fsStore struct {
-	dir string // absolute
+	dir     string // absolute
+	minFree int64  // Check's minimum of free bytes; 0: none
 }
 
 // newFS creates dir and its staging directory and returns the store.
-func newFS(dir string) (Store, error) {
+func newFS(dir string, minFree int64) (Store, error) {
 	abs, err := filepath.Abs(dir)
 	if err != nil {
 		return nil, fmt.Errorf("storage: resolve BUKTI_DATA_DIR %q: %w", dir, err)
@@ -33,7 +35,31 @@ func newFS(dir string) (Store, error) {
 	if err := os.MkdirAll(tmp, dirPerm); err != nil {
 		return nil, fmt.Errorf("storage: create blob directory %s: %w (check BUKTI_DATA_DIR points to a writable directory)", tmp, err)
 	}
-	return &fsStore{dir: abs}, nil
+	return &fsStore{dir: abs, minFree: minFree}, nil
+}
+
+// Check stats the staging directory and compares the free space of the
+// filesystem with the minimum (Config.MinFreeBytes).
+func (s *fsStore) Check(context.Context) error {
+	tmp := s.path(strings.TrimSuffix(tmpPrefix, "/"))
+	fi, err := os.Stat(tmp)
+	if err == nil && !fi.IsDir() {
+		err = fmt.Errorf("%s is not a directory", tmp)
+	}
+	if err != nil {
+		return unavailable(fmt.Errorf("storage: check %s: %w", s.dir, err))
+	}
+	if s.minFree <= 0 {
+		return nil
+	}
+	free, ok, err := freeBytes(s.dir)
+	if err != nil {
+		return unavailable(fmt.Errorf("storage: free space of %s: %w", s.dir, err))
+	}
+	if ok && free < s.minFree {
+		return noSpace(fmt.Errorf("storage: %s has %d bytes free, less than the minimum of %d (BUKTI_MIN_FREE_BYTES)", s.dir, free, s.minFree))
+	}
+	return nil
 }
 
 // Name reports the backend and its root directory.
@@ -56,7 +82,7 @@ func (s *fsStore) Stage(ctx context.Context, r io.Reader) (string, error) {
 	p := s.path(tmp)
 	f, err := os.OpenFile(p, os.O_WRONLY|os.O_CREATE|os.O_EXCL, filePerm)
 	if err != nil {
-		return "", fmt.Errorf("storage: create staging file: %w (check that %s exists and is writable)", err, filepath.Dir(p))
+		return "", classifyFS(fmt.Errorf("storage: create staging file: %w (check that %s exists and is writable)", err, filepath.Dir(p)))
 	}
 	_, err = io.Copy(f, ctxReader{ctx: ctx, r: r})
 	if err == nil {
@@ -69,7 +95,7 @@ func (s *fsStore) Stage(ctx context.Context, r io.Reader) (string, error) {
 		if rerr := os.Remove(p); rerr != nil {
 			err = errors.Join(err, fmt.Errorf("remove partial staging file: %w", rerr))
 		}
-		return "", fmt.Errorf("storage: stage %s: %w", p, err)
+		return "", classifyFS(fmt.Errorf("storage: stage %s: %w", p, err))
 	}
 	return tmp, nil
 }
@@ -89,11 +115,11 @@ func (s *fsStore) Commit(ctx context.Context, tmp, key string) (bool, error) {
 	}
 	src, dst := s.path(tmp), s.path(key)
 	if err := os.MkdirAll(filepath.Dir(dst), dirPerm); err != nil {
-		return false, fmt.Errorf("storage: commit %s: %w", key, err)
+		return false, classifyFS(fmt.Errorf("storage: commit %s: %w", key, err))
 	}
 	created, err := place(src, dst)
 	if err != nil {
-		return false, fmt.Errorf("storage: commit %s to %s: %w", tmp, key, err)
+		return false, classifyFS(fmt.Errorf("storage: commit %s to %s: %w", tmp, key, err))
 	}
 	if err := os.Remove(src); err != nil && !errors.Is(err, fs.ErrNotExist) {
 		return false, fmt.Errorf("storage: commit %s: remove staging file: %w", key, err)

@@ -131,6 +131,9 @@ func (s *instrumented) RemoveLeftover(ctx context.Context, l Leftover) error {
 
 func (s *instrumented) Name() string { return s.st.Name() }
 
+// Check asks the wrapped store (see [Check]); it is not observed.
+func (s *instrumented) Check(ctx context.Context) error { return Check(ctx, s.st) }
+
 // observeSeq reports one iteration of seq: from its start to its end, with
 // the first error it yielded.
 func observeSeq[T any](s *instrumented, ctx context.Context, op string, seq iter.Seq2[T, error]) iter.Seq2[T, error] {

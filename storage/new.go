@@ -9,14 +9,25 @@ import "context"
 // creating the bucket if it is missing; the error names the endpoint and the
 // BUKTI_* variables to check. For the filesystem it creates cfg.Dir (0o750)
 // and the staging directory inside it.
+//
+// Every operation of the store it returns is bounded by cfg.Timeout (see
+// Config.Timeout), and its failures are classified: errors.Is(err,
+// ErrUnavailable) when the store is down or too slow, errors.Is(err,
+// ErrNoSpace) when it is full.
 func New(ctx context.Context, cfg Config) (Store, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, err
 	}
+	var st Store
+	var err error
 	switch {
 	case cfg.S3.Endpoint != "":
-		return newS3(ctx, cfg.S3)
+		st, err = newS3(ctx, cfg.S3, cfg.timeout())
 	default:
-		return newFS(cfg.Dir)
+		st, err = newFS(cfg.Dir, cfg.MinFreeBytes)
 	}
+	if err != nil {
+		return nil, err
+	}
+	return bound(st, cfg.timeout()), nil
 }

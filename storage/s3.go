@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net"
+	"net/http"
 	"net/url"
 	"time"
 
@@ -23,31 +25,43 @@ const (
 	// s3CleanupTimeout bounds the removal of a failed staging upload, which
 	// runs even when the caller's context is already canceled.
 	s3CleanupTimeout = time.Minute
+	// s3MaxRetries is how often the client tries a request that failed
+	// for want of an answer: enough for a blip, few enough that a server
+	// that is down is reported as such within the timeout.
+	s3MaxRetries = 3
 )
 
 // s3Store keeps blobs as objects named by their key in one bucket, and
 // stages them as objects under tmp/ in the same bucket.
 type s3Store struct {
-	client *minio.Client
-	bucket string
-	name   string
+	client  *minio.Client
+	bucket  string
+	name    string
+	timeout time.Duration // Config.Timeout
 }
 
 // newS3 connects to the server, checks the credentials and makes sure the
-// bucket exists.
-func newS3(ctx context.Context, cfg S3Config) (Store, error) {
+// bucket exists. timeout bounds dialing, waiting for a response's headers
+// and any pause of a connection (s3Transport).
+func newS3(ctx context.Context, cfg S3Config, timeout time.Duration) (Store, error) {
+	tr, err := s3Transport(cfg.UseSSL, timeout)
+	if err != nil {
+		return nil, err
+	}
 	client, err := minio.New(cfg.Endpoint, &minio.Options{
-		Creds:  credentials.NewStaticV4(cfg.AccessKey, cfg.SecretKey, ""),
-		Secure: cfg.UseSSL,
-		Region: cfg.Region,
+		Creds:      credentials.NewStaticV4(cfg.AccessKey, cfg.SecretKey, ""),
+		Secure:     cfg.UseSSL,
+		Region:     cfg.Region,
+		Transport:  tr,
+		MaxRetries: s3MaxRetries,
 	})
 	if err != nil {
 		return nil, fmt.Errorf("storage: S3 endpoint %q: %w (check BUKTI_S3_ENDPOINT)", cfg.Endpoint, err)
 	}
-	s := &s3Store{client: client, bucket: cfg.Bucket}
+	s := &s3Store{client: client, bucket: cfg.Bucket, timeout: timeout}
 	s.name = "s3 " + client.EndpointURL().String() + "/" + cfg.Bucket
 
-	ctx, cancel := context.WithTimeout(ctx, s3ConnectTimeout)
+	ctx, cancel := context.WithTimeout(ctx, min(s3ConnectTimeout, timeout))
 	defer cancel()
 	exists, err := client.BucketExists(ctx, cfg.Bucket)
 	if err != nil {
@@ -69,6 +83,65 @@ func newS3(ctx context.Context, cfg S3Config) (Store, error) {
 		}
 	}
 	return s, nil
+}
+
+// s3Transport is minio-go's transport with every wait bounded by timeout:
+// dialing, the TLS handshake, the response's headers, and every read and
+// write on a connection (idleConn), so that a server that stops answering
+// in the middle of a part upload or a download cannot hold a request.
+func s3Transport(secure bool, timeout time.Duration) (http.RoundTripper, error) {
+	tr, err := minio.DefaultTransport(secure)
+	if err != nil {
+		return nil, fmt.Errorf("storage: S3 transport: %w", err)
+	}
+	dialer := &net.Dialer{Timeout: min(timeout, 30*time.Second), KeepAlive: 30 * time.Second}
+	tr.DialContext = func(ctx context.Context, network, addr string) (net.Conn, error) {
+		c, err := dialer.DialContext(ctx, network, addr)
+		if err != nil {
+			return nil, err
+		}
+		return &idleConn{Conn: c, idle: timeout}, nil
+	}
+	tr.TLSHandshakeTimeout = min(timeout, 10*time.Second)
+	tr.ResponseHeaderTimeout = timeout
+	tr.ExpectContinueTimeout = min(timeout, tr.ExpectContinueTimeout)
+	// Idle connections are closed well before their read deadline (see
+	// idleConn) could fail a request just sent on one.
+	tr.IdleConnTimeout = timeout / 2
+	return tr, nil
+}
+
+// idleConn fails a read or a write that makes no progress for idle. Each
+// Read and Write pushes its deadline on; a Write (a request going out)
+// also pushes the read deadline, so that a connection taken from the pool
+// gives the answer the whole period.
+type idleConn struct {
+	net.Conn
+	idle time.Duration
+}
+
+func (c *idleConn) Read(p []byte) (int, error) {
+	_ = c.Conn.SetReadDeadline(time.Now().Add(c.idle))
+	return c.Conn.Read(p)
+}
+
+func (c *idleConn) Write(p []byte) (int, error) {
+	d := time.Now().Add(c.idle)
+	_ = c.Conn.SetWriteDeadline(d)
+	_ = c.Conn.SetReadDeadline(d)
+	return c.Conn.Write(p)
+}
+
+// Check asks the server for the bucket.
+func (s *s3Store) Check(ctx context.Context) error {
+	ok, err := s.client.BucketExists(ctx, s.bucket)
+	if err != nil {
+		return classifyS3(ctx, fmt.Errorf("storage: check bucket %q on %s: %w", s.bucket, s.endpoint(), err))
+	}
+	if !ok {
+		return unavailable(fmt.Errorf("storage: bucket %q on %s is gone", s.bucket, s.endpoint()))
+	}
+	return nil
 }
 
 // endpoint is the server URL, for messages.
@@ -104,12 +177,24 @@ func (s *s3Store) Stage(ctx context.Context, r io.Reader) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	_, err = s.client.PutObject(ctx, s.bucket, tmp, ctxReader{ctx: ctx, r: r}, -1, minio.PutObjectOptions{
+	src := &trackReader{r: r}
+	_, err = s.client.PutObject(ctx, s.bucket, tmp, ctxReader{ctx: ctx, r: src}, -1, minio.PutObjectOptions{
 		PartSize:    s3PartSize,
 		ContentType: "application/octet-stream",
 	})
 	if err != nil {
 		err = fmt.Errorf("storage: stage to %s: %w", s.name, err)
+		if !src.failed.Load() {
+			err = classifyS3(ctx, err)
+		}
+		var stalled *timeoutError // the bounded store gave up on the server
+		if errors.Is(err, ErrUnavailable) || errors.As(context.Cause(ctx), &stalled) {
+			// The server is down or stalled: cleaning up now would only
+			// keep the caller waiting. Try in the background; what stays
+			// is swept later (integrity.Sweep).
+			go func() { _ = s.cleanupStage(ctx, tmp) }()
+			return "", err
+		}
 		if cerr := s.cleanupStage(ctx, tmp); cerr != nil {
 			err = errors.Join(err, cerr)
 		}
@@ -122,7 +207,7 @@ func (s *s3Store) Stage(ctx context.Context, r io.Reader) (string, error) {
 // multipart upload itself but ignores the abort's own failure, so this makes
 // sure, on a context that outlives a canceled ctx.
 func (s *s3Store) cleanupStage(ctx context.Context, tmp string) error {
-	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), s3CleanupTimeout)
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), min(s3CleanupTimeout, s.timeout))
 	defer cancel()
 	err := s.client.RemoveIncompleteUpload(ctx, s.bucket, tmp)
 	if err == nil {
@@ -146,7 +231,7 @@ func (s *s3Store) Commit(ctx context.Context, tmp, key string) (bool, error) {
 	_, err := s.client.StatObject(ctx, s.bucket, key, minio.StatObjectOptions{})
 	created := isNoSuchKey(err)
 	if err != nil && !created {
-		return false, fmt.Errorf("storage: commit %s: stat in %s: %w", key, s.name, err)
+		return false, classifyS3(ctx, fmt.Errorf("storage: commit %s: stat in %s: %w", key, s.name, err))
 	}
 	// The copy also runs when key exists (same bytes): S3 cannot refresh
 	// an object's time otherwise, and the contract wants it fresh.
@@ -159,10 +244,10 @@ func (s *s3Store) Commit(ctx context.Context, tmp, key string) (bool, error) {
 		return false, fmt.Errorf("storage: commit %s to %s: staged object not found (already committed or discarded?): %w", tmp, key, err)
 	}
 	if err != nil {
-		return false, fmt.Errorf("storage: commit %s to %s in %s: %w", tmp, key, s.name, err)
+		return false, classifyS3(ctx, fmt.Errorf("storage: commit %s to %s in %s: %w", tmp, key, s.name, err))
 	}
 	if err := s.remove(ctx, tmp); err != nil {
-		return false, fmt.Errorf("storage: commit %s: remove staged object %s: %w", key, tmp, err)
+		return false, classifyS3(ctx, fmt.Errorf("storage: commit %s: remove staged object %s: %w", key, tmp, err))
 	}
 	return created, nil
 }
@@ -173,7 +258,7 @@ func (s *s3Store) Discard(ctx context.Context, tmp string) error {
 		return err
 	}
 	if err := s.remove(ctx, tmp); err != nil {
-		return fmt.Errorf("storage: discard %s in %s: %w", tmp, s.name, err)
+		return classifyS3(ctx, fmt.Errorf("storage: discard %s in %s: %w", tmp, s.name, err))
 	}
 	return nil
 }
@@ -187,11 +272,11 @@ func (s *s3Store) Open(ctx context.Context, key string) (io.ReadCloser, error) {
 	}
 	obj, err := s.client.GetObject(ctx, s.bucket, key, minio.GetObjectOptions{})
 	if err != nil {
-		return nil, s.objectError(key, err)
+		return nil, s.objectError(ctx, key, err)
 	}
 	if _, err := obj.Stat(); err != nil {
 		_ = obj.Close() // the Stat error is the one to report
-		return nil, s.objectError(key, err)
+		return nil, s.objectError(ctx, key, err)
 	}
 	return obj, nil
 }
@@ -203,7 +288,7 @@ func (s *s3Store) Size(ctx context.Context, key string) (int64, error) {
 	}
 	info, err := s.client.StatObject(ctx, s.bucket, key, minio.StatObjectOptions{})
 	if err != nil {
-		return 0, s.objectError(key, err)
+		return 0, s.objectError(ctx, key, err)
 	}
 	return info.Size, nil
 }
@@ -214,7 +299,7 @@ func (s *s3Store) Delete(ctx context.Context, key string) error {
 		return err
 	}
 	if err := s.remove(ctx, key); err != nil {
-		return fmt.Errorf("storage: delete %s in %s: %w", key, s.name, err)
+		return classifyS3(ctx, fmt.Errorf("storage: delete %s in %s: %w", key, s.name, err))
 	}
 	return nil
 }
@@ -230,11 +315,11 @@ func (s *s3Store) remove(ctx context.Context, name string) error {
 }
 
 // objectError wraps an error about key, adding ErrNotFound for NoSuchKey.
-func (s *s3Store) objectError(key string, err error) error {
+func (s *s3Store) objectError(ctx context.Context, key string, err error) error {
 	if isNoSuchKey(err) {
 		return fmt.Errorf("%w: %s in %s", ErrNotFound, key, s.name)
 	}
-	return fmt.Errorf("storage: %s in %s: %w", key, s.name, err)
+	return classifyS3(ctx, fmt.Errorf("storage: %s in %s: %w", key, s.name, err))
 }
 
 // s3Code is the S3 error code carried by err, or "". Unlike

@@ -21,6 +21,13 @@
 //     errors.Is(err, [ErrNotFound]); deleting or discarding something that is
 //     already gone is not an error.
 //   - Stores are safe for concurrent use by multiple goroutines.
+//   - Every operation but the streaming of a blob's bytes ends within
+//     [Config.Timeout] (see [DefaultTimeout]); a failure of the store
+//     itself says what it is: errors.Is(err, [ErrUnavailable]) when the
+//     store is down or too slow (try again later), errors.Is(err,
+//     [ErrNoSpace]) when it is full. A caller's canceled context, a bad key
+//     or a reader that broke off are neither. [Check] asks cheaply whether
+//     the store can serve now.
 //
 // [New] opens the backend chosen by [Config]; [Config.Validate] explains
 // configuration mistakes in terms of the BUKTI_* environment variables.

@@ -29,7 +29,18 @@ type config struct {
 	TimeZone       *time.Location // whose calendar decides when evidence expires
 	TrustProxy     bool           // client IP from X-Forwarded-For
 	MetricsAddr    string         // listen address of the /metrics server; empty: none
+	DBTimeout      time.Duration  // bound of every database statement and unit of work
+	BlobTimeout    time.Duration  // bound of every blob store operation but streaming
+	MinFreeBytes   int64          // /readyz fails below this free space (filesystem store)
+	ShutdownGrace  time.Duration  // how long requests in flight may finish after SIGTERM
 }
+
+// Defaults of the settings that bound waiting.
+const (
+	defaultDBTimeout     = 15 * time.Second
+	defaultMinFreeBytes  = 1 << 30
+	defaultShutdownGrace = 10 * time.Minute
+)
 
 // envOr returns the environment variable's value, or def when unset.
 func envOr(name, def string) string {
@@ -56,6 +67,14 @@ func parseConfig(args []string, getenv func(string, string) string, usageOut io.
 	fs.StringVar(&c.LogFormat, "log-format", getenv("BUKTI_LOG_FORMAT", "text"), "log format: text or json (BUKTI_LOG_FORMAT)")
 	trustProxy := fs.String("trust-proxy", getenv("BUKTI_TRUST_PROXY", "false"), "behind a reverse proxy that sets X-Forwarded-For: true or false (BUKTI_TRUST_PROXY)")
 	tz := fs.String("timezone", getenv("BUKTI_TIMEZONE", "Asia/Jakarta"), "time zone whose date decides when evidence expires (BUKTI_TIMEZONE)")
+	dbTimeout := fs.String("db-timeout", getenv("BUKTI_DB_TIMEOUT", defaultDBTimeout.String()),
+		"longest a database statement or unit of work may take, waiting for SQLite's writer turn included; past it the request answers 503 with Retry-After (BUKTI_DB_TIMEOUT)")
+	blobTimeout := fs.String("blob-timeout", getenv("BUKTI_BLOB_TIMEOUT", storage.DefaultTimeout.String()),
+		"longest a blob store operation may take (commit, open, delete, …; S3 also: dial, response headers, any pause of a connection); streaming a file's bytes is not bounded by it. Past it the request answers 503 with Retry-After (BUKTI_BLOB_TIMEOUT)")
+	minFree := fs.String("min-free-bytes", getenv("BUKTI_MIN_FREE_BYTES", strconv.Itoa(defaultMinFreeBytes)),
+		"filesystem store: /readyz answers 503 when less space than this is free; 0 disables the check (BUKTI_MIN_FREE_BYTES)")
+	grace := fs.String("shutdown-grace", getenv("BUKTI_SHUTDOWN_GRACE", defaultShutdownGrace.String()),
+		"after SIGTERM/SIGINT, how long requests in flight may finish (a 100 MiB upload on a slow link); those still running then are cancelled, answered 503 and their staged files removed (BUKTI_SHUTDOWN_GRACE)")
 	if err := fs.Parse(args); err != nil {
 		return c, err
 	}
@@ -89,6 +108,21 @@ func parseConfig(args []string, getenv func(string, string) string, usageOut io.
 	if c.TimeZone, err = loadTimeZone(*tz); err != nil {
 		errs = append(errs, err)
 	}
+	for _, d := range []struct {
+		dst        *time.Duration
+		v, env, fl string
+	}{
+		{&c.DBTimeout, *dbTimeout, "BUKTI_DB_TIMEOUT", "-db-timeout"},
+		{&c.BlobTimeout, *blobTimeout, "BUKTI_BLOB_TIMEOUT", "-blob-timeout"},
+		{&c.ShutdownGrace, *grace, "BUKTI_SHUTDOWN_GRACE", "-shutdown-grace"},
+	} {
+		if *d.dst, err = time.ParseDuration(d.v); err != nil || *d.dst <= 0 {
+			errs = append(errs, fmt.Errorf("%s / %s must be a positive duration such as 15s or 10m, got %q", d.env, d.fl, d.v))
+		}
+	}
+	if c.MinFreeBytes, err = strconv.ParseInt(*minFree, 10, 64); err != nil || c.MinFreeBytes < 0 {
+		errs = append(errs, fmt.Errorf("BUKTI_MIN_FREE_BYTES / -min-free-bytes must be a number of bytes (0 or more), got %q", *minFree))
+	}
 	if err := c.storage().Validate(); err != nil {
 		errs = append(errs, err)
 	}
@@ -98,7 +132,7 @@ func parseConfig(args []string, getenv func(string, string) string, usageOut io.
 // storage is the blob store configuration: S3 when an endpoint is set,
 // <DataDir>/blobs otherwise.
 func (c config) storage() storage.Config {
-	return storage.Config{Dir: filepath.Join(c.DataDir, "blobs"), S3: c.S3}
+	return storage.Config{Dir: filepath.Join(c.DataDir, "blobs"), S3: c.S3, Timeout: c.BlobTimeout, MinFreeBytes: c.MinFreeBytes}
 }
 
 // loadTimeZone reads the time zone whose calendar decides when evidence

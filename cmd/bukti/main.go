@@ -18,6 +18,7 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
+	"sync/atomic"
 	"syscall"
 	"time"
 
@@ -38,9 +39,19 @@ import (
 // version is set at build time with -ldflags "-X main.version=…".
 var version = "dev"
 
+// storeHook, when set (by tests only), wraps the blob store serve opens:
+// the fault tests put a full disk behind it where they cannot mount one.
+var storeHook func(storage.Store) storage.Store
+
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
+	go func() {
+		// After the first signal, a second one stops the process at once
+		// (the default action) instead of waiting for the grace period.
+		<-ctx.Done()
+		stop()
+	}()
 	if err := run(ctx, os.Args[1:], os.Stdout, os.Stderr); err != nil {
 		var code exitCode
 		switch {
@@ -101,7 +112,15 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		if err != nil {
 			return err
 		}
-		return serve(ctx, cfg, newLogger(cfg.LogFormat, stderr), nil)
+		log := newLogger(cfg.LogFormat, stderr)
+		err = serve(ctx, cfg, log, nil)
+		if err != nil && ctx.Err() != nil && errors.Is(err, context.Canceled) {
+			// Stopped (SIGTERM/SIGINT) while starting: a deliberate stop
+			// is not a failure.
+			log.Info("stopped while starting", "err", err)
+			return nil
+		}
+		return err
 	case "province", "district", "facility", "user", "catalogue", "report", "demo":
 		return runAdmin(ctx, cmd, args, envOr, stdout, stderr)
 	case "pack":
@@ -141,6 +160,7 @@ func serve(ctx context.Context, cfg config, log *slog.Logger, ready chan<- strin
 	}
 	defer db.Close(gdb)
 	st := sqlstore.New(gdb, nil)
+	st.SetTimeout(cfg.DBTimeout)
 	if err := sqlstore.Observe(st, metrics.DBStatement); err != nil {
 		return err
 	}
@@ -151,6 +171,9 @@ func serve(ctx context.Context, cfg config, log *slog.Logger, ready chan<- strin
 	store, err := storage.New(ctx, cfg.storage())
 	if err != nil {
 		return err
+	}
+	if storeHook != nil {
+		store = storeHook(store)
 	}
 	store = storage.Instrument(store, metrics.BlobObserver(storage.Backend(store)))
 	pages, err := ui.Load()
@@ -168,18 +191,32 @@ func serve(ctx context.Context, cfg config, log *slog.Logger, ready chan<- strin
 	if err != nil {
 		return fmt.Errorf("listen on %s (BUKTI_ADDR): %w", cfg.Addr, err)
 	}
+	// Requests run on a context of their own, not ctx: a signal stops
+	// accepting them, and only the end of the grace period cancels those
+	// still running (with web.ErrShuttingDown, answered 503).
+	reqCtx, cancelRequests := context.WithCancelCause(context.Background())
+	defer cancelRequests(nil)
+	var inflight atomic.Int64
+	handler := srv.Handler()
 	hs := &http.Server{
-		Handler:           srv.Handler(),
+		Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			inflight.Add(1)
+			defer inflight.Add(-1)
+			handler.ServeHTTP(w, r)
+		}),
+		BaseContext:       func(net.Listener) context.Context { return reqCtx },
 		ReadHeaderTimeout: 10 * time.Second,
 		IdleTimeout:       2 * time.Minute,
 		MaxHeaderBytes:    64 << 10,
 		// No overall read/write timeout: large uploads and evidence packs on
 		// slow connections must be allowed to finish. A request body that
 		// stalls is cut by the web server's body guard (web.DefaultBodyIdle,
-		// web.DefaultMinBodyRate).
+		// web.DefaultMinBodyRate); the database and blob store are bounded
+		// by BUKTI_DB_TIMEOUT and BUKTI_BLOB_TIMEOUT.
 	}
 	log.Info("bukti listening", "addr", ln.Addr().String(), "version", version, "database", db.Redact(cfg.DatabaseURL),
-		"blobs", store.Name(), "catalogue", cat.ID+"@"+cat.Version, "max_upload_bytes", cfg.MaxUploadBytes)
+		"blobs", store.Name(), "catalogue", cat.ID+"@"+cat.Version, "max_upload_bytes", cfg.MaxUploadBytes,
+		"db_timeout", cfg.DBTimeout.String(), "blob_timeout", cfg.BlobTimeout.String(), "shutdown_grace", cfg.ShutdownGrace.String())
 	errc := make(chan error, 2)
 	ms, err := serveMetrics(cfg.MetricsAddr, log, errc)
 	if err != nil {
@@ -202,18 +239,42 @@ func serve(ctx context.Context, cfg config, log *slog.Logger, ready chan<- strin
 		return err
 	case <-ctx.Done():
 	}
-	log.Info("shutting down: finishing requests in flight")
-	shutdownCtx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	shutdown(hs, ms, log, cfg, &inflight, cancelRequests)
+	return nil
+}
+
+// shutdown stops accepting requests and lets those in flight finish within
+// the grace period (BUKTI_SHUTDOWN_GRACE). Then it cancels those still
+// running: each ends on its canceled context (a staged upload is
+// discarded, a unit of work rolled back) and is answered 503; shutdown
+// waits for that up to the blob timeout, then closes what is left. A
+// deliberate stop is not an error: the process exits 0.
+func shutdown(hs, ms *http.Server, log *slog.Logger, cfg config, inflight *atomic.Int64, cancelRequests context.CancelCauseFunc) {
+	log.Info("shutting down: finishing requests in flight", "requests", inflight.Load(), "grace", cfg.ShutdownGrace.String())
+	start := time.Now()
+	graceCtx, cancel := context.WithTimeout(context.Background(), cfg.ShutdownGrace)
 	defer cancel()
-	if err := hs.Shutdown(shutdownCtx); err != nil {
-		return fmt.Errorf("graceful shutdown: %w", err)
+	if err := hs.Shutdown(graceCtx); err != nil {
+		log.Warn("shutdown grace period over: cancelling the requests still running",
+			"requests", inflight.Load(), "grace", cfg.ShutdownGrace.String())
+		cancelRequests(web.ErrShuttingDown)
+		deadline := time.Now().Add(cfg.BlobTimeout)
+		for inflight.Load() > 0 && time.Now().Before(deadline) {
+			time.Sleep(20 * time.Millisecond)
+		}
+		if n := inflight.Load(); n > 0 {
+			log.Error("requests still running after being cancelled: closing their connections", "requests", n)
+		}
+		hs.Close()
 	}
 	if ms != nil {
-		if err := ms.Shutdown(shutdownCtx); err != nil {
-			return fmt.Errorf("graceful shutdown of the metrics server: %w", err)
+		mctx, mcancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer mcancel()
+		if err := ms.Shutdown(mctx); err != nil {
+			ms.Close()
 		}
 	}
-	return nil
+	log.Info("shut down", "ms", time.Since(start).Milliseconds())
 }
 
 // serveMetrics starts the server of BUKTI_METRICS_ADDR, which serves

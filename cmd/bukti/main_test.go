@@ -62,6 +62,22 @@ func TestParseConfig(t *testing.T) {
 		{name: "empty data dir", env: map[string]string{"BUKTI_DATA_DIR": ""}, wantErr: "BUKTI_DATA_DIR"},
 		{name: "bad time zone", env: map[string]string{"BUKTI_TIMEZONE": "Jakarta"}, wantErr: "BUKTI_TIMEZONE"},
 		{name: "bad log format", args: []string{"-log-format", "xml"}, wantErr: "BUKTI_LOG_FORMAT"},
+		{name: "bounds by default", check: func(t *testing.T, c config) {
+			if c.DBTimeout != 15*time.Second || c.BlobTimeout != time.Minute || c.MinFreeBytes != 1<<30 || c.ShutdownGrace != 10*time.Minute ||
+				c.storage().Timeout != time.Minute || c.storage().MinFreeBytes != 1<<30 {
+				t.Errorf("bounds = %v %v %v %v", c.DBTimeout, c.BlobTimeout, c.MinFreeBytes, c.ShutdownGrace)
+			}
+		}},
+		{name: "bounds from environment", env: map[string]string{"BUKTI_DB_TIMEOUT": "5s", "BUKTI_BLOB_TIMEOUT": "90s",
+			"BUKTI_MIN_FREE_BYTES": "0", "BUKTI_SHUTDOWN_GRACE": "30m"}, check: func(t *testing.T, c config) {
+			if c.DBTimeout != 5*time.Second || c.BlobTimeout != 90*time.Second || c.MinFreeBytes != 0 || c.ShutdownGrace != 30*time.Minute {
+				t.Errorf("bounds = %v %v %v %v", c.DBTimeout, c.BlobTimeout, c.MinFreeBytes, c.ShutdownGrace)
+			}
+		}},
+		{name: "db timeout not a duration", env: map[string]string{"BUKTI_DB_TIMEOUT": "15"}, wantErr: "BUKTI_DB_TIMEOUT"},
+		{name: "blob timeout zero", args: []string{"-blob-timeout", "0s"}, wantErr: "BUKTI_BLOB_TIMEOUT"},
+		{name: "grace negative", args: []string{"-shutdown-grace", "-1m"}, wantErr: "BUKTI_SHUTDOWN_GRACE"},
+		{name: "min free negative", env: map[string]string{"BUKTI_MIN_FREE_BYTES": "-1"}, wantErr: "BUKTI_MIN_FREE_BYTES"},
 		{name: "unknown flag", args: []string{"-port", "80"}, wantErr: "flag provided but not defined"},
 		{name: "stray argument", args: []string{"extra"}, wantErr: "unexpected argument"},
 	}

@@ -65,6 +65,20 @@ func TestServeHelpDocumentsMetrics(t *testing.T) {
 	}
 }
 
+// TestServeHelpDocumentsBounds checks that `bukti serve -h` names the
+// settings that bound waiting.
+func TestServeHelpDocumentsBounds(t *testing.T) {
+	var out bytes.Buffer
+	if _, err := parseConfig([]string{"-h"}, env(nil), &out); err == nil {
+		t.Fatal("-h did not stop")
+	}
+	for _, want := range []string{"BUKTI_DB_TIMEOUT", "BUKTI_BLOB_TIMEOUT", "BUKTI_MIN_FREE_BYTES", "BUKTI_SHUTDOWN_GRACE", "/readyz", "503"} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("serve -h lacks %q:\n%s", want, out.String())
+		}
+	}
+}
+
 // TestServeMetrics runs the real server with a metrics listener, answers a
 // few requests (sign-in, a facility, uploads accepted and refused, a
 // download whose blob is gone, a duplicate that the database refuses), and

@@ -24,6 +24,8 @@ const (
 	ETIMEOUT      = "timeout"                // 408
 	ETOOMANY      = "too_many_requests"      // 429
 	EINTERNAL     = "internal"               // 500
+	EUNAVAILABLE  = "unavailable"            // 503: the database or blob store is down or too slow; try again
+	ENOSPACE      = "insufficient_storage"   // 507: the disk or object store is full
 )
 
 // Error is an application error a user can act on. Its text is the

@@ -1,6 +1,7 @@
 // Package db opens Bukti's metadata database and keeps its schema current.
 //
-// The embedded default is a SQLite file (WAL, foreign keys on); a
+// The embedded default is a SQLite file (WAL, synchronous=FULL so that a
+// commit survives a power cut, foreign keys on); a
 // "postgres://" or "postgresql://" URL selects PostgreSQL for deployments
 // with several app servers. Migrations run at Open, in order, each once, in
 // its own transaction, and are recorded in schema_migrations; on
@@ -129,11 +130,18 @@ func open(ctx context.Context, url string, log *slog.Logger) (*gorm.DB, error) {
 // sqliteDSN adds the pragmas Bukti relies on to a SQLite file path.
 func sqliteDSN(path string) string {
 	q := strings.Join([]string{
-		"_foreign_keys=on",    // enforce REFERENCES: a revision cannot outlive its evidence
-		"_journal_mode=WAL",   // readers do not block the writer
-		"_synchronous=NORMAL", // durable at checkpoints; safe with WAL
-		"_busy_timeout=10000", // wait for the writer lock instead of failing with SQLITE_BUSY
-		"_txlock=immediate",   // take the write lock at BEGIN: no deadlock upgrading read → write
+		"_foreign_keys=on",  // enforce REFERENCES: a revision cannot outlive its evidence
+		"_journal_mode=WAL", // readers do not block the writer
+		// FULL syncs the WAL at every commit: a write Bukti acknowledged
+		// (a 201 for an upload) survives a power cut. NORMAL syncs only at
+		// checkpoints and may lose the last commits, though never corrupt.
+		"_synchronous=FULL",
+		// Wait for the writer lock instead of failing with SQLITE_BUSY. In
+		// the server, units already queue for their turn (sqlstore.Run);
+		// this covers other processes (admin commands, fsck, backup) and
+		// checkpoints.
+		"_busy_timeout=10000",
+		"_txlock=immediate", // take the write lock at BEGIN: no deadlock upgrading read → write
 	}, "&")
 	return "file:" + path + "?" + q
 }

@@ -238,7 +238,16 @@ func (s *Service) commit(ctx context.Context, by int64, st *Staged, record func(
 		return err
 	}
 	if _, err := s.Blobs.Commit(ctx, st.tmp, key); err != nil {
-		s.Discard(ctx, st)
+		if errors.Is(err, storage.ErrUnavailable) {
+			// The store is down or stalled: discarding now would keep the
+			// client waiting as long again. Try in the background; what
+			// stays is swept later (integrity.Sweep, bukti fsck -repair).
+			staged := *st
+			st.tmp = ""
+			go s.Discard(context.WithoutCancel(ctx), &staged)
+		} else {
+			s.Discard(ctx, st)
+		}
 		return fmt.Errorf("commit blob %s: %w", key, err)
 	}
 	st.tmp = ""

@@ -42,7 +42,7 @@ func (d *DB) DemoBulk(ctx context.Context, fn func(*DB) error) error {
 	quiet := &gorm.Session{NewDB: true, Logger: d.gdb.Logger.LogMode(logger.Silent)}
 	gdb := d.gdb.WithContext(ctx)
 	if gdb.Dialector.Name() != "sqlite" {
-		return fn(&DB{gdb: gdb.Session(quiet), now: d.now})
+		return fn(&DB{gdb: gdb.Session(quiet), now: d.now, b: d.b})
 	}
 	return gdb.Connection(func(conn *gorm.DB) error {
 		// A new session per statement (NewDB): the handle of Connection
@@ -66,7 +66,7 @@ func (d *DB) DemoBulk(ctx context.Context, fn func(*DB) error) error {
 		if err := conn.Exec("PRAGMA cache_size = -65536").Error; err != nil { // 64 MiB for the growing indexes
 			return err
 		}
-		return fn(&DB{gdb: conn, now: d.now})
+		return fn(&DB{gdb: conn, now: d.now, b: d.b})
 	})
 }
 

@@ -79,7 +79,7 @@ func (s *ScoreTx) PutScores(rows []bukti.FacilityScore) error {
 // the inputs are read. SQLite needs no lock: its transactions hold the
 // database write lock from BEGIN.
 func (d *DB) WithInputs(ctx context.Context, facilityIDs []int64, now time.Time, fn func(tx *ScoreTx, ins map[int64]readiness.Input) error) error {
-	return d.gdb.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	return d.transaction(ctx, func(_ context.Context, tx *gorm.DB) error {
 		if tx.Dialector.Name() == "postgres" {
 			ids := slices.Sorted(slices.Values(facilityIDs)) // one lock order for every caller
 			if err := tx.Exec("SELECT id FROM facilities WHERE id IN ? ORDER BY id FOR SHARE", ids).Error; err != nil {

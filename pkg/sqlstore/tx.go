@@ -16,6 +16,11 @@
 //     unit's context, never from whatever handle a caller holds.
 //   - Tx.Now is read once per unit (UTC), so a change and its audit row
 //     carry the same time.
+//   - A unit and each statement end within the timeout (SetTimeout,
+//     BUKTI_DB_TIMEOUT), and on SQLite units take the one writer's turn in
+//     the order they ask, so that they queue in Go, within that timeout,
+//     instead of in SQLite's busy handler. A database that is down, too
+//     slow or full fails with ErrUnavailable or ErrNoSpace (faults.go).
 //   - Every facility passed to Tx.Touch has its cached readiness scores
 //     dropped inside the same transaction, after fn returns and before
 //     commit. The score cache is this package's table, so no caller can
@@ -39,6 +44,7 @@ import (
 type DB struct {
 	gdb *gorm.DB
 	now func() time.Time
+	b   *bounds // shared by every DB on the handle (faults.go)
 }
 
 // New returns the store on an open, migrated database (db.Open). now is
@@ -47,19 +53,26 @@ func New(gdb *gorm.DB, now func() time.Time) *DB {
 	if now == nil {
 		now = time.Now
 	}
-	return &DB{gdb: gdb, now: now}
+	return &DB{gdb: gdb, now: now, b: boundsOf(gdb)}
 }
 
 // Dialect is the SQL dialect of the database: "sqlite" or "postgres".
 func (d *DB) Dialect() string { return d.gdb.Dialector.Name() }
 
-// Ping checks that the database answers, within ctx.
+// Ping checks that the database answers, within ctx; a database that
+// does not fails with ErrUnavailable.
 func (d *DB) Ping(ctx context.Context) error {
 	sqlDB, err := d.gdb.DB()
 	if err != nil {
 		return err
 	}
-	return sqlDB.PingContext(ctx)
+	if err := sqlDB.PingContext(ctx); err != nil {
+		if ctx.Err() != nil {
+			return fmt.Errorf("%w: %w", ErrUnavailable, err)
+		}
+		return classifyDriver(err)
+	}
+	return nil
 }
 
 // Tx is one running unit of work: its methods run in the unit's
@@ -74,12 +87,14 @@ type Tx struct {
 }
 
 // Run runs fn as one unit of work by the user by (see the package
-// contract).
+// contract). On SQLite units run one at a time, in the order they ask,
+// within the timeout (SetTimeout); a unit that runs out of time, or finds
+// the database down, fails with ErrUnavailable.
 func (d *DB) Run(ctx context.Context, by *int64, fn func(*Tx) error) error {
 	if ctx == nil {
 		ctx = context.Background()
 	}
-	return d.gdb.WithContext(ctx).Transaction(func(db *gorm.DB) error {
+	return d.transaction(ctx, func(ctx context.Context, db *gorm.DB) error {
 		// Read inside the transaction: on SQLite it holds the write lock
 		// from BEGIN, so units' times follow their commit order.
 		t := &Tx{db: db, Now: d.now().UTC(), By: by, ctx: ctx}

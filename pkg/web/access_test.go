@@ -270,6 +270,7 @@ func (w *world) freshEvidence(s side) side {
 func matrix() map[string]route {
 	return map[string]route{
 		"GET /healthz": {public: 200, build: get("/healthz")},
+		"GET /readyz":  {public: 200, build: get("/readyz")},
 		"GET /":        {public: 200, build: get("/")},
 		"POST /api/v1/auth/login": {public: 401, build: func(*world, actor, side, bool) request {
 			return request{method: "POST", path: "/api/v1/auth/login", body: map[string]string{"email": "x@y.test", "password": "salah-sandi-123"}}
@@ -486,12 +487,12 @@ func matrix() map[string]route {
 	}
 }
 
-// apiRoutes keeps the JSON API's routes (and /healthz); pages have their
+// apiRoutes keeps the JSON API's routes (and /healthz, /readyz); pages have their
 // own access test.
 func apiRoutes(all []string) []string {
 	var out []string
 	for _, r := range all {
-		if strings.Contains(r, " /api/") || strings.HasSuffix(r, " /healthz") {
+		if strings.Contains(r, " /api/") || strings.HasSuffix(r, " /healthz") || strings.HasSuffix(r, " /readyz") {
 			out = append(out, r)
 		}
 	}

@@ -39,12 +39,17 @@ const (
 	DefaultMinBodyRate = core.DefaultMinBodyRate
 )
 
+// ErrShuttingDown is the cause with which the server cancels the requests
+// still running when its shutdown grace period ends.
+var ErrShuttingDown = core.ErrShuttingDown
+
 // New builds the server and its routes: the health check, the pages and,
 // under /api/v1, the JSON API.
 func New(d Deps) *Server {
 	s := core.New(d)
 	e := s.Echo()
 	e.GET("/healthz", s.Healthz)
+	e.GET("/readyz", s.Readyz)
 	pages.Register(s, e)
 	api.Register(s, e.Group("/api/v1"))
 	return &Server{Deps: d, core: s}

@@ -1,7 +1,9 @@
 package core
 
 import (
+	"context"
 	"errors"
+	"fmt"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -12,6 +14,8 @@ import (
 
 	"github.com/bukti-id/bukti/pkg/auth"
 	"github.com/bukti-id/bukti/pkg/bukti"
+	"github.com/bukti-id/bukti/pkg/sqlstore"
+	"github.com/bukti-id/bukti/storage"
 )
 
 // statusOf maps every error code to its one HTTP status.
@@ -26,6 +30,40 @@ var statusOf = map[string]int{
 	bukti.ETIMEOUT:      http.StatusRequestTimeout,
 	bukti.ETOOMANY:      http.StatusTooManyRequests,
 	bukti.EINTERNAL:     http.StatusInternalServerError,
+	bukti.EUNAVAILABLE:  http.StatusServiceUnavailable,
+	bukti.ENOSPACE:      http.StatusInsufficientStorage,
+}
+
+// RetryUnavailable is what a 503 tells the client to wait (Retry-After)
+// before trying again.
+const RetryUnavailable = 30 * time.Second
+
+// ErrShuttingDown is the cause with which the server cancels the requests
+// still running when its shutdown grace period is over (see
+// cmd/bukti serve): they are answered 503, as an outage.
+var ErrShuttingDown = errors.New("web: the server is shutting down")
+
+// outage turns the failures that storage and sqlstore classify at their
+// source (a store down or full) into the errors users read, unless err
+// already is an application error; and any error of a request the server
+// canceled to shut down into a 503.
+func outage(c echo.Context, err error) error {
+	retry := int(RetryUnavailable / time.Second)
+	if errors.Is(context.Cause(c.Request().Context()), ErrShuttingDown) {
+		return fmt.Errorf("%w: %w", bukti.E(bukti.EUNAVAILABLE, "err.unavailable.shutdown", retry), err)
+	}
+	if bukti.ErrorCode(err) != bukti.EINTERNAL {
+		return err
+	}
+	switch {
+	case errors.Is(err, storage.ErrNoSpace), errors.Is(err, sqlstore.ErrNoSpace):
+		return fmt.Errorf("%w: %w", bukti.E(bukti.ENOSPACE, "err.no_space"), err)
+	case errors.Is(err, storage.ErrUnavailable):
+		return fmt.Errorf("%w: %w", bukti.E(bukti.EUNAVAILABLE, "err.unavailable.blobs", retry), err)
+	case errors.Is(err, sqlstore.ErrUnavailable):
+		return fmt.Errorf("%w: %w", bukti.E(bukti.EUNAVAILABLE, "err.unavailable.database", retry), err)
+	}
+	return err
 }
 
 // StatusOf is the HTTP status of an error code (bukti.ErrorCode).
@@ -51,12 +89,19 @@ type errorBody struct {
 	} `json:"error"`
 }
 
+// answeredKey marks a request whose error was answered already (see
+// bodyDeadline).
+const answeredKey = "bukti.answered"
+
 // handleError answers err with its status: as the error page for a page
-// request (isPage), as JSON otherwise. Internal errors are logged with
-// their details and answered with a generic message.
+// request (isPage), as JSON otherwise. Internal errors are
+// logged with their details and answered with a generic message; outages
+// (503, with Retry-After) and a full store (507) are logged as warnings.
 func (s *Server) handleError(err error, c echo.Context) {
 	if c.Response().Committed {
-		s.log.Warn("error after response started", "path", c.Path(), "err", err)
+		if c.Get(answeredKey) == nil {
+			s.log.Warn("error after response started", "path", c.Path(), "err", err)
+		}
 		return
 	}
 	var he *echo.HTTPError
@@ -65,11 +110,15 @@ func (s *Server) handleError(err error, c echo.Context) {
 			err = echoError(code, he.Code)
 		}
 	}
+	err = outage(c, err)
 	code := bukti.ErrorCode(err)
 	status := statusOf[code]
 	SetRetryAfter(c, err)
-	if code == bukti.EINTERNAL {
+	switch code {
+	case bukti.EINTERNAL:
 		s.log.Error("request failed", "method", c.Request().Method, "path", c.Path(), "request_id", requestID(c), "err", err)
+	case bukti.EUNAVAILABLE, bukti.ENOSPACE:
+		s.log.Warn("request failed: "+code, "method", c.Request().Method, "path", c.Path(), "request_id", requestID(c), "err", err)
 	}
 	if isPage(c) && c.Request().Method != http.MethodHead {
 		s.errorPage(c, status, err)
@@ -87,10 +136,13 @@ func (s *Server) handleError(err error, c echo.Context) {
 	}
 }
 
-// SetRetryAfter tells a throttled client how many seconds to wait.
+// setRetryAfter tells a throttled client, and every client of a 503, how
+// many seconds to wait.
 func SetRetryAfter(c echo.Context, err error) {
 	if wait, ok := auth.RetryAfter(err); ok {
 		c.Response().Header().Set(echo.HeaderRetryAfter, strconv.Itoa(int(wait/time.Second)))
+	} else if bukti.ErrorCode(err) == bukti.EUNAVAILABLE {
+		c.Response().Header().Set(echo.HeaderRetryAfter, strconv.Itoa(int(RetryUnavailable/time.Second)))
 	}
 }
 
@@ -115,7 +167,8 @@ func (s *Server) errorPage(c echo.Context, status int, err error) {
 		return
 	}
 	heading := map[int]string{400: "error.invalid", 403: "error.forbidden", 404: "error.not_found", 409: "error.conflict",
-		408: "error.timeout", 413: "error.too_large", 415: "error.unsupported", 429: "error.too_many", 500: "error.internal"}[status]
+		408: "error.timeout", 413: "error.too_large", 415: "error.unsupported", 429: "error.too_many", 500: "error.internal",
+		503: "error.unavailable", 507: "error.no_space"}[status]
 	if heading == "" {
 		heading = "error.internal"
 	}
@@ -128,5 +181,5 @@ func (s *Server) errorPage(c echo.Context, status int, err error) {
 // isPage reports whether a request is for an HTML page rather than the API.
 func isPage(c echo.Context) bool {
 	p := c.Request().URL.Path
-	return !strings.HasPrefix(p, "/api/") && p != "/healthz" && !strings.HasPrefix(p, "/static/")
+	return !strings.HasPrefix(p, "/api/") && p != "/healthz" && p != "/readyz" && !strings.HasPrefix(p, "/static/")
 }

@@ -104,7 +104,7 @@ func (s *Server) observeRequests() echo.MiddlewareFunc {
 				if body != nil {
 					metrics.UploadBody(body.n)
 				}
-				if reason := errorCode(err); reason != "" && reason != bukti.EINTERNAL {
+				if reason := errorCode(c, err); reason != "" && reason != bukti.EINTERNAL {
 					metrics.UploadRefused(reason)
 				}
 			}
@@ -136,7 +136,11 @@ func (s *Server) logRequest(c echo.Context, status int, d time.Duration) {
 
 // errorCode is the error code a request's error is answered with, as
 // handleError decides it; "" for no error.
-func errorCode(err error) string {
+func errorCode(c echo.Context, err error) string {
+	if err == nil {
+		return ""
+	}
+	err = outage(c, err)
 	var he *echo.HTTPError
 	if errors.As(err, &he) && !errors.As(err, new(*bukti.Error)) {
 		if code, ok := codeOf[he.Code]; ok {

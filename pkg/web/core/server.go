@@ -12,6 +12,11 @@
 package core
 
 import (
+	"errors"
+	"github.com/bukti-id/bukti/storage"
+	"strconv"
+	"sync/atomic"
+
 	"context"
 	"crypto/rand"
 	"log/slog"
@@ -64,6 +69,9 @@ type Server struct {
 	Deps
 	log  *slog.Logger
 	echo *echo.Echo
+	// ready is what /readyz last found: a probe every few seconds logs
+	// the changes only.
+	ready atomic.Bool
 }
 
 // New builds the server core: the router with the error handler and the
@@ -78,6 +86,7 @@ func New(d Deps) *Server {
 		e.IPExtractor = echo.ExtractIPFromXFFHeader()
 	}
 	s := &Server{Deps: d, log: d.Log, echo: e}
+	s.ready.Store(true)
 	e.HTTPErrorHandler = s.handleError
 	e.Use(s.requestID)
 	e.Use(s.auditRequest)
@@ -179,14 +188,63 @@ func requestID(c echo.Context) string {
 	return c.Response().Header().Get(echo.HeaderXRequestID)
 }
 
-// Healthz answers GET /healthz: 200 while the database answers a ping
-// within 2 seconds, 503 otherwise.
+// Healthz is the liveness check: the process serves HTTP. It touches
+// neither the database nor the blob store, so an outage of either does
+// not get a healthy server restarted; /readyz reports those.
 func (s *Server) Healthz(c echo.Context) error {
-	ctx, cancel := context.WithTimeout(c.Request().Context(), 2*time.Second)
-	defer cancel()
-	if err := s.DB.Ping(ctx); err != nil {
-		s.log.Error("health check: database", "err", err)
-		return c.JSON(http.StatusServiceUnavailable, map[string]string{"status": "unavailable", "database": "down"})
-	}
 	return c.JSON(http.StatusOK, map[string]string{"status": "ok"})
+}
+
+// ReadyTimeout bounds the checks of /readyz.
+const ReadyTimeout = 5 * time.Second
+
+// Readyz is the readiness check: the database answers a ping and the blob
+// store a cheap request (storage.Check: the bucket on S3; on the
+// filesystem its directory and the free space against the minimum). Both
+// run at once, within ReadyTimeout. 503 (with Retry-After) names what is
+// down ("unavailable") or full ("full"); a change of state is logged.
+func (s *Server) Readyz(c echo.Context) error {
+	ctx, cancel := context.WithTimeout(c.Request().Context(), ReadyTimeout)
+	defer cancel()
+	var dbErr, blobErr error
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		blobErr = storage.Check(ctx, s.Evidence.Blobs)
+	}()
+	dbErr = s.DB.Ping(ctx)
+	<-done
+	state := func(err error) string {
+		switch {
+		case err == nil:
+			return "ok"
+		case errors.Is(err, storage.ErrNoSpace) || errors.Is(err, sqlstore.ErrNoSpace):
+			return "full"
+		default:
+			return "unavailable"
+		}
+	}
+	body := map[string]string{"status": "ok", "database": state(dbErr), "blobs": state(blobErr)}
+	ready := dbErr == nil && blobErr == nil
+	if was := s.ready.Swap(ready); was != ready {
+		if ready {
+			s.log.Info("ready: the database and the blob store answer")
+		} else {
+			s.log.Warn("not ready", "database", body["database"], "database_err", errString(dbErr),
+				"blobs", body["blobs"], "blobs_err", errString(blobErr))
+		}
+	}
+	if ready {
+		return c.JSON(http.StatusOK, body)
+	}
+	body["status"] = "unavailable"
+	c.Response().Header().Set(echo.HeaderRetryAfter, strconv.Itoa(int(RetryUnavailable/time.Second)))
+	return c.JSON(http.StatusServiceUnavailable, body)
+}
+
+func errString(err error) string {
+	if err == nil {
+		return ""
+	}
+	return err.Error()
 }
