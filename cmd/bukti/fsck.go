@@ -7,14 +7,12 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"path/filepath"
 	"text/tabwriter"
 	"time"
 
 	"github.com/bukti-id/bukti/pkg/db"
 	"github.com/bukti-id/bukti/pkg/integrity"
 	"github.com/bukti-id/bukti/pkg/sqlstore"
-	"github.com/bukti-id/bukti/storage"
 )
 
 const fsckUsage = `Usage: bukti fsck [-repair] [-verify-content] [-grace 24h] [-json]
@@ -64,16 +62,8 @@ func runFsck(ctx context.Context, args []string, getenv func(string, string) str
 	if *grace < time.Minute {
 		return fmt.Errorf("bukti fsck: -grace %v is too short: uploads still running would count as debris (use at least 1m; the default is %v)", *grace, integrity.DefaultGrace)
 	}
-	url, err := dbf.url()
+	url, store, err := openBlobsAndURL(ctx, dbf, sf)
 	if err != nil {
-		return err
-	}
-	s3, err := sf.s3()
-	if err != nil {
-		return err
-	}
-	cfg := storage.Config{Dir: filepath.Join(dbf.dataDir, "blobs"), S3: s3}
-	if err := cfg.Validate(); err != nil {
 		return err
 	}
 	log := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
@@ -82,10 +72,6 @@ func runFsck(ctx context.Context, args []string, getenv func(string, string) str
 		return err
 	}
 	defer db.Close(gdb)
-	store, err := storage.New(ctx, cfg)
-	if err != nil {
-		return err
-	}
 	rep, err := integrity.Check(ctx, sqlstore.New(gdb, nil), store, integrity.Options{Repair: *repair, VerifyContent: *verify, Grace: *grace})
 	if err != nil {
 		return fmt.Errorf("bukti fsck: could not finish the check of %s: %w", store.Name(), err)

@@ -24,33 +24,7 @@ import (
 // with a reason.
 func TestFsckCommand(t *testing.T) {
 	ctx := context.Background()
-	dir := t.TempDir()
-	c := cli{t, filepath.Join(dir, "bukti.db")}
-	gdb := openDB(t, c.url)
-	store, err := storage.New(ctx, storage.Config{Dir: filepath.Join(dir, "blobs")})
-	if err != nil {
-		t.Fatal(err)
-	}
-	a := app.New(sqlstore.New(gdb, nil), store, criteria.MustBuiltin(), app.Options{TimeZone: time.UTC, Log: testenv.Logger(t), BcryptCost: 4})
-	a.Org.CreateProvince(ctx, "32", "Jawa Barat", nil)
-	a.Org.CreateDistrict(ctx, "3277", "Kota Cimahi", "32", nil)
-	f, err := a.Org.CreateFacility(ctx, org.FacilityInput{Code: "P3277010101", Name: "Puskesmas Cimahi Tengah", DistrictCode: "3277"}, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var keys []string
-	for _, note := range []string{"sk", "sop"} {
-		st, err := a.Evidence.Stage(ctx, note+".pdf", bytes.NewReader(testenv.PDF(note)))
-		if err != nil {
-			t.Fatal(err)
-		}
-		evs, err := a.Evidence.Create(ctx, evidence.Upload{FacilityID: f.ID, Requirements: []string{"2.1.2/a/R1"}, Meta: evidence.Meta{Title: "SK " + note}, By: 1}, st)
-		if err != nil {
-			t.Fatal(err)
-		}
-		key, _ := storage.Key(evs[0].Revisions[0].SHA256)
-		keys = append(keys, key)
-	}
+	c, dir, store, keys := dataDirWithEvidence(t, "sk", "sop")
 	dataDir := []string{"-data-dir", dir}
 
 	out := c.must(append([]string{"fsck", "-verify-content"}, dataDir...)...)
@@ -68,7 +42,7 @@ func TestFsckCommand(t *testing.T) {
 		os.Chtimes(filepath.Join(dir, "blobs", "tmp", e.Name()), old, old)
 	}
 	c.must(append([]string{"fsck"}, dataDir...)...)
-	out, _, err = c.run(append([]string{"fsck", "-grace", "30m"}, dataDir...)...)
+	out, _, err := c.run(append([]string{"fsck", "-grace", "30m"}, dataDir...)...)
 	if code := exitOf(err); code != 1 || !strings.Contains(out, "leftover") {
 		t.Errorf("fsck with debris: exit %d, printed:\n%s", code, out)
 	}
@@ -119,28 +93,7 @@ func exitOf(err error) int {
 // TestBackupRestoreCommands backs a data directory up, restores it into a
 // new one, and finds fsck clean there; bad arguments exit 2 with a reason.
 func TestBackupRestoreCommands(t *testing.T) {
-	ctx := context.Background()
-	dir := t.TempDir()
-	c := cli{t, filepath.Join(dir, "bukti.db")}
-	gdb := openDB(t, c.url)
-	store, err := storage.New(ctx, storage.Config{Dir: filepath.Join(dir, "blobs")})
-	if err != nil {
-		t.Fatal(err)
-	}
-	a := app.New(sqlstore.New(gdb, nil), store, criteria.MustBuiltin(), app.Options{TimeZone: time.UTC, Log: testenv.Logger(t), BcryptCost: 4})
-	a.Org.CreateProvince(ctx, "32", "Jawa Barat", nil)
-	a.Org.CreateDistrict(ctx, "3277", "Kota Cimahi", "32", nil)
-	f, err := a.Org.CreateFacility(ctx, org.FacilityInput{Code: "P3277010101", Name: "Puskesmas Cimahi Tengah", DistrictCode: "3277"}, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	st, err := a.Evidence.Stage(ctx, "sk.pdf", bytes.NewReader(testenv.PDF("sk")))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := a.Evidence.Create(ctx, evidence.Upload{FacilityID: f.ID, Requirements: []string{"2.1.2/a/R1"}, Meta: evidence.Meta{Title: "SK"}, By: 1}, st); err != nil {
-		t.Fatal(err)
-	}
+	c, dir, _, _ := dataDirWithEvidence(t, "sk")
 
 	out := filepath.Join(t.TempDir(), "cadangan")
 	if got := c.must("backup", "-o", out, "-data-dir", dir); !strings.Contains(got, "database and 1 files") {
@@ -174,4 +127,41 @@ func TestBackupRestoreCommands(t *testing.T) {
 			}
 		})
 	}
+}
+
+// dataDirWithEvidence is a data directory (SQLite file and filesystem
+// store) with one facility and a PDF recorded against 2.1.2/a/R1 for each
+// note; it returns the CLI on it, the directory, the store and the blob
+// keys in the notes' order.
+func dataDirWithEvidence(t *testing.T, notes ...string) (cli, string, storage.Store, []string) {
+	t.Helper()
+	ctx := context.Background()
+	dir := t.TempDir()
+	c := cli{t, filepath.Join(dir, "bukti.db")}
+	gdb := openDB(t, c.url)
+	store, err := storage.New(ctx, storage.Config{Dir: filepath.Join(dir, "blobs")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	a := app.New(sqlstore.New(gdb, nil), store, criteria.MustBuiltin(), app.Options{TimeZone: time.UTC, Log: testenv.Logger(t), BcryptCost: 4})
+	a.Org.CreateProvince(ctx, "32", "Jawa Barat", nil)
+	a.Org.CreateDistrict(ctx, "3277", "Kota Cimahi", "32", nil)
+	f, err := a.Org.CreateFacility(ctx, org.FacilityInput{Code: "P3277010101", Name: "Puskesmas Cimahi Tengah", DistrictCode: "3277"}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var keys []string
+	for _, note := range notes {
+		st, err := a.Evidence.Stage(ctx, note+".pdf", bytes.NewReader(testenv.PDF(note)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		evs, err := a.Evidence.Create(ctx, evidence.Upload{FacilityID: f.ID, Requirements: []string{"2.1.2/a/R1"}, Meta: evidence.Meta{Title: "SK " + note}, By: 1}, st)
+		if err != nil {
+			t.Fatal(err)
+		}
+		key, _ := storage.Key(evs[0].Revisions[0].SHA256)
+		keys = append(keys, key)
+	}
+	return c, dir, store, keys
 }

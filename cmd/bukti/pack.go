@@ -14,7 +14,6 @@ import (
 	"github.com/bukti-id/bukti/pkg/db"
 	"github.com/bukti-id/bukti/pkg/pack"
 	"github.com/bukti-id/bukti/pkg/sqlstore"
-	"github.com/bukti-id/bukti/storage"
 	"github.com/bukti-id/bukti/ui"
 )
 
@@ -53,19 +52,11 @@ func runPack(ctx context.Context, args []string, getenv func(string, string) str
 	case *out == "":
 		return errors.New("bukti pack: missing -o FILE.zip (or -o - for standard output)")
 	}
-	url, err := dbf.url()
-	if err != nil {
-		return err
-	}
-	s3, err := sf.s3()
-	if err != nil {
-		return err
-	}
-	cfg := storage.Config{Dir: filepath.Join(dbf.dataDir, "blobs"), S3: s3}
-	if err := cfg.Validate(); err != nil {
-		return err
-	}
 	loc, err := loadTimeZone(getenv("BUKTI_TIMEZONE", "Asia/Jakarta"))
+	if err != nil {
+		return err
+	}
+	url, store, err := openBlobsAndURL(ctx, dbf, sf)
 	if err != nil {
 		return err
 	}
@@ -75,10 +66,6 @@ func runPack(ctx context.Context, args []string, getenv func(string, string) str
 		return err
 	}
 	defer db.Close(gdb)
-	store, err := storage.New(ctx, cfg)
-	if err != nil {
-		return err
-	}
 	st := sqlstore.New(gdb, nil)
 	cat, err := app.ActiveCatalogue(ctx, st)
 	if err != nil {
