@@ -23,3 +23,4 @@ echo "test.sh: postgres $BUKTI_TEST_POSTGRES_URL, minio $BUKTI_TEST_S3_ENDPOINT"
 if [ $# -eq 0 ]; then set -- ./...; fi
 go vet ./...
 go test -race -count=1 -timeout 20m "$@"
+if [ "$*" = ./... ]; then bash scripts/bench.sh --short; fi # whole suite passed: the benchmarks still run (numbers not judged)
