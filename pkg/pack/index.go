@@ -75,6 +75,15 @@ type reqView struct {
 	NeedsFile      bool
 	Note           string
 	Files          []fileView
+	// Interview is set on a W item: Interviewees lists its roles, each
+	// with the person the facility named (Name empty: nobody yet).
+	Interview    bool
+	Interviewees []intervieweeView
+}
+
+// intervieweeView is one role of a W item and who was named for it.
+type intervieweeView struct {
+	Role, Name, Position string
 }
 
 type fileView struct {
@@ -234,6 +243,13 @@ func page(tr Translator, in Input, files []file) indexPage {
 	}
 	p.Generated = tr.tanggal(now) + " " + now.Format("15:04 MST")
 
+	named := map[string]map[string]bukti.Interviewee{}
+	for _, iv := range in.Interviewees {
+		if named[iv.RequirementID] == nil {
+			named[iv.RequirementID] = map[string]bukti.Interviewee{}
+		}
+		named[iv.RequirementID][iv.Role] = iv
+	}
 	byReq := map[string][]fileView{}
 	var total int64
 	for i := range files {
@@ -288,13 +304,19 @@ func page(tr Translator, in Input, files []file) indexPage {
 						}
 					}
 					for _, r := range e.Requirements {
-						ev.Requirements = append(ev.Requirements, reqView{
+						rv := reqView{
 							ID: r.ID, Key: r.Key, Title: r.Title,
 							Method:    tr.method(r.Method),
 							NeedsFile: r.Method.NeedsFile(),
 							Note:      r.Note,
 							Files:     byReq[r.ID],
-						})
+							Interview: r.Method == catalogue.Wawancara,
+						}
+						for _, role := range r.Interviewees {
+							iv := named[r.ID][role]
+							rv.Interviewees = append(rv.Interviewees, intervieweeView{Role: role, Name: iv.Name, Position: iv.Position})
+						}
+						ev.Requirements = append(ev.Requirements, rv)
 					}
 					kv.Elements = append(kv.Elements, ev)
 				}
@@ -412,7 +434,11 @@ code{font-size:.9em}
 {{range .Requirements}}
 <div class="req">
 <p><strong>{{.Key}}</strong> <span class="meta">({{.Method}})</span> {{.Title}}</p>
-{{if .Files}}<ul class="files">
+{{if .Interview}}<p class="meta">{{t "pack.interviewees"}} <span class="en">{{en "pack.interviewees"}}</span>:</p>
+<ul class="files">{{range .Interviewees}}<li>{{.Role}}: {{if .Name}}<strong>{{.Name}}</strong>{{with .Position}} ({{.}}){{end}}{{else}}<span class="empty">{{t "pack.interviewee_unnamed"}}</span>{{end}}</li>
+{{else}}<li class="empty">{{t "pack.interviewee_unnamed"}}</li>
+{{end}}</ul>
+{{end}}{{if .Files}}<ul class="files">
 {{range .Files}}{{template "file" .}}{{end}}</ul>
 {{else if .NeedsFile}}<p class="empty">{{t "pack.no_evidence"}} <span class="en">{{en "pack.no_evidence"}}</span></p>
 {{else}}<p class="empty">{{t "pack.no_file"}} <span class="en">{{en "pack.no_file"}}</span></p>

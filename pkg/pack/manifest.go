@@ -2,37 +2,65 @@ package pack
 
 import (
 	"encoding/csv"
+	"fmt"
 	"io"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
 
+	"github.com/bukti-id/bukti/pkg/bukti"
 	"github.com/bukti-id/bukti/pkg/csvcell"
 )
 
-// manifestHeader is the header row of manifest.csv, in column order.
-var manifestHeader = []string{
-	"path", "requirement", "requirement_title", "element", "title",
-	"doc_number", "doc_revision", "revision", "issue_date", "valid_until",
-	"uploaded_at", "size", "sha256", "review", "review_note",
+// manifestColumns are the message keys of manifest.csv's header, in
+// column order.
+var manifestColumns = []string{
+	"pack.manifest.path", "pack.manifest.requirement", "pack.manifest.requirement_title", "pack.manifest.element", "pack.manifest.title",
+	"pack.manifest.doc_number", "pack.manifest.doc_revision", "pack.manifest.revision", "pack.manifest.issue_date", "pack.manifest.valid_until",
+	"pack.manifest.uploaded_at", "pack.manifest.size", "pack.manifest.sha256", "pack.manifest.review", "pack.manifest.review_note",
 }
 
-// writeManifest writes manifest.csv: UTF-8 without BOM, comma-separated,
+// manifestLang is the language of a pack's manifest: "id" (also for "")
+// or "en"; another is an error.
+func manifestLang(lang string) (string, error) {
+	switch lang {
+	case "", "id":
+		return "id", nil
+	case "en":
+		return "en", nil
+	}
+	return "", fmt.Errorf("pack: manifest language %q: want id or en", lang)
+}
+
+// writeManifest writes manifest.csv in lang ("id" or "en"): its header
+// and its words (the review) are the message keys pack.manifest.* and
+// pack.review.* of that language. UTF-8 without BOM, comma-separated,
 // CRLF-free (encoding/csv with "\n"), one row per file in archive order.
-// path is the entry name in the archive; dates are YYYY-MM-DD, uploaded_at
-// is RFC 3339 in UTC; size is in bytes; sha256 is lower-case hex and has
-// been verified against the bytes written just before.
+// The path column is the entry name in the archive; dates are
+// YYYY-MM-DD, the upload time is RFC 3339 in UTC; size is in bytes;
+// sha256 is lower-case hex and has been verified against the bytes
+// written just before.
 //
-// Free-text columns (requirement_title, title, doc_number, doc_revision,
-// review_note) that start with = + - @, a tab or a CR get a leading apostrophe so
-// that a spreadsheet shows them as text instead of running them as a
-// formula. path, requirement, element, size and sha256 are never altered.
-func writeManifest(w io.Writer, files []file) error {
-	cw := csv.NewWriter(w)
-	if err := cw.Write(manifestHeader); err != nil {
+// Free-text columns (requirement title, title, document number and
+// revision, review note) that start with = + - @, a tab or a CR get a
+// leading apostrophe so that a spreadsheet shows them as text instead of
+// running them as a formula. Path, requirement, element, size and sha256
+// are never altered.
+func writeManifest(w io.Writer, tr Translator, lang string, files []file) error {
+	lang, err := manifestLang(lang)
+	if err != nil {
 		return err
 	}
-	row := make([]string, len(manifestHeader))
+	cw := csv.NewWriter(w)
+	header := make([]string, len(manifestColumns))
+	for i, k := range manifestColumns {
+		header[i] = tr(lang, k)
+	}
+	if err := cw.Write(header); err != nil {
+		return err
+	}
+	row := make([]string, len(manifestColumns))
 	for i := range files {
 		f := &files[i]
 		it := f.item
@@ -41,6 +69,13 @@ func writeManifest(w io.Writer, files []file) error {
 			reqTitle, element = f.req.Title, f.place.Element.ID
 		} else if i := strings.LastIndexByte(it.RequirementID, '/'); i > 0 {
 			element = it.RequirementID[:i]
+		}
+		review := it.Review
+		if review == "" {
+			review = bukti.ReviewPending
+		}
+		if slices.Contains(reviewStates, review) {
+			review = tr(lang, "pack.review."+review)
 		}
 		row = append(row[:0],
 			f.path,
@@ -56,7 +91,7 @@ func writeManifest(w io.Writer, files []file) error {
 			stamp(it.UploadedAt),
 			strconv.FormatInt(it.Size, 10),
 			it.SHA256,
-			it.Review,
+			csvcell.Safe(review),
 			csvcell.Safe(it.ReviewNote),
 		)
 		if err := cw.Write(row); err != nil {
@@ -67,7 +102,7 @@ func writeManifest(w io.Writer, files []file) error {
 	return cw.Error()
 }
 
-// text defuses spreadsheet formulas in a free-text cell.
+// date formats an optional date as YYYY-MM-DD in UTC.
 func date(t *time.Time) string {
 	if t == nil || t.IsZero() {
 		return ""

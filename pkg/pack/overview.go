@@ -8,8 +8,9 @@ import (
 )
 
 // FromOverview makes the input of a survey's pack: its current snapshot
-// items, final scores and tally, scored against c, its text given by t
-// (see Input.T; Write refuses a nil one).
+// items, final scores and tally, scored against c, the facility's named
+// interviewees, its text given by t (see Input.T; Write refuses a nil
+// one). Its manifest speaks Bahasa Indonesia; set Lang for another.
 func FromOverview(ov *survey.Overview, c *catalogue.Catalogue, now time.Time, t Translator) Input {
 	names := make([]string, 0, len(ov.Surveyors))
 	for _, u := range ov.Surveyors {
@@ -20,5 +21,6 @@ func FromOverview(ov *survey.Overview, c *catalogue.Catalogue, now time.Time, t 
 		names = append(names, name)
 	}
 	return Input{Survey: ov.Survey, Facility: ov.Facility, Surveyors: names, Catalogue: c,
-		Items: survey.Current(ov.Items), Scores: ov.FinalScores(), Tally: ov.Tally, Now: now, T: t}
+		Items: survey.Current(ov.Items), Scores: ov.FinalScores(), Tally: ov.Tally, Now: now, T: t,
+		Interviewees: ov.Interviewees}
 }

@@ -8,7 +8,7 @@
 //	Bab II/2.1/2.1.2/b/D3/perencanaan - Notulen/<file>   (stage and part, when set)
 //	Lainnya/<requirement ID>/<file>                items whose requirement is not in the catalogue
 //	index.html                                     the browsable report, relative links to every file
-//	manifest.csv                                   one row per file, with its SHA-256 and size
+//	manifest.csv                                   one row per file, with its SHA-256 and size, in Input.Lang
 //
 // Every path is made of safe names (see safeFileName): no separators or ".."
 // from user data, no control characters, nothing Windows refuses, unique
@@ -63,6 +63,12 @@ type Input struct {
 	// interface's catalogues (ui/locales), Bahasa Indonesia with an
 	// English gloss. Required: pass (*ui.UI).T.
 	T Translator
+	// Interviewees are the people the facility named for the roles of its
+	// W (wawancara) items, listed under each W item of index.html.
+	Interviewees []bukti.Interviewee
+	// Lang is the language of manifest.csv, its header and its words:
+	// "id" (Bahasa Indonesia, also when empty) or "en".
+	Lang string
 }
 
 // Translator returns the message with key in lang ("id" or "en"),
@@ -84,7 +90,7 @@ const copyBufSize = 32 << 10
 // manifest.csv.
 //
 // Before writing anything to w, Write checks the input: a nil catalogue, a
-// nil translator (Input.T), an item whose SHA256 is not a SHA-256, and a
+// nil translator (Input.T), a manifest language other than id or en, an item whose SHA256 is not a SHA-256, and a
 // blob that is missing from store or whose stored size differs from the
 // item's Size are reported without a byte written, so a caller can still answer with an error status.
 //
@@ -109,6 +115,9 @@ func Write(ctx context.Context, w io.Writer, store storage.Store, in Input) erro
 		return err
 	}
 	in.T = tr
+	if _, err := manifestLang(in.Lang); err != nil {
+		return err
+	}
 	files, err := plan(in)
 	if err != nil {
 		return err
@@ -143,7 +152,7 @@ func Write(ctx context.Context, w io.Writer, store storage.Store, in Input) erro
 	if err != nil {
 		return fmt.Errorf("pack: add manifest.csv: %w", err)
 	}
-	if err := writeManifest(ew, files); err != nil {
+	if err := writeManifest(ew, tr, in.Lang, files); err != nil {
 		return fmt.Errorf("pack: write manifest.csv: %w", err)
 	}
 	if err := zw.Close(); err != nil {

@@ -182,10 +182,12 @@ type unpacked struct {
 	index    string
 }
 
+// manifestHeader is manifest.csv's header in Bahasa Indonesia, the
+// language of a pack unless another is asked for (TestPackManifestLanguage).
 var manifestHeader = []string{
-	"path", "requirement", "requirement_title", "element", "title",
-	"doc_number", "doc_revision", "revision", "issue_date", "valid_until",
-	"uploaded_at", "size", "sha256", "review", "review_note",
+	"Berkas", "Persyaratan", "Judul persyaratan", "EP", "Judul bukti",
+	"Nomor dokumen", "Revisi dokumen", "Unggahan ke", "Tanggal terbit", "Berlaku sampai",
+	"Diunggah (UTC)", "Ukuran (byte)", "SHA-256", "Hasil telaah", "Catatan telaah",
 }
 
 // hrefRE finds every link of index.html.

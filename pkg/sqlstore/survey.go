@@ -194,3 +194,23 @@ func (t *Tx) SurveyFacilityEvidence(facilityID int64) ([]bukti.Evidence, error) 
 	err := t.db.Preload("Revisions").Where("facility_id = ? AND deleted_at IS NULL", facilityID).Order("requirement_id, id").Find(&evs).Error
 	return evs, err
 }
+
+// SurveyCandidates returns, by name then email, the active users who hold
+// the surveyor role (a binding to some survey) or no role at all: the
+// people a planner may choose as surveyors, before the planner's reach is
+// checked. surveyed holds the IDs of those with a surveyor binding.
+func (d *DB) SurveyCandidates(ctx context.Context) (users []bukti.User, surveyed map[int64]bool, err error) {
+	db := d.gdb.WithContext(ctx)
+	var ids []int64
+	if err := db.Model(&bukti.RoleBinding{}).Distinct("user_id").Where("role = ?", bukti.RoleSurveyor).Pluck("user_id", &ids).Error; err != nil {
+		return nil, nil, err
+	}
+	surveyed = make(map[int64]bool, len(ids))
+	for _, id := range ids {
+		surveyed[id] = true
+	}
+	others := db.Model(&bukti.RoleBinding{}).Select("user_id").Where("role <> ?", bukti.RoleSurveyor)
+	users = []bukti.User{}
+	err = db.Where("disabled = ? AND id NOT IN (?)", false, others).Order("name, email").Find(&users).Error
+	return users, surveyed, err
+}

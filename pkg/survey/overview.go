@@ -25,6 +25,10 @@ type Overview struct {
 	Suggestions map[string]int  `json:"suggestions"`
 	Tally       scoring.Tally   `json:"tally"` // from the final scores; as finalized once final
 	PPS         []bukti.PPSItem `json:"pps"`   // in catalogue order
+	// Interviewees are the people the facility names, now, for the roles
+	// of its W items: for the evidence pack, not part of the survey's
+	// record (nor of its JSON).
+	Interviewees []bukti.Interviewee `json:"-"`
 }
 
 // Overview loads a survey with everything it holds.
@@ -45,6 +49,7 @@ func (s *Service) Overview(ctx context.Context, id int64) (*Overview, error) {
 		func() (err error) { ov.Items, err = s.Items(ctx, id); return },
 		func() (err error) { ov.Scores, err = s.Scores(ctx, id); return },
 		func() (err error) { ov.PPS, err = s.PPS(ctx, id); return },
+		func() (err error) { ov.Interviewees, err = s.Store.IntervieweesOf(ctx, sv.FacilityID); return },
 	}
 	for _, step := range steps {
 		if err := step(); err != nil {

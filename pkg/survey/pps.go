@@ -3,8 +3,6 @@ package survey
 import (
 	"context"
 	"errors"
-	"fmt"
-	"strings"
 	"time"
 
 	"github.com/bukti-id/bukti/pkg/bukti"
@@ -29,14 +27,8 @@ type PPSInput struct {
 // follows the progress: 0 open, 1–99 in progress, 100 done. The PPS is the
 // one part of a survey that changes after finalization.
 func (s *Service) UpdatePPS(ctx context.Context, id, rowID, by int64, in PPSInput) (*bukti.PPSItem, error) {
-	in.Action, in.Responsible, in.Indicator = strings.TrimSpace(in.Action), strings.TrimSpace(in.Responsible), strings.TrimSpace(in.Indicator)
-	switch {
-	case in.Progress < 0 || in.Progress > 100:
-		return nil, bukti.E(bukti.EINVALID, "err.survey.progress_must_0_100_percent")
-	case textLen(in.Action) > 2000 || textLen(in.Indicator) > 2000 || textLen(in.Responsible) > 200:
-		return nil, bukti.E(bukti.EINVALID, "err.survey.action_and_indicator_at_most")
-	case in.Progress > 0 && (in.Action == "" || in.Responsible == ""):
-		return nil, bukti.E(bukti.EINVALID, "err.survey.fill_in_action_and_person")
+	if err := checkPPS(&in); err != nil {
+		return nil, err
 	}
 	var row bukti.PPSItem
 	err := s.change(ctx, id, EditPPS, by, func(u *sqlstore.Tx, sv *bukti.Survey) error {
@@ -47,12 +39,7 @@ func (s *Service) UpdatePPS(ctx context.Context, id, rowID, by int64, in PPSInpu
 			return err
 		}
 		row = *got
-		row.Action, row.Responsible, row.TargetDate, row.Indicator, row.Progress = in.Action, in.Responsible, in.TargetDate, in.Indicator, in.Progress
-		row.State, row.UpdatedBy, row.UpdatedAt = ppsState(in.Progress), &by, s.Now().UTC()
-		if err := u.SaveSurveyPPSRow(&row); err != nil {
-			return err
-		}
-		return s.audit(u, sv, "survey.pps", fmt.Sprintf("%s: %d%%", row.ElementID, row.Progress))
+		return s.savePPS(u, sv, &row, by, in)
 	})
 	if err != nil {
 		return nil, err

@@ -3,10 +3,8 @@ package survey
 import (
 	"context"
 	"errors"
-	"fmt"
 	"slices"
 	"strconv"
-	"strings"
 
 	"github.com/bukti-id/bukti/pkg/bukti"
 	"github.com/bukti-id/bukti/pkg/evidence"
@@ -36,36 +34,14 @@ type Verdict struct {
 // the evidence record when the item is still its latest revision, so the
 // quality team sees it as something to fix.
 func (s *Service) Review(ctx context.Context, id, itemID, by int64, v Verdict) (*bukti.SnapshotItem, error) {
-	v.Note = strings.TrimSpace(v.Note)
-	switch {
-	case v.Review != bukti.ReviewAccepted && v.Review != bukti.ReviewRejected:
-		return nil, bukti.E(bukti.EINVALID, "err.survey.review_not_allowed_choose_accepted", v.Review)
-	case v.Review == bukti.ReviewRejected && textLen(v.Note) < 10:
-		return nil, bukti.E(bukti.EINVALID, "err.survey.rejection_needs_reason_at_least")
-	case textLen(v.Note) > 2000:
-		return nil, bukti.E(bukti.EINVALID, "err.survey.review_note_longer_than_2000")
+	if err := checkVerdict(&v); err != nil {
+		return nil, err
 	}
 	var it bukti.SnapshotItem
 	err := s.change(ctx, id, Review, by, func(u *sqlstore.Tx, sv *bukti.Survey) error {
-		got, err := u.SurveyItem(id, itemID)
-		if errors.Is(err, sqlstore.ErrNotFound) {
-			return itemNotFound(itemID)
-		} else if err != nil {
-			return err
-		}
-		it = *got
-		if it.SupersededBy != nil {
-			return bukti.E(bukti.ECONFLICT, "err.survey.item_was_superseded_by_item", it.ID, *it.SupersededBy)
-		}
-		now := u.Now
-		it.Review, it.ReviewNote, it.ReviewedBy, it.ReviewedAt = v.Review, v.Note, &by, &now
-		if err := u.SetSurveyItemReview(&it); err != nil {
-			return err
-		}
-		if err := s.reflect(u, sv, &it); err != nil {
-			return err
-		}
-		return s.audit(u, sv, "survey.review", fmt.Sprintf("item %d (%s r%d): %s %s", it.ID, it.RequirementID, it.RevisionNumber, it.Review, it.ReviewNote))
+		var err error
+		it, _, err = s.reviewIn(u, sv, itemID, by, v, false)
+		return err
 	})
 	if err != nil {
 		return nil, err

@@ -20,7 +20,7 @@ type SelfScore struct {
 // SelfAssess records the quality team's proposed scores. The first one
 // moves a planned survey into self-assessment. Each score stores the
 // readiness scorer's suggestion next to it. Nothing is saved unless every
-// score is valid.
+// score is valid: a *RowsError names each wrong one.
 func (s *Service) SelfAssess(ctx context.Context, id, by int64, scores []SelfScore) ([]bukti.SelfAssessment, error) {
 	if len(scores) == 0 {
 		return nil, bukti.E(bukti.EINVALID, "err.survey.send_at_least_one_ep")
@@ -36,21 +36,26 @@ func (s *Service) SelfAssess(ctx context.Context, id, by int64, scores []SelfSco
 	now := s.Now().UTC()
 	rows := make([]bukti.SelfAssessment, 0, len(scores))
 	seen := make(map[string]bool, len(scores))
+	var bad rowsError
 	for _, in := range scores {
 		if _, err := s.element(in.Element); err != nil {
-			return nil, err
+			bad.add(in.Element, in.Element, err)
+			continue
 		}
 		if seen[in.Element] {
-			return nil, bukti.E(bukti.EINVALID, "err.survey.ep_scored_twice_in_one", in.Element)
+			bad.add(in.Element, in.Element, bukti.E(bukti.EINVALID, "err.survey.ep_scored_twice_in_one", in.Element))
+			continue
 		}
 		seen[in.Element] = true
 		score, tdd, err := ParseScore(s.Catalogue, in.Score)
 		if err != nil {
-			return nil, err
+			bad.add(in.Element, in.Element, err)
+			continue
 		}
 		just := strings.TrimSpace(in.Justification)
-		if n := textLen(just); n < 10 || n > 2000 {
-			return nil, bukti.E(bukti.EINVALID, "err.survey.justification_10_2000_characters_required", in.Element)
+		if n := textLen(just); n < MinJustification || n > 2000 {
+			bad.add(in.Element, in.Element, bukti.E(bukti.EINVALID, "err.survey.justification_10_2000_characters_required", in.Element))
+			continue
 		}
 		var suggested *int
 		if es, ok := rep.Element(in.Element); ok {
@@ -60,6 +65,9 @@ func (s *Service) SelfAssess(ctx context.Context, id, by int64, scores []SelfSco
 		}
 		rows = append(rows, bukti.SelfAssessment{SurveyID: id, ElementID: in.Element, Score: score, TDD: tdd, Justification: just,
 			Suggested: suggested, UpdatedBy: by, UpdatedAt: now})
+	}
+	if err := bad.err(); err != nil {
+		return nil, err
 	}
 	err = s.change(ctx, id, SelfAssess, by, func(u *sqlstore.Tx, sv *bukti.Survey) error {
 		if err := u.SaveSelfAssessments(rows); err != nil {

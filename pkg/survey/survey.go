@@ -44,6 +44,10 @@ var Modes = []string{"onsite", "hybrid"}
 // and analysis and of a recommendation, as the national instrument requires.
 const MinNarrative = 30
 
+// MinJustification is the minimum length, in characters, of the reason
+// the quality team gives for a proposed score.
+const MinJustification = 10
+
 // maxText bounds free-text fields.
 const maxText = 4000
 

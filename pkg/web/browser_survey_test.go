@@ -4,10 +4,13 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"slices"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/chromedp/cdproto/emulation"
+	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
 
 	"github.com/bukti-id/bukti/pkg/bukti"
@@ -132,17 +135,22 @@ func TestBrowserSurvey(t *testing.T) {
 	}
 	rec := "Lengkapi bukti sesuai pokok pikiran dan simpan daftar hadir serta notulen."
 	t.Run("score", func(t *testing.T) {
-		for _, s := range []struct{ ep, anchor, value string }{{"2.1.2/a", "2-1-2-a", "10"}, {"2.1.2/b", "2-1-2-b", "5"}, {"2.1.2/c", "2-1-2-c", "10"}} {
-			sel := "#score-" + s.anchor
-			submitIn(t, ctx, "score "+s.ep,
-				chromedp.SetValue(sel+"-value", s.value, chromedp.ByQuery),
-				chromedp.SetValue(sel+"-facts", facts[s.ep], chromedp.ByQuery),
-				chromedp.SetValue(sel+"-rec", rec, chromedp.ByQuery),
-				chromedp.Click(sel+` button[type="submit"]`, chromedp.ByQuery))
+		// Every EP of the kriteria in one save.
+		scores := map[string]string{"2-1-2-a": "10", "2-1-2-b": "5", "2-1-2-c": "10"}
+		var fill []chromedp.Action
+		for anchor, value := range scores {
+			sel := "#score-" + anchor
+			ep := "2.1.2/" + anchor[len(anchor)-1:]
+			fill = append(fill, chromedp.SetValue(sel+"-value", value, chromedp.ByQuery),
+				chromedp.SetValue(sel+"-facts", facts[ep], chromedp.ByQuery),
+				chromedp.SetValue(sel+"-rec", rec, chromedp.ByQuery))
+		}
+		submitIn(t, ctx, "score the kriteria", append(fill, chromedp.Click("#scores-save", chromedp.ByID))...)
+		for anchor, value := range scores {
 			var got string
-			run(t, ctx, "read back "+s.ep, chromedp.Value(sel+"-value", &got, chromedp.ByQuery))
-			if got != s.value {
-				t.Errorf("%s after saving shows %q, want %q", s.ep, got, s.value)
+			run(t, ctx, "read back "+anchor, chromedp.Value("#score-"+anchor+"-value", &got, chromedp.ByQuery))
+			if got != value {
+				t.Errorf("%s after saving shows %q, want %q", anchor, got, value)
 			}
 		}
 		sug, err := h.surveys.Suggestions(bg, sv.ID)
@@ -166,9 +174,18 @@ func TestBrowserSurvey(t *testing.T) {
 		if s := text(t, ctx, "#finals-count"); s != "Nilai akhir: 2 dari 3 EP." {
 			t.Errorf("after reconciling: %q", s)
 		}
+		// Changing b's row ticks it to be saved (the page's script has run
+		// once the save state shows).
 		submitIn(t, ctx, "decide b",
+			chromedp.WaitVisible("#finals-form [data-save-state]", chromedp.ByQuery),
 			chromedp.SetValue("#final-2-1-2-b-value", "0", chromedp.ByQuery),
-			chromedp.Click(`#conflict-2-1-2-b .final-form button[type="submit"]`, chromedp.ByQuery))
+			chromedp.SendKeys("#final-2-1-2-b-facts", " Diputuskan ketua tim.", chromedp.ByQuery),
+			chromedp.Click("#finals-save", chromedp.ByID))
+		ov, err := h.surveys.Overview(bg, sv.ID)
+		must(err)
+		if f, ok := ov.Final("2.1.2/b"); !ok || f.Score != 0 || !strings.Contains(f.Facts, "Diputuskan ketua tim.") {
+			t.Errorf("b's final score: %+v (set %v)", f, ok)
+		}
 		run(t, ctx, "finalize offered", chromedp.WaitVisible("#finalize-button", chromedp.ByID))
 		submitIn(t, ctx, "finalize (confirmed)", chromedp.Click("#finalize-button", chromedp.ByID))
 		run(t, ctx, "final notice", chromedp.WaitVisible("#final-notice", chromedp.ByID))
@@ -179,7 +196,7 @@ func TestBrowserSurvey(t *testing.T) {
 			t.Errorf("Bab II = %q, want 66.7%%", s)
 		}
 		var forms int
-		run(t, ctx, "no forms left", chromedp.Evaluate(`document.querySelectorAll("main form").length`, &forms))
+		run(t, ctx, "no forms left", chromedp.Evaluate(`document.querySelectorAll("main form[method=post]").length`, &forms))
 		if forms != 0 {
 			t.Errorf("the final survey page still has %d forms for the lead", forms)
 		}
@@ -212,6 +229,166 @@ func TestBrowserSurvey(t *testing.T) {
 		resp, err := chromedp.RunResponse(ctx, chromedp.Navigate(page+"/report"))
 		if err != nil || resp.Status != http.StatusOK {
 			t.Errorf("report: %v %v", err, resp)
+		}
+	})
+}
+
+// TestBrowserSurveyNoLostWork types into every EP of the scoring section
+// as a surveyor would, with one too short: the refused save keeps every
+// typed text and marks the short one; fixed, one save keeps them all. The
+// counter follows the typing, a closed preview loads nothing until it is
+// opened, and leaving the page with unsaved text asks first.
+func TestBrowserSurveyNoLostWork(t *testing.T) {
+	v := newSectionVisit(t)
+	h := v.h
+	ctx := browser(t, 1100, 900)
+	var mu sync.Mutex
+	var dialogs []page.DialogType
+	chromedp.ListenTarget(ctx, func(ev any) {
+		if d, ok := ev.(*page.EventJavascriptDialogOpening); ok {
+			mu.Lock()
+			dialogs = append(dialogs, d.Type)
+			mu.Unlock()
+		}
+	})
+	asked := func() []page.DialogType {
+		mu.Lock()
+		defer mu.Unlock()
+		return slices.Clone(dialogs)
+	}
+	h.signIn(t, ctx, "ketua@kars.test", "kata-sandi-pengguna-1")
+	url := h.srv.URL + v.page
+	// The page's script has run once the save state shows.
+	ready := chromedp.WaitVisible("#scores-form [data-save-state]", chromedp.ByQuery)
+	run(t, ctx, "open the survey", chromedp.Navigate(url), ready)
+
+	t.Run("a closed preview loads nothing", func(t *testing.T) {
+		loads := `performance.getEntriesByType("resource").filter(e => e.name.includes("/content")).length`
+		var n int
+		run(t, ctx, "count loads", chromedp.Evaluate(loads, &n))
+		if n != 0 {
+			t.Fatalf("%d evidence files loaded with every preview closed", n)
+		}
+		photo := fmt.Sprintf("#item-%d details.lazy-preview", v.items["2.1.2/c/D1"].ID)
+		var ok bool
+		run(t, ctx, "open the photo's preview", chromedp.Click(photo+" summary", chromedp.ByQuery),
+			chromedp.WaitVisible(photo+" img.preview", chromedp.ByQuery),
+			chromedp.Poll(`(() => { const i = document.querySelector("`+photo+` img.preview"); return i.complete && i.naturalWidth > 0; })()`, &ok))
+		run(t, ctx, "count loads", chromedp.Evaluate(loads, &n))
+		if n != 1 {
+			t.Errorf("after opening one preview %d files loaded, want 1", n)
+		}
+	})
+
+	typed := map[string][2]string{
+		"2-1-2-a": {"Fakta a: SK pemberdayaan ada dan ditandatangani kepala Puskesmas.", "Rekomendasi a: tinjau SK setiap tahun bersama LP/LS."},
+		"2-1-2-b": {"Fakta b: pendek.", "Rekomendasi b: libatkan tokoh masyarakat dalam SMD dan MMD."},
+		"2-1-2-c": {"Fakta c: evaluasi dilaporkan setiap semester dengan foto.", "Rekomendasi c: simpan notulen evaluasi bersama daftar hadir."},
+	}
+	values := func(t *testing.T) map[string][2]string {
+		out := map[string][2]string{}
+		for anchor := range typed {
+			var f, r string
+			run(t, ctx, "read "+anchor, chromedp.Value("#score-"+anchor+"-facts", &f, chromedp.ByQuery), chromedp.Value("#score-"+anchor+"-rec", &r, chromedp.ByQuery))
+			out[anchor] = [2]string{f, r}
+		}
+		return out
+	}
+	t.Run("typing", func(t *testing.T) {
+		var acts []chromedp.Action
+		for anchor, s := range typed {
+			sel := "#score-" + anchor
+			acts = append(acts, chromedp.SetValue(sel+"-value", "5", chromedp.ByQuery),
+				chromedp.SendKeys(sel+"-facts", s[0], chromedp.ByQuery), chromedp.SendKeys(sel+"-rec", s[1], chromedp.ByQuery))
+		}
+		run(t, ctx, "type every EP", acts...)
+		if got := text(t, ctx, "#score-2-1-2-a-facts-count .n"); got != fmt.Sprint(len([]rune(typed["2-1-2-a"][0]))) {
+			t.Errorf("the live count of a's facts shows %s, want %d", got, len([]rune(typed["2-1-2-a"][0])))
+		}
+		var short bool
+		run(t, ctx, "b is short", chromedp.Evaluate(`document.querySelector("#score-2-1-2-b-facts-count").classList.contains("short")`, &short))
+		if !short {
+			t.Error("b's 16 characters are not marked short")
+		}
+		if s := text(t, ctx, "#scores-form [data-save-state]"); s != "Ada isian yang belum disimpan." {
+			t.Errorf("save state while typing: %q", s)
+		}
+	})
+
+	t.Run("leaving asks first", func(t *testing.T) {
+		before := len(asked())
+		// Accepting an item is another form: the typed scores would be
+		// lost, so the browser asks (the harness then accepts).
+		submitIn(t, ctx, "accept an item", chromedp.Click(fmt.Sprintf("#item-%d button.accept", v.items["2.1.2/a/R1"].ID), chromedp.ByQuery))
+		got := asked()[before:]
+		if !slices.Contains(got, page.DialogTypeBeforeunload) {
+			t.Errorf("leaving with unsaved text opened dialogs %v, want a beforeunload warning", got)
+		}
+		// Saving the form itself does not ask.
+		run(t, ctx, "reload", chromedp.Navigate(url), ready)
+	})
+
+	t.Run("one save keeps everything", func(t *testing.T) {
+		var acts []chromedp.Action
+		for anchor, s := range typed {
+			sel := "#score-" + anchor
+			acts = append(acts, chromedp.SetValue(sel+"-value", "5", chromedp.ByQuery),
+				chromedp.SendKeys(sel+"-facts", s[0], chromedp.ByQuery), chromedp.SendKeys(sel+"-rec", s[1], chromedp.ByQuery))
+		}
+		before := len(asked())
+		resp, err := chromedp.RunResponse(ctx, append(acts, chromedp.Click("#scores-save", chromedp.ByID))...)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if resp.Status != http.StatusBadRequest {
+			t.Fatalf("save with b too short: status %d, want 400", resp.Status)
+		}
+		if got := asked()[before:]; len(got) != 0 {
+			t.Errorf("saving the form opened dialogs %v", got)
+		}
+		if got := values(t); fmt.Sprint(got) != fmt.Sprint(typed) {
+			t.Errorf("the refused save kept %q, want every typed text %q", got, typed)
+		}
+		if s := text(t, ctx, "#score-2-1-2-b .field-error"); !strings.Contains(s, "Fakta dan analisis untuk 2.1.2/b harus 30–4000 karakter (sekarang 16)") {
+			t.Errorf("b's error: %q", s)
+		}
+		var marked int
+		run(t, ctx, "errors", chromedp.Evaluate(`document.querySelectorAll("#scores-form .field-error").length`, &marked))
+		if marked != 1 {
+			t.Errorf("%d EP marked wrong, want 1", marked)
+		}
+		if s := text(t, ctx, "#scores-form [data-save-state]"); s != "Ada isian yang belum disimpan." {
+			t.Errorf("save state of the refused form: %q", s)
+		}
+		if n := len(v.scores(v.leadID)); n != 0 {
+			t.Fatalf("the refused save stored %d scores", n)
+		}
+		fixed := typed["2-1-2-b"]
+		fixed[0] = "Fakta b: keterlibatan masyarakat hanya tercatat pada pelaksanaan."
+		typed["2-1-2-b"] = fixed
+		submitIn(t, ctx, "save again", chromedp.Clear("#score-2-1-2-b-facts", chromedp.ByQuery),
+			chromedp.SendKeys("#score-2-1-2-b-facts", fixed[0], chromedp.ByQuery), chromedp.Click("#scores-save", chromedp.ByID))
+		if got := values(t); fmt.Sprint(got) != fmt.Sprint(typed) {
+			t.Errorf("after saving the page shows %q, want %q", got, typed)
+		}
+		stored := v.scores(v.leadID)
+		for anchor, s := range typed {
+			ep := "2.1.2/" + anchor[len(anchor)-1:]
+			if r := stored[ep]; r.Facts != s[0] || r.Recommendation != s[1] || r.Score != 5 {
+				t.Errorf("%s stored %+v", ep, r)
+			}
+		}
+		if s := text(t, ctx, "p.flash"); s != "Nilai tersimpan." {
+			t.Errorf("flash after saving: %q", s)
+		}
+		if s := text(t, ctx, "#scores-form [data-save-state]"); s != "Semua isian tersimpan." {
+			t.Errorf("save state after saving: %q", s)
+		}
+		// Nothing unsaved: leaving does not ask.
+		before = len(asked())
+		run(t, ctx, "leave", chromedp.Navigate(h.srv.URL+"/"), chromedp.WaitVisible("main", chromedp.ByQuery))
+		if got := asked()[before:]; len(got) != 0 {
+			t.Errorf("leaving a saved page opened dialogs %v", got)
 		}
 	})
 }

@@ -162,13 +162,25 @@ func TestSurveyPages(t *testing.T) {
 		}
 		status, loc, _ := mutu.post(path("/self-assessment"), self([]string{"10", "", "5"}, []string{just, "", just}))
 		redirected(t, "partial self-assessment", status, loc, id, "survey.ok.self_saved")
+		// The page says what is missing before anyone confirms: no form
+		// to submit, a disabled button, the EP left.
+		_, _, body = mutu.get(page)
+		wants(t, "page with an EP missing", body, "1 EP belum dinilai mandiri", `data-unassessed="2.1.2/b"`,
+			`href="/s/`+fmt.Sprint(id)+`?k=2.1.2#self-2-1-2-b"`, `<button type="button" disabled`)
+		if strings.Contains(body, `action="/s/`+fmt.Sprint(id)+`/submit"`) || strings.Contains(body, "data-confirm=\"Ajukan penilaian mandiri?") {
+			t.Error("the page offers to submit (and to confirm) an incomplete self-assessment")
+		}
 		status, _, body = mutu.post(path("/submit"), url.Values{})
 		refused(t, "submit with an EP missing", status, body, http.StatusBadRequest, "Penilaian mandiri belum lengkap: 1 EP belum dinilai (2.1.2/b)")
 		// c is proposed TDD: the system will suggest nothing for it.
 		status, loc, _ = mutu.post(path("/self-assessment"), self([]string{"10", "0", "TDD"}, []string{just, "Belum ada keterlibatan masyarakat tercatat.", just}))
 		redirected(t, "full self-assessment", status, loc, id, "survey.ok.self_saved")
 		_, _, body = mutu.get(loc)
-		wants(t, "page after saving", body, "Penilaian mandiri tersimpan.", "Ajukan penilaian mandiri", "dibekukan", `<option value="0" selected>`)
+		wants(t, "page after saving", body, "Penilaian mandiri tersimpan.", "Ajukan penilaian mandiri", "dibekukan", `<option value="0" selected>`,
+			"Semua EP sudah dinilai mandiri.", `action="/s/`+fmt.Sprint(id)+`/submit" data-confirm="Ajukan penilaian mandiri?`)
+		if strings.Contains(body, `id="unassessed"`) {
+			t.Error("a complete self-assessment still lists EP to assess")
+		}
 		status, loc, _ = mutu.post(path("/submit"), url.Values{})
 		redirected(t, "submit", status, loc, id, "survey.ok.submitted")
 		if state() != bukti.SurveyInReview {
@@ -197,7 +209,19 @@ func TestSurveyPages(t *testing.T) {
 		}
 		_, _, body = lead.get(page)
 		wants(t, "surveyor in review", body, "sk-pemberdayaan.pdf", fmt.Sprintf("/api/v1/evidence/%d/content?revision=1", r1Item.EvidenceID),
-			fmt.Sprintf(`action="/s/%d/items/%d/review"`, id, r1Item.ID), "Terima", "Alasan penolakan")
+			fmt.Sprintf(`action="/s/%d/items/%d/review"`, id, r1Item.ID), "Terima", "Alasan penolakan",
+			// Requirements asking for a file with none at all are listed
+			// as missing; a W item is not.
+			`data-missing="2.1.2/a/D1"`, `data-missing="2.1.2/b/D1"`, "Belum ada bukti", "persyaratan dokumen (R dan D) belum memiliki bukti sama sekali",
+			// Inline preview, loaded only when opened; no forced download.
+			fmt.Sprintf(`data-lazy-src="/api/v1/evidence/%d/content?revision=1"`, r1Item.EvidenceID), `data-lazy-kind="pdf"`,
+			// Several at once.
+			fmt.Sprintf(`action="/s/%d/items/review"`, id), fmt.Sprintf(`name="item" value="%d" form="bulk-review"`, r1Item.ID))
+		for _, bad := range []string{`data-missing="2.1.2/a/R1"`, `data-missing="2.1.2/a/W1"`, `<iframe`, fmt.Sprintf(`download="sk-pemberdayaan.pdf">sk-pemberdayaan.pdf`)} {
+			if strings.Contains(body, bad) {
+				t.Errorf("the review shows %q", bad)
+			}
+		}
 
 		status, _, body := review(lead, r1Item.ID, "rejected", "")
 		refused(t, "rejection without a reason", status, body, http.StatusBadRequest, "Tuliskan alasan penolakan (minimal 10 karakter)")
@@ -225,13 +249,13 @@ func TestSurveyPages(t *testing.T) {
 
 	t.Run("resubmit", func(t *testing.T) {
 		_, _, body := mutu.get(page)
-		wants(t, "quality team after a rejection", body, "Perlu diperbaiki", "SK belum ditandatangani kepala Puskesmas.", "Belum ada revisi baru untuk diajukan ulang.",
+		wants(t, "quality team after a rejection", body, "Perlu diperbaiki", "SK belum ditandatangani kepala Puskesmas.", "Belum ada berkas pengganti untuk diajukan ulang.",
 			fmt.Sprintf(`href="/f/%d/req?id=2.1.2%%2fa%%2fR1"`, f.ID))
 		status, _, body := mutu.post(path("/resubmit"), url.Values{"evidence": {fmt.Sprint(r1Item.EvidenceID)}})
 		refused(t, "resubmit without a new revision", status, body, http.StatusConflict, "unggah revisi baru terlebih dahulu")
 		h.expect(http.StatusCreated, h.upload(fmt.Sprintf("/api/v1/evidence/%d/revisions", r1Item.EvidenceID), file("sk-ttd.pdf", testenv.PDF("SK bertanda tangan"))), nil)
 		_, _, body = mutu.get(page)
-		wants(t, "quality team after uploading a revision", body, "Ajukan ulang revisi 2")
+		wants(t, "quality team after uploading a revision", body, "Ajukan ulang unggahan ke-2")
 		status, loc, _ := mutu.post(path("/resubmit"), url.Values{"evidence": {fmt.Sprint(r1Item.EvidenceID)}})
 		redirected(t, "resubmit", status, loc, id, "survey.ok.resubmitted")
 		cur := survey.Current(must(h.surveys.Items(ctx, id)))
@@ -386,23 +410,38 @@ func TestSurveyPages(t *testing.T) {
 		if len(pps) != 1 || pps[0].ElementID != "2.1.2/b" {
 			t.Fatalf("PPS rows: %+v, want one for 2.1.2/b", pps)
 		}
-		row := path(fmt.Sprintf("/pps/%d", pps[0].ID))
+		key := fmt.Sprint(pps[0].ID)
+		row := func(fields map[string]string) url.Values {
+			f := url.Values{"row": {key}}
+			for k, v := range fields {
+				f.Set(k+":"+key, v)
+			}
+			return f
+		}
 		_, _, body := mutu.get(page)
-		wants(t, "quality team on the final survey", body, "Perencanaan perbaikan strategis (PPS)", recB, `action="`+row+`"`, "66.7%", "Penilaian surveior")
-		status, _, body := mutu.post(row, url.Values{"progress": {"50"}})
+		wants(t, "quality team on the final survey", body, "Perencanaan perbaikan strategis (PPS)", recB, `action="`+path("/pps")+`"`, "66.7%", "Penilaian surveior")
+		status, _, body := mutu.post(path("/pps"), row(map[string]string{"progress": "50", "indicator": "Notulen MMD tersedia."}))
 		refused(t, "progress without an action", status, body, http.StatusBadRequest, "Isi rencana tindakan dan penanggung jawab")
-		status, loc, _ := mutu.post(row, url.Values{"action": {"Adakan SMD dan MMD bersama kader."}, "responsible": {"Koordinator UKM"},
-			"target_date": {"2026-06-30"}, "indicator": {"Notulen dan daftar hadir MMD tersedia."}, "progress": {"50"}})
+		wants(t, "the refused PPS", body, ">Notulen MMD tersedia.</textarea>", `value="50"`, `class="field-error"`)
+		status, loc, _ := mutu.post(path("/pps"), row(map[string]string{"action": "Adakan SMD dan MMD bersama kader.", "responsible": "Koordinator UKM",
+			"target_date": "2026-06-30", "indicator": "Notulen dan daftar hadir MMD tersedia.", "progress": "50"}))
 		redirected(t, "PPS", status, loc, id, "survey.ok.pps_saved")
 		_, _, body = mutu.get(page)
 		wants(t, "PPS after saving", body, "Adakan SMD dan MMD bersama kader.", "30-06-2026", `data-progress="50"`, "Berjalan")
 		_, _, body = lead.get(page)
 		wants(t, "PPS for the lead", body, "Adakan SMD dan MMD bersama kader.")
-		if strings.Contains(body, `action="`+row+`"`) {
+		if strings.Contains(body, `action="`+path("/pps")+`"`) {
 			t.Error("the lead sees the PPS form")
 		}
-		if status, _, _ := lead.post(row, url.Values{"action": {"x"}, "responsible": {"y"}}); status != http.StatusForbidden {
+		if status, _, _ := lead.post(path("/pps"), row(map[string]string{"action": "x", "responsible": "y"})); status != http.StatusForbidden {
 			t.Errorf("PPS by a surveyor: status %d, want 403", status)
+		}
+		// The one-row route still works.
+		status, loc, _ = mutu.post(path("/pps/"+key), url.Values{"action": {"Adakan SMD dan MMD bersama kader."}, "responsible": {"Koordinator UKM"},
+			"target_date": {"2026-06-30"}, "indicator": {"Notulen dan daftar hadir MMD tersedia."}, "progress": {"100"}})
+		redirected(t, "PPS row", status, loc, id, "survey.ok.pps_saved")
+		if got, _ := h.surveys.PPS(ctx, id); got[0].Progress != 100 {
+			t.Errorf("PPS by its row's route: progress %d", got[0].Progress)
 		}
 	})
 
@@ -414,7 +453,7 @@ func TestSurveyPages(t *testing.T) {
 		}
 		wants(t, "report", body, "Laporan hasil survei akreditasi", f.Name, f.Code, "ketua@kars.test (ketua tim)", "anggota@kars.test",
 			"66.7%", `id="result-status" data-status="Dasar"`, "minimal 75%: kurang 8.3 poin persen (3 poin nilai)",
-			factsA, recB, "Adakan SMD dan MMD bersama kader.", "Koordinator UKM", "50%")
+			factsA, recB, "Adakan SMD dan MMD bersama kader.", "Koordinator UKM", "100%")
 		_, _, body = sup.get("/district")
 		wants(t, "district page", body, `href="/surveys"`)
 		_, _, body = sup.get("/surveys")

@@ -113,9 +113,14 @@ func TestReadinessPages(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		// Every EP of the standard, each with the readiness suggestion
-		// or why there is none.
+		// Every EP of the standard when all are asked for (the page opens
+		// on one kriteria), each with the readiness suggestion or why
+		// there is none.
 		_, _, body := v.get(fmt.Sprintf("/s/%d", sv.ID))
+		if n := strings.Count(body, `class="ep-row"`); n != 7 {
+			t.Errorf("the self-assessment opens on %d EP, want the 7 of kriteria 1.1.1", n)
+		}
+		_, _, body = v.get(fmt.Sprintf("/s/%d?k=all", sv.ID))
 		if n := strings.Count(body, `class="ep-row"`); n != 328 {
 			t.Errorf("self-assessment form lists %d EP, want 328", n)
 		}

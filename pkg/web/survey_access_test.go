@@ -360,14 +360,22 @@ func TestPlanSurveyByEmail(t *testing.T) {
 		v := newVisitor(h)
 		v.login("dinkes@cimahi.test", "kata-sandi-pengguna-1")
 		_, _, list := v.get("/surveys")
-		wants(t, "survey list", list, "Email surveior (pisahkan dengan koma)", "Email ketua tim")
+		wants(t, "survey list", list, "Email surveior lain (pisahkan dengan koma)", "Ketua tim", `name="surveyor"`)
 		post := func(surveyors, lead string) (int, string) {
 			status, _, body := v.post("/surveys", url.Values{"facility": {fmt.Sprint(f.ID)}, "type": {"initial"}, "surveyors": {surveyors}, "lead": {lead}})
 			m := flashRe.FindStringSubmatch(body)
 			if m == nil {
 				t.Fatalf("no message on the refused plan (status %d)", status)
 			}
-			noSecrets(t, "the survey list's message", body)
+			noSecrets(t, "the survey list's message", m[1])
+			// The page lists the external surveyor, whom the supervisor may
+			// assign, and nobody beyond their reach.
+			wants(t, "the refused plan's list", body, external.Name)
+			for _, s := range []string{farUser.Name, disabled.Name} {
+				if strings.Contains(body, s) {
+					t.Errorf("the refused plan's page names %q", s)
+				}
+			}
 			return status, m[1]
 		}
 		status, msg := post("tidak-ada@kars.test", "")

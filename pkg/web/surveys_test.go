@@ -229,7 +229,11 @@ func TestSurveyVisitAPI(t *testing.T) {
 				t.Errorf("a final survey changed: scores %d → %d, items %d → %d", scoresBefore, scoresAfter, itemsBefore, itemsAfter)
 			}
 
-			checkPack(t, h.call("GET", path("/pack.zip"), nil, quality), sk.ID, "Madya")
+			checkPack(t, h.call("GET", path("/pack.zip"), nil, quality), sk.ID, "Madya", "id")
+			// The manifest speaks the user's language.
+			req, _ := http.NewRequest("GET", h.srv.URL+path("/pack.zip"), nil)
+			req.AddCookie(&http.Cookie{Name: "bukti_lang", Value: "en"})
+			checkPack(t, h.send(req, quality), sk.ID, "Madya", "en")
 			if r := h.call("GET", path("/pack.zip"), nil, tok2); r.status != http.StatusForbidden {
 				t.Errorf("pack.zip for a surveyor of the final survey: status %d, want 403", r.status)
 			}
@@ -272,8 +276,13 @@ func TestSurveyVisitAPI(t *testing.T) {
 // checkPack unzips an evidence pack and verifies every file against its
 // manifest: same set of paths, same SHA-256 and size; the resubmitted
 // evidence appears once, in its reviewed revision.
-func checkPack(t *testing.T, r result, resubmitted int64, status string) {
+func checkPack(t *testing.T, r result, resubmitted int64, status, lang string) {
 	t.Helper()
+	// The manifest's columns, named in the pack's language.
+	names := map[string]map[string]string{
+		"id": {"path": "Berkas", "sha256": "SHA-256", "size": "Ukuran (byte)", "revision": "Unggahan ke"},
+		"en": {"path": "File", "sha256": "SHA-256", "size": "Size (bytes)", "revision": "Upload number"},
+	}[lang]
 	if r.status != http.StatusOK || r.header.Get("Content-Type") != "application/zip" {
 		t.Fatalf("pack.zip: %d %q %s", r.status, r.header.Get("Content-Type"), r.body)
 	}
@@ -291,8 +300,12 @@ func checkPack(t *testing.T, r result, resubmitted int64, status string) {
 	}
 	rows := readZipCSV(t, mf)
 	col := map[string]int{}
-	for i, name := range rows[0] {
-		col[name] = i
+	for k, name := range names {
+		i := slices.Index(rows[0], name)
+		if i < 0 {
+			t.Fatalf("manifest.csv (%s) has no column %q: %q", lang, name, rows[0])
+		}
+		col[k] = i
 	}
 	revisions := 0
 	for _, row := range rows[1:] {

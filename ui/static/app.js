@@ -104,3 +104,93 @@
     });
   });
 })();
+
+/* ==== Survey pages (i14-survey): no lost work, live character counts,
+   previews loaded only when opened. Each part improves a page that works
+   without it. ==== */
+(function () {
+  // Forms marked data-guard keep track of what is typed in them: a
+  // visible state next to their save button ([data-save-state]), and the
+  // browser's warning before the page is left while one of them holds
+  // changes no save has sent. A form rendered back after a refused save
+  // (data-draft) starts unsaved.
+  var guarded = Array.prototype.slice.call(document.querySelectorAll("form[data-guard]"));
+  var submitted = null;
+  function mark(form, dirty) {
+    form.dataset.dirty = dirty ? "1" : "";
+    var st = form.querySelector("[data-save-state]");
+    if (st) {
+      st.hidden = false;
+      st.textContent = dirty ? st.dataset.unsaved : st.dataset.saved;
+      st.classList.toggle("unsaved", dirty);
+    }
+  }
+  guarded.forEach(function (f) {
+    mark(f, f.hasAttribute("data-draft"));
+    f.addEventListener("input", function () { mark(f, true); });
+    f.addEventListener("change", function () { mark(f, true); });
+    f.addEventListener("submit", function (e) { if (!e.defaultPrevented) submitted = f; });
+  });
+  window.addEventListener("beforeunload", function (e) {
+    var dirty = guarded.some(function (f) { return f !== submitted && f.dataset.dirty === "1"; });
+    if (!dirty) return;
+    e.preventDefault();
+    e.returnValue = "";
+  });
+
+  // Live character counts beside the minimums: the textarea names its
+  // counter (aria-describedby); characters are counted as the server
+  // counts them, trimmed, a line break as sent (CR LF).
+  document.querySelectorAll("textarea[data-min]").forEach(function (ta) {
+    var out = document.getElementById(ta.getAttribute("aria-describedby"));
+    var n = out && out.querySelector(".n");
+    if (!n) return;
+    var min = Number(ta.dataset.min);
+    ta.addEventListener("input", function () {
+      var len = Array.from(ta.value.trim().replace(/\r?\n/g, "\r\n")).length;
+      n.textContent = String(len);
+      out.classList.toggle("short", len < min);
+    });
+  });
+
+  // A final-score row is ticked to be saved as soon as it is changed.
+  document.querySelectorAll("[data-final-row]").forEach(function (row) {
+    var box = row.querySelector("input[data-set]");
+    if (!box) return;
+    function tick(e) { if (e.target !== box) box.checked = true; }
+    row.addEventListener("input", tick);
+    row.addEventListener("change", tick);
+  });
+
+  // Choosers that show another part of the page apply at once.
+  document.querySelectorAll("select[data-autosubmit]").forEach(function (s) {
+    s.addEventListener("change", function () {
+      if (s.form.requestSubmit) s.form.requestSubmit(); else s.form.submit();
+    });
+  });
+
+  // "Tick all" for a form whose checkboxes sit elsewhere on the page.
+  document.querySelectorAll("[data-check-all]").forEach(function (b) {
+    b.hidden = false;
+    b.addEventListener("click", function () {
+      document.querySelectorAll('input[type="checkbox"][form="' + b.dataset.checkAll + '"]').forEach(function (c) { c.checked = true; });
+    });
+  });
+
+  // Previews load their file only when opened.
+  document.querySelectorAll("details[data-lazy-src]").forEach(function (d) {
+    d.addEventListener("toggle", function () {
+      if (!d.open || d.dataset.loaded) return;
+      var kind = d.dataset.lazyKind, el;
+      if (kind === "image") { el = document.createElement("img"); el.alt = d.dataset.lazyTitle || ""; }
+      else if (kind === "pdf") { el = document.createElement("iframe"); el.title = d.dataset.lazyTitle || ""; }
+      else if (kind === "video") { el = document.createElement("video"); el.controls = true; el.preload = "metadata"; }
+      else return;
+      d.dataset.loaded = "1";
+      el.className = "preview";
+      el.src = d.dataset.lazySrc;
+      d.appendChild(el);
+    });
+  });
+})();
+/* ==== end of survey pages ==== */

@@ -15,6 +15,7 @@ import (
 	"github.com/bukti-id/bukti/pkg/survey"
 	"github.com/bukti-id/bukti/pkg/surveyreport"
 	"github.com/bukti-id/bukti/pkg/web/core"
+	"github.com/bukti-id/bukti/ui"
 )
 
 // surveyRequest plans a survey. Surveyors are named by email; admins may
@@ -263,8 +264,9 @@ func surveyFileName(ov *survey.Overview, kind, ext string) string {
 // allows it (survey.Pack): once the snapshot is taken, and for those who
 // read the facility (ReadFacility), since it holds the facility's
 // documents; not for the surveyors of a final survey, who keep its record
-// only. The pack checks every blob before its first byte, so a missing
-// file is still an error response; a file found corrupt or a client gone
+// only. Its manifest speaks the user's interface language. The pack
+// checks every blob before its first byte, so a missing file is still an
+// error response; a file found corrupt or a client gone
 // mid-stream aborts the connection, so nobody is handed a truncated
 // archive that looks complete.
 func (s *handlers) surveyPack(c echo.Context) error {
@@ -281,12 +283,23 @@ func (s *handlers) surveyPack(c echo.Context) error {
 		res.Header().Set(echo.HeaderContentDisposition, contentDisposition("attachment", surveyFileName(ov, "paket-bukti", "zip")))
 		res.WriteHeader(http.StatusOK)
 	}}
-	err = pack.Write(c.Request().Context(), w, s.Evidence.Blobs, pack.FromOverview(ov, s.Catalogue, s.Evidence.Now(), s.UI.T))
+	in := pack.FromOverview(ov, s.Catalogue, s.Evidence.Now(), s.UI.T)
+	in.Lang = packLang(c)
+	err = pack.Write(c.Request().Context(), w, s.Evidence.Blobs, in)
 	if err != nil && w.started {
 		s.Log.Error("evidence pack aborted mid-stream", "survey", ov.Survey.ID, "err", err)
 		panic(http.ErrAbortHandler)
 	}
 	return err
+}
+
+// packLang is the language of a pack's manifest: the interface language
+// the user chose (the language cookie), Bahasa Indonesia by default.
+func packLang(c echo.Context) string {
+	if ck, err := c.Cookie(core.LangCookie); err == nil && ui.HasLanguage(ck.Value) {
+		return ck.Value
+	}
+	return ui.Languages[0]
 }
 
 // startOnWrite calls start before the first byte is written.

@@ -56,9 +56,13 @@ func Register(srv *core.Server, e *echo.Echo) {
 	pg.POST("/s/:id/submit", s.surveySubmitPage)
 	pg.POST("/s/:id/resubmit", s.surveyResubmitPage)
 	pg.POST("/s/:id/items/:item/review", s.surveyReviewPage)
+	pg.POST("/s/:id/items/review", s.surveyReviewManyPage)
 	pg.POST("/s/:id/score", s.surveyScorePage)
+	pg.POST("/s/:id/scores", s.surveyScoresPage)
 	pg.POST("/s/:id/reconcile", s.surveyReconcilePage)
 	pg.POST("/s/:id/final", s.surveyFinalPage)
+	pg.POST("/s/:id/finals", s.surveyFinalsPage)
 	pg.POST("/s/:id/finalize", s.surveyFinalizePage)
 	pg.POST("/s/:id/pps/:row", s.surveyPPSPage)
+	pg.POST("/s/:id/pps", s.surveyPPSManyPage)
 }
