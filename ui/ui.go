@@ -21,6 +21,8 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"sync/atomic"
+	"time"
 
 	"github.com/bukti-id/bukti/ui/locales"
 )
@@ -37,6 +39,26 @@ type UI struct {
 	messages map[string]map[string]string // lang → key → text
 	assets   map[string]asset             // fingerprinted name → asset
 	names    map[string]string            // plain name → fingerprinted name
+
+	zone atomic.Pointer[time.Location] // where times are shown (SetTimeZone)
+}
+
+// SetTimeZone sets the zone every time on the pages is shown in, with its
+// label (WIB, WITA, WIT): the deployment's BUKTI_TIMEZONE, set by the
+// composition root (pkg/app). Until it is set, times show in UTC.
+func (u *UI) SetTimeZone(loc *time.Location) {
+	if loc == nil {
+		loc = time.UTC
+	}
+	u.zone.Store(loc)
+}
+
+// timeZone is the zone set by SetTimeZone, UTC before.
+func (u *UI) timeZone() *time.Location {
+	if loc := u.zone.Load(); loc != nil {
+		return loc
+	}
+	return time.UTC
 }
 
 type asset struct {
@@ -65,6 +87,7 @@ func Load() (*UI, error) {
 			"lang":  func() string { return lang },
 		}
 		maps.Copy(funcs, formatters)
+		maps.Copy(funcs, zoned(u.timeZone))
 		layout, err := template.New("layout.html").Funcs(funcs).ParseFS(files, "templates/layout.html", "templates/partials/*.html")
 		if err != nil {
 			return nil, fmt.Errorf("ui: parse layout: %w", err)

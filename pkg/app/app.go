@@ -98,6 +98,9 @@ func New(db *sqlstore.DB, store storage.Store, cat *catalogue.Catalogue, opt Opt
 		src = time.Now
 	}
 	now := func() time.Time { return src().In(tz) }
+	if opt.UI != nil {
+		opt.UI.SetTimeZone(tz) // the pages show times where the clock reads them
+	}
 	var st *sqlstore.DB
 	if db != nil {
 		st = db.WithClock(now)

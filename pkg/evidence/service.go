@@ -14,6 +14,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -23,6 +24,7 @@ import (
 	"github.com/bukti-id/bukti/pkg/catalogue"
 	"github.com/bukti-id/bukti/pkg/sqlstore"
 	"github.com/bukti-id/bukti/storage"
+	"github.com/bukti-id/bukti/ui/locales"
 )
 
 // DefaultMaxBytes is the default upload limit (100 MiB).
@@ -60,6 +62,19 @@ type Meta struct {
 	Part        string     `json:"part"`
 }
 
+// MetaOf is the metadata of an evidence record.
+func MetaOf(ev *bukti.Evidence) Meta {
+	return Meta{Title: ev.Title, DocNumber: ev.DocNumber, DocRevision: ev.DocRevision, IssueDate: ev.IssueDate,
+		ValidUntil: ev.ValidUntil, Notes: ev.Notes, Stage: ev.Stage, Part: ev.Part}
+}
+
+// Equal reports whether m and o say the same (dates compared by value).
+func (m Meta) Equal(o Meta) bool {
+	same := func(a, b *time.Time) bool { return (a == nil) == (b == nil) && (a == nil || a.Equal(*b)) }
+	return m.Title == o.Title && m.DocNumber == o.DocNumber && m.DocRevision == o.DocRevision && m.Notes == o.Notes &&
+		m.Stage == o.Stage && m.Part == o.Part && same(m.IssueDate, o.IssueDate) && same(m.ValidUntil, o.ValidUntil)
+}
+
 // Field length limits, in characters.
 const (
 	maxTitle = 300
@@ -67,9 +82,49 @@ const (
 	maxNotes = 2000
 )
 
-// check validates metadata against a requirement. fileName fills an empty
-// title.
-func (m *Meta) check(r *catalogue.Requirement, fileName string) error {
+// The plausible range of a document's dates: nothing a Puskesmas keeps
+// predates the Republic (1945); an issue date lies at most a year ahead (a
+// decree signed for next year), a valid-until date at most validAhead
+// years. Both are counted from today in the service clock's time zone
+// (BUKTI_TIMEZONE). A date outside is a typing slip (year 0004, 20245 cut
+// to 2024 …), refused with the range to use.
+var earliestDate = time.Date(1945, time.January, 1, 0, 0, 0, 0, time.UTC)
+
+const (
+	issueAhead = 1  // years
+	validAhead = 30 // years
+)
+
+// checkDate refuses a date outside [earliestDate, today + aheadYears];
+// field is the message key naming the date.
+func checkDate(d *time.Time, field locales.Key, now time.Time, aheadYears int) error {
+	if d == nil {
+		return nil
+	}
+	y, m, dd := now.Date()
+	latest := time.Date(y+aheadYears, m, dd, 0, 0, 0, 0, time.UTC)
+	day := time.Date(d.Year(), d.Month(), d.Day(), 0, 0, 0, 0, time.UTC)
+	if day.Before(earliestDate) || day.After(latest) {
+		return bukti.E(bukti.EINVALID, "err.evidence.date_out_of_range", field, day.Format(dayFormat),
+			earliestDate.Format(dayFormat), latest.Format(dayFormat))
+	}
+	return nil
+}
+
+// DateBounds is the plausible range of document dates today: the
+// earliest, and the latest issue and valid-until dates (see checkDate), as
+// date pickers should offer them.
+func (s *Service) DateBounds() (earliest, latestIssue, latestValid time.Time) {
+	y, m, d := s.Now().Date()
+	return earliestDate, time.Date(y+issueAhead, m, d, 0, 0, 0, 0, time.UTC), time.Date(y+validAhead, m, d, 0, 0, 0, 0, time.UTC)
+}
+
+// dayFormat is how messages write a date: 03-01-2024, as the pages do.
+const dayFormat = "02-01-2006"
+
+// check validates metadata against a requirement, its dates against now.
+// fileName fills an empty title.
+func (m *Meta) check(r *catalogue.Requirement, fileName string, now time.Time) error {
 	m.Title = strings.TrimSpace(m.Title)
 	if m.Title == "" {
 		m.Title = strings.TrimSpace(fileName)
@@ -90,6 +145,12 @@ func (m *Meta) check(r *catalogue.Requirement, fileName string) error {
 	}
 	if m.Title == "" {
 		return bukti.E(bukti.EINVALID, "err.evidence.title_required")
+	}
+	if err := checkDate(m.IssueDate, "req.issue_date", now, issueAhead); err != nil {
+		return err
+	}
+	if err := checkDate(m.ValidUntil, "req.valid_until", now, validAhead); err != nil {
+		return err
 	}
 	if m.IssueDate != nil && m.ValidUntil != nil && m.ValidUntil.Before(*m.IssueDate) {
 		return bukti.E(bukti.EINVALID, "err.evidence.valid_until_before_issue_date")
@@ -144,7 +205,7 @@ func (s *Service) CheckUpload(ctx context.Context, up *Upload, fileName string) 
 		if err != nil {
 			return err
 		}
-		if err := up.Meta.check(r, fileName); err != nil {
+		if err := up.Meta.check(r, fileName, s.Now()); err != nil {
 			return err
 		}
 	}
@@ -191,10 +252,44 @@ func (s *Service) Create(ctx context.Context, up Upload, st *Staged) ([]bukti.Ev
 // AddRevision records a staged file as the next revision of an evidence
 // record. A rejected record goes back to pending review.
 func (s *Service) AddRevision(ctx context.Context, evidenceID, by int64, st *Staged) (*bukti.Evidence, error) {
+	return s.Revise(ctx, evidenceID, by, st, nil)
+}
+
+// CheckMeta validates the metadata an evidence record would take (from an
+// edit or with a new revision) without touching the store, so a handler
+// can refuse a bad form before streaming a file.
+func (s *Service) CheckMeta(ctx context.Context, evidenceID int64, m *Meta) error {
+	ev, err := s.Get(ctx, evidenceID)
+	if err != nil {
+		return err
+	}
+	r, err := s.requirement(ev.RequirementID)
+	if err != nil {
+		return err
+	}
+	return m.check(r, ev.Title, s.Now())
+}
+
+// Revise records a staged file as the next revision of an evidence record
+// and, when meta is not nil, replaces the record's metadata in the same
+// unit of work: a new revision of an SK often has a new number and date.
+// A rejected record goes back to pending review. Bad metadata refuses the
+// whole and discards the file.
+func (s *Service) Revise(ctx context.Context, evidenceID, by int64, st *Staged, meta *Meta) (*bukti.Evidence, error) {
 	ev, err := s.Get(ctx, evidenceID)
 	if err != nil {
 		s.Discard(ctx, st)
 		return nil, err
+	}
+	if meta != nil {
+		r, err := s.requirement(ev.RequirementID)
+		if err == nil {
+			err = meta.check(r, ev.Title, s.Now())
+		}
+		if err != nil {
+			s.Discard(ctx, st)
+			return nil, err
+		}
 	}
 	err = s.commit(ctx, by, st, func(t *sqlstore.Tx) error {
 		t.Touch(ev.FacilityID)
@@ -207,13 +302,107 @@ func (s *Service) AddRevision(ctx context.Context, evidenceID, by int64, st *Sta
 		if err := t.AddEvidenceRevision(&rev, bukti.ReviewPending); err != nil {
 			return err
 		}
-		return audit(t, "evidence.revision", "evidence", strconv.FormatInt(ev.ID, 10), ev.FacilityID,
-			fmt.Sprintf("%s rev %d sha256=%s size=%d type=%s", ev.RequirementID, rev.Number, st.SHA256, st.Size, st.ContentType))
+		if err := audit(t, "evidence.revision", "evidence", strconv.FormatInt(ev.ID, 10), ev.FacilityID,
+			fmt.Sprintf("%s rev %d sha256=%s size=%d type=%s", ev.RequirementID, rev.Number, st.SHA256, st.Size, st.ContentType)); err != nil {
+			return err
+		}
+		if meta != nil {
+			return writeMeta(t, ev, *meta)
+		}
+		return nil
 	})
 	if err != nil {
 		return nil, err
 	}
 	return s.Get(ctx, evidenceID)
+}
+
+// LinkTarget is where Link makes a file evidence too: a requirement, and
+// its stage and part when it has them.
+type LinkTarget struct {
+	Requirement, Stage, Part string
+}
+
+// Link makes the file of an existing evidence record evidence for another
+// requirement of its facility too — one SK often serves several — without
+// uploading it again: a new record for the target, pending review, with
+// the source's metadata (stage and part as the target needs them) and one
+// revision holding the source's latest file (the same blob). It is refused
+// when the target already holds that file in that stage and part.
+func (s *Service) Link(ctx context.Context, evidenceID, by int64, to LinkTarget) (*bukti.Evidence, error) {
+	src, err := s.Get(ctx, evidenceID)
+	if err != nil {
+		return nil, err
+	}
+	r, err := s.requirement(to.Requirement)
+	if err != nil {
+		return nil, err
+	}
+	file := src.Latest()
+	if file == nil {
+		return nil, NotFound(evidenceID)
+	}
+	m := MetaOf(src)
+	m.Stage, m.Part = to.Stage, to.Part
+	if err := m.check(r, src.Title, s.Now()); err != nil {
+		return nil, err
+	}
+	there, err := s.Store.LiveEvidenceOf(ctx, src.FacilityID, sqlstore.EvidenceFilter{Requirement: r.ID})
+	if err != nil {
+		return nil, err
+	}
+	for _, ev := range there {
+		if l := ev.Latest(); l != nil && l.SHA256 == file.SHA256 && ev.Stage == m.Stage && ev.Part == m.Part {
+			return nil, bukti.E(bukti.ECONFLICT, "err.evidence.already_linked", src.Title, r.ID)
+		}
+	}
+	var out bukti.Evidence
+	err = s.Store.Run(ctx, &by, func(t *sqlstore.Tx) error {
+		now := t.Now
+		t.Touch(src.FacilityID)
+		rev := *file
+		rev.ID, rev.EvidenceID, rev.Number, rev.UploadedBy, rev.CreatedAt = 0, 0, 1, by, now
+		out = bukti.Evidence{
+			FacilityID: src.FacilityID, RequirementID: r.ID, Stage: m.Stage, Part: m.Part, Title: m.Title,
+			DocNumber: src.DocNumber, DocRevision: src.DocRevision, IssueDate: src.IssueDate, ValidUntil: src.ValidUntil,
+			Notes: src.Notes, Review: bukti.ReviewPending, CreatedBy: by, CreatedAt: now, UpdatedAt: now,
+			Revisions: []bukti.Revision{rev},
+		}
+		if err := t.CreateEvidence(&out); err != nil {
+			return fmt.Errorf("insert linked evidence: %w", err)
+		}
+		return audit(t, "evidence.link", "evidence", strconv.FormatInt(out.ID, 10), out.FacilityID,
+			fmt.Sprintf("%s from evidence %d (%s) rev %d sha256=%s", r.ID, src.ID, src.RequirementID, file.Number, file.SHA256))
+	})
+	if err != nil {
+		return nil, err
+	}
+	return s.Get(ctx, out.ID)
+}
+
+// Search returns the live evidence of a facility whose title or document
+// number holds every word of query (case and spacing ignored), most
+// recently changed first; an empty query matches everything.
+func (s *Service) Search(ctx context.Context, facilityID int64, query string) ([]bukti.Evidence, error) {
+	all, err := s.List(ctx, facilityID, Filter{})
+	if err != nil {
+		return nil, err
+	}
+	words := strings.Fields(strings.ToLower(query))
+	out := all[:0]
+	for _, ev := range all {
+		text := strings.ToLower(ev.Title + " " + ev.DocNumber)
+		if !slices.ContainsFunc(words, func(w string) bool { return !strings.Contains(text, w) }) {
+			out = append(out, ev)
+		}
+	}
+	slices.SortStableFunc(out, func(a, b bukti.Evidence) int {
+		if c := b.UpdatedAt.Compare(a.UpdatedAt); c != 0 {
+			return c
+		}
+		return int(b.ID - a.ID)
+	})
+	return out, nil
 }
 
 func revisionOf(st *Staged, number int, by int64, now time.Time) bukti.Revision {
@@ -319,27 +508,31 @@ func (s *Service) UpdateMeta(ctx context.Context, id, by int64, m Meta) (*bukti.
 	if err != nil {
 		return nil, err
 	}
-	if err := m.check(r, ev.Title); err != nil {
+	if err := m.check(r, ev.Title, s.Now()); err != nil {
 		return nil, err
 	}
-	err = s.Store.Run(ctx, &by, func(t *sqlstore.Tx) error {
-		if err := t.UpdateEvidenceMeta(id, sqlstore.EvidenceMeta{
-			Title: m.Title, DocNumber: strings.TrimSpace(m.DocNumber), DocRevision: strings.TrimSpace(m.DocRevision),
-			IssueDate: m.IssueDate, ValidUntil: m.ValidUntil, Notes: strings.TrimSpace(m.Notes),
-			Stage: m.Stage, Part: m.Part,
-		}); err != nil {
-			return err
-		}
-		t.Touch(ev.FacilityID)
-		return t.Audit(auditlog.Entry{Action: "evidence.update", ObjectType: "evidence",
-			ObjectID: strconv.FormatInt(ev.ID, 10), FacilityID: &ev.FacilityID, Summary: ev.RequirementID,
-			Before: describeMeta(ev.Title, ev.DocNumber, ev.DocRevision, ev.IssueDate, ev.ValidUntil, ev.Stage, ev.Part),
-			After:  describeMeta(m.Title, m.DocNumber, m.DocRevision, m.IssueDate, m.ValidUntil, m.Stage, m.Part)})
-	})
+	err = s.Store.Run(ctx, &by, func(t *sqlstore.Tx) error { return writeMeta(t, ev, m) })
 	if err != nil {
 		return nil, err
 	}
 	return s.Get(ctx, id)
+}
+
+// writeMeta replaces the metadata of ev (checked) inside the unit t and
+// records the change in the audit log.
+func writeMeta(t *sqlstore.Tx, ev *bukti.Evidence, m Meta) error {
+	if err := t.UpdateEvidenceMeta(ev.ID, sqlstore.EvidenceMeta{
+		Title: m.Title, DocNumber: strings.TrimSpace(m.DocNumber), DocRevision: strings.TrimSpace(m.DocRevision),
+		IssueDate: m.IssueDate, ValidUntil: m.ValidUntil, Notes: strings.TrimSpace(m.Notes),
+		Stage: m.Stage, Part: m.Part,
+	}); err != nil {
+		return err
+	}
+	t.Touch(ev.FacilityID)
+	return t.Audit(auditlog.Entry{Action: "evidence.update", ObjectType: "evidence",
+		ObjectID: strconv.FormatInt(ev.ID, 10), FacilityID: &ev.FacilityID, Summary: ev.RequirementID,
+		Before: describeMeta(ev.Title, ev.DocNumber, ev.DocRevision, ev.IssueDate, ev.ValidUntil, ev.Stage, ev.Part),
+		After:  describeMeta(m.Title, m.DocNumber, m.DocRevision, m.IssueDate, m.ValidUntil, m.Stage, m.Part)})
 }
 
 // Revision returns revision number n of a live evidence record, or the

@@ -388,6 +388,9 @@ func matrix() map[string]route {
 			body, ct := uploadForm("", w.next())
 			return request{method: "POST", path: expand("/api/v1/evidence/{e}/revisions", s), form: body, formType: ct}
 		}},
+		"POST /api/v1/evidence/:id/links": {want: write(201), build: func(w *world, a actor, s side, in bool) request {
+			return request{method: "POST", path: expand("/api/v1/evidence/{e}/links", w.freshEvidence(s)), body: map[string]string{"requirement": "2.1.2/a/R2"}}
+		}},
 
 		"GET /api/v1/users": {want: adminOnly(200), build: get("/api/v1/users")},
 		"POST /api/v1/users": {want: adminOnly(201), build: func(w *world, a actor, s side, in bool) request {

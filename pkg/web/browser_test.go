@@ -183,6 +183,7 @@ func TestBrowserQualityTeam(t *testing.T) {
 		var loaded bool
 		run(t, ctx, "preview the photo",
 			chromedp.WaitVisible(`img.preview`, chromedp.ByQuery),
+			chromedp.ScrollIntoView(`img.preview`, chromedp.ByQuery), // it loads lazily, below the upload forms
 			chromedp.Poll(`document.querySelector("img.preview").complete && document.querySelector("img.preview").naturalWidth > 0`, &loaded, chromedp.WithPollingTimeout(10*time.Second)))
 		if !loaded {
 			t.Error("photo preview did not load")

@@ -58,21 +58,66 @@ type uploadResponse struct {
 	Evidence    []bukti.Evidence `json:"evidence"`
 }
 
+// uploadRevision adds a revision; metadata fields sent with it (title,
+// doc_number, doc_revision, issue_date, valid_until, notes, stage, part)
+// replace the record's in the same unit, checked before the file is
+// stored when they come first.
 func (s *handlers) uploadRevision(c echo.Context) error {
 	ev, err := s.EvidenceFor(c, authz.WriteEvidence)
 	if err != nil {
 		return err
 	}
 	ctx := c.Request().Context()
-	form, err := s.ReadUpload(c, func(map[string][]string, string) error { return nil })
+	form, err := s.ReadUpload(c, func(fields map[string][]string, _ string) error {
+		meta, changed, err := core.MetaOver(evidence.MetaOf(ev), fields)
+		if err != nil || !changed {
+			return err
+		}
+		return s.Evidence.CheckMeta(ctx, ev.ID, &meta)
+	})
 	if err != nil {
 		return err
 	}
-	ev, err = s.Evidence.AddRevision(ctx, ev.ID, *core.UserID(c), form.Staged)
+	meta, changed, err := core.MetaOver(evidence.MetaOf(ev), form.Fields)
+	if err != nil {
+		s.Evidence.Discard(ctx, form.Staged)
+		return err
+	}
+	var m *evidence.Meta
+	if changed {
+		m = &meta
+	}
+	ev, err = s.Evidence.Revise(ctx, ev.ID, *core.UserID(c), form.Staged, m)
 	if err != nil {
 		return err
 	}
 	return c.JSON(http.StatusCreated, ev)
+}
+
+type linkRequest struct {
+	Requirement string `json:"requirement"`
+	Stage       string `json:"stage"`
+	Part        string `json:"part"`
+}
+
+// linkEvidence makes an evidence record's file evidence for another
+// requirement of its facility too (one SK, several requirements): 201
+// with the new record.
+func (s *handlers) linkEvidence(c echo.Context) error {
+	ev, err := s.EvidenceFor(c, authz.WriteEvidence)
+	if err != nil {
+		return err
+	}
+	var req linkRequest
+	if err := bindJSON(c, &req); err != nil {
+		return err
+	}
+	linked, err := s.Evidence.Link(c.Request().Context(), ev.ID, *core.UserID(c),
+		evidence.LinkTarget{Requirement: req.Requirement, Stage: req.Stage, Part: req.Part})
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusCreated, linked)
 }
 
 func (s *handlers) listEvidence(c echo.Context) error {

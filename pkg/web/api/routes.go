@@ -65,6 +65,7 @@ func Register(srv *core.Server, g *echo.Group) {
 	a.DELETE("/evidence/:id", s.deleteEvidence)
 	a.GET("/evidence/:id/content", s.evidenceContent)
 	a.POST("/evidence/:id/revisions", s.uploadRevision)
+	a.POST("/evidence/:id/links", s.linkEvidence)
 
 	a.GET("/users", s.listUsers)
 	a.POST("/users", s.createUser)

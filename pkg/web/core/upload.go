@@ -163,6 +163,40 @@ func MetaFrom(fields map[string][]string) (evidence.Meta, error) {
 	return m, err
 }
 
+// metaFields are the form fields of an evidence record's metadata.
+var metaFields = []string{"title", "doc_number", "doc_revision", "issue_date", "valid_until", "notes", "stage", "part"}
+
+// MetaOver is base with every metadata field that fields hold replaced, as
+// a new revision's form may change them; changed reports whether the
+// result differs from base.
+func MetaOver(base evidence.Meta, fields map[string][]string) (m evidence.Meta, changed bool, err error) {
+	m = base
+	given := map[string]string{}
+	for _, name := range metaFields {
+		if _, ok := fields[name]; ok {
+			given[name] = Field(fields, name)
+		}
+	}
+	set := map[string]*string{"title": &m.Title, "doc_number": &m.DocNumber, "doc_revision": &m.DocRevision,
+		"notes": &m.Notes, "stage": &m.Stage, "part": &m.Part}
+	for name, p := range set {
+		if v, ok := given[name]; ok {
+			*p = v
+		}
+	}
+	for _, d := range []struct {
+		name string
+		p    **time.Time
+	}{{"issue_date", &m.IssueDate}, {"valid_until", &m.ValidUntil}} {
+		if v, ok := given[d.name]; ok {
+			if *d.p, err = ParseDate(v, d.name); err != nil {
+				return base, false, err
+			}
+		}
+	}
+	return m, !m.Equal(base), nil
+}
+
 // UploadFrom reads an upload's target and metadata from form fields;
 // "requirement" may repeat or hold a comma-separated list.
 func UploadFrom(facilityID, by int64, fields map[string][]string) (evidence.Upload, error) {

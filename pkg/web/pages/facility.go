@@ -3,7 +3,11 @@ package pages
 import (
 	"fmt"
 	"net/http"
+	"net/url"
 	"slices"
+	"strconv"
+	"strings"
+	"time"
 
 	"github.com/labstack/echo/v4"
 
@@ -15,6 +19,7 @@ import (
 	"github.com/bukti-id/bukti/pkg/report"
 	"github.com/bukti-id/bukti/pkg/scoring"
 	"github.com/bukti-id/bukti/pkg/web/core"
+	"github.com/bukti-id/bukti/ui"
 )
 
 type todo struct {
@@ -213,42 +218,177 @@ func (s *handlers) kriteriaView(c echo.Context) error {
 	return s.Render(c, http.StatusOK, "kriteria", "Kriteria "+k.ID, data)
 }
 
-type slotRow struct{ Stage, Part, State string }
-
 type roleRow struct {
 	Index      int
 	Role, Name string
 }
+
+// option is one choice of a select: the value sent and what the user reads.
+type option struct{ Value, Label string }
+
+// slotCell is one slot of a requirement asked per stage and/or part, a
+// tile of the slot grid: tapping it fills that slot.
+type slotCell struct {
+	Stage, Part string // the keys an upload sends
+	Name        string // what the tile says: the part's title, or the stage's label without parts
+	Label       string // the slot in full: "Perencanaan · Daftar hadir"
+	State       string // a readiness slot state: present, missing, rejected, expired
+	Href        string // the upload form with this slot chosen, for browsers without JavaScript
+}
+
+// slotGroup is one stage's row of the slot grid (the only row when the
+// requirement has no stages).
+type slotGroup struct {
+	Label string // the stage's label; "" without stages
+	Slots []slotCell
+}
+
+// formValues are what a form holds, as typed: a refused date is shown
+// again as it was entered.
+type formValues struct {
+	Stage, Part, Title, DocNumber, DocRevision, IssueDate, ValidUntil, Notes string
+}
+
+// over is v with every field that fields hold replaced.
+func (v formValues) over(fields map[string][]string) formValues {
+	for name, p := range map[string]*string{"stage": &v.Stage, "part": &v.Part, "title": &v.Title, "doc_number": &v.DocNumber,
+		"doc_revision": &v.DocRevision, "issue_date": &v.IssueDate, "valid_until": &v.ValidUntil, "notes": &v.Notes} {
+		if _, ok := fields[name]; ok {
+			*p = core.Field(fields, name)
+		}
+	}
+	return v
+}
+
+// valuesOf is the metadata of an evidence record as its forms show it.
+func valuesOf(ev bukti.Evidence) formValues {
+	day := func(t *time.Time) string {
+		if t == nil {
+			return ""
+		}
+		return t.Format(time.DateOnly)
+	}
+	return formValues{Stage: ev.Stage, Part: ev.Part, Title: ev.Title, DocNumber: ev.DocNumber, DocRevision: ev.DocRevision,
+		IssueDate: day(ev.IssueDate), ValidUntil: day(ev.ValidUntil), Notes: ev.Notes}
+}
+
+// refusedForm is a form the server refused, shown again on the
+// requirement page next to its message with what was typed.
+type refusedForm struct {
+	Form     string // "upload", "meta", "revision" or "link"
+	Evidence int64  // the record of a meta or revision form, the source of a link
+	Message  string
+	Values   formValues
+	Query    string // a link form's search
+}
+
+// linkCandidate is one file of the facility that could serve this
+// requirement too.
+type linkCandidate struct {
+	Evidence bukti.Evidence // the oldest record holding the file
+	UsedFor  []string       // the requirements whose records hold it
+	Here     bool           // this requirement holds it already
+}
+
+// linkSection is the search for "gunakan bukti yang sudah ada".
+type linkSection struct {
+	Query      string
+	Searched   bool
+	Candidates []linkCandidate
+	More       int // matches not listed
+}
+
+// shownCandidates is how many files a search lists.
+const shownCandidates = 15
 
 type requirementPage struct {
 	Facility *bukti.Facility
 	Req      *catalogue.Requirement
 	Place    catalogue.Place
 	State    string
-	Slots    []slotRow
-	Roles    []roleRow
-	Named    int  // roles of a W item named
-	OnSite   bool // an O or S item: verified by the surveyors on site
+	// Grid is the slot grid of a requirement asked per stage and/or part,
+	// Present of its Slots slots present.
+	Grid           []slotGroup
+	Present, Slots int
+	Stages, Parts  []option
+	Roles          []roleRow
+	Named          int  // roles of a W item named
+	OnSite         bool // an O or S item: verified by the surveyors on site
 
 	Evidence     []bukti.Evidence
 	CanWrite     bool
 	Accept       string
 	AllowedKinds string
+	// Upload holds the upload form's values: the slot chosen, or what was
+	// typed before a refusal.
+	Upload formValues
+	// ShortTitle is the requirement's title cut to a document title, for
+	// the titles the browser proposes for photos.
+	ShortTitle string
+	Refused    *refusedForm
+	Link       linkSection
+	// The plausible range of document dates (YYYY-MM-DD), for the date
+	// pickers; the server checks it in any case.
+	MinDate, MaxIssue, MaxValid string
+}
+
+// RefusedAt is the message of the refused form of kind form (and record
+// id), "" when that form was not refused.
+func (p requirementPage) RefusedAt(form string, id int64) string {
+	if p.Refused == nil || p.Refused.Form != form || p.Refused.Evidence != id {
+		return ""
+	}
+	return p.Refused.Message
+}
+
+// Values is what the form of kind form ("meta" or "revision") of ev
+// shows: what was typed when that form was refused, else the record's.
+func (p requirementPage) Values(form string, ev bukti.Evidence) formValues {
+	if p.RefusedAt(form, ev.ID) != "" {
+		return p.Refused.Values
+	}
+	return valuesOf(ev)
+}
+
+// SlotLabel names a stage and part for people: "Perencanaan · Daftar
+// hadir", never the catalogue's keys.
+func (p requirementPage) SlotLabel(stage, part string) string {
+	var out []string
+	if stage != "" {
+		out = append(out, ui.Human(stage))
+	}
+	if part != "" {
+		title := ui.Human(part)
+		for _, pt := range p.Req.Parts {
+			if pt.Key == part && pt.Title != "" {
+				title = pt.Title
+			}
+		}
+		out = append(out, title)
+	}
+	return strings.Join(out, " · ")
 }
 
 // acceptAttr hints the file picker; the server still sniffs every file.
 const acceptAttr = ".pdf,.jpg,.jpeg,.png,.webp,.heic,.heif,.doc,.docx,.xls,.xlsx,.ppt,.pptx,.odt,.ods,.mp4,application/pdf,image/*,video/mp4"
 
-// requirementView shows one requirement: its state, upload form, evidence
-// with previews, or for W items the interviewee form.
+// requirementView shows one requirement: its state, the slot grid, the
+// upload form, existing evidence to reuse, the evidence with previews, or
+// for W items the interviewee form.
 func (s *handlers) requirementView(c echo.Context) error {
 	id, err := s.FacilityFor(c, authz.ReadFacility)
 	if err != nil {
 		return err
 	}
-	r, place, ok := s.Catalogue.Requirement(c.QueryParam("id"))
+	return s.showRequirement(c, id, c.QueryParam("id"), http.StatusOK, nil)
+}
+
+// showRequirement renders the requirement page with status, and with a
+// refused form's message and values when refused is not nil.
+func (s *handlers) showRequirement(c echo.Context, id int64, reqID string, status int, refused *refusedForm) error {
+	r, place, ok := s.Catalogue.Requirement(reqID)
 	if !ok {
-		return bukti.E(bukti.ENOTFOUND, "err.pages.requirement_not_in_catalogue", c.QueryParam("id"))
+		return bukti.E(bukti.ENOTFOUND, "err.pages.requirement_not_in_catalogue", reqID)
 	}
 	ctx := c.Request().Context()
 	f, rep, err := s.facilityReadiness(c, id)
@@ -257,18 +397,16 @@ func (s *handlers) requirementView(c echo.Context) error {
 	}
 	score, _ := rep.Element(place.Element.ID)
 	rs, _ := score.Requirement(r.ID)
+	earliest, maxIssue, maxValid := s.Evidence.DateBounds()
 	data := requirementPage{Facility: f, Req: r, Place: place, State: rs.Reason, CanWrite: core.Principal(c).Can(authz.WriteEvidence, id),
-		Accept: acceptAttr, AllowedKinds: evidence.AllowedKinds, OnSite: rs.Reason == readiness.ReasonOnSite}
-	if len(rs.Slots) > 1 && r.Method != catalogue.Wawancara {
-		for _, sl := range rs.Slots {
-			part := sl.Part
-			for _, p := range r.Parts {
-				if p.Key == sl.Part {
-					part = p.Title
-				}
-			}
-			data.Slots = append(data.Slots, slotRow{Stage: sl.Stage, Part: part, State: sl.State})
-		}
+		Accept: acceptAttr, AllowedKinds: evidence.AllowedKinds, OnSite: rs.Reason == readiness.ReasonOnSite,
+		Refused: refused, ShortTitle: shortTitle(r.Title), MinDate: earliest.Format(time.DateOnly),
+		MaxIssue: maxIssue.Format(time.DateOnly), MaxValid: maxValid.Format(time.DateOnly)}
+	for _, st := range r.Stages {
+		data.Stages = append(data.Stages, option{st, ui.Human(st)})
+	}
+	for _, pt := range r.Parts {
+		data.Parts = append(data.Parts, option{pt.Key, data.SlotLabel("", pt.Key)})
 	}
 	if r.Method == catalogue.Wawancara {
 		people, err := s.Evidence.ListInterviewees(ctx, id)
@@ -287,24 +425,163 @@ func (s *handlers) requirementView(c echo.Context) error {
 				data.Named++
 			}
 		}
-	} else if data.Evidence, err = s.Evidence.List(ctx, id, evidence.Filter{Requirement: r.ID}); err != nil {
+		return s.Render(c, status, "requirement", r.ID, data)
+	}
+	if data.Evidence, err = s.Evidence.List(ctx, id, evidence.Filter{Requirement: r.ID}); err != nil {
 		return err
 	}
-	return s.Render(c, http.StatusOK, "requirement", r.ID, data)
+	data.Upload = s.uploadDefaults(c, f.ID, &data, rs)
+	if refused != nil && refused.Form == "upload" {
+		data.Upload = refused.Values
+	}
+	if data.CanWrite {
+		q, searched := c.QueryParam("q"), c.QueryParams().Has("q")
+		if refused != nil && refused.Form == "link" {
+			q, searched = refused.Query, true
+		}
+		if searched {
+			if data.Link, err = s.linkCandidates(c, id, r, q); err != nil {
+				return err
+			}
+		}
+	}
+	return s.Render(c, status, "requirement", r.ID, data)
 }
 
-// uploadPage is the upload form without JavaScript: one file, then back to
-// the requirement page.
+// uploadDefaults builds the slot grid of data and returns the upload
+// form's first values: the slot named by ?stage= and ?part= (a tapped
+// tile), else the first slot not present.
+func (s *handlers) uploadDefaults(c echo.Context, facilityID int64, data *requirementPage, rs readiness.RequirementScore) formValues {
+	r := data.Req
+	if len(r.Stages) == 0 && len(r.Parts) == 0 {
+		return formValues{}
+	}
+	var v formValues
+	if st, pt := c.QueryParam("stage"), c.QueryParam("part"); r.HasStage(st) && r.HasPart(pt) {
+		v.Stage, v.Part = st, pt
+	}
+	chosen := v != formValues{}
+	for _, sl := range rs.Slots {
+		if len(data.Grid) == 0 || data.Grid[len(data.Grid)-1].Label != ui.Human(sl.Stage) {
+			data.Grid = append(data.Grid, slotGroup{Label: ui.Human(sl.Stage)})
+		}
+		q := url.Values{"id": {r.ID}}
+		if sl.Stage != "" {
+			q.Set("stage", sl.Stage)
+		}
+		if sl.Part != "" {
+			q.Set("part", sl.Part)
+		}
+		name := data.SlotLabel("", sl.Part)
+		if sl.Part == "" {
+			name = ui.Human(sl.Stage)
+		}
+		g := &data.Grid[len(data.Grid)-1]
+		g.Slots = append(g.Slots, slotCell{Stage: sl.Stage, Part: sl.Part, Name: name, Label: data.SlotLabel(sl.Stage, sl.Part),
+			State: sl.State, Href: fmt.Sprintf("/f/%d/req?%s#upload-form", facilityID, q.Encode())})
+		data.Slots++
+		if sl.State == readiness.SlotPresent {
+			data.Present++
+		} else if !chosen {
+			v.Stage, v.Part, chosen = sl.Stage, sl.Part, true
+		}
+	}
+	return v
+}
+
+// shortTitle cuts a requirement's title to a document title of at most
+// 80 characters, at a word.
+func shortTitle(title string) string {
+	const max = 80
+	words := strings.Fields(title)
+	out := ""
+	for _, w := range words {
+		if len([]rune(out))+1+len([]rune(w)) > max {
+			return out + "…"
+		}
+		if out != "" {
+			out += " "
+		}
+		out += w
+	}
+	return out
+}
+
+// linkCandidates finds the facility's files whose title or number holds
+// the query's words, one entry per file (a file linked to several
+// requirements is one candidate), most recently changed first.
+func (s *handlers) linkCandidates(c echo.Context, facilityID int64, r *catalogue.Requirement, q string) (linkSection, error) {
+	sec := linkSection{Query: q, Searched: true}
+	evs, err := s.Evidence.Search(c.Request().Context(), facilityID, q)
+	if err != nil {
+		return sec, err
+	}
+	byFile := map[string]int{}
+	for _, ev := range evs {
+		latest := ev.Latest()
+		if latest == nil {
+			continue
+		}
+		i, ok := byFile[latest.SHA256]
+		if !ok {
+			i = len(sec.Candidates)
+			byFile[latest.SHA256] = i
+			sec.Candidates = append(sec.Candidates, linkCandidate{Evidence: ev})
+		}
+		cand := &sec.Candidates[i]
+		if ev.ID < cand.Evidence.ID {
+			cand.Evidence = ev
+		}
+		if !slices.Contains(cand.UsedFor, ev.RequirementID) {
+			cand.UsedFor = append(cand.UsedFor, ev.RequirementID)
+		}
+		cand.Here = cand.Here || ev.RequirementID == r.ID
+	}
+	for i := range sec.Candidates {
+		slices.Sort(sec.Candidates[i].UsedFor)
+	}
+	if n := len(sec.Candidates); n > shownCandidates {
+		sec.Candidates, sec.More = sec.Candidates[:shownCandidates], n-shownCandidates
+	}
+	return sec, nil
+}
+
+// again registers the requirement page as how a refusal of this form
+// request is shown (core.FormAgain): refused names the requirement and
+// the form, and is called only then, so it sees what the request had
+// delivered by that time.
+func (s *handlers) again(c echo.Context, facilityID int64, refused func() (reqID string, f refusedForm)) {
+	c.Set(core.FormAgainKey, core.FormAgain(func(status int, message string) (bool, error) {
+		reqID, f := refused()
+		if _, _, ok := s.Catalogue.Requirement(reqID); !ok {
+			return false, nil
+		}
+		f.Message = message
+		return true, s.showRequirement(c, facilityID, reqID, status, &f)
+	}))
+}
+
+// reqPath is the page of a requirement of a facility.
+func reqPath(facilityID int64, reqID string) string {
+	return fmt.Sprintf("/f/%d/req?id=%s", facilityID, url.QueryEscape(reqID))
+}
+
+// uploadPage is the upload form without JavaScript: one file with its
+// details, then back to the requirement page. A refusal shows the page
+// again with the message at the form and the typed details kept.
 func (s *handlers) uploadPage(c echo.Context) error {
 	facilityID, err := s.FacilityFor(c, authz.WriteEvidence)
 	if err != nil {
 		return err
 	}
 	ctx := c.Request().Context()
-	var reqID string
-	form, err := s.ReadUpload(c, func(fields map[string][]string, fileName string) error {
-		reqID = core.Field(fields, "requirement")
-		up, err := core.UploadFrom(facilityID, *core.UserID(c), fields)
+	var fields map[string][]string // the form's fields read so far
+	s.again(c, facilityID, func() (string, refusedForm) {
+		return core.Field(fields, "requirement"), refusedForm{Form: "upload", Values: formValues{}.over(fields)}
+	})
+	form, err := s.ReadUpload(c, func(seen map[string][]string, fileName string) error {
+		fields = seen
+		up, err := core.UploadFrom(facilityID, *core.UserID(c), seen)
 		if err != nil {
 			return err
 		}
@@ -313,6 +590,7 @@ func (s *handlers) uploadPage(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	fields = form.Fields
 	up, err := core.UploadFrom(facilityID, *core.UserID(c), form.Fields)
 	if err != nil {
 		s.Evidence.Discard(ctx, form.Staged)
@@ -321,7 +599,7 @@ func (s *handlers) uploadPage(c echo.Context) error {
 	if _, err := s.Evidence.Create(ctx, up, form.Staged); err != nil {
 		return err
 	}
-	return done(c, fmt.Sprintf("/f/%d/req?id=%s", facilityID, reqID), "req.uploaded")
+	return done(c, reqPath(facilityID, core.Field(form.Fields, "requirement")), "req.uploaded")
 }
 
 // pageEvidence loads the :eid evidence of the :id facility of a page form
@@ -341,20 +619,45 @@ func (s *handlers) pageEvidence(c echo.Context) (*bukti.Evidence, error) {
 	return ev, nil
 }
 
-// revisionPage uploads a new revision without JavaScript.
+// revisionPage uploads a new revision without JavaScript, with the
+// document details it changes (a new SK revision has a new number and
+// date): the details are checked before the file is stored, and written
+// with the revision in one unit.
 func (s *handlers) revisionPage(c echo.Context) error {
 	ev, err := s.pageEvidence(c)
 	if err != nil {
 		return err
 	}
-	form, err := s.ReadUpload(c, func(map[string][]string, string) error { return nil })
+	ctx := c.Request().Context()
+	var fields map[string][]string
+	s.again(c, ev.FacilityID, func() (string, refusedForm) {
+		return ev.RequirementID, refusedForm{Form: "revision", Evidence: ev.ID, Values: valuesOf(*ev).over(fields)}
+	})
+	form, err := s.ReadUpload(c, func(seen map[string][]string, _ string) error {
+		fields = seen
+		meta, changed, err := core.MetaOver(evidence.MetaOf(ev), seen)
+		if err != nil || !changed {
+			return err
+		}
+		return s.Evidence.CheckMeta(ctx, ev.ID, &meta)
+	})
 	if err != nil {
 		return err
 	}
-	if _, err := s.Evidence.AddRevision(c.Request().Context(), ev.ID, *core.UserID(c), form.Staged); err != nil {
+	fields = form.Fields
+	meta, changed, err := core.MetaOver(evidence.MetaOf(ev), form.Fields)
+	if err != nil {
+		s.Evidence.Discard(ctx, form.Staged)
 		return err
 	}
-	return done(c, fmt.Sprintf("/f/%d/req?id=%s", ev.FacilityID, ev.RequirementID), "req.uploaded")
+	var m *evidence.Meta
+	if changed {
+		m = &meta
+	}
+	if _, err := s.Evidence.Revise(ctx, ev.ID, *core.UserID(c), form.Staged, m); err != nil {
+		return err
+	}
+	return done(c, reqPath(ev.FacilityID, ev.RequirementID), "req.uploaded")
 }
 
 // metaPage edits an evidence record's document details.
@@ -367,6 +670,9 @@ func (s *handlers) metaPage(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	s.again(c, ev.FacilityID, func() (string, refusedForm) {
+		return ev.RequirementID, refusedForm{Form: "meta", Evidence: ev.ID, Values: valuesOf(*ev).over(form)}
+	})
 	meta, err := core.MetaFrom(form)
 	if err != nil {
 		return err
@@ -374,7 +680,35 @@ func (s *handlers) metaPage(c echo.Context) error {
 	if _, err := s.Evidence.UpdateMeta(c.Request().Context(), ev.ID, *core.UserID(c), meta); err != nil {
 		return err
 	}
-	return done(c, fmt.Sprintf("/f/%d/req?id=%s", ev.FacilityID, ev.RequirementID), "req.saved")
+	return done(c, reqPath(ev.FacilityID, ev.RequirementID), "req.saved")
+}
+
+// linkPage makes an existing evidence file of the facility evidence for
+// another requirement too ("gunakan bukti yang sudah ada").
+func (s *handlers) linkPage(c echo.Context) error {
+	id, err := s.FacilityFor(c, authz.WriteEvidence)
+	if err != nil {
+		return err
+	}
+	reqID := c.FormValue("requirement")
+	src, _ := strconv.ParseInt(c.FormValue("evidence"), 10, 64)
+	s.again(c, id, func() (string, refusedForm) {
+		return reqID, refusedForm{Form: "link", Evidence: src, Query: c.FormValue("q"),
+			Values: formValues{Stage: c.FormValue("stage"), Part: c.FormValue("part")}}
+	})
+	ctx := c.Request().Context()
+	ev, err := s.Evidence.Get(ctx, src)
+	if err != nil {
+		return err
+	}
+	if ev.FacilityID != id {
+		return evidence.NotFound(src)
+	}
+	if _, err := s.Evidence.Link(ctx, ev.ID, *core.UserID(c),
+		evidence.LinkTarget{Requirement: reqID, Stage: c.FormValue("stage"), Part: c.FormValue("part")}); err != nil {
+		return err
+	}
+	return done(c, reqPath(id, reqID), "req.linked")
 }
 
 // deleteEvidencePage soft-deletes from the requirement page.
@@ -386,7 +720,7 @@ func (s *handlers) deleteEvidencePage(c echo.Context) error {
 	if err := s.Evidence.Delete(c.Request().Context(), ev.ID, *core.UserID(c)); err != nil {
 		return err
 	}
-	return done(c, fmt.Sprintf("/f/%d/req?id=%s", ev.FacilityID, ev.RequirementID), "req.deleted")
+	return done(c, reqPath(ev.FacilityID, ev.RequirementID), "req.deleted")
 }
 
 // tddPage marks or clears TDD from the kriteria page.
@@ -420,5 +754,5 @@ func (s *handlers) intervieweePage(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return done(c, fmt.Sprintf("/f/%d/req?id=%s", id, req), "req.saved")
+	return done(c, reqPath(id, req), "req.saved")
 }

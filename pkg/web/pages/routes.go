@@ -36,6 +36,7 @@ func Register(srv *core.Server, e *echo.Echo) {
 	pg.POST("/f/:id/evidence/:eid/delete", s.deleteEvidencePage)
 	pg.POST("/f/:id/evidence/:eid/revision", s.revisionPage)
 	pg.POST("/f/:id/evidence/:eid/meta", s.metaPage)
+	pg.POST("/f/:id/link", s.linkPage)
 	pg.POST("/f/:id/tdd", s.tddPage)
 	pg.POST("/f/:id/interviewees", s.intervieweePage)
 	pg.GET("/district", s.districtOverview)
