@@ -324,7 +324,7 @@ func facilityImport(*flag.FlagSet) ([]string, func(context.Context, *admin, []st
 		if len(res.Errors) > 0 {
 			rows := make([]string, 0, len(res.Errors))
 			for _, e := range res.Errors {
-				fmt.Fprintf(a.stderr, "row %d: %s\n", e.Row, e.Reason)
+				fmt.Fprintf(a.stderr, "row %d: %s\n", e.Row, e.ReasonEN)
 				rows = append(rows, strconv.Itoa(e.Row))
 			}
 			if len(rows) > 10 {

@@ -258,6 +258,80 @@ func (s *Service) ResetPassword(ctx context.Context, id int64, password string, 
 	})
 }
 
+// NewPassword returns a random password of 26 letters and digits (130
+// bits), for an admin to hand over once.
+func NewPassword() string {
+	return rand.Text()
+}
+
+// userReferrers lists what must not record a user's part in the work for
+// the user to be deleted, in the order they are checked: the referrer
+// (sqlstore's name for the rows) and the message key naming them.
+var userReferrers = []struct {
+	referrer string
+	name     locales.Key
+}{
+	{"evidence", "auth.ref.evidence"}, {"revision", "auth.ref.revisions"},
+	{"not_applicable", "auth.ref.tdd_marks"}, {"interviewee", "auth.ref.interviewees"},
+	{"survey", "auth.ref.surveys"}, {"survey_team", "auth.ref.survey_teams"},
+	{"survey_assignment", "auth.ref.survey_assignments"}, {"self_assessment", "auth.ref.self_assessments"},
+	{"snapshot_review", "auth.ref.reviews"}, {"survey_score", "auth.ref.scores"},
+	{"pps_item", "auth.ref.pps"}, {"catalogue_version", "auth.ref.catalogue_versions"},
+	{"granted_role", "auth.ref.granted_roles"},
+}
+
+// DeleteUser deletes an account that holds no part of the work: one made
+// by mistake, or never used. Its role bindings, login sessions and API
+// tokens go with it. An account that uploaded evidence, marked a TDD,
+// named an interviewee, planned, led, reviewed or scored a survey, imported
+// a catalogue or granted a role cannot be deleted: the conflict says what
+// refers to it, and the account can be disabled instead. Nobody deletes
+// their own account or the last admin. The audit log keeps the rows the
+// user made under their ID; the deletion's row names the email.
+func (s *Service) DeleteUser(ctx context.Context, id int64, by *int64) error {
+	u, err := s.User(ctx, id)
+	if err != nil {
+		return err
+	}
+	if by != nil && *by == id {
+		return bukti.E(bukti.EINVALID, "err.auth.you_cannot_delete_your_own")
+	}
+	return s.Store.Run(ctx, by, func(t *sqlstore.Tx) error {
+		bindings, err := t.UserRoleBindings(id)
+		if err != nil {
+			return err
+		}
+		roles := make([]string, len(bindings))
+		for i, b := range bindings {
+			roles[i] = describe(b)
+			if b.Role != bukti.RoleAdmin {
+				continue
+			}
+			admins, err := t.CountRoleBindings(bukti.RoleAdmin)
+			if err != nil {
+				return err
+			}
+			if admins <= 1 {
+				return bukti.E(bukti.ECONFLICT, "err.auth.this_last_admin_grant_admin")
+			}
+		}
+		for _, ref := range userReferrers {
+			n, err := t.CountUserReferrers(id, ref.referrer)
+			if err != nil {
+				return err
+			}
+			if n > 0 {
+				return bukti.E(bukti.ECONFLICT, "err.auth.user_still_referred", u.Email, n, ref.name)
+			}
+		}
+		if err := t.DeleteUser(id); err != nil {
+			return err
+		}
+		return t.Audit(audit.Entry{Action: "user.delete", ObjectType: "user", ObjectID: strconv.FormatInt(id, 10),
+			Summary: u.Email, Before: strings.Join(append([]string{u.Email + " " + u.Name}, roles...), "; ")})
+	})
+}
+
 // Login checks a password and opens a session, returning its secret (to
 // hand to the client as bearer token or cookie) and the user.
 //

@@ -6,11 +6,11 @@ import (
 	"fmt"
 	"slices"
 	"strconv"
-	"strings"
 
 	"github.com/bukti-id/bukti/pkg/audit"
 	"github.com/bukti-id/bukti/pkg/bukti"
 	"github.com/bukti-id/bukti/pkg/sqlstore"
+	"github.com/bukti-id/bukti/ui/locales"
 )
 
 // scopesOf lists the scope fields each role may take; a binding sets
@@ -22,6 +22,25 @@ var scopesOf = map[string][]string{
 	bukti.RoleQualityTeam: {"facility_id"},
 	bukti.RoleViewer:      {"facility_id"},
 }
+
+// scopeNeeded names, per role, the scope a binding of it takes, as the
+// message of a binding without it says.
+var scopeNeeded = map[string]locales.Key{
+	bukti.RoleSupervisor:  "auth.scope_needed.region",
+	bukti.RoleSurveyor:    "auth.scope_needed.survey",
+	bukti.RoleQualityTeam: "auth.scope_needed.facility",
+	bukti.RoleViewer:      "auth.scope_needed.facility",
+}
+
+// scopeKind names what each scope field refers to.
+var scopeKind = map[string]locales.Key{
+	"province_id": "org.kind.province", "district_id": "org.kind.district",
+	"facility_id": "org.kind.facility", "survey_id": "auth.scope_kind.survey",
+}
+
+// RoleName is the message key naming a role, e.g. "Tim Mutu" for
+// quality_team.
+func RoleName(role string) locales.Key { return locales.Key("role." + role) }
 
 // checkBinding verifies that a binding names a known role with exactly one
 // scope that role takes, and that the scope object exists.
@@ -54,14 +73,14 @@ func checkBinding(t *sqlstore.Tx, b bukti.RoleBinding) error {
 	case len(allowed) == 0:
 		return nil
 	case given < 0:
-		return bukti.E(bukti.EINVALID, "err.auth.role_needs_one_scope", b.Role, strings.Join(allowed, " / "))
+		return bukti.E(bukti.EINVALID, "err.auth.role_needs_one_scope", RoleName(b.Role), scopeNeeded[b.Role])
 	}
 	exists, err := t.RoleScopeExists(b) // b sets exactly the one scope fields[given]
 	if err != nil {
 		return err
 	}
 	if !exists {
-		return bukti.E(bukti.EINVALID, "err.auth.scope_does_not_exist", fields[given].name, *fields[given].id)
+		return bukti.E(bukti.EINVALID, "err.auth.scope_does_not_exist", scopeKind[fields[given].name], *fields[given].id)
 	}
 	return teamOpen(t, b)
 }

@@ -107,7 +107,13 @@ func (s *Service) CreateFacility(ctx context.Context, in FacilityInput, by *int6
 	if err != nil {
 		return nil, err
 	}
-	if err := s.create(ctx, func(t *sqlstore.Tx) error { return t.CreateFacility(f) }, "facility", f.Code, func() int64 { return f.ID }, func() *int64 { return &f.ID }, by, f.Code+" "+f.Name); err != nil {
+	insert := func(t *sqlstore.Tx) error {
+		if err := t.CreateFacility(f); err != nil {
+			return err // a taken code first
+		}
+		return nameFree(t, f.DistrictID, f.Name, f.ID, f.District.Name)
+	}
+	if err := s.create(ctx, insert, "facility", f.Code, func() int64 { return f.ID }, func() *int64 { return &f.ID }, by, f.Code+" "+f.Name); err != nil {
 		return nil, err
 	}
 	return f, nil
@@ -147,6 +153,9 @@ func (s *Service) UpdateFacility(ctx context.Context, id int64, in FacilityInput
 			return bukti.E(bukti.ECONFLICT, "err.org.facility_code_already_exists", f.Code)
 		}
 		if err != nil {
+			return err
+		}
+		if err := nameFree(t, f.DistrictID, f.Name, id, f.District.Name); err != nil {
 			return err
 		}
 		return t.Audit(audit.Entry{Action: "facility.update", ObjectType: "facility",
@@ -236,6 +245,15 @@ func (s *Service) Rename(ctx context.Context, kind string, id int64, name string
 		} else if err != nil {
 			return err
 		}
+		if kind == "facility" {
+			districtID, err := t.FacilityDistrict(id)
+			if err != nil {
+				return err
+			}
+			if err := nameFree(t, districtID, name, id, ""); err != nil {
+				return err
+			}
+		}
 		if err := t.RenameOrg(kind, id, name); err != nil {
 			return err
 		}
@@ -259,20 +277,24 @@ func (s *Service) Delete(ctx context.Context, kind string, id int64, by *int64) 
 		} else if err != nil {
 			return err
 		}
+		name, err := t.OrgName(kind, id)
+		if err != nil {
+			return err
+		}
 		for _, ref := range references[kind] {
 			n, err := t.CountOrgReferrers(kind, id, ref.referrer)
 			if err != nil {
 				return err
 			}
 			if n > 0 {
-				return bukti.E(bukti.ECONFLICT, "err.org.still_referred", kindNames[kind], code, n, ref.name)
+				return bukti.E(bukti.ECONFLICT, "err.org.still_referred", kindNames[kind], name, n, ref.name)
 			}
 		}
 		if err := t.DeleteOrg(kind, id); err != nil {
 			return err
 		}
 		return t.Audit(audit.Entry{Action: kind + ".delete", ObjectType: kind,
-			ObjectID: strconv.FormatInt(id, 10), Before: code})
+			ObjectID: strconv.FormatInt(id, 10), FacilityID: facilityRef(kind, id), Before: code + " " + name})
 	})
 }
 
@@ -288,6 +310,23 @@ var references = map[string][]struct {
 	"facility": {{"evidence", "org.ref.evidence"}, {"survey", "org.ref.surveys"},
 		{"role_binding", "org.ref.role_bindings"},
 		{"not_applicable", "org.ref.tdd_marks"}, {"interviewee", "org.ref.interviewees"}},
+}
+
+// nameFree refuses a facility name already used by another facility (not
+// except) of the same district: two Puskesmas of one district with one
+// name cannot be told apart in any list. district names the district in
+// the message ("" reads it).
+func nameFree(t *sqlstore.Tx, districtID int64, name string, except int64, district string) error {
+	other, err := t.FacilityNamed(districtID, name, except)
+	if err != nil || other == 0 {
+		return err
+	}
+	if district == "" {
+		if district, err = t.OrgName("district", districtID); err != nil {
+			return err
+		}
+	}
+	return bukti.E(bukti.ECONFLICT, "err.org.facility_name_taken", name, district)
 }
 
 func notFound(kind string, id int64) error {

@@ -120,7 +120,7 @@ func TestLifecycle(t *testing.T) {
 			{"facility.create", "", ""},
 			{"facility.update", "P1 Puskesmas Satu (3277)", "P1 Puskesmas Satu Baru (3273)"},
 			{"facility.rename", "Puskesmas Satu Baru", "Puskesmas Satu"},
-			{"facility.delete", "P1", ""},
+			{"facility.delete", "P1 Puskesmas Satu", ""},
 		} {
 			rows := auditRows(t, gdb, c.action)
 			if len(rows) != 1 {
@@ -179,9 +179,9 @@ func TestDeleteReferenced(t *testing.T) {
 	})
 }
 
-// TestImport: a file whose rows are valid but whose code is taken in the
-// database imports nothing and names the row; a good file imports every
-// row, each audited.
+// TestImport: a file with a row whose code is taken in the database
+// imports nothing and names the row; a good file imports every row, each
+// audited.
 func TestImport(t *testing.T) {
 	t.Parallel()
 	forEachDB(t, func(t *testing.T, kind string) {
@@ -191,14 +191,14 @@ func TestImport(t *testing.T) {
 		if _, err := o.CreateFacility(ctx, org.FacilityInput{Code: "P9", Name: "Sembilan", DistrictCode: "3277"}, &by); err != nil {
 			t.Fatal(err)
 		}
-		_, err := o.ImportFacilities(ctx, strings.NewReader("code;name;district\nP1;Satu;3277\nP9;Lagi;3277\n"), &by)
-		if code(err) != bukti.ECONFLICT || !strings.Contains(err.Error(), "row 3") {
-			t.Errorf("import of a taken code = %v, want a conflict naming row 3", err)
+		res, err := o.ImportFacilities(ctx, strings.NewReader("code;name;district\nP1;Satu;3277\nP9;Lagi;3277\n"), &by)
+		if err != nil || len(res.Errors) != 1 || res.Errors[0].Row != 3 || !strings.Contains(res.Errors[0].Reason, "sudah terdaftar") {
+			t.Errorf("import of a taken code = %+v, %v, want row 3 refused", res, err)
 		}
 		if _, err := o.FacilityByCode(ctx, "P1"); code(err) != bukti.EINVALID {
 			t.Errorf("a refused import added P1: %v", err)
 		}
-		res, err := o.ImportFacilities(ctx, strings.NewReader("code,name,district\nP1,Satu,3277\nP2,Dua,3277\n"), &by)
+		res, err = o.ImportFacilities(ctx, strings.NewReader("code,name,district\nP1,Satu,3277\nP2,Dua,3277\n"), &by)
 		if err != nil || res.Created != 2 || len(res.Errors) != 0 {
 			t.Fatalf("import = %+v, %v", res, err)
 		}

@@ -2,6 +2,7 @@ package sqlstore
 
 import (
 	"context"
+	"fmt"
 	"time"
 
 	"gorm.io/gorm"
@@ -210,4 +211,72 @@ func (t *Tx) CreateRoleBinding(b *bukti.RoleBinding) error {
 // DeleteRoleBinding deletes a role binding by ID.
 func (t *Tx) DeleteRoleBinding(id int64) error {
 	return t.db.Delete(&bukti.RoleBinding{}, id).Error
+}
+
+// userReferrers are the rows that record a user's part in the work, by
+// referrer name (see CountUserReferrers): the table and the columns that
+// name the user, and for role bindings the extra condition that keeps the
+// user's own bindings out (those go with the user, see DeleteUser) except
+// surveyor assignments, which a survey refers to.
+var userReferrers = map[string]struct {
+	table   string
+	columns []string
+	extra   string
+}{
+	"evidence":          {"evidences", []string{"created_by", "deleted_by"}, ""},
+	"revision":          {"revisions", []string{"uploaded_by"}, ""},
+	"not_applicable":    {"not_applicables", []string{"set_by"}, ""},
+	"interviewee":       {"interviewees", []string{"updated_by"}, ""},
+	"survey":            {"surveys", []string{"created_by", "lead_id", "finalized_by"}, ""},
+	"survey_team":       {"survey_teams", []string{"user_id"}, ""},
+	"survey_assignment": {"role_bindings", []string{"user_id"}, "survey_id IS NOT NULL"},
+	"self_assessment":   {"self_assessments", []string{"updated_by"}, ""},
+	"snapshot_review":   {"snapshot_items", []string{"reviewed_by"}, ""},
+	"survey_score":      {"survey_scores", []string{"surveyor_id", "updated_by"}, ""},
+	"pps_item":          {"pps_items", []string{"updated_by"}, ""},
+	"catalogue_version": {"catalogue_versions", []string{"created_by"}, ""},
+	"granted_role":      {"role_bindings", []string{"created_by"}, "user_id <> created_by"},
+}
+
+// CountUserReferrers returns how many rows of referrer name user userID:
+// referrer is one of "evidence", "revision", "not_applicable",
+// "interviewee", "survey", "survey_team", "survey_assignment",
+// "self_assessment", "snapshot_review", "survey_score", "pps_item",
+// "catalogue_version" and "granted_role" (bindings the user gave others).
+func (t *Tx) CountUserReferrers(userID int64, referrer string) (int64, error) {
+	r, ok := userReferrers[referrer]
+	if !ok {
+		return 0, fmt.Errorf("sqlstore: unknown user referrer %q", referrer)
+	}
+	cond, args := "", []any{}
+	for i, c := range r.columns {
+		if i > 0 {
+			cond += " OR "
+		}
+		cond += c + " = ?"
+		args = append(args, userID)
+	}
+	q := t.db.Table(r.table).Where(cond, args...)
+	if r.extra != "" {
+		q = q.Where(r.extra)
+	}
+	var n int64
+	return n, q.Count(&n).Error
+}
+
+// UserRoleBindings lists a user's role bindings, by ID, inside the unit.
+func (t *Tx) UserRoleBindings(userID int64) ([]bukti.RoleBinding, error) {
+	return roleBindings(t.db, userID)
+}
+
+// DeleteUser deletes a user with their role bindings, login sessions and
+// API tokens. A missing user is no error.
+func (t *Tx) DeleteUser(id int64) error {
+	if err := t.db.Where("user_id = ?", id).Delete(&bukti.RoleBinding{}).Error; err != nil {
+		return err
+	}
+	if err := t.DeleteUserSessions(id); err != nil {
+		return err
+	}
+	return t.db.Delete(&bukti.User{}, id).Error
 }

@@ -174,12 +174,39 @@ func (t *Tx) CountOrgReferrers(kind string, id int64, referrer string) (int64, e
 	return n, t.db.Model(m()).Where(kind+"_id = ?", id).Count(&n).Error
 }
 
-// DeleteOrg deletes the province, district or facility (kind) id. A
+// DeleteOrg deletes the province, district or facility (kind) id, and
+// with a facility the scores derived from it (its daily score snapshots),
+// so that a facility added later under a reused ID starts without them. A
 // missing row is no error.
 func (t *Tx) DeleteOrg(kind string, id int64) error {
 	m, err := orgModel(kind)
 	if err != nil {
 		return err
 	}
+	if kind == "facility" {
+		if err := t.db.Where("facility_id = ?", id).Delete(&bukti.ScoreSnapshot{}).Error; err != nil {
+			return err
+		}
+	}
 	return t.db.Delete(m, id).Error
+}
+
+// FacilityNamed returns the ID of a facility of district districtID, other
+// than facility except, whose name is name, letters compared without case
+// (ASCII), or 0 when there is none.
+func (t *Tx) FacilityNamed(districtID int64, name string, except int64) (int64, error) {
+	var ids []int64
+	err := t.db.Model(&bukti.Facility{}).Where("district_id = ? AND LOWER(name) = LOWER(?) AND id <> ?", districtID, name, except).
+		Order("id").Limit(1).Pluck("id", &ids).Error
+	if err != nil || len(ids) == 0 {
+		return 0, err
+	}
+	return ids[0], nil
+}
+
+// FacilityDistrict returns the district ID of facility id; ErrNotFound if
+// there is none.
+func (t *Tx) FacilityDistrict(id int64) (int64, error) {
+	var districtID int64
+	return districtID, t.orgTake("facility", id, "district_id", &districtID)
 }

@@ -323,10 +323,12 @@ func matrix() map[string]route {
 			return request{method: "POST", path: "/api/v1/districts", body: map[string]string{"code": fmt.Sprint("99", w.next()), "name": "Kab. Uji", "province": "32"}}
 		}},
 		"POST /api/v1/facilities": {want: adminOnly(201), build: func(w *world, a actor, s side, in bool) request {
-			return request{method: "POST", path: "/api/v1/facilities", body: map[string]string{"code": fmt.Sprint("PX", w.next()), "name": "Puskesmas Uji", "district": districtA}}
+			n := w.next() // two Puskesmas of one district cannot share a name
+			return request{method: "POST", path: "/api/v1/facilities", body: map[string]string{"code": fmt.Sprint("PX", n), "name": fmt.Sprint("Puskesmas Uji ", n), "district": districtA}}
 		}},
 		"POST /api/v1/facilities/import": {want: adminOnly(201), build: func(w *world, a actor, s side, in bool) request {
-			csv := fmt.Sprintf("code,name,district\nPI%d,Puskesmas Impor,%s\n", w.next(), districtA)
+			n := w.next()
+			csv := fmt.Sprintf("code,name,district\nPI%d,Puskesmas Impor %d,%s\n", n, n, districtA)
 			return request{method: "POST", path: "/api/v1/facilities/import", form: []byte(csv), formType: "text/csv"}
 		}},
 		"PATCH /api/v1/provinces/:id": {want: adminOnly(204), build: func(w *world, a actor, s side, in bool) request {
@@ -401,6 +403,9 @@ func matrix() map[string]route {
 		}},
 		"PATCH /api/v1/users/:id": {want: adminOnly(200), build: func(w *world, a actor, s side, in bool) request {
 			return request{method: "PATCH", path: fmt.Sprintf("/api/v1/users/%d", w.user()), body: map[string]bool{"disabled": true}}
+		}},
+		"DELETE /api/v1/users/:id": {want: adminOnly(204), build: func(w *world, a actor, s side, in bool) request {
+			return request{method: "DELETE", path: fmt.Sprintf("/api/v1/users/%d", w.user())}
 		}},
 		"POST /api/v1/users/:id/password": {want: adminOnly(204), build: func(w *world, a actor, s side, in bool) request {
 			return request{method: "POST", path: fmt.Sprintf("/api/v1/users/%d/password", w.user()), body: map[string]string{"password": "kata-sandi-lain-123"}}

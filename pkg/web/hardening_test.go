@@ -228,7 +228,8 @@ func TestRequestID(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			body := fmt.Sprintf(`{"code":"RID%d","name":"Puskesmas","district":"%s"}`, time.Now().UnixNano()%1e9, districtA)
+			n := time.Now().UnixNano() % 1e9 // two Puskesmas of one district cannot share a name
+			body := fmt.Sprintf(`{"code":"RID%d","name":"Puskesmas %d","district":"%s"}`, n, n, districtA)
 			req, _ := http.NewRequest("POST", tc.base+"/api/v1/facilities", strings.NewReader(body))
 			req.Header.Set("Content-Type", "application/json")
 			req.Header.Set("Authorization", "Bearer "+h.token)

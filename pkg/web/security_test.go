@@ -508,9 +508,9 @@ func TestOrgChanges(t *testing.T) {
 		{"rename a district", "PATCH", fmt.Sprintf("/api/v1/districts/%d", districtID), map[string]string{"name": "Kota Cimahi (baru)"}, 204, ""},
 		{"rename with an empty name", "PATCH", fmt.Sprintf("/api/v1/provinces/%d", provinceID), map[string]string{"name": " "}, 400, "wajib diisi"},
 		{"rename an unknown province", "PATCH", "/api/v1/provinces/999", map[string]string{"name": "X"}, 404, "tidak ditemukan"},
-		{"delete a province with districts", "DELETE", fmt.Sprintf("/api/v1/provinces/%d", provinceID), nil, 409, "masih dipakai"},
-		{"delete a district with facilities", "DELETE", fmt.Sprintf("/api/v1/districts/%d", districtID), nil, 409, "masih dipakai"},
-		{"delete a facility with evidence", "DELETE", fmt.Sprintf("/api/v1/facilities/%d", f.ID), nil, 409, "masih dipakai oleh 1 bukti"},
+		{"delete a province with districts", "DELETE", fmt.Sprintf("/api/v1/provinces/%d", provinceID), nil, 409, "masih ada 2 kabupaten/kota"},
+		{"delete a district with facilities", "DELETE", fmt.Sprintf("/api/v1/districts/%d", districtID), nil, 409, "masih ada 2 Puskesmas"},
+		{"delete a facility with evidence", "DELETE", fmt.Sprintf("/api/v1/facilities/%d", f.ID), nil, 409, "masih ada 1 bukti"},
 		{"delete an empty facility", "DELETE", fmt.Sprintf("/api/v1/facilities/%d", empty.ID), nil, 204, ""},
 		{"delete it again", "DELETE", fmt.Sprintf("/api/v1/facilities/%d", empty.ID), nil, 404, "tidak ditemukan"},
 	}

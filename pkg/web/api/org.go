@@ -108,7 +108,9 @@ func (s *handlers) createFacility(c echo.Context) error {
 }
 
 // importFacilities takes a CSV body (text/csv) or a multipart form with
-// the CSV in the field "file".
+// the CSV in the field "file", and adds every row or none: a file with a
+// bad row is refused (400) with every bad row, its line number and reason
+// under "rows".
 func (s *handlers) importFacilities(c echo.Context) error {
 	if err := core.Principal(c).RequireAdmin(); err != nil {
 		return err
@@ -127,11 +129,10 @@ func (s *handlers) importFacilities(c echo.Context) error {
 		return err
 	}
 	if len(res.Errors) > 0 {
+		id, en := bukti.ErrorMessage(bukti.E(bukti.EINVALID, "err.org.csv_rows_refused", len(res.Errors)))
 		return c.JSON(http.StatusBadRequest, map[string]any{
-			"error": map[string]string{"code": bukti.EINVALID,
-				"message":    "Ada baris yang tidak dapat dibaca; tidak ada yang diimpor. Perbaiki baris berikut lalu impor lagi.",
-				"message_en": "some rows could not be read; nothing was imported: fix these rows and import again"},
-			"rows": res.Errors,
+			"error": map[string]string{"code": bukti.EINVALID, "message": id, "message_en": en},
+			"rows":  res.Errors,
 		})
 	}
 	return c.JSON(http.StatusCreated, res)

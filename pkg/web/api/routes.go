@@ -71,6 +71,7 @@ func Register(srv *core.Server, g *echo.Group) {
 	a.POST("/users", s.createUser)
 	a.GET("/users/:id", s.getUser)
 	a.PATCH("/users/:id", s.updateUser)
+	a.DELETE("/users/:id", s.deleteUser)
 	a.POST("/users/:id/password", s.resetPassword)
 	a.GET("/users/:id/tokens", s.userTokens)
 	a.DELETE("/users/:id/tokens/:token", s.revokeUserToken)

@@ -5,6 +5,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"github.com/bukti-id/bukti/pkg/auth"
 	"github.com/bukti-id/bukti/pkg/bukti"
 	"github.com/bukti-id/bukti/pkg/web/core"
 )
@@ -12,9 +13,10 @@ import (
 // Every handler here is admin-only.
 
 type userRequest struct {
-	Email    string `json:"email"`
-	Name     string `json:"name"`
-	Password string `json:"password"`
+	Email    string       `json:"email"`
+	Name     string       `json:"name"`
+	Password string       `json:"password"`
+	Role     *roleRequest `json:"role"` // optional: granted with the account, both or neither
 }
 
 type userResponse struct {
@@ -49,7 +51,12 @@ func (s *handlers) createUser(c echo.Context) error {
 	if err := bindJSON(c, &req); err != nil {
 		return err
 	}
-	u, err := s.Auth.CreateUser(c.Request().Context(), req.Email, req.Name, req.Password, core.UserID(c))
+	var grant *bukti.RoleBinding
+	if req.Role != nil {
+		b := req.Role.binding()
+		grant = &b
+	}
+	u, err := s.Auth.CreateUserWithRole(c.Request().Context(), req.Email, req.Name, req.Password, grant, core.UserID(c))
 	if err != nil {
 		return err
 	}
@@ -100,8 +107,12 @@ func (s *handlers) updateUser(c echo.Context) error {
 
 type passwordRequest struct {
 	Password string `json:"password"`
+	Generate bool   `json:"generate"`
 }
 
+// resetPassword sets a user's password: the one given (204), or with
+// "generate": true a random one, answered once (200 {"password": …}).
+// Either way the user's sessions and API tokens end.
 func (s *handlers) resetPassword(c echo.Context) error {
 	u, err := s.adminUser(c)
 	if err != nil {
@@ -111,7 +122,30 @@ func (s *handlers) resetPassword(c echo.Context) error {
 	if err := bindJSON(c, &req); err != nil {
 		return err
 	}
-	if err := s.Auth.ResetPassword(c.Request().Context(), u.ID, req.Password, core.UserID(c)); err != nil {
+	if req.Generate == (req.Password != "") {
+		return bukti.E(bukti.EINVALID, "err.api.password_or_generate")
+	}
+	password := req.Password
+	if req.Generate {
+		password = auth.NewPassword()
+	}
+	if err := s.Auth.ResetPassword(c.Request().Context(), u.ID, password, core.UserID(c)); err != nil {
+		return err
+	}
+	if req.Generate {
+		return c.JSON(http.StatusOK, map[string]string{"password": password})
+	}
+	return c.NoContent(http.StatusNoContent)
+}
+
+// deleteUser deletes an account that holds no part of the work (204); one
+// that does is a conflict saying what refers to it.
+func (s *handlers) deleteUser(c echo.Context) error {
+	u, err := s.adminUser(c)
+	if err != nil {
+		return err
+	}
+	if err := s.Auth.DeleteUser(c.Request().Context(), u.ID, core.UserID(c)); err != nil {
 		return err
 	}
 	return c.NoContent(http.StatusNoContent)
@@ -154,6 +188,10 @@ type roleRequest struct {
 	SurveyID   *int64 `json:"survey_id"`
 }
 
+func (r roleRequest) binding() bukti.RoleBinding {
+	return bukti.RoleBinding{Role: r.Role, ProvinceID: r.ProvinceID, DistrictID: r.DistrictID, FacilityID: r.FacilityID, SurveyID: r.SurveyID}
+}
+
 func (s *handlers) grantRole(c echo.Context) error {
 	u, err := s.adminUser(c)
 	if err != nil {
@@ -163,8 +201,7 @@ func (s *handlers) grantRole(c echo.Context) error {
 	if err := bindJSON(c, &req); err != nil {
 		return err
 	}
-	b, err := s.Auth.Grant(c.Request().Context(), u.ID, bukti.RoleBinding{Role: req.Role, ProvinceID: req.ProvinceID,
-		DistrictID: req.DistrictID, FacilityID: req.FacilityID, SurveyID: req.SurveyID}, core.UserID(c))
+	b, err := s.Auth.Grant(c.Request().Context(), u.ID, req.binding(), core.UserID(c))
 	if err != nil {
 		return err
 	}
