@@ -226,15 +226,15 @@ func (s *handlers) adminForm(c echo.Context, form, anchor, okKey string, fields 
 	if err := core.Principal(c).RequireAdmin(); err != nil {
 		return err
 	}
-	v := formValues(c, fields...)
+	v := readFields(c, fields...)
 	if err := act(v); err != nil {
 		return s.refuse(c, form, v, err, s.onAdmin(c))
 	}
 	return doneAt(c, "/admin", okKey, anchor)
 }
 
-// formValues reads the named fields of a form.
-func formValues(c echo.Context, fields ...string) map[string]string {
+// readFields reads the named fields of a form.
+func readFields(c echo.Context, fields ...string) map[string]string {
 	v := map[string]string{}
 	for _, f := range fields {
 		v[f] = c.FormValue(f)

@@ -217,7 +217,7 @@ func (s *handlers) adminAddUser(c echo.Context) error {
 	if err := core.Principal(c).RequireAdmin(); err != nil {
 		return err
 	}
-	v := formValues(c, "email", "name", "password", "role", "scope")
+	v := readFields(c, "email", "name", "password", "role", "scope")
 	grant, err := parseBinding(v["role"], v["scope"])
 	if err != nil {
 		return s.refuse(c, "user-add", v, err, s.onAdmin(c))
@@ -311,7 +311,7 @@ func (s *handlers) userForm(c echo.Context, form, okKey, to string, fields []str
 	if err != nil {
 		return err
 	}
-	v := formValues(c, fields...)
+	v := readFields(c, fields...)
 	if err := act(u, v); err != nil {
 		return s.refuse(c, form, v, err, func(status int, f formState) error {
 			return s.renderUser(c, status, id, &userPage{Form: f})
