@@ -99,4 +99,6 @@ func Register(srv *core.Server, g *echo.Group) {
 
 	a.GET("/audit", s.listAudit)
 	a.GET("/audit.csv", s.auditCSV)
+
+	a.GET("/admin/integrity", s.adminIntegrity)
 }
