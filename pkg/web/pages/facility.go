@@ -231,6 +231,7 @@ type requirementPage struct {
 	OnSite   bool // an O or S item: verified by the surveyors on site
 
 	Evidence     []bukti.Evidence
+	Previews     map[int64]preview // by evidence ID (previews.go)
 	CanWrite     bool
 	Accept       string
 	AllowedKinds string
@@ -290,6 +291,7 @@ func (s *handlers) requirementView(c echo.Context) error {
 	} else if data.Evidence, err = s.Evidence.List(ctx, id, evidence.Filter{Requirement: r.ID}); err != nil {
 		return err
 	}
+	data.Previews = s.previews(ctx, data.Evidence)
 	return s.Render(c, http.StatusOK, "requirement", r.ID, data)
 }
 
