@@ -11,8 +11,10 @@ ARG VERSION=dev
 RUN CGO_ENABLED=1 go build -trimpath -ldflags "-s -w -X main.version=${VERSION}" -o /out/bukti ./cmd/bukti
 
 FROM debian:bookworm-slim
+# poppler-utils (pdftoppm) and heif-thumbnailer make the thumbnails of PDFs
+# and HEIC photos (pkg/thumbs); JPEG, PNG and WebP need nothing.
 RUN apt-get update \
- && apt-get install -y --no-install-recommends ca-certificates \
+ && apt-get install -y --no-install-recommends ca-certificates poppler-utils heif-thumbnailer \
  && rm -rf /var/lib/apt/lists/* \
  && useradd --system --uid 10001 --home-dir /data --shell /usr/sbin/nologin bukti \
  && mkdir -p /data && chown bukti /data

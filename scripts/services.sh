@@ -31,6 +31,11 @@ install_packages() {
   command -v chromium >/dev/null || missing+=(chromium)
   command -v python3 >/dev/null || missing+=(python3)
   command -v curl >/dev/null || missing+=(curl)
+  # Thumbnails (pkg/thumbs): poppler for the first page of PDFs, libheif's
+  # thumbnailer for phone photos; heif-enc makes the HEIC test file.
+  command -v pdftoppm >/dev/null || missing+=(poppler-utils)
+  command -v heif-thumbnailer >/dev/null || missing+=(heif-thumbnailer)
+  command -v heif-enc >/dev/null || missing+=(libheif-examples)
   if [ ${#missing[@]} -gt 0 ]; then
     echo "services: installing ${missing[*]}" >&2
     if [ "$(id -u)" -eq 0 ]; then SUDO=""; else SUDO=sudo; fi

@@ -137,6 +137,8 @@ func (b *bounded) Check(ctx context.Context) error {
 
 func (b *bounded) Blobs(ctx context.Context) iter.Seq2[BlobInfo, error] { return b.st.Blobs(ctx) }
 
+func (b *bounded) Thumbs(ctx context.Context) iter.Seq2[BlobInfo, error] { return b.st.Thumbs(ctx) }
+
 func (b *bounded) Leftovers(ctx context.Context, before time.Time) iter.Seq2[Leftover, error] {
 	return b.st.Leftovers(ctx, before)
 }

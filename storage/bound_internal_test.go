@@ -45,6 +45,9 @@ func (h hungStore) Delete(context.Context, string) error        { h.hang(); retu
 func (h hungStore) Blobs(context.Context) iter.Seq2[BlobInfo, error] {
 	return func(func(BlobInfo, error) bool) {}
 }
+func (h hungStore) Thumbs(context.Context) iter.Seq2[BlobInfo, error] {
+	return func(func(BlobInfo, error) bool) {}
+}
 func (h hungStore) Leftovers(context.Context, time.Time) iter.Seq2[Leftover, error] {
 	return func(func(Leftover, error) bool) {}
 }

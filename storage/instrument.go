@@ -19,6 +19,7 @@ const (
 	OpSize           = "size"
 	OpDelete         = "delete"
 	OpBlobs          = "blobs"
+	OpThumbs         = "thumbs"
 	OpLeftovers      = "leftovers"
 	OpRemoveLeftover = "remove_leftover"
 )
@@ -35,8 +36,8 @@ const (
 // call canceled by its ctx. A missing blob (ErrNotFound from Open or Size)
 // is reported: a store holding metadata for a blob it lacks is a fault.
 //
-// Open reports the time to open the blob, not to read it. Blobs and
-// Leftovers report once the iteration ends, with the time from its start
+// Open reports the time to open the blob, not to read it. Blobs, Thumbs
+// and Leftovers report once the iteration ends, with the time from its start
 // and the error it yielded, if any; an iteration the caller stops early
 // reports nil.
 //
@@ -116,6 +117,10 @@ func (s *instrumented) Delete(ctx context.Context, key string) error {
 
 func (s *instrumented) Blobs(ctx context.Context) iter.Seq2[BlobInfo, error] {
 	return observeSeq(s, ctx, OpBlobs, s.st.Blobs(ctx))
+}
+
+func (s *instrumented) Thumbs(ctx context.Context) iter.Seq2[BlobInfo, error] {
+	return observeSeq(s, ctx, OpThumbs, s.st.Thumbs(ctx))
 }
 
 func (s *instrumented) Leftovers(ctx context.Context, before time.Time) iter.Seq2[Leftover, error] {

@@ -47,6 +47,9 @@ type Leftover struct {
 //   - Blobs yields every object stored under a key Key could return, each
 //     once, in no particular order; objects under other names are neither
 //     blobs nor leftovers and are not reported.
+//   - Thumbs yields, likewise, every object stored under a key ThumbKey
+//     could return: thumbnails and recorded failures to make one. They
+//     are made from blobs and are never blobs themselves.
 //   - Leftovers yields staged objects and incomplete uploads last modified
 //     (or started) before before. An upload in progress is never older than
 //     the longest upload, so a before far enough in the past (hours) makes
@@ -57,18 +60,35 @@ type Leftover struct {
 //     stops.
 type Inventory interface {
 	Blobs(ctx context.Context) iter.Seq2[BlobInfo, error]
+	Thumbs(ctx context.Context) iter.Seq2[BlobInfo, error]
 	Leftovers(ctx context.Context, before time.Time) iter.Seq2[Leftover, error]
 	RemoveLeftover(ctx context.Context, l Leftover) error
 }
 
 // Blobs walks dir/sha256.
 func (s *fsStore) Blobs(ctx context.Context) iter.Seq2[BlobInfo, error] {
+	return s.walk(ctx, keyPrefix, isBlobKey, "blobs")
+}
+
+// Thumbs walks dir/thumb.
+func (s *fsStore) Thumbs(ctx context.Context) iter.Seq2[BlobInfo, error] {
+	return s.walk(ctx, thumbPrefix, isThumbKey, "thumbnails")
+}
+
+// isThumbKey reports whether key is one ThumbKey returns.
+func isThumbKey(key string) bool {
+	_, _, _, ok := ParseThumbKey(key)
+	return ok
+}
+
+// walk yields the regular files under dir/prefix whose keys pass valid.
+func (s *fsStore) walk(ctx context.Context, prefix string, valid func(string) bool, what string) iter.Seq2[BlobInfo, error] {
 	return func(yield func(BlobInfo, error) bool) {
-		root := filepath.Join(s.dir, filepath.FromSlash(strings.TrimSuffix(keyPrefix, "/")))
+		root := filepath.Join(s.dir, filepath.FromSlash(strings.TrimSuffix(prefix, "/")))
 		err := filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
 			if err != nil {
 				if errors.Is(err, fs.ErrNotExist) && p == root {
-					return filepath.SkipAll // no blob yet
+					return filepath.SkipAll // nothing stored yet
 				}
 				return err
 			}
@@ -83,7 +103,7 @@ func (s *fsStore) Blobs(ctx context.Context) iter.Seq2[BlobInfo, error] {
 				return err
 			}
 			key := filepath.ToSlash(rel)
-			if checkKey(key) != nil || !d.Type().IsRegular() {
+			if !valid(key) || !d.Type().IsRegular() {
 				return nil
 			}
 			fi, err := d.Info()
@@ -99,7 +119,7 @@ func (s *fsStore) Blobs(ctx context.Context) iter.Seq2[BlobInfo, error] {
 			return nil
 		})
 		if err != nil {
-			yield(BlobInfo{}, fmt.Errorf("storage: list blobs in %s: %w", s.dir, err))
+			yield(BlobInfo{}, fmt.Errorf("storage: list %s in %s: %w", what, s.dir, err))
 		}
 	}
 }
@@ -150,15 +170,25 @@ func (s *fsStore) RemoveLeftover(ctx context.Context, l Leftover) error {
 
 // Blobs lists the objects under sha256/.
 func (s *s3Store) Blobs(ctx context.Context) iter.Seq2[BlobInfo, error] {
+	return s.list(ctx, keyPrefix, isBlobKey, "blobs")
+}
+
+// Thumbs lists the objects under thumb/.
+func (s *s3Store) Thumbs(ctx context.Context) iter.Seq2[BlobInfo, error] {
+	return s.list(ctx, thumbPrefix, isThumbKey, "thumbnails")
+}
+
+// list yields the objects under prefix whose keys pass valid.
+func (s *s3Store) list(ctx context.Context, prefix string, valid func(string) bool, what string) iter.Seq2[BlobInfo, error] {
 	return func(yield func(BlobInfo, error) bool) {
 		ctx, cancel := context.WithCancel(ctx) // stops the listing when the caller does
 		defer cancel()
-		for obj := range s.client.ListObjects(ctx, s.bucket, minio.ListObjectsOptions{Prefix: keyPrefix, Recursive: true}) {
+		for obj := range s.client.ListObjects(ctx, s.bucket, minio.ListObjectsOptions{Prefix: prefix, Recursive: true}) {
 			if obj.Err != nil {
-				yield(BlobInfo{}, fmt.Errorf("storage: list blobs in %s: %w", s.name, obj.Err))
+				yield(BlobInfo{}, fmt.Errorf("storage: list %s in %s: %w", what, s.name, obj.Err))
 				return
 			}
-			if checkKey(obj.Key) != nil {
+			if !valid(obj.Key) {
 				continue
 			}
 			if !yield(BlobInfo{Key: obj.Key, Size: obj.Size, Modified: obj.LastModified}, nil) {

@@ -7,6 +7,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"io"
+	"iter"
 	"maps"
 	"math/rand/v2"
 	"strings"
@@ -37,6 +38,7 @@ var contractTests = []struct {
 	{"reopen sees committed blobs", testReopen},
 	{"name", testName},
 	{"inventory", testInventory},
+	{"thumbnails", testThumbnails},
 }
 
 func TestStoreContract(t *testing.T) {
@@ -555,5 +557,63 @@ func testInventory(t *testing.T, b backend) {
 		if n, _ := readBlob(t, st, key); n != size {
 			t.Errorf("blob %s: %d bytes after removing leftovers, want %d", key, n, size)
 		}
+	}
+}
+
+// testThumbnails: a thumbnail is written, read, sized and deleted under
+// its ThumbKey like a blob, listed by Thumbs and never by Blobs; Blobs'
+// keys are not listed by Thumbs.
+func testThumbnails(t *testing.T, b backend) {
+	st, _ := openStore(t, b)
+	ctx := t.Context()
+	blobKey, sum, _ := put(t, st, strings.NewReader("a photo of the meeting"))
+	thumb := []byte("\xff\xd8 a small JPEG")
+	key, err := storage.ThumbKey(sum, 22, storage.ThumbImage)
+	if err != nil {
+		t.Fatal(err)
+	}
+	failed, err := storage.ThumbKey(sum, 22, storage.ThumbFailed)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for k, content := range map[string][]byte{key: thumb, failed: []byte("no decoder")} {
+		tmp, err := st.Stage(ctx, bytes.NewReader(content))
+		if err != nil {
+			t.Fatalf("Stage: %v", err)
+		}
+		if created, err := st.Commit(ctx, tmp, k); err != nil || !created {
+			t.Fatalf("Commit(%s) = %v, %v; want created", k, created, err)
+		}
+	}
+	if n, got := readBlob(t, st, key); n != int64(len(thumb)) || got != sha256Hex(string(thumb)) {
+		t.Errorf("Open(%s) = %d bytes hashing to %s, want %q", key, n, got, thumb)
+	}
+	if n, err := st.Size(ctx, key); err != nil || n != int64(len(thumb)) {
+		t.Errorf("Size(%s) = %d, %v; want %d", key, n, err, len(thumb))
+	}
+	list := func(seq func(context.Context) iter.Seq2[storage.BlobInfo, error]) map[string]int64 {
+		got := map[string]int64{}
+		for bi, err := range seq(ctx) {
+			if err != nil {
+				t.Fatalf("list: %v", err)
+			}
+			got[bi.Key] = bi.Size
+		}
+		return got
+	}
+	if got, want := list(st.Blobs), map[string]int64{blobKey: 22}; !maps.Equal(got, want) {
+		t.Errorf("Blobs = %v, want only the blob %v", got, want)
+	}
+	if got, want := list(st.Thumbs), map[string]int64{key: int64(len(thumb)), failed: 10}; !maps.Equal(got, want) {
+		t.Errorf("Thumbs = %v, want %v", got, want)
+	}
+	if err := st.Delete(ctx, key); err != nil {
+		t.Fatalf("Delete(%s): %v", key, err)
+	}
+	if _, err := st.Size(ctx, key); !errors.Is(err, storage.ErrNotFound) {
+		t.Errorf("Size after Delete: %v, want ErrNotFound", err)
+	}
+	if n, _ := readBlob(t, st, blobKey); n != 22 {
+		t.Errorf("the blob has %d bytes after its thumbnail was deleted, want 22", n)
 	}
 }

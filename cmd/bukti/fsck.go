@@ -20,10 +20,12 @@ const fsckUsage = `Usage: bukti fsck [-repair] [-verify-content] [-grace 24h] [-
 Check that every evidence file the database records is in the blob store
 with its recorded size (and, with -verify-content, its SHA-256, reading
 every byte), and list what the store holds that nothing records: orphan
-blobs and the debris of interrupted uploads older than -grace.
+blobs, thumbnails of content no revision records, and the debris of
+interrupted uploads older than -grace. Thumbnails of recorded files are
+neither blobs nor orphans.
 
--repair removes that debris and the orphan blobs (never a recorded file;
-each orphan is looked up again just before removal). Missing or damaged
+-repair removes that debris, the orphan blobs and orphan thumbnails (never
+a recorded file; each orphan is looked up again just before removal). Missing or damaged
 files cannot be repaired: the report names the evidence to upload again.
 Safe to run while the server runs. Each run and the damaged files it
 finds are recorded in the database, where the admin page
@@ -45,7 +47,7 @@ func (e exitCode) Error() string { return fmt.Sprintf("exit status %d", int(e)) 
 func runFsck(ctx context.Context, args []string, getenv func(string, string) string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("bukti fsck", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	repair := fs.Bool("repair", false, "remove orphan blobs and upload debris older than -grace")
+	repair := fs.Bool("repair", false, "remove orphan blobs, orphan thumbnails and upload debris older than -grace")
 	verify := fs.Bool("verify-content", false, "re-hash every recorded blob (reads the whole store)")
 	grace := fs.Duration("grace", integrity.DefaultGrace, "minimum age of what counts as orphan or debris (uploads in progress are younger)")
 	asJSON := fs.Bool("json", false, "print the report as JSON")
@@ -106,8 +108,8 @@ func printFsck(w io.Writer, store string, rep integrity.Report) {
 	if rep.Verified {
 		what = "verified content"
 	}
-	fmt.Fprintf(w, "bukti fsck: %s, %s of %d recorded files; the store holds %d blobs (%d bytes)\n",
-		store, what, rep.Records, rep.Blobs, rep.Bytes)
+	fmt.Fprintf(w, "bukti fsck: %s, %s of %d recorded files; the store holds %d blobs (%d bytes) and %d thumbnails (%d bytes)\n",
+		store, what, rep.Records, rep.Blobs, rep.Bytes, rep.Thumbs, rep.ThumbBytes)
 	if len(rep.Problems) == 0 {
 		fmt.Fprintln(w, "clean: every recorded file is there as recorded; no orphans, no debris")
 		return

@@ -183,6 +183,15 @@ func serve(ctx context.Context, cfg config, log *slog.Logger, ready chan<- strin
 	a := app.New(st, store, cat, app.Options{TimeZone: cfg.TimeZone, MaxUploadBytes: cfg.MaxUploadBytes, Log: log,
 		UI: pages, TrustProxy: cfg.TrustProxy, ScrubPeriod: cfg.ScrubPeriod})
 	srv := web.New(a.WebDeps())
+	// Thumbnails are made in the background; a file being made when the
+	// server stops is made again when next asked for.
+	found, missing := a.Thumbs.Tools()
+	if len(missing) > 0 {
+		log.Warn("thumbnail tools missing: those files show a file-type icon (Debian packages poppler-utils and heif-thumbnailer; prlimit, which limits them, is in util-linux)",
+			"missing", missing, "found", found)
+	}
+	a.Thumbs.Start()
+	defer a.Thumbs.Stop()
 	if err := a.Auth.Bootstrap(ctx, cfg.AdminEmail, cfg.AdminPassword); err != nil {
 		return fmt.Errorf("create the first admin from BUKTI_ADMIN_EMAIL/BUKTI_ADMIN_PASSWORD: %w", err)
 	}

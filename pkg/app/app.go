@@ -26,6 +26,7 @@ import (
 	"github.com/bukti-id/bukti/pkg/sqlstore"
 	"github.com/bukti-id/bukti/pkg/standard"
 	"github.com/bukti-id/bukti/pkg/survey"
+	"github.com/bukti-id/bukti/pkg/thumbs"
 	"github.com/bukti-id/bukti/pkg/web"
 	"github.com/bukti-id/bukti/storage"
 	"github.com/bukti-id/bukti/ui"
@@ -81,6 +82,11 @@ type App struct {
 	// Integrity records fsck runs, scrub passes and damaged files, and
 	// runs the scrub (serve starts it).
 	Integrity *integrity.Service
+	// Thumbs makes the thumbnails of uploaded photos and PDFs; nil
+	// without a store. Its workers run only once started (Thumbs.Start,
+	// as bukti serve does, with Thumbs.Stop at shutdown); until then
+	// uploads queue their files and pages show file-type icons.
+	Thumbs *thumbs.Service
 
 	opt Options
 	now func() time.Time
@@ -118,6 +124,12 @@ func New(db *sqlstore.DB, store storage.Store, cat *catalogue.Catalogue, opt Opt
 	a.Org = &org.Service{Store: st, Now: now}
 	a.Standard = &standard.Service{Store: st, Now: now}
 	a.Evidence = &evidence.Service{Store: st, Blobs: store, Catalogue: cat, MaxBytes: opt.MaxUploadBytes, Now: now, Log: opt.Log}
+	if store != nil {
+		a.Thumbs = thumbs.New(store, thumbs.Options{Log: opt.Log})
+		a.Evidence.Recorded = func(sum string, size int64, contentType string) {
+			a.Thumbs.Enqueue(thumbs.File{SHA256: sum, Size: size, ContentType: contentType})
+		}
+	}
 	a.Surveys = &survey.Service{Store: st, Catalogue: cat, Evidence: a.Evidence, Now: now}
 	a.Reports = &report.Service{Store: st, Catalogue: cat, Now: now}
 	a.Integrity = &integrity.Service{Store: st, Blobs: store, ScrubPeriod: opt.ScrubPeriod, Now: now, Log: opt.Log}
@@ -150,6 +162,7 @@ func (a *App) WebDeps() web.Deps {
 		Standard:   a.Standard,
 		Reports:    a.Reports,
 		Integrity:  a.Integrity,
+		Thumbs:     a.Thumbs,
 		Catalogue:  a.Catalogue,
 		UI:         a.opt.UI,
 		Log:        a.Log,

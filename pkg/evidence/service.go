@@ -30,7 +30,7 @@ import (
 // DefaultMaxBytes is the default upload limit (100 MiB).
 const DefaultMaxBytes = 100 << 20
 
-// Service is the evidence lifecycle. All fields are required.
+// Service is the evidence lifecycle. All fields but Recorded are required.
 type Service struct {
 	Store     *sqlstore.DB  // the metadata database
 	Blobs     storage.Store // the evidence files
@@ -38,6 +38,10 @@ type Service struct {
 	MaxBytes  int64
 	Now       func() time.Time
 	Log       *slog.Logger
+	// Recorded, when set, is told of each file content an upload has
+	// just recorded (Create, AddRevision), once its transaction has
+	// committed: the thumbnail queue (pkg/thumbs). It must not block.
+	Recorded func(sha256 string, size int64, contentType string)
 }
 
 // Upload describes a new evidence file and where it belongs.
@@ -440,7 +444,13 @@ func (s *Service) commit(ctx context.Context, by int64, st *Staged, record func(
 		return fmt.Errorf("commit blob %s: %w", key, err)
 	}
 	st.tmp = ""
-	return s.Store.Run(ctx, &by, record)
+	if err := s.Store.Run(ctx, &by, record); err != nil {
+		return err
+	}
+	if s.Recorded != nil {
+		s.Recorded(st.SHA256, st.Size, st.ContentType)
+	}
+	return nil
 }
 
 // Get returns a live (not deleted) evidence record with its revisions,

@@ -267,5 +267,9 @@ var inlineSafe = map[string]bool{
 	"video/mp4":       true,
 }
 
+// Kind returns the short name of a content type shown to users ("PDF",
+// "JPEG", "DOCX", …), or "" for a type outside the allowlist.
+func Kind(contentType string) string { return formats[baseType(contentType)].kind }
+
 // InlineSafe reports whether content of this type may be shown inline.
 func InlineSafe(contentType string) bool { return inlineSafe[contentType] }

@@ -11,6 +11,11 @@
 //     removed. Storage refreshes a blob's time whenever an upload commits
 //     it (storage.Store.Commit), so a blob an upload is about to record is
 //     never older than the grace period.
+//   - Thumbnails (storage.ThumbKey: made from a blob, under their own
+//     prefix, listed by storage.Inventory.Thumbs) are not blobs and never
+//     orphan blobs. A thumbnail, or recorded failure to make one, of
+//     content no revision records is an orphan thumbnail: Repair removes
+//     it past the grace period, like an orphan blob.
 //   - Missing, wrong-size and (with VerifyContent) corrupt blobs cannot be
 //     repaired here: the report names the evidence files that must be
 //     uploaded again, by facility.
@@ -63,7 +68,10 @@ const (
 	WrongSize = "wrong_size" // in the store with another size than recorded
 	Corrupt   = "corrupt"    // in the store, but its bytes hash to another sum
 	Orphan    = "orphan"     // in the store, named by no revision
-	Leftover  = "leftover"   // debris of an interrupted upload
+	// OrphanThumb is a thumbnail (or recorded failure) of content no
+	// revision records.
+	OrphanThumb = "orphan_thumbnail"
+	Leftover    = "leftover" // debris of an interrupted upload
 )
 
 // Problem is one finding.
@@ -89,6 +97,10 @@ type Report struct {
 	Records int   `json:"records"`
 	Blobs   int   `json:"blobs"`
 	Bytes   int64 `json:"bytes"`
+	// Thumbs and ThumbBytes are what the store holds under thumbnail
+	// keys (thumbnails and recorded failures), apart from the blobs.
+	Thumbs     int   `json:"thumbnails"`
+	ThumbBytes int64 `json:"thumbnail_bytes"`
 	// Problems are the findings, damage first.
 	Problems []Problem `json:"problems"`
 	// Affected are the evidence files whose content is damaged or missing.
@@ -143,8 +155,19 @@ func Check(ctx context.Context, rec Records, st storage.Store, opt Options) (Rep
 		rep.Bytes += bi.Size
 	}
 
+	var thumbs []storage.BlobInfo
+	for ti, err := range st.Thumbs(ctx) {
+		if err != nil {
+			return rep, err
+		}
+		thumbs = append(thumbs, ti)
+		rep.Thumbs++
+		rep.ThumbBytes += ti.Size
+	}
+
 	var damaged []string
 	seen := map[string]bool{}
+	recorded := map[string]bool{} // sum and size of every recorded content
 	for r, err := range rec.BlobRecords(ctx) {
 		if err != nil {
 			return rep, fmt.Errorf("read the evidence records: %w", err)
@@ -157,6 +180,7 @@ func Check(ctx context.Context, rec Records, st storage.Store, opt Options) (Rep
 			rep.Records++
 		}
 		seen[key] = true
+		recorded[fmt.Sprint(r.SHA256, "-", r.Size)] = true
 		bi, ok := blobs[key]
 		p := Problem{Key: key, SHA256: r.SHA256, Size: bi.Size, Recorded: r.Size, Modified: bi.Modified}
 		switch {
@@ -193,6 +217,22 @@ func Check(ctx context.Context, rec Records, st storage.Store, opt Options) (Rep
 		rep.Problems = append(rep.Problems, p)
 	}
 
+	for _, ti := range thumbs {
+		sum, size, _, _ := storage.ParseThumbKey(ti.Key)
+		if recorded[fmt.Sprint(sum, "-", size)] || !ti.Modified.Before(cutoff) {
+			continue
+		}
+		p := Problem{Kind: OrphanThumb, Key: ti.Key, SHA256: sum, Size: ti.Size, Modified: ti.Modified}
+		if opt.Repair {
+			removed, err := removeOrphanThumb(ctx, rec, st, ti.Key, sum)
+			if err != nil {
+				return rep, err
+			}
+			p.Removed = removed
+		}
+		rep.Problems = append(rep.Problems, p)
+	}
+
 	for l, err := range st.Leftovers(ctx, cutoff) {
 		if err != nil {
 			return rep, err
@@ -220,6 +260,20 @@ func Check(ctx context.Context, rec Records, st storage.Store, opt Options) (Rep
 // up once more; it reports whether it removed it.
 func removeOrphan(ctx context.Context, rec Records, st storage.Store, key string) (bool, error) {
 	sum := key[len(key)-64:]
+	ref, err := rec.BlobReferenced(ctx, sum)
+	if err != nil || ref {
+		return false, err
+	}
+	if err := st.Delete(ctx, key); err != nil {
+		return false, err
+	}
+	return true, nil
+}
+
+// removeOrphanThumb deletes a thumbnail of content no revision recorded
+// after looking its references up once more; it reports whether it
+// removed it.
+func removeOrphanThumb(ctx context.Context, rec Records, st storage.Store, key, sum string) (bool, error) {
 	ref, err := rec.BlobReferenced(ctx, sum)
 	if err != nil || ref {
 		return false, err

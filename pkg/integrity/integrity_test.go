@@ -18,6 +18,7 @@ import (
 	"github.com/bukti-id/bukti/pkg/org"
 	"github.com/bukti-id/bukti/pkg/sqlstore"
 	"github.com/bukti-id/bukti/pkg/testenv"
+	"github.com/bukti-id/bukti/pkg/thumbs"
 	"github.com/bukti-id/bukti/storage"
 )
 
@@ -197,6 +198,57 @@ func TestCheck(t *testing.T) {
 					}
 					if err := integrity.Verify(ctx, e.st, key, key[len(key)-64:]); err != nil {
 						t.Errorf("recorded blob after repair: %v", err)
+					}
+				}},
+				{"thumbnails are not orphans; those of unrecorded content are", func(t *testing.T, e *env) {
+					ctx := context.Background()
+					// A photo gets a thumbnail, the page-less PDF a recorded
+					// failure: both under thumbnail keys, apart from blobs.
+					_, pdfSum := e.upload(t, "SK tim mutu")
+					photo := testenv.JPEG(7)
+					staged, err := e.a.Evidence.Stage(ctx, "foto.jpg", bytes.NewReader(photo))
+					if err != nil {
+						t.Fatal(err)
+					}
+					if _, err := e.a.Evidence.Create(ctx, evidenceUpload(e, "foto"), staged); err != nil {
+						t.Fatal(err)
+					}
+					ps := sha256.Sum256(photo)
+					files := []thumbs.File{
+						{SHA256: pdfSum, Size: int64(len(testenv.PDF("SK tim mutu"))), ContentType: "application/pdf"},
+						{SHA256: hex.EncodeToString(ps[:]), Size: int64(len(photo)), ContentType: "image/jpeg"},
+					}
+					for _, f := range files {
+						if err := e.a.Thumbs.Make(ctx, f); err != nil {
+							t.Fatal(err)
+						}
+					}
+					// A thumbnail of content nothing records (its upload's
+					// record failed, or its blob was repaired away).
+					gone := sha256.Sum256([]byte("never recorded"))
+					orphan, _ := storage.ThumbKey(hex.EncodeToString(gone[:]), 14, storage.ThumbImage)
+					e.put(t, orphan, testenv.JPEG(8))
+
+					rep := e.check(t, integrity.Options{VerifyContent: true})
+					if len(rep.Problems) != 0 || rep.Blobs != 2 || rep.Thumbs != 3 {
+						t.Errorf("within the grace period: %v, %d blobs, %d thumbnails; want no problem, 2 and 3", kinds(rep), rep.Blobs, rep.Thumbs)
+					}
+					rep = e.check(t, integrity.Options{Now: later(25 * time.Hour), VerifyContent: true})
+					if got := kinds(rep); !slices.Equal(got, []string{"orphan_thumbnail " + orphan}) {
+						t.Errorf("problems %v, want only the orphan thumbnail %s", got, orphan)
+					}
+					rep = e.check(t, integrity.Options{Now: later(25 * time.Hour), Repair: true})
+					if got := kinds(rep); !slices.Equal(got, []string{"orphan_thumbnail " + orphan + " (removed)"}) || rep.Remaining() != 0 {
+						t.Errorf("repair: %v, want the orphan thumbnail removed", got)
+					}
+					rep = e.check(t, integrity.Options{Now: later(25 * time.Hour)})
+					if len(rep.Problems) != 0 || rep.Blobs != 2 || rep.Thumbs != 2 {
+						t.Errorf("after repair: %v, %d blobs, %d thumbnails; want clean, 2 and 2", kinds(rep), rep.Blobs, rep.Thumbs)
+					}
+					for f, want := range map[thumbs.File]thumbs.State{files[0]: thumbs.Failed, files[1]: thumbs.Ready} {
+						if got, err := e.a.Thumbs.State(ctx, f); err != nil || got != want {
+							t.Errorf("%s after repair: %v, %v; want %v", f.ContentType, got, err, want)
+						}
 					}
 				}},
 			}

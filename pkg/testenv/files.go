@@ -11,6 +11,7 @@ import (
 	"image/png"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/minio/minio-go/v7"
@@ -100,4 +101,50 @@ func StagedLeft(tb testing.TB, cfg storage.Config) int {
 		n++
 	}
 	return n
+}
+
+// PagePDF returns a well-formed one-page A4 PDF (595×842 points) whose
+// left half is red and right half blue, so that a rendering of it can be
+// checked. n varies the bytes (and the hash); pad adds that many bytes of
+// an unreferenced stream, to make a file of a realistic size. encrypted
+// protects it with a user password the test does not know (a standard
+// security handler whose check value matches no password), as a PDF
+// "protected against opening" is.
+func PagePDF(n, pad int, encrypted bool) []byte {
+	var b bytes.Buffer
+	var offsets []int
+	obj := func(format string, args ...any) {
+		offsets = append(offsets, b.Len())
+		fmt.Fprintf(&b, "%d 0 obj\n", len(offsets))
+		fmt.Fprintf(&b, format, args...)
+		b.WriteString("\nendobj\n")
+	}
+	b.WriteString("%PDF-1.4\n%\xe2\xe3\xcf\xd3\n")
+	obj("<< /Type /Catalog /Pages 2 0 R >>")
+	obj("<< /Type /Pages /Kids [3 0 R] /Count 1 >>")
+	obj("<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R >>")
+	content := fmt.Sprintf("%% page %d\n0.86 0.12 0.12 rg 0 0 297.5 842 re f\n0.12 0.12 0.86 rg 297.5 0 297.5 842 re f\n", n)
+	obj("<< /Length %d >>\nstream\n%sendstream", len(content), content)
+	filler := make([]byte, pad)
+	x := uint32(n)*2654435761 + 1
+	for i := range filler {
+		x ^= x << 13
+		x ^= x >> 17
+		x ^= x << 5
+		filler[i] = byte(x)
+	}
+	obj("<< /Length %d >>\nstream\n%s\nendstream", pad, filler)
+	trailer := ""
+	if encrypted {
+		obj("<< /Filter /Standard /V 1 /R 2 /O <%s> /U <%s> /P -4 >>",
+			strings.Repeat("5a", 32), strings.Repeat("a5", 32))
+		trailer = fmt.Sprintf(" /Encrypt %d 0 R /ID [<%s> <%s>]", len(offsets), strings.Repeat("01", 16), strings.Repeat("01", 16))
+	}
+	xref := b.Len()
+	fmt.Fprintf(&b, "xref\n0 %d\n0000000000 65535 f \n", len(offsets)+1)
+	for _, off := range offsets {
+		fmt.Fprintf(&b, "%010d 00000 n \n", off)
+	}
+	fmt.Fprintf(&b, "trailer\n<< /Size %d /Root 1 0 R%s >>\nstartxref\n%d\n%%%%EOF\n", len(offsets)+1, trailer, xref)
+	return b.Bytes()
 }

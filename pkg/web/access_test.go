@@ -380,6 +380,9 @@ func matrix() map[string]route {
 
 		"GET /api/v1/evidence/:id":         {want: read(200), build: get("/api/v1/evidence/{e}")},
 		"GET /api/v1/evidence/:id/content": {want: read(200), build: get("/api/v1/evidence/{e}/content")},
+		"GET /api/v1/evidence/:id/thumbnail/:sha256": {want: read(200), build: func(w *world, a actor, s side, in bool) request {
+			return request{method: "GET", path: w.thumbnail(s)} // thumbnails_test.go
+		}},
 		"PATCH /api/v1/evidence/:id": {want: write(200), build: func(w *world, a actor, s side, in bool) request {
 			return request{method: "PATCH", path: expand("/api/v1/evidence/{e}", s), body: map[string]string{"title": fmt.Sprint("SK ", w.next())}}
 		}},

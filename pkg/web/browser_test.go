@@ -181,7 +181,8 @@ func TestBrowserQualityTeam(t *testing.T) {
 			t.Fatalf("photo upload progress = %q", got)
 		}
 		var loaded bool
-		run(t, ctx, "preview the photo",
+		run(t, ctx, "preview the photo", // the full photo loads when the preview is opened
+			chromedp.Click(`details.file-preview summary`, chromedp.ByQuery),
 			chromedp.WaitVisible(`img.preview`, chromedp.ByQuery),
 			chromedp.ScrollIntoView(`img.preview`, chromedp.ByQuery), // it loads lazily, below the upload forms
 			chromedp.Poll(`document.querySelector("img.preview").complete && document.querySelector("img.preview").naturalWidth > 0`, &loaded, chromedp.WithPollingTimeout(10*time.Second)))

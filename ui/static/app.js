@@ -553,6 +553,25 @@
       button.disabled = false;
       update();
       if (allOK) window.setTimeout(function () { window.location.assign(form.dataset.back); }, 600);
+// --- Previews (i14-thumbs) -------------------------------------------------
+// A closed preview shows only the file's thumbnail: the file itself (the PDF
+// in a frame, the full photo, the video) is fetched only when the preview
+// is opened. Without JavaScript the preview holds a plain link instead.
+(function () {
+  var make = {
+    pdf: function (d) { var f = document.createElement("iframe"); f.title = d.dataset.title || ""; return f; },
+    image: function (d) { var i = document.createElement("img"); i.alt = d.dataset.title || ""; i.decoding = "async"; return i; },
+    video: function () { var v = document.createElement("video"); v.controls = true; v.preload = "metadata"; return v; }
+  };
+  document.querySelectorAll("details[data-preview]").forEach(function (d) {
+    d.addEventListener("toggle", function () {
+      if (!d.open || d.dataset.loaded || !make[d.dataset.preview]) return;
+      d.dataset.loaded = "true";
+      var el = make[d.dataset.preview](d);
+      el.className = "preview";
+      el.src = d.dataset.src;
+      var body = d.querySelector(".preview-body");
+      body.insertBefore(el, body.firstChild);
     });
   });
 })();

@@ -64,6 +64,7 @@ func Register(srv *core.Server, g *echo.Group) {
 	a.PATCH("/evidence/:id", s.updateEvidence)
 	a.DELETE("/evidence/:id", s.deleteEvidence)
 	a.GET("/evidence/:id/content", s.evidenceContent)
+	a.GET("/evidence/:id/thumbnail/:sha256", s.evidenceThumbnail)
 	a.POST("/evidence/:id/revisions", s.uploadRevision)
 	a.POST("/evidence/:id/links", s.linkEvidence)
 

@@ -37,10 +37,11 @@ import (
 	"github.com/bukti-id/bukti/pkg/sqlstore"
 	"github.com/bukti-id/bukti/pkg/standard"
 	"github.com/bukti-id/bukti/pkg/survey"
+	"github.com/bukti-id/bukti/pkg/thumbs"
 	"github.com/bukti-id/bukti/ui"
 )
 
-// Deps are the services the server needs. All are required.
+// Deps are the services the server needs. All but Thumbs are required.
 type Deps struct {
 	DB        *sqlstore.DB // the metadata store, for the reads that belong to no service (audit log, permissions, health)
 	Auth      *auth.Service
@@ -62,6 +63,9 @@ type Deps struct {
 	// behind a proxy that overwrites that header); otherwise the TCP peer
 	// address is the client IP.
 	TrustProxy bool
+	// Thumbs serves the thumbnails of the requirement pages; nil: none,
+	// every file shows its type's icon.
+	Thumbs *thumbs.Service
 }
 
 // Server is the server core: the services and settings (Deps), the
@@ -78,8 +82,8 @@ type Server struct {
 
 // New builds the server core: the router with the error handler and the
 // middleware every request runs through, in this order: request ID,
-// audit context, request log and metrics, panic recovery, security
-// headers, HTTPS detection, body guard. It has no routes yet.
+// audit context, compression, request log and metrics, panic recovery,
+// security headers, HTTPS detection, body guard. It has no routes yet.
 func New(d Deps) *Server {
 	e := echo.New()
 	e.HideBanner, e.HidePort = true, true
@@ -92,6 +96,7 @@ func New(d Deps) *Server {
 	e.HTTPErrorHandler = s.handleError
 	e.Use(s.requestID)
 	e.Use(s.auditRequest)
+	e.Use(s.compress)          // brotli/gzip of pages, styles, scripts, JSON (compress.go)
 	e.Use(s.observeRequests()) // request log line and metrics (metrics.go)
 	e.Use(middleware.RecoverWithConfig(middleware.RecoverConfig{
 		LogErrorFunc: func(c echo.Context, err error, stack []byte) error {

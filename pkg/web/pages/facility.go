@@ -322,6 +322,7 @@ type requirementPage struct {
 	OnSite         bool // an O or S item: verified by the surveyors on site
 
 	Evidence     []bukti.Evidence
+	Previews     map[int64]preview // by evidence ID (previews.go)
 	CanWrite     bool
 	Accept       string
 	AllowedKinds string
@@ -436,6 +437,7 @@ func (s *handlers) showRequirement(c echo.Context, id int64, reqID string, statu
 	if data.Evidence, err = s.Evidence.List(ctx, id, evidence.Filter{Requirement: r.ID}); err != nil {
 		return err
 	}
+	data.Previews = s.previews(ctx, data.Evidence)
 	data.Upload = s.uploadDefaults(c, f.ID, &data, rs)
 	if refused != nil && refused.Form == "upload" {
 		data.Upload = refused.Values
