@@ -7,6 +7,7 @@ import (
 	"io"
 	"math"
 	"strconv"
+	"time"
 
 	"github.com/xuri/excelize/v2"
 
@@ -45,14 +46,14 @@ func Check(kind, format string) error {
 	return nil
 }
 
-// table is a report as a header and rows of cells (string or float64).
+// table is a report as a header and rows of cells (string, int or float64).
 func table(g *Gaps, kind string) ([]string, [][]any) {
 	switch kind {
 	case KindMissing:
 		head := []string{"Persyaratan", "Judul", "Puskesmas belum memenuhi", "Persentase"}
 		rows := make([][]any, 0, len(g.MostMissing))
 		for _, m := range g.MostMissing {
-			rows = append(rows, []any{m.RequirementID, m.Title, float64(m.Facilities), round(m.Share * 100)})
+			rows = append(rows, []any{m.RequirementID, m.Title, m.Facilities, round(m.Share * 100)})
 		}
 		return head, rows
 	default:
@@ -60,31 +61,74 @@ func table(g *Gaps, kind string) ([]string, [][]any) {
 		if kind == KindDistance {
 			facilities = g.ByDistance()
 		}
-		head := []string{"Kode", "Puskesmas", "Kabupaten/Kota"}
-		for _, c := range g.Columns {
-			head = append(head, c+" %")
-		}
-		head = append(head, "Status", "Status tanpa TDD", "EP TDD diusulkan", "Belum ada", "Ditolak", "Kedaluwarsa", "Segera kedaluwarsa", "Status berikutnya", "Jarak (poin)")
 		rows := make([][]any, 0, len(facilities))
 		for _, f := range facilities {
-			row := []any{f.Code, f.Name, f.District}
-			for _, c := range f.Cells {
-				if c.Assessed {
-					row = append(row, round(c.Percent))
-				} else {
-					row = append(row, "")
-				}
-			}
-			status := f.Status
-			if f.Partial {
-				status = PartialStatus
-			}
-			row = append(row, status, f.StatusWithoutTDD, float64(f.TDDProposed), float64(f.Missing), float64(f.Rejected), float64(f.Expired),
-				float64(f.Expiring), f.NextStatus, round(f.Distance))
-			rows = append(rows, row)
+			rows = append(rows, matrixRow(f))
 		}
-		return head, rows
+		return matrixHead(g.Columns), rows
 	}
+}
+
+// DistanceHead heads the distance to the next status: the sum, over the
+// Bab, of the percentage points each lacks to the next status's minimum
+// (scoring.Distance).
+const DistanceHead = "Jarak ke status berikutnya (jumlah poin persen kurang per Bab)"
+
+// matrixHead is the header of the matrix over columns (Bab, kriteria or EP).
+func matrixHead(columns []string) []string {
+	head := []string{"Kode", "Puskesmas", "Kabupaten/Kota"}
+	for _, c := range columns {
+		head = append(head, c+" %")
+	}
+	return append(head, "Status", "Status tanpa TDD", "EP TDD diusulkan", "Belum ada", "Ditolak", "Kedaluwarsa", "Segera kedaluwarsa", "Status berikutnya", DistanceHead)
+}
+
+// matrixRow is one facility's row of the matrix.
+func matrixRow(f FacilityRow) []any {
+	row := []any{f.Code, f.Name, f.District}
+	for _, c := range f.Cells {
+		if c.Assessed {
+			row = append(row, round(c.Percent))
+		} else {
+			row = append(row, "")
+		}
+	}
+	status := f.Status
+	if f.Partial {
+		status = PartialStatus
+	}
+	return append(row, status, f.StatusWithoutTDD, f.TDDProposed, f.Missing, f.Rejected, f.Expired, f.Expiring, f.NextStatus, round(f.Distance))
+}
+
+// MatrixSheet is the matrix of rows, in their order, over columns, with
+// each facility's last activity (activity, LastActivity) in a last
+// column whose header names the zone (zone, e.g. "WIB"): the district
+// overview's table as a spreadsheet. A facility never active has that
+// cell empty.
+func MatrixSheet(columns []string, rows []FacilityRow, activity map[int64]time.Time, zone string) Sheet {
+	s := Sheet{Name: "Matriks", Head: append(matrixHead(columns), "Aktivitas terakhir ("+zone+")")}
+	for _, f := range rows {
+		r := matrixRow(f)
+		if at, ok := activity[f.ID]; ok {
+			r = append(r, at)
+		} else {
+			r = append(r, nil)
+		}
+		s.Rows = append(s.Rows, r)
+	}
+	return s
+}
+
+// MissingSheet is the requirements most often missing as a spreadsheet.
+func MissingSheet(g *Gaps) Sheet {
+	head, rows := table(g, KindMissing)
+	return Sheet{Name: "Sering belum ada", Head: head, Rows: rows}
+}
+
+// TrendSheet is trend series as a spreadsheet.
+func TrendSheet(series []Series) Sheet {
+	head, rows := TrendTable(series)
+	return Sheet{Name: "Tren", Head: head, Rows: rows}
 }
 
 // PartialStatus stands in the status column of the spreadsheets (which are

@@ -140,3 +140,40 @@ func TrendTable(series []Series) ([]string, [][]any) {
 	}
 	return head, rows
 }
+
+// LiveTrends is the trend of the facilities of rows (a gap report's rows
+// at the Bab level, over columns) as a chart should show it on day (a
+// Day): each facility's snapshots before day, then the figures of rows
+// themselves for day, in place of day's snapshot, so that the chart ends
+// where the table stands. Series come in the order of rows, then of
+// columns; snapshots of facilities not in rows are left out, and a Bab not
+// assessed today keeps its past points without one for day.
+func LiveTrends(series []Series, columns []string, rows []FacilityRow, day time.Time) []Series {
+	past := map[[2]any]Series{}
+	for _, s := range series {
+		past[[2]any{s.FacilityID, s.Bab}] = s
+	}
+	var out []Series
+	for _, f := range rows {
+		for i, bab := range columns {
+			s, ok := past[[2]any{f.ID, bab}]
+			if !ok {
+				s = Series{FacilityID: f.ID, Code: f.Code, Name: f.Name, Bab: bab}
+			}
+			var points []Point
+			for _, p := range s.Points {
+				if p.Day.Before(day) {
+					points = append(points, p)
+				}
+			}
+			if i < len(f.Cells) && f.Cells[i].Assessed {
+				points = append(points, Point{Day: day, Percent: f.Cells[i].Percent, Status: f.Status})
+			}
+			if len(points) > 0 {
+				s.Code, s.Name, s.Points = f.Code, f.Name, points
+				out = append(out, s)
+			}
+		}
+	}
+	return out
+}
