@@ -71,6 +71,14 @@ func zoned(loc func() *time.Location) template.FuncMap {
 			}
 			return t.In(loc()).Format("02-01-2006")
 		},
+		// isominute is an optional instant in the zone as 2006-01-02T15:04,
+		// for data attributes that scripts and tests sort or compare.
+		"isominute": func(t *time.Time) string {
+			if t == nil {
+				return ""
+			}
+			return t.In(loc()).Format("2006-01-02T15:04")
+		},
 		// zone names the zone times are shown in: WIB, WITA, WIT or UTC+hh:mm.
 		"zone": func() string { return ZoneLabel(time.Now().In(loc())) },
 	}
