@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/bukti-id/bukti/pkg/evidence"
+	"github.com/bukti-id/bukti/pkg/integrity"
 	"github.com/bukti-id/bukti/storage"
 )
 
@@ -31,8 +32,9 @@ type config struct {
 	MetricsAddr    string         // listen address of the /metrics server; empty: none
 	DBTimeout      time.Duration  // bound of every database statement and unit of work
 	BlobTimeout    time.Duration  // bound of every blob store operation but streaming
-	MinFreeBytes   int64          // /readyz fails below this free space (filesystem store)
+	MinFreeBytes   int64          // /readyz fails and uploads are refused below this free space (filesystem store)
 	ShutdownGrace  time.Duration  // how long requests in flight may finish after SIGTERM
+	ScrubPeriod    time.Duration  // how often the scrub re-reads the whole blob store; 0: off
 }
 
 // Defaults of the settings that bound waiting.
@@ -72,9 +74,11 @@ func parseConfig(args []string, getenv func(string, string) string, usageOut io.
 	blobTimeout := fs.String("blob-timeout", getenv("BUKTI_BLOB_TIMEOUT", storage.DefaultTimeout.String()),
 		"longest a blob store operation may take (commit, open, delete, …; S3 also: dial, response headers, any pause of a connection); streaming a file's bytes is not bounded by it. Past it the request answers 503 with Retry-After (BUKTI_BLOB_TIMEOUT)")
 	minFree := fs.String("min-free-bytes", getenv("BUKTI_MIN_FREE_BYTES", strconv.Itoa(defaultMinFreeBytes)),
-		"filesystem store: /readyz answers 503 when less space than this is free; 0 disables the check (BUKTI_MIN_FREE_BYTES)")
+		"filesystem store: when less space than this is free, /readyz answers 503 and uploads are refused with 507 before their body is read; 0 disables the check (BUKTI_MIN_FREE_BYTES)")
 	grace := fs.String("shutdown-grace", getenv("BUKTI_SHUTDOWN_GRACE", defaultShutdownGrace.String()),
 		"after SIGTERM/SIGINT, how long requests in flight may finish (a 100 MiB upload on a slow link); those still running then are cancelled, answered 503 and their staged files removed (BUKTI_SHUTDOWN_GRACE)")
+	scrub := fs.String("scrub-period", getenv("BUKTI_SCRUB_PERIOD", integrity.DefaultScrubPeriod.String()),
+		"the background scrub re-reads every stored evidence file and checks its SHA-256 once per this period (at least 256 KiB/s, at most 16 MiB/s), one server at a time; damage shows on /admin/integrity. 0 turns it off (BUKTI_SCRUB_PERIOD)")
 	if err := fs.Parse(args); err != nil {
 		return c, err
 	}
@@ -119,6 +123,9 @@ func parseConfig(args []string, getenv func(string, string) string, usageOut io.
 		if *d.dst, err = time.ParseDuration(d.v); err != nil || *d.dst <= 0 {
 			errs = append(errs, fmt.Errorf("%s / %s must be a positive duration such as 15s or 10m, got %q", d.env, d.fl, d.v))
 		}
+	}
+	if c.ScrubPeriod, err = time.ParseDuration(*scrub); err != nil || c.ScrubPeriod < 0 {
+		errs = append(errs, fmt.Errorf("BUKTI_SCRUB_PERIOD / -scrub-period must be a duration such as 720h (30 days), or 0 to turn the scrub off, got %q", *scrub))
 	}
 	if c.MinFreeBytes, err = strconv.ParseInt(*minFree, 10, 64); err != nil || c.MinFreeBytes < 0 {
 		errs = append(errs, fmt.Errorf("BUKTI_MIN_FREE_BYTES / -min-free-bytes must be a number of bytes (0 or more), got %q", *minFree))

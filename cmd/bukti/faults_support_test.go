@@ -181,6 +181,7 @@ type answer struct {
 	err    error // transport error: no status
 	start  time.Time
 	took   time.Duration
+	sum    string // an upload's: the SHA-256 of the bytes sent
 }
 
 func (a *api) do(method, path string, body io.Reader, contentType string) answer {

@@ -248,8 +248,9 @@ func startLoad(t *testing.T, a *api, facility int64, stored []uploaded) *outageL
 				}
 				var an answer
 				if (w+i)%2 == 0 {
-					content, _ := doc(4 << 10)
+					content, sum := doc(4 << 10)
 					an = a.upload(facility, content)
+					an.sum = sum
 				} else {
 					an, _ = a.download(stored[i%len(stored)])
 				}

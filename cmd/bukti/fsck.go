@@ -25,7 +25,9 @@ blobs and the debris of interrupted uploads older than -grace.
 -repair removes that debris and the orphan blobs (never a recorded file;
 each orphan is looked up again just before removal). Missing or damaged
 files cannot be repaired: the report names the evidence to upload again.
-Safe to run while the server runs.
+Safe to run while the server runs. Each run and the damaged files it
+finds are recorded in the database, where the admin page
+/admin/integrity and the facilities' dashboards show them.
 
 Exit status: 0 clean, 1 problems found (after -repair: problems left),
 2 could not run.
@@ -72,7 +74,14 @@ func runFsck(ctx context.Context, args []string, getenv func(string, string) str
 		return err
 	}
 	defer db.Close(gdb)
-	rep, err := integrity.Check(ctx, sqlstore.New(gdb, nil), store, integrity.Options{Repair: *repair, VerifyContent: *verify, Grace: *grace})
+	records := sqlstore.New(gdb, nil)
+	rep, err := integrity.Check(ctx, records, store, integrity.Options{Repair: *repair, VerifyContent: *verify, Grace: *grace})
+	// The run and its findings are recorded for the admin page
+	// (/admin/integrity) and the facilities' dashboards; damage this run
+	// found healthy is resolved there.
+	if _, rerr := (&integrity.Service{Store: records, Blobs: store}).RecordCheck(ctx, rep, err); rerr != nil {
+		fmt.Fprintf(stderr, "bukti fsck: warning: the run could not be recorded in the database: %v\n", rerr)
+	}
 	if err != nil {
 		return fmt.Errorf("bukti fsck: could not finish the check of %s: %w", store.Name(), err)
 	}

@@ -13,6 +13,7 @@ import (
 	"github.com/bukti-id/bukti/criteria"
 	"github.com/bukti-id/bukti/pkg/app"
 	"github.com/bukti-id/bukti/pkg/evidence"
+	"github.com/bukti-id/bukti/pkg/integrity"
 	"github.com/bukti-id/bukti/pkg/org"
 	"github.com/bukti-id/bukti/pkg/sqlstore"
 	"github.com/bukti-id/bukti/pkg/testenv"
@@ -58,6 +59,31 @@ func TestFsckCommand(t *testing.T) {
 	out, _, err = c.run(append([]string{"fsck", "-repair"}, dataDir...)...)
 	if code := exitOf(err); code != 1 || !strings.Contains(out, "missing") || !strings.Contains(out, "SK sop") || !strings.Contains(out, "2.1.2/a/R1") {
 		t.Errorf("fsck with a missing blob: exit %d, printed:\n%s", code, out)
+	}
+	// Each run is recorded with its findings, for /admin/integrity; the
+	// missing file is open damage until a later run finds it again.
+	records := sqlstore.New(openDB(t, c.url), nil)
+	sum := keys[1][len(keys[1])-64:]
+	run, err := records.LastIntegrityRun(ctx, integrity.KindFsck, true)
+	if err != nil || run == nil || run.Outcome != integrity.OutcomeProblems || run.ProblemKinds[integrity.Missing] != 1 || run.Files != 2 {
+		t.Errorf("recorded fsck run: %+v, %v; want problems, one missing of 2 files", run, err)
+	}
+	if open, err := records.OpenDamage(ctx); err != nil || len(open) != 1 || open[0].SHA256 != sum || open[0].Source != integrity.SourceFsck {
+		t.Errorf("open damage %+v, %v; want the missing file, found by fsck", open, err)
+	}
+	tmpName, err := store.Stage(ctx, bytes.NewReader(testenv.PDF("sop")))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := store.Commit(ctx, tmpName, keys[1]); err != nil {
+		t.Fatal(err)
+	}
+	c.must(append([]string{"fsck"}, dataDir...)...)
+	if d, err := records.Damage(ctx, sum); err != nil || d.ResolvedAt == nil || d.Resolution != integrity.ResolvedHealthy {
+		t.Errorf("damage after the file came back: %+v, %v; want resolved healthy", d, err)
+	}
+	if run, err := records.LastIntegrityRun(ctx, integrity.KindFsck, true); err != nil || run.Outcome != integrity.OutcomeClean {
+		t.Errorf("last fsck run: %+v, %v; want clean", run, err)
 	}
 
 	for _, tc := range []struct {

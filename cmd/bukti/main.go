@@ -181,7 +181,7 @@ func serve(ctx context.Context, cfg config, log *slog.Logger, ready chan<- strin
 		return err
 	}
 	a := app.New(st, store, cat, app.Options{TimeZone: cfg.TimeZone, MaxUploadBytes: cfg.MaxUploadBytes, Log: log,
-		UI: pages, TrustProxy: cfg.TrustProxy})
+		UI: pages, TrustProxy: cfg.TrustProxy, ScrubPeriod: cfg.ScrubPeriod})
 	srv := web.New(a.WebDeps())
 	if err := a.Auth.Bootstrap(ctx, cfg.AdminEmail, cfg.AdminPassword); err != nil {
 		return fmt.Errorf("create the first admin from BUKTI_ADMIN_EMAIL/BUKTI_ADMIN_PASSWORD: %w", err)
@@ -216,7 +216,8 @@ func serve(ctx context.Context, cfg config, log *slog.Logger, ready chan<- strin
 	}
 	log.Info("bukti listening", "addr", ln.Addr().String(), "version", version, "database", db.Redact(cfg.DatabaseURL),
 		"blobs", store.Name(), "catalogue", cat.ID+"@"+cat.Version, "max_upload_bytes", cfg.MaxUploadBytes,
-		"db_timeout", cfg.DBTimeout.String(), "blob_timeout", cfg.BlobTimeout.String(), "shutdown_grace", cfg.ShutdownGrace.String())
+		"db_timeout", cfg.DBTimeout.String(), "blob_timeout", cfg.BlobTimeout.String(), "shutdown_grace", cfg.ShutdownGrace.String(),
+		"scrub_period", cfg.ScrubPeriod.String())
 	errc := make(chan error, 2)
 	ms, err := serveMetrics(cfg.MetricsAddr, log, errc)
 	if err != nil {
@@ -227,6 +228,12 @@ func serve(ctx context.Context, cfg config, log *slog.Logger, ready chan<- strin
 	go snapshotDaily(ctx, a.Reports, log)
 	go every(ctx, time.Hour, pruneSessions(a.Auth, log))
 	go every(ctx, time.Hour, sweepUploads(store, log))
+	go every(ctx, 10*time.Minute, publishFsck(st, log))
+	scrubbed := make(chan struct{})
+	go func() {
+		defer close(scrubbed)
+		a.Integrity.Scrub(ctx, observeScrub)
+	}()
 	if ready != nil {
 		ready <- ln.Addr().String()
 	}
@@ -240,6 +247,13 @@ func serve(ctx context.Context, cfg config, log *slog.Logger, ready chan<- strin
 	case <-ctx.Done():
 	}
 	shutdown(hs, ms, log, cfg, &inflight, cancelRequests)
+	// The scrub stops at once (a read waiting for its turn ends with ctx),
+	// records what it checked and releases its lease, all bounded.
+	select {
+	case <-scrubbed:
+	case <-time.After(scrubStopBound):
+		log.Warn("the scrub did not stop in time; its lease lapses by itself", "after", scrubStopBound.String())
+	}
 	return nil
 }
 

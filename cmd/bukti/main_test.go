@@ -78,6 +78,23 @@ func TestParseConfig(t *testing.T) {
 		{name: "blob timeout zero", args: []string{"-blob-timeout", "0s"}, wantErr: "BUKTI_BLOB_TIMEOUT"},
 		{name: "grace negative", args: []string{"-shutdown-grace", "-1m"}, wantErr: "BUKTI_SHUTDOWN_GRACE"},
 		{name: "min free negative", env: map[string]string{"BUKTI_MIN_FREE_BYTES": "-1"}, wantErr: "BUKTI_MIN_FREE_BYTES"},
+		{name: "scrub once a month by default", check: func(t *testing.T, c config) {
+			if c.ScrubPeriod != 30*24*time.Hour {
+				t.Errorf("scrub period = %v, want 720h", c.ScrubPeriod)
+			}
+		}},
+		{name: "scrub off", env: map[string]string{"BUKTI_SCRUB_PERIOD": "0"}, check: func(t *testing.T, c config) {
+			if c.ScrubPeriod != 0 {
+				t.Errorf("scrub period = %v, want 0 (off)", c.ScrubPeriod)
+			}
+		}},
+		{name: "scrub period from a flag", args: []string{"-scrub-period", "168h"}, check: func(t *testing.T, c config) {
+			if c.ScrubPeriod != 7*24*time.Hour {
+				t.Errorf("scrub period = %v, want 168h", c.ScrubPeriod)
+			}
+		}},
+		{name: "scrub period negative", args: []string{"-scrub-period", "-1h"}, wantErr: "BUKTI_SCRUB_PERIOD"},
+		{name: "scrub period in days", env: map[string]string{"BUKTI_SCRUB_PERIOD": "30d"}, wantErr: "BUKTI_SCRUB_PERIOD"},
 		{name: "unknown flag", args: []string{"-port", "80"}, wantErr: "flag provided but not defined"},
 		{name: "stray argument", args: []string{"extra"}, wantErr: "unexpected argument"},
 	}

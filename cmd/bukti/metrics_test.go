@@ -72,7 +72,8 @@ func TestServeHelpDocumentsBounds(t *testing.T) {
 	if _, err := parseConfig([]string{"-h"}, env(nil), &out); err == nil {
 		t.Fatal("-h did not stop")
 	}
-	for _, want := range []string{"BUKTI_DB_TIMEOUT", "BUKTI_BLOB_TIMEOUT", "BUKTI_MIN_FREE_BYTES", "BUKTI_SHUTDOWN_GRACE", "/readyz", "503"} {
+	for _, want := range []string{"BUKTI_DB_TIMEOUT", "BUKTI_BLOB_TIMEOUT", "BUKTI_MIN_FREE_BYTES", "BUKTI_SHUTDOWN_GRACE", "/readyz", "503",
+		"BUKTI_SCRUB_PERIOD", "/admin/integrity"} {
 		if !strings.Contains(out.String(), want) {
 			t.Errorf("serve -h lacks %q:\n%s", want, out.String())
 		}

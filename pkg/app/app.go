@@ -20,6 +20,7 @@ import (
 	"github.com/bukti-id/bukti/pkg/auth"
 	"github.com/bukti-id/bukti/pkg/catalogue"
 	"github.com/bukti-id/bukti/pkg/evidence"
+	"github.com/bukti-id/bukti/pkg/integrity"
 	"github.com/bukti-id/bukti/pkg/org"
 	"github.com/bukti-id/bukti/pkg/report"
 	"github.com/bukti-id/bukti/pkg/sqlstore"
@@ -53,6 +54,9 @@ type Options struct {
 	UI *ui.UI
 	// TrustProxy reads the client IP from X-Forwarded-For (web.Deps).
 	TrustProxy bool
+	// ScrubPeriod is how often the background scrub re-reads the whole
+	// blob store (BUKTI_SCRUB_PERIOD); 0: the scrub is off.
+	ScrubPeriod time.Duration
 }
 
 // App is the wired application: every service, on one database, one blob
@@ -74,6 +78,9 @@ type App struct {
 	Surveys  *survey.Service
 	Standard *standard.Service
 	Reports  *report.Service
+	// Integrity records fsck runs, scrub passes and damaged files, and
+	// runs the scrub (serve starts it).
+	Integrity *integrity.Service
 
 	opt Options
 	now func() time.Time
@@ -110,6 +117,7 @@ func New(db *sqlstore.DB, store storage.Store, cat *catalogue.Catalogue, opt Opt
 	a.Evidence = &evidence.Service{Store: st, Blobs: store, Catalogue: cat, MaxBytes: opt.MaxUploadBytes, Now: now, Log: opt.Log}
 	a.Surveys = &survey.Service{Store: st, Catalogue: cat, Evidence: a.Evidence, Now: now}
 	a.Reports = &report.Service{Store: st, Catalogue: cat, Now: now}
+	a.Integrity = &integrity.Service{Store: st, Blobs: store, ScrubPeriod: opt.ScrubPeriod, Now: now, Log: opt.Log}
 	return a
 }
 
@@ -138,6 +146,7 @@ func (a *App) WebDeps() web.Deps {
 		Surveys:    a.Surveys,
 		Standard:   a.Standard,
 		Reports:    a.Reports,
+		Integrity:  a.Integrity,
 		Catalogue:  a.Catalogue,
 		UI:         a.opt.UI,
 		Log:        a.Log,

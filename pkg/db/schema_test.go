@@ -41,6 +41,9 @@ var models = []any{
 var sqlOnlyTables = map[string]string{
 	"schema_migrations": "pkg/db's record of applied migrations",
 	"survey_teams":      "pkg/sqlstore's surveyTeamMember (surveys' frozen teams), created by migration 5's SQL",
+	"integrity_runs":    "pkg/sqlstore's integrity.go (fsck runs and scrub passes), created by migration 7's SQL",
+	"damaged_blobs":     "pkg/sqlstore's integrity.go (damaged file contents), created by migration 7's SQL",
+	"scrub_state":       "pkg/sqlstore's integrity.go (the scrub's progress and lease), created by migration 7's SQL",
 }
 
 // TestSchemaMatchesStructs migrates a fresh database and compares its

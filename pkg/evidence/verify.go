@@ -16,11 +16,26 @@ const verifyTail = 64 << 10
 // read do not hash to the recorded SHA-256 or are not the recorded size.
 var ErrContentMismatch = errors.New("stored file does not match its record")
 
+// MismatchError is CopyVerified's error for stored bytes that do not match
+// their record. Read is how many bytes were read: at most Size+1, so
+// Read != Size means the stored file is shorter or longer than recorded.
+type MismatchError struct {
+	Read, Size int64
+	Got, Sum   string
+}
+
+func (e *MismatchError) Error() string {
+	return fmt.Sprintf("%v: %d bytes hashing to %s, recorded %d bytes, %s", ErrContentMismatch, e.Read, e.Got, e.Size, e.Sum)
+}
+
+// Unwrap makes the error match ErrContentMismatch.
+func (e *MismatchError) Unwrap() error { return ErrContentMismatch }
+
 // CopyVerified copies exactly size bytes from r to w, hashing them, and
 // writes the last bytes only once the whole content hashed to sum: a
 // damaged or short stored file never reaches w complete. It returns an
-// error wrapping ErrContentMismatch on a mismatch, or the read or write
-// error.
+// *MismatchError (wrapping ErrContentMismatch) on a mismatch, or the read
+// or write error.
 func CopyVerified(w io.Writer, r io.Reader, size int64, sum string) error {
 	h := sha256.New()
 	tr := io.TeeReader(io.LimitReader(r, size+1), h)
@@ -54,7 +69,7 @@ func CopyVerified(w io.Writer, r io.Reader, size int64, sum string) error {
 		}
 	}
 	if got := hex.EncodeToString(h.Sum(nil)); n != size || got != sum {
-		return fmt.Errorf("%w: %d bytes hashing to %s, recorded %d bytes, %s", ErrContentMismatch, n, got, size, sum)
+		return &MismatchError{Read: n, Size: size, Got: got, Sum: sum}
 	}
 	_, err := w.Write(held)
 	return err

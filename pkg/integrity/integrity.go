@@ -1,6 +1,7 @@
 // Package integrity proves that the evidence files Bukti recorded are in the
-// blob store as recorded (bukti fsck), and clears the debris of interrupted
-// uploads (the sweeper the server runs).
+// blob store as recorded (bukti fsck, and the scrub the server runs: see
+// scrub.go and service.go, which also records runs and damage), and clears
+// the debris of interrupted uploads (the sweeper the server runs).
 //
 // Contract:
 //   - Check never removes or changes a blob that a revision names. With
@@ -235,19 +236,26 @@ var ErrMismatch = errors.New("content does not match its SHA-256")
 
 // Verify streams the blob under key and checks it hashes to sum.
 func Verify(ctx context.Context, st storage.Store, key, sum string) error {
+	_, err := verify(ctx, st, key, sum)
+	return err
+}
+
+// verify is Verify, also returning how many bytes it read.
+func verify(ctx context.Context, st storage.Store, key, sum string) (int64, error) {
 	rc, err := st.Open(ctx, key)
 	if err != nil {
-		return err
+		return 0, err
 	}
 	defer rc.Close()
 	h := sha256.New()
-	if _, err := io.Copy(h, rc); err != nil {
-		return fmt.Errorf("read %s: %w", key, err)
+	n, err := io.Copy(h, rc)
+	if err != nil {
+		return n, fmt.Errorf("read %s: %w", key, err)
 	}
 	if got := hex.EncodeToString(h.Sum(nil)); got != sum {
-		return fmt.Errorf("%s: %w (hashes to %s)", key, ErrMismatch, got)
+		return n, fmt.Errorf("%s: %w (%d bytes hashing to %s)", key, ErrMismatch, n, got)
 	}
-	return nil
+	return n, nil
 }
 
 // Sweep removes the leftovers of interrupted uploads older than before and

@@ -256,20 +256,30 @@ func TestScrubStep(t *testing.T) {
 			e.put(t, damagedKey, data)
 
 			var found []string
+			record := func(r sqlstore.BlobRecord, d *integrity.Problem) {
+				if d != nil {
+					found = append(found, d.Kind+" "+d.Key)
+				}
+			}
 			var p integrity.ScrubProgress
 			now := t0
 			// A budget of one byte checks one file per step; the step that
 			// checks the last file completes the pass.
 			for step := 1; step <= 4; step++ {
-				next, err := integrity.ScrubStep(ctx, e.rec, e.st, p, 1, now, func(pr integrity.Problem) { found = append(found, pr.Kind+" "+pr.Key) })
+				next, done, err := integrity.ScrubStep(ctx, e.rec, e.st, p, 1, now, record)
 				if err != nil {
 					t.Fatalf("step %d: %v", step, err)
 				}
-				if step < 4 && (next.Checked != int64(step) || next.Cursor != keys[step-1][len(keys[step-1])-64:] || !next.LastPass.IsZero()) {
-					t.Fatalf("step %d: progress %+v, want %d checked up to %s", step, next, step, keys[step-1])
+				if step < 4 && (next.Checked != int64(step) || next.Cursor != keys[step-1][len(keys[step-1])-64:] || !next.LastPass.IsZero() || done != nil) {
+					t.Fatalf("step %d: progress %+v, done %+v, want %d checked up to %s", step, next, done, step, keys[step-1])
 				}
-				if step == 4 && (!next.LastPass.Equal(now) || next.Cursor != "" || next.Checked != 0) {
-					t.Fatalf("last step: progress %+v, want the pass complete", next)
+				if step == 4 {
+					if !next.LastPass.Equal(now) || next.Cursor != "" || next.Checked != 0 {
+						t.Fatalf("last step: progress %+v, want the pass complete", next)
+					}
+					if done == nil || done.Checked != 4 || done.Damaged != 1 || !done.LastPass.Equal(now) || !done.PassStarted.Equal(now) {
+						t.Fatalf("last step: done %+v, want the tallies of the pass: 4 checked, 1 damaged", done)
+					}
 				}
 				p = next
 			}
@@ -277,11 +287,22 @@ func TestScrubStep(t *testing.T) {
 				t.Errorf("damaged = %v, want corrupt %s", found, damagedKey)
 			}
 			end := p
-			// A large budget checks everything in one step, from the start.
+			// A large budget checks everything in one step, from the start;
+			// a short file is of the wrong size, a removed one missing.
+			others := slices.DeleteFunc(slices.Clone(keys), func(k string) bool { return k == damagedKey })
+			e.put(t, others[0], []byte("short"))
+			if err := e.st.Delete(ctx, others[1]); err != nil {
+				t.Fatal(err)
+			}
 			found = nil
-			again, err := integrity.ScrubStep(ctx, e.rec, e.st, end, 1<<30, now.Add(2*time.Hour), func(pr integrity.Problem) { found = append(found, pr.Kind) })
-			if err != nil || !again.LastPass.Equal(now.Add(2*time.Hour)) || len(found) != 1 {
-				t.Errorf("second pass: %+v, %v, found %v", again, err, found)
+			again, done, err := integrity.ScrubStep(ctx, e.rec, e.st, end, 1<<30, now.Add(2*time.Hour), record)
+			if err != nil || !again.LastPass.Equal(now.Add(2*time.Hour)) || done == nil || done.Checked != 4 {
+				t.Errorf("second pass: %+v, done %+v, %v", again, done, err)
+			}
+			want := []string{"corrupt " + damagedKey, "missing " + others[1], "wrong_size " + others[0]}
+			slices.Sort(found)
+			if !slices.Equal(found, want) {
+				t.Errorf("second pass found %v, want %v", found, want)
 			}
 		})
 	}

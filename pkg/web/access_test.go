@@ -484,6 +484,8 @@ func matrix() map[string]route {
 		}},
 		"GET /api/v1/audit":     {want: auditRead(200), build: get("/api/v1/audit")},
 		"GET /api/v1/audit.csv": {want: auditRead(200), build: get("/api/v1/audit.csv")},
+
+		"GET /api/v1/admin/integrity": {want: adminOnly(200), build: get("/api/v1/admin/integrity")},
 	}
 }
 

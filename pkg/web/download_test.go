@@ -7,7 +7,10 @@ import (
 	"io"
 	"net/http"
 	"testing"
+	"time"
 
+	"github.com/bukti-id/bukti/pkg/integrity"
+	"github.com/bukti-id/bukti/pkg/sqlstore"
 	"github.com/bukti-id/bukti/pkg/testenv"
 	"github.com/bukti-id/bukti/storage"
 )
@@ -64,9 +67,10 @@ func TestDownloadOfDamagedFile(t *testing.T) {
 			for _, tc := range []struct {
 				name string
 				data []byte
+				kind string // the damage the download records
 			}{
-				{"FlippedByte", func() []byte { b := bytes.Clone(pdf); b[len(b)/2] ^= 1; return b }()},
-				{"Truncated", pdf[:len(pdf)-7]},
+				{"FlippedByte", func() []byte { b := bytes.Clone(pdf); b[len(b)/2] ^= 1; return b }(), integrity.Corrupt},
+				{"Truncated", pdf[:len(pdf)-7], integrity.WrongSize},
 			} {
 				t.Run(tc.name, func(t *testing.T) {
 					tamper(tc.data)
@@ -76,6 +80,17 @@ func TestDownloadOfDamagedFile(t *testing.T) {
 					}
 					if len(body) >= len(pdf) {
 						t.Errorf("a damaged file reached the client whole (%d bytes)", len(body))
+					}
+					// The download records the damage (the client may see the
+					// transfer fail before the record is written).
+					var d *sqlstore.DamagedBlob
+					for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
+						if d, err = h.app.DB.Damage(context.Background(), up.SHA256); err == nil && d.Kind == tc.kind {
+							break
+						}
+					}
+					if d == nil || d.Kind != tc.kind || d.LastSource != integrity.SourceDownload || d.ResolvedAt != nil {
+						t.Errorf("damage recorded: %+v, %v; want %s, seen by a download", d, err, tc.kind)
 					}
 				})
 			}

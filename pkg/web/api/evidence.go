@@ -178,6 +178,7 @@ func (s *handlers) evidenceContent(c echo.Context) error {
 	}
 	rc, err := s.Evidence.Blobs.Open(ctx, key)
 	if err != nil {
+		s.recordDownloadDamage(ctx, rev, err)
 		return fmt.Errorf("open blob of evidence %d rev %d: %w", id, rev.Number, err)
 	}
 	defer rc.Close()
@@ -217,6 +218,7 @@ func (s *handlers) evidenceContent(c echo.Context) error {
 		// The status is sent; ending the connection before the last bytes
 		// makes the client see a failed transfer, never a clean 200.
 		s.Log.Error("evidence download failed after its headers", "evidence", id, "revision", rev.Number, "sha256", rev.SHA256, "err", err)
+		s.recordDownloadDamage(ctx, rev, err)
 		panic(http.ErrAbortHandler)
 	}
 	return nil

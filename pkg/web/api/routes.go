@@ -97,4 +97,6 @@ func Register(srv *core.Server, g *echo.Group) {
 
 	a.GET("/audit", s.listAudit)
 	a.GET("/audit.csv", s.auditCSV)
+
+	a.GET("/admin/integrity", s.adminIntegrity)
 }

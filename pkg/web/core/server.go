@@ -31,6 +31,7 @@ import (
 	"github.com/bukti-id/bukti/pkg/auth"
 	"github.com/bukti-id/bukti/pkg/catalogue"
 	"github.com/bukti-id/bukti/pkg/evidence"
+	"github.com/bukti-id/bukti/pkg/integrity"
 	"github.com/bukti-id/bukti/pkg/org"
 	"github.com/bukti-id/bukti/pkg/report"
 	"github.com/bukti-id/bukti/pkg/sqlstore"
@@ -48,6 +49,7 @@ type Deps struct {
 	Surveys   *survey.Service
 	Standard  *standard.Service
 	Reports   *report.Service
+	Integrity *integrity.Service // fsck and scrub records, damaged files
 	Catalogue *catalogue.Catalogue
 	UI        *ui.UI
 	Log       *slog.Logger

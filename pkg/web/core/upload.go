@@ -35,6 +35,9 @@ type UploadForm struct {
 // On error nothing stays staged; on success the caller owns form.Staged and
 // hands it to the evidence service or discards it (Evidence.Discard).
 func (s *Server) ReadUpload(c echo.Context, early func(fields map[string][]string, fileName string) error) (_ *UploadForm, err error) {
+	if err := s.refuseWhenFull(c); err != nil {
+		return nil, err
+	}
 	req := c.Request()
 	limit := s.Evidence.MaxBytes + multipartSlack
 	if req.ContentLength > limit {

@@ -47,6 +47,9 @@ type facilityPage struct {
 	MoreMissing            int    // unmet requirements not listed
 	ChartHeight            int
 	Below                  string // the status name meaning "not accredited"
+
+	// Reupload lists the damaged files to upload again (integrity.go).
+	Reupload []reuploadItem
 }
 
 // facilityDashboard shows a facility's readiness and what is still missing,
@@ -66,6 +69,9 @@ func (s *handlers) facilityDashboard(c echo.Context) error {
 	}
 	data := facilityPage{Facility: f, Report: rep, Elements: s.Catalogue.Counts().Elements, ChartHeight: 28 * len(rep.Bab),
 		Below: s.Catalogue.Scoring.Below, Started: len(evs) > 0 || rep.TDDProposed > 0}
+	if data.Reupload, err = s.reupload(c, f.ID); err != nil {
+		return err
+	}
 	data.Overall.ID = "all"
 	for _, b := range rep.Bab {
 		if b.Assessed {

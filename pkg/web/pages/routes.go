@@ -47,6 +47,7 @@ func Register(srv *core.Server, e *echo.Echo) {
 	pg.POST("/admin/catalogue/import", s.adminImportCatalogue)
 	pg.GET("/admin/catalogue/:id", s.adminCatalogueVersion)
 	pg.POST("/admin/catalogue/:id/activate", s.adminActivateCatalogue)
+	pg.GET("/admin/integrity", s.adminIntegrity)
 	pg.GET("/surveys", s.surveysList)
 	pg.POST("/surveys", s.planSurveyPage)
 	pg.GET("/f/:id/surveys", s.facilitySurveys)
