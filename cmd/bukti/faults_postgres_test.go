@@ -112,15 +112,7 @@ func TestFaultPostgresStopped(t *testing.T) {
 	p := startBukti(t, "BUKTI_DATA_DIR="+t.TempDir(), "BUKTI_DATABASE_URL="+pg.url(), "BUKTI_DB_TIMEOUT=3s")
 	a := newAPI(p.addr, "")
 	facility := a.setup(t)
-	var stored []uploaded
-	for range 3 {
-		content, sum := doc(8 << 10)
-		an := a.upload(facility, content)
-		if an.err != nil || an.status != http.StatusCreated {
-			t.Fatalf("upload: %d %v %s", an.status, an.err, an.body)
-		}
-		stored = append(stored, acknowledged(t, an, sum))
-	}
+	stored := storeSome(t, a, facility, 3)
 	load := startLoad(t, a, facility, stored)
 	time.Sleep(300 * time.Millisecond)
 	from := time.Now()

@@ -266,6 +266,22 @@ type uploaded struct {
 	sum string
 }
 
+// storeSome uploads n small documents to facility before a fault, each
+// acknowledged with 201 and its SHA-256 checked.
+func storeSome(t *testing.T, a *api, facility int64, n int) []uploaded {
+	t.Helper()
+	var stored []uploaded
+	for range n {
+		content, sum := doc(8 << 10)
+		an := a.upload(facility, content)
+		if an.err != nil || an.status != http.StatusCreated {
+			t.Fatalf("upload: %d %v %s", an.status, an.err, an.body)
+		}
+		stored = append(stored, acknowledged(t, an, sum))
+	}
+	return stored
+}
+
 // acknowledged reads a 201's evidence ID, checking the SHA-256 the server
 // reports against the bytes sent.
 func acknowledged(t *testing.T, an answer, sum string) uploaded {

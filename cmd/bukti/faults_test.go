@@ -327,15 +327,7 @@ func TestFaultMinIOOutage(t *testing.T) {
 	p := startBukti(t, env...)
 	a := newAPI(p.addr, "")
 	facility := a.setup(t)
-	var stored []uploaded
-	for range 3 {
-		content, sum := doc(8 << 10)
-		an := a.upload(facility, content)
-		if an.err != nil || an.status != http.StatusCreated {
-			t.Fatalf("upload: %d %v %s", an.status, an.err, an.body)
-		}
-		stored = append(stored, acknowledged(t, an, sum))
-	}
+	stored := storeSome(t, a, facility, 3)
 	phases := []struct {
 		name          string
 		fail, recover func()
