@@ -269,7 +269,7 @@ func TestBrowserSurveyNoLostWork(t *testing.T) {
 		if n != 0 {
 			t.Fatalf("%d evidence files loaded with every preview closed", n)
 		}
-		photo := fmt.Sprintf("#item-%d details.lazy-preview", v.items["2.1.2/c/D1"].ID)
+		photo := fmt.Sprintf("#item-%d details.file-preview", v.items["2.1.2/c/D1"].ID)
 		var ok bool
 		run(t, ctx, "open the photo's preview", chromedp.Click(photo+" summary", chromedp.ByQuery),
 			chromedp.WaitVisible(photo+" img.preview", chromedp.ByQuery),

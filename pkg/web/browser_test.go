@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/chromedp/cdproto/page"
+	cdpruntime "github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/chromedp"
 
 	"github.com/bukti-id/bukti/pkg/bukti"
@@ -39,10 +40,20 @@ func browser(t *testing.T, width, height int64) context.Context {
 	ctx, cancel := chromedp.NewContext(alloc)
 	ctx, cancelTimeout := context.WithTimeout(ctx, 90*time.Second)
 	t.Cleanup(func() { cancelTimeout(); cancel(); cancelAlloc() })
-	// Accept confirm() dialogs (delete confirmation) as a user would.
+	// Accept confirm() dialogs (delete confirmation) as a user would, and
+	// fail the test on any script error a page throws: a broken script
+	// leaves a phone user with a page that looks fine and does nothing.
 	chromedp.ListenTarget(ctx, func(ev any) {
-		if _, ok := ev.(*page.EventJavascriptDialogOpening); ok {
+		switch ev := ev.(type) {
+		case *page.EventJavascriptDialogOpening:
 			go chromedp.Run(ctx, page.HandleJavaScriptDialog(true))
+		case *cdpruntime.EventExceptionThrown:
+			d := ev.ExceptionDetails
+			msg := d.Text
+			if d.Exception != nil && d.Exception.Description != "" {
+				msg = d.Exception.Description
+			}
+			t.Errorf("script error at %s:%d: %s", d.URL, d.LineNumber+1, msg)
 		}
 	})
 	if err := chromedp.Run(ctx, chromedp.EmulateViewport(width, height)); err != nil {

@@ -214,7 +214,7 @@ func TestSurveyPages(t *testing.T) {
 			// as missing; a W item is not.
 			`data-missing="2.1.2/a/D1"`, `data-missing="2.1.2/b/D1"`, "Belum ada bukti", "persyaratan dokumen (R dan D) belum memiliki bukti sama sekali",
 			// Inline preview, loaded only when opened; no forced download.
-			fmt.Sprintf(`data-lazy-src="/api/v1/evidence/%d/content?revision=1"`, r1Item.EvidenceID), `data-lazy-kind="pdf"`,
+			fmt.Sprintf(`data-src="/api/v1/evidence/%d/content?revision=1"`, r1Item.EvidenceID), `data-preview="pdf"`,
 			// Several at once.
 			fmt.Sprintf(`action="/s/%d/items/review"`, id), fmt.Sprintf(`name="item" value="%d" form="bulk-review"`, r1Item.ID))
 		for _, bad := range []string{`data-missing="2.1.2/a/R1"`, `data-missing="2.1.2/a/W1"`, `<iframe`, fmt.Sprintf(`download="sk-pemberdayaan.pdf">sk-pemberdayaan.pdf`)} {

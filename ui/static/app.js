@@ -176,22 +176,6 @@
       document.querySelectorAll('input[type="checkbox"][form="' + b.dataset.checkAll + '"]').forEach(function (c) { c.checked = true; });
     });
   });
-
-  // Previews load their file only when opened.
-  document.querySelectorAll("details[data-lazy-src]").forEach(function (d) {
-    d.addEventListener("toggle", function () {
-      if (!d.open || d.dataset.loaded) return;
-      var kind = d.dataset.lazyKind, el;
-      if (kind === "image") { el = document.createElement("img"); el.alt = d.dataset.lazyTitle || ""; }
-      else if (kind === "pdf") { el = document.createElement("iframe"); el.title = d.dataset.lazyTitle || ""; }
-      else if (kind === "video") { el = document.createElement("video"); el.controls = true; el.preload = "metadata"; }
-      else return;
-      d.dataset.loaded = "1";
-      el.className = "preview";
-      el.src = d.dataset.lazySrc;
-      d.appendChild(el);
-    });
-  });
 })();
 /* ==== end of survey pages ==== */
 // ---- Upload queue of the requirement page (issue 14: upload where the
@@ -553,6 +537,10 @@
       button.disabled = false;
       update();
       if (allOK) window.setTimeout(function () { window.location.assign(form.dataset.back); }, 600);
+    });
+  });
+})();
+
 // --- Previews (i14-thumbs) -------------------------------------------------
 // A closed preview shows only the file's thumbnail: the file itself (the PDF
 // in a frame, the full photo, the video) is fetched only when the preview

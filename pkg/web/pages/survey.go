@@ -68,18 +68,8 @@ type itemView struct {
 }
 
 // Preview is how the item can be looked at in the page: "image", "pdf",
-// "video", or "" for a file only downloaded.
-func (it itemView) Preview() string {
-	switch ct := it.ContentType; {
-	case ct == "image/jpeg" || ct == "image/png" || ct == "image/webp":
-		return "image"
-	case ct == "application/pdf":
-		return "pdf"
-	case ct == "video/mp4":
-		return "video"
-	}
-	return ""
-}
+// "video", or "" for a file only downloaded (as on the requirement page).
+func (it itemView) Preview() string { return fullPreview[it.ContentType] }
 
 // surveyEP is one EP with everything each section needs.
 type surveyEP struct {
