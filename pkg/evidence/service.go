@@ -36,6 +36,9 @@ type Service struct {
 	MaxBytes  int64
 	Now       func() time.Time
 	Log       *slog.Logger
+	// ReadinessCache, when set, keeps facilities' readiness in memory
+	// (Scored); nil scores every read from the database.
+	ReadinessCache *ReadinessCache
 }
 
 // Upload describes a new evidence file and where it belongs.

@@ -1,7 +1,7 @@
 package sqlstore
 
-// The evidence area: evidence records and their revisions, TDD marks,
-// interviewees and the readiness inputs read from them. This file is the
+// The evidence area: evidence records and their revisions, TDD marks and
+// interviewees (the readiness inputs read from them: readiness.go). This file is the
 // only code that writes the evidences and revisions tables (the demo
 // seeder's bulk load aside), and pkg/evidence is the only package that
 // calls its writes (TestOneOwner in pkg/evidence checks both).
@@ -16,7 +16,6 @@ import (
 	"gorm.io/gorm/clause"
 
 	"github.com/bukti-id/bukti/pkg/bukti"
-	"github.com/bukti-id/bukti/pkg/readiness"
 )
 
 // EvidenceFacilityExists reports whether a facility exists.
@@ -154,62 +153,4 @@ func (t *Tx) PutInterviewee(in *bukti.Interviewee) error {
 func (d *DB) IntervieweesOf(ctx context.Context, facilityID int64) ([]bukti.Interviewee, error) {
 	out := []bukti.Interviewee{}
 	return out, d.gdb.WithContext(ctx).Where("facility_id = ?", facilityID).Order("requirement_id, role").Find(&out).Error
-}
-
-// ReadinessInputs loads the readiness inputs (live evidence, named
-// interviewees, TDD marks) of several facilities, to be scored as of now,
-// with three queries. Every requested facility has an entry, empty when it
-// holds nothing.
-func (d *DB) ReadinessInputs(ctx context.Context, facilityIDs []int64, now time.Time) (map[int64]readiness.Input, error) {
-	return readinessInputs(d.gdb.WithContext(ctx), facilityIDs, now)
-}
-
-// readinessInputs is ReadinessInputs on a given handle (a transaction, say).
-func readinessInputs(db *gorm.DB, facilityIDs []int64, now time.Time) (map[int64]readiness.Input, error) {
-	out := make(map[int64]readiness.Input, len(facilityIDs))
-	for _, id := range facilityIDs {
-		out[id] = readiness.Input{Now: now, NotApplicable: map[string]string{}}
-	}
-	add := func(id int64, it readiness.Item) {
-		in := out[id]
-		in.Items = append(in.Items, it)
-		out[id] = in
-	}
-	// Rows are scanned by hand: a report reads millions of them, and
-	// gorm's reflection into the full Evidence struct dominated the time.
-	rows, err := db.Model(&bukti.Evidence{}).Select("facility_id", "requirement_id", "stage", "part", "review", "valid_until").
-		Where("facility_id IN ? AND deleted_at IS NULL", facilityIDs).Rows()
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var (
-			id                       int64
-			req, stage, part, review string
-			validUntil               *time.Time
-		)
-		if err := rows.Scan(&id, &req, &stage, &part, &review, &validUntil); err != nil {
-			return nil, err
-		}
-		add(id, readiness.Item{RequirementID: req, Stage: stage, Part: part, Rejected: review == bukti.ReviewRejected, ValidUntil: validUntil})
-	}
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	var people []bukti.Interviewee
-	if err := db.Select("facility_id", "requirement_id", "role").Where("facility_id IN ?", facilityIDs).Find(&people).Error; err != nil {
-		return nil, err
-	}
-	for _, p := range people {
-		add(p.FacilityID, readiness.Item{RequirementID: p.RequirementID, Part: p.Role})
-	}
-	var tdd []bukti.NotApplicable
-	if err := db.Where("facility_id IN ?", facilityIDs).Find(&tdd).Error; err != nil {
-		return nil, err
-	}
-	for _, t := range tdd {
-		out[t.FacilityID].NotApplicable[t.ElementID] = t.Reason
-	}
-	return out, nil
 }

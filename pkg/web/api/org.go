@@ -2,6 +2,7 @@ package api
 
 import (
 	"net/http"
+	"strconv"
 
 	"github.com/labstack/echo/v4"
 
@@ -222,16 +223,32 @@ func (s *handlers) deleteOrg(kind string) echo.HandlerFunc {
 	}
 }
 
+// getReadiness answers GET /api/v1/facilities/:id/readiness with the
+// facility's readiness report, encoded once per state of its inputs
+// (evidence.Scored) and sent with its ETag; a request whose If-None-Match
+// names that ETag gets 304 Not Modified and no body.
 func (s *handlers) getReadiness(c echo.Context) error {
 	id, err := s.FacilityFor(c, authz.ReadFacility)
 	if err != nil {
 		return err
 	}
-	rep, err := s.Evidence.Readiness(c.Request().Context(), id)
+	sc, err := s.Evidence.Scored(c.Request().Context(), id)
 	if err != nil {
 		return err
 	}
-	return c.JSON(http.StatusOK, rep)
+	if _, pretty := c.QueryParams()["pretty"]; pretty {
+		return c.JSON(http.StatusOK, sc.Report)
+	}
+	body, etag, err := sc.JSON()
+	if err != nil {
+		return err
+	}
+	c.Response().Header().Set("ETag", etag)
+	if etagMatch(c.Request().Header.Get("If-None-Match"), etag) {
+		return c.NoContent(http.StatusNotModified)
+	}
+	c.Response().Header().Set(echo.HeaderContentLength, strconv.Itoa(len(body)))
+	return c.Blob(http.StatusOK, echo.MIMEApplicationJSON, body)
 }
 
 type notApplicableRequest struct {
