@@ -32,6 +32,9 @@
 #   --short  every measurement once at small sizes (8 MiB files, 2 concurrent
 #            uploads, 1 s of wrk, the gap reports on 40 facilities, SQLite
 #            only): keeps the script working; scripts/test.sh runs it.
+# BENCH_ROWS=uploads,readiness,dashboard,gaps (any of them, comma-separated)
+# measures only those rows (default: all); "uploads" is every upload,
+# download and server RSS row.
 # Seeded report databases are cached in BUKTI_CACHE_DIR (~/.cache/bukti) by
 # size. The full run needs about 11 GB free in /tmp for its files, plus the
 # seeded databases (4.4 GB SQLite cached, ~5 GB PostgreSQL while it runs).
@@ -41,6 +44,12 @@ export LC_ALL=C # numbers with a decimal point, whatever the locale
 cmdline=$(printf '%q ' "$0" "$@")
 short=0
 if [ "${1:-}" = --short ]; then short=1; shift; fi
+BENCH_ROWS=${BENCH_ROWS:-uploads,readiness,dashboard,gaps}
+# bench_row ROW: whether BENCH_ROWS asks for ROW.
+bench_row() { [[ ",$BENCH_ROWS," == *",$1,"* ]]; }
+for row in ${BENCH_ROWS//,/ }; do
+  case $row in uploads | readiness | dashboard | gaps) ;; *) echo "bench: unknown row $row in BENCH_ROWS" >&2; exit 2 ;; esac
+done
 
 cd "$(dirname "$0")/.."
 . scripts/services.sh
@@ -231,21 +240,35 @@ wrk_run() {
   fi
 }
 
-say "filesystem store: server RSS, run 1 (a fresh server)"
 start_server fs
-rss_run fs
-say "filesystem store: readiness, dashboard, /healthz"
-page=$(curl -sS -o /dev/null -w '%{http_code} %{content_type}' -H "Cookie: bukti_session=$TOKEN" "$BASE/f/$FID" 2>&1 || true)
-case "$page" in "200 text/html"*) ;; *) die "GET /f/$FID with the session cookie answered $page, not the dashboard" ;; esac
-for r in $(seq 1 $RUNS); do
-  p=$(p50_ms "$API/facilities/$FID/readiness" "$AUTH")
-  sample ready_p50 "$p"
-  echo "   readiness, one connection: p50 $p ms"
-  wrk_run healthz "$BASE/healthz"
-  wrk_run ready "$API/facilities/$FID/readiness" -H "$AUTH"
-  wrk_run dash "$BASE/f/$FID" -H "Cookie: bukti_session=$TOKEN"
-done
+if bench_row uploads; then
+  say "filesystem store: server RSS, run 1 (a fresh server)"
+  rss_run fs
+fi
+if bench_row readiness || bench_row dashboard; then
+  say "filesystem store: readiness, dashboard, /healthz"
+  page=$(curl -sS -o /dev/null -w '%{http_code} %{content_type}' -H "Cookie: bukti_session=$TOKEN" "$BASE/f/$FID" 2>&1 || true)
+  case "$page" in "200 text/html"*) ;; *) die "GET /f/$FID with the session cookie answered $page, not the dashboard" ;; esac
+  # The answers measured: what each row moves per request.
+  ready_bytes=$(curl -sS -f -H "$AUTH" "$API/facilities/$FID/readiness" | wc -c)
+  etag=$(curl -sS -f -o /dev/null -D - -H "$AUTH" "$API/facilities/$FID/readiness" | awk -F': ' 'tolower($1) == "etag" { sub(/\r$/, "", $2); print $2 }')
+  not_modified=$(curl -sS -o /dev/null -w '%{http_code}' -H "$AUTH" -H "If-None-Match: $etag" "$API/facilities/$FID/readiness")
+  [ "$not_modified" = 304 ] || die "GET readiness with If-None-Match of its ETag answered $not_modified, not 304"
+  dash_bytes=$(curl -sS -f -H "Cookie: bukti_session=$TOKEN" "$BASE/f/$FID" | wc -c)
+  note "note: readiness JSON $ready_bytes bytes (304 with If-None-Match of its ETag), dashboard page $dash_bytes bytes, uncompressed"
+  for r in $(seq 1 $RUNS); do
+    if bench_row readiness; then
+      p=$(p50_ms "$API/facilities/$FID/readiness" "$AUTH")
+      sample ready_p50 "$p"
+      echo "   readiness, one connection: p50 $p ms"
+    fi
+    wrk_run healthz "$BASE/healthz"
+    if bench_row readiness; then wrk_run ready "$API/facilities/$FID/readiness" -H "$AUTH"; fi
+    if bench_row dashboard; then wrk_run dash "$BASE/f/$FID" -H "Cookie: bukti_session=$TOKEN"; fi
+  done
+fi
 
+if bench_row uploads; then
 say "filesystem store: $BIG_MIB MiB upload vs cp"
 for r in $(seq 1 $RUNS); do
   mark "$BIG"
@@ -269,14 +292,18 @@ for r in $(seq 1 $RUNS); do
   sample up_fs "$u"
   echo "   cp $t s, cp + fsync $ts s, upload $u s"
 done
+fi # uploads
 stop_server
 
+if bench_row uploads; then
 if [ "$RUNS" -gt 1 ]; then
   say "filesystem store: server RSS, runs 2–$RUNS (a fresh server each)"
   for r in $(seq 2 "$RUNS"); do start_server fs; rss_run fs; stop_server; done
 fi
 rm -rf "$SERVICES_DIR/fs/blobs"
+fi # uploads
 
+if bench_row uploads; then
 S3ENV=(BUKTI_S3_ENDPOINT="$BUKTI_TEST_S3_ENDPOINT" BUKTI_S3_ACCESS_KEY="$BUKTI_TEST_S3_ACCESS_KEY"
   BUKTI_S3_SECRET_KEY="$BUKTI_TEST_S3_SECRET_KEY" BUKTI_S3_BUCKET=bukti)
 say "MinIO: server RSS, run 1 (a fresh server)"
@@ -308,6 +335,7 @@ if [ "$RUNS" -gt 1 ]; then
   say "MinIO: server RSS, runs 2–$RUNS (a fresh server each)"
   for r in $(seq 2 "$RUNS"); do start_server s3 "${S3ENV[@]}"; rss_run s3; stop_server; done
 fi
+fi # uploads
 # MinIO is done: stop it (its data goes with it) before seeding PostgreSQL.
 kill "$MINIO_PID"
 wait "$MINIO_PID" 2>/dev/null || true
@@ -316,56 +344,61 @@ for pid in "${PIDS[@]}"; do [ "$pid" = "$MINIO_PID" ] || kept+=("$pid"); done
 PIDS=("${kept[@]}")
 rm -rf "$SERVICES_DIR/minio" "$SERVICES_DIR/s3" "$files"
 
-say "gap reports on $N facilities"
-sqlite="$BUKTI_CACHE_DIR/bench-$N.db"
-if [ ! -f "$sqlite" ]; then
-  say "seeding $N facilities into SQLite"
-  rm -f "$sqlite.tmp"
-  /usr/bin/time -f "seed: %e s, max RSS %M KB" "$bin" demo seed -facilities "$N" -full-standard -database-url "$sqlite.tmp" >/dev/null
-  mv "$sqlite.tmp" "$sqlite"
-fi
-urls=("$sqlite")
-if [[ " ${DBS[*]} " == *" postgres "* ]]; then
-  start_postgres
-  say "seeding $N facilities into PostgreSQL"
-  /usr/bin/time -f "seed: %e s, max RSS %M KB" "$bin" demo seed -facilities "$N" -full-standard -database-url "$BUKTI_TEST_POSTGRES_URL" >/dev/null
-  urls+=("$BUKTI_TEST_POSTGRES_URL")
-fi
+if bench_row gaps; then
+  say "gap reports on $N facilities"
+  sqlite="$BUKTI_CACHE_DIR/bench-$N.db"
+  if [ ! -f "$sqlite" ]; then
+    say "seeding $N facilities into SQLite"
+    rm -f "$sqlite.tmp"
+    /usr/bin/time -f "seed: %e s, max RSS %M KB" "$bin" demo seed -facilities "$N" -full-standard -database-url "$sqlite.tmp" >/dev/null
+    mv "$sqlite.tmp" "$sqlite"
+  fi
+  urls=("$sqlite")
+  if [[ " ${DBS[*]} " == *" postgres "* ]]; then
+    start_postgres
+    say "seeding $N facilities into PostgreSQL"
+    /usr/bin/time -f "seed: %e s, max RSS %M KB" "$bin" demo seed -facilities "$N" -full-standard -database-url "$BUKTI_TEST_POSTGRES_URL" >/dev/null
+    # What autovacuum has done by the time a live database serves reports:
+    # the visibility map (index-only scans) and the planner's statistics.
+    "$PG_BIN/psql" -q "$BUKTI_TEST_POSTGRES_URL" -c "VACUUM ANALYZE"
+    urls+=("$BUKTI_TEST_POSTGRES_URL")
+  fi
 
-# clear_score_cache URL empties the facility score cache (bukti.FacilityScore).
-clear_score_cache() {
-  case "$1" in
-    postgres*) "$PG_BIN/psql" -q "$1" -c "DELETE FROM facility_scores" ;;
-    *) python3 -c 'import sqlite3, sys; c = sqlite3.connect(sys.argv[1]); c.execute("DELETE FROM facility_scores"); c.commit()' "$1" ;;
-  esac
-}
+  # clear_score_cache URL empties the facility score cache (bukti.FacilityScore).
+  clear_score_cache() {
+    case "$1" in
+      postgres*) "$PG_BIN/psql" -q "$1" -c "DELETE FROM facility_scores" ;;
+      *) python3 -c 'import sqlite3, sys; c = sqlite3.connect(sys.argv[1]); c.execute("DELETE FROM facility_scores"); c.commit()' "$1" ;;
+    esac
+  }
 
-if [ $short = 1 ]; then benchtime=1x; else benchtime=3x; fi
-for url in "${urls[@]}"; do
-  case "$url" in postgres*) db=postgres ;; *) db=sqlite ;; esac
-  out=$SERVICES_DIR/gaps-$db.txt
-  say "$db: go test -run '^\$' -bench BenchmarkGaps -benchtime $benchtime -count $RUNS ./pkg/report/"
-  BUKTI_BENCH_DATABASE_URL="$url" go test -run '^$' -bench BenchmarkGaps -benchtime $benchtime -count "$RUNS" ./pkg/report/ >"$out" \
-    || { cat "$out" >&2; die "BenchmarkGaps failed on $db"; }
-  grep -E '^Benchmark' "$out"
-  # "BenchmarkGaps/national-2  3  310 ns/op  41000 cold-ms …" → gaps_sqlite_national_cold-ms 41000
-  awk -v db=$db '/^BenchmarkGaps\// { name = $1; sub(/^BenchmarkGaps\//, "", name); sub(/-[0-9]+$/, "", name)
-    for (i = 3; i < NF; i += 2) print "gaps_" db "_" name "_" $(i + 1), $i }' "$out" >>"$RESULTS"
-  # The benchmark leaves every facility's score cached: export warm, then
-  # cold (which warms the cache again for the next run).
-  for r in $(seq 1 "$RUNS"); do
-    for temp in warm cold; do
-      [ $temp = warm ] || clear_score_cache "$url"
-      # (its log, slow-query warnings included, goes to a file)
-      /usr/bin/time -o "$SERVICES_DIR/time.txt" -f '%e %M' "$bin" report gaps -format xlsx -o "$SERVICES_DIR/national.xlsx" \
-        -database-url "$url" 2>"$SERVICES_DIR/export.log" || { tail -5 "$SERVICES_DIR/export.log" >&2; die "national export failed on $db"; }
-      read -r s kb <"$SERVICES_DIR/time.txt"
-      sample "xlsx_${db}_${temp}_s" "$s"
-      sample "xlsx_${db}_${temp}_kb" "$kb"
-      echo "   national xlsx, $temp score cache: $s s, max RSS $((kb >> 10)) MiB"
+  if [ $short = 1 ]; then benchtime=1x; else benchtime=3x; fi
+  for url in "${urls[@]}"; do
+    case "$url" in postgres*) db=postgres ;; *) db=sqlite ;; esac
+    out=$SERVICES_DIR/gaps-$db.txt
+    say "$db: go test -run '^\$' -bench BenchmarkGaps -benchtime $benchtime -count $RUNS ./pkg/report/"
+    BUKTI_BENCH_DATABASE_URL="$url" go test -run '^$' -bench BenchmarkGaps -benchtime $benchtime -count "$RUNS" ./pkg/report/ >"$out" \
+      || { cat "$out" >&2; die "BenchmarkGaps failed on $db"; }
+    grep -E '^Benchmark' "$out"
+    # "BenchmarkGaps/national-2  3  310 ns/op  41000 cold-ms …" → gaps_sqlite_national_cold-ms 41000
+    awk -v db=$db '/^BenchmarkGaps\// { name = $1; sub(/^BenchmarkGaps\//, "", name); sub(/-[0-9]+$/, "", name)
+      for (i = 3; i < NF; i += 2) print "gaps_" db "_" name "_" $(i + 1), $i }' "$out" >>"$RESULTS"
+    # The benchmark leaves every facility's score cached: export warm, then
+    # cold (which warms the cache again for the next run).
+    for r in $(seq 1 "$RUNS"); do
+      for temp in warm cold; do
+        [ $temp = warm ] || clear_score_cache "$url"
+        # (its log, slow-query warnings included, goes to a file)
+        /usr/bin/time -o "$SERVICES_DIR/time.txt" -f '%e %M' "$bin" report gaps -format xlsx -o "$SERVICES_DIR/national.xlsx" \
+          -database-url "$url" 2>"$SERVICES_DIR/export.log" || { tail -5 "$SERVICES_DIR/export.log" >&2; die "national export failed on $db"; }
+        read -r s kb <"$SERVICES_DIR/time.txt"
+        sample "xlsx_${db}_${temp}_s" "$s"
+        sample "xlsx_${db}_${temp}_kb" "$kb"
+        echo "   national xlsx, $temp score cache: $s s, max RSS $((kb >> 10)) MiB"
+      done
     done
   done
-done
+fi
 
 say "done"
 echo
@@ -469,6 +502,11 @@ for db, dname in [("sqlite", "SQLite"), ("postgres", "PostgreSQL")]:
         else:
             gap(f"gap report {name}, cold (empty cache), {n} facilities", g(name, "cold-ms"), 1e-3, g(name, "ns/op"), "warm",
                 *({"national": ("< 5 s", 5)}.get(name, (None, None))))
+    if have(g("national", "cold-cpu-ms"), g("national", "cold-ms")):
+        # CPU time of the benchmark's process (Go and SQLite; not PostgreSQL's own): the work, whatever the load.
+        cpu = med(g("national", "cold-cpu-ms")) / med(g("national", "cold-ms"))
+        rows.append((f"gap report national, cold: CPU time of the report's process ({dname})", "—",
+                     cell(S[g("national", "cold-cpu-ms")], scale=1e-3), f"{num(cpu)}× its wall time", "—", ""))
     resc = f", {int(med(g('national', 'rescored'))):,} rescored" if have(g("national", "rescored")) else ""
     gap(f"gap report national, next day{resc}", g("national", "next-day-ms"), 1e-3, g("national", "ns/op"), "warm")
     for temp in ["warm", "cold"]:

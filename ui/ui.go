@@ -209,3 +209,22 @@ func (u *UI) Render(w io.Writer, page, lang string, data any) error {
 	_, err := buf.WriteTo(w)
 	return err
 }
+
+// RenderPart executes the template name defined in page's file with data,
+// as Render does the whole page: a part rendered once and shown many
+// times (inserted as template.HTML).
+func (u *UI) RenderPart(w io.Writer, page, name, lang string, data any) error {
+	if !HasLanguage(lang) {
+		lang = Languages[0]
+	}
+	t, ok := u.pages[lang+"/"+page]
+	if !ok {
+		return fmt.Errorf("ui: no page %q", page)
+	}
+	var buf bytes.Buffer
+	if err := t.ExecuteTemplate(&buf, name, data); err != nil {
+		return fmt.Errorf("ui: render %s of %s: %w", name, page, err)
+	}
+	_, err := buf.WriteTo(w)
+	return err
+}

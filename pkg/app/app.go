@@ -123,7 +123,8 @@ func New(db *sqlstore.DB, store storage.Store, cat *catalogue.Catalogue, opt Opt
 	a.Auth = &auth.Service{Store: st, Now: now, Log: opt.Log, Cost: opt.BcryptCost}
 	a.Org = &org.Service{Store: st, Now: now}
 	a.Standard = &standard.Service{Store: st, Now: now}
-	a.Evidence = &evidence.Service{Store: st, Blobs: store, Catalogue: cat, MaxBytes: opt.MaxUploadBytes, Now: now, Log: opt.Log}
+	a.Evidence = &evidence.Service{Store: st, Blobs: store, Catalogue: cat, MaxBytes: opt.MaxUploadBytes, Now: now, Log: opt.Log,
+		ReadinessCache: evidence.NewReadinessCache(evidence.DefaultReadinessCache)}
 	if store != nil {
 		a.Thumbs = thumbs.New(store, thumbs.Options{Log: opt.Log})
 		a.Evidence.Recorded = func(sum string, size int64, contentType string) {

@@ -26,23 +26,23 @@ const (
 // hard-deleted: DeletedAt marks a soft delete.
 type Evidence struct {
 	ID            int64      `gorm:"primaryKey" json:"id"`
-	FacilityID    int64      `gorm:"not null;index:idx_evidence_facility_req" json:"facility_id"`
+	FacilityID    int64      `gorm:"not null;index:idx_evidence_facility_req;index:idx_evidence_readiness,priority:1,where:deleted_at IS NULL" json:"facility_id"`
 	Facility      *Facility  `gorm:"constraint:OnDelete:RESTRICT" json:"-"`
-	RequirementID string     `gorm:"size:64;not null;index:idx_evidence_facility_req" json:"requirement"` // e.g. "2.1.2/a/R1"
-	Stage         string     `gorm:"size:64;not null;default:''" json:"stage,omitempty"`
-	Part          string     `gorm:"size:64;not null;default:''" json:"part,omitempty"`
+	RequirementID string     `gorm:"size:64;not null;index:idx_evidence_facility_req;index:idx_evidence_readiness,priority:2" json:"requirement"` // e.g. "2.1.2/a/R1"
+	Stage         string     `gorm:"size:64;not null;default:'';index:idx_evidence_readiness,priority:3" json:"stage,omitempty"`
+	Part          string     `gorm:"size:64;not null;default:'';index:idx_evidence_readiness,priority:4" json:"part,omitempty"`
 	Title         string     `gorm:"size:300;not null" json:"title"`
 	DocNumber     string     `gorm:"size:200;not null;default:''" json:"doc_number,omitempty"`
 	DocRevision   string     `gorm:"size:50;not null;default:''" json:"doc_revision,omitempty"`
 	IssueDate     *time.Time `json:"issue_date,omitempty"`
-	ValidUntil    *time.Time `json:"valid_until,omitempty"`
+	ValidUntil    *time.Time `gorm:"index:idx_evidence_readiness,priority:6" json:"valid_until,omitempty"`
 	Notes         string     `gorm:"size:2000;not null;default:''" json:"notes,omitempty"`
-	Review        string     `gorm:"size:16;not null;default:'pending'" json:"review"`
+	Review        string     `gorm:"size:16;not null;default:'pending';index:idx_evidence_readiness,priority:5" json:"review"`
 	ReviewNote    string     `gorm:"size:2000;not null;default:''" json:"review_note,omitempty"`
 	CreatedBy     int64      `gorm:"not null" json:"created_by"`
 	CreatedAt     time.Time  `json:"created_at"`
 	UpdatedAt     time.Time  `json:"updated_at"`
-	DeletedAt     *time.Time `json:"deleted_at,omitempty"` // no index: nearly every row is NULL, and SQLite would pick it over the facility index
+	DeletedAt     *time.Time `gorm:"index:idx_evidence_readiness,priority:7" json:"deleted_at,omitempty"` // no index of its own: nearly every row is NULL, and SQLite would pick it over the facility index
 	DeletedBy     *int64     `json:"deleted_by,omitempty"`
 	Revisions     []Revision `gorm:"constraint:OnDelete:RESTRICT" json:"revisions,omitempty"`
 }

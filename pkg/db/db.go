@@ -121,11 +121,20 @@ func open(ctx context.Context, url string, log *slog.Logger) (*gorm.DB, error) {
 		sqlDB.SetMaxOpenConns(20)
 		sqlDB.SetConnMaxIdleTime(5 * time.Minute)
 	}
+	// Keep the connections a busy server uses open between requests
+	// (database/sql keeps 2 by default): opening one costs far more than
+	// the reads of a request (SQLite applies its pragmas, PostgreSQL
+	// starts a backend), and under concurrent requests the default closed
+	// and reopened them all the time.
+	sqlDB.SetMaxIdleConns(maxIdleConns)
 	if err := sqlDB.PingContext(ctx); err != nil {
 		return nil, fmt.Errorf("database: cannot reach %s (check BUKTI_DATABASE_URL): %w", Redact(url), err)
 	}
 	return gdb, nil
 }
+
+// maxIdleConns is how many idle connections the pool keeps open.
+const maxIdleConns = 20
 
 // sqliteDSN adds the pragmas Bukti relies on to a SQLite file path.
 func sqliteDSN(path string) string {

@@ -39,11 +39,12 @@ var models = []any{
 // sqlOnlyTables are the tables the migrations create that no struct of
 // models describes, and who owns them.
 var sqlOnlyTables = map[string]string{
-	"schema_migrations": "pkg/db's record of applied migrations",
-	"survey_teams":      "pkg/sqlstore's surveyTeamMember (surveys' frozen teams), created by migration 5's SQL",
-	"integrity_runs":    "pkg/sqlstore's integrity.go (fsck runs and scrub passes), created by migration 7's SQL",
-	"damaged_blobs":     "pkg/sqlstore's integrity.go (damaged file contents), created by migration 7's SQL",
-	"scrub_state":       "pkg/sqlstore's integrity.go (the scrub's progress and lease), created by migration 7's SQL",
+	"schema_migrations":  "pkg/db's record of applied migrations",
+	"survey_teams":       "pkg/sqlstore's surveyTeamMember (surveys' frozen teams), created by migration 5's SQL",
+	"integrity_runs":     "pkg/sqlstore's integrity.go (fsck runs and scrub passes), created by migration 7's SQL",
+	"damaged_blobs":      "pkg/sqlstore's integrity.go (damaged file contents), created by migration 7's SQL",
+	"scrub_state":        "pkg/sqlstore's integrity.go (the scrub's progress and lease), created by migration 7's SQL",
+	"readiness_versions": "pkg/sqlstore's versions of facilities' readiness inputs (tx.go), created by migration 8's SQL",
 }
 
 // TestSchemaMatchesStructs migrates a fresh database and compares its

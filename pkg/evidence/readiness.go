@@ -11,21 +11,20 @@ import (
 	"github.com/bukti-id/bukti/pkg/sqlstore"
 )
 
-// Readiness loads a facility's evidence states and scores them.
+// Readiness is a facility's readiness report as of now (Scored's Report):
+// shared with every other reader while the facility's inputs stay as
+// they are, so the caller must not modify it.
 func (s *Service) Readiness(ctx context.Context, facilityID int64) (readiness.Report, error) {
-	if err := s.facilityExists(ctx, facilityID); err != nil {
-		return readiness.Report{}, err
-	}
-	ins, err := s.Inputs(ctx, []int64{facilityID})
+	sc, err := s.Scored(ctx, facilityID)
 	if err != nil {
 		return readiness.Report{}, err
 	}
-	return readiness.Score(s.Catalogue, ins[facilityID]), nil
+	return sc.Report, nil
 }
 
 // Inputs loads the readiness inputs (live evidence, named interviewees, TDD
-// marks) of several facilities with three queries. Every requested facility
-// has an entry, empty when it holds nothing.
+// marks) of several facilities. Every requested facility has an entry,
+// empty when it holds nothing.
 func (s *Service) Inputs(ctx context.Context, facilityIDs []int64) (map[int64]readiness.Input, error) {
 	return s.Store.ReadinessInputs(ctx, facilityIDs, s.Now())
 }

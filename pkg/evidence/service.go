@@ -42,6 +42,9 @@ type Service struct {
 	// just recorded (Create, AddRevision), once its transaction has
 	// committed: the thumbnail queue (pkg/thumbs). It must not block.
 	Recorded func(sha256 string, size int64, contentType string)
+	// ReadinessCache, when set, keeps facilities' readiness in memory
+	// (Scored); nil scores every read from the database.
+	ReadinessCache *ReadinessCache
 }
 
 // Upload describes a new evidence file and where it belongs.

@@ -83,6 +83,12 @@ func TestLifecycle(t *testing.T) {
 		if err != nil || got.ID != f.ID || got.District == nil || got.District.Province == nil || got.District.Province.Code != "32" {
 			t.Fatalf("FacilityByCode = %+v, %v", got, err)
 		}
+		// Facility reads the district and province with the facility
+		// (one statement with joins).
+		if got, err := o.Facility(ctx, f.ID); err != nil || got.ID != f.ID || got.Name != "Puskesmas Satu" || got.District == nil ||
+			got.District.Code != "3277" || got.District.Province == nil || got.District.Province.Code != "32" || got.District.Province.ID == 0 {
+			t.Fatalf("Facility = %+v, %v", got, err)
+		}
 		if _, err := o.Facility(ctx, f.ID+100); code(err) != bukti.ENOTFOUND {
 			t.Errorf("Facility(missing) = %v, want not found", err)
 		}

@@ -164,63 +164,10 @@ type Projection struct {
 }
 
 // Score computes the readiness report. It never fails: evidence for unknown
-// requirements, stages or parts is ignored.
+// requirements, stages or parts is ignored. It lays c out first; to score
+// many inputs against one catalogue, use a Scorer.
 func Score(c *catalogue.Catalogue, in Input) Report {
-	byReq := map[string][]Item{}
-	for _, it := range in.Items {
-		byReq[it.RequirementID] = append(byReq[it.RequirementID], it)
-	}
-	max := c.Scoring.Max()
-	rep := Report{Catalogue: c.ID + "@" + c.Version, Bab: make([]BabScore, 0, len(c.Bab))}
-	without := make([]Rollup, 0, len(c.Bab))
-	for _, b := range c.Bab {
-		bs := BabScore{Rollup: Rollup{ID: b.ID, Title: b.Title}, Standar: make([]StandarScore, 0, len(b.Standar))}
-		bw := Rollup{ID: b.ID, Title: b.Title}
-		for _, s := range b.Standar {
-			ss := StandarScore{Rollup: Rollup{ID: s.ID, Title: s.Title}, Kriteria: make([]KriteriaScore, 0, len(s.Kriteria))}
-			for _, k := range s.Kriteria {
-				ks := KriteriaScore{Rollup: Rollup{ID: k.ID, Title: k.Title}, Elements: make([]ElementScore, 0, len(k.Elements))}
-				for _, e := range k.Elements {
-					reason, tdd := in.NotApplicable[e.ID]
-					es := scoreElement(c, e, byReq, tdd, in.Now)
-					es.TDDReason = reason
-					ks.Elements = append(ks.Elements, es)
-					if tdd {
-						rep.TDDProposed++
-					}
-					if !es.Projectable {
-						rep.Unprojectable++
-						continue
-					}
-					bw.Add(es.Suggested, max)
-					if !tdd {
-						ks.Add(es.Suggested, max)
-						ss.Add(es.Suggested, max)
-						bs.Add(es.Suggested, max)
-					}
-				}
-				ss.Kriteria = append(ss.Kriteria, ks)
-			}
-			bs.Standar = append(bs.Standar, ss)
-		}
-		rep.Bab = append(rep.Bab, bs)
-		without = append(without, bw)
-	}
-	p := Project(c, babRollups(rep.Bab))
-	rep.Status, rep.Partial = p.Status, p.Partial
-	if rep.TDDProposed > 0 {
-		w := Project(c, without)
-		rep.WithoutTDD = &w
-	}
-	return rep
-}
-
-func babRollups(babs []BabScore) []Rollup {
-	out := make([]Rollup, len(babs))
-	for i, b := range babs {
-		out[i] = b.Rollup
-	}
-	return out
+	return NewScorer(c).Score(in)
 }
 
 // Project derives the status from Bab roll-ups, only when every Bab of
@@ -241,97 +188,6 @@ func Project(c *catalogue.Catalogue, babs []Rollup) Projection {
 		p.Status = c.Scoring.StatusFor(percents)
 	}
 	return p
-}
-
-func scoreElement(c *catalogue.Catalogue, e catalogue.Element, byReq map[string][]Item, tdd bool, now time.Time) ElementScore {
-	es := ElementScore{ID: e.ID, TDD: tdd, Requirements: make([]RequirementScore, 0, len(e.Requirements))}
-	for _, r := range e.Requirements {
-		rs := scoreRequirement(r, byReq[r.ID], now)
-		switch {
-		case r.Method == catalogue.Wawancara:
-			es.Interview.Named += rs.Present
-			es.Interview.Roles += len(rs.Slots)
-		case rs.Counted:
-			es.Projectable = true
-			es.Counted++
-			if rs.Met {
-				es.Met++
-			}
-			es.SlotsPresent += rs.Present
-			es.Slots += len(rs.Slots)
-		}
-		if tdd && rs.Counted {
-			rs.Counted, rs.Reason = false, ReasonTDD
-		}
-		es.Requirements = append(es.Requirements, rs)
-	}
-	if es.Slots > 0 {
-		es.Fraction = float64(es.SlotsPresent) / float64(es.Slots)
-	}
-	if es.Projectable {
-		es.Suggested = c.Scoring.SuggestFor(es.Fraction)
-	}
-	return es
-}
-
-func scoreRequirement(r catalogue.Requirement, items []Item, now time.Time) RequirementScore {
-	rs := RequirementScore{ID: r.ID, Method: string(r.Method), Counted: r.Method.NeedsFile()}
-	if !rs.Counted && r.Method != catalogue.Wawancara {
-		rs.Reason = ReasonOnSite
-		return rs
-	}
-	y, m, d := now.Date()
-	today := time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
-	for _, slot := range r.Slots() {
-		state := SlotMissing
-		for _, it := range items {
-			if it.Stage != slot.Stage || it.Part != slot.Part {
-				continue
-			}
-			state = better(state, itemState(it, today))
-		}
-		switch state {
-		case SlotPresent:
-			rs.Present++
-		case SlotExpired:
-			rs.Expired++
-		case SlotRejected:
-			rs.Rejected++
-		}
-		rs.Slots = append(rs.Slots, SlotState{Slot: slot, State: state})
-	}
-	rs.Progress = float64(rs.Present) / float64(len(rs.Slots))
-	switch {
-	case r.Method == catalogue.Wawancara:
-		rs.Met, rs.Reason = rs.Present == len(rs.Slots), ReasonInterview
-	case rs.Present == len(rs.Slots):
-		rs.Met, rs.Reason = true, ReasonMet
-	case rs.Present > 0:
-		rs.Reason = ReasonIncomplete
-	default:
-		rs.Reason = ReasonMissing
-	}
-	return rs
-}
-
-func itemState(it Item, today time.Time) string {
-	switch {
-	case it.Rejected:
-		return SlotRejected
-	case it.ValidUntil != nil && dateOf(*it.ValidUntil).Before(today):
-		return SlotExpired
-	default:
-		return SlotPresent
-	}
-}
-
-var rank = map[string]int{SlotPresent: 3, SlotExpired: 2, SlotRejected: 1, SlotMissing: 0}
-
-func better(a, b string) string {
-	if rank[b] > rank[a] {
-		return b
-	}
-	return a
 }
 
 // dateOf keeps the UTC calendar date of t.

@@ -28,7 +28,7 @@ const (
 )
 
 // ExpiringWithin is how far ahead evidence counts as expiring soon.
-const ExpiringWithin = 30 * 24 * time.Hour
+const ExpiringWithin = readiness.ExpiringWithin
 
 // Cell is one facility's achievement in one column.
 type Cell struct {
@@ -204,7 +204,7 @@ func (b *Builder) add(f bukti.Facility, sc *scores) {
 // ExpiringSoon reports whether evidence valid until the given date is still
 // valid on now's calendar day but expires within ExpiringWithin.
 func ExpiringSoon(validUntil *time.Time, now time.Time) bool {
-	return validUntil != nil && !validUntil.Before(Day(now)) && validUntil.Before(now.Add(ExpiringWithin))
+	return readiness.ExpiringSoon(validUntil, now)
 }
 
 // Gaps finishes the report: facilities by district and name, the most

@@ -2,10 +2,14 @@ package report
 
 import (
 	"context"
+	"maps"
+	"runtime"
 	"slices"
 	"strconv"
 	"strings"
 	"time"
+
+	"golang.org/x/sync/errgroup"
 
 	"github.com/bukti-id/bukti/pkg/bukti"
 	"github.com/bukti-id/bukti/pkg/catalogue"
@@ -65,6 +69,37 @@ func scoresOf(rep readiness.Report, in readiness.Input, now time.Time) *scores {
 			sc.req = append(sc.req, reqState(r))
 		}
 	}
+	sc.dates(in, now)
+	return sc
+}
+
+// scoresOfBrief is scoresOf from a Brief of in (readiness.Scorer.Brief),
+// which a report over many facilities computes instead of the report.
+func scoresOfBrief(b *readiness.Brief, in readiness.Input, now time.Time) *scores {
+	sc := &scores{ep: make([]epScore, len(b.Elements)), req: make([]byte, len(b.Requirements))}
+	for i, e := range b.Elements {
+		sc.ep[i] = epScore{value: e.Suggested, tdd: e.TDD, projectable: e.Projectable}
+	}
+	for i, st := range b.Requirements {
+		sc.req[i] = standingState[st]
+	}
+	sc.dates(in, now)
+	return sc
+}
+
+// standingState is the req* state of each readiness.Standing.
+var standingState = [...]byte{
+	readiness.StandingUncounted:  reqUncounted,
+	readiness.StandingMet:        reqMet,
+	readiness.StandingMissing:    reqMissing,
+	readiness.StandingRejected:   reqRejected,
+	readiness.StandingExpired:    reqExpired,
+	readiness.StandingIncomplete: reqIncomplete,
+}
+
+// dates sets what of sc depends on in's valid-until dates: the dates
+// about to expire, and until (readiness.ChangesAt).
+func (sc *scores) dates(in readiness.Input, now time.Time) {
 	day := Day(now)
 	horizon := day.Add(expiringHorizon)
 	for _, it := range in.Items {
@@ -72,33 +107,7 @@ func scoresOf(rep readiness.Report, in readiness.Input, now time.Time) *scores {
 			sc.expiring = append(sc.expiring, it.ValidUntil.Unix())
 		}
 	}
-	sc.until = changesAt(in.Items, now)
-	return sc
-}
-
-// changesAt is the first instant after now at which the readiness of items
-// changes by time alone, or nil when none has a valid-until date. Evidence
-// valid until date D expires at the start of D+1 in now's location (as
-// readiness.Score reads it) and is expiring soon (ExpiringSoon) from
-// ExpiringWithin before D until then.
-func changesAt(items []readiness.Item, now time.Time) *time.Time {
-	var first time.Time
-	for _, it := range items {
-		if it.ValidUntil == nil {
-			continue
-		}
-		y, m, d := it.ValidUntil.UTC().Date()
-		for _, t := range []time.Time{it.ValidUntil.Add(-ExpiringWithin), time.Date(y, m, d+1, 0, 0, 0, 0, now.Location())} {
-			if t.After(now) && (first.IsZero() || t.Before(first)) {
-				first = t
-			}
-		}
-	}
-	if first.IsZero() {
-		return nil
-	}
-	first = first.UTC() // stored and compared as UTC on every database
-	return &first
+	sc.until = readiness.ChangesAt(in.Items, now)
 }
 
 func reqState(r readiness.RequirementScore) byte {
@@ -252,13 +261,26 @@ func (s *Service) NextChange(ctx context.Context) (*time.Time, error) {
 
 // eachScores calls fn with the scores of every facility, in order, as of
 // now: from the score cache when it holds current ones (Until after now)
-// for the service's catalogue, otherwise computed from the evidence (chunk
-// facilities at a time) and stored in the cache for the next reader. It
-// returns how many facilities were computed.
+// for the service's catalogue, otherwise computed from the evidence and
+// stored in the cache for the next reader. It returns how many facilities
+// were computed.
 func (s *Service) eachScores(ctx context.Context, facilities []bukti.Facility, now time.Time, fn func(bukti.Facility, *scores) error) (int, error) {
 	key := s.Catalogue.ID + "@" + s.Catalogue.Version
 	counts := s.Catalogue.Counts()
+	var scorer *readiness.Scorer // laid out for the first facility to compute
 	computed := 0
+	// The scores computed for one part are stored while the next part is
+	// read and scored; every store has ended when eachScores returns.
+	var storing chan error
+	wait := func() error {
+		if storing == nil {
+			return nil
+		}
+		err := <-storing
+		storing = nil
+		return err
+	}
+	defer wait()
 	for part := range slices.Chunk(facilities, cacheChunk) {
 		ids := make([]int64, len(part))
 		for i, f := range part {
@@ -274,11 +296,23 @@ func (s *Service) eachScores(ctx context.Context, facilities []bukti.Facility, n
 				missing = append(missing, id)
 			}
 		}
-		for miss := range slices.Chunk(missing, chunk) {
-			if err := s.fillScores(ctx, miss, key, now, got); err != nil {
+		if len(missing) > 0 {
+			if scorer == nil {
+				scorer = readiness.NewScorer(s.Catalogue)
+			}
+			rows, versions, err := s.fillScores(ctx, scorer, missing, key, now, got)
+			if err != nil {
 				return computed, err
 			}
-			computed += len(miss)
+			computed += len(missing)
+			if err := wait(); err != nil {
+				return computed, err
+			}
+			storing = make(chan error, 1)
+			go func() {
+				_, err := s.Store.PutScores(ctx, rows, versions)
+				storing <- err
+			}()
 		}
 		for _, f := range part {
 			if err := fn(f, got[f.ID]); err != nil {
@@ -286,7 +320,7 @@ func (s *Service) eachScores(ctx context.Context, facilities []bukti.Facility, n
 			}
 		}
 	}
-	return computed, nil
+	return computed, wait()
 }
 
 // cachedScores reads the cached scores of facilities for a catalogue that
@@ -310,23 +344,66 @@ func (s *Service) cachedScores(ctx context.Context, ids []int64, key string, now
 }
 
 // fillScores scores facilities from their evidence as of now, adds them to
-// got and stores them in the cache, replacing stale rows. Loading and
-// storing share a transaction (sqlstore.DB.WithInputs) that a unit of work
-// touching those facilities waits for, so a concurrent write is never
-// hidden by a score computed before it.
-func (s *Service) fillScores(ctx context.Context, ids []int64, key string, now time.Time, got map[int64]*scores) error {
-	return s.Store.WithInputs(ctx, ids, now, func(tx *sqlstore.ScoreTx, ins map[int64]readiness.Input) error {
-		rows := make([]bukti.FacilityScore, 0, len(ids))
-		for _, id := range ids {
-			in := ins[id]
-			sc := scoresOf(readiness.Score(s.Catalogue, in), in, now)
-			got[id] = sc
-			if p, ok := sc.encode(s.Catalogue.Scoring.Values); ok {
-				rows = append(rows, bukti.FacilityScore{FacilityID: id, Catalogue: key, Until: sc.until, Payload: p})
+// got and returns the cache rows to store in their place, with the
+// versions of the inputs they were computed from. Chunks of chunk
+// facilities are loaded and scored in parallel, as many at a time as Go
+// runs threads (GOMAXPROCS): one statement loads a chunk
+// (sqlstore.DB.LoadScoreInputs: the interviewees, which change no score,
+// left out), and each facility is scored as a readiness.Brief.
+// sqlstore.DB.PutScores stores the rows only for the facilities whose
+// readiness version is still the one their inputs were read at, so a
+// write that happened meanwhile is never hidden by a score computed
+// before it.
+func (s *Service) fillScores(ctx context.Context, scorer *readiness.Scorer, ids []int64, key string, now time.Time, got map[int64]*scores) ([]bukti.FacilityScore, map[int64]sqlstore.ReadinessVersion, error) {
+	type filled struct {
+		scores   map[int64]*scores
+		rows     []bukti.FacilityScore
+		versions map[int64]sqlstore.ReadinessVersion
+	}
+	// As many chunks as threads at least, so that a district is loaded
+	// in parallel too.
+	workers := runtime.GOMAXPROCS(0)
+	parts := slices.Collect(slices.Chunk(ids, max(1, min(chunk, (len(ids)+workers-1)/workers))))
+	out := make([]filled, len(parts))
+	g, gctx := errgroup.WithContext(ctx)
+	g.SetLimit(workers)
+	for i, part := range parts {
+		g.Go(func() error {
+			loaded, err := s.Store.LoadScoreInputs(gctx, part, now)
+			if err != nil {
+				return err
 			}
-		}
-		return tx.PutScores(rows)
-	})
+			f := filled{scores: make(map[int64]*scores, len(part)), rows: make([]bukti.FacilityScore, 0, len(part)),
+				versions: make(map[int64]sqlstore.ReadinessVersion, len(part))}
+			var brief readiness.Brief
+			for _, id := range part {
+				fi, ok := loaded[id]
+				if !ok { // deleted since it was listed: scored empty, not stored
+					fi = &sqlstore.FacilityInputs{Input: readiness.Input{Now: now, NotApplicable: map[string]string{}}}
+				}
+				scorer.Brief(fi.Input, &brief)
+				sc := scoresOfBrief(&brief, fi.Input, now)
+				f.scores[id] = sc
+				if p, encoded := sc.encode(s.Catalogue.Scoring.Values); encoded && ok {
+					f.rows = append(f.rows, bukti.FacilityScore{FacilityID: id, Catalogue: key, Until: sc.until, Payload: p})
+					f.versions[id] = fi.Version
+				}
+			}
+			out[i] = f
+			return nil
+		})
+	}
+	if err := g.Wait(); err != nil {
+		return nil, nil, err
+	}
+	var rows []bukti.FacilityScore
+	versions := make(map[int64]sqlstore.ReadinessVersion, len(ids))
+	for _, f := range out {
+		maps.Copy(got, f.scores)
+		maps.Copy(versions, f.versions)
+		rows = append(rows, f.rows...)
+	}
+	return rows, versions, nil
 }
 
 // rolled is one facility's achievement rolled up from its scores, as

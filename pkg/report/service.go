@@ -9,8 +9,8 @@ import (
 	"github.com/bukti-id/bukti/pkg/sqlstore"
 )
 
-// chunk is how many facilities are loaded and scored from their evidence
-// at a time.
+// chunk is at most how many facilities one statement loads and one
+// worker scores from their evidence (fillScores).
 const chunk = 200
 
 // TopMissing is how many requirements the "most often missing" list keeps.

@@ -33,7 +33,7 @@ func TestChangesAt(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			got := changesAt(tc.items, now)
+			got := readiness.ChangesAt(tc.items, now)
 			if (got == nil) != (tc.want == nil) || (got != nil && !got.Equal(*tc.want)) {
 				t.Errorf("changesAt = %v, want %v", got, tc.want)
 			}

@@ -1,7 +1,7 @@
 package sqlstore
 
-// The evidence area: evidence records and their revisions, TDD marks,
-// interviewees and the readiness inputs read from them. This file is the
+// The evidence area: evidence records and their revisions, TDD marks and
+// interviewees (the readiness inputs read from them: readiness.go). This file is the
 // only code that writes the evidences and revisions tables (the demo
 // seeder's bulk load aside), and pkg/evidence is the only package that
 // calls its writes (TestOneOwner in pkg/evidence checks both).
@@ -16,7 +16,6 @@ import (
 	"gorm.io/gorm/clause"
 
 	"github.com/bukti-id/bukti/pkg/bukti"
-	"github.com/bukti-id/bukti/pkg/readiness"
 )
 
 // EvidenceFacilityExists reports whether a facility exists.
@@ -65,10 +64,32 @@ func (d *DB) LiveEvidenceOf(ctx context.Context, facilityID int64, f EvidenceFil
 	return out, q.Order("requirement_id, id").Find(&out).Error
 }
 
+// Every write below that changes a facility's readiness inputs touches
+// the facility itself (Tx.Touch): its cached scores are dropped and its
+// readiness version renewed before the unit commits, whether or not the
+// caller touches it too.
+
 // CreateEvidence inserts an evidence record with the revisions it holds,
 // setting their IDs.
 func (t *Tx) CreateEvidence(ev *bukti.Evidence) error {
-	return t.db.Create(ev).Error
+	if err := t.db.Create(ev).Error; err != nil {
+		return err
+	}
+	t.Touch(ev.FacilityID)
+	return nil
+}
+
+// touchEvidence touches the facility of an evidence record (none when
+// there is no such record).
+func (t *Tx) touchEvidence(evidenceID int64) error {
+	var ids []int64
+	if err := t.db.Model(&bukti.Evidence{}).Where("id = ?", evidenceID).Limit(1).Pluck("facility_id", &ids).Error; err != nil {
+		return err
+	}
+	for _, id := range ids {
+		t.Touch(id)
+	}
+	return nil
 }
 
 // LatestEvidenceRevision returns the highest revision number of an
@@ -86,16 +107,26 @@ func (t *Tx) AddEvidenceRevision(rev *bukti.Revision, review string) error {
 	if err := t.db.Create(rev).Error; err != nil {
 		return fmt.Errorf("insert revision: %w", err)
 	}
-	return t.db.Model(&bukti.Evidence{}).Where("id = ?", rev.EvidenceID).
-		Updates(map[string]any{"updated_at": t.Now, "review": review}).Error
+	if err := t.db.Model(&bukti.Evidence{}).Where("id = ?", rev.EvidenceID).
+		Updates(map[string]any{"updated_at": t.Now, "review": review}).Error; err != nil {
+		return err
+	}
+	return t.touchEvidence(rev.EvidenceID)
 }
 
 // SetEvidenceReview stores a review status and note on an evidence record
 // of a facility, updated at the unit's time. A record of another facility
 // is left alone.
 func (t *Tx) SetEvidenceReview(facilityID, evidenceID int64, review, note string) error {
-	return t.db.Model(&bukti.Evidence{}).Where("id = ? AND facility_id = ?", evidenceID, facilityID).
-		Updates(map[string]any{"review": review, "review_note": note, "updated_at": t.Now}).Error
+	res := t.db.Model(&bukti.Evidence{}).Where("id = ? AND facility_id = ?", evidenceID, facilityID).
+		Updates(map[string]any{"review": review, "review_note": note, "updated_at": t.Now})
+	if res.Error != nil {
+		return res.Error
+	}
+	if res.RowsAffected > 0 {
+		t.Touch(facilityID)
+	}
+	return nil
 }
 
 // SoftDeleteEvidence marks a live evidence record deleted by the user by
@@ -103,7 +134,10 @@ func (t *Tx) SetEvidenceReview(facilityID, evidenceID int64, review, note string
 func (t *Tx) SoftDeleteEvidence(id, by int64) (bool, error) {
 	res := t.db.Model(&bukti.Evidence{}).Where("id = ? AND deleted_at IS NULL", id).
 		Updates(map[string]any{"deleted_at": t.Now, "deleted_by": by})
-	return res.RowsAffected > 0, res.Error
+	if res.Error != nil || res.RowsAffected == 0 {
+		return false, res.Error
+	}
+	return true, t.touchEvidence(id)
 }
 
 // EvidenceMeta is the editable metadata of an evidence record, stored as
@@ -117,24 +151,36 @@ type EvidenceMeta struct {
 // UpdateEvidenceMeta replaces the metadata of an evidence record and marks
 // it updated at the unit's time.
 func (t *Tx) UpdateEvidenceMeta(id int64, m EvidenceMeta) error {
-	return t.db.Model(&bukti.Evidence{}).Where("id = ?", id).Updates(map[string]any{
+	err := t.db.Model(&bukti.Evidence{}).Where("id = ?", id).Updates(map[string]any{
 		"title": m.Title, "doc_number": m.DocNumber, "doc_revision": m.DocRevision,
 		"issue_date": m.IssueDate, "valid_until": m.ValidUntil, "notes": m.Notes,
 		"stage": m.Stage, "part": m.Part, "updated_at": t.Now,
 	}).Error
+	if err != nil {
+		return err
+	}
+	return t.touchEvidence(id)
 }
 
 // PutNotApplicable stores a TDD mark, replacing the facility's mark of the
 // same element.
 func (t *Tx) PutNotApplicable(na *bukti.NotApplicable) error {
-	return t.db.Clauses(clause.OnConflict{UpdateAll: true}).Create(na).Error
+	if err := t.db.Clauses(clause.OnConflict{UpdateAll: true}).Create(na).Error; err != nil {
+		return err
+	}
+	t.Touch(na.FacilityID)
+	return nil
 }
 
 // DeleteNotApplicable removes a facility's TDD mark of an element; false
 // when there was none.
 func (t *Tx) DeleteNotApplicable(facilityID int64, elementID string) (bool, error) {
 	res := t.db.Where("facility_id = ? AND element_id = ?", facilityID, elementID).Delete(&bukti.NotApplicable{})
-	return res.RowsAffected > 0, res.Error
+	if res.Error != nil || res.RowsAffected == 0 {
+		return false, res.Error
+	}
+	t.Touch(facilityID)
+	return true, nil
 }
 
 // NotApplicableOf returns a facility's TDD marks by element ID; never nil.
@@ -146,7 +192,11 @@ func (d *DB) NotApplicableOf(ctx context.Context, facilityID int64) ([]bukti.Not
 // PutInterviewee stores the person named for one role of a W item of a
 // facility, replacing the one named before.
 func (t *Tx) PutInterviewee(in *bukti.Interviewee) error {
-	return t.db.Clauses(clause.OnConflict{UpdateAll: true}).Create(in).Error
+	if err := t.db.Clauses(clause.OnConflict{UpdateAll: true}).Create(in).Error; err != nil {
+		return err
+	}
+	t.Touch(in.FacilityID)
+	return nil
 }
 
 // IntervieweesOf returns the people a facility named for W items, by
@@ -154,62 +204,4 @@ func (t *Tx) PutInterviewee(in *bukti.Interviewee) error {
 func (d *DB) IntervieweesOf(ctx context.Context, facilityID int64) ([]bukti.Interviewee, error) {
 	out := []bukti.Interviewee{}
 	return out, d.gdb.WithContext(ctx).Where("facility_id = ?", facilityID).Order("requirement_id, role").Find(&out).Error
-}
-
-// ReadinessInputs loads the readiness inputs (live evidence, named
-// interviewees, TDD marks) of several facilities, to be scored as of now,
-// with three queries. Every requested facility has an entry, empty when it
-// holds nothing.
-func (d *DB) ReadinessInputs(ctx context.Context, facilityIDs []int64, now time.Time) (map[int64]readiness.Input, error) {
-	return readinessInputs(d.gdb.WithContext(ctx), facilityIDs, now)
-}
-
-// readinessInputs is ReadinessInputs on a given handle (a transaction, say).
-func readinessInputs(db *gorm.DB, facilityIDs []int64, now time.Time) (map[int64]readiness.Input, error) {
-	out := make(map[int64]readiness.Input, len(facilityIDs))
-	for _, id := range facilityIDs {
-		out[id] = readiness.Input{Now: now, NotApplicable: map[string]string{}}
-	}
-	add := func(id int64, it readiness.Item) {
-		in := out[id]
-		in.Items = append(in.Items, it)
-		out[id] = in
-	}
-	// Rows are scanned by hand: a report reads millions of them, and
-	// gorm's reflection into the full Evidence struct dominated the time.
-	rows, err := db.Model(&bukti.Evidence{}).Select("facility_id", "requirement_id", "stage", "part", "review", "valid_until").
-		Where("facility_id IN ? AND deleted_at IS NULL", facilityIDs).Rows()
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var (
-			id                       int64
-			req, stage, part, review string
-			validUntil               *time.Time
-		)
-		if err := rows.Scan(&id, &req, &stage, &part, &review, &validUntil); err != nil {
-			return nil, err
-		}
-		add(id, readiness.Item{RequirementID: req, Stage: stage, Part: part, Rejected: review == bukti.ReviewRejected, ValidUntil: validUntil})
-	}
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	var people []bukti.Interviewee
-	if err := db.Select("facility_id", "requirement_id", "role").Where("facility_id IN ?", facilityIDs).Find(&people).Error; err != nil {
-		return nil, err
-	}
-	for _, p := range people {
-		add(p.FacilityID, readiness.Item{RequirementID: p.RequirementID, Part: p.Role})
-	}
-	var tdd []bukti.NotApplicable
-	if err := db.Where("facility_id IN ?", facilityIDs).Find(&tdd).Error; err != nil {
-		return nil, err
-	}
-	for _, t := range tdd {
-		out[t.FacilityID].NotApplicable[t.ElementID] = t.Reason
-	}
-	return out, nil
 }

@@ -42,7 +42,9 @@ func orgModel(kind string) (any, error) {
 // province; ErrNotFound if there is none with that id.
 func (d *DB) Facility(ctx context.Context, id int64) (*bukti.Facility, error) {
 	var f bukti.Facility
-	if err := d.gdb.WithContext(ctx).Preload("District.Province").First(&f, id).Error; err != nil {
+	// One statement (joins) rather than one per association: the
+	// dashboard and every facility page read it on each request.
+	if err := d.gdb.WithContext(ctx).Joins("District").Joins("District.Province").Where("facilities.id = ?", id).Take(&f).Error; err != nil {
 		return nil, err
 	}
 	return &f, nil

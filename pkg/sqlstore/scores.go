@@ -15,7 +15,6 @@ import (
 	"gorm.io/gorm/clause"
 
 	"github.com/bukti-id/bukti/pkg/bukti"
-	"github.com/bukti-id/bukti/pkg/readiness"
 )
 
 // ReportFilter selects facilities for a report.
@@ -46,53 +45,61 @@ func (d *DB) ReportFacilities(ctx context.Context, f ReportFilter) ([]bukti.Faci
 	return out, nil
 }
 
-// ScoreTx is the transaction of WithInputs, in which only cached scores
-// are stored.
-type ScoreTx struct {
-	db *gorm.DB
-}
-
-// PutScores stores cached scores, replacing the rows of the same facility
-// and catalogue. Rows are written in facility order (rows is sorted in
-// place), the one lock order of every writer.
-func (s *ScoreTx) PutScores(rows []bukti.FacilityScore) error {
+// PutScores stores cached scores computed from the readiness inputs of
+// the given versions (LoadReadiness), replacing the rows of the same
+// facility and catalogue, for the facilities whose version is still that
+// one: the row of a facility a unit of work touched since (which dropped
+// its row already) is not stored. It returns how many rows it stored.
+//
+// The check and the writes share a transaction that no unit of work
+// touching those facilities can interleave with: on PostgreSQL the
+// facility rows are locked FOR SHARE, in ID order, first (a unit locks the
+// facility row before it drops its scores and renews its version, see
+// Run); SQLite's transactions hold the database write lock from BEGIN.
+// Rows are written in facility order (rows is sorted in place), the one
+// lock order of every writer.
+func (d *DB) PutScores(ctx context.Context, rows []bukti.FacilityScore, versions map[int64]ReadinessVersion) (int, error) {
 	if len(rows) == 0 {
-		return nil
+		return 0, nil
 	}
 	slices.SortFunc(rows, func(a, b bukti.FacilityScore) int { return cmp.Compare(a.FacilityID, b.FacilityID) })
-	err := s.db.Clauses(clause.OnConflict{Columns: []clause.Column{{Name: "facility_id"}, {Name: "catalogue"}}, UpdateAll: true}).
-		Create(&rows).Error
-	if err != nil {
-		return fmt.Errorf("store cached scores: %w", err)
+	ids := make([]int64, len(rows))
+	for i, r := range rows {
+		ids[i] = r.FacilityID
 	}
-	return nil
-}
-
-// WithInputs loads the readiness inputs of facilities, to be scored as of
-// now (see ReadinessInputs), and passes them to fn, all in one transaction
-// that no unit of work touching those facilities can interleave with (a
-// unit locks the facility row before it drops the facility's scores, see
-// Run): whatever fn stores through tx is derived from inputs that are
-// still current when tx commits. It is how the score cache is filled.
-//
-// On PostgreSQL the facility rows are locked FOR SHARE, in ID order, before
-// the inputs are read. SQLite needs no lock: its transactions hold the
-// database write lock from BEGIN.
-func (d *DB) WithInputs(ctx context.Context, facilityIDs []int64, now time.Time, fn func(tx *ScoreTx, ins map[int64]readiness.Input) error) error {
-	return d.transaction(ctx, func(_ context.Context, tx *gorm.DB) error {
+	stored := 0
+	err := d.transaction(ctx, func(_ context.Context, tx *gorm.DB) error {
 		if tx.Dialector.Name() == "postgres" {
-			ids := slices.Sorted(slices.Values(facilityIDs)) // one lock order for every caller
 			if err := tx.Exec("SELECT id FROM facilities WHERE id IN ? ORDER BY id FOR SHARE", ids).Error; err != nil {
-				return fmt.Errorf("lock facilities to score them: %w", err)
+				return fmt.Errorf("lock facilities to store their scores: %w", err)
 			}
 		}
-		ins, err := readinessInputs(tx, facilityIDs, now)
+		now, err := readinessVersions(tx, ids)
 		if err != nil {
 			return err
 		}
-		return fn(&ScoreTx{db: tx}, ins)
+		current := rows[:0:0]
+		for _, r := range rows {
+			if v, ok := now[r.FacilityID]; ok && v == versions[r.FacilityID] {
+				current = append(current, r)
+			}
+		}
+		if len(current) == 0 {
+			return nil
+		}
+		err = tx.Clauses(clause.OnConflict{Columns: []clause.Column{{Name: "facility_id"}, {Name: "catalogue"}}, UpdateAll: true}).
+			CreateInBatches(&current, scoreBatch).Error
+		if err != nil {
+			return fmt.Errorf("store cached scores: %w", err)
+		}
+		stored = len(current)
+		return nil
 	})
+	return stored, err
 }
+
+// scoreBatch is how many cached scores one INSERT writes.
+const scoreBatch = 200
 
 // CachedScores returns the cached score rows of facilities for a catalogue
 // ("<id>@<version>"), with FacilityID, Until and Payload set, whether

@@ -22,10 +22,13 @@
 //     instead of in SQLite's busy handler. A database that is down, too
 //     slow or full fails with ErrUnavailable or ErrNoSpace (faults.go).
 //   - Every facility passed to Tx.Touch has its cached readiness scores
-//     dropped inside the same transaction, after fn returns and before
-//     commit. The score cache is this package's table, so no caller can
+//     dropped and its readiness version (ReadinessVersion) renewed inside
+//     the same transaction, after fn returns and before commit. The score
+//     cache and the versions are this package's tables, so no caller can
 //     forget the invalidation. If fn fails, nothing — change, audit row or
-//     invalidation — commits.
+//     invalidation — commits. Whatever writes readiness inputs outside a
+//     unit (a migration moving evidence, say) must renew the versions of
+//     the facilities it changes as well.
 package sqlstore
 
 import (
@@ -114,8 +117,9 @@ func (d *DB) Run(ctx context.Context, by *int64, fn func(*Tx) error) error {
 func (t *Tx) Context() context.Context { return t.ctx }
 
 // Touch says that the readiness inputs of a facility changed in this unit:
-// its cached scores are dropped before the unit commits. Touching a
-// facility twice is harmless.
+// its cached scores are dropped and its readiness version renewed before
+// the unit commits. This package's writes of readiness inputs (evidence.go)
+// touch their facility themselves; touching a facility twice is harmless.
 func (t *Tx) Touch(facilityID int64) {
 	i, found := slices.BinarySearch(t.touched, facilityID)
 	if !found {
@@ -140,7 +144,9 @@ func (t *Tx) Audit(e audit.Entry) error {
 }
 
 // invalidate drops the cached readiness scores (bukti.FacilityScore) of a
-// facility, for every catalogue, inside tx. Calling it twice in one
+// facility, for every catalogue, and gives the facility a new readiness
+// version (ReadinessVersion: what servers check before they reuse a
+// readiness computed earlier), inside tx. Calling it twice in one
 // transaction is harmless.
 //
 // On PostgreSQL it first locks the facility row (FOR NO KEY UPDATE). That
@@ -157,7 +163,7 @@ func invalidate(tx *gorm.DB, facilityID int64) error {
 	if err := tx.Where("facility_id = ?", facilityID).Delete(&bukti.FacilityScore{}).Error; err != nil {
 		return fmt.Errorf("invalidate scores of facility %d: %w", facilityID, err)
 	}
-	return nil
+	return bumpVersion(tx, facilityID)
 }
 
 // Errors the store returns, for feature packages to test with errors.Is

@@ -2,6 +2,7 @@ package api
 
 import (
 	"net/http"
+	"strconv"
 
 	"github.com/labstack/echo/v4"
 
@@ -223,16 +224,46 @@ func (s *handlers) deleteOrg(kind string) echo.HandlerFunc {
 	}
 }
 
+// getReadiness answers GET /api/v1/facilities/:id/readiness with the
+// facility's readiness report, encoded once per state of its inputs
+// (evidence.Scored) — and compressed once, with brotli or gzip, for a
+// client that accepts either — and sent with its ETag (weak when
+// compressed); a request whose If-None-Match names that ETag gets 304 Not
+// Modified and no body.
 func (s *handlers) getReadiness(c echo.Context) error {
 	id, err := s.FacilityFor(c, authz.ReadFacility)
 	if err != nil {
 		return err
 	}
-	rep, err := s.Evidence.Readiness(c.Request().Context(), id)
+	sc, err := s.Evidence.Scored(c.Request().Context(), id)
 	if err != nil {
 		return err
 	}
-	return c.JSON(http.StatusOK, rep)
+	if _, pretty := c.QueryParams()["pretty"]; pretty {
+		return c.JSON(http.StatusOK, sc.Report)
+	}
+	body, etag, err := sc.JSON()
+	if err != nil {
+		return err
+	}
+	h := c.Response().Header()
+	h.Add(echo.HeaderVary, echo.HeaderAcceptEncoding)
+	// Compressed once per state too, for the clients that take it (the
+	// compress middleware leaves an encoded answer alone).
+	if enc := core.AcceptedEncoding(c.Request()); enc != "" {
+		v, err := sc.Memo("json/"+enc, func() (any, error) { return core.Encode(enc, body) })
+		if err != nil {
+			return err
+		}
+		body, etag = v.([]byte), "W/"+etag // the bytes differ from the identity's
+		h.Set(echo.HeaderContentEncoding, enc)
+	}
+	h.Set("ETag", etag)
+	if etagMatch(c.Request().Header.Get("If-None-Match"), etag) {
+		return c.NoContent(http.StatusNotModified)
+	}
+	h.Set(echo.HeaderContentLength, strconv.Itoa(len(body)))
+	return c.Blob(http.StatusOK, echo.MIMEApplicationJSON, body)
 }
 
 type notApplicableRequest struct {

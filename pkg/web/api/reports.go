@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/labstack/echo/v4"
@@ -91,4 +92,17 @@ func (s *handlers) trendsReport(c echo.Context) error {
 		c.Response().Header().Set(echo.HeaderContentDisposition, fmt.Sprintf(`attachment; filename="bukti-trends.%s"`, format))
 	}
 	return c.Blob(http.StatusOK, report.ContentType(format), buf.Bytes())
+}
+
+// etagMatch reports whether an If-None-Match header names etag (or is
+// "*"), comparing weakly as RFC 9110 §13.1.2 says.
+func etagMatch(header, etag string) bool {
+	etag = strings.TrimPrefix(etag, "W/")
+	for candidate := range strings.SplitSeq(header, ",") {
+		candidate = strings.TrimPrefix(strings.TrimSpace(candidate), "W/")
+		if candidate == "*" || candidate == etag {
+			return true
+		}
+	}
+	return false
 }

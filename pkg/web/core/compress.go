@@ -1,9 +1,13 @@
 package core
 
 import (
+	"bytes"
+	"compress/gzip"
+	"fmt"
 	"io"
 	"mime"
 	"net/http"
+	"strconv"
 	"strings"
 
 	"github.com/andybalholm/brotli"
@@ -193,3 +197,68 @@ func (w *compressWriter) finish() {
 // Unwrap lets http.ResponseController reach the connection (the body
 // guard's read deadlines).
 func (w *compressWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
+
+// AcceptedEncoding is the encoding compress would choose for a response
+// to r: "br" or "gzip", or "" for none. As andybalholm/brotli negotiates
+// it: the highest weight wins (a coding named outweighs "*", brotli wins
+// a tie), and a weight of 0 refuses.
+func AcceptedEncoding(r *http.Request) string {
+	best, bestQ := "", 0.0
+	for _, offer := range []string{"br", "gzip"} {
+		q, wildcard := -1.0, -1.0
+		for _, h := range r.Header.Values(echo.HeaderAcceptEncoding) {
+			for spec := range strings.SplitSeq(h, ",") {
+				name, params, hasParams := strings.Cut(spec, ";")
+				name = strings.TrimSpace(name)
+				w := 1.0
+				if hasParams {
+					v, ok := strings.CutPrefix(strings.TrimSpace(params), "q=")
+					f, err := strconv.ParseFloat(strings.TrimSpace(v), 64)
+					if !ok || err != nil || f < 0 {
+						break // as brotli does: the rest of this header is ignored
+					}
+					w = f
+				}
+				switch {
+				case strings.EqualFold(name, offer):
+					q = max(q, w)
+				case name == "*":
+					wildcard = max(wildcard, w)
+				}
+			}
+		}
+		if q < 0 {
+			q = wildcard
+		}
+		if q > bestQ {
+			best, bestQ = offer, q
+		}
+	}
+	return best
+}
+
+// Encode compresses b whole with an encoding AcceptedEncoding names, at
+// the highest gzip level and a brotli quality meant for a body encoded
+// once and sent many times (a facility's readiness, evidence.Scored).
+func Encode(encoding string, b []byte) ([]byte, error) {
+	var buf bytes.Buffer
+	var w io.WriteCloser
+	switch encoding {
+	case "br":
+		w = brotli.NewWriterLevel(&buf, encodeOnceLevel)
+	case "gzip":
+		w, _ = gzip.NewWriterLevel(&buf, gzip.BestCompression)
+	default:
+		return nil, fmt.Errorf("core: no encoding %q", encoding)
+	}
+	if _, err := w.Write(b); err != nil {
+		return nil, err
+	}
+	if err := w.Close(); err != nil {
+		return nil, err
+	}
+	return buf.Bytes(), nil
+}
+
+// encodeOnceLevel is brotli's quality for a body encoded once (Encode).
+const encodeOnceLevel = 9

@@ -195,3 +195,34 @@ func decodeBody(t *testing.T, enc string, b []byte) []byte {
 	}
 	return out
 }
+
+// TestAcceptedEncoding checks that AcceptedEncoding chooses as the
+// compress middleware does (andybalholm/brotli's negotiation), header by
+// header, and that Encode's bodies decode to what was encoded.
+func TestAcceptedEncoding(t *testing.T) {
+	body := []byte(strings.Repeat(`{"id":"2.1.2/a","score":10}`, 400))
+	for _, accept := range []string{"", "gzip", "br", "gzip, br", "br;q=0.5, gzip;q=0.9", "br;q=0, gzip", "*", "*;q=0",
+		"identity", "gzip;q=0, *", "deflate", "BR", "gzip;q=bad, br;q=0.1", "br, gzip;q=1.0"} {
+		t.Run(accept, func(t *testing.T) {
+			req := httptest.NewRequest("GET", "/", nil)
+			if accept != "" {
+				req.Header.Set("Accept-Encoding", accept)
+			}
+			rec := httptest.NewRecorder()
+			w := brotli.HTTPCompressor(rec, req) // the middleware's choice
+			w.Close()
+			want := rec.Header().Get("Content-Encoding")
+			got := core.AcceptedEncoding(req)
+			if got != want {
+				t.Fatalf("AcceptedEncoding(%q) = %q, the middleware chooses %q", accept, got, want)
+			}
+			if got == "" {
+				return
+			}
+			enc, err := core.Encode(got, body)
+			if err != nil || len(enc) >= len(body) || !bytes.Equal(decodeBody(t, got, enc), body) {
+				t.Fatalf("Encode(%s): %d bytes of %d (%v), or another body", got, len(enc), len(body), err)
+			}
+		})
+	}
+}

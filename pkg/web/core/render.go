@@ -50,6 +50,10 @@ func lang(c echo.Context) string {
 	return ui.Languages[0]
 }
 
+// Lang is the request's interface language (the default one unless the
+// language cookie names another).
+func Lang(c echo.Context) string { return lang(c) }
+
 // Tr translates a message key for the request.
 func (s *Server) Tr(c echo.Context, key string, args ...any) string {
 	return s.UI.T(lang(c), key, args...)

@@ -1,7 +1,9 @@
 package pages
 
 import (
+	"bytes"
 	"fmt"
+	"html/template"
 	"net/http"
 	"net/url"
 	"slices"
@@ -16,7 +18,6 @@ import (
 	"github.com/bukti-id/bukti/pkg/catalogue"
 	"github.com/bukti-id/bukti/pkg/evidence"
 	"github.com/bukti-id/bukti/pkg/readiness"
-	"github.com/bukti-id/bukti/pkg/report"
 	"github.com/bukti-id/bukti/pkg/scoring"
 	"github.com/bukti-id/bukti/pkg/web/core"
 	"github.com/bukti-id/bukti/ui"
@@ -53,30 +54,62 @@ type facilityPage struct {
 	ChartHeight            int
 	Below                  string // the status name meaning "not accredited"
 
-	// Reupload lists the damaged files to upload again (integrity.go).
+	// Reupload lists the damaged files to upload again (integrity.go):
+	// it depends on the user, so it is never part of what is rendered once.
 	Reupload []reuploadItem
+	// Readiness and ReadinessRest are all of the above but Reupload,
+	// rendered once for each state of the facility's readiness and each
+	// language (facility-readiness and facility-readiness-rest in
+	// facility.html); Reupload is shown between them.
+	Readiness, ReadinessRest template.HTML
 }
 
+// readinessParts is the rendered, shared part of a dashboard (facilityPage's
+// Readiness and ReadinessRest).
+type readinessParts struct{ Top, Rest template.HTML }
+
 // facilityDashboard shows a facility's readiness and what is still missing,
-// or, before its first evidence, what to do first.
+// or, before its first evidence, what to do first. All but the facility's
+// name and the user's own list of files to upload again comes from its
+// readiness as scored for the current state of its inputs (evidence.Scored,
+// shared by every request until they change) and is derived and rendered
+// from it once in each language: a request costs the facility's row, the
+// version of its inputs, the files to upload again (for a user who may)
+// and the page frame.
 func (s *handlers) facilityDashboard(c echo.Context) error {
 	id, err := s.FacilityFor(c, authz.ReadFacility)
 	if err != nil {
 		return err
 	}
-	f, rep, err := s.facilityReadiness(c, id)
+	ctx := c.Request().Context()
+	f, err := s.Org.Facility(ctx, id)
 	if err != nil {
 		return err
 	}
-	evs, err := s.Evidence.List(c.Request().Context(), id, evidence.Filter{})
+	sc, err := s.Evidence.Scored(ctx, id)
 	if err != nil {
 		return err
 	}
-	data := facilityPage{Facility: f, Report: rep, Elements: s.Catalogue.Counts().Elements, ChartHeight: 28 * len(rep.Bab),
-		Below: s.Catalogue.Scoring.Below, Started: len(evs) > 0 || rep.TDDProposed > 0}
+	lang := core.Lang(c)
+	v, err := sc.Memo("dashboard/"+lang, func() (any, error) { return s.dashboard(sc, lang) })
+	if err != nil {
+		return err
+	}
+	parts := v.(readinessParts)
+	data := facilityPage{Facility: f, Readiness: parts.Top, ReadinessRest: parts.Rest}
 	if data.Reupload, err = s.reupload(c, f.ID); err != nil {
 		return err
 	}
+	return s.Render(c, http.StatusOK, "facility", f.Name, data)
+}
+
+// dashboard renders the shared parts of a facility's dashboard
+// (facility-readiness and facility-readiness-rest) from its scored
+// readiness.
+func (s *handlers) dashboard(sc *evidence.Scored, lang string) (readinessParts, error) {
+	rep := sc.Report
+	data := facilityPage{Facility: &bukti.Facility{ID: sc.FacilityID}, Report: rep, Elements: s.Catalogue.Counts().Elements,
+		ChartHeight: 28 * len(rep.Bab), Below: s.Catalogue.Scoring.Below, Started: sc.Evidence > 0 || rep.TDDProposed > 0}
 	data.Overall.ID = "all"
 	for _, b := range rep.Bab {
 		if b.Assessed {
@@ -93,14 +126,22 @@ func (s *handlers) facilityDashboard(c echo.Context) error {
 		data.Interview.Roles += e.Interview.Roles
 	}
 	if data.Started {
-		data.Missing = s.todos(f.ID, rep, evs)
-		if n := len(data.Missing); n > shownTodos {
-			data.Missing, data.MoreMissing = data.Missing[:shownTodos], n-shownTodos
-		}
+		data.Missing, data.MoreMissing = s.todos(sc.FacilityID, sc, shownTodos)
 	} else {
-		data.Regulations, data.Documents = s.firstSteps(f.ID, rep)
+		data.Regulations, data.Documents = s.firstSteps(sc.FacilityID, rep)
 	}
-	return s.Render(c, http.StatusOK, "facility", f.Name, data)
+	var out readinessParts
+	for _, part := range []struct {
+		name string
+		to   *template.HTML
+	}{{"facility-readiness", &out.Top}, {"facility-readiness-rest", &out.Rest}} {
+		var buf bytes.Buffer
+		if err := s.UI.RenderPart(&buf, "facility", part.name, lang, struct{ Data facilityPage }{data}); err != nil {
+			return readinessParts{}, err
+		}
+		*part.to = template.HTML(buf.String()) // rendered and escaped by html/template
+	}
+	return out, nil
 }
 
 // firstSteps lists, in catalogue order, the first regulations (R) and the
@@ -144,31 +185,36 @@ func (s *handlers) facilityReadiness(c echo.Context, id int64) (*bukti.Facility,
 	return f, rep, err
 }
 
-// todos lists the unmet R and D requirements, most urgent first: what a
-// surveyor rejected or what expired, then evidence expiring within
-// report.ExpiringWithin, then the incomplete, then the missing (usually
-// the bulk of a full standard), each in catalogue order. W items are
-// interview preparation and O and S items are checked on site: neither is
-// listed.
-func (s *handlers) todos(facilityID int64, rep readiness.Report, evs []bukti.Evidence) []todo {
-	rank := map[string]int{"rejected": 0, "expired": 1, "expiring": 2, "incomplete": 3, "missing": 4}
-	var out []todo
-	add := func(kind, reqID string) { out = append(out, s.todo(facilityID, kind, reqID)) }
-	for e := range rep.Elements() {
-		for _, r := range e.Requirements {
-			if problem := r.Problem(); problem != "" {
-				add(problem, r.ID)
+// todos lists the first n unmet R and D requirements, most urgent first:
+// what a surveyor rejected or what expired, then evidence expiring within
+// readiness.ExpiringWithin, then the incomplete, then the missing (usually
+// the bulk of a full standard), each in catalogue order (the expiring by
+// requirement); more is how many it leaves out. W items are interview
+// preparation and O and S items are checked on site: neither is listed.
+func (s *handlers) todos(facilityID int64, sc *evidence.Scored, n int) (out []todo, more int) {
+	add := func(kind, reqID string) {
+		if len(out) < n {
+			out = append(out, s.todo(facilityID, kind, reqID))
+		} else {
+			more++
+		}
+	}
+	for _, kind := range []string{readiness.ProblemRejected, readiness.ProblemExpired, "expiring", readiness.ProblemIncomplete, readiness.ProblemMissing} {
+		if kind == "expiring" {
+			for _, reqID := range sc.Expiring {
+				add(kind, reqID)
+			}
+			continue
+		}
+		for e := range sc.Report.Elements() {
+			for _, r := range e.Requirements {
+				if r.Problem() == kind {
+					add(kind, r.ID)
+				}
 			}
 		}
 	}
-	now := s.Evidence.Now()
-	for _, ev := range evs {
-		if ev.Review != bukti.ReviewRejected && report.ExpiringSoon(ev.ValidUntil, now) {
-			add("expiring", ev.RequirementID)
-		}
-	}
-	slices.SortStableFunc(out, func(a, b todo) int { return rank[a.Kind] - rank[b.Kind] })
-	return out
+	return out, more
 }
 
 type requirementRow struct {
