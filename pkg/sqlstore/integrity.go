@@ -132,9 +132,26 @@ func (d *DB) AffectedFiles(ctx context.Context, sums []string) ([]AffectedFile, 
 // latest revision names a file content with unresolved damage: the files
 // the facility must upload again. A new revision ends the listing of its
 // evidence.
+//
+// Every dashboard of a user who may upload asks it, and damage is rare:
+// the unresolved contents are read first (none: nothing more is read),
+// and a few of them are looked up by their sums (revisions' index) rather
+// than by scanning the facility's revisions.
 func (d *DB) DamagedCurrentFiles(ctx context.Context, facilityID int64) ([]AffectedFile, error) {
+	var sums []string
+	if err := d.gdb.WithContext(ctx).Table("damaged_blobs").Where("resolved_at IS NULL").Limit(damagedLookup+1).
+		Pluck("sha256", &sums).Error; err != nil {
+		return nil, err
+	}
+	if len(sums) == 0 {
+		return nil, nil
+	}
+	q := d.affectedFiles(ctx)
+	if len(sums) <= damagedLookup {
+		q = q.Where("r.sha256 IN ?", sums)
+	}
 	var out []AffectedFile
-	err := d.affectedFiles(ctx).
+	err := q.
 		Joins("JOIN damaged_blobs d ON d.sha256 = r.sha256 AND d.resolved_at IS NULL").
 		Where("e.facility_id = ? AND e.deleted_at IS NULL", facilityID).
 		Where("r.number = (SELECT MAX(r2.number) FROM revisions r2 WHERE r2.evidence_id = r.evidence_id)").
@@ -142,6 +159,10 @@ func (d *DB) DamagedCurrentFiles(ctx context.Context, facilityID int64) ([]Affec
 		Scan(&out).Error
 	return out, err
 }
+
+// damagedLookup is at most how many unresolved damaged contents
+// DamagedCurrentFiles looks up by their sums.
+const damagedLookup = 500
 
 // IntegrityRun is one bukti fsck run or one scrub pass (integrity_runs).
 type IntegrityRun struct {
