@@ -162,7 +162,7 @@ func (d *DB) DamagedCurrentFiles(ctx context.Context, facilityID int64) ([]Affec
 
 // damagedLookup is at most how many unresolved damaged contents
 // DamagedCurrentFiles looks up by their sums.
-const damagedLookup = 500
+var damagedLookup = 500
 
 // IntegrityRun is one bukti fsck run or one scrub pass (integrity_runs).
 type IntegrityRun struct {
