@@ -281,11 +281,12 @@ func valuesOf(ev bukti.Evidence) formValues {
 // refusedForm is a form the server refused, shown again on the
 // requirement page next to its message with what was typed.
 type refusedForm struct {
-	Form     string // "upload", "meta", "revision" or "link"
+	Form     string // "upload", "meta", "revision", "link" or "interviewees"
 	Evidence int64  // the record of a meta or revision form, the source of a link
 	Message  string
 	Values   formValues
-	Query    string // a link form's search
+	Query    string            // a link form's search
+	Names    map[string]string // an interviewees form's names, by role
 }
 
 // linkCandidate is one file of the facility that could serve this
@@ -427,10 +428,13 @@ func (s *handlers) showRequirement(c echo.Context, id int64, reqID string, statu
 					row.Name = p.Name
 				}
 			}
-			data.Roles = append(data.Roles, row)
 			if row.Name != "" {
 				data.Named++
 			}
+			if refused != nil && refused.Form == "interviewees" {
+				row.Name = refused.Names[role]
+			}
+			data.Roles = append(data.Roles, row)
 		}
 		return s.Render(c, status, "requirement", r.ID, data)
 	}
@@ -750,16 +754,32 @@ func (s *handlers) tddPage(c echo.Context) error {
 	return done(c, c.FormValue("back"), "req.saved")
 }
 
-// intervieweePage names the person for one role of a W item.
+// intervieweePage names the people for the roles of a W item: one form
+// for every row (repeated role and name fields, in the page's order), so
+// a save never drops what was typed in another row. A refusal shows the
+// page again with every typed name kept.
 func (s *handlers) intervieweePage(c echo.Context) error {
 	id, err := s.FacilityFor(c, authz.WriteEvidence)
 	if err != nil {
 		return err
 	}
 	req := c.FormValue("requirement")
-	_, err = s.Evidence.SetInterviewee(c.Request().Context(), bukti.Interviewee{FacilityID: id, RequirementID: req,
-		Role: c.FormValue("role"), Name: c.FormValue("name"), UpdatedBy: *core.UserID(c)})
-	if err != nil {
+	roles, names := c.Request().PostForm["role"], c.Request().PostForm["name"]
+	typed := make(map[string]string, len(roles))
+	rows := make([]bukti.Interviewee, 0, len(roles))
+	for i, role := range roles {
+		var name string
+		if i < len(names) {
+			name = names[i]
+		}
+		typed[role] = name
+		rows = append(rows, bukti.Interviewee{Role: role, Name: name})
+	}
+	s.again(c, id, func() (string, refusedForm) { return req, refusedForm{Form: "interviewees", Names: typed} })
+	if len(names) != len(roles) {
+		return bukti.E(bukti.EINVALID, "err.pages.interviewee_rows_mismatch")
+	}
+	if _, err := s.Evidence.SetInterviewees(c.Request().Context(), id, req, rows, *core.UserID(c)); err != nil {
 		return err
 	}
 	return done(c, reqPath(id, req), "req.saved")
