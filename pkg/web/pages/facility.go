@@ -640,33 +640,11 @@ func (s *handlers) revisionPage(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	ctx := c.Request().Context()
 	var fields map[string][]string
 	s.again(c, ev.FacilityID, func() (string, refusedForm) {
 		return ev.RequirementID, refusedForm{Form: "revision", Evidence: ev.ID, Values: valuesOf(*ev).over(fields)}
 	})
-	form, err := s.ReadUpload(c, func(seen map[string][]string, _ string) error {
-		fields = seen
-		meta, changed, err := core.MetaOver(evidence.MetaOf(ev), seen)
-		if err != nil || !changed {
-			return err
-		}
-		return s.Evidence.CheckMeta(ctx, ev.ID, &meta)
-	})
-	if err != nil {
-		return err
-	}
-	fields = form.Fields
-	meta, changed, err := core.MetaOver(evidence.MetaOf(ev), form.Fields)
-	if err != nil {
-		s.Evidence.Discard(ctx, form.Staged)
-		return err
-	}
-	var m *evidence.Meta
-	if changed {
-		m = &meta
-	}
-	if _, err := s.Evidence.Revise(ctx, ev.ID, *core.UserID(c), form.Staged, m); err != nil {
+	if _, err := s.ReadRevision(c, ev, *core.UserID(c), func(seen map[string][]string) { fields = seen }); err != nil {
 		return err
 	}
 	return done(c, reqPath(ev.FacilityID, ev.RequirementID), "req.uploaded")
