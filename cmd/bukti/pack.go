@@ -23,7 +23,8 @@ Write the evidence pack of a survey: every file of its snapshot under
 Bab/Standar/Kriteria/EP/requirement folders, index.html (browsable offline)
 and manifest.csv (path, requirement, revision, size, sha256 …). Every file
 is checked against its SHA-256 while it is written; on any failure no file
-is left at -o. "-o -" writes to standard output.
+is left at -o. "-o -" writes to standard output. manifest.csv speaks
+Bahasa Indonesia unless -lang en.
 
 Flags:
 `
@@ -35,6 +36,7 @@ func runPack(ctx context.Context, args []string, getenv func(string, string) str
 	fs.SetOutput(stderr)
 	id := fs.Int64("survey", 0, "survey ID (see the survey page /s/ID or GET /api/v1/surveys)")
 	out := fs.String("o", "", "output file, e.g. paket-bukti.zip; - for standard output")
+	lang := fs.String("lang", "id", "language of manifest.csv: id (Bahasa Indonesia) or en")
 	dbf := addDBFlags(fs, getenv)
 	sf := addStoreFlags(fs, getenv)
 	fs.Usage = func() {
@@ -51,6 +53,8 @@ func runPack(ctx context.Context, args []string, getenv func(string, string) str
 		return errors.New("bukti pack: missing or invalid -survey ID (a positive number)")
 	case *out == "":
 		return errors.New("bukti pack: missing -o FILE.zip (or -o - for standard output)")
+	case *lang != "id" && *lang != "en":
+		return fmt.Errorf("bukti pack: -lang %q: want id or en", *lang)
 	}
 	loc, err := loadTimeZone(getenv("BUKTI_TIMEZONE", "Asia/Jakarta"))
 	if err != nil {
@@ -85,6 +89,7 @@ func runPack(ctx context.Context, args []string, getenv func(string, string) str
 		return err
 	}
 	in := pack.FromOverview(ov, cat, a.Now(), pages.T)
+	in.Lang = *lang
 	if *out == "-" {
 		return pack.Write(ctx, stdout, store, in)
 	}

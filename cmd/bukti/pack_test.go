@@ -4,6 +4,7 @@ import (
 	"archive/zip"
 	"bytes"
 	"context"
+	"io"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -115,6 +116,30 @@ func TestPackCommand(t *testing.T) {
 		t.Errorf("pack -o -: %v, want an archive of %d entries", err, len(names))
 	}
 
+	// manifest.csv speaks Bahasa Indonesia unless -lang en.
+	for _, tc := range []struct{ lang, header string }{{"", "Berkas,"}, {"id", "Berkas,"}, {"en", "File,"}} {
+		args := []string{"pack", "-survey", id(submitted), "-o", "-", "-data-dir", dir}
+		if tc.lang != "" {
+			args = append(args, "-lang", tc.lang)
+		}
+		stdout, _, err := c.run(args...)
+		if err != nil {
+			t.Fatalf("pack -lang %q: %v", tc.lang, err)
+		}
+		zr, err := zip.NewReader(strings.NewReader(stdout), int64(len(stdout)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		m, err := zr.Open("manifest.csv")
+		if err != nil {
+			t.Fatal(err)
+		}
+		head, _ := io.ReadAll(m)
+		if !strings.HasPrefix(string(head), tc.header) {
+			t.Errorf("pack -lang %q: manifest begins %.40q, want %q", tc.lang, head, tc.header)
+		}
+	}
+
 	// Refusals leave nothing at -o.
 	bad := filepath.Join(dir, "gagal.zip")
 	key, _ := storage.Key(blobs[1])
@@ -126,6 +151,7 @@ func TestPackCommand(t *testing.T) {
 	}{
 		{"no survey flag", []string{"pack", "-o", bad}, nil, "missing or invalid -survey"},
 		{"no output", []string{"pack", "-survey", id(submitted)}, nil, "missing -o"},
+		{"unknown manifest language", []string{"pack", "-survey", id(submitted), "-o", bad, "-lang", "fr"}, nil, `-lang "fr": want id or en`},
 		{"unknown survey", []string{"pack", "-survey", "999", "-o", bad}, nil, "survey 999 not found"},
 		{"no snapshot yet", []string{"pack", "-survey", id(planned), "-o", bad}, nil, "no snapshot yet"},
 		{"output directory missing", []string{"pack", "-survey", id(submitted), "-o", filepath.Join(dir, "tidak-ada", "paket.zip")}, nil, "no such file"},

@@ -82,33 +82,60 @@ func (s *Service) ListNotApplicable(ctx context.Context, facilityID int64) ([]bu
 
 // SetInterviewee names (or renames) the person for one role of a W item.
 func (s *Service) SetInterviewee(ctx context.Context, in bukti.Interviewee) (*bukti.Interviewee, error) {
-	r, _, ok := s.Catalogue.Requirement(in.RequirementID)
-	if !ok || r.Method != catalogue.Wawancara {
-		return nil, bukti.E(bukti.EINVALID, "err.evidence.not_interview_w_requirement_expected", in.RequirementID)
-	}
-	if !r.HasInterviewee(in.Role) {
-		return nil, bukti.E(bukti.EINVALID, "err.evidence.role_not_listed_for_choose", in.Role, r.ID, strings.Join(r.Interviewees, ", "))
-	}
-	in.Name, in.Position = strings.TrimSpace(in.Name), strings.TrimSpace(in.Position)
-	if in.Name == "" || len([]rune(in.Name)) > maxShort || len([]rune(in.Position)) > maxShort {
-		return nil, bukti.E(bukti.EINVALID, "err.evidence.name_required_at_most_200")
-	}
-	if err := s.facilityExists(ctx, in.FacilityID); err != nil {
+	rows, err := s.SetInterviewees(ctx, in.FacilityID, in.RequirementID, []bukti.Interviewee{in}, in.UpdatedBy)
+	if err != nil {
 		return nil, err
 	}
-	by := in.UpdatedBy
-	err := s.Store.Run(ctx, &by, func(t *sqlstore.Tx) error {
-		in.UpdatedAt = t.Now
-		if err := t.PutInterviewee(&in); err != nil {
-			return err
+	return &rows[0], nil
+}
+
+// SetInterviewees names the people for several roles of one W item at
+// once (the requirement page's one form). A row with an empty name is
+// left as it was; when no row holds a name, or any row is invalid,
+// nothing is saved. It returns the rows saved.
+func (s *Service) SetInterviewees(ctx context.Context, facilityID int64, reqID string, rows []bukti.Interviewee, by int64) ([]bukti.Interviewee, error) {
+	r, _, ok := s.Catalogue.Requirement(reqID)
+	if !ok || r.Method != catalogue.Wawancara {
+		return nil, bukti.E(bukti.EINVALID, "err.evidence.not_interview_w_requirement_expected", reqID)
+	}
+	var named []bukti.Interviewee
+	for _, in := range rows {
+		if !r.HasInterviewee(in.Role) {
+			return nil, bukti.E(bukti.EINVALID, "err.evidence.role_not_listed_for_choose", in.Role, r.ID, strings.Join(r.Interviewees, ", "))
 		}
-		t.Touch(in.FacilityID)
-		return audit(t, "interviewee.set", "requirement", in.RequirementID, in.FacilityID, fmt.Sprintf("%s: %s", in.Role, in.Name))
+		in.Name, in.Position = strings.TrimSpace(in.Name), strings.TrimSpace(in.Position)
+		if len([]rune(in.Name)) > maxShort || len([]rune(in.Position)) > maxShort {
+			return nil, bukti.E(bukti.EINVALID, "err.evidence.name_required_at_most_200")
+		}
+		if in.Name != "" {
+			in.FacilityID, in.RequirementID, in.UpdatedBy = facilityID, reqID, by
+			named = append(named, in)
+		}
+	}
+	if len(named) == 0 {
+		return nil, bukti.E(bukti.EINVALID, "err.evidence.name_required_at_most_200")
+	}
+	if err := s.facilityExists(ctx, facilityID); err != nil {
+		return nil, err
+	}
+	err := s.Store.Run(ctx, &by, func(t *sqlstore.Tx) error {
+		for i := range named {
+			in := &named[i]
+			in.UpdatedAt = t.Now
+			if err := t.PutInterviewee(in); err != nil {
+				return err
+			}
+			if err := audit(t, "interviewee.set", "requirement", in.RequirementID, in.FacilityID, fmt.Sprintf("%s: %s", in.Role, in.Name)); err != nil {
+				return err
+			}
+		}
+		t.Touch(facilityID)
+		return nil
 	})
 	if err != nil {
 		return nil, err
 	}
-	return &in, nil
+	return named, nil
 }
 
 // ListInterviewees returns the people a facility named for W items.

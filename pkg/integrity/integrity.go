@@ -208,7 +208,7 @@ func Check(ctx context.Context, rec Records, st storage.Store, opt Options) (Rep
 		}
 		p := Problem{Kind: Orphan, Key: key, Size: bi.Size, Modified: bi.Modified}
 		if opt.Repair {
-			removed, err := removeOrphan(ctx, rec, st, key)
+			removed, err := removeOrphan(ctx, rec, st, key, key[len(key)-64:])
 			if err != nil {
 				return rep, err
 			}
@@ -224,7 +224,7 @@ func Check(ctx context.Context, rec Records, st storage.Store, opt Options) (Rep
 		}
 		p := Problem{Kind: OrphanThumb, Key: ti.Key, SHA256: sum, Size: ti.Size, Modified: ti.Modified}
 		if opt.Repair {
-			removed, err := removeOrphanThumb(ctx, rec, st, ti.Key, sum)
+			removed, err := removeOrphan(ctx, rec, st, ti.Key, sum)
 			if err != nil {
 				return rep, err
 			}
@@ -256,24 +256,10 @@ func Check(ctx context.Context, rec Records, st storage.Store, opt Options) (Rep
 	return rep, nil
 }
 
-// removeOrphan deletes an unreferenced blob after looking its references
-// up once more; it reports whether it removed it.
-func removeOrphan(ctx context.Context, rec Records, st storage.Store, key string) (bool, error) {
-	sum := key[len(key)-64:]
-	ref, err := rec.BlobReferenced(ctx, sum)
-	if err != nil || ref {
-		return false, err
-	}
-	if err := st.Delete(ctx, key); err != nil {
-		return false, err
-	}
-	return true, nil
-}
-
-// removeOrphanThumb deletes a thumbnail of content no revision recorded
-// after looking its references up once more; it reports whether it
-// removed it.
-func removeOrphanThumb(ctx context.Context, rec Records, st storage.Store, key, sum string) (bool, error) {
+// removeOrphan deletes key, a blob or a thumbnail of content sum that
+// no revision recorded, after looking the references of sum up once
+// more; it reports whether it removed it.
+func removeOrphan(ctx context.Context, rec Records, st storage.Store, key, sum string) (bool, error) {
 	ref, err := rec.BlobReferenced(ctx, sum)
 	if err != nil || ref {
 		return false, err

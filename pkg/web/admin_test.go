@@ -700,3 +700,36 @@ func TestAdminAPI(t *testing.T) {
 		}
 	})
 }
+
+// TestLanguageLinksOfARefusedForm: a refused form is shown again as the
+// answer to its POST; its language links must lead to a page that can be
+// opened (the one the form was sent from), never to the POST-only address.
+func TestLanguageLinksOfARefusedForm(t *testing.T) {
+	h := newHarness(t, "sqlite", "filesystem", 1<<20)
+	v := newVisitor(h)
+	v.login(adminEmail, adminPassword)
+	for _, tc := range []struct {
+		name, referer, want string
+	}{
+		{"sent from the settings page", h.srv.URL + "/admin?tab=org", `href="/lang/en?next=%2fadmin%3ftab%3dorg"`},
+		{"no referer", "", `href="/lang/en?next=%2f"`},
+		{"a referer on another site", "https://elsewhere.example/admin", `href="/lang/en?next=%2f"`},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			form := url.Values{"code": {"3 3"}, "name": {"Jawa Tengah"}, "csrf_token": {v.csrf}}
+			req, _ := http.NewRequest("POST", h.srv.URL+"/admin/provinces", strings.NewReader(form.Encode()))
+			req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+			if tc.referer != "" {
+				req.Header.Set("Referer", tc.referer)
+			}
+			status, _, body := v.do(req)
+			if status != http.StatusUnprocessableEntity {
+				t.Fatalf("status %d, want 422 (the form shown again)", status)
+			}
+			if !strings.Contains(body, tc.want) {
+				i := strings.Index(body, "/lang/en")
+				t.Errorf("language link %q, want %s", body[max(0, i-10):min(len(body), i+60)], tc.want)
+			}
+		})
+	}
+}

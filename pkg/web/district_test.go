@@ -150,7 +150,7 @@ func TestDistrictExports(t *testing.T) {
 			if strings.Join(codes, ",") != "PA1,PA2,PA3" {
 				t.Fatalf("page rows %v, want PA1,PA2,PA3 (Bab II descending)", codes)
 			}
-			wants(t, "district page", body, "Menampilkan 3 dari 4 Puskesmas.", "Jarak ke status berikutnya (poin persen)")
+			wants(t, "district page", body, "Menampilkan 3 dari 4 Puskesmas.", "Jarak (poin persen)", "Jarak: jumlah poin persen yang masih kurang")
 
 			t.Run("CSV", func(t *testing.T) {
 				status, _, csvBody := v.get(linkOf(t, body, "export-csv"))

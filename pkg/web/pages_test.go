@@ -192,6 +192,53 @@ func TestPagesWithoutJavaScript(t *testing.T) {
 			t.Errorf("unknown role: status %d, want 400", status)
 		}
 	})
+	t.Run("interviewees in one form", func(t *testing.T) {
+		path := fmt.Sprintf("/f/%d/interviewees", f.ID)
+		page := fmt.Sprintf("/f/%d/req?id=2.1.2/c/W1", f.ID)
+		form := func(names ...string) url.Values {
+			v := url.Values{"requirement": {"2.1.2/c/W1"}}
+			for i, role := range []string{"Kepala Puskesmas", "Penanggung jawab UKM", "Pelaksana pelayanan UKM"}[:len(names)] {
+				v.Add("role", role)
+				v.Add("name", names[i])
+			}
+			return v
+		}
+		saved := func() []bukti.Interviewee {
+			var rows []bukti.Interviewee
+			h.db.Where("facility_id = ? AND requirement_id = ?", f.ID, "2.1.2/c/W1").Order("role").Find(&rows)
+			return rows
+		}
+		if status, _, _ := v.post(path, form("dr. Ratna", "", "Bu Sari, kader")); status != http.StatusSeeOther {
+			t.Fatalf("two rows named, one empty: status %d", status)
+		}
+		if got := saved(); len(got) != 2 || got[0].Name != "dr. Ratna" || got[1].Name != "Bu Sari, kader" {
+			t.Fatalf("saved %+v, want the two named rows", got)
+		}
+		for _, tc := range []struct {
+			name string
+			form url.Values
+			kept []string // typed values the page shows again
+		}{
+			{"a name too long", form("dr. Budi", strings.Repeat("x", 201), "Pak RT"), []string{`value="dr. Budi"`, `value="Pak RT"`}},
+			{"no name at all", form("", "", ""), nil},
+			{"an unknown role", url.Values{"requirement": {"2.1.2/c/W1"}, "role": {"Kepala Puskesmas", "Bupati"}, "name": {"dr. Budi", "X"}}, []string{`value="dr. Budi"`}},
+			{"names without roles", url.Values{"requirement": {"2.1.2/c/W1"}, "role": {"Kepala Puskesmas"}, "name": {"dr. Budi", "X"}}, []string{`value="dr. Budi"`}},
+		} {
+			t.Run(tc.name, func(t *testing.T) {
+				status, _, body := v.post(path, tc.form)
+				if status != http.StatusBadRequest {
+					t.Fatalf("status %d, want 400", status)
+				}
+				wants(t, tc.name, body, append(tc.kept, `id="interviewees-form"`, "data-draft", `role="alert"`)...)
+				if got := saved(); len(got) != 2 || got[0].Name != "dr. Ratna" || got[1].Name != "Bu Sari, kader" {
+					t.Errorf("a refused save changed the names: %+v", got)
+				}
+			})
+		}
+		if _, _, body := v.get(page); !strings.Contains(body, `value="dr. Ratna"`) || strings.Contains(body, "data-draft") {
+			t.Error("the page does not show the saved names as saved")
+		}
+	})
 	t.Run("other facility and admin pages", func(t *testing.T) {
 		for _, path := range []string{fmt.Sprintf("/f/%d", other.ID), fmt.Sprintf("/f/%d/req?id=2.1.2/a/R1", other.ID)} {
 			if status, _, body := v.get(path); status != http.StatusNotFound || !strings.Contains(body, "tidak ditemukan") {

@@ -2,10 +2,47 @@
 // per file, drag-and-drop, phone camera, and confirmation before deleting.
 // Every form also works without it.
 "use strict";
-(function () {
-  var csrf = (document.querySelector('meta[name="csrf-token"]') || {}).content || "";
-  var lang = document.documentElement.lang;
 
+var csrf = (document.querySelector('meta[name="csrf-token"]') || {}).content || "";
+var lang = document.documentElement.lang;
+
+// postFile sends a form's data (with a file) to an API address with the
+// page's anti-CSRF token, showing the progress in bar (a <progress>) and
+// pct. It resolves to "" when the server stored it (201 Created), else to
+// the message to show: the server's, in the page's language, or network
+// when the connection failed.
+function postFile(url, data, bar, pct, network) {
+  return new Promise(function (resolve) {
+    var xhr = new XMLHttpRequest();
+    xhr.open("POST", url);
+    xhr.setRequestHeader("X-CSRF-Token", csrf);
+    xhr.upload.onprogress = function (e) {
+      if (e.lengthComputable) {
+        var p = Math.round((e.loaded / e.total) * 100);
+        bar.value = p; pct.textContent = p + "%";
+      }
+    };
+    xhr.onload = function () {
+      if (xhr.status === 201) {
+        bar.value = 100; pct.textContent = "100%";
+        resolve("");
+        return;
+      }
+      var msg = xhr.statusText || network;
+      try {
+        var err = JSON.parse(xhr.responseText).error;
+        msg = lang === "en" ? err.message_en : err.message;
+      } catch (_) {}
+      resolve(msg);
+    };
+    xhr.onerror = function () { resolve(network); };
+    xhr.send(data);
+  });
+}
+
+// Confirmation before deleting, and a new revision of a record sent with
+// its progress bar.
+(function () {
   document.querySelectorAll("form[data-confirm]").forEach(function (f) {
     f.addEventListener("submit", function (e) {
       if (!window.confirm(f.dataset.confirm)) e.preventDefault();
@@ -14,8 +51,6 @@
 
   document.querySelectorAll("form[data-upload]").forEach(function (form) {
     var input = form.querySelector('input[type="file"][name="file"]');
-    var camera = form.querySelector("input[data-camera]");
-    var drop = form.querySelector("[data-drop]");
     var list = form.querySelector("[data-progress]");
     var queued = [];
 
@@ -24,68 +59,30 @@
       input.required = queued.length === 0;
     }
     input.addEventListener("change", function () { choose(input.files); });
-    if (camera) camera.addEventListener("change", function () { choose(camera.files); form.requestSubmit(); });
-    if (drop) {
-      ["dragenter", "dragover"].forEach(function (t) {
-        drop.addEventListener(t, function (e) { e.preventDefault(); drop.classList.add("over"); });
-      });
-      ["dragleave", "drop"].forEach(function (t) {
-        drop.addEventListener(t, function (e) { e.preventDefault(); drop.classList.remove("over"); });
-      });
-      drop.addEventListener("drop", function (e) { choose(e.dataTransfer.files); });
-    }
 
     function send(file) {
-      return new Promise(function (resolve) {
-        var li = document.createElement("li");
-        var name = document.createElement("span");
-        name.textContent = file.name;
-        var bar = document.createElement("progress");
-        bar.max = 100; bar.value = 0;
-        var pct = document.createElement("span");
-        pct.className = "pct"; pct.textContent = "0%";
-        li.append(name, bar, pct);
-        list.append(li);
-        var data = new FormData(form);
-        data.delete("file");
-        data.delete("csrf_token");
-        data.append("file", file, file.name);
-        var xhr = new XMLHttpRequest();
-        xhr.open("POST", form.dataset.upload);
-        xhr.setRequestHeader("X-CSRF-Token", csrf);
-        xhr.upload.onprogress = function (e) {
-          if (e.lengthComputable) {
-            var p = Math.round((e.loaded / e.total) * 100);
-            bar.value = p; pct.textContent = p + "%";
-          }
-        };
-        xhr.onload = function () {
-          if (xhr.status === 201) {
-            bar.value = 100; pct.textContent = "100%";
-            li.dataset.state = "done";
-            resolve(true);
-            return;
-          }
-          var msg = xhr.statusText;
-          try {
-            var err = JSON.parse(xhr.responseText).error;
-            msg = lang === "en" ? err.message_en : err.message;
-          } catch (_) {}
+      var li = document.createElement("li");
+      var name = document.createElement("span");
+      name.textContent = file.name;
+      var bar = document.createElement("progress");
+      bar.max = 100; bar.value = 0;
+      var pct = document.createElement("span");
+      pct.className = "pct"; pct.textContent = "0%";
+      li.append(name, bar, pct);
+      list.append(li);
+      var data = new FormData(form);
+      data.delete("file");
+      data.delete("csrf_token");
+      data.append("file", file, file.name);
+      var network = lang === "en" ? "Network error: check the connection and try again." : "Koneksi terputus: periksa jaringan lalu coba lagi.";
+      return postFile(form.dataset.upload, data, bar, pct, network).then(function (msg) {
+        if (msg) {
           var p = document.createElement("span");
           p.className = "error"; p.setAttribute("role", "alert"); p.textContent = msg;
           li.append(p);
-          li.dataset.state = "error";
-          resolve(false);
-        };
-        xhr.onerror = function () {
-          var p = document.createElement("span");
-          p.className = "error"; p.setAttribute("role", "alert");
-          p.textContent = lang === "en" ? "Network error: check the connection and try again." : "Koneksi terputus: periksa jaringan lalu coba lagi.";
-          li.append(p);
-          li.dataset.state = "error";
-          resolve(false);
-        };
-        xhr.send(data);
+        }
+        li.dataset.state = msg ? "error" : "done";
+        return !msg;
       });
     }
 
@@ -194,8 +191,6 @@
   var form = document.querySelector("form[data-queue]");
   var tpl = document.getElementById("queue-item");
   if (!form || !tpl || !window.FormData || !window.XMLHttpRequest) return;
-  var csrf = (document.querySelector('meta[name="csrf-token"]') || {}).content || "";
-  var lang = document.documentElement.lang;
   var input = form.querySelector("#file");
   var camera = form.querySelector("input[data-camera]");
   var cameraButton = form.querySelector("[data-camera-button]");
@@ -476,47 +471,27 @@
     if (old) old.remove();
     delete it.li.dataset.state;
     return prepared(it).then(function (blob) {
-      return new Promise(function (resolve) {
-        var data = new FormData();
-        data.append("requirement", form.elements.requirement.value);
-        if (it.slot) {
-          var sp = it.slot.value.split("|");
-          data.append("stage", sp[0]); data.append("part", sp[1]);
-        }
-        data.append("title", it.title.value);
-        data.append("doc_number", it.number.value);
-        data.append("issue_date", it.date.value);
-        ["doc_revision", "valid_until", "notes"].forEach(function (n) { data.append(n, form.elements[n].value); });
-        data.append("file", blob, it.file.name);
-        var bar = it.li.querySelector("progress"), pct = it.li.querySelector(".pct");
-        var xhr = new XMLHttpRequest();
-        xhr.open("POST", form.dataset.queue);
-        xhr.setRequestHeader("X-CSRF-Token", csrf);
-        xhr.upload.onprogress = function (e) {
-          if (e.lengthComputable) {
-            var p = Math.round((e.loaded / e.total) * 100);
-            bar.value = p; pct.textContent = p + "%";
-          }
-        };
-        xhr.onload = function () {
-          if (xhr.status === 201) {
-            bar.value = 100; pct.textContent = "100%";
-            it.done = true;
-            it.li.dataset.state = "done";
-            it.li.querySelectorAll("input, select, button").forEach(function (el) { el.disabled = true; });
-            resolve(true);
-            return;
-          }
-          var msg = xhr.statusText;
-          try {
-            var err = JSON.parse(xhr.responseText).error;
-            msg = lang === "en" ? err.message_en : err.message;
-          } catch (_) {}
+      var data = new FormData();
+      data.append("requirement", form.elements.requirement.value);
+      if (it.slot) {
+        var sp = it.slot.value.split("|");
+        data.append("stage", sp[0]); data.append("part", sp[1]);
+      }
+      data.append("title", it.title.value);
+      data.append("doc_number", it.number.value);
+      data.append("issue_date", it.date.value);
+      ["doc_revision", "valid_until", "notes"].forEach(function (n) { data.append(n, form.elements[n].value); });
+      data.append("file", blob, it.file.name);
+      var bar = it.li.querySelector("progress"), pct = it.li.querySelector(".pct");
+      return postFile(form.dataset.queue, data, bar, pct, form.dataset.lNetwork).then(function (msg) {
+        if (msg) {
           fail(it, msg);
-          resolve(false);
-        };
-        xhr.onerror = function () { fail(it, form.dataset.lNetwork); resolve(false); };
-        xhr.send(data);
+          return false;
+        }
+        it.done = true;
+        it.li.dataset.state = "done";
+        it.li.querySelectorAll("input, select, button").forEach(function (el) { el.disabled = true; });
+        return true;
       });
     });
   }

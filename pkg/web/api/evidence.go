@@ -67,27 +67,7 @@ func (s *handlers) uploadRevision(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	ctx := c.Request().Context()
-	form, err := s.ReadUpload(c, func(fields map[string][]string, _ string) error {
-		meta, changed, err := core.MetaOver(evidence.MetaOf(ev), fields)
-		if err != nil || !changed {
-			return err
-		}
-		return s.Evidence.CheckMeta(ctx, ev.ID, &meta)
-	})
-	if err != nil {
-		return err
-	}
-	meta, changed, err := core.MetaOver(evidence.MetaOf(ev), form.Fields)
-	if err != nil {
-		s.Evidence.Discard(ctx, form.Staged)
-		return err
-	}
-	var m *evidence.Meta
-	if changed {
-		m = &meta
-	}
-	ev, err = s.Evidence.Revise(ctx, ev.ID, *core.UserID(c), form.Staged, m)
+	ev, err = s.ReadRevision(c, ev, *core.UserID(c), nil)
 	if err != nil {
 		return err
 	}

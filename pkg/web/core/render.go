@@ -2,6 +2,7 @@ package core
 
 import (
 	"net/http"
+	"net/url"
 	"strings"
 	"unicode"
 
@@ -80,7 +81,7 @@ const pageCSP = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe
 // named by an ?ok= message key; an error message set under FlashKey. Pages
 // are never cached and carry the pages' Content-Security-Policy.
 func (s *Server) Render(c echo.Context, status int, name, title string, data any) error {
-	p := page{Title: title, Path: c.Request().URL.RequestURI(), Languages: ui.Languages, Data: data}
+	p := page{Title: title, Path: pagePath(c.Request()), Languages: ui.Languages, Data: data}
 	if pr := Principal(c); pr != nil {
 		p.User = pr.User
 		p.Nav = s.nav(c, pr)
@@ -99,6 +100,21 @@ func (s *Server) Render(c echo.Context, status int, name, title string, data any
 	c.Response().Header().Set(echo.HeaderContentSecurityPolicy, pageCSP)
 	c.Response().WriteHeader(status)
 	return s.UI.Render(c.Response(), name, lang(c), p)
+}
+
+// pagePath is the address of the page a request shows, for the language
+// links to come back to. A page rendered as the answer to a form (a
+// refused form, shown again) has no address of its own: its POST
+// address cannot be opened, so the links lead back to the page the form
+// was sent from (its Referer, when on this site), else home.
+func pagePath(r *http.Request) string {
+	if r.Method == http.MethodGet || r.Method == http.MethodHead {
+		return r.URL.RequestURI()
+	}
+	if ref, err := url.Parse(r.Referer()); err == nil && ref.Host == r.Host && ref.Path != "" {
+		return LocalPath(ref.RequestURI())
+	}
+	return "/"
 }
 
 // nav lists the menu entries a principal may use.

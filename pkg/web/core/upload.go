@@ -223,3 +223,40 @@ func IsMaxBytes(err error) bool {
 
 // MaxWorkbook caps an uploaded self-assessment workbook.
 const MaxWorkbook = 32 << 20
+
+// ReadRevision reads a new revision of ev from a multipart request — its
+// file and the metadata fields sent with it (title, doc_number, …), which
+// replace the record's in the same unit — and records it as by. Metadata
+// that comes before the file is checked before the file is stored. seen,
+// when not nil, is told the fields read so far, each time they grow (a
+// page keeps them to show a refused form again).
+func (s *Server) ReadRevision(c echo.Context, ev *bukti.Evidence, by int64, seen func(map[string][]string)) (*bukti.Evidence, error) {
+	ctx := c.Request().Context()
+	tell := func(fields map[string][]string) {
+		if seen != nil {
+			seen(fields)
+		}
+	}
+	form, err := s.ReadUpload(c, func(fields map[string][]string, _ string) error {
+		tell(fields)
+		meta, changed, err := MetaOver(evidence.MetaOf(ev), fields)
+		if err != nil || !changed {
+			return err
+		}
+		return s.Evidence.CheckMeta(ctx, ev.ID, &meta)
+	})
+	if err != nil {
+		return nil, err
+	}
+	tell(form.Fields)
+	meta, changed, err := MetaOver(evidence.MetaOf(ev), form.Fields)
+	if err != nil {
+		s.Evidence.Discard(ctx, form.Staged)
+		return nil, err
+	}
+	var m *evidence.Meta
+	if changed {
+		m = &meta
+	}
+	return s.Evidence.Revise(ctx, ev.ID, by, form.Staged, m)
+}

@@ -327,11 +327,12 @@ func valuesOf(ev bukti.Evidence) formValues {
 // refusedForm is a form the server refused, shown again on the
 // requirement page next to its message with what was typed.
 type refusedForm struct {
-	Form     string // "upload", "meta", "revision" or "link"
+	Form     string // "upload", "meta", "revision", "link" or "interviewees"
 	Evidence int64  // the record of a meta or revision form, the source of a link
 	Message  string
 	Values   formValues
-	Query    string // a link form's search
+	Query    string            // a link form's search
+	Names    map[string]string // an interviewees form's names, by role
 }
 
 // linkCandidate is one file of the facility that could serve this
@@ -473,10 +474,13 @@ func (s *handlers) showRequirement(c echo.Context, id int64, reqID string, statu
 					row.Name = p.Name
 				}
 			}
-			data.Roles = append(data.Roles, row)
 			if row.Name != "" {
 				data.Named++
 			}
+			if refused != nil && refused.Form == "interviewees" {
+				row.Name = refused.Names[role]
+			}
+			data.Roles = append(data.Roles, row)
 		}
 		return s.Render(c, status, "requirement", r.ID, data)
 	}
@@ -682,33 +686,11 @@ func (s *handlers) revisionPage(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	ctx := c.Request().Context()
 	var fields map[string][]string
 	s.again(c, ev.FacilityID, func() (string, refusedForm) {
 		return ev.RequirementID, refusedForm{Form: "revision", Evidence: ev.ID, Values: valuesOf(*ev).over(fields)}
 	})
-	form, err := s.ReadUpload(c, func(seen map[string][]string, _ string) error {
-		fields = seen
-		meta, changed, err := core.MetaOver(evidence.MetaOf(ev), seen)
-		if err != nil || !changed {
-			return err
-		}
-		return s.Evidence.CheckMeta(ctx, ev.ID, &meta)
-	})
-	if err != nil {
-		return err
-	}
-	fields = form.Fields
-	meta, changed, err := core.MetaOver(evidence.MetaOf(ev), form.Fields)
-	if err != nil {
-		s.Evidence.Discard(ctx, form.Staged)
-		return err
-	}
-	var m *evidence.Meta
-	if changed {
-		m = &meta
-	}
-	if _, err := s.Evidence.Revise(ctx, ev.ID, *core.UserID(c), form.Staged, m); err != nil {
+	if _, err := s.ReadRevision(c, ev, *core.UserID(c), func(seen map[string][]string) { fields = seen }); err != nil {
 		return err
 	}
 	return done(c, reqPath(ev.FacilityID, ev.RequirementID), "req.uploaded")
@@ -796,16 +778,32 @@ func (s *handlers) tddPage(c echo.Context) error {
 	return done(c, c.FormValue("back"), "req.saved")
 }
 
-// intervieweePage names the person for one role of a W item.
+// intervieweePage names the people for the roles of a W item: one form
+// for every row (repeated role and name fields, in the page's order), so
+// a save never drops what was typed in another row. A refusal shows the
+// page again with every typed name kept.
 func (s *handlers) intervieweePage(c echo.Context) error {
 	id, err := s.FacilityFor(c, authz.WriteEvidence)
 	if err != nil {
 		return err
 	}
 	req := c.FormValue("requirement")
-	_, err = s.Evidence.SetInterviewee(c.Request().Context(), bukti.Interviewee{FacilityID: id, RequirementID: req,
-		Role: c.FormValue("role"), Name: c.FormValue("name"), UpdatedBy: *core.UserID(c)})
-	if err != nil {
+	roles, names := c.Request().PostForm["role"], c.Request().PostForm["name"]
+	typed := make(map[string]string, len(roles))
+	rows := make([]bukti.Interviewee, 0, len(roles))
+	for i, role := range roles {
+		var name string
+		if i < len(names) {
+			name = names[i]
+		}
+		typed[role] = name
+		rows = append(rows, bukti.Interviewee{Role: role, Name: name})
+	}
+	s.again(c, id, func() (string, refusedForm) { return req, refusedForm{Form: "interviewees", Names: typed} })
+	if len(names) != len(roles) {
+		return bukti.E(bukti.EINVALID, "err.pages.interviewee_rows_mismatch")
+	}
+	if _, err := s.Evidence.SetInterviewees(c.Request().Context(), id, req, rows, *core.UserID(c)); err != nil {
 		return err
 	}
 	return done(c, reqPath(id, req), "req.saved")
