@@ -278,3 +278,46 @@ func TestUploadRefusedBelowMinFree(t *testing.T) {
 		}
 	})
 }
+
+// TestReuploadListIsCapped: when many files are lost (a store restored
+// from an old backup), the dashboard lists the first 20 to upload again,
+// says how many more there are, and lists them all when asked.
+func TestReuploadListIsCapped(t *testing.T) {
+	ctx := context.Background()
+	h := newHarness(t, "sqlite", "filesystem", 10<<20)
+	f := h.createFacility("P3277010101")
+	h.userWith("mutu@puskesmas.test", bukti.RoleBinding{Role: bukti.RoleQualityTeam, FacilityID: &f.ID})
+	const files = 23
+	for i := range files {
+		up := h.mustUpload(f.ID, field{name: "requirement", value: "2.1.2/a/R1"}, field{name: "title", value: fmt.Sprintf("Dokumen %d", i+1)},
+			file(fmt.Sprintf("dokumen-%d.pdf", i+1), testenv.PDF(fmt.Sprintf("Dokumen nomor %d", i+1))))
+		key, _ := storage.Key(up.SHA256)
+		if err := h.store.Delete(ctx, key); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if res, err := h.app.Integrity.ScrubStep(ctx, "test-server", 1<<30, 0); err != nil || res.Completed == nil || res.Completed.Damaged != files {
+		t.Fatalf("scrub step: %+v, %v; want the pass complete with %d files missing", res, err, files)
+	}
+	v := newVisitor(h)
+	v.login("mutu@puskesmas.test", "kata-sandi-pengguna-1")
+	for _, tc := range []struct {
+		name, query string
+		listed      int
+		more        string
+	}{
+		{"the first 20", "", 20, "3 berkas lain juga perlu diunggah ulang."},
+		{"all when asked", "?reupload=all", files, ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			status, _, body := v.get(fmt.Sprintf("/f/%d%s", f.ID, tc.query))
+			section := reuploadSection(body)
+			if status != http.StatusOK || strings.Count(section, "data-evidence=") != tc.listed {
+				t.Fatalf("status %d, %d files listed, want %d", status, strings.Count(section, "data-evidence="), tc.listed)
+			}
+			if got := strings.Contains(section, `id="reupload-more"`); got != (tc.more != "") || !strings.Contains(section, tc.more) {
+				t.Errorf("the note of files not listed: shown %v, want %q in\n%s", got, tc.more, section)
+			}
+		})
+	}
+}

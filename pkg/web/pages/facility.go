@@ -54,9 +54,12 @@ type facilityPage struct {
 	ChartHeight            int
 	Below                  string // the status name meaning "not accredited"
 
-	// Reupload lists the damaged files to upload again (integrity.go):
-	// it depends on the user, so it is never part of what is rendered once.
-	Reupload []reuploadItem
+	// Reupload lists the damaged files to upload again (integrity.go),
+	// the first shownTodos unless every one is asked for (?reupload=all),
+	// ReuploadMore those not listed: it depends on the user, so it is
+	// never part of what is rendered once.
+	Reupload     []reuploadItem
+	ReuploadMore int
 	// Readiness and ReadinessRest are all of the above but Reupload,
 	// rendered once for each state of the facility's readiness and each
 	// language (facility-readiness and facility-readiness-rest in
@@ -99,6 +102,9 @@ func (s *handlers) facilityDashboard(c echo.Context) error {
 	data := facilityPage{Facility: f, Readiness: parts.Top, ReadinessRest: parts.Rest}
 	if data.Reupload, err = s.reupload(c, f.ID); err != nil {
 		return err
+	}
+	if n := len(data.Reupload); n > shownTodos && c.QueryParam("reupload") != "all" {
+		data.Reupload, data.ReuploadMore = data.Reupload[:shownTodos], n-shownTodos
 	}
 	return s.Render(c, http.StatusOK, "facility", f.Name, data)
 }
