@@ -94,7 +94,10 @@ func (d *DB) SessionWithUser(ctx context.Context, tokenHash string) (*bukti.Sess
 		return nil, ErrNotFound
 	}
 	if err != nil {
-		return nil, err
+		// A Row defers its statement's failure to Scan, after gorm's
+		// callbacks have classified nothing: a database that is down
+		// must still read as unavailable (503), not as an internal error.
+		return nil, classifyDriver(err)
 	}
 	s.CreatedAt = created.Time
 	if userID.Valid {
