@@ -37,6 +37,7 @@ var contractTests = []struct {
 	{"reopen sees committed blobs", testReopen},
 	{"name", testName},
 	{"inventory", testInventory},
+	{"seek", testSeek},
 }
 
 func TestStoreContract(t *testing.T) {
@@ -554,6 +555,52 @@ func testInventory(t *testing.T, b backend) {
 	for key, size := range want {
 		if n, _ := readBlob(t, st, key); n != size {
 			t.Errorf("blob %s: %d bytes after removing leftovers, want %d", key, n, size)
+		}
+	}
+}
+
+// testSeek: the reader Open returns can seek (ranges are served from it),
+// forwards, back and from the end, also after part of it was read.
+func testSeek(t *testing.T, b backend) {
+	st, _ := openStore(t, b)
+	content := make([]byte, 3<<20)
+	_, _ = rand.NewChaCha8([32]byte{9}).Read(content)
+	key, _, _ := put(t, st, bytes.NewReader(content))
+	rc, err := st.Open(t.Context(), key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rc.Close()
+	rs, ok := rc.(io.ReadSeeker)
+	if !ok {
+		t.Fatalf("Open returned %T, not an io.ReadSeeker", rc)
+	}
+	head := make([]byte, 100)
+	if _, err := io.ReadFull(rs, head); err != nil || !bytes.Equal(head, content[:100]) {
+		t.Fatalf("first 100 bytes: %v", err)
+	}
+	for _, tc := range []struct {
+		name     string
+		offset   int64
+		whence   int
+		want     int64
+		readSize int
+	}{
+		{"end", 0, io.SeekEnd, int64(len(content)), 10},
+		{"forwards", 2 << 20, io.SeekStart, 2 << 20, 1000},
+		{"back to the start", 0, io.SeekStart, 0, 50},
+		{"back", 10, io.SeekStart, 10, 1 << 20},
+		{"relative", 5, io.SeekCurrent, 10 + 1<<20 + 5, 200},
+		{"from the end", -7, io.SeekEnd, int64(len(content)) - 7, 7},
+	} {
+		pos, err := rs.Seek(tc.offset, tc.whence)
+		if err != nil || pos != tc.want {
+			t.Fatalf("%s: Seek = %d, %v; want %d", tc.name, pos, err, tc.want)
+		}
+		got, err := io.ReadAll(io.LimitReader(rs, int64(tc.readSize)))
+		want := content[min(pos, int64(len(content))):min(pos+int64(tc.readSize), int64(len(content)))]
+		if err != nil || !bytes.Equal(got, want) {
+			t.Errorf("%s: read %d bytes (%v), want %d equal to the content there", tc.name, len(got), err, len(want))
 		}
 	}
 }

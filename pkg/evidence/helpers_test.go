@@ -195,13 +195,16 @@ func blobCount(t testing.TB, cfg storage.Config) int {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// A blob is sha256/ab/cd/<sum>, and the pointers to its bytes are
+	// named sha256/ab/cd/<sum>/<id>: count the keys.
+	keys := map[string]bool{}
 	for obj := range c.ListObjects(context.Background(), cfg.S3.Bucket, minio.ListObjectsOptions{Prefix: "sha256/", Recursive: true}) {
 		if obj.Err != nil {
 			t.Fatal(obj.Err)
 		}
-		n++
+		keys[strings.Join(strings.SplitN(obj.Key, "/", 5)[:4], "/")] = true
 	}
-	return n
+	return len(keys)
 }
 
 func sum(b []byte) string {

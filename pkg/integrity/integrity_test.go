@@ -185,7 +185,7 @@ func TestCheck(t *testing.T) {
 						t.Errorf("within the grace period: %v, want nothing (an upload may still be running)", kinds(rep))
 					}
 					rep := e.check(t, integrity.Options{Now: later(25 * time.Hour)})
-					if got := kinds(rep); len(got) != 2 || got[1] != "orphan "+orphanKey || !strings.HasPrefix(got[0], "leftover tmp/") {
+					if got := kinds(rep); len(got) != 2 || got[1] != "orphan "+orphanKey || !strings.HasPrefix(got[0], "leftover ") {
 						t.Errorf("problems %v, want a leftover and orphan %s", got, orphanKey)
 					}
 					rep = e.check(t, integrity.Options{Now: later(25 * time.Hour), Repair: true})

@@ -11,6 +11,7 @@ import (
 	"image/png"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/minio/minio-go/v7"
@@ -92,12 +93,28 @@ func StagedLeft(tb testing.TB, cfg storage.Config) int {
 	if err != nil {
 		tb.Fatal(err)
 	}
-	n := 0
-	for obj := range c.ListObjects(context.Background(), cfg.S3.Bucket, minio.ListObjectsOptions{Prefix: "tmp/", Recursive: true}) {
+	// Staged bytes are data/<id> until a pointer sha256/ab/cd/<sum>/<id>
+	// names them; earlier versions staged under tmp/.
+	ctx := context.Background()
+	named := map[string]bool{}
+	for obj := range c.ListObjects(ctx, cfg.S3.Bucket, minio.ListObjectsOptions{Prefix: "sha256/", Recursive: true}) {
 		if obj.Err != nil {
 			tb.Fatal(obj.Err)
 		}
-		n++
+		if parts := strings.Split(obj.Key, "/"); len(parts) == 5 {
+			named["data/"+parts[4]] = true
+		}
+	}
+	n := 0
+	for _, prefix := range []string{"data/", "tmp/"} {
+		for obj := range c.ListObjects(ctx, cfg.S3.Bucket, minio.ListObjectsOptions{Prefix: prefix, Recursive: true}) {
+			if obj.Err != nil {
+				tb.Fatal(obj.Err)
+			}
+			if !named[obj.Key] {
+				n++
+			}
+		}
 	}
 	return n
 }

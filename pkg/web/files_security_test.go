@@ -12,6 +12,7 @@ import (
 	"net/http"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -44,13 +45,16 @@ func (h *harness) storedBlobs() int {
 	if err != nil {
 		h.t.Fatal(err)
 	}
+	// A blob is sha256/ab/cd/<sum>, and the pointers to its bytes are
+	// named sha256/ab/cd/<sum>/<id>: count the keys.
+	keys := map[string]bool{}
 	for obj := range c.ListObjects(context.Background(), cfg.S3.Bucket, minio.ListObjectsOptions{Prefix: "sha256/", Recursive: true}) {
 		if obj.Err != nil {
 			h.t.Fatal(obj.Err)
 		}
-		n++
+		keys[strings.Join(strings.SplitN(obj.Key, "/", 5)[:4], "/")] = true
 	}
-	return n
+	return len(keys)
 }
 
 // refusedCleanly fails t unless r has the status and code, and nothing was
