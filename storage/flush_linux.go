@@ -19,14 +19,27 @@ const flushWindow = 8 << 20
 type flusher struct {
 	rc      syscall.RawConn
 	started int64 // bytes whose writing was started
+	flush   func(fd uintptr)
 }
 
 func newFlusher(f *os.File) *flusher {
+	fl := &flusher{}
 	rc, err := f.SyscallConn()
 	if err != nil {
-		return &flusher{}
+		return fl
 	}
-	return &flusher{rc: rc}
+	fl.rc = rc
+	// Made once: wrote runs it per window without allocating.
+	fl.flush = func(fd uintptr) {
+		// Errors are ignored: the fsync that follows reports them.
+		off := fl.started
+		_ = unix.SyncFileRange(int(fd), off, flushWindow, unix.SYNC_FILE_RANGE_WRITE)
+		if off >= flushWindow {
+			_ = unix.SyncFileRange(int(fd), off-flushWindow, flushWindow,
+				unix.SYNC_FILE_RANGE_WAIT_BEFORE|unix.SYNC_FILE_RANGE_WRITE|unix.SYNC_FILE_RANGE_WAIT_AFTER)
+		}
+	}
+	return fl
 }
 
 // wrote tells the flusher that the file now holds n bytes.
@@ -35,15 +48,7 @@ func (fl *flusher) wrote(n int64) {
 		return
 	}
 	for fl.started+flushWindow <= n {
-		off := fl.started
-		// Errors are ignored: the fsync that follows reports them.
-		_ = fl.rc.Control(func(fd uintptr) {
-			_ = unix.SyncFileRange(int(fd), off, flushWindow, unix.SYNC_FILE_RANGE_WRITE)
-			if off >= flushWindow {
-				_ = unix.SyncFileRange(int(fd), off-flushWindow, flushWindow,
-					unix.SYNC_FILE_RANGE_WAIT_BEFORE|unix.SYNC_FILE_RANGE_WRITE|unix.SYNC_FILE_RANGE_WAIT_AFTER)
-			}
-		})
+		_ = fl.rc.Control(fl.flush)
 		fl.started += flushWindow
 	}
 }
