@@ -29,6 +29,8 @@
 # `cp` followed by an fsync of the copy).
 #
 # Usage: scripts/bench.sh [--short] [facilities]   (default 10000 facilities)
+#   BENCH_ROWS=upload,download,rss,ready,gaps  (comma-separated; default all)
+#            runs only those rows (ready: readiness and dashboard).
 #   --short  every measurement once at small sizes (8 MiB files, 2 concurrent
 #            uploads, 1 s of wrk, the gap reports on 40 facilities, SQLite
 #            only): keeps the script working; scripts/test.sh runs it.
@@ -39,6 +41,9 @@ set -euo pipefail
 export LC_ALL=C # numbers with a decimal point, whatever the locale
 
 cmdline=$(printf '%q ' "$0" "$@")
+[ -z "${BENCH_ROWS:-}" ] || cmdline="BENCH_ROWS=$BENCH_ROWS $cmdline"
+ROWS=,${BENCH_ROWS:-upload,download,rss,ready,gaps},
+want() { [[ $ROWS == *",$1,"* ]]; } # want ROW: the row was asked for
 short=0
 if [ "${1:-}" = --short ]; then short=1; shift; fi
 
@@ -141,7 +146,7 @@ mark() { printf '%s' "bench $(date +%s%N) $RANDOM" | dd of="$1" bs=1 seek=16 con
 BIG=$files/big.pdf
 make_pdf "$BIG" $BIG_MIB
 BIG_SIZE=$(stat -c %s "$BIG")
-for i in $(seq 1 $CONC); do make_pdf "$files/conc-$i.pdf" $CONC_MIB; done
+if want rss; then for i in $(seq 1 $CONC); do make_pdf "$files/conc-$i.pdf" $CONC_MIB; done; fi
 
 # start_server NAME [VAR=value…] starts `bukti serve` on a copy-once data
 # dir $SERVICES_DIR/NAME with the environment given, and signs in (TOKEN).
@@ -174,6 +179,16 @@ upload() {
 # stored FILE prints the id, sha256 and size of an upload's JSON answer.
 stored() { python3 -c 'import json, sys; a = json.load(open(sys.argv[1])); print(a["id"], a["sha256"], a["size"])' "$1"; }
 rss() { awk -v k="$2:" '$1 == k { print $2 }' "/proc/$1/status"; }
+# s3_object KEY prints the object in bucket bukti that holds the blob KEY:
+# data/<id> named by the pointer KEY/<id>, or KEY itself (how blobs were
+# stored before pointers).
+s3_object() {
+  # (curl signs the query as it is: sorted, with "/" encoded)
+  curl -sS -f "${S3SIG[@]}" "$S3URL/bukti?list-type=2&prefix=${1//\//%2F}" | python3 -c 'import re, sys
+keys = re.findall(r"<Key>([^<]+)</Key>", sys.stdin.read())
+k = sys.argv[1]
+print(k if k in keys else "data/" + keys[0][len(k) + 1:])' "$1"
+}
 
 # rss_run NAME: the idle RSS of the server just started, then its peak RSS
 # during CONC concurrent uploads (KiB).
@@ -231,9 +246,9 @@ wrk_run() {
   fi
 }
 
-say "filesystem store: server RSS, run 1 (a fresh server)"
 start_server fs
-rss_run fs
+if want rss; then say "filesystem store: server RSS, run 1 (a fresh server)"; rss_run fs; fi
+if want ready; then
 say "filesystem store: readiness, dashboard, /healthz"
 page=$(curl -sS -o /dev/null -w '%{http_code} %{content_type}' -H "Cookie: bukti_session=$TOKEN" "$BASE/f/$FID" 2>&1 || true)
 case "$page" in "200 text/html"*) ;; *) die "GET /f/$FID with the session cookie answered $page, not the dashboard" ;; esac
@@ -245,9 +260,11 @@ for r in $(seq 1 $RUNS); do
   wrk_run ready "$API/facilities/$FID/readiness" -H "$AUTH"
   wrk_run dash "$BASE/f/$FID" -H "Cookie: bukti_session=$TOKEN"
 done
+fi
 
-say "filesystem store: $BIG_MIB MiB upload vs cp"
+want upload && say "filesystem store: $BIG_MIB MiB upload vs cp"
 for r in $(seq 1 $RUNS); do
+  want upload || break
   mark "$BIG"
   sync # every timed write starts with no dirty pages pending, ours or others'
   t0=$(date +%s%N)
@@ -271,7 +288,7 @@ for r in $(seq 1 $RUNS); do
 done
 stop_server
 
-if [ "$RUNS" -gt 1 ]; then
+if [ "$RUNS" -gt 1 ] && want rss; then
   say "filesystem store: server RSS, runs 2–$RUNS (a fresh server each)"
   for r in $(seq 2 "$RUNS"); do start_server fs; rss_run fs; stop_server; done
 fi
@@ -279,11 +296,11 @@ rm -rf "$SERVICES_DIR/fs/blobs"
 
 S3ENV=(BUKTI_S3_ENDPOINT="$BUKTI_TEST_S3_ENDPOINT" BUKTI_S3_ACCESS_KEY="$BUKTI_TEST_S3_ACCESS_KEY"
   BUKTI_S3_SECRET_KEY="$BUKTI_TEST_S3_SECRET_KEY" BUKTI_S3_BUCKET=bukti)
-say "MinIO: server RSS, run 1 (a fresh server)"
 start_server s3 "${S3ENV[@]}"
-rss_run s3
-say "MinIO: $BIG_MIB MiB upload vs signed PUT, download vs signed GET"
+if want rss; then say "MinIO: server RSS, run 1 (a fresh server)"; rss_run s3; fi
+{ want upload || want download; } && say "MinIO: $BIG_MIB MiB upload vs signed PUT, download vs signed GET"
 for r in $(seq 1 $RUNS); do
+  want upload || want download || break
   mark "$BIG"
   sync
   t=$(curl -sS -f "${S3SIG[@]}" -T "$BIG" "$S3URL/bench-raw/big" -o /dev/null -w '%{time_total}')
@@ -292,8 +309,8 @@ for r in $(seq 1 $RUNS); do
   u=$(upload "$BIG" "$DIR/up.json")
   read -r id sum size < <(stored "$DIR/up.json")
   [ "$size" = "$BIG_SIZE" ] || die "upload stored $size bytes, not $BIG_SIZE"
-  read -r g gsize < <(curl -sS -f "${S3SIG[@]}" -o /dev/null -w '%{time_total} %{size_download}\n' \
-    "$S3URL/bukti/sha256/${sum:0:2}/${sum:2:2}/$sum")
+  obj=$(s3_object "sha256/${sum:0:2}/${sum:2:2}/$sum")
+  read -r g gsize < <(curl -sS -f "${S3SIG[@]}" -o /dev/null -w '%{time_total} %{size_download}\n' "$S3URL/bukti/$obj")
   read -r d dsize < <(curl -sS -f -H "$AUTH" -o /dev/null -w '%{time_total} %{size_download}\n' "$API/evidence/$id/content")
   [ "$gsize" = "$BIG_SIZE" ] && [ "$dsize" = "$BIG_SIZE" ] || die "downloads returned $gsize and $dsize bytes, not $BIG_SIZE"
   sample put_s3 "$t"
@@ -304,7 +321,7 @@ for r in $(seq 1 $RUNS); do
 done
 stop_server
 
-if [ "$RUNS" -gt 1 ]; then
+if [ "$RUNS" -gt 1 ] && want rss; then
   say "MinIO: server RSS, runs 2–$RUNS (a fresh server each)"
   for r in $(seq 2 "$RUNS"); do start_server s3 "${S3ENV[@]}"; rss_run s3; stop_server; done
 fi
@@ -316,6 +333,8 @@ for pid in "${PIDS[@]}"; do [ "$pid" = "$MINIO_PID" ] || kept+=("$pid"); done
 PIDS=("${kept[@]}")
 rm -rf "$SERVICES_DIR/minio" "$SERVICES_DIR/s3" "$files"
 
+urls=()
+if want gaps; then
 say "gap reports on $N facilities"
 sqlite="$BUKTI_CACHE_DIR/bench-$N.db"
 if [ ! -f "$sqlite" ]; then
@@ -330,6 +349,7 @@ if [[ " ${DBS[*]} " == *" postgres "* ]]; then
   say "seeding $N facilities into PostgreSQL"
   /usr/bin/time -f "seed: %e s, max RSS %M KB" "$bin" demo seed -facilities "$N" -full-standard -database-url "$BUKTI_TEST_POSTGRES_URL" >/dev/null
   urls+=("$BUKTI_TEST_POSTGRES_URL")
+fi
 fi
 
 # clear_score_cache URL empties the facility score cache (bukti.FacilityScore).

@@ -101,7 +101,7 @@ func TestStageSniffing(t *testing.T) {
 			if n := testenv.StagedLeft(t, cfg); n != 0 {
 				t.Errorf("%s: staged objects left got %d, want 0", tc.name, n)
 			}
-			if n := blobCount(t, cfg); n != 0 {
+			if n := testenv.StoredBlobs(t, cfg); n != 0 {
 				t.Errorf("%s: blobs got %d, want 0 (Stage must not commit)", tc.name, n)
 			}
 		})
@@ -191,7 +191,7 @@ func TestStageSizeLimit(t *testing.T) {
 					if n := testenv.StagedLeft(t, cfg); n != 0 {
 						t.Errorf("%s: staged objects left got %d, want 0", tc.name, n)
 					}
-					if n := blobCount(t, cfg); n != 0 {
+					if n := testenv.StoredBlobs(t, cfg); n != 0 {
 						t.Errorf("%s: blobs got %d, want 0", tc.name, n)
 					}
 				})
