@@ -26,7 +26,9 @@
 # Each row is the median of BENCH_RUNS runs (default 3) with min–max. Every
 # timed write starts after `sync`, so that no earlier write's dirty pages are
 # flushed during it (the store fsyncs each file; the `cp` row also shows
-# `cp` followed by an fsync of the copy).
+# `cp` followed by an fsync of the copy). After each upload the script
+# waits until the server is idle again (settle): the thumbnail an upload
+# queues is made in the background after the answer, and is not timed.
 #
 # Usage: scripts/bench.sh [--short] [facilities]   (default 10000 facilities)
 #   BENCH_ROWS=upload,download,rss,ready,gaps  (comma-separated; default all)
@@ -179,6 +181,26 @@ upload() {
 # stored FILE prints the id, sha256 and size of an upload's JSON answer.
 stored() { python3 -c 'import json, sys; a = json.load(open(sys.argv[1])); print(a["id"], a["sha256"], a["size"])' "$1"; }
 rss() { awk -v k="$2:" '$1 == k { print $2 }' "/proc/$1/status"; }
+# settle waits (at most 120 s) until the server is idle: no child process
+# (pdftoppm) and under 20 ms of CPU in each of two half seconds. Each
+# upload queues the making of its thumbnail, which reads the whole file
+# back and renders it after the upload has been answered: without this,
+# that work would run during the next timed step.
+settle() {
+  local i idle=0 a b
+  for i in $(seq 1 240); do
+    a=$(awk '{ print $14 + $15 }' "/proc/$SRV_PID/stat")
+    sleep 0.5
+    b=$(awk '{ print $14 + $15 }' "/proc/$SRV_PID/stat")
+    if [ -z "$(pgrep -P "$SRV_PID" || true)" ] && [ $((b - a)) -le 2 ]; then
+      idle=$((idle + 1))
+      [ $idle -lt 2 ] || return 0
+    else
+      idle=0
+    fi
+  done
+  note "note: the server was still busy 120 s after an upload"
+}
 # s3_object KEY prints the object in bucket bukti that holds the blob KEY:
 # data/<id> named by the pointer KEY/<id>, or KEY itself (how blobs were
 # stored before pointers).
@@ -247,7 +269,7 @@ wrk_run() {
 }
 
 start_server fs
-if want rss; then say "filesystem store: server RSS, run 1 (a fresh server)"; rss_run fs; fi
+if want rss; then say "filesystem store: server RSS, run 1 (a fresh server)"; rss_run fs; settle; fi
 if want ready; then
 say "filesystem store: readiness, dashboard, /healthz"
 page=$(curl -sS -o /dev/null -w '%{http_code} %{content_type}' -H "Cookie: bukti_session=$TOKEN" "$BASE/f/$FID" 2>&1 || true)
@@ -279,6 +301,7 @@ for r in $(seq 1 $RUNS); do
   rm "$DIR/cp.pdf"
   sync
   u=$(upload "$BIG" "$DIR/up.json")
+  settle
   read -r _ _ size < <(stored "$DIR/up.json")
   [ "$size" = "$BIG_SIZE" ] || die "upload stored $size bytes, not $BIG_SIZE"
   sample cp_fs "$t"
@@ -297,7 +320,7 @@ rm -rf "$SERVICES_DIR/fs/blobs"
 S3ENV=(BUKTI_S3_ENDPOINT="$BUKTI_TEST_S3_ENDPOINT" BUKTI_S3_ACCESS_KEY="$BUKTI_TEST_S3_ACCESS_KEY"
   BUKTI_S3_SECRET_KEY="$BUKTI_TEST_S3_SECRET_KEY" BUKTI_S3_BUCKET=bukti)
 start_server s3 "${S3ENV[@]}"
-if want rss; then say "MinIO: server RSS, run 1 (a fresh server)"; rss_run s3; fi
+if want rss; then say "MinIO: server RSS, run 1 (a fresh server)"; rss_run s3; settle; fi
 { want upload || want download; } && say "MinIO: $BIG_MIB MiB upload vs signed PUT, download vs signed GET"
 for r in $(seq 1 $RUNS); do
   want upload || want download || break
@@ -307,6 +330,7 @@ for r in $(seq 1 $RUNS); do
   curl -sS -f "${S3SIG[@]}" -X DELETE "$S3URL/bench-raw/big" -o /dev/null
   sync
   u=$(upload "$BIG" "$DIR/up.json")
+  settle
   read -r id sum size < <(stored "$DIR/up.json")
   [ "$size" = "$BIG_SIZE" ] || die "upload stored $size bytes, not $BIG_SIZE"
   obj=$(s3_object "sha256/${sum:0:2}/${sum:2:2}/$sum")

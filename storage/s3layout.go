@@ -17,6 +17,11 @@ import (
 //	                                 data/<32 hex> holds the blob <sum>;
 //	                                 written by Commit
 //
+// Thumbnails (ThumbKey) are stored the same way: their pointers are
+// thumb/ab/cd/<sum>-<size>.<kind>/<32 hex>, and their data objects are
+// under data/ with the blobs'. Leftovers therefore reads the pointers
+// under both prefixes before it calls a data object unnamed.
+//
 // Key(sum) is the prefix of its pointers, so one listing finds them. Two
 // uploads of the same bytes racing may leave two pointers (and two data
 // objects) for one key; either serves. Data that no pointer names is what
@@ -27,6 +32,7 @@ import (
 // migration:
 //
 //	sha256/ab/cd/<sum>               a blob stored whole under its key
+//	thumb/ab/cd/<sum>-<size>.<kind>  a thumbnail stored whole under its key
 //	tmp/<32 hex>                     a staged object (a leftover)
 const dataPrefix = "data/"
 
