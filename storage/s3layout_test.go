@@ -37,7 +37,7 @@ func TestS3WritesEachByteOnce(t *testing.T) {
 	b := backends()[1]
 	st, cfg := openStore(t, b)
 	small := "Surat keputusan tim mutu"
-	const large = 20 << 20 // three parts
+	const large = 40 << 20 // two parts
 	smallKey, _, _ := put(t, st, strings.NewReader(small))
 	largeKey, _, _ := put(t, st, io.LimitReader(rand.NewChaCha8([32]byte{7}), large))
 

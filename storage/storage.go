@@ -19,9 +19,10 @@
 //   - Everything streams: no backend reads a whole blob into memory or
 //     spools it to a temporary file. Memory does not grow with a blob's
 //     size: the filesystem copies through one 256 KiB buffer per Stage; S3
-//     sends 8 MiB parts taken from one pool of four per process, and a part
-//     that finds none free waits in an unlinked temporary file instead, so
-//     memory does not grow with the number of uploads either.
+//     sends 32 MiB parts, of which the process holds one in memory at a
+//     time (s3PartBuffers); a part that finds that buffer taken waits in
+//     an unlinked temporary file instead, so memory does not grow with the
+//     number of uploads either.
 //   - A missing blob is reported as an error satisfying
 //     errors.Is(err, [ErrNotFound]); deleting or discarding something that is
 //     already gone is not an error.

@@ -386,7 +386,7 @@ func sha256Hex(s string) string {
 
 // partBytes is past one S3 upload part, so a failed S3 Stage has uploaded
 // a part that must be cleaned up.
-const partBytes = 9 << 20
+const partBytes = 33 << 20
 
 // errReader fails after n deterministic bytes.
 type errReader struct {
