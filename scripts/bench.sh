@@ -26,7 +26,9 @@
 # Each row is the median of BENCH_RUNS runs (default 3) with min–max. Every
 # timed write starts after `sync`, so that no earlier write's dirty pages are
 # flushed during it (the store fsyncs each file; the `cp` row also shows
-# `cp` followed by an fsync of the copy).
+# `cp` followed by an fsync of the copy). After each upload the script
+# waits until the server is idle again (settle): the thumbnail an upload
+# queues is made in the background after the answer, and is not timed.
 #
 # Usage: scripts/bench.sh [--short] [facilities]   (default 10000 facilities)
 #   --short  every measurement once at small sizes (8 MiB files, 2 concurrent
@@ -42,6 +44,7 @@ set -euo pipefail
 export LC_ALL=C # numbers with a decimal point, whatever the locale
 
 cmdline=$(printf '%q ' "$0" "$@")
+[ -z "${BENCH_ROWS:-}" ] || cmdline="BENCH_ROWS=$BENCH_ROWS $cmdline"
 short=0
 if [ "${1:-}" = --short ]; then short=1; shift; fi
 BENCH_ROWS=${BENCH_ROWS:-uploads,readiness,dashboard,gaps}
@@ -153,7 +156,7 @@ mark() { printf '%s' "bench $(date +%s%N) $RANDOM" | dd of="$1" bs=1 seek=16 con
 BIG=$files/big.pdf
 make_pdf "$BIG" $BIG_MIB
 BIG_SIZE=$(stat -c %s "$BIG")
-for i in $(seq 1 $CONC); do make_pdf "$files/conc-$i.pdf" $CONC_MIB; done
+if bench_row uploads; then for i in $(seq 1 $CONC); do make_pdf "$files/conc-$i.pdf" $CONC_MIB; done; fi
 
 # start_server NAME [VAR=value…] starts `bukti serve` on a copy-once data
 # dir $SERVICES_DIR/NAME with the environment given, and signs in (TOKEN).
@@ -191,6 +194,36 @@ upload() {
 # stored FILE prints the id, sha256 and size of an upload's JSON answer.
 stored() { python3 -c 'import json, sys; a = json.load(open(sys.argv[1])); print(a["id"], a["sha256"], a["size"])' "$1"; }
 rss() { awk -v k="$2:" '$1 == k { print $2 }' "/proc/$1/status"; }
+# settle waits (at most 120 s) until the server is idle: no child process
+# (pdftoppm) and under 20 ms of CPU in each of two half seconds. Each
+# upload queues the making of its thumbnail, which reads the whole file
+# back and renders it after the upload has been answered: without this,
+# that work would run during the next timed step.
+settle() {
+  local i idle=0 a b
+  for i in $(seq 1 240); do
+    a=$(awk '{ print $14 + $15 }' "/proc/$SRV_PID/stat")
+    sleep 0.5
+    b=$(awk '{ print $14 + $15 }' "/proc/$SRV_PID/stat")
+    if [ -z "$(pgrep -P "$SRV_PID" || true)" ] && [ $((b - a)) -le 2 ]; then
+      idle=$((idle + 1))
+      [ $idle -lt 2 ] || return 0
+    else
+      idle=0
+    fi
+  done
+  note "note: the server was still busy 120 s after an upload"
+}
+# s3_object KEY prints the object in bucket bukti that holds the blob KEY:
+# data/<id> named by the pointer KEY/<id>, or KEY itself (how blobs were
+# stored before pointers).
+s3_object() {
+  # (curl signs the query as it is: sorted, with "/" encoded)
+  curl -sS -f "${S3SIG[@]}" "$S3URL/bukti?list-type=2&prefix=${1//\//%2F}" | python3 -c 'import re, sys
+keys = re.findall(r"<Key>([^<]+)</Key>", sys.stdin.read())
+k = sys.argv[1]
+print(k if k in keys else "data/" + keys[0][len(k) + 1:])' "$1"
+}
 
 # rss_run NAME: the idle RSS of the server just started, then its peak RSS
 # during CONC concurrent uploads (KiB).
@@ -252,6 +285,7 @@ start_server fs
 if bench_row uploads; then
   say "filesystem store: server RSS, run 1 (a fresh server)"
   rss_run fs
+  settle
 fi
 if bench_row readiness || bench_row dashboard; then
   say "filesystem store: readiness, dashboard, /healthz"
@@ -293,6 +327,7 @@ for r in $(seq 1 $RUNS); do
   rm "$DIR/cp.pdf"
   sync
   u=$(upload "$BIG" "$DIR/up.json")
+  settle
   read -r _ _ size < <(stored "$DIR/up.json")
   [ "$size" = "$BIG_SIZE" ] || die "upload stored $size bytes, not $BIG_SIZE"
   sample cp_fs "$t"
@@ -317,6 +352,7 @@ S3ENV=(BUKTI_S3_ENDPOINT="$BUKTI_TEST_S3_ENDPOINT" BUKTI_S3_ACCESS_KEY="$BUKTI_T
 say "MinIO: server RSS, run 1 (a fresh server)"
 start_server s3 "${S3ENV[@]}"
 rss_run s3
+settle
 say "MinIO: $BIG_MIB MiB upload vs signed PUT, download vs signed GET"
 for r in $(seq 1 $RUNS); do
   mark "$BIG"
@@ -325,10 +361,11 @@ for r in $(seq 1 $RUNS); do
   curl -sS -f "${S3SIG[@]}" -X DELETE "$S3URL/bench-raw/big" -o /dev/null
   sync
   u=$(upload "$BIG" "$DIR/up.json")
+  settle
   read -r id sum size < <(stored "$DIR/up.json")
   [ "$size" = "$BIG_SIZE" ] || die "upload stored $size bytes, not $BIG_SIZE"
-  read -r g gsize < <(curl -sS -f "${S3SIG[@]}" -o /dev/null -w '%{time_total} %{size_download}\n' \
-    "$S3URL/bukti/sha256/${sum:0:2}/${sum:2:2}/$sum")
+  obj=$(s3_object "sha256/${sum:0:2}/${sum:2:2}/$sum")
+  read -r g gsize < <(curl -sS -f "${S3SIG[@]}" -o /dev/null -w '%{time_total} %{size_download}\n' "$S3URL/bukti/$obj")
   read -r d dsize < <(curl -sS -f -H "$AUTH" -o /dev/null -w '%{time_total} %{size_download}\n' "$API/evidence/$id/content")
   [ "$gsize" = "$BIG_SIZE" ] && [ "$dsize" = "$BIG_SIZE" ] || die "downloads returned $gsize and $dsize bytes, not $BIG_SIZE"
   sample put_s3 "$t"

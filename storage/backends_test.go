@@ -76,18 +76,22 @@ func fsInterrupt(t *testing.T, cfg storage.Config) int {
 	return 1
 }
 
-// s3Interrupt leaves a staged object and a multipart upload with one part
-// uploaded, as servers killed after staging and during staging leave them.
+// s3Interrupt leaves a data object no pointer names and a multipart
+// upload with one part uploaded, as servers killed after staging and
+// during staging leave them, and a staged object of an earlier version
+// (which staged under tmp/).
 func s3Interrupt(t *testing.T, cfg storage.Config) int {
 	t.Helper()
 	ctx := t.Context()
 	env := requireS3(t)
 	admin := adminClient(t, env)
-	if _, err := admin.PutObject(ctx, cfg.S3.Bucket, "tmp/"+randomHex(t, 16), strings.NewReader("staged"), 6, minio.PutObjectOptions{}); err != nil {
-		t.Fatal(err)
+	for _, name := range []string{"data/" + randomHex(t, 16), "tmp/" + randomHex(t, 16)} {
+		if _, err := admin.PutObject(ctx, cfg.S3.Bucket, name, strings.NewReader("staged"), 6, minio.PutObjectOptions{}); err != nil {
+			t.Fatal(err)
+		}
 	}
 	core := minio.Core{Client: admin}
-	name := "tmp/" + randomHex(t, 16)
+	name := "data/" + randomHex(t, 16)
 	id, err := core.NewMultipartUpload(ctx, cfg.S3.Bucket, name, minio.PutObjectOptions{})
 	if err != nil {
 		t.Fatal(err)
@@ -96,7 +100,7 @@ func s3Interrupt(t *testing.T, cfg storage.Config) int {
 	if _, err := core.PutObjectPart(ctx, cfg.S3.Bucket, name, id, 1, strings.NewReader(part), int64(len(part)), minio.PutObjectPartOptions{}); err != nil {
 		t.Fatal(err)
 	}
-	return 2
+	return 3
 }
 
 // s3Env is the test MinIO server's address and credentials, which
@@ -187,17 +191,34 @@ func removeBucket(t *testing.T, c *minio.Client, bucket string) {
 	}
 }
 
-// s3Staged lists staged objects and unfinished uploads under tmp/.
+// s3Staged lists the data objects no pointer names, staged objects under
+// tmp/ (of earlier versions) and unfinished uploads of either. A pointer
+// is sha256/ab/cd/<sum>/<id> and names data/<id>.
 func s3Staged(t *testing.T, cfg storage.Config) []string {
 	t.Helper()
 	ctx := context.Background()
 	c := adminClient(t, requireS3(t))
-	var names []string
-	for obj := range c.ListObjects(ctx, cfg.S3.Bucket, minio.ListObjectsOptions{Prefix: "tmp/", Recursive: true}) {
-		if obj.Err != nil {
-			t.Fatalf("list staged objects: %v", obj.Err)
+	named := map[string]bool{} // by the pointers of blobs and thumbnails
+	for _, prefix := range []string{"sha256/", "thumb/"} {
+		for obj := range c.ListObjects(ctx, cfg.S3.Bucket, minio.ListObjectsOptions{Prefix: prefix, Recursive: true}) {
+			if obj.Err != nil {
+				t.Fatalf("list pointers: %v", obj.Err)
+			}
+			if parts := strings.Split(obj.Key, "/"); len(parts) == 5 {
+				named["data/"+parts[4]] = true
+			}
 		}
-		names = append(names, obj.Key)
+	}
+	var names []string
+	for _, prefix := range []string{"data/", "tmp/"} {
+		for obj := range c.ListObjects(ctx, cfg.S3.Bucket, minio.ListObjectsOptions{Prefix: prefix, Recursive: true}) {
+			if obj.Err != nil {
+				t.Fatalf("list staged objects: %v", obj.Err)
+			}
+			if !named[obj.Key] {
+				names = append(names, obj.Key)
+			}
+		}
 	}
 	// MinIO lists multipart uploads only for an exact object name or an
 	// empty prefix, so list them all and filter here.
@@ -205,7 +226,7 @@ func s3Staged(t *testing.T, cfg storage.Config) []string {
 		if up.Err != nil {
 			t.Fatalf("list incomplete uploads: %v", up.Err)
 		}
-		if strings.HasPrefix(up.Key, "tmp/") {
+		if strings.HasPrefix(up.Key, "tmp/") || strings.HasPrefix(up.Key, "data/") {
 			names = append(names, "incomplete upload "+up.Key)
 		}
 	}

@@ -70,7 +70,8 @@ func (s *fsStore) path(name string) string {
 	return filepath.Join(s.dir, filepath.FromSlash(name))
 }
 
-// Stage copies r into a new file in dir/tmp, syncs and closes it.
+// Stage copies r into a new file in dir/tmp (writeFile), syncs and closes
+// it.
 func (s *fsStore) Stage(ctx context.Context, r io.Reader) (string, error) {
 	if err := ctx.Err(); err != nil {
 		return "", fmt.Errorf("storage: stage: %w", err)
@@ -84,7 +85,7 @@ func (s *fsStore) Stage(ctx context.Context, r io.Reader) (string, error) {
 	if err != nil {
 		return "", classifyFS(fmt.Errorf("storage: create staging file: %w (check that %s exists and is writable)", err, filepath.Dir(p)))
 	}
-	_, err = io.Copy(f, ctxReader{ctx: ctx, r: r})
+	_, err = writeFile(f, ctxReader{ctx: ctx, r: r})
 	if err == nil {
 		err = f.Sync()
 	}

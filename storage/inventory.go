@@ -24,10 +24,11 @@ type BlobInfo struct {
 // Kinds of leftover.
 const (
 	// LeftoverStaged is a staged object that was never committed or
-	// discarded (a crash or kill between Stage and Commit).
+	// discarded (a crash or kill between Stage and Commit): on S3 a data
+	// object no pointer names.
 	LeftoverStaged = "staged"
 	// LeftoverMultipart is an incomplete S3 multipart upload (a crash or
-	// kill during Stage, or during the copy of a large Commit).
+	// kill during Stage).
 	LeftoverMultipart = "multipart"
 )
 
@@ -168,52 +169,111 @@ func (s *fsStore) RemoveLeftover(ctx context.Context, l Leftover) error {
 	return s.Discard(ctx, l.Name)
 }
 
-// Blobs lists the objects under sha256/.
+// Blobs lists the blobs under sha256/ (see list).
 func (s *s3Store) Blobs(ctx context.Context) iter.Seq2[BlobInfo, error] {
 	return s.list(ctx, keyPrefix, isBlobKey, "blobs")
 }
 
-// Thumbs lists the objects under thumb/.
+// Thumbs lists the thumbnails under thumb/ (see list).
 func (s *s3Store) Thumbs(ctx context.Context) iter.Seq2[BlobInfo, error] {
 	return s.list(ctx, thumbPrefix, isThumbKey, "thumbnails")
 }
 
-// list yields the objects under prefix whose keys pass valid.
+// list lists the data objects, then the pointers under prefix (and what
+// earlier versions stored whole there), and reports each key that passes
+// valid and whose data exists once, with the data's size and the later
+// time of pointer and data (Commit rewrites the pointer to refresh a
+// key's time). It holds the names and sizes of all data objects in memory
+// (about 100 bytes each).
 func (s *s3Store) list(ctx context.Context, prefix string, valid func(string) bool, what string) iter.Seq2[BlobInfo, error] {
 	return func(yield func(BlobInfo, error) bool) {
-		ctx, cancel := context.WithCancel(ctx) // stops the listing when the caller does
+		ctx, cancel := context.WithCancel(ctx) // stops the listings when the caller does
 		defer cancel()
-		for obj := range s.client.ListObjects(ctx, s.bucket, minio.ListObjectsOptions{Prefix: prefix, Recursive: true}) {
+		fail := func(err error) { yield(BlobInfo{}, fmt.Errorf("storage: list %s in %s: %w", what, s.name, err)) }
+		data := map[string]BlobInfo{}
+		for obj := range s.client.ListObjects(ctx, s.bucket, minio.ListObjectsOptions{Prefix: dataPrefix, Recursive: true}) {
 			if obj.Err != nil {
-				yield(BlobInfo{}, fmt.Errorf("storage: list %s in %s: %w", what, s.name, obj.Err))
+				fail(obj.Err)
 				return
 			}
-			if !valid(obj.Key) {
+			data[obj.Key] = BlobInfo{Size: obj.Size, Modified: obj.LastModified}
+		}
+		last := "" // the key last yielded: a key's names are listed together
+		for obj := range s.client.ListObjects(ctx, s.bucket, minio.ListObjectsOptions{Prefix: prefix, Recursive: true}) {
+			if obj.Err != nil {
+				fail(obj.Err)
+				return
+			}
+			var bi BlobInfo
+			switch key, d, ok := parsePointer(obj.Key); {
+			case valid(obj.Key): // stored whole by an earlier version
+				bi = BlobInfo{Key: obj.Key, Size: obj.Size, Modified: obj.LastModified}
+			case !ok || !valid(key) || key == last:
+				continue
+			default:
+				info, found := data[d]
+				if !found {
+					// Committed after the data was listed, or gone.
+					st, err := s.client.StatObject(ctx, s.bucket, d, minio.StatObjectOptions{})
+					if isNoSuchKey(err) {
+						continue
+					}
+					if err != nil {
+						fail(err)
+						return
+					}
+					info = BlobInfo{Size: st.Size, Modified: st.LastModified}
+				}
+				bi = BlobInfo{Key: key, Size: info.Size, Modified: info.Modified}
+				if obj.LastModified.After(bi.Modified) {
+					bi.Modified = obj.LastModified
+				}
+			}
+			if bi.Key == last {
 				continue
 			}
-			if !yield(BlobInfo{Key: obj.Key, Size: obj.Size, Modified: obj.LastModified}, nil) {
+			last = bi.Key
+			if !yield(bi, nil) {
 				return
 			}
 		}
 	}
 }
 
-// Leftovers lists the objects under tmp/, then the incomplete multipart
-// uploads of the whole bucket.
+// Leftovers lists the data objects no pointer (of a blob or a thumbnail)
+// names, the staged objects of earlier versions under tmp/, then the
+// incomplete multipart uploads of the whole bucket. It holds the names of
+// the pointed-to data objects in memory.
 func (s *s3Store) Leftovers(ctx context.Context, before time.Time) iter.Seq2[Leftover, error] {
 	return func(yield func(Leftover, error) bool) {
 		ctx, cancel := context.WithCancel(ctx)
 		defer cancel()
-		for obj := range s.client.ListObjects(ctx, s.bucket, minio.ListObjectsOptions{Prefix: tmpPrefix, Recursive: true}) {
-			if obj.Err != nil {
-				yield(Leftover{}, fmt.Errorf("storage: list staged objects in %s: %w", s.name, obj.Err))
-				return
+		// Pointers first: data committed while the data objects are
+		// listed is newer than before, never a leftover.
+		named := map[string]bool{}
+		for _, prefix := range []string{keyPrefix, thumbPrefix} {
+			for obj := range s.client.ListObjects(ctx, s.bucket, minio.ListObjectsOptions{Prefix: prefix, Recursive: true}) {
+				if obj.Err != nil {
+					yield(Leftover{}, fmt.Errorf("storage: list pointers in %s: %w", s.name, obj.Err))
+					return
+				}
+				if _, d, ok := parsePointer(obj.Key); ok {
+					named[d] = true
+				}
 			}
-			if checkTmp(obj.Key) != nil || !obj.LastModified.Before(before) {
-				continue
-			}
-			if !yield(Leftover{Kind: LeftoverStaged, Name: obj.Key, Size: obj.Size, Modified: obj.LastModified}, nil) {
-				return
+		}
+		for _, prefix := range []string{dataPrefix, tmpPrefix} {
+			for obj := range s.client.ListObjects(ctx, s.bucket, minio.ListObjectsOptions{Prefix: prefix, Recursive: true}) {
+				if obj.Err != nil {
+					yield(Leftover{}, fmt.Errorf("storage: list staged objects in %s: %w", s.name, obj.Err))
+					return
+				}
+				if !isStagedName(obj.Key) || named[obj.Key] || !obj.LastModified.Before(before) {
+					continue
+				}
+				if !yield(Leftover{Kind: LeftoverStaged, Name: obj.Key, Size: obj.Size, Modified: obj.LastModified}, nil) {
+					return
+				}
 			}
 		}
 		for up := range s.client.ListIncompleteUploads(ctx, s.bucket, "", true) {
@@ -232,13 +292,27 @@ func (s *s3Store) Leftovers(ctx context.Context, before time.Time) iter.Seq2[Lef
 	}
 }
 
-// RemoveLeftover removes a staged object or aborts an incomplete upload.
-// Aborting an upload removes its parts only; the object it would have
-// created (a blob, for a Commit's copy) is untouched.
+// isStagedName reports whether name is a data object or a staged object
+// of an earlier version: "data/<32 hex>" or "tmp/<32 hex>".
+func isStagedName(name string) bool {
+	if rest, ok := strings.CutPrefix(name, dataPrefix); ok {
+		return isLowerHex(rest, 2*tmpRandBytes)
+	}
+	return checkTmp(name) == nil
+}
+
+// RemoveLeftover removes an unreferenced data object or staged object, or
+// aborts an incomplete upload. Aborting an upload removes its parts only.
 func (s *s3Store) RemoveLeftover(ctx context.Context, l Leftover) error {
 	switch l.Kind {
 	case LeftoverStaged:
-		return s.Discard(ctx, l.Name)
+		if !isStagedName(l.Name) {
+			return fmt.Errorf("storage: %q is not a staged object's name", l.Name)
+		}
+		if err := s.remove(ctx, l.Name); err != nil {
+			return classifyS3(ctx, fmt.Errorf("storage: remove leftover %s in %s: %w", l.Name, s.name, err))
+		}
+		return nil
 	case LeftoverMultipart:
 		if err := s.client.RemoveIncompleteUpload(ctx, s.bucket, l.Name); err != nil && !isNoSuchKey(err) && s3Code(err) != "NoSuchUpload" {
 			return fmt.Errorf("storage: abort incomplete upload of %s in %s: %w", l.Name, s.name, err)

@@ -1,6 +1,7 @@
 package storage
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -8,6 +9,7 @@ import (
 	"net"
 	"net/http"
 	"net/url"
+	"sync"
 	"time"
 
 	"github.com/minio/minio-go/v7"
@@ -15,10 +17,6 @@ import (
 )
 
 const (
-	// s3PartSize is the multipart upload part size, and so the memory one
-	// Stage holds, whatever the blob's size. With S3's 10,000-part limit it
-	// caps a blob at about 78 GiB.
-	s3PartSize = 8 << 20
 	// s3ConnectTimeout bounds New's reachability check, which minio-go
 	// would otherwise retry for a long time against a silent host.
 	s3ConnectTimeout = 30 * time.Second
@@ -31,13 +29,17 @@ const (
 	s3MaxRetries = 3
 )
 
-// s3Store keeps blobs as objects named by their key in one bucket, and
-// stages them as objects under tmp/ in the same bucket.
+// s3Store keeps blobs in one bucket: each blob's bytes once in a data
+// object, and a pointer to it under the blob's key (see the layout in s3layout.go).
 type s3Store struct {
 	client  *minio.Client
 	bucket  string
 	name    string
 	timeout time.Duration // Config.Timeout
+
+	parts  *partPool // processParts but in tests
+	mu     sync.Mutex
+	staged map[string]bool // names Stage returned, not yet committed or discarded
 }
 
 // newS3 connects to the server, checks the credentials and makes sure the
@@ -58,7 +60,7 @@ func newS3(ctx context.Context, cfg S3Config, timeout time.Duration) (Store, err
 	if err != nil {
 		return nil, fmt.Errorf("storage: S3 endpoint %q: %w (check BUKTI_S3_ENDPOINT)", cfg.Endpoint, err)
 	}
-	s := &s3Store{client: client, bucket: cfg.Bucket, timeout: timeout}
+	s := &s3Store{client: client, bucket: cfg.Bucket, timeout: timeout, parts: processParts, staged: map[string]bool{}}
 	s.name = "s3 " + client.EndpointURL().String() + "/" + cfg.Bucket
 
 	ctx, cancel := context.WithTimeout(ctx, min(s3ConnectTimeout, timeout))
@@ -102,6 +104,10 @@ func s3Transport(secure bool, timeout time.Duration) (http.RoundTripper, error) 
 		}
 		return &idleConn{Conn: c, idle: timeout}, nil
 	}
+	// Upload parts are written through the connection's buffer (idleConn
+	// hides the socket's ReadFrom): at the default 4 KiB that is a system
+	// call per 4 KiB sent.
+	tr.WriteBufferSize = 128 << 10
 	tr.TLSHandshakeTimeout = min(timeout, 10*time.Second)
 	tr.ResponseHeaderTimeout = timeout
 	tr.ExpectContinueTimeout = min(timeout, tr.ExpectContinueTimeout)
@@ -167,8 +173,9 @@ func (s *s3Store) connectError(err error) error {
 // Name reports the backend, endpoint URL and bucket.
 func (s *s3Store) Name() string { return s.name }
 
-// Stage uploads r as a multipart upload of unknown size into tmp/<random>,
-// holding one part in memory at a time.
+// Stage uploads r, once, to a new data object (see the layout in s3layout.go) and returns
+// its staged name. It holds at most two upload parts of the process's part
+// pool at a time, whatever the blob's size (see s3PartSize).
 func (s *s3Store) Stage(ctx context.Context, r io.Reader) (string, error) {
 	if err := ctx.Err(); err != nil {
 		return "", fmt.Errorf("storage: stage: %w", err)
@@ -177,11 +184,9 @@ func (s *s3Store) Stage(ctx context.Context, r io.Reader) (string, error) {
 	if err != nil {
 		return "", err
 	}
+	data := dataName(tmp)
 	src := &trackReader{r: r}
-	_, err = s.client.PutObject(ctx, s.bucket, tmp, ctxReader{ctx: ctx, r: src}, -1, minio.PutObjectOptions{
-		PartSize:    s3PartSize,
-		ContentType: "application/octet-stream",
-	})
+	_, err = s.upload(ctx, data, ctxReader{ctx: ctx, r: src})
 	if err != nil {
 		err = fmt.Errorf("storage: stage to %s: %w", s.name, err)
 		if !src.failed.Load() {
@@ -192,35 +197,40 @@ func (s *s3Store) Stage(ctx context.Context, r io.Reader) (string, error) {
 			// The server is down or stalled: cleaning up now would only
 			// keep the caller waiting. Try in the background; what stays
 			// is swept later (integrity.Sweep).
-			go func() { _ = s.cleanupStage(ctx, tmp) }()
+			go func() { _ = s.cleanupStage(ctx, data) }()
 			return "", err
 		}
-		if cerr := s.cleanupStage(ctx, tmp); cerr != nil {
+		if cerr := s.cleanupStage(ctx, data); cerr != nil {
 			err = errors.Join(err, cerr)
 		}
 		return "", err
 	}
+	s.mu.Lock()
+	s.staged[tmp] = true
+	s.mu.Unlock()
 	return tmp, nil
 }
 
-// cleanupStage removes whatever a failed upload left: minio-go aborts the
-// multipart upload itself but ignores the abort's own failure, so this makes
-// sure, on a context that outlives a canceled ctx.
-func (s *s3Store) cleanupStage(ctx context.Context, tmp string) error {
+// cleanupStage removes whatever a failed upload left: the upload aborts
+// itself but cannot when the server is gone, so this makes sure, on a
+// context that outlives a canceled ctx.
+func (s *s3Store) cleanupStage(ctx context.Context, data string) error {
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), min(s3CleanupTimeout, s.timeout))
 	defer cancel()
-	err := s.client.RemoveIncompleteUpload(ctx, s.bucket, tmp)
+	err := s.client.RemoveIncompleteUpload(ctx, s.bucket, data)
 	if err == nil {
-		err = s.remove(ctx, tmp)
+		err = s.remove(ctx, data)
 	}
 	if err != nil {
-		return fmt.Errorf("storage: clean up failed upload %s in %s: %w", tmp, s.name, err)
+		return fmt.Errorf("storage: clean up failed upload %s in %s: %w", data, s.name, err)
 	}
 	return nil
 }
 
-// Commit copies the staged object to key on the server (no bytes pass
-// through this process), then removes the staged object.
+// Commit makes key name the staged data object by writing a pointer to it
+// (an empty object): no byte of the blob is copied. When key already names
+// a blob, the staged data is removed instead and the blob's time
+// refreshed.
 func (s *s3Store) Commit(ctx context.Context, tmp, key string) (bool, error) {
 	if err := checkTmp(tmp); err != nil {
 		return false, err
@@ -228,77 +238,155 @@ func (s *s3Store) Commit(ctx context.Context, tmp, key string) (bool, error) {
 	if err := checkKey(key); err != nil {
 		return false, err
 	}
-	_, err := s.client.StatObject(ctx, s.bucket, key, minio.StatObjectOptions{})
-	created := isNoSuchKey(err)
-	if err != nil && !created {
-		return false, classifyS3(ctx, fmt.Errorf("storage: commit %s: stat in %s: %w", key, s.name, err))
+	notFound := fmt.Errorf("storage: commit %s to %s: staged object not found (already committed or discarded?)", tmp, key)
+	s.mu.Lock()
+	ok := s.staged[tmp]
+	s.mu.Unlock()
+	if !ok {
+		return false, notFound
 	}
-	// The copy also runs when key exists (same bytes): S3 cannot refresh
-	// an object's time otherwise, and the contract wants it fresh.
-	// ComposeObject is CopyObject up to 5 GiB and a multipart copy above,
-	// where a plain CopyObject would be refused.
-	_, err = s.client.ComposeObject(ctx,
-		minio.CopyDestOptions{Bucket: s.bucket, Object: key},
-		minio.CopySrcOptions{Bucket: s.bucket, Object: tmp})
+	// The sweeper may have removed it (an upload staged a day ago).
+	data := dataName(tmp)
+	_, err := s.client.StatObject(ctx, s.bucket, data, minio.StatObjectOptions{})
 	if isNoSuchKey(err) {
-		return false, fmt.Errorf("storage: commit %s to %s: staged object not found (already committed or discarded?): %w", tmp, key, err)
+		return false, notFound
+	}
+	if err != nil {
+		return false, classifyS3(ctx, fmt.Errorf("storage: commit %s: stat %s in %s: %w", key, data, s.name, err))
+	}
+	have, err := s.existing(ctx, key)
+	if err != nil {
+		return false, err
+	}
+	switch have {
+	case key:
+		// A blob stored whole under its key (an earlier version): refresh
+		// its time with a copy onto itself that changes only metadata.
+		// (ComposeObject is CopyObject up to 5 GiB, a multipart copy
+		// above, where CopyObject would be refused.)
+		_, err = s.client.ComposeObject(ctx,
+			minio.CopyDestOptions{Bucket: s.bucket, Object: key, ReplaceMetadata: true,
+				UserMetadata: map[string]string{"Bukti-Committed": time.Now().UTC().Format(time.RFC3339Nano)}},
+			minio.CopySrcOptions{Bucket: s.bucket, Object: key})
+	case "":
+		err = s.putPointer(ctx, key, data)
+	default:
+		err = s.putPointer(ctx, key, have) // written again: its time is now
 	}
 	if err != nil {
 		return false, classifyS3(ctx, fmt.Errorf("storage: commit %s to %s in %s: %w", tmp, key, s.name, err))
 	}
-	if err := s.remove(ctx, tmp); err != nil {
-		return false, classifyS3(ctx, fmt.Errorf("storage: commit %s: remove staged object %s: %w", key, tmp, err))
+	created := have == ""
+	if !created {
+		// Content addressing: the same key holds the same bytes already.
+		if err := s.remove(ctx, data); err != nil {
+			return false, classifyS3(ctx, fmt.Errorf("storage: commit %s: remove staged object %s: %w", key, data, err))
+		}
 	}
+	s.mu.Lock()
+	delete(s.staged, tmp)
+	s.mu.Unlock()
 	return created, nil
 }
 
-// Discard removes a staged object; a missing one is not an error.
+// putPointer writes the pointer from key to the data object data.
+func (s *s3Store) putPointer(ctx context.Context, key, data string) error {
+	_, err := s.client.PutObject(ctx, s.bucket, pointerName(key, data), bytes.NewReader(nil), 0,
+		minio.PutObjectOptions{ContentType: "application/octet-stream", DisableContentSha256: true})
+	return err
+}
+
+// Discard removes a staged object; a missing one is not an error. A name
+// this store did not stage (a staged object of an earlier version, found
+// by Leftovers) is removed from tmp/ only: the data object of the same
+// name may be a committed blob's.
 func (s *s3Store) Discard(ctx context.Context, tmp string) error {
 	if err := checkTmp(tmp); err != nil {
 		return err
 	}
-	if err := s.remove(ctx, tmp); err != nil {
+	s.mu.Lock()
+	mine := s.staged[tmp]
+	s.mu.Unlock()
+	name := tmp
+	if mine {
+		name = dataName(tmp)
+	}
+	if err := s.remove(ctx, name); err != nil {
 		return classifyS3(ctx, fmt.Errorf("storage: discard %s in %s: %w", tmp, s.name, err))
 	}
+	s.mu.Lock()
+	delete(s.staged, tmp)
+	s.mu.Unlock()
 	return nil
 }
 
-// Open returns the object, after a HEAD request that turns a missing object
-// into ErrNotFound now rather than on the first Read. The returned
-// *minio.Object also implements io.Seeker and io.ReaderAt.
+// Open returns the blob's bytes, streamed from the body of a GET of its
+// data object (s3Reader, which can also seek), after the listing that
+// finds the object; a missing blob is ErrNotFound now rather than on the
+// first Read.
 func (s *s3Store) Open(ctx context.Context, key string) (io.ReadCloser, error) {
 	if err := checkKey(key); err != nil {
 		return nil, err
 	}
-	obj, err := s.client.GetObject(ctx, s.bucket, key, minio.GetObjectOptions{})
+	objs, err := s.candidates(ctx, key)
 	if err != nil {
-		return nil, s.objectError(ctx, key, err)
+		return nil, err
 	}
-	if _, err := obj.Stat(); err != nil {
-		_ = obj.Close() // the Stat error is the one to report
-		return nil, s.objectError(ctx, key, err)
+	for _, name := range objs {
+		r, err := s.openObject(ctx, key, name)
+		if isNoSuchKey(err) {
+			continue
+		}
+		if err != nil {
+			return nil, s.objectError(ctx, key, err)
+		}
+		return r, nil
 	}
-	return obj, nil
+	return nil, fmt.Errorf("%w: %s in %s", ErrNotFound, key, s.name)
 }
 
-// Size returns the object's size from a HEAD request.
+// Size returns the size of the blob's data object.
 func (s *s3Store) Size(ctx context.Context, key string) (int64, error) {
 	if err := checkKey(key); err != nil {
 		return 0, err
 	}
-	info, err := s.client.StatObject(ctx, s.bucket, key, minio.StatObjectOptions{})
+	objs, err := s.candidates(ctx, key)
 	if err != nil {
-		return 0, s.objectError(ctx, key, err)
+		return 0, err
 	}
-	return info.Size, nil
+	for _, name := range objs {
+		info, err := s.client.StatObject(ctx, s.bucket, name, minio.StatObjectOptions{})
+		if isNoSuchKey(err) {
+			continue
+		}
+		if err != nil {
+			return 0, s.objectError(ctx, key, err)
+		}
+		return info.Size, nil
+	}
+	return 0, fmt.Errorf("%w: %s in %s", ErrNotFound, key, s.name)
 }
 
-// Delete removes the object; a missing one is not an error.
+// Delete removes the blob: each pointer, then its data object, so that an
+// interruption leaves unreferenced data (a leftover), never a pointer to
+// nothing. A blob stored whole under its key is removed too. Missing is
+// not an error.
 func (s *s3Store) Delete(ctx context.Context, key string) error {
 	if err := checkKey(key); err != nil {
 		return err
 	}
-	if err := s.remove(ctx, key); err != nil {
+	names, err := s.names(ctx, key)
+	for _, n := range names {
+		if err = s.remove(ctx, n); err != nil {
+			break
+		}
+		if _, data, ok := parsePointer(n); ok {
+			if err = s.remove(ctx, data); err != nil {
+				break
+			}
+		}
+	}
+	if err != nil {
 		return classifyS3(ctx, fmt.Errorf("storage: delete %s in %s: %w", key, s.name, err))
 	}
 	return nil

@@ -10,13 +10,19 @@
 //     path or object name unchecked.
 //   - Bytes are written in two steps. [Store.Stage] streams a reader into a
 //     temporary object; the caller hashes the bytes as they pass (for example
-//     with io.TeeReader into sha256.New), then [Store.Commit] moves the staged
-//     object to Key(sum). A crash between the two steps leaves at most a
+//     with io.TeeReader into sha256.New), then [Store.Commit] makes the staged
+//     object the blob Key(sum). A crash between the two steps leaves at most a
 //     staged object, never a half-written blob under a real key.
+//   - Every byte is written once: the filesystem links the staged file to
+//     its key; S3, which cannot rename, keeps the staged object and writes
+//     an empty pointer to it under the key (the layout is in s3layout.go).
 //   - Everything streams: no backend reads a whole blob into memory or
-//     spools it to a temporary file outside the store. Memory use per
-//     operation is bounded (one copy buffer on the filesystem, one 8 MiB
-//     upload part on S3) whatever the blob's size.
+//     spools it to a temporary file. Memory does not grow with a blob's
+//     size: the filesystem copies through one 256 KiB buffer per Stage; S3
+//     sends 32 MiB parts, of which the process holds one in memory at a
+//     time (s3PartBuffers); a part that finds that buffer taken waits in
+//     an unlinked temporary file instead, so memory does not grow with the
+//     number of uploads either.
 //   - A missing blob is reported as an error satisfying
 //     errors.Is(err, [ErrNotFound]); deleting or discarding something that is
 //     already gone is not an error.
@@ -47,16 +53,16 @@ var ErrNotFound = errors.New("storage: blob not found")
 // safe for concurrent use.
 type Store interface {
 	// Stage streams r into a new temporary object and returns its temporary
-	// name, to be passed to Commit or Discard. It reads r until io.EOF and
+	// name, to be passed to Commit or Discard on the same Store. It reads r until io.EOF and
 	// stops early if ctx is canceled. Any other error of r fails Stage with
 	// an error wrapping it; io.ErrUnexpectedEOF (a cut-off upload) is such
 	// an error, never a short end. On error nothing is left behind.
 	Stage(ctx context.Context, r io.Reader) (tmp string, err error)
 
-	// Commit moves the staged object tmp to key. If key already exists,
-	// created is false (content-addressed: same key = same bytes; the
-	// filesystem keeps the existing file, S3 copies the staged bytes over
-	// it); otherwise created is true. tmp is gone
+	// Commit makes the staged object tmp the blob key. If key already
+	// exists, created is false (content-addressed: same key = same bytes;
+	// both backends keep the existing blob and drop the staged bytes);
+	// otherwise created is true. tmp is gone
 	// afterwards in every case where err == nil. When err != nil, created is
 	// false, key may or may not exist, and the caller should Discard tmp.
 	//
@@ -69,9 +75,10 @@ type Store interface {
 	// upload committed a moment ago and is about to record.
 	//
 	// On the filesystem, of several concurrent Commits of the same key
-	// exactly one reports created. On S3, which has no conditional copy,
-	// racing Commits of the same key may each report created; the stored
-	// bytes are the same either way.
+	// exactly one reports created. On S3, which has no conditional write,
+	// racing Commits of the same key may each report created, and each
+	// keeps its bytes (two pointers under one key, either of which serves);
+	// the bytes are the same either way.
 	Commit(ctx context.Context, tmp, key string) (created bool, err error)
 
 	// Discard removes a staged object; missing is not an error.

@@ -39,6 +39,7 @@ var contractTests = []struct {
 	{"name", testName},
 	{"inventory", testInventory},
 	{"thumbnails", testThumbnails},
+	{"seek", testSeek},
 }
 
 func TestStoreContract(t *testing.T) {
@@ -385,7 +386,7 @@ func sha256Hex(s string) string {
 
 // partBytes is past one S3 upload part, so a failed S3 Stage has uploaded
 // a part that must be cleaned up.
-const partBytes = 9 << 20
+const partBytes = 33 << 20
 
 // errReader fails after n deterministic bytes.
 type errReader struct {
@@ -562,9 +563,10 @@ func testInventory(t *testing.T, b backend) {
 
 // testThumbnails: a thumbnail is written, read, sized and deleted under
 // its ThumbKey like a blob, listed by Thumbs and never by Blobs; Blobs'
-// keys are not listed by Thumbs.
+// keys are not listed by Thumbs; a committed thumbnail is never a
+// leftover.
 func testThumbnails(t *testing.T, b backend) {
-	st, _ := openStore(t, b)
+	st, cfg := openStore(t, b)
 	ctx := t.Context()
 	blobKey, sum, _ := put(t, st, strings.NewReader("a photo of the meeting"))
 	thumb := []byte("\xff\xd8 a small JPEG")
@@ -607,6 +609,12 @@ func testThumbnails(t *testing.T, b backend) {
 	if got, want := list(st.Thumbs), map[string]int64{key: int64(len(thumb)), failed: 10}; !maps.Equal(got, want) {
 		t.Errorf("Thumbs = %v, want %v", got, want)
 	}
+	// A committed thumbnail is no leftover, however old (on S3 its bytes
+	// are a data object its pointer names).
+	noStaged(t, b, cfg)
+	for l, err := range st.Leftovers(ctx, time.Now().Add(time.Hour)) {
+		t.Errorf("Leftovers yields %+v, %v; want nothing", l, err)
+	}
 	if err := st.Delete(ctx, key); err != nil {
 		t.Fatalf("Delete(%s): %v", key, err)
 	}
@@ -615,5 +623,51 @@ func testThumbnails(t *testing.T, b backend) {
 	}
 	if n, _ := readBlob(t, st, blobKey); n != 22 {
 		t.Errorf("the blob has %d bytes after its thumbnail was deleted, want 22", n)
+	}
+}
+
+// testSeek: the reader Open returns can seek (ranges are served from it),
+// forwards, back and from the end, also after part of it was read.
+func testSeek(t *testing.T, b backend) {
+	st, _ := openStore(t, b)
+	content := make([]byte, 3<<20)
+	_, _ = rand.NewChaCha8([32]byte{9}).Read(content)
+	key, _, _ := put(t, st, bytes.NewReader(content))
+	rc, err := st.Open(t.Context(), key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rc.Close()
+	rs, ok := rc.(io.ReadSeeker)
+	if !ok {
+		t.Fatalf("Open returned %T, not an io.ReadSeeker", rc)
+	}
+	head := make([]byte, 100)
+	if _, err := io.ReadFull(rs, head); err != nil || !bytes.Equal(head, content[:100]) {
+		t.Fatalf("first 100 bytes: %v", err)
+	}
+	for _, tc := range []struct {
+		name     string
+		offset   int64
+		whence   int
+		want     int64
+		readSize int
+	}{
+		{"end", 0, io.SeekEnd, int64(len(content)), 10},
+		{"forwards", 2 << 20, io.SeekStart, 2 << 20, 1000},
+		{"back to the start", 0, io.SeekStart, 0, 50},
+		{"back", 10, io.SeekStart, 10, 1 << 20},
+		{"relative", 5, io.SeekCurrent, 10 + 1<<20 + 5, 200},
+		{"from the end", -7, io.SeekEnd, int64(len(content)) - 7, 7},
+	} {
+		pos, err := rs.Seek(tc.offset, tc.whence)
+		if err != nil || pos != tc.want {
+			t.Fatalf("%s: Seek = %d, %v; want %d", tc.name, pos, err, tc.want)
+		}
+		got, err := io.ReadAll(io.LimitReader(rs, int64(tc.readSize)))
+		want := content[min(pos, int64(len(content))):min(pos+int64(tc.readSize), int64(len(content)))]
+		if err != nil || !bytes.Equal(got, want) {
+			t.Errorf("%s: read %d bytes (%v), want %d equal to the content there", tc.name, len(got), err, len(want))
+		}
 	}
 }

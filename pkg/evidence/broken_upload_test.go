@@ -108,7 +108,7 @@ func TestStageBrokenUpload(t *testing.T) {
 					if n := testenv.StagedLeft(t, cfg); n != 0 {
 						t.Errorf("staged objects left got %d, want 0", n)
 					}
-					if n := blobCount(t, cfg); n != 0 {
+					if n := testenv.StoredBlobs(t, cfg); n != 0 {
 						t.Errorf("blobs got %d, want 0", n)
 					}
 				})

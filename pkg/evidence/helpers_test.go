@@ -7,17 +7,12 @@ import (
 	"crypto/sha256"
 	"encoding/binary"
 	"encoding/hex"
-	"errors"
 	"io"
-	"io/fs"
 	"math/rand/v2"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
-	"github.com/minio/minio-go/v7"
-	"github.com/minio/minio-go/v7/pkg/credentials"
 	"gorm.io/gorm"
 
 	"github.com/bukti-id/bukti/criteria"
@@ -56,7 +51,7 @@ type env struct {
 }
 
 // openStore opens a fresh store of the given kind and returns it with its
-// configuration (which testenv.StagedLeft and blobCount need).
+// configuration (which testenv.StagedLeft and testenv.StoredBlobs need).
 func openStore(t testing.TB, kind string) (storage.Store, storage.Config) {
 	t.Helper()
 	cfg := testenv.StoreConfig(t, kind)
@@ -147,7 +142,7 @@ func (e *env) state() state {
 			e.t.Fatal(err)
 		}
 	}
-	s.blobs = blobCount(e.t, e.cfg)
+	s.blobs = testenv.StoredBlobs(e.t, e.cfg)
 	s.staged = testenv.StagedLeft(e.t, e.cfg)
 	return s
 }
@@ -169,39 +164,6 @@ func (e *env) setReview(id int64, review string) {
 	if err := e.db.Model(&bukti.Evidence{}).Where("id = ?", id).Update("review", review).Error; err != nil {
 		e.t.Fatal(err)
 	}
-}
-
-// blobCount counts committed blobs (not staged objects) in a store.
-func blobCount(t testing.TB, cfg storage.Config) int {
-	t.Helper()
-	n := 0
-	if cfg.S3.Endpoint == "" {
-		root := filepath.Join(cfg.Dir, "sha256")
-		err := filepath.WalkDir(root, func(_ string, d fs.DirEntry, err error) error {
-			if err != nil {
-				return err
-			}
-			if !d.IsDir() {
-				n++
-			}
-			return nil
-		})
-		if err != nil && !errors.Is(err, fs.ErrNotExist) {
-			t.Fatal(err)
-		}
-		return n
-	}
-	c, err := minio.New(cfg.S3.Endpoint, &minio.Options{Creds: credentials.NewStaticV4(cfg.S3.AccessKey, cfg.S3.SecretKey, "")})
-	if err != nil {
-		t.Fatal(err)
-	}
-	for obj := range c.ListObjects(context.Background(), cfg.S3.Bucket, minio.ListObjectsOptions{Prefix: "sha256/", Recursive: true}) {
-		if obj.Err != nil {
-			t.Fatal(obj.Err)
-		}
-		n++
-	}
-	return n
 }
 
 func sum(b []byte) string {

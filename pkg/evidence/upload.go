@@ -60,14 +60,33 @@ func (e *sourceError) Unwrap() error { return e.err }
 // declared length (a cut request, a client that went away): io.ReadFull
 // and minio-go's uploader take the bare value for a normal short last read
 // and would keep the truncated bytes as a complete file.
-type source struct{ r io.Reader }
+//
+// Each Read fills p before it returns, unless the reader ends or fails or
+// ctx ends (which the blob store sees on its next Read): a multipart part
+// yields a few KiB per Read, and every layer above (the hash, the limits,
+// the blob store's guards) then runs once per buffer instead of once per
+// few KiB.
+type source struct {
+	ctx context.Context
+	r   io.Reader
+}
 
 func (s source) Read(p []byte) (int, error) {
-	n, err := s.r.Read(p)
-	if err != nil && err != io.EOF {
-		err = &sourceError{err}
+	n := 0
+	for n < len(p) {
+		k, err := s.r.Read(p[n:])
+		n += k
+		if err == io.EOF {
+			return n, err
+		}
+		if err != nil {
+			return n, &sourceError{err}
+		}
+		if s.ctx.Err() != nil {
+			break
+		}
 	}
-	return n, err
+	return n, nil
 }
 
 // Stage sniffs the head of r, refuses types outside the allowlist, then
@@ -80,7 +99,7 @@ func (s source) Read(p []byte) (int, error) {
 // ending while the file streams: Stage returns an EINVALID error that also
 // wraps the cause (so errors.As still finds, say, an *http.MaxBytesError).
 func (s *Service) Stage(ctx context.Context, fileName string, r io.Reader) (*Staged, error) {
-	src := source{r}
+	src := source{ctx: ctx, r: r}
 	head := make([]byte, sniffBytes)
 	n, err := io.ReadFull(src, head)
 	var se *sourceError

@@ -35,9 +35,14 @@ type env struct {
 
 func newEnv(t *testing.T, dbKind, storeKind string) *env {
 	t.Helper()
+	return newEnvOn(t, dbKind, testenv.OpenStore(t, storeKind))
+}
+
+// newEnvOn is newEnv on the blob store st.
+func newEnvOn(t *testing.T, dbKind string, st storage.Store) *env {
+	t.Helper()
 	ctx := context.Background()
 	gdb := testenv.OpenDB(t, dbKind)
-	st := testenv.OpenStore(t, storeKind)
 	a := app.New(sqlstore.New(gdb, nil), st, criteria.MustBuiltin(), app.Options{TimeZone: time.UTC, Log: testenv.Logger(t)})
 	if _, err := a.Org.CreateProvince(ctx, "32", "Jawa Barat", nil); err != nil {
 		t.Fatal(err)
@@ -186,7 +191,7 @@ func TestCheck(t *testing.T) {
 						t.Errorf("within the grace period: %v, want nothing (an upload may still be running)", kinds(rep))
 					}
 					rep := e.check(t, integrity.Options{Now: later(25 * time.Hour)})
-					if got := kinds(rep); len(got) != 2 || got[1] != "orphan "+orphanKey || !strings.HasPrefix(got[0], "leftover tmp/") {
+					if got := kinds(rep); len(got) != 2 || got[1] != "orphan "+orphanKey || !strings.HasPrefix(got[0], "leftover ") {
 						t.Errorf("problems %v, want a leftover and orphan %s", got, orphanKey)
 					}
 					rep = e.check(t, integrity.Options{Now: later(25 * time.Hour), Repair: true})

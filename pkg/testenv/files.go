@@ -4,11 +4,13 @@ import (
 	"archive/zip"
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"image"
 	"image/color"
 	"image/jpeg"
 	"image/png"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
@@ -93,14 +95,66 @@ func StagedLeft(tb testing.TB, cfg storage.Config) int {
 	if err != nil {
 		tb.Fatal(err)
 	}
+	// Staged bytes are data/<id> until a pointer sha256/ab/cd/<sum>/<id>
+	// (or thumb/ab/cd/<sum>-<size>.<kind>/<id>) names them; earlier
+	// versions staged under tmp/.
+	ctx := context.Background()
+	named := map[string]bool{}
+	for _, prefix := range []string{"sha256/", "thumb/"} {
+		for obj := range c.ListObjects(ctx, cfg.S3.Bucket, minio.ListObjectsOptions{Prefix: prefix, Recursive: true}) {
+			if obj.Err != nil {
+				tb.Fatal(obj.Err)
+			}
+			if parts := strings.Split(obj.Key, "/"); len(parts) == 5 {
+				named["data/"+parts[4]] = true
+			}
+		}
+	}
 	n := 0
-	for obj := range c.ListObjects(context.Background(), cfg.S3.Bucket, minio.ListObjectsOptions{Prefix: "tmp/", Recursive: true}) {
+	for _, prefix := range []string{"data/", "tmp/"} {
+		for obj := range c.ListObjects(ctx, cfg.S3.Bucket, minio.ListObjectsOptions{Prefix: prefix, Recursive: true}) {
+			if obj.Err != nil {
+				tb.Fatal(obj.Err)
+			}
+			if !named[obj.Key] {
+				n++
+			}
+		}
+	}
+	return n
+}
+
+// StoredBlobs counts the committed blobs (not staged objects, not
+// thumbnails) of a store, looking at the files or objects themselves.
+func StoredBlobs(tb testing.TB, cfg storage.Config) int {
+	tb.Helper()
+	if cfg.S3.Endpoint == "" {
+		n := 0
+		err := filepath.WalkDir(filepath.Join(cfg.Dir, "sha256"), func(_ string, d fs.DirEntry, err error) error {
+			if err == nil && !d.IsDir() {
+				n++
+			}
+			return err
+		})
+		if err != nil && !errors.Is(err, fs.ErrNotExist) {
+			tb.Fatal(err)
+		}
+		return n
+	}
+	c, err := minio.New(cfg.S3.Endpoint, &minio.Options{Creds: credentials.NewStaticV4(cfg.S3.AccessKey, cfg.S3.SecretKey, "")})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	// A blob is sha256/ab/cd/<sum> (stored whole by earlier versions) or
+	// the pointers to its bytes, sha256/ab/cd/<sum>/<id>: count the keys.
+	keys := map[string]bool{}
+	for obj := range c.ListObjects(context.Background(), cfg.S3.Bucket, minio.ListObjectsOptions{Prefix: "sha256/", Recursive: true}) {
 		if obj.Err != nil {
 			tb.Fatal(obj.Err)
 		}
-		n++
+		keys[strings.Join(strings.SplitN(obj.Key, "/", 5)[:4], "/")] = true
 	}
-	return n
+	return len(keys)
 }
 
 // PagePDF returns a well-formed one-page A4 PDF (595×842 points) whose

@@ -349,7 +349,7 @@ func TestBrowserLinkExistingSK(t *testing.T) {
 	}
 	var n int64
 	h.db.Model(&bukti.Evidence{}).Where("facility_id = ?", f.ID).Count(&n)
-	if n != 2 || h.storedBlobs() != 1 {
-		t.Errorf("records %d, blobs %d: want 2 records on 1 blob", n, h.storedBlobs())
+	if n != 2 || testenv.StoredBlobs(h.t, h.storeCfg) != 1 {
+		t.Errorf("records %d, blobs %d: want 2 records on 1 blob", n, testenv.StoredBlobs(h.t, h.storeCfg))
 	}
 }

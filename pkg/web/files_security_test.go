@@ -6,52 +6,17 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io/fs"
 	"mime"
 	"net"
 	"net/http"
-	"path/filepath"
 	"strconv"
 	"testing"
 	"time"
-
-	"github.com/minio/minio-go/v7"
-	"github.com/minio/minio-go/v7/pkg/credentials"
 
 	"github.com/bukti-id/bukti/pkg/bukti"
 	"github.com/bukti-id/bukti/pkg/testenv"
 	"github.com/bukti-id/bukti/storage"
 )
-
-// storedBlobs counts the committed blobs (not staged objects) of the
-// harness's store.
-func (h *harness) storedBlobs() int {
-	h.t.Helper()
-	cfg, n := h.storeCfg, 0
-	if cfg.S3.Endpoint == "" {
-		err := filepath.WalkDir(filepath.Join(cfg.Dir, "sha256"), func(_ string, d fs.DirEntry, err error) error {
-			if err == nil && !d.IsDir() {
-				n++
-			}
-			return err
-		})
-		if err != nil && !errors.Is(err, fs.ErrNotExist) {
-			h.t.Fatal(err)
-		}
-		return n
-	}
-	c, err := minio.New(cfg.S3.Endpoint, &minio.Options{Creds: credentials.NewStaticV4(cfg.S3.AccessKey, cfg.S3.SecretKey, "")})
-	if err != nil {
-		h.t.Fatal(err)
-	}
-	for obj := range c.ListObjects(context.Background(), cfg.S3.Bucket, minio.ListObjectsOptions{Prefix: "sha256/", Recursive: true}) {
-		if obj.Err != nil {
-			h.t.Fatal(obj.Err)
-		}
-		n++
-	}
-	return n
-}
 
 // refusedCleanly fails t unless r has the status and code, and nothing was
 // recorded, staged or stored since before.
@@ -66,7 +31,7 @@ func refusedCleanly(t *testing.T, h *harness, r result, status int, code string,
 	if after := h.counts(); after != before {
 		t.Errorf("refused upload changed state: %+v → %+v", before, after)
 	}
-	if n := h.storedBlobs(); n != blobsBefore {
+	if n := testenv.StoredBlobs(h.t, h.storeCfg); n != blobsBefore {
 		t.Errorf("refused upload stored a blob: %d blobs, were %d", n, blobsBefore)
 	}
 }
@@ -90,7 +55,7 @@ func TestUploadPolyglotsRefused(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			before, blobs := h.counts(), h.storedBlobs()
+			before, blobs := h.counts(), testenv.StoredBlobs(h.t, h.storeCfg)
 			r := h.upload(path, field{name: "requirement", value: "2.1.2/a/R1"}, file(tc.fileName, tc.data))
 			refusedCleanly(t, h, r, http.StatusUnsupportedMediaType, bukti.EUNSUPPORTED, before, blobs)
 		})
@@ -146,7 +111,7 @@ func TestUploadTruncatedBody(t *testing.T) {
 				t.Run(tc.name, func(t *testing.T) {
 					body, ct, end, delim := cutUpload(tc.data)
 					cut := body[:tc.cut(end, delim)]
-					before, blobs := h.counts(), h.storedBlobs()
+					before, blobs := h.counts(), testenv.StoredBlobs(h.t, h.storeCfg)
 					var r result
 					if tc.hangUp {
 						r = hangUp(t, h, path, ct, cut, len(body))

@@ -1,11 +1,15 @@
 package core
 
 import (
+	"bufio"
 	"context"
 	"errors"
 	"io"
+	"mime"
+	"mime/multipart"
 	"net/http"
 	"strings"
+	"sync"
 	"time"
 	"unicode"
 
@@ -44,7 +48,13 @@ func (s *Server) ReadUpload(c echo.Context, early func(fields map[string][]strin
 		return nil, bukti.E(bukti.ETOOLARGE, "err.core.upload_exceeds_limit_mib", s.Evidence.MaxBytes>>20)
 	}
 	req.Body = http.MaxBytesReader(c.Response(), req.Body, limit)
-	mr, err := req.MultipartReader()
+	body := bodyBuffers.Get().(*bufio.Reader)
+	body.Reset(req.Body)
+	defer func() {
+		body.Reset(nil)
+		bodyBuffers.Put(body)
+	}()
+	mr, err := multipartReader(req, body)
 	if err != nil {
 		return nil, bukti.E(bukti.EINVALID, "err.core.send_multipart_form_data_with", err)
 	}
@@ -100,6 +110,28 @@ func (s *Server) ReadUpload(c echo.Context, early func(fields map[string][]strin
 		return nil, bukti.E(bukti.EINVALID, "err.core.no_file_attach_it_in")
 	}
 	return form, nil
+}
+
+// bodyBuffers buffer upload bodies in front of mime/multipart, whose own
+// buffer is 4 KiB: the connection is then read in large pieces.
+var bodyBuffers = sync.Pool{New: func() any { return bufio.NewReaderSize(nil, 64<<10) }}
+
+// multipartReader is req.MultipartReader reading body (req.Body behind a
+// buffer): the form must be multipart/form-data with a boundary.
+func multipartReader(req *http.Request, body io.Reader) (*multipart.Reader, error) {
+	ct := req.Header.Get(echo.HeaderContentType)
+	if ct == "" {
+		return nil, http.ErrNotMultipart
+	}
+	media, params, err := mime.ParseMediaType(ct)
+	if err != nil || media != "multipart/form-data" {
+		return nil, http.ErrNotMultipart
+	}
+	boundary, ok := params["boundary"]
+	if !ok {
+		return nil, http.ErrMissingBoundary
+	}
+	return multipart.NewReader(body, boundary), nil
 }
 
 // cleanFileName keeps the base name of an uploaded file, for display and
