@@ -141,38 +141,11 @@ func storedBy(u *sqlstore.Tx, id, surveyor int64) (map[string]bukti.SurveyScore,
 // left as they are. Nothing is saved unless every row given is valid; a
 // *RowsError names each wrong one. It returns how many scores changed.
 func (s *Service) ScoreMany(ctx context.Context, id, by int64, ins []ScoreInput) (int, error) {
-	rows, err := s.scoreRows(ctx, id, by, by, ins)
-	if err != nil {
-		return 0, err
-	}
-	n := 0
-	err = s.change(ctx, id, Score, by, func(u *sqlstore.Tx, sv *bukti.Survey) error {
-		stored, err := storedBy(u, id, by)
-		if err != nil {
-			return err
-		}
-		for i := range rows {
-			row := &rows[i]
-			if old, ok := stored[row.ElementID]; ok && sameScore(old, *row) {
-				continue
-			}
-			if err := u.SaveSurveyScore(row); err != nil {
-				return err
-			}
-			if err := u.DeleteSurveyScore(id, row.ElementID, Final); err != nil {
-				return err
-			}
-			if err := s.audit(u, sv, ActionScore, fmt.Sprintf("%s: %s", row.ElementID, FormatScore(row.Score, row.TDD))); err != nil {
-				return err
-			}
-			n++
-		}
-		return nil
-	})
-	if err != nil {
-		return 0, err
-	}
-	return n, nil
+	return s.saveRows(ctx, id, by, by, Score, ActionScore, ins,
+		func(u *sqlstore.Tx, row *bukti.SurveyScore) error {
+			return u.DeleteSurveyScore(id, row.ElementID, Final)
+		},
+		func(*sqlstore.Tx, *bukti.Survey) error { return nil })
 }
 
 // SetFinalMany, for the team lead, sets the final scores of several EP at
@@ -181,13 +154,25 @@ func (s *Service) ScoreMany(ctx context.Context, id, by int64, ins []ScoreInput)
 // valid; a *RowsError names each wrong one. It returns how many final
 // scores changed.
 func (s *Service) SetFinalMany(ctx context.Context, id, by int64, ins []ScoreInput) (int, error) {
-	rows, err := s.scoreRows(ctx, id, Final, by, ins)
+	return s.saveRows(ctx, id, Final, by, SetFinal, ActionFinalScore, ins,
+		func(*sqlstore.Tx, *bukti.SurveyScore) error { return nil }, s.markScored)
+}
+
+// saveRows checks the rows ins as owner's scores (a surveyor's, or
+// Final) and saves them in one change a of the survey by by: a row equal
+// to the stored score is left as it is; each other is saved, then each
+// runs for it, and it is audited as action; finish runs last in the same
+// unit. Nothing is saved unless every row is valid. It returns how many
+// scores changed.
+func (s *Service) saveRows(ctx context.Context, id, owner, by int64, a Action, action string, ins []ScoreInput,
+	each func(*sqlstore.Tx, *bukti.SurveyScore) error, finish func(*sqlstore.Tx, *bukti.Survey) error) (int, error) {
+	rows, err := s.scoreRows(ctx, id, owner, by, ins)
 	if err != nil {
 		return 0, err
 	}
 	n := 0
-	err = s.change(ctx, id, SetFinal, by, func(u *sqlstore.Tx, sv *bukti.Survey) error {
-		stored, err := storedBy(u, id, Final)
+	err = s.change(ctx, id, a, by, func(u *sqlstore.Tx, sv *bukti.Survey) error {
+		stored, err := storedBy(u, id, owner)
 		if err != nil {
 			return err
 		}
@@ -199,12 +184,15 @@ func (s *Service) SetFinalMany(ctx context.Context, id, by int64, ins []ScoreInp
 			if err := u.SaveSurveyScore(row); err != nil {
 				return err
 			}
-			if err := s.audit(u, sv, ActionFinalScore, fmt.Sprintf("%s: %s", row.ElementID, FormatScore(row.Score, row.TDD))); err != nil {
+			if err := each(u, row); err != nil {
+				return err
+			}
+			if err := s.audit(u, sv, action, fmt.Sprintf("%s: %s", row.ElementID, FormatScore(row.Score, row.TDD))); err != nil {
 				return err
 			}
 			n++
 		}
-		return s.markScored(u, sv)
+		return finish(u, sv)
 	})
 	if err != nil {
 		return 0, err
