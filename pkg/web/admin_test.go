@@ -15,9 +15,10 @@ import (
 )
 
 // The settings page's forms and their JSON API twins: every action good
-// and bad. A refused form answers with the settings page again (422 for
-// bad input, 409 for a conflict, 404 for what is gone): the message next
-// to the field, every value typed kept, nothing written.
+// and bad. A refused form answers with the settings page again (400 for
+// bad input, 409 for a conflict): the message next to the field, every
+// value typed kept, nothing written. What is gone meanwhile gets the 404
+// page.
 
 // formWant is what a refused form's page must show: the message (a
 // substring) in the error element errID next to its field, and the typed
@@ -136,15 +137,15 @@ func TestAdminOrgForms(t *testing.T) {
 		{name: "add a province", path: "/admin/provinces", form: url.Values{"code": {"33"}, "name": {"Jawa Tengah"}},
 			status: 303, ok: "admin.province_added", audit: "province.create"},
 		{name: "province with a bad code", path: "/admin/provinces", form: url.Values{"code": {"3 3"}, "name": {"Jawa <Tengah>"}},
-			status: 422, want: formWant{"p-code-error", "Kode provinsi wajib diisi", map[string]string{"p-code": "3 3", "p-name": "Jawa <Tengah>"}, ""}},
+			status: 400, want: formWant{"p-code-error", "Kode provinsi wajib diisi", map[string]string{"p-code": "3 3", "p-name": "Jawa <Tengah>"}, ""}},
 		{name: "province with a taken code", path: "/admin/provinces", form: url.Values{"code": {"33"}, "name": {"Jawa Tengah Lagi"}},
 			status: 409, want: formWant{"p-code-error", `Kode provinsi "33" sudah terdaftar`, map[string]string{"p-code": "33", "p-name": "Jawa Tengah Lagi"}, ""}},
 		{name: "province without a name", path: "/admin/provinces", form: url.Values{"code": {"34"}, "name": {" "}},
-			status: 422, want: formWant{"p-name-error", "Nama provinsi wajib diisi", map[string]string{"p-code": "34"}, ""}},
+			status: 400, want: formWant{"p-name-error", "Nama provinsi wajib diisi", map[string]string{"p-code": "34"}, ""}},
 		{name: "add a district", path: "/admin/districts", form: url.Values{"code": {"3374"}, "name": {"Kota Semarang"}, "province": {"33"}},
 			status: 303, ok: "admin.district_added", audit: "district.create"},
 		{name: "district in an unknown province", path: "/admin/districts", form: url.Values{"code": {"3375"}, "name": {"Kota Salatiga"}, "province": {"99"}},
-			status: 422, want: formWant{"d-province-error", `Provinsi dengan kode "99" tidak ada`, map[string]string{"d-code": "3375", "d-name": "Kota Salatiga"}, ""}},
+			status: 400, want: formWant{"d-province-error", `Provinsi dengan kode "99" tidak ada`, map[string]string{"d-code": "3375", "d-name": "Kota Salatiga"}, ""}},
 		{name: "district with a taken code", path: "/admin/districts", form: url.Values{"code": {"3374"}, "name": {"Kota Salatiga"}, "province": {"33"}},
 			status: 409, want: formWant{"d-code-error", "sudah terdaftar", map[string]string{"d-code": "3374", "d-name": "Kota Salatiga", "d-province": "33"}, ""}},
 		{name: "add a Puskesmas", path: "/admin/facilities", form: url.Values{"code": {"P3374"}, "name": {"Puskesmas Halmahera"}, "district": {"3374"}},
@@ -152,13 +153,13 @@ func TestAdminOrgForms(t *testing.T) {
 		{name: "Puskesmas with a name taken in its district", path: "/admin/facilities", form: url.Values{"code": {"P3374B"}, "name": {"puskesmas halmahera"}, "district": {"3374"}},
 			status: 409, want: formWant{"f-name-error", "sudah dipakai Puskesmas lain di Kota Semarang", map[string]string{"f-code": "P3374B", "f-name": "puskesmas halmahera", "f-district": "3374"}, ""}},
 		{name: "Puskesmas with a bad code", path: "/admin/facilities", form: url.Values{"code": {"P/1"}, "name": {"Puskesmas Garis"}, "district": {"3374"}},
-			status: 422, want: formWant{"f-code-error", "Kode Puskesmas wajib diisi", map[string]string{"f-code": "P/1", "f-name": "Puskesmas Garis"}, ""}},
+			status: 400, want: formWant{"f-code-error", "Kode Puskesmas wajib diisi", map[string]string{"f-code": "P/1", "f-name": "Puskesmas Garis"}, ""}},
 		{name: "Puskesmas in an unknown district", path: "/admin/facilities", form: url.Values{"code": {"P9"}, "name": {"Puskesmas Entah"}, "district": {"9999"}},
-			status: 422, want: formWant{"f-district-error", `kode "9999" tidak ada`, map[string]string{"f-code": "P9", "f-name": "Puskesmas Entah"}, ""}},
+			status: 400, want: formWant{"f-district-error", `kode "9999" tidak ada`, map[string]string{"f-code": "P9", "f-name": "Puskesmas Entah"}, ""}},
 		{name: "rename a province", path: "/admin/provinces/{province}/rename", form: url.Values{"name": {"Jawa Tengah Baru"}},
 			status: 303, ok: "admin.renamed", audit: "province.rename"},
 		{name: "rename a province to nothing", path: "/admin/provinces/{province}/rename", form: url.Values{"name": {"  "}},
-			status: 422, want: formWant{"province-{province}-name-error", "Nama provinsi wajib diisi", map[string]string{"province-{province}-name": "  "}, ""}},
+			status: 400, want: formWant{"province-{province}-name-error", "Nama provinsi wajib diisi", map[string]string{"province-{province}-name": "  "}, ""}},
 		{name: "rename a district", path: "/admin/districts/{district}/rename", form: url.Values{"name": {"Kota Semarang (baru)"}},
 			status: 303, ok: "admin.renamed", audit: "district.rename"},
 		{name: "rename a Puskesmas", path: "/admin/facilities/{facility}/rename", form: url.Values{"name": {"Puskesmas Halmahera Baru"}},
@@ -234,7 +235,12 @@ func (h *harness) runStep(t *testing.T, v *visitor, path string, st adminStep, w
 		if after := testenv.Dump(t, h.db, "sessions.last_used_at"); after != before {
 			t.Error("the refused form changed the database")
 		}
-		if want.errID != "" || want.msg != "" {
+		switch {
+		case status == http.StatusNotFound: // the error page, not the form again
+			if !strings.Contains(body, want.msg) || strings.Contains(body, `class="field-error"`) {
+				t.Errorf("404 page without %q, or with a form's error: %.600s", want.msg, body)
+			}
+		case want.errID != "" || want.msg != "":
 			checkRefused(t, body, want)
 		}
 	}
@@ -297,8 +303,8 @@ func TestAdminFacilityImport(t *testing.T) {
 		before := testenv.Dump(t, h.db, "sessions.last_used_at")
 		csvText := "code,name,district\nP4,Puskesmas Empat,3277\nP2,Puskesmas Lain,3277\n\nP5,Puskesmas Lima,9999\n"
 		status, _, body := send("salah.csv", []byte(csvText))
-		if status != 422 {
-			t.Fatalf("status %d, want 422", status)
+		if status != 400 {
+			t.Fatalf("status %d, want 400", status)
 		}
 		checkRefused(t, body, formWant{"fi-file-error", "2 baris CSV tidak dapat diimpor", nil, ""})
 		if !strings.Contains(body, "(salah.csv)") {
@@ -315,15 +321,15 @@ func TestAdminFacilityImport(t *testing.T) {
 	})
 	t.Run("no file", func(t *testing.T) {
 		status, _, body := send("", nil)
-		if status != 422 {
-			t.Fatalf("status %d, want 422", status)
+		if status != 400 {
+			t.Fatalf("status %d, want 400", status)
 		}
 		checkRefused(t, body, formWant{"fi-file-error", "Pilih berkas .csv", nil, ""})
 	})
 	t.Run("a header without the columns", func(t *testing.T) {
 		status, _, body := send("salah.csv", []byte("Puskesmas,Alamat\nSatu,Jl\n"))
-		if status != 422 {
-			t.Fatalf("status %d, want 422", status)
+		if status != 400 {
+			t.Fatalf("status %d, want 400", status)
 		}
 		checkRefused(t, body, formWant{"fi-file-error", `Kolom "code" tidak ada`, nil, ""})
 	})
@@ -360,19 +366,19 @@ func TestAdminUserForms(t *testing.T) {
 	}
 	good := with("scope", fmt.Sprintf("facility:%d", f.ID))
 	for _, st := range []adminStep{
-		{name: "Tim Mutu scoped to a district", path: "/admin/users", form: bad, status: 422,
+		{name: "Tim Mutu scoped to a district", path: "/admin/users", form: bad, status: 400,
 			want: formWant{"u-scope-error", "Peran Tim Mutu perlu cakupan: pilih satu Puskesmas", keptAll(bad), ""}},
-		{name: "a bad email", path: "/admin/users", form: with("email", "siti"), status: 422,
+		{name: "a bad email", path: "/admin/users", form: with("email", "siti"), status: 400,
 			want: formWant{"u-email-error", `Alamat email "siti" tidak valid`, keptAll(with("email", "siti")), ""}},
-		{name: "a short password", path: "/admin/users", form: with("password", "pendek"), status: 422,
+		{name: "a short password", path: "/admin/users", form: with("password", "pendek"), status: 400,
 			want: formWant{"u-password-error", "minimal 10 karakter", keptAll(with("password", "pendek")), ""}},
 		{name: "a taken email", path: "/admin/users", form: with("email", "MUTU@p1.test"), status: 409,
 			want: formWant{"u-email-error", "sudah terdaftar", keptAll(with("email", "MUTU@p1.test")), ""}},
-		{name: "a scope without a role", path: "/admin/users", form: with("role", ""), status: 422,
+		{name: "a scope without a role", path: "/admin/users", form: with("role", ""), status: 400,
 			want: formWant{"u-scope-error", "Pilih peran untuk cakupan ini", keptAll(with("role", "")), ""}},
-		{name: "a tampered scope", path: "/admin/users", form: with("scope", "facility:abc"), status: 422,
+		{name: "a tampered scope", path: "/admin/users", form: with("scope", "facility:abc"), status: 400,
 			want: formWant{"u-scope-error", "Cakupan peran tidak valid", nil, ""}},
-		{name: "a scope that is gone", path: "/admin/users", form: with("scope", "facility:9999"), status: 422,
+		{name: "a scope that is gone", path: "/admin/users", form: with("scope", "facility:9999"), status: 400,
 			want: formWant{"u-scope-error", "Puskesmas #9999 yang dipilih mungkin sudah dihapus", nil, ""}},
 		{name: "a good user", path: "/admin/users", form: good, status: 303, ok: "admin.user_added", audit: "user.create"},
 	} {
@@ -418,23 +424,23 @@ func TestAdminUserForms(t *testing.T) {
 	sitiBrowser := newVisitor(h)
 	sitiBrowser.login("siti@p1.test", "sandi-siti-12345")
 	for _, st := range []adminStep{
-		{name: "grant a viewer role without a scope", path: page + "/roles", form: url.Values{"role": {"viewer"}, "scope": {""}}, status: 422,
+		{name: "grant a viewer role without a scope", path: page + "/roles", form: url.Values{"role": {"viewer"}, "scope": {""}}, status: 400,
 			want: formWant{"g-scope-error", "Peran Pembaca perlu cakupan", map[string]string{"g-role": "viewer", "g-scope": ""}, ""}},
-		{name: "grant no role", path: page + "/roles", form: url.Values{"role": {""}, "scope": {""}}, status: 422,
+		{name: "grant no role", path: page + "/roles", form: url.Values{"role": {""}, "scope": {""}}, status: 400,
 			want: formWant{"g-role-error", "Pilih peran", nil, ""}},
 		{name: "grant a supervisor role", path: page + "/roles", form: url.Values{"role": {"supervisor"}, "scope": {fmt.Sprintf("district:%d", districtID)}},
 			status: 303, ok: "admin.role_added", audit: "role.grant"},
 		{name: "grant it again", path: page + "/roles", form: url.Values{"role": {"supervisor"}, "scope": {fmt.Sprintf("district:%d", districtID)}}, status: 409,
 			want: formWant{"g-role-error", "sudah memiliki peran ini", map[string]string{"g-role": "supervisor", "g-scope": fmt.Sprintf("district:%d", districtID)}, ""}},
-		{name: "a short new password", path: page + "/password", form: url.Values{"password": {"pendek"}}, status: 422,
+		{name: "a short new password", path: page + "/password", form: url.Values{"password": {"pendek"}}, status: 400,
 			want: formWant{"r-password-error", "minimal 10 karakter", map[string]string{"r-password": "pendek"}, ""}},
 		{name: "a new password", path: page + "/password", form: url.Values{"password": {"sandi-baru-siti-1"}}, status: 303,
 			ok: "admin.password_reset", audit: "user.reset_password"},
 		{name: "disable", path: page + "/disable", form: url.Values{}, status: 303, ok: "admin.user_disabled", audit: "user.disable"},
 		{name: "enable", path: page + "/enable", form: url.Values{}, status: 303, ok: "admin.user_enabled", audit: "user.enable"},
-		{name: "disable yourself", path: fmt.Sprintf("/admin/users/%d/disable", adminID), form: url.Values{}, status: 422,
+		{name: "disable yourself", path: fmt.Sprintf("/admin/users/%d/disable", adminID), form: url.Values{}, status: 400,
 			want: formWant{"", "tidak dapat menonaktifkan akun Anda sendiri", nil, ""}},
-		{name: "delete yourself", path: fmt.Sprintf("/admin/users/%d/delete", adminID), form: url.Values{}, status: 422,
+		{name: "delete yourself", path: fmt.Sprintf("/admin/users/%d/delete", adminID), form: url.Values{}, status: 400,
 			want: formWant{"", "tidak dapat menghapus akun Anda sendiri", nil, ""}},
 		{name: "delete an account with work on record", path: fmt.Sprintf("/admin/users/%d/delete", worker), form: url.Values{}, status: 409,
 			want: formWant{"", "masih tercatat pada 1 bukti", nil, "status"}},
@@ -723,8 +729,8 @@ func TestLanguageLinksOfARefusedForm(t *testing.T) {
 				req.Header.Set("Referer", tc.referer)
 			}
 			status, _, body := v.do(req)
-			if status != http.StatusUnprocessableEntity {
-				t.Fatalf("status %d, want 422 (the form shown again)", status)
+			if status != http.StatusBadRequest {
+				t.Fatalf("status %d, want 400 (the form shown again)", status)
 			}
 			if !strings.Contains(body, tc.want) {
 				i := strings.Index(body, "/lang/en")

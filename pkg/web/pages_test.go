@@ -286,10 +286,10 @@ func TestAdminPages(t *testing.T) {
 		{"province", "/admin/provinces", url.Values{"code": {"33"}, "name": {"Jawa Tengah"}}, 303},
 		{"duplicate province", "/admin/provinces", url.Values{"code": {"33"}, "name": {"Jawa Tengah"}}, 409},
 		{"district", "/admin/districts", url.Values{"code": {"3374"}, "name": {"Kota Semarang"}, "province": {"33"}}, 303},
-		{"district in an unknown province", "/admin/districts", url.Values{"code": {"3375"}, "name": {"X"}, "province": {"99"}}, 422},
+		{"district in an unknown province", "/admin/districts", url.Values{"code": {"3375"}, "name": {"X"}, "province": {"99"}}, 400},
 		{"facility", "/admin/facilities", url.Values{"code": {"P3374"}, "name": {"Puskesmas Halmahera"}, "district": {"3374"}}, 303},
-		{"user with a bad scope", "/admin/users", url.Values{"email": {"qt@halmahera.test"}, "name": {"QT"}, "password": {"kata-sandi-123"}, "role": {"quality_team"}, "scope": {"district:1"}}, 422},
-		{"user", "/admin/users", url.Values{"email": {"qt@halmahera.test"}, "name": {"QT"}, "password": {"kata-sandi-123"}, "role": {"viewer"}, "scope": {"district:1"}}, 422},
+		{"user with a bad scope", "/admin/users", url.Values{"email": {"qt@halmahera.test"}, "name": {"QT"}, "password": {"kata-sandi-123"}, "role": {"quality_team"}, "scope": {"district:1"}}, 400},
+		{"user", "/admin/users", url.Values{"email": {"qt@halmahera.test"}, "name": {"QT"}, "password": {"kata-sandi-123"}, "role": {"viewer"}, "scope": {"district:1"}}, 400},
 	}
 	for _, st := range steps {
 		t.Run(st.name, func(t *testing.T) {
@@ -349,8 +349,8 @@ func TestAdminCatalogueImportPage(t *testing.T) {
 	if status := send("salah", testenv.SelfAssessment(t)); status != http.StatusForbidden {
 		t.Errorf("import without the CSRF token: status %d, want 403", status)
 	}
-	if status := send(v.csrf, []byte("bukan xlsx")); status != http.StatusUnprocessableEntity {
-		t.Errorf("import of a non-workbook: status %d, want 422", status)
+	if status := send(v.csrf, []byte("bukan xlsx")); status != http.StatusBadRequest {
+		t.Errorf("import of a non-workbook: status %d, want 400", status)
 	}
 	if status := send(v.csrf, testenv.SelfAssessment(t)); status != http.StatusSeeOther {
 		t.Fatalf("import: status %d", status)

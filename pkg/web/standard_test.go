@@ -149,15 +149,15 @@ func TestCatalogueActivationPage(t *testing.T) {
 			field{name: "csrf_token", value: v.csrf}, field{name: "version", value: "2026.1"}, file("instrumen.xlsx", data)))
 	}
 
-	// A refused workbook: the settings page again (422), with the importer's message.
+	// A refused workbook: the settings page again (400), with the importer's message.
 	csv := []byte("Bab,Standar,Kriteria\nII,2.1,2.1.2\n")
 	status, _, body := importForm(csv)
-	if status != http.StatusUnprocessableEntity || !strings.Contains(body, "diharapkan instrumen penilaian mandiri sebagai berkas Excel (.xlsx), ditemukan berkas teks (misalnya CSV)") ||
+	if status != http.StatusBadRequest || !strings.Contains(body, "diharapkan instrumen penilaian mandiri sebagai berkas Excel (.xlsx), ditemukan berkas teks (misalnya CSV)") ||
 		!strings.Contains(body, `id="c-file"`) {
 		t.Errorf("refused import: status %d, body lacks the message or the form:\n%s", status, body)
 	}
 	v.get("/lang/en?next=/admin")
-	if status, _, body := importForm(csv); status != http.StatusUnprocessableEntity || !strings.Contains(body, "expected the self-assessment as an Excel (.xlsx) file, found a text file (such as CSV)") {
+	if status, _, body := importForm(csv); status != http.StatusBadRequest || !strings.Contains(body, "expected the self-assessment as an Excel (.xlsx) file, found a text file (such as CSV)") {
 		t.Errorf("refused import in English: status %d:\n%s", status, body)
 	}
 	v.get("/lang/id?next=/admin")

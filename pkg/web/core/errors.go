@@ -163,15 +163,15 @@ func echoError(code string, status int) error {
 // page handler shows its refused form again.
 const FormAgainKey = "form_again"
 
-// FormAgain renders a refused form's page again with status, the error's
-// message next to the form and what the user typed kept, instead of the
-// error page: a page handler registers one (c.Set(FormAgainKey, …)) and
-// returns its error as usual, which is logged and counted as any other.
-// errorPage calls it for the errors a user can fix (4xx other than 401,
-// 403 and 404). It reports false when it has no page to show (a form too
-// broken to name its page); then, or when it fails, the error page is
-// shown.
-type FormAgain func(status int, message string) (shown bool, err error)
+// FormAgain renders a refused form's page again with status, the error
+// (its message, and its key to place it at its field) next to the form
+// and what the user typed kept, instead of the error page: a page handler
+// registers one (c.Set(FormAgainKey, …)) and returns its error as usual,
+// which is logged and counted as any other. errorPage calls it for the
+// errors a user can fix (4xx other than 401, 403 and 404). It reports
+// false when it has no page to show (a form too broken to name its page);
+// then, or when it fails, the error page is shown.
+type FormAgain func(status int, cause error) (shown bool, err error)
 
 // errorPage renders an error as HTML. Unauthenticated page requests are
 // sent to the login page instead.
@@ -182,7 +182,7 @@ func (s *Server) errorPage(c echo.Context, status int, err error) {
 	}
 	if again, ok := c.Get(FormAgainKey).(FormAgain); ok && status >= 400 && status < 500 &&
 		status != http.StatusForbidden && status != http.StatusNotFound {
-		shown, rerr := again(status, Message(c, err))
+		shown, rerr := again(status, err)
 		if rerr != nil {
 			s.log.Error("render the refused form again", "err", rerr)
 		} else if shown {

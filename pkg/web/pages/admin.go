@@ -20,11 +20,12 @@ import (
 // (each managed on their own page, admin_users.go), then the catalogue.
 //
 // A form the user can fix (bad or duplicate input, something that still
-// refers to what they would delete, something gone meanwhile) is refused
-// with its page rendered again: the message next to the field it is
-// about, every value typed kept, and the status 422 for bad input, else
-// that of the error's code (409 for a conflict, 404 for what is gone).
-// Every other error goes to the error page.
+// refers to what they would delete) is refused with its page rendered
+// again (refuse, through core.FormAgain like every page form): the
+// message next to the field it is about, every value typed kept, and the
+// status of the error's code (400 for bad input, 409 for a conflict).
+// Every other error, something gone meanwhile (404) included, goes to the
+// error page.
 
 // adminPage is the settings page's data.
 type adminPage struct {
@@ -185,33 +186,24 @@ var fieldOf = map[string]string{
 	"err.pages.no_role_no_scope":                         "scope",
 }
 
-// formStatus is the status of a form refused with its page shown again:
-// 422 for input that cannot be processed as typed, else the code's.
-func formStatus(code string) int {
-	if code == bukti.EINVALID {
-		return http.StatusUnprocessableEntity
-	}
-	return core.StatusOf(code)
-}
-
-// refuse shows a page again for a refused form (render, with the form's
-// state and status): err next to its field, the typed values kept. An
-// error the form cannot fix goes to the error page.
+// refuse registers how a refused form of the settings pages is shown
+// again (core.FormAgain, which the error handler calls for the errors a
+// user can fix): the message next to the field it is about, every value
+// typed kept, on the page render draws; and returns err, logged and
+// answered with its status as any other.
 func (s *handlers) refuse(c echo.Context, form string, values map[string]string, err error, render func(status int, f formState) error) error {
-	var be *bukti.Error
-	if !errors.As(err, &be) {
-		return err
-	}
-	switch be.Code {
-	case bukti.EINVALID, bukti.ECONFLICT, bukti.ENOTFOUND, bukti.ETOOLARGE:
-	default:
-		return err
-	}
-	field := fieldOf[be.Key]
-	if _, onForm := values[field]; !onForm {
-		field = ""
-	}
-	return render(formStatus(be.Code), formState{ID: form, Values: values, Errors: map[string]string{field: core.Message(c, err)}})
+	c.Set(core.FormAgainKey, core.FormAgain(func(status int, cause error) (bool, error) {
+		var field string
+		var be *bukti.Error
+		if errors.As(cause, &be) {
+			field = fieldOf[be.Key]
+		}
+		if _, onForm := values[field]; !onForm {
+			field = ""
+		}
+		return true, render(status, formState{ID: form, Values: values, Errors: map[string]string{field: core.Message(c, cause)}})
+	}))
+	return err
 }
 
 // onAdmin renders a refused form of the settings page.

@@ -615,12 +615,12 @@ func (s *handlers) linkCandidates(c echo.Context, facilityID int64, r *catalogue
 // the form, and is called only then, so it sees what the request had
 // delivered by that time.
 func (s *handlers) again(c echo.Context, facilityID int64, refused func() (reqID string, f refusedForm)) {
-	c.Set(core.FormAgainKey, core.FormAgain(func(status int, message string) (bool, error) {
+	c.Set(core.FormAgainKey, core.FormAgain(func(status int, cause error) (bool, error) {
 		reqID, f := refused()
 		if _, _, ok := s.Catalogue.Requirement(reqID); !ok {
 			return false, nil
 		}
-		f.Message = message
+		f.Message = core.Message(c, cause)
 		return true, s.showRequirement(c, facilityID, reqID, status, &f)
 	}))
 }
