@@ -167,10 +167,13 @@ const FormAgainKey = "form_again"
 // (its message, and its key to place it at its field) next to the form
 // and what the user typed kept, instead of the error page: a page handler
 // registers one (c.Set(FormAgainKey, …)) and returns its error as usual,
-// which is logged and counted as any other. errorPage calls it for the
-// errors a user can fix (4xx other than 401, 403 and 404). It reports
-// false when it has no page to show (a form too broken to name its page);
-// then, or when it fails, the error page is shown.
+// which is logged and counted as any other. errorPage calls it for every
+// 4xx but 401 (sent to the login page): a handler registers it once the
+// page the form belongs to is known to exist and be readable, so a 404 or
+// 403 then concerns what the form named (an item gone meanwhile, an action
+// the role lacks). It reports false when it has no page to show (a form
+// too broken to name its page); then, or when it fails, the error page is
+// shown.
 type FormAgain func(status int, cause error) (shown bool, err error)
 
 // errorPage renders an error as HTML. Unauthenticated page requests are
@@ -180,8 +183,7 @@ func (s *Server) errorPage(c echo.Context, status int, err error) {
 		_ = Redirect(c, "/login?next="+url.QueryEscape(c.Request().URL.RequestURI()))
 		return
 	}
-	if again, ok := c.Get(FormAgainKey).(FormAgain); ok && status >= 400 && status < 500 &&
-		status != http.StatusForbidden && status != http.StatusNotFound {
+	if again, ok := c.Get(FormAgainKey).(FormAgain); ok && status >= 400 && status < 500 {
 		shown, rerr := again(status, err)
 		if rerr != nil {
 			s.log.Error("render the refused form again", "err", rerr)

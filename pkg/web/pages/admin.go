@@ -20,11 +20,11 @@ import (
 // (each managed on their own page, admin_users.go), then the catalogue.
 //
 // A form the user can fix (bad or duplicate input, something that still
-// refers to what they would delete) is refused with its page rendered
-// again (refuse, through core.FormAgain like every page form): the
-// message next to the field it is about, every value typed kept, and the
-// status of the error's code (400 for bad input, 409 for a conflict).
-// Every other error, something gone meanwhile (404) included, goes to the
+// refers to what they would delete, something gone meanwhile) is refused
+// with its page rendered again (refuse, through core.FormAgain like every
+// page form): the message next to the field it is about, every value
+// typed kept, and the status of the error's code (400 for bad input, 409
+// for a conflict, 404 for what is gone). Every other error goes to the
 // error page.
 
 // adminPage is the settings page's data.

@@ -804,34 +804,34 @@ func (s *handlers) surveyAction(c echo.Context, a authz.Action, kind, anchor, ok
 	return core.Redirect(c, to)
 }
 
-// surveyRefused shows the survey page again with the error's message and
-// its status, and each wrong row's own message next to it. Internal
-// errors go to the error page.
+// surveyRefused registers how a refused survey form is shown again
+// (core.FormAgain, which the error handler calls for the errors a user
+// can fix): the survey page with the error's message, each wrong row's
+// own message next to it and what was typed kept; and returns cause.
 func (s *handlers) surveyRefused(c echo.Context, id int64, cause error, d *draft) error {
-	var be *bukti.Error
-	if !errors.As(cause, &be) || be.Code == bukti.EINTERNAL {
-		return cause
-	}
-	var rows *survey.RowsError
-	if errors.As(cause, &rows) {
-		d.rows = map[string]string{}
-		for k, err := range rows.Rows {
-			d.rows[k] = core.Message(c, err)
+	c.Set(core.FormAgainKey, core.FormAgain(func(status int, cause error) (bool, error) {
+		var rows *survey.RowsError
+		if errors.As(cause, &rows) {
+			d.rows = map[string]string{}
+			for k, err := range rows.Rows {
+				d.rows[k] = core.Message(c, err)
+			}
 		}
-	}
-	v := viewOf(c, d.values)
-	if _, err := s.scopeOf(v.scope); err != nil {
-		v.scope = ""
-	}
-	if !slices.Contains(reviewFilters, v.show) {
-		v.show = ""
-	}
-	data, err := s.loadSurveyPage(c, id, d, v)
-	if err != nil {
-		return err
-	}
-	c.Set(core.FlashKey, core.Message(c, cause))
-	return s.Render(c, core.StatusOf(be.Code), "survey", s.surveyTitle(c, data), data)
+		v := viewOf(c, d.values)
+		if _, err := s.scopeOf(v.scope); err != nil {
+			v.scope = ""
+		}
+		if !slices.Contains(reviewFilters, v.show) {
+			v.show = ""
+		}
+		data, err := s.loadSurveyPage(c, id, d, v)
+		if err != nil {
+			return false, err
+		}
+		c.Set(core.FlashKey, core.Message(c, cause))
+		return true, s.Render(c, status, "survey", s.surveyTitle(c, data), data)
+	}))
+	return cause
 }
 
 func (s *handlers) surveySelfPage(c echo.Context) error {
