@@ -12,7 +12,6 @@ import (
 	"github.com/bukti-id/bukti/pkg/integrity"
 	"github.com/bukti-id/bukti/pkg/sqlstore"
 	"github.com/bukti-id/bukti/pkg/testenv"
-	"github.com/bukti-id/bukti/storage"
 )
 
 // TestDownloadOfDamagedFile: a stored file whose bytes no longer match its
@@ -49,21 +48,6 @@ func TestDownloadOfDamagedFile(t *testing.T) {
 				t.Errorf("range of an intact file: %v %q %v", resp, body, err)
 			}
 
-			key, _ := storage.Key(up.SHA256)
-			tamper := func(data []byte) {
-				t.Helper()
-				ctx := context.Background()
-				if err := h.store.Delete(ctx, key); err != nil {
-					t.Fatal(err)
-				}
-				tmp, err := h.store.Stage(ctx, bytes.NewReader(data))
-				if err != nil {
-					t.Fatal(err)
-				}
-				if _, err := h.store.Commit(ctx, tmp, key); err != nil {
-					t.Fatal(err)
-				}
-			}
 			for _, tc := range []struct {
 				name string
 				data []byte
@@ -73,7 +57,7 @@ func TestDownloadOfDamagedFile(t *testing.T) {
 				{"Truncated", pdf[:len(pdf)-7], integrity.WrongSize},
 			} {
 				t.Run(tc.name, func(t *testing.T) {
-					tamper(tc.data)
+					h.replaceBlob(up.SHA256, tc.data)
 					resp, body, err := get()
 					if err == nil {
 						t.Fatalf("download of a damaged file ended cleanly: status %d, %d of %d bytes", resp.StatusCode, len(body), len(pdf))

@@ -278,6 +278,28 @@ func (h *harness) mustUpload(facilityID int64, fields ...field) uploaded {
 	return u
 }
 
+// replaceBlob puts data in the store in place of the blob of sum, as a
+// damaged disk or bucket would: the database still records the old size
+// and hash.
+func (h *harness) replaceBlob(sum string, data []byte) {
+	h.t.Helper()
+	ctx := context.Background()
+	key, err := storage.Key(sum)
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	if err := h.store.Delete(ctx, key); err != nil {
+		h.t.Fatal(err)
+	}
+	tmp, err := h.store.Stage(ctx, bytes.NewReader(data))
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	if _, err := h.store.Commit(ctx, tmp, key); err != nil {
+		h.t.Fatal(err)
+	}
+}
+
 // counts are what must not change when a request is refused.
 type counts struct{ evidence, revisions, staged int64 }
 

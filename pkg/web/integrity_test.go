@@ -100,19 +100,9 @@ func TestIntegrityCorruptBlob(t *testing.T) {
 			sk := h.mustUpload(f.ID, field{name: "requirement", value: "2.1.2/a/R1"}, field{name: "title", value: "SK Tim Mutu"}, file("sk.pdf", pdf))
 			h.mustUpload(f.ID, field{name: "requirement", value: "2.1.2/a/R1"}, field{name: "title", value: "SOP Rapat"}, file("sop.pdf", testenv.PDF("SOP")))
 
-			key, _ := storage.Key(sk.SHA256)
 			damaged := bytes.Clone(pdf)
 			damaged[len(damaged)/2] ^= 1
-			if err := h.store.Delete(ctx, key); err != nil {
-				t.Fatal(err)
-			}
-			tmp, err := h.store.Stage(ctx, bytes.NewReader(damaged))
-			if err != nil {
-				t.Fatal(err)
-			}
-			if _, err := h.store.Commit(ctx, tmp, key); err != nil {
-				t.Fatal(err)
-			}
+			h.replaceBlob(sk.SHA256, damaged)
 
 			res, err := h.app.Integrity.ScrubStep(ctx, "test-server", 1<<30, 0)
 			if err != nil || res.Completed == nil || res.Completed.Files != 2 || res.Completed.Damaged != 1 || res.Completed.Outcome != integrity.OutcomeProblems {

@@ -23,7 +23,6 @@ import (
 	"github.com/bukti-id/bukti/pkg/testenv"
 	"github.com/bukti-id/bukti/pkg/thumbs"
 	"github.com/bukti-id/bukti/pkg/web"
-	"github.com/bukti-id/bukti/storage"
 )
 
 // startThumbs runs the harness's thumbnail workers, as bukti serve does,
@@ -442,20 +441,9 @@ func TestDownloadOfDamagedFileCompressed(t *testing.T) {
 	f := h.createFacility("P3277010101")
 	stored := testenv.PagePDF(1, 200_000, false)
 	up := h.mustUpload(f.ID, field{name: "requirement", value: "2.1.2/a/R1"}, file("sk.pdf", stored))
-	key, _ := storage.Key(up.SHA256)
-	ctx := context.Background()
 	damaged := bytes.Clone(stored)
 	damaged[len(damaged)/2] ^= 1
-	if err := h.store.Delete(ctx, key); err != nil {
-		t.Fatal(err)
-	}
-	tmp, err := h.store.Stage(ctx, bytes.NewReader(damaged))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := h.store.Commit(ctx, tmp, key); err != nil {
-		t.Fatal(err)
-	}
+	h.replaceBlob(up.SHA256, damaged)
 	for _, accept := range []string{"gzip", "br", "gzip, deflate, br"} {
 		req, _ := http.NewRequest("GET", fmt.Sprintf("%s/api/v1/evidence/%d/content", h.srv.URL, up.ID), nil)
 		req.Header.Set("Authorization", "Bearer "+h.token)
