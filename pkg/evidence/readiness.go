@@ -48,7 +48,6 @@ func (s *Service) SetNotApplicable(ctx context.Context, facilityID int64, elemen
 		if err := t.PutNotApplicable(&na); err != nil {
 			return err
 		}
-		t.Touch(facilityID)
 		return audit(t, "element.tdd", "element", elementID, facilityID, reason)
 	})
 	if err != nil {
@@ -67,7 +66,6 @@ func (s *Service) ClearNotApplicable(ctx context.Context, facilityID int64, elem
 		if !deleted {
 			return bukti.E(bukti.ENOTFOUND, "err.evidence.element_not_marked_tdd_for", elementID, facilityID)
 		}
-		t.Touch(facilityID)
 		return audit(t, "element.applicable", "element", elementID, facilityID, "")
 	})
 }
@@ -129,7 +127,6 @@ func (s *Service) SetInterviewees(ctx context.Context, facilityID int64, reqID s
 				return err
 			}
 		}
-		t.Touch(facilityID)
 		return nil
 	})
 	if err != nil {

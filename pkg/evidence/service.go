@@ -229,7 +229,6 @@ func (s *Service) Create(ctx context.Context, up Upload, st *Staged) ([]bukti.Ev
 	out := make([]bukti.Evidence, 0, len(up.Requirements))
 	err := s.commit(ctx, up.By, st, func(t *sqlstore.Tx) error {
 		now := t.Now
-		t.Touch(up.FacilityID)
 		for _, req := range up.Requirements {
 			ev := bukti.Evidence{
 				FacilityID: up.FacilityID, RequirementID: req,
@@ -299,7 +298,6 @@ func (s *Service) Revise(ctx context.Context, evidenceID, by int64, st *Staged, 
 		}
 	}
 	err = s.commit(ctx, by, st, func(t *sqlstore.Tx) error {
-		t.Touch(ev.FacilityID)
 		last, err := t.LatestEvidenceRevision(ev.ID)
 		if err != nil {
 			return err
@@ -366,7 +364,6 @@ func (s *Service) Link(ctx context.Context, evidenceID, by int64, to LinkTarget)
 	var out bukti.Evidence
 	err = s.Store.Run(ctx, &by, func(t *sqlstore.Tx) error {
 		now := t.Now
-		t.Touch(src.FacilityID)
 		rev := *file
 		rev.ID, rev.EvidenceID, rev.Number, rev.UploadedBy, rev.CreatedAt = 0, 0, 1, by, now
 		out = bukti.Evidence{
@@ -504,7 +501,6 @@ func (s *Service) Delete(ctx context.Context, id, by int64) error {
 		if !deleted {
 			return NotFound(id)
 		}
-		t.Touch(ev.FacilityID)
 		return audit(t, "evidence.delete", "evidence", strconv.FormatInt(ev.ID, 10), ev.FacilityID,
 			fmt.Sprintf("%s %q (%d revisions)", ev.RequirementID, ev.Title, len(ev.Revisions)))
 	})
@@ -541,7 +537,6 @@ func writeMeta(t *sqlstore.Tx, ev *bukti.Evidence, m Meta) error {
 	}); err != nil {
 		return err
 	}
-	t.Touch(ev.FacilityID)
 	return t.Audit(auditlog.Entry{Action: "evidence.update", ObjectType: "evidence",
 		ObjectID: strconv.FormatInt(ev.ID, 10), FacilityID: &ev.FacilityID, Summary: ev.RequirementID,
 		Before: describeMeta(ev.Title, ev.DocNumber, ev.DocRevision, ev.IssueDate, ev.ValidUntil, ev.Stage, ev.Part),

@@ -23,8 +23,9 @@ type Verdict struct {
 
 // SetVerdict sets a review verdict on an evidence record of a facility,
 // inside the unit t, when revision is still the record's latest (a newer
-// upload is reviewed on its own); it reports whether it did. The facility
-// is touched, so its cached scores are dropped before t commits.
+// upload is reviewed on its own); it reports whether it did. The store's
+// write touches the facility, so its cached scores are dropped before t
+// commits.
 //
 // This is how the survey package reflects a surveyor's verdict: the
 // evidences and revisions tables are written only through this package.
@@ -39,6 +40,5 @@ func (s *Service) SetVerdict(t *sqlstore.Tx, facilityID, evidenceID int64, revis
 	if err := t.SetEvidenceReview(facilityID, evidenceID, v.Review, v.Note); err != nil {
 		return false, err
 	}
-	t.Touch(facilityID)
 	return true, nil
 }

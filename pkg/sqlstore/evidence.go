@@ -66,8 +66,7 @@ func (d *DB) LiveEvidenceOf(ctx context.Context, facilityID int64, f EvidenceFil
 
 // Every write below that changes a facility's readiness inputs touches
 // the facility itself (Tx.Touch): its cached scores are dropped and its
-// readiness version renewed before the unit commits, whether or not the
-// caller touches it too.
+// readiness version renewed before the unit commits; callers need not.
 
 // CreateEvidence inserts an evidence record with the revisions it holds,
 // setting their IDs.
