@@ -93,6 +93,30 @@ func (f formState) Err(form, field string) string {
 // Failed reports whether form was refused (its section is shown open).
 func (f formState) Failed(form string) bool { return f.ID == form }
 
+// orgActions is what the rename and delete forms of one province,
+// district or Puskesmas show (the "org-actions" template of admin.html).
+type orgActions struct {
+	Path    string // "provinces", "districts" or "facilities"
+	F       string // the item's element ID and form name ("district-3")
+	ID      int64
+	Name    string // the item's name
+	CSRF    string
+	Err     string // a refusal about the forms as a whole (a deletion)
+	NameErr string // a refusal about the new name
+	Value   string // the name field: what was typed when refused, else Name
+}
+
+// Actions is the rename and delete forms of the item id (named name) of
+// the settings page's list path, whose forms are named f.
+func (p adminPage) Actions(path, f string, id int64, name, csrf string) orgActions {
+	a := orgActions{Path: path, F: f, ID: id, Name: name, CSRF: csrf,
+		Err: p.Form.Err(f, ""), NameErr: p.Form.Err(f, "name"), Value: name}
+	if p.Form.Failed(f) {
+		a.Value = p.Form.Val(f, "name")
+	}
+	return a
+}
+
 // flash puts the refusal above the page too, where a phone shows it
 // first: the message itself when it is about the form as a whole (a
 // deletion refused), else a pointer to the marked field.
