@@ -42,18 +42,19 @@ func TestBrowserRevisionUpload(t *testing.T) {
 	for _, tc := range []struct {
 		name, file  string
 		content     []byte
+		typed       string // the title typed in the form
 		state       string
 		revs        int
-		title, want string
+		title, want string // the record's title afterwards; what the progress row says
 	}{
-		{"a new revision with a new title", "sk-2024.pdf", testenv.PDF("SK 2024"), "done", 2, "SK 2024", "100%"},
-		{"a file the server refuses", "catatan.exe", []byte("MZ\x90\x00 not a document"), "error", 2, "SK 2024", "tidak diizinkan"},
+		{"a new revision with a new title", "sk-2024.pdf", testenv.PDF("SK 2024"), "SK 2024", "done", 2, "SK 2024", "100%"},
+		{"a file the server refuses", "catatan.exe", []byte("MZ\x90\x00 not a document"), "SK yang ditolak", "error", 2, "SK 2024", "tidak diizinkan"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			open("open the requirement")
 			var row string
 			run(t, ctx, "send",
-				chromedp.SetValue(fmt.Sprintf("#rev-title-%d", id), tc.title, chromedp.ByQuery),
+				chromedp.SetValue(fmt.Sprintf("#rev-title-%d", id), tc.typed, chromedp.ByQuery),
 				chromedp.SetUploadFiles(fmt.Sprintf("#rev-file-%d", id), []string{writeTemp(t, tc.file, tc.content)}, chromedp.ByQuery),
 				chromedp.Click(form+` button[type="submit"]`, chromedp.ByQuery),
 				chromedp.WaitVisible(form+` [data-progress] li[data-state="`+tc.state+`"]`, chromedp.ByQuery),
