@@ -54,9 +54,16 @@ type Service struct {
 	Log   *slog.Logger // nil: slog.Default()
 	// Cost is the bcrypt cost; 0 means bcrypt.DefaultCost.
 	Cost int
+	// PrincipalCache is how many signed-in principals Access keeps in
+	// memory; 0 means DefaultPrincipals.
+	PrincipalCache int
 
 	logs      logLimiter   // WARN lines about refused requests
 	evaluated atomic.Int64 // passwords compared by Login, for tests
+
+	principalOnce  sync.Once
+	principalCache *principalCache
+	principalLoads atomic.Int64 // principals Access read from the database, for tests
 }
 
 // logger returns s.Log, or the default logger when it is nil.
@@ -491,24 +498,36 @@ func (s *Service) Authenticate(ctx context.Context, token string) (*bukti.Sessio
 	if found != nil {
 		sess = *found
 	}
-	reason := ""
-	switch {
-	case err != nil:
-		reason = "unknown or revoked token"
-	case sess.ExpiresAt != nil && !sess.ExpiresAt.After(now):
-		reason = "expired " + sess.Kind
-	case sess.User == nil || sess.User.Disabled:
-		reason = "account disabled"
-	}
-	if reason != "" {
-		s.warnLimited(ctx, reason, "rejected a session or token", "session_id", sess.ID, "user_id", sess.UserID)
-		return nil, nil, bukti.E(bukti.EUNAUTHORIZED, "err.auth.session_rejected", reasonKey[reason])
+	if reason := reject(found, now); reason != "" {
+		return nil, nil, s.rejected(ctx, &sess, reason)
 	}
 	if sess.LastUsedAt == nil || now.Sub(*sess.LastUsedAt) > time.Minute {
 		// Bookkeeping only: a failure to record it refuses nothing.
 		_ = s.Store.Run(ctx, &sess.UserID, func(t *sqlstore.Tx) error { return t.SessionUsed(sess.ID, now) })
 	}
 	return &sess, sess.User, nil
+}
+
+// reject returns why the session found for a secret (nil: none) signs in
+// nobody at now, or "" when it is live.
+func reject(found *bukti.Session, now time.Time) string {
+	switch {
+	case found == nil:
+		return "unknown or revoked token"
+	case found.ExpiresAt != nil && !found.ExpiresAt.After(now):
+		return "expired " + found.Kind
+	case found.User == nil || found.User.Disabled:
+		return "account disabled"
+	}
+	return ""
+}
+
+// rejected logs the refusal of a session (zero when there is none) for a
+// reason of reject, at most once a second per reason, and returns the
+// unauthorized error that says why.
+func (s *Service) rejected(ctx context.Context, sess *bukti.Session, reason string) error {
+	s.warnLimited(ctx, reason, "rejected a session or token", "session_id", sess.ID, "user_id", sess.UserID)
+	return bukti.E(bukti.EUNAUTHORIZED, "err.auth.session_rejected", reasonKey[reason])
 }
 
 // Logout ends, on the server, whatever the secret opens: a login session

@@ -45,6 +45,7 @@ var sqlOnlyTables = map[string]string{
 	"damaged_blobs":      "pkg/sqlstore's integrity.go (damaged file contents), created by migration 7's SQL",
 	"scrub_state":        "pkg/sqlstore's integrity.go (the scrub's progress and lease), created by migration 7's SQL",
 	"readiness_versions": "pkg/sqlstore's versions of facilities' readiness inputs (tx.go), created by migration 8's SQL",
+	"access_version":     "pkg/sqlstore's version of sessions, users, role bindings, organisation and survey states (access.go), created by migration 9's SQL",
 }
 
 // TestSchemaMatchesStructs migrates a fresh database and compares its

@@ -118,6 +118,13 @@ func (s *Service) Scored(ctx context.Context, facilityID int64) (*Scored, error)
 	if err != nil {
 		return nil, err
 	}
+	return s.ScoredAt(ctx, facilityID, v)
+}
+
+// ScoredAt is Scored with the version of the facility's inputs read by
+// the caller (sqlstore.DB.Versions, which reads it in the statement that
+// checks the request's principal) just before, for an existing facility.
+func (s *Service) ScoredAt(ctx context.Context, facilityID int64, v sqlstore.ReadinessVersion) (*Scored, error) {
 	now := s.Now()
 	c := s.ReadinessCache
 	if c == nil {

@@ -11,6 +11,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/bukti-id/bukti/pkg/audit"
@@ -23,7 +24,20 @@ import (
 type Service struct {
 	Store *sqlstore.DB
 	Now   func() time.Time
+
+	mu   sync.Mutex
+	kept map[int64]keptFacility // FacilityAt's, at most maxKept
 }
+
+// keptFacility is a facility as read at an access version.
+type keptFacility struct {
+	version sqlstore.AccessVersion
+	f       bukti.Facility
+}
+
+// maxKept bounds how many facilities FacilityAt keeps; when full it
+// starts again from none.
+const maxKept = 4096
 
 // codeRe is the accepted shape of a code: letters, digits, dot, dash and
 // underscore (BPS codes such as "32", "3277"; Puskesmas codes such as
@@ -175,6 +189,32 @@ func (s *Service) Facility(ctx context.Context, id int64) (*bukti.Facility, erro
 		return nil, bukti.E(bukti.ENOTFOUND, "err.authz.facility_not_found", id)
 	}
 	return f, err
+}
+
+// FacilityAt is Facility for a caller that read the access version v just
+// before (sqlstore.DB.Versions): every write of a facility, district or
+// province changes that version in its own transaction, so the facility
+// read at an earlier request of the same version is returned without a
+// read; its District (with Province) is shared and must not be modified.
+func (s *Service) FacilityAt(ctx context.Context, id int64, v sqlstore.AccessVersion) (*bukti.Facility, error) {
+	s.mu.Lock()
+	k, ok := s.kept[id]
+	s.mu.Unlock()
+	if ok && k.version == v {
+		f := k.f
+		return &f, nil
+	}
+	f, err := s.Facility(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	s.mu.Lock()
+	if s.kept == nil || len(s.kept) >= maxKept {
+		s.kept = map[int64]keptFacility{}
+	}
+	s.kept[id] = keptFacility{version: v, f: *f} // read after v: at least as new
+	s.mu.Unlock()
+	return f, nil
 }
 
 // Facilities returns facilities ordered by district then name: all of them

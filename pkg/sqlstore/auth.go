@@ -48,6 +48,7 @@ func (d *DB) UserCount(ctx context.Context) (int64, error) {
 // CreateUser stores a new user, filling its ID. An email already
 // registered is ErrDuplicate.
 func (t *Tx) CreateUser(u *bukti.User) error {
+	t.accessChanged()
 	return t.db.Create(u).Error
 }
 
@@ -60,15 +61,19 @@ func (t *Tx) UserExists(id int64) (bool, error) {
 
 // SetUserDisabled sets the disabled flag of a user.
 func (t *Tx) SetUserDisabled(id int64, disabled bool) error {
+	t.accessChanged()
 	return t.db.Model(&bukti.User{}).Where("id = ?", id).Update("disabled", disabled).Error
 }
 
 // SetUserPassword sets the password hash of a user.
 func (t *Tx) SetUserPassword(id int64, hash string) error {
+	t.accessChanged()
 	return t.db.Model(&bukti.User{}).Where("id = ?", id).Update("password_hash", hash).Error
 }
 
 // CreateSession stores a new login session or API token, filling its ID.
+// It leaves the access version as it is: no server can hold the principal
+// of a secret that did not exist.
 func (t *Tx) CreateSession(s *bukti.Session) error {
 	return t.db.Create(s).Error
 }
@@ -117,7 +122,8 @@ func (t *Tx) SessionByTokenHash(tokenHash string) (*bukti.Session, error) {
 	return &s, nil
 }
 
-// SessionUsed records that a session or token was used at a time.
+// SessionUsed records that a session or token was used at a time
+// (bookkeeping: the access version stays).
 func (t *Tx) SessionUsed(id int64, at time.Time) error {
 	return t.db.Model(&bukti.Session{}).Where("id = ?", id).Update("last_used_at", at).Error
 }
@@ -126,11 +132,15 @@ func (t *Tx) SessionUsed(id int64, at time.Time) error {
 // was still there.
 func (t *Tx) DeleteSession(id int64) (bool, error) {
 	res := t.db.Delete(&bukti.Session{}, id)
+	if res.RowsAffected > 0 {
+		t.accessChanged()
+	}
 	return res.RowsAffected > 0, res.Error
 }
 
 // DeleteUserSessions deletes every login session and API token of a user.
 func (t *Tx) DeleteUserSessions(userID int64) error {
+	t.accessChanged()
 	return t.db.Where("user_id = ?", userID).Delete(&bukti.Session{}).Error
 }
 
@@ -138,6 +148,9 @@ func (t *Tx) DeleteUserSessions(userID int64) error {
 // before now, and returns how many it deleted.
 func (t *Tx) DeleteExpiredSessions(now time.Time) (int64, error) {
 	res := t.db.Where("expires_at IS NOT NULL AND expires_at <= ?", now).Delete(&bukti.Session{})
+	if res.RowsAffected > 0 {
+		t.accessChanged()
+	}
 	return res.RowsAffected, res.Error
 }
 
@@ -231,11 +244,13 @@ func (t *Tx) CountRoleBindings(role string) (int64, error) {
 
 // CreateRoleBinding stores a new role binding, filling its ID.
 func (t *Tx) CreateRoleBinding(b *bukti.RoleBinding) error {
+	t.accessChanged()
 	return t.db.Create(b).Error
 }
 
 // DeleteRoleBinding deletes a role binding by ID.
 func (t *Tx) DeleteRoleBinding(id int64) error {
+	t.accessChanged()
 	return t.db.Delete(&bukti.RoleBinding{}, id).Error
 }
 
@@ -298,6 +313,7 @@ func (t *Tx) UserRoleBindings(userID int64) ([]bukti.RoleBinding, error) {
 // DeleteUser deletes a user with their role bindings, login sessions and
 // API tokens. A missing user is no error.
 func (t *Tx) DeleteUser(id int64) error {
+	t.accessChanged()
 	if err := t.db.Where("user_id = ?", id).Delete(&bukti.RoleBinding{}).Error; err != nil {
 		return err
 	}

@@ -8,5 +8,5 @@ func (d *DB) WithClock(now func() time.Time) *DB {
 	if now == nil {
 		now = time.Now
 	}
-	return &DB{gdb: d.gdb, now: now, b: d.b}
+	return &DB{gdb: d.gdb, now: now, b: d.b, prepared: d.prepared}
 }

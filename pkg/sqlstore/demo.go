@@ -19,7 +19,8 @@ import (
 
 // The bulk load of demo data (pkg/demo). Its inserts skip the per-row
 // rules of the feature services on purpose: they fill a fresh database
-// with facilities nobody has scored yet, so they touch no facility.
+// with facilities nobody has scored yet, so they touch no facility. Users
+// and the organisation they insert change the access version (access.go).
 
 // Rows per INSERT of the demo bulk load, kept under SQLite's 32766 bound
 // parameters per statement (and PostgreSQL's 65535).
@@ -98,6 +99,7 @@ func (d *DB) DemoFacilityCount(ctx context.Context) (int64, error) {
 // DemoEnsureUser inserts u unless a user with its email exists, and
 // returns the ID of the user with that email.
 func (t *Tx) DemoEnsureUser(u bukti.User) (int64, error) {
+	t.accessChanged()
 	if err := t.db.Clauses(clause.OnConflict{Columns: []clause.Column{{Name: "email"}}, DoNothing: true}).Create(&u).Error; err != nil {
 		return 0, err
 	}
@@ -110,16 +112,19 @@ func (t *Tx) DemoEnsureUser(u bukti.User) (int64, error) {
 
 // DemoInsertProvinces inserts rows in batches and sets their IDs.
 func (t *Tx) DemoInsertProvinces(rows []bukti.Province) error {
+	t.accessChanged()
 	return t.db.CreateInBatches(&rows, demoBatchOther).Error
 }
 
 // DemoInsertDistricts inserts rows in batches and sets their IDs.
 func (t *Tx) DemoInsertDistricts(rows []bukti.District) error {
+	t.accessChanged()
 	return t.db.CreateInBatches(&rows, demoBatchOther).Error
 }
 
 // DemoInsertFacilities inserts rows in batches and sets their IDs.
 func (t *Tx) DemoInsertFacilities(rows []bukti.Facility) error {
+	t.accessChanged()
 	return t.db.CreateInBatches(&rows, demoBatchOther).Error
 }
 

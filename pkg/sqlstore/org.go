@@ -110,20 +110,30 @@ func (d *DB) Districts(ctx context.Context) ([]bukti.District, error) {
 
 // CreateProvince inserts p and sets its ID; ErrDuplicate if its code is
 // taken.
-func (t *Tx) CreateProvince(p *bukti.Province) error { return t.db.Create(p).Error }
+func (t *Tx) CreateProvince(p *bukti.Province) error {
+	t.accessChanged()
+	return t.db.Create(p).Error
+}
 
 // CreateDistrict inserts d (not its Province) and sets its ID;
 // ErrDuplicate if its code is taken.
-func (t *Tx) CreateDistrict(d *bukti.District) error { return t.db.Omit("Province").Create(d).Error }
+func (t *Tx) CreateDistrict(d *bukti.District) error {
+	t.accessChanged()
+	return t.db.Omit("Province").Create(d).Error
+}
 
 // CreateFacility inserts f (not its District) and sets its ID;
 // ErrDuplicate if its code is taken.
-func (t *Tx) CreateFacility(f *bukti.Facility) error { return t.db.Omit("District").Create(f).Error }
+func (t *Tx) CreateFacility(f *bukti.Facility) error {
+	t.accessChanged()
+	return t.db.Omit("District").Create(f).Error
+}
 
 // UpdateFacility sets the code, name and district of facility id;
 // ErrDuplicate if the code is another facility's. A missing facility is
 // left alone without error.
 func (t *Tx) UpdateFacility(id int64, code, name string, districtID int64) error {
+	t.accessChanged()
 	return t.db.Model(&bukti.Facility{}).Where("id = ?", id).
 		Updates(map[string]any{"code": code, "name": name, "district_id": districtID}).Error
 }
@@ -153,6 +163,7 @@ func (t *Tx) orgTake(kind string, id int64, column string, dest any) error {
 // RenameOrg sets the name of the province, district or facility (kind)
 // id.
 func (t *Tx) RenameOrg(kind string, id int64, name string) error {
+	t.accessChanged()
 	m, err := orgModel(kind)
 	if err != nil {
 		return err
@@ -181,6 +192,7 @@ func (t *Tx) CountOrgReferrers(kind string, id int64, referrer string) (int64, e
 // so that a facility added later under a reused ID starts without them. A
 // missing row is no error.
 func (t *Tx) DeleteOrg(kind string, id int64) error {
+	t.accessChanged()
 	m, err := orgModel(kind)
 	if err != nil {
 		return err

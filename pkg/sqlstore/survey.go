@@ -60,23 +60,27 @@ func (t *Tx) LockSurvey(id int64) (*bukti.Survey, error) {
 
 // CreateSurvey stores a new survey and sets its ID.
 func (t *Tx) CreateSurvey(sv *bukti.Survey) error {
+	t.accessChanged()
 	return t.db.Create(sv).Error
 }
 
 // SetSurveyState stores a new state of a survey, and sets it on sv.
 func (t *Tx) SetSurveyState(sv *bukti.Survey, state string) error {
+	t.accessChanged()
 	return t.db.Model(sv).Update("state", state).Error
 }
 
 // SetSurveySubmitted stores the state of a survey whose self-assessment
 // was submitted at the given time, and sets both on sv.
 func (t *Tx) SetSurveySubmitted(sv *bukti.Survey, state string, at time.Time) error {
+	t.accessChanged()
 	return t.db.Model(sv).Updates(map[string]any{"state": state, "submitted_at": at}).Error
 }
 
 // SetSurveyFinal stores what finalization set on sv: its State, Status,
 // Result, FinalizedAt and FinalizedBy (both set).
 func (t *Tx) SetSurveyFinal(sv *bukti.Survey) error {
+	t.accessChanged()
 	return t.db.Model(sv).Updates(map[string]any{"state": sv.State, "status": sv.Status, "result": sv.Result,
 		"finalized_at": *sv.FinalizedAt, "finalized_by": *sv.FinalizedBy}).Error
 }

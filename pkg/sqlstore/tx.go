@@ -29,6 +29,11 @@
 //     invalidation — commits. Whatever writes readiness inputs outside a
 //     unit (a migration moving evidence, say) must renew the versions of
 //     the facilities it changes as well.
+//   - A unit that writes what decides who a session secret signs in and
+//     what they may see (sessions ended, users, role bindings, the
+//     organisation, survey states: access.go) stores a new access version
+//     in the same transaction, after the readiness versions; this
+//     package's writes of those tables mark the unit themselves.
 package sqlstore
 
 import (
@@ -48,6 +53,10 @@ type DB struct {
 	gdb *gorm.DB
 	now func() time.Time
 	b   *bounds // shared by every DB on the handle (faults.go)
+	// prepared is gdb with its statements prepared once per connection
+	// and kept, for the statement every request runs (Versions); nil:
+	// gdb.
+	prepared *gorm.DB
 }
 
 // New returns the store on an open, migrated database (db.Open). now is
@@ -56,7 +65,7 @@ func New(gdb *gorm.DB, now func() time.Time) *DB {
 	if now == nil {
 		now = time.Now
 	}
-	return &DB{gdb: gdb, now: now, b: boundsOf(gdb)}
+	return &DB{gdb: gdb, now: now, b: boundsOf(gdb), prepared: gdb.Session(&gorm.Session{PrepareStmt: true})}
 }
 
 // Dialect is the SQL dialect of the database: "sqlite" or "postgres".
@@ -87,6 +96,7 @@ type Tx struct {
 
 	ctx     context.Context
 	touched []int64
+	access  bool // the unit changed what the access version covers (access.go)
 }
 
 // Run runs fn as one unit of work by the user by (see the package
@@ -108,6 +118,9 @@ func (d *DB) Run(ctx context.Context, by *int64, fn func(*Tx) error) error {
 			if err := invalidate(db, id); err != nil {
 				return err
 			}
+		}
+		if t.access { // last: the one row every such unit updates is locked for the shortest time
+			return bumpAccess(db)
 		}
 		return nil
 	})

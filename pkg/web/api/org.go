@@ -235,7 +235,7 @@ func (s *handlers) getReadiness(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	sc, err := s.Evidence.Scored(c.Request().Context(), id)
+	sc, err := s.Scored(c, id)
 	if err != nil {
 		return err
 	}

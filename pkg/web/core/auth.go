@@ -7,6 +7,7 @@ import (
 	"mime"
 	"mime/multipart"
 	"net/http"
+	"strconv"
 	"strings"
 	"time"
 
@@ -15,6 +16,8 @@ import (
 	"github.com/bukti-id/bukti/pkg/auth"
 	"github.com/bukti-id/bukti/pkg/authz"
 	"github.com/bukti-id/bukti/pkg/bukti"
+	"github.com/bukti-id/bukti/pkg/evidence"
+	"github.com/bukti-id/bukti/pkg/sqlstore"
 )
 
 // SessionCookie is the name of the browser session cookie.
@@ -58,9 +61,15 @@ func (s *Server) RequirePage(next echo.HandlerFunc) echo.HandlerFunc {
 // authenticate checks a session secret, puts the principal with its scopes
 // in the context and, for a cookie session, checks the anti-CSRF token of
 // a request that may change state, whatever its content type.
+//
+// The principal comes from the server's memory while the access version
+// holds (auth.Service.Access): a warm request reads one row. On the routes
+// of one facility (/f/:id…, /api/v1/facilities/:id…) the same statement
+// reads the version of that facility's readiness inputs, which Scored then
+// uses instead of reading it again.
 func (s *Server) authenticate(c echo.Context, secret string, fromCookie bool) error {
 	ctx := c.Request().Context()
-	_, u, err := s.Auth.Authenticate(ctx, secret)
+	acc, err := s.Auth.Access(ctx, secret, routeFacility(c))
 	if err != nil {
 		return err
 	}
@@ -69,12 +78,49 @@ func (s *Server) authenticate(c echo.Context, secret string, fromCookie bool) er
 			return err
 		}
 	}
-	p, err := authz.Load(ctx, s.DB, u)
-	if err != nil {
-		return err
+	c.Set(principalKey, acc.Principal)
+	if acc.Versions.Facility {
+		c.Set(versionsKey, acc.Versions)
 	}
-	c.Set(principalKey, p)
 	return nil
+}
+
+const versionsKey = "bukti.versions"
+
+// routeFacility is the facility of a facility route (its :id), 0 for
+// other routes.
+func routeFacility(c echo.Context) int64 {
+	p := c.Path()
+	if !strings.HasPrefix(p, "/f/:id") && !strings.HasPrefix(p, "/api/v1/facilities/:id") {
+		return 0
+	}
+	id, err := strconv.ParseInt(c.Param("id"), 10, 64)
+	if err != nil || id <= 0 {
+		return 0
+	}
+	return id
+}
+
+// Facility is the facility with its district and province
+// (org.Service.Facility), from the server's memory while the access
+// version read with the request's principal holds (org.Service.FacilityAt).
+func (s *Server) Facility(c echo.Context, id int64) (*bukti.Facility, error) {
+	if vs, ok := c.Get(versionsKey).(sqlstore.Versions); ok {
+		return s.Org.FacilityAt(c.Request().Context(), id, vs.Access)
+	}
+	return s.Org.Facility(c.Request().Context(), id)
+}
+
+// Scored is the facility's readiness as of now (evidence.Service.Scored),
+// checked against the version of its inputs read with the request's
+// principal when that was this facility's, so that a warm request makes
+// no read of its own.
+func (s *Server) Scored(c echo.Context, facilityID int64) (*evidence.Scored, error) {
+	ctx := c.Request().Context()
+	if vs, ok := c.Get(versionsKey).(sqlstore.Versions); ok && routeFacility(c) == facilityID {
+		return s.Evidence.ScoredAt(ctx, facilityID, vs.Readiness)
+	}
+	return s.Evidence.Scored(ctx, facilityID)
 }
 
 func safeMethod(m string) bool {
@@ -175,5 +221,8 @@ func Principal(c echo.Context) *authz.Principal {
 }
 
 // UserID is the acting user's ID, as audit entries take it (behind
-// RequireUser or RequirePage only).
-func UserID(c echo.Context) *int64 { return &Principal(c).User.ID }
+// RequireUser or RequirePage only): a copy, since the principal is shared.
+func UserID(c echo.Context) *int64 {
+	id := Principal(c).User.ID
+	return &id
+}

@@ -84,12 +84,11 @@ func (s *handlers) facilityDashboard(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	ctx := c.Request().Context()
-	f, err := s.Org.Facility(ctx, id)
+	f, err := s.Facility(c, id)
 	if err != nil {
 		return err
 	}
-	sc, err := s.Evidence.Scored(ctx, id)
+	sc, err := s.Scored(c, id)
 	if err != nil {
 		return err
 	}
