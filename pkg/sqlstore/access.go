@@ -44,6 +44,11 @@ type Versions struct {
 	// when Facility is true: the facility asked for exists.
 	Readiness ReadinessVersion
 	Facility  bool
+	// Damage is whether any stored file content is known damaged and not
+	// resolved (integrity.go's damaged_blobs): without any, no facility
+	// has files to upload again (DamagedCurrentFiles) and the dashboard
+	// need not ask.
+	Damage bool
 }
 
 // accessChanged says that the unit wrote something the access version
@@ -63,14 +68,17 @@ func bumpAccess(tx *gorm.DB) error {
 	return nil
 }
 
-// versionsQuery reads the access version and one facility's readiness
-// version: both primary-key reads, joined so that they are one statement.
-const versionsQuery = `SELECT a.version, f.id, f.created_at, COALESCE(v.version, 0) FROM access_version a
+// versionsQuery reads the access version, one facility's readiness
+// version (both primary-key reads) and whether any damage is unresolved
+// (the small damaged_blobs table, empty but for rare damage), joined so
+// that they are one statement.
+const versionsQuery = `SELECT a.version, f.id, f.created_at, COALESCE(v.version, 0),
+	EXISTS (SELECT 1 FROM damaged_blobs WHERE resolved_at IS NULL) FROM access_version a
 	LEFT JOIN facilities f ON f.id = ? LEFT JOIN readiness_versions v ON v.facility_id = f.id WHERE a.id = 1`
 
-// Versions reads, in one statement, the access version and, for a
-// facilityID above 0, the readiness version of that facility (Facility is
-// false when there is no such facility). It is made to be asked before
+// Versions reads, in one statement, the access version, for a facilityID
+// above 0 the readiness version of that facility (Facility is false when
+// there is no such facility), and whether any damage is unresolved. It is made to be asked before
 // every use of a principal or a readiness kept in memory.
 func (d *DB) Versions(ctx context.Context, facilityID int64) (Versions, error) {
 	db := d.prepared
@@ -85,7 +93,7 @@ func (d *DB) Versions(ctx context.Context, facilityID int64) (Versions, error) {
 		id      sql.NullInt64
 		created sql.NullTime
 	)
-	err := row.Scan(&out.Access, &id, &created, &out.Readiness.Token)
+	err := row.Scan(&out.Access, &id, &created, &out.Readiness.Token, &out.Damage)
 	if errors.Is(err, sql.ErrNoRows) {
 		return Versions{}, errors.New("read versions: table access_version has no row (migration 9)")
 	}

@@ -121,6 +121,24 @@ func TestAccessWritesChangeTheVersion(t *testing.T) {
 				t.Errorf("%s: Versions read facility %v readiness %+v, ReadinessVersionOf %+v", w.name, after.Facility, after.Readiness, want)
 			}
 		}
+		for _, d := range []struct {
+			name   string
+			write  func(tx *sqlstore.Tx) error
+			damage bool
+		}{
+			{"damage recorded", func(tx *sqlstore.Tx) error { return tx.RecordDamage("ab", "missing", "fsck", "") }, true},
+			{"damage resolved", func(tx *sqlstore.Tx) error {
+				_, err := tx.ResolveDamage([]string{"ab"}, fixedNow().Add(time.Hour), "healthy")
+				return err
+			}, false},
+		} {
+			if err := e.ev.Run(ctx, &by, d.write); err != nil {
+				t.Fatalf("%s: %v", d.name, err)
+			}
+			if vs, err := st.Versions(ctx, e.f1); err != nil || vs.Damage != d.damage {
+				t.Errorf("%s: Versions read damage %v (%v), want %v", d.name, vs.Damage, err, d.damage)
+			}
+		}
 		if vs, err := st.Versions(ctx, 1<<40); err != nil || vs.Facility || vs.Readiness != (sqlstore.ReadinessVersion{}) {
 			t.Errorf("Versions of a facility that does not exist: %+v, %v", vs, err)
 		}

@@ -101,6 +101,13 @@ func routeFacility(c echo.Context) int64 {
 	return id
 }
 
+// RequestVersions are the versions read with the request's principal on
+// the route of one facility (sqlstore.DB.Versions); false elsewhere.
+func RequestVersions(c echo.Context) (sqlstore.Versions, bool) {
+	vs, ok := c.Get(versionsKey).(sqlstore.Versions)
+	return vs, ok
+}
+
 // Facility is the facility with its district and province
 // (org.Service.Facility), from the server's memory while the access
 // version read with the request's principal holds (org.Service.FacilityAt).

@@ -76,9 +76,11 @@ type readinessParts struct{ Top, Rest template.HTML }
 // name and the user's own list of files to upload again comes from its
 // readiness as scored for the current state of its inputs (evidence.Scored,
 // shared by every request until they change) and is derived and rendered
-// from it once in each language: a request costs the facility's row, the
-// version of its inputs, the files to upload again (for a user who may)
-// and the page frame.
+// from it once in each language. A warm request reads one row, the
+// versions read with its principal (core.RequestVersions): the facility's
+// row is kept under the access version, its readiness under the version
+// of its inputs, and the files to upload again (for a user who may) are
+// asked only while some damage is unresolved. The rest is the page frame.
 func (s *handlers) facilityDashboard(c echo.Context) error {
 	id, err := s.FacilityFor(c, authz.ReadFacility)
 	if err != nil {

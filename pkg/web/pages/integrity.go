@@ -110,6 +110,9 @@ func (s *handlers) reupload(c echo.Context, facilityID int64) ([]reuploadItem, e
 	if !p.Can(authz.WriteEvidence, facilityID) && !p.Can(authz.ManageSurvey, facilityID) {
 		return nil, nil
 	}
+	if vs, ok := core.RequestVersions(c); ok && !vs.Damage {
+		return nil, nil // nothing damaged at all, as read with the principal
+	}
 	files, err := s.Integrity.Reupload(c.Request().Context(), facilityID)
 	if err != nil {
 		return nil, err
