@@ -21,6 +21,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -202,12 +203,27 @@ func (u *UI) Render(w io.Writer, page, lang string, data any) error {
 	if !ok {
 		return fmt.Errorf("ui: no page %q", page)
 	}
-	var buf bytes.Buffer
-	if err := t.ExecuteTemplate(&buf, "layout.html", data); err != nil {
+	buf := pageBuffers.Get().(*bytes.Buffer)
+	defer putPageBuffer(buf)
+	if err := t.ExecuteTemplate(buf, "layout.html", data); err != nil {
 		return fmt.Errorf("ui: render %s: %w", page, err)
 	}
 	_, err := buf.WriteTo(w)
 	return err
+}
+
+// pageBuffers holds the buffers pages are rendered into, so that a page
+// does not grow a new one from nothing on every request.
+var pageBuffers = sync.Pool{New: func() any { return new(bytes.Buffer) }}
+
+// putPageBuffer gives a buffer back to pageBuffers, unless a rare large
+// page grew it beyond what is worth keeping.
+func putPageBuffer(buf *bytes.Buffer) {
+	if buf.Cap() > 1<<20 {
+		return
+	}
+	buf.Reset()
+	pageBuffers.Put(buf)
 }
 
 // RenderPart executes the template name defined in page's file with data,
