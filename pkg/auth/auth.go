@@ -212,8 +212,9 @@ func (s *Service) Users(ctx context.Context) ([]bukti.User, error) {
 }
 
 // SetDisabled disables or re-enables a user. A disabled user loses access
-// at once: every request checks the flag, and their login sessions and API
-// tokens are deleted, so re-enabling the user brings none of them back.
+// at once: their login sessions and API tokens are deleted, so re-enabling
+// the user brings none of them back, and the change of the access version
+// makes every server read the user again at their next request (Access).
 func (s *Service) SetDisabled(ctx context.Context, id int64, disabled bool, by *int64) (*bukti.User, error) {
 	u, err := s.User(ctx, id)
 	if err != nil {
