@@ -94,9 +94,11 @@ func (w *compressWriter) WriteHeader(code int) {
 		h.Add(echo.HeaderVary, echo.HeaderAcceptEncoding)
 	}
 	w.code = code
+	// A client that accepts neither encoding gets the body as written,
+	// never held back and copied.
 	w.pending = compressTypes[mt] && h.Get(echo.HeaderContentEncoding) == "" &&
 		code != http.StatusNoContent && code != http.StatusNotModified && code != http.StatusPartialContent &&
-		!shortBody(h.Get(echo.HeaderContentLength))
+		!shortBody(h.Get(echo.HeaderContentLength)) && AcceptedEncoding(w.req) != ""
 	if !w.pending {
 		w.plain()
 	}
@@ -122,6 +124,12 @@ func (w *compressWriter) Write(p []byte) (int, error) {
 	switch {
 	case w.enc != nil:
 		return w.enc.Write(p)
+	case w.pending && len(w.buf) == 0 && len(p) >= compressMin:
+		w.buf = p // one write decides, without a copy of it (start lets it go)
+		if err := w.start(); err != nil {
+			return 0, err
+		}
+		return len(p), nil
 	case w.pending:
 		w.buf = append(w.buf, p...)
 		if len(w.buf) >= compressMin {
