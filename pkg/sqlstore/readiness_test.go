@@ -2,10 +2,12 @@ package sqlstore_test
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
 	"maps"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -169,6 +171,49 @@ func TestLoadReadiness(t *testing.T) {
 			t.Errorf("version of a facility that does not exist: %v", err)
 		}
 	})
+}
+
+// TestReadinessRecordFromIndex checks, on SQLite, that LoadReadiness's
+// statement reads each evidence record from idx_evidence_readiness_record
+// (migration 10) rather than formatting it: its byte code calls none of
+// the functions of the record's expression, which SQLite leaves out only
+// when the expression is exactly the one indexed. It fails when the
+// statement's expression and the index's drift apart, which would put the
+// formatting of every record of a national report back into SQLite's
+// interpreter (twice the CPU of a cold national gap report's load).
+func TestReadinessRecordFromIndex(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, "sqlite")
+	for _, people := range []bool{false, true} {
+		rows, err := e.db.Raw("EXPLAIN "+sqlstore.LoadReadinessSQL("sqlite", people), []int64{e.f1, e.f2}).Rows()
+		if err != nil {
+			t.Fatal(err)
+		}
+		var ops []string
+		for rows.Next() {
+			var (
+				addr, p1, p2, p3, p5 int64
+				op                   string
+				p4, comment          sql.NullString
+			)
+			if err := rows.Scan(&addr, &op, &p1, &p2, &p3, &p4, &p5, &comment); err != nil {
+				t.Fatal(err)
+			}
+			ops = append(ops, op+" "+p4.String)
+		}
+		if err := rows.Close(); err != nil {
+			t.Fatal(err)
+		}
+		if len(ops) == 0 {
+			t.Fatal("EXPLAIN returned no byte code")
+		}
+		for _, op := range ops {
+			if strings.Contains(op, "printf") || strings.Contains(op, "strftime") {
+				t.Errorf("people %v: the statement formats evidence records (%q) instead of reading them from idx_evidence_readiness_record: "+
+					"its expression must be exactly the one migration 10 indexes", people, op)
+			}
+		}
+	}
 }
 
 // TestReadinessVersions checks that every unit touching a facility gives
