@@ -6,13 +6,14 @@
 -- record exactly as the readiness inputs statement folds it
 -- (pkg/sqlstore, readiness.go, evidenceRecordSQLite: requirement, stage,
 -- part, "r" when rejected and the Unix seconds of its valid-until date,
--- separated by char(31)). SQLite (3.41 on) reads an indexed expression
--- from the index instead of computing it again, so loading the inputs of
--- every facility (a cold national gap report, 7.66 M records) no longer
--- formats each record in SQLite's byte-code interpreter. The database
--- keeps the index current on every write: no code path can forget it.
+-- separated by char(31)). SQLite (3.45, as the driver embeds it) reads an
+-- indexed expression from the index instead of computing it again, so
+-- loading the inputs of every facility (a cold national gap report,
+-- 7.66 M records) no longer formats each record in SQLite's byte-code
+-- interpreter. The database keeps the index current on every write: no
+-- code path can forget it.
 -- Building it on a database that holds millions of evidence records takes
--- a few seconds at the first start after the upgrade (7.6 s for 7.66 M).
+-- seconds at the first start after the upgrade (8.6 s for 7.66 M here).
 -- Not a struct's index: gorm cannot describe an index on an expression
 -- (pkg/db's schema test knows it as a SQL-only index).
 
