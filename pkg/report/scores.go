@@ -348,8 +348,9 @@ func (s *Service) cachedScores(ctx context.Context, ids []int64, key string, now
 // versions of the inputs they were computed from. Chunks of chunk
 // facilities are loaded and scored in parallel, as many at a time as Go
 // runs threads (GOMAXPROCS): one statement loads a chunk
-// (sqlstore.DB.LoadScoreInputs: the interviewees, which change no score,
-// left out), and each facility is scored as a readiness.Brief.
+// (sqlstore.DB.EachScoreInputs: the interviewees, which change no score,
+// left out), and each facility is scored as a readiness.Brief as its
+// inputs are read, in buffers reused from one facility to the next.
 // sqlstore.DB.PutScores stores the rows only for the facilities whose
 // readiness version is still the one their inputs were read at, so a
 // write that happened meanwhile is never hidden by a score computed
@@ -369,24 +370,30 @@ func (s *Service) fillScores(ctx context.Context, scorer *readiness.Scorer, ids 
 	g.SetLimit(workers)
 	for i, part := range parts {
 		g.Go(func() error {
-			loaded, err := s.Store.LoadScoreInputs(gctx, part, now)
-			if err != nil {
-				return err
-			}
 			f := filled{scores: make(map[int64]*scores, len(part)), rows: make([]bukti.FacilityScore, 0, len(part)),
 				versions: make(map[int64]sqlstore.ReadinessVersion, len(part))}
 			var brief readiness.Brief
-			for _, id := range part {
-				fi, ok := loaded[id]
-				if !ok { // deleted since it was listed: scored empty, not stored
-					fi = &sqlstore.FacilityInputs{Input: readiness.Input{Now: now, NotApplicable: map[string]string{}}}
-				}
+			score := func(id int64, fi *sqlstore.FacilityInputs, stored bool) {
 				scorer.Brief(fi.Input, &brief)
 				sc := scoresOfBrief(&brief, fi.Input, now)
 				f.scores[id] = sc
-				if p, encoded := sc.encode(s.Catalogue.Scoring.Values); encoded && ok {
+				if p, encoded := sc.encode(s.Catalogue.Scoring.Values); encoded && stored {
 					f.rows = append(f.rows, bukti.FacilityScore{FacilityID: id, Catalogue: key, Until: sc.until, Payload: p})
 					f.versions[id] = fi.Version
+				}
+			}
+			// fi is reused from one facility to the next: scores keep
+			// nothing of it.
+			err := s.Store.EachScoreInputs(gctx, part, now, func(id int64, fi *sqlstore.FacilityInputs) error {
+				score(id, fi, true)
+				return nil
+			})
+			if err != nil {
+				return err
+			}
+			for _, id := range part {
+				if f.scores[id] == nil { // deleted since it was listed: scored empty, not stored
+					score(id, &sqlstore.FacilityInputs{Input: readiness.Input{Now: now, NotApplicable: map[string]string{}}}, false)
 				}
 			}
 			out[i] = f

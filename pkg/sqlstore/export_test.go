@@ -8,3 +8,6 @@ func SetDamagedLookup(n int) (restore func()) {
 	damagedLookup = n
 	return func() { damagedLookup = old }
 }
+
+// LoadReadinessSQL is loadReadinessSQL, for TestReadinessRecordFromIndex.
+func LoadReadinessSQL(dialect string, people bool) string { return loadReadinessSQL(dialect, people) }

@@ -101,6 +101,7 @@ type FacilityInputs struct {
 	// Evidence counts the live evidence records: the first Evidence of
 	// Input.Items; the items after them are the named interviewees.
 	Evidence int
+	dates    []time.Time // what Items' ValidUntil point into (parse)
 }
 
 // loadChunk bounds the facilities of one statement of LoadReadiness.
@@ -119,7 +120,7 @@ const loadChunk = 500
 // A facility whose strings cannot be read back exactly — a text holding
 // the separators — is read again row by row.
 func (d *DB) LoadReadiness(ctx context.Context, facilityIDs []int64, now time.Time) (map[int64]*FacilityInputs, error) {
-	return d.load(ctx, facilityIDs, now, true)
+	return d.loadAll(ctx, facilityIDs, now, true)
 }
 
 // LoadScoreInputs is LoadReadiness without the named interviewees: the
@@ -127,71 +128,124 @@ func (d *DB) LoadReadiness(ctx context.Context, facilityIDs []int64, now time.Ti
 // which interview preparation never changes. Items holds the evidence
 // alone.
 func (d *DB) LoadScoreInputs(ctx context.Context, facilityIDs []int64, now time.Time) (map[int64]*FacilityInputs, error) {
-	return d.load(ctx, facilityIDs, now, false)
+	return d.loadAll(ctx, facilityIDs, now, false)
 }
 
-func (d *DB) load(ctx context.Context, facilityIDs []int64, now time.Time, people bool) (map[int64]*FacilityInputs, error) {
+// EachScoreInputs calls fn with the inputs LoadScoreInputs would load for
+// each of facilityIDs that exists, in no particular order, and stops at
+// fn's first error, which it returns. The inputs are read as
+// LoadScoreInputs reads them (one statement per chunk of facilities, row
+// by row for a facility whose texts hold the separators), but not kept:
+// fi, its Items and its NotApplicable map are reused for the next
+// facility, so fn must not retain them (copy what it keeps). This is how
+// the gap reports score every facility without allocating its records.
+func (d *DB) EachScoreInputs(ctx context.Context, facilityIDs []int64, now time.Time, fn func(id int64, fi *FacilityInputs) error) error {
+	return d.each(ctx, facilityIDs, now, false, true, fn)
+}
+
+// loadAll collects what each reads into fresh FacilityInputs.
+func (d *DB) loadAll(ctx context.Context, facilityIDs []int64, now time.Time, people bool) (map[int64]*FacilityInputs, error) {
+	out := make(map[int64]*FacilityInputs, len(facilityIDs))
+	err := d.each(ctx, facilityIDs, now, people, false, func(id int64, fi *FacilityInputs) error {
+		out[id] = fi
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// each reads the readiness inputs of facilities (the named interviewees
+// only if people) and calls fn with those of each facility that exists.
+// With reuse, one FacilityInputs is passed to every call; otherwise each
+// call gets its own.
+func (d *DB) each(ctx context.Context, facilityIDs []int64, now time.Time, people, reuse bool, fn func(int64, *FacilityInputs) error) error {
 	db := d.gdb.WithContext(ctx)
 	query := loadReadinessSQL(db.Dialector.Name(), people)
-	out := make(map[int64]*FacilityInputs, len(facilityIDs))
-	var again []int64
+	var (
+		again  []int64
+		shared *FacilityInputs
+	)
 	for part := range slices.Chunk(facilityIDs, loadChunk) {
 		rows, err := db.Raw(query, part).Rows()
 		if err != nil {
-			return nil, fmt.Errorf("load readiness inputs: %w", err)
+			return fmt.Errorf("load readiness inputs: %w", err)
 		}
-		for rows.Next() {
-			var (
-				id                int64
-				created           sql.NullTime
-				fi                = &FacilityInputs{Input: readiness.Input{Now: now, NotApplicable: map[string]string{}}}
-				evs, named, marks string
-			)
-			if err := rows.Scan(&id, &created, &fi.Version.Token, &evs, &named, &marks); err != nil {
-				rows.Close()
-				return nil, fmt.Errorf("load readiness inputs: %w", err)
-			}
-			if created.Valid {
-				fi.Version.Created = created.Time.UnixMicro()
-			}
-			if !fi.parse(evs, named, marks) {
-				again = append(again, id)
-			}
-			out[id] = fi
-		}
-		err = rows.Err()
-		rows.Close()
-		if err != nil {
-			return nil, fmt.Errorf("load readiness inputs: %w", err)
-		}
-	}
-	if len(again) > 0 {
-		// Row by row, in one transaction with the versions: as consistent
-		// as the statement above.
-		err := d.transaction(ctx, func(_ context.Context, tx *gorm.DB) error {
-			vs, err := readinessVersions(tx, again)
-			if err != nil {
-				return err
-			}
-			ins, err := readinessRows(tx, again, now, people)
-			if err != nil {
-				return err
-			}
-			for _, id := range again {
-				if v, ok := vs[id]; ok {
-					out[id] = ins[id]
-					out[id].Version = v
-				} else {
-					delete(out, id)
+		err = func() error {
+			defer rows.Close()
+			for rows.Next() {
+				var (
+					id                int64
+					created           sql.NullTime
+					token             int64
+					evs, named, marks string
+				)
+				if err := rows.Scan(&id, &created, &token, &evs, &named, &marks); err != nil {
+					return fmt.Errorf("load readiness inputs: %w", err)
+				}
+				fi := shared
+				if fi == nil {
+					fi = &FacilityInputs{Input: readiness.Input{NotApplicable: map[string]string{}}}
+					if reuse {
+						shared = fi
+					}
+				}
+				fi.Now, fi.Version = now, ReadinessVersion{Token: token}
+				if created.Valid {
+					fi.Version.Created = created.Time.UnixMicro()
+				}
+				if !fi.parse(evs, named, marks) {
+					again = append(again, id)
+					continue
+				}
+				if err := fn(id, fi); err != nil {
+					return err
 				}
 			}
+			if err := rows.Err(); err != nil {
+				return fmt.Errorf("load readiness inputs: %w", err)
+			}
 			return nil
-		})
+		}()
 		if err != nil {
-			return nil, err
+			return err
 		}
 	}
-	return out, nil
+	if len(again) == 0 {
+		return nil
+	}
+	// Row by row, in one transaction with the versions: as consistent as
+	// the statement above.
+	read := map[int64]*FacilityInputs{}
+	err := d.transaction(ctx, func(_ context.Context, tx *gorm.DB) error {
+		vs, err := readinessVersions(tx, again)
+		if err != nil {
+			return err
+		}
+		ins, err := readinessRows(tx, again, now, people)
+		if err != nil {
+			return err
+		}
+		for _, id := range again {
+			if v, ok := vs[id]; ok {
+				ins[id].Version = v
+				read[id] = ins[id]
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	for _, id := range again {
+		if fi, ok := read[id]; ok {
+			if err := fn(id, fi); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
 }
 
 // ReadinessInputs loads the readiness inputs (live evidence, named
@@ -222,6 +276,16 @@ const (
 	countSep  = "\x1d"
 )
 
+// evidenceRecordSQLite is an evidence record of LoadReadiness's statement
+// on SQLite, written exactly as migration 10 indexes it
+// (idx_evidence_readiness_record, on facility_id and this expression, of
+// live evidence): SQLite reads the record from that index instead of
+// formatting it for each of the millions of records of a national report
+// (TestReadinessRecordFromIndex). Changing it means a new migration with
+// the new expression.
+const evidenceRecordSQLite = `printf('%s' || char(31) || '%s' || char(31) || '%s' || char(31) || '%s%s', requirement_id, stage, part, ` +
+	`CASE WHEN review = 'rejected' THEN 'r' ELSE '' END, CASE WHEN valid_until IS NULL THEN '' ELSE COALESCE(strftime('%s', valid_until), 'x') END)`
+
 // loadReadinessSQL is LoadReadiness's statement for a dialect: per
 // facility its creation time, version, and for each of its live evidence,
 // named interviewees (none unless people) and TDD marks,
@@ -232,15 +296,12 @@ const (
 // requirement and role; a TDD mark element and reason. The count tells a
 // text holding a separator (more records than rows) from the real thing.
 func loadReadinessSQL(dialect string, people bool) string {
-	// An evidence record: on SQLite one printf rather than a chain of ||,
-	// each of which copies the string so far (the cost of a cold report
-	// is mostly this expression, once for every evidence record).
+	// On SQLite the evidence records are read from the index that holds
+	// them (migration 10), named so the planner cannot prefer another.
 	chr, agg := "char", "group_concat"
-	evidence := `printf('%s` + fieldSep + `%s` + fieldSep + `%s` + fieldSep + `%s%s', e.requirement_id, e.stage, e.part,
-			CASE WHEN e.review = 'rejected' THEN 'r' ELSE '' END,
-			CASE WHEN e.valid_until IS NULL THEN '' ELSE COALESCE(strftime('%s', e.valid_until), 'x') END)`
+	evidence, from := evidenceRecordSQLite, "evidences e INDEXED BY idx_evidence_readiness_record"
 	if dialect == "postgres" {
-		chr, agg = "chr", "string_agg"
+		chr, agg, from = "chr", "string_agg", "evidences e"
 		evidence = `e.requirement_id || chr(31) || e.stage || chr(31) || e.part || chr(31) ||
 			CASE WHEN e.review = 'rejected' THEN 'r' ELSE '' END || COALESCE(floor(extract(epoch FROM e.valid_until))::bigint::text, '')`
 	}
@@ -251,16 +312,19 @@ func loadReadinessSQL(dialect string, people bool) string {
 	}
 	return `SELECT f.id, f.created_at, COALESCE(v.version, 0),
 		(SELECT count(*) || ` + chr + `(29) || COALESCE(` + agg + `(` + evidence + `, ` + chr + `(30)), '')
-			FROM evidences e WHERE e.facility_id = f.id AND e.deleted_at IS NULL),
+			FROM ` + from + ` WHERE e.facility_id = f.id AND e.deleted_at IS NULL),
 		` + named + `,
 		(SELECT count(*) || ` + chr + `(29) || COALESCE(` + agg + `(n.element_id || ` + chr + `(31) || n.reason, ` + chr + `(30)), '')
 			FROM not_applicables n WHERE n.facility_id = f.id)
 		FROM facilities f LEFT JOIN readiness_versions v ON v.facility_id = f.id WHERE f.id IN ?`
 }
 
-// parse reads the three strings of LoadReadiness's statement into fi;
-// false when one cannot be read back exactly.
+// parse reads the three strings of LoadReadiness's statement into fi,
+// reusing its Items, NotApplicable map and dates; false when one cannot be
+// read back exactly.
 func (fi *FacilityInputs) parse(evs, people, marks string) bool {
+	clear(fi.NotApplicable)
+	fi.Items, fi.Evidence = fi.Items[:0], 0
 	n, evs, ok := counted(evs)
 	if !ok {
 		return false
@@ -269,8 +333,8 @@ func (fi *FacilityInputs) parse(evs, people, marks string) bool {
 	if !ok {
 		return false
 	}
-	fi.Items = make([]readiness.Item, 0, n+m)
-	if fi.Items, ok = parseEvidence(evs, n, fi.Items); !ok {
+	fi.Items = slices.Grow(fi.Items, n+m)
+	if fi.Items, fi.dates, ok = parseEvidence(evs, n, fi.Items, fi.dates); !ok {
 		return false
 	}
 	fi.Evidence = n
@@ -302,21 +366,22 @@ func counted(s string) (int, string, bool) {
 
 // parseEvidence appends the n evidence records of s to items: exactly n
 // records of exactly four fields, or false. It runs once for every
-// evidence record of a report, so it scans s once and allocates only the
-// dates.
-func parseEvidence(s string, n int, items []readiness.Item) ([]readiness.Item, bool) {
-	var dates []time.Time // every valid-until date in one allocation
+// evidence record of a report, so it scans s once and allocates at most
+// the dates: the valid-until dates go into dates, reused (emptied) when
+// it can hold n of them, so that no append moves a date an item points to.
+func parseEvidence(s string, n int, items []readiness.Item, dates []time.Time) ([]readiness.Item, []time.Time, bool) {
+	dates = dates[:0]
 	for k := range n {
 		end, ok := recordEnd(s, k == n-1)
 		if !ok {
-			return nil, false
+			return nil, dates, false
 		}
 		rec := s[:end]
 		var f [3]string
 		for i := range f {
 			j := strings.IndexByte(rec, fieldSep[0])
 			if j < 0 {
-				return nil, false
+				return nil, dates, false
 			}
 			f[i], rec = rec[:j], rec[j+1:]
 		}
@@ -331,19 +396,19 @@ func parseEvidence(s string, n int, items []readiness.Item) ([]readiness.Item, b
 				rec = rec[1:]
 			}
 			if rec == "" || len(rec) > 18 {
-				return nil, false
+				return nil, dates, false
 			}
 			for i := 0; i < len(rec); i++ {
 				c := rec[i]
 				if c < '0' || c > '9' {
-					return nil, false // "x", a separator, anything else
+					return nil, dates, false // "x", a separator, anything else
 				}
 				secs = secs*10 + int64(c-'0')
 			}
 			if neg {
 				secs = -secs
 			}
-			if dates == nil {
+			if cap(dates) < n {
 				dates = make([]time.Time, 0, n)
 			}
 			dates = append(dates, time.Unix(secs, 0).UTC())
@@ -352,7 +417,7 @@ func parseEvidence(s string, n int, items []readiness.Item) ([]readiness.Item, b
 		items = append(items, it)
 		s = s[min(end+1, len(s)):]
 	}
-	return items, true
+	return items, dates, true
 }
 
 // recordEnd is where the record at the start of s ends: at the next

@@ -2,10 +2,12 @@ package sqlstore_test
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
 	"maps"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -161,6 +163,56 @@ func TestLoadReadiness(t *testing.T) {
 				t.Errorf("facility %d: score inputs %+v, want the evidence, TDD marks and version of %+v", f, fi, all)
 			}
 		}
+		// EachScoreInputs passes one reused FacilityInputs: each facility
+		// reads as LoadScoreInputs reads it, whatever the one before it
+		// held (f4, empty, follows f3 in the statement; f2 is read row by
+		// row), and fn's error stops it.
+		var first bukti.Facility
+		if err := e.db.First(&first, e.f1).Error; err != nil {
+			t.Fatal(err)
+		}
+		f3 := bukti.Facility{Code: "P3277019998", Name: "Puskesmas Tiga", DistrictID: first.DistrictID}
+		f4 := bukti.Facility{Code: "P3277019999", Name: "Puskesmas Kosong", DistrictID: first.DistrictID}
+		for _, f := range []*bukti.Facility{&f3, &f4} {
+			if err := e.db.Create(f).Error; err != nil {
+				t.Fatal(err)
+			}
+		}
+		valid := time.Date(2025, time.June, 1, 0, 0, 0, 0, time.UTC)
+		if err := e.db.Create(&bukti.Evidence{FacilityID: f3.ID, RequirementID: "2.1.2/a/R1", Title: "Dokumen", CreatedBy: user,
+			Review: bukti.ReviewPending, ValidUntil: &valid}).Error; err != nil {
+			t.Fatal(err)
+		}
+		if err := e.db.Create(&bukti.NotApplicable{FacilityID: f3.ID, ElementID: "2.1.2/c", Reason: "Tidak ada.", SetBy: user}).Error; err != nil {
+			t.Fatal(err)
+		}
+		ids := []int64{e.f1, f3.ID, e.f2, f4.ID, missing}
+		loaded, err := st.LoadScoreInputs(ctx, ids, now)
+		if err != nil || len(loaded) != 4 {
+			t.Fatalf("LoadScoreInputs: %d facilities, %v", len(loaded), err)
+		}
+		seen := map[int64]bool{}
+		err = st.EachScoreInputs(ctx, ids, now, func(id int64, fi *sqlstore.FacilityInputs) error {
+			want, ok := loaded[id]
+			if !ok || seen[id] {
+				t.Errorf("EachScoreInputs: facility %d unexpected or passed twice", id)
+				return nil
+			}
+			seen[id] = true
+			if fi.Evidence != want.Evidence || !slices.Equal(itemKeys(fi.Items), itemKeys(want.Items)) ||
+				!maps.Equal(fi.NotApplicable, want.NotApplicable) || fi.Version != want.Version || !fi.Now.Equal(now) {
+				t.Errorf("EachScoreInputs: facility %d: %+v, want %+v", id, fi, want)
+			}
+			return nil
+		})
+		if err != nil || len(seen) != len(loaded) {
+			t.Errorf("EachScoreInputs passed %d of %d facilities: %v", len(seen), len(loaded), err)
+		}
+		stop, calls := errors.New("stop"), 0
+		err = st.EachScoreInputs(ctx, ids, now, func(int64, *sqlstore.FacilityInputs) error { calls++; return stop })
+		if !errors.Is(err, stop) || calls != 1 {
+			t.Errorf("EachScoreInputs after fn's error: %v, %d calls", err, calls)
+		}
 		ins, err := st.ReadinessInputs(ctx, []int64{e.f1, missing}, now)
 		if err != nil || len(ins[e.f1].Items) != 6 || ins[missing].NotApplicable == nil || len(ins[missing].Items) != 0 {
 			t.Errorf("ReadinessInputs: %v, %+v", err, ins)
@@ -169,6 +221,49 @@ func TestLoadReadiness(t *testing.T) {
 			t.Errorf("version of a facility that does not exist: %v", err)
 		}
 	})
+}
+
+// TestReadinessRecordFromIndex checks, on SQLite, that LoadReadiness's
+// statement reads each evidence record from idx_evidence_readiness_record
+// (migration 10) rather than formatting it: its byte code calls none of
+// the functions of the record's expression, which SQLite leaves out only
+// when the expression is exactly the one indexed. It fails when the
+// statement's expression and the index's drift apart, which would put the
+// formatting of every record of a national report back into SQLite's
+// interpreter (twice the CPU of a cold national gap report's load).
+func TestReadinessRecordFromIndex(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, "sqlite")
+	for _, people := range []bool{false, true} {
+		rows, err := e.db.Raw("EXPLAIN "+sqlstore.LoadReadinessSQL("sqlite", people), []int64{e.f1, e.f2}).Rows()
+		if err != nil {
+			t.Fatal(err)
+		}
+		var ops []string
+		for rows.Next() {
+			var (
+				addr, p1, p2, p3, p5 int64
+				op                   string
+				p4, comment          sql.NullString
+			)
+			if err := rows.Scan(&addr, &op, &p1, &p2, &p3, &p4, &p5, &comment); err != nil {
+				t.Fatal(err)
+			}
+			ops = append(ops, op+" "+p4.String)
+		}
+		if err := rows.Close(); err != nil {
+			t.Fatal(err)
+		}
+		if len(ops) == 0 {
+			t.Fatal("EXPLAIN returned no byte code")
+		}
+		for _, op := range ops {
+			if strings.Contains(op, "printf") || strings.Contains(op, "strftime") {
+				t.Errorf("people %v: the statement formats evidence records (%q) instead of reading them from idx_evidence_readiness_record: "+
+					"its expression must be exactly the one migration 10 indexes", people, op)
+			}
+		}
+	}
 }
 
 // TestReadinessVersions checks that every unit touching a facility gives
