@@ -58,7 +58,7 @@ func (s *Server) compress(next echo.HandlerFunc) echo.HandlerFunc {
 			return next(c)
 		}
 		res := c.Response()
-		cw := &compressWriter{ResponseWriter: res.Writer, req: c.Request()}
+		cw := &compressWriter{ResponseWriter: res.Writer, req: c.Request(), accepts: AcceptedEncoding(c.Request()) != ""}
 		res.Writer = cw
 		err := next(c)
 		cw.finish()
@@ -68,11 +68,14 @@ func (s *Server) compress(next echo.HandlerFunc) echo.HandlerFunc {
 }
 
 // compressWriter holds back the header until it knows whether to
-// compress: at WriteHeader for a response that cannot be, after
-// compressMin bytes (or a Flush, or the end) for one that can.
+// compress: at WriteHeader for a response that cannot be (or a client
+// that takes no encoding: its bytes pass through as they are written,
+// never copied), after compressMin bytes (or a Flush, or the end) for one
+// that can.
 type compressWriter struct {
 	http.ResponseWriter
 	req     *http.Request
+	accepts bool           // the client takes brotli or gzip
 	code    int            // the status held back; 0 once written
 	decided bool           // the header went out
 	pending bool           // compressible: buffering up to compressMin
@@ -94,7 +97,7 @@ func (w *compressWriter) WriteHeader(code int) {
 		h.Add(echo.HeaderVary, echo.HeaderAcceptEncoding)
 	}
 	w.code = code
-	w.pending = compressTypes[mt] && h.Get(echo.HeaderContentEncoding) == "" &&
+	w.pending = w.accepts && compressTypes[mt] && h.Get(echo.HeaderContentEncoding) == "" &&
 		code != http.StatusNoContent && code != http.StatusNotModified && code != http.StatusPartialContent &&
 		!shortBody(h.Get(echo.HeaderContentLength))
 	if !w.pending {
