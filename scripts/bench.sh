@@ -16,7 +16,12 @@
 #   readiness JSON       GET /api/v1/facilities/:id/readiness of the seeded facility with
 #                        the most evidence (bukti demo seed -facilities 40 -full-standard,
 #                        328 EP): p50 of 200 sequential requests on one connection; then
-#                        wrk -c64 for 8 s (req/s, p99) vs wrk -c64 on /healthz
+#                        wrk -c64 for 8 s (req/s, p99) vs wrk -c64 on /healthz, once as wrk
+#                        asks (no Accept-Encoding: the whole uncompressed body) and once
+#                        with the Accept-Encoding a browser sends (br, gzip); the
+#                        uncompressed answer also vs the same bytes from bareserve, a bare
+#                        net/http server (scripts/bareserve): what moving that body costs
+#                        on this machine at all
 #   dashboard page       GET /f/:id with the session cookie, wrk -c64, vs /healthz
 #   gap reports          go test -bench BenchmarkGaps ./pkg/report/ on N seeded facilities
 #                        (SQLite, then PostgreSQL): district and national cold (empty score
@@ -80,7 +85,8 @@ stop_server() {
     SRV_PID=
   fi
 }
-trap 'stop_server; stop_services' EXIT
+BARE_PID=
+trap 'stop_server; [ -z "$BARE_PID" ] || kill "$BARE_PID" 2>/dev/null; stop_services' EXIT
 
 say() { echo "== [$(printf '%4d' $SECONDS) s] $*"; }
 die() { echo "bench: $*" >&2; exit 1; }
@@ -109,8 +115,9 @@ install_bench_packages() {
 install_bench_packages
 mkdir -p "$BUKTI_CACHE_DIR"
 bin="$SERVICES_DIR/bukti"
-say "go build ./cmd/bukti"
+say "go build ./cmd/bukti ./scripts/bareserve"
 go build -o "$bin" ./cmd/bukti
+go build -o "$SERVICES_DIR/bareserve" ./scripts/bareserve
 
 disk=$(df -hT "$SERVICES_DIR" | awk 'NR == 2 { print $1 " (" $2 "), " $3 ", " $5 " free" }')
 machine="$(nproc) cores ($(lscpu | sed -n 's/^Model name: *//p' | head -1)), $(free -g | awk '/Mem:/{print $2}') GiB RAM, disk $disk, $(go version | cut -d' ' -f3), $(uname -sr)"
@@ -298,6 +305,19 @@ if bench_row readiness || bench_row dashboard; then
   [ "$not_modified" = 304 ] || die "GET readiness with If-None-Match of its ETag answered $not_modified, not 304"
   dash_bytes=$(curl -sS -f -H "Cookie: bukti_session=$TOKEN" "$BASE/f/$FID" | wc -c)
   note "note: readiness JSON $ready_bytes bytes (304 with If-None-Match of its ETag), dashboard page $dash_bytes bytes, uncompressed"
+  if bench_row readiness; then
+    BROWSER_AE="Accept-Encoding: br, gzip, deflate" # what Chromium and Firefox send
+    br_bytes=$(curl -sS -f -o /dev/null -D "$SERVICES_DIR/headers.txt" -w '%{size_download}' -H "$AUTH" -H "$BROWSER_AE" "$API/facilities/$FID/readiness")
+    enc=$(awk -F': ' 'tolower($1) == "content-encoding" { sub(/\r$/, "", $2); print $2 }' "$SERVICES_DIR/headers.txt")
+    [ "$enc" = br ] || die "GET readiness with '$BROWSER_AE' answered Content-Encoding '$enc', not br"
+    note "note: readiness JSON as a browser asks for it: $br_bytes bytes ($enc)"
+    # The ceiling: the same bytes from a server that does nothing else.
+    curl -sS -f -H "$AUTH" "$API/facilities/$FID/readiness" -o "$SERVICES_DIR/readiness.json"
+    bare_port=$(free_port)
+    "$SERVICES_DIR/bareserve" -addr "127.0.0.1:$bare_port" -file "$SERVICES_DIR/readiness.json" 2>>"$SERVICES_DIR/bareserve.log" &
+    BARE_PID=$!
+    wait_for curl -sf -o /dev/null "http://127.0.0.1:$bare_port/" || die "bareserve did not start"
+  fi
   for r in $(seq 1 $RUNS); do
     if bench_row readiness; then
       p=$(p50_ms "$API/facilities/$FID/readiness" "$AUTH")
@@ -305,9 +325,14 @@ if bench_row readiness || bench_row dashboard; then
       echo "   readiness, one connection: p50 $p ms"
     fi
     wrk_run healthz "$BASE/healthz"
-    if bench_row readiness; then wrk_run ready "$API/facilities/$FID/readiness" -H "$AUTH"; fi
+    if bench_row readiness; then
+      wrk_run ready "$API/facilities/$FID/readiness" -H "$AUTH"
+      wrk_run bare "http://127.0.0.1:$bare_port/"
+      wrk_run ready_br "$API/facilities/$FID/readiness" -H "$AUTH" -H "$BROWSER_AE"
+    fi
     if bench_row dashboard; then wrk_run dash "$BASE/f/$FID" -H "Cookie: bukti_session=$TOKEN"; fi
   done
+  if bench_row readiness; then kill "$BARE_PID" 2>/dev/null || true; wait "$BARE_PID" 2>/dev/null || true; BARE_PID=; fi
 fi
 
 if bench_row uploads; then
@@ -512,7 +537,9 @@ nf = E["HTTP_FACILITIES"]
 if have("ready_p50"):
     m = med("ready_p50")
     rows.append((f"readiness JSON, one of {nf} facilities, 328 EP: one request at a time, p50", "—", cell(S["ready_p50"], scale=1e-3), "—", "< 5 ms", verdict(m < 5)))
-for key, what, share, p99max in [("ready", "readiness JSON", 0.25, 50), ("dash", "dashboard page /f/:id", 0.10, 100)]:
+for key, what, share, p99max in [("ready", "readiness JSON", 0.25, 50),
+                                  ("ready_br", "readiness JSON as browsers ask (Accept-Encoding: br, gzip)", 0.25, 50),
+                                  ("dash", "dashboard page /f/:id", 0.10, 100)]:
     if have(f"{key}_rps", "healthz_rps"):
         r = med(f"{key}_rps") / med("healthz_rps")
         rows.append((f"{what}, {conns} connections (wrk): req/s", f"/healthz {cell(S['healthz_rps'], 'req/s')}", cell(S[f"{key}_rps"], "req/s"),
@@ -521,6 +548,16 @@ for key, what, share, p99max in [("ready", "readiness JSON", 0.25, 50), ("dash",
         rows.append((f"{what}, {conns} connections (wrk): p99", f"/healthz {cell(S['healthz_p99'], scale=1e-3)}",
                      cell(p99, scale=1e-3) if p99 else f"none completed in {E['DUR']}", "—", f"< {p99max} ms",
                      verdict(p99 and statistics.median(p99) < p99max)))
+    if key == "ready" and have("ready_rps", "bare_rps", "healthz_rps"):
+        # The ceiling of the uncompressed row: the same bytes from a server doing nothing else.
+        r = med("bare_rps") / med("healthz_rps")
+        rows.append((f"the same uncompressed JSON from bareserve (bare net/http, no work), {conns} connections (wrk): req/s",
+                     f"/healthz {cell(S['healthz_rps'], 'req/s')}", cell(S["bare_rps"], "req/s"), f"{num(r * 100)} %",
+                     "— (ceiling of the row above)", ""))
+        rows.append((f"readiness JSON uncompressed, share of that ceiling", f"bareserve {cell(S['bare_rps'], 'req/s')}",
+                     cell(S["ready_rps"], "req/s"), f"{num(med('ready_rps') / med('bare_rps') * 100)} %", "—", ""))
+        if have("bare_p99"):
+            rows.append((f"the same from bareserve: p99", "—", cell(S["bare_p99"], scale=1e-3), "—", "—", ""))
 
 NS = 1e-9
 for db, dname in [("sqlite", "SQLite"), ("postgres", "PostgreSQL")]:

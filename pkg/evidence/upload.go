@@ -121,7 +121,9 @@ func (s *Service) Stage(ctx context.Context, fileName string, r io.Reader) (*Sta
 		return nil, s.tooLarge(fileName)
 	}
 	lh := &limitedHash{r: io.MultiReader(bytes.NewReader(head), src), h: sha256.New(), max: s.MaxBytes}
-	tmp, err := s.Blobs.Stage(ctx, lh)
+	ra := newReadAhead(lh)
+	tmp, err := s.Blobs.Stage(ctx, ra)
+	ra.Close() // lh is ours again
 	switch {
 	case errors.Is(err, errTooLarge):
 		return nil, s.tooLarge(fileName)

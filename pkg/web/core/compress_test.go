@@ -173,6 +173,58 @@ func TestCompressMiddleware(t *testing.T) {
 	})
 }
 
+// TestUncompressedPassesThrough checks that the answer to a client that
+// takes no encoding is not held back: its bytes reach the connection as
+// the handler writes them, however compressible (the readiness JSON,
+// 279 KB, was copied whole into the middleware's buffer first).
+func TestUncompressedPassesThrough(t *testing.T) {
+	s := core.New(core.Deps{Log: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	e := s.Echo()
+	rec := httptest.NewRecorder()
+	first := `{"kriteria":"2.1.2"`
+	var seen map[string]int // accept → bytes the connection had after the first write
+	e.GET("/json", func(c echo.Context) error {
+		c.Response().Header().Set(echo.HeaderContentType, echo.MIMEApplicationJSON)
+		c.Response().WriteHeader(http.StatusOK)
+		if _, err := c.Response().Write([]byte(first)); err != nil {
+			return err
+		}
+		seen[c.Request().Header.Get("Accept-Encoding")] = rec.Body.Len()
+		_, err := c.Response().Write([]byte(strings.Repeat(" ", 4096) + "}"))
+		return err
+	})
+	for _, tc := range []struct {
+		name, accept string
+		through      int // bytes at the connection after the first write
+		enc          string
+	}{
+		{"no Accept-Encoding", "", len(first), ""},
+		{"identity only", "identity", len(first), ""},
+		{"every encoding refused", "*;q=0", len(first), ""},
+		{"gzip: held until compressMin", "gzip", 0, "gzip"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			rec = httptest.NewRecorder()
+			seen = map[string]int{}
+			req := httptest.NewRequest("GET", "/json", nil)
+			if tc.accept != "" {
+				req.Header.Set("Accept-Encoding", tc.accept)
+			}
+			e.ServeHTTP(rec, req)
+			if got := seen[tc.accept]; got != tc.through {
+				t.Errorf("%d bytes reached the connection after the first write, want %d", got, tc.through)
+			}
+			res := rec.Result()
+			if res.Header.Get("Content-Encoding") != tc.enc || !strings.Contains(res.Header.Get("Vary"), "Accept-Encoding") {
+				t.Errorf("Content-Encoding %q, Vary %q; want %q and Accept-Encoding", res.Header.Get("Content-Encoding"), res.Header.Get("Vary"), tc.enc)
+			}
+			if body := string(decodeBody(t, tc.enc, rec.Body.Bytes())); !strings.HasPrefix(body, first) || len(body) != len(first)+4097 {
+				t.Errorf("body of %d bytes, want %d", len(body), len(first)+4097)
+			}
+		})
+	}
+}
+
 func decodeAll(enc string, b []byte) ([]byte, error) {
 	switch enc {
 	case "gzip":
