@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -187,6 +188,71 @@ func TestPrincipalCacheStaysTrue(t *testing.T) {
 				s.change()
 				if got := status(s.token, s.fid()); got != s.after {
 					t.Errorf("%s: at the next request A answered %d, want %d", s.name, got, s.after)
+				}
+			}
+		})
+	}
+}
+
+// TestWarmRequestsReadOneRow counts the statements a warm request runs:
+// the dashboard and the readiness JSON of a facility, for an admin and a
+// district supervisor, each read one row (the versions statement) once
+// the principal, the facility and its readiness are kept.
+func TestWarmRequestsReadOneRow(t *testing.T) {
+	for _, kind := range testenv.DatabaseKinds {
+		t.Run(kind, func(t *testing.T) {
+			t.Parallel()
+			ctx := context.Background()
+			pages, err := ui.Load()
+			if err != nil {
+				t.Fatal(err)
+			}
+			w := &cacheWorld{t: t, url: testenv.MigratedDatabaseURL(t, kind), blobs: testenv.OpenStore(t, "filesystem"), pages: pages,
+				now: time.Date(2026, time.March, 10, 10, 0, 0, 0, wib)}
+			s := w.server("server", criteria.MustBuiltin())
+			var statements atomic.Int64
+			if err := sqlstore.Observe(sqlstore.New(s.db, nil), func(string, time.Duration, error) { statements.Add(1) }); err != nil {
+				t.Fatal(err)
+			}
+			if err := s.app.Auth.Bootstrap(ctx, adminEmail, adminPassword); err != nil {
+				t.Fatal(err)
+			}
+			admin, err := s.app.Auth.UserByEmail(ctx, adminEmail)
+			if err != nil {
+				t.Fatal(err)
+			}
+			o := s.app.Org
+			if _, err := o.CreateProvince(ctx, "32", "Jawa Barat", &admin.ID); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := o.CreateDistrict(ctx, districtA, "Kota Cimahi", "32", &admin.ID); err != nil {
+				t.Fatal(err)
+			}
+			f, err := o.CreateFacility(ctx, org.FacilityInput{Code: "P1", Name: "Puskesmas P1", DistrictCode: districtA}, &admin.ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			did := f.DistrictID
+			if _, err := s.app.Auth.CreateUserWithRole(ctx, "dinkes@example.id", "Dinkes", "kata-sandi-uji-1", &bukti.RoleBinding{Role: bukti.RoleSupervisor, DistrictID: &did}, &admin.ID); err != nil {
+				t.Fatal(err)
+			}
+			for _, who := range []struct{ email, password string }{{adminEmail, adminPassword}, {"dinkes@example.id", "kata-sandi-uji-1"}} {
+				var login struct{ Token string }
+				json.Unmarshal(s.json(t, "POST", "/api/v1/auth/login", "", map[string]string{"email": who.email, "password": who.password}, http.StatusOK), &login)
+				for _, path := range []string{fmt.Sprintf("/f/%d", f.ID), fmt.Sprintf("/api/v1/facilities/%d/readiness", f.ID)} {
+					header := []string{}
+					if path[1] == 'f' {
+						header = []string{"Cookie", "bukti_session=" + login.Token}
+					}
+					s.do(t, "GET", path, login.Token, nil, header...) // warms the principal, facility and readiness
+					before := statements.Load()
+					code, _, body := s.do(t, "GET", path, login.Token, nil, header...)
+					if code != http.StatusOK {
+						t.Fatalf("%s GET %s: %d %s", who.email, path, code, body)
+					}
+					if n := statements.Load() - before; n != 1 {
+						t.Errorf("%s GET %s warm: %d statements, want 1", who.email, path, n)
+					}
 				}
 			}
 		})
