@@ -1,14 +1,13 @@
 package auth
 
 import (
-	"container/list"
 	"context"
 	"errors"
 	"strconv"
-	"sync"
 	"sync/atomic"
 	"time"
 
+	lru "github.com/hashicorp/golang-lru/v2"
 	"golang.org/x/sync/singleflight"
 
 	"github.com/bukti-id/bukti/pkg/authz"
@@ -128,7 +127,8 @@ func (s *Service) principals() *principalCache {
 		if n <= 0 {
 			n = DefaultPrincipals
 		}
-		s.principalCache = &principalCache{size: n, entries: map[string]*list.Element{}, order: list.New()}
+		entries, _ := lru.New[string, *principalEntry](n) // fails only for a size below 1
+		s.principalCache = &principalCache{entries: entries}
 	})
 	return s.principalCache
 }
@@ -145,63 +145,27 @@ type principalEntry struct {
 }
 
 // principalCache keeps the principals of the secrets used most recently,
-// at most size of them: safe for concurrent use.
+// by the secret's hash: safe for concurrent use.
 type principalCache struct {
-	size   int
-	flight singleflight.Group
-
-	mu      sync.Mutex
-	entries map[string]*list.Element // of *principalEntry, by the secret's hash
-	order   *list.List               // most recently used first
+	entries *lru.Cache[string, *principalEntry]
+	flight  singleflight.Group
 }
 
 // get returns the entry of a secret's hash when it was read at access
 // version v.
 func (c *principalCache) get(hash string, v sqlstore.AccessVersion) *principalEntry {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	el, ok := c.entries[hash]
-	if !ok {
+	e, ok := c.entries.Get(hash)
+	if !ok || e.version != v {
 		return nil
 	}
-	e := el.Value.(*principalEntry)
-	if e.version != v {
-		return nil
-	}
-	c.order.MoveToFront(el)
 	return e
 }
 
-func (c *principalCache) put(e *principalEntry) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if el, ok := c.entries[e.hash]; ok {
-		el.Value = e
-		c.order.MoveToFront(el)
-		return
-	}
-	c.entries[e.hash] = c.order.PushFront(e)
-	for c.order.Len() > c.size {
-		last := c.order.Back()
-		c.order.Remove(last)
-		delete(c.entries, last.Value.(*principalEntry).hash)
-	}
-}
+func (c *principalCache) put(e *principalEntry) { c.entries.Add(e.hash, e) }
 
-func (c *principalCache) drop(hash string) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if el, ok := c.entries[hash]; ok {
-		c.order.Remove(el)
-		delete(c.entries, hash)
-	}
-}
+func (c *principalCache) drop(hash string) { c.entries.Remove(hash) }
 
-func (c *principalCache) len() int {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.order.Len()
-}
+func (c *principalCache) len() int { return c.entries.Len() }
 
 // PrincipalLoads counts the principals Access has read from the database
 // (a secret's first use, or its first use after the access version

@@ -2,7 +2,6 @@ package evidence
 
 import (
 	"bytes"
-	"container/list"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
@@ -13,6 +12,7 @@ import (
 	"sync"
 	"time"
 
+	lru "github.com/hashicorp/golang-lru/v2"
 	"golang.org/x/sync/singleflight"
 
 	"github.com/bukti-id/bukti/pkg/bukti"
@@ -180,54 +180,32 @@ func (s *Service) score(ctx context.Context, scorer *readiness.Scorer, facilityI
 // instant its evidence names (readiness.ChangesAt). It is safe for
 // concurrent use.
 type ReadinessCache struct {
-	size   int
-	flight singleflight.Group
+	entries *lru.Cache[int64, *Scored] // by facility
+	flight  singleflight.Group
 
-	mu      sync.Mutex
-	entries map[int64]*list.Element // of *Scored
-	order   *list.List              // most recently used first
-	layout  *readiness.Scorer
+	mu     sync.Mutex // guards layout
+	layout *readiness.Scorer
 }
 
 // NewReadinessCache keeps the readiness of at most size facilities
 // (about half a megabyte each on the complete standard).
 func NewReadinessCache(size int) *ReadinessCache {
-	return &ReadinessCache{size: max(size, 1), entries: map[int64]*list.Element{}, order: list.New()}
+	entries, _ := lru.New[int64, *Scored](max(size, 1)) // fails only for a size below 1
+	return &ReadinessCache{entries: entries}
 }
 
 // DefaultReadinessCache is how many facilities' readiness a server keeps.
 const DefaultReadinessCache = 64
 
 func (c *ReadinessCache) get(facilityID int64, v sqlstore.ReadinessVersion, cat *catalogue.Catalogue, now time.Time) *Scored {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	e, ok := c.entries[facilityID]
-	if !ok {
+	sc, ok := c.entries.Get(facilityID)
+	if !ok || !sc.holds(v, cat, now) {
 		return nil
 	}
-	sc := e.Value.(*Scored)
-	if !sc.holds(v, cat, now) {
-		return nil
-	}
-	c.order.MoveToFront(e)
 	return sc
 }
 
-func (c *ReadinessCache) put(sc *Scored) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if e, ok := c.entries[sc.FacilityID]; ok {
-		e.Value = sc
-		c.order.MoveToFront(e)
-		return
-	}
-	c.entries[sc.FacilityID] = c.order.PushFront(sc)
-	for c.order.Len() > c.size {
-		last := c.order.Back()
-		c.order.Remove(last)
-		delete(c.entries, last.Value.(*Scored).FacilityID)
-	}
-}
+func (c *ReadinessCache) put(sc *Scored) { c.entries.Add(sc.FacilityID, sc) }
 
 // scorer lays cat out once (readiness.Scorer).
 func (c *ReadinessCache) scorer(cat *catalogue.Catalogue) *readiness.Scorer {
