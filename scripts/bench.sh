@@ -201,6 +201,26 @@ upload() {
 # stored FILE prints the id, sha256 and size of an upload's JSON answer.
 stored() { python3 -c 'import json, sys; a = json.load(open(sys.argv[1])); print(a["id"], a["sha256"], a["size"])' "$1"; }
 rss() { awk -v k="$2:" '$1 == k { print $2 }' "/proc/$1/status"; }
+# cpu PID prints the CPU seconds (user + system) process PID has used.
+cpu() { awk -v t="$(getconf CLK_TCK)" '{ printf "%.2f", ($14 + $15) / t }' "/proc/$1/stat"; }
+# timed_cpu OP CMD…: runs CMD (a curl that prints its time), prints what
+# it printed, and samples the CPU seconds that CMD (curl), the server
+# (SRV_PID, or TIMED_SERVER) and MinIO (when running) used meanwhile as
+# cpu_OP_curl, cpu_OP_bukti, cpu_OP_minio: where an upload's or
+# download's time goes, process by process.
+timed_cpu() {
+  local op=$1 b0 m0 out srv=${TIMED_SERVER:-$SRV_PID}
+  shift
+  b0=$([ -z "$srv" ] || cpu "$srv")
+  m0=$([ -z "${MINIO_PID:-}" ] || cpu "$MINIO_PID")
+  # (bash's times, in the command substitution's subshell: the CPU of
+  # its children, which is CMD's curl; CMD may be a function)
+  out=$("$@"; times >"$SERVICES_DIR/curl-cpu.txt")
+  [ -z "$srv" ] || sample "cpu_${op}_bukti" "$(awk -v a="$b0" -v b="$(cpu "$srv")" 'BEGIN { print b - a }')"
+  [ -z "${MINIO_PID:-}" ] || sample "cpu_${op}_minio" "$(awk -v a="$m0" -v b="$(cpu "$MINIO_PID")" 'BEGIN { print b - a }')"
+  sample "cpu_${op}_curl" "$(awk 'function s(v) { split(v, a, /[ms]/); return a[1] * 60 + a[2] } NR == 2 { print s($1) + s($2) }' "$SERVICES_DIR/curl-cpu.txt")"
+  echo "$out"
+}
 # settle waits (at most 120 s) until the server is idle: no child process
 # (pdftoppm) and under 20 ms of CPU in each of two half seconds. Each
 # upload queues the making of its thumbnail, which reads the whole file
@@ -336,7 +356,14 @@ if bench_row readiness || bench_row dashboard; then
 fi
 
 if bench_row uploads; then
-say "filesystem store: $BIG_MIB MiB upload vs cp"
+say "filesystem store: $BIG_MIB MiB upload vs cp, and vs bareserve storing the same upload"
+# The floor of a durable upload over HTTP here: bareserve writes the
+# multipart file part to a file and fsyncs it (no hash, no database).
+mkdir -p "$DIR/bare"
+bare_port=$(free_port)
+"$SERVICES_DIR/bareserve" -addr "127.0.0.1:$bare_port" -file /dev/null -dir "$DIR/bare" 2>>"$SERVICES_DIR/bareserve.log" &
+BARE_PID=$!
+wait_for curl -sf -o /dev/null "http://127.0.0.1:$bare_port/" || die "bareserve did not start"
 for r in $(seq 1 $RUNS); do
   mark "$BIG"
   sync # every timed write starts with no dirty pages pending, ours or others'
@@ -351,15 +378,22 @@ for r in $(seq 1 $RUNS); do
   ts=$(since "$t0")
   rm "$DIR/cp.pdf"
   sync
-  u=$(upload "$BIG" "$DIR/up.json")
+  u=$(timed_cpu up_fs upload "$BIG" "$DIR/up.json")
   settle
   read -r _ _ size < <(stored "$DIR/up.json")
   [ "$size" = "$BIG_SIZE" ] || die "upload stored $size bytes, not $BIG_SIZE"
+  sync
+  b=$(TIMED_SERVER=$BARE_PID timed_cpu bare_fs curl -sS -f -F requirement=$REQ -F title=bench -F "file=@$BIG" \
+    "http://127.0.0.1:$bare_port/" -o "$DIR/bare.txt" -w '%{time_total}')
+  [ "$(cat "$DIR/bare.txt")" = "$BIG_SIZE" ] || die "bareserve stored $(cat "$DIR/bare.txt") bytes, not $BIG_SIZE"
+  rm -f "$DIR"/bare/upload-*
   sample cp_fs "$t"
   sample cpsync_fs "$ts"
   sample up_fs "$u"
-  echo "   cp $t s, cp + fsync $ts s, upload $u s"
+  sample bare_fs "$b"
+  echo "   cp $t s, cp + fsync $ts s, upload $u s, bareserve $b s"
 done
+kill "$BARE_PID" 2>/dev/null || true; wait "$BARE_PID" 2>/dev/null || true; BARE_PID=
 fi # uploads
 stop_server
 
@@ -382,16 +416,16 @@ say "MinIO: $BIG_MIB MiB upload vs signed PUT, download vs signed GET"
 for r in $(seq 1 $RUNS); do
   mark "$BIG"
   sync
-  t=$(curl -sS -f "${S3SIG[@]}" -T "$BIG" "$S3URL/bench-raw/big" -o /dev/null -w '%{time_total}')
+  t=$(timed_cpu put_s3 curl -sS -f "${S3SIG[@]}" -T "$BIG" "$S3URL/bench-raw/big" -o /dev/null -w '%{time_total}')
   curl -sS -f "${S3SIG[@]}" -X DELETE "$S3URL/bench-raw/big" -o /dev/null
   sync
-  u=$(upload "$BIG" "$DIR/up.json")
+  u=$(timed_cpu up_s3 upload "$BIG" "$DIR/up.json")
   settle
   read -r id sum size < <(stored "$DIR/up.json")
   [ "$size" = "$BIG_SIZE" ] || die "upload stored $size bytes, not $BIG_SIZE"
   obj=$(s3_object "sha256/${sum:0:2}/${sum:2:2}/$sum")
-  read -r g gsize < <(curl -sS -f "${S3SIG[@]}" -o /dev/null -w '%{time_total} %{size_download}\n' "$S3URL/bukti/$obj")
-  read -r d dsize < <(curl -sS -f -H "$AUTH" -o /dev/null -w '%{time_total} %{size_download}\n' "$API/evidence/$id/content")
+  read -r g gsize < <(timed_cpu get_s3 curl -sS -f "${S3SIG[@]}" -o /dev/null -w '%{time_total} %{size_download}\n' "$S3URL/bukti/$obj")
+  read -r d dsize < <(timed_cpu down_s3 curl -sS -f -H "$AUTH" -o /dev/null -w '%{time_total} %{size_download}\n' "$API/evidence/$id/content")
   [ "$gsize" = "$BIG_SIZE" ] && [ "$dsize" = "$BIG_SIZE" ] || die "downloads returned $gsize and $dsize bytes, not $BIG_SIZE"
   sample put_s3 "$t"
   sample up_s3 "$u"
@@ -527,6 +561,11 @@ for key, base, bname, measure, limit in [
         if key == "up_fs" and have("cpsync_fs"):  # context: the store fsyncs, cp does not
             b += f"; `cp` + fsync {cell(S['cpsync_fs'])}: {num(med(key) / med('cpsync_fs'))}×"
         rows.append((measure, b, cell(S[key]), f"{num(r)}×", f"≤ {limit}× {bname}", verdict(r <= limit)))
+        if key == "up_fs" and have("bare_fs"):  # the floor of any durable upload over HTTP here
+            rows.append((f"the same upload to bareserve (multipart → file + fsync; no hash, no database)", f"`cp` {cell(S['cp_fs'])}",
+                         cell(S["bare_fs"]), f"{num(med('bare_fs') / med('cp_fs'))}×", "— (floor of the row above)", ""))
+            rows.append((f"upload → filesystem against that floor", f"bareserve {cell(S['bare_fs'])}", cell(S["up_fs"]),
+                         f"{num(med('up_fs') / med('bare_fs'))}×", "—", ""))
 for be, name in [("fs", "filesystem"), ("s3", "MinIO")]:
     i, p = f"rss_{be}_idle", f"rss_{be}_peak"
     if have(i, p):
@@ -606,5 +645,22 @@ print("| " + " | ".join(head) + " |")
 print("|" + "---|" * len(head))
 for r in rows:
     print("| " + " | ".join(r) + " |")
+
+# Where the upload and download rows' time goes: CPU seconds per process
+# during the timed step (medians), next to its wall time.
+cpurows = []
+for op, what, wall in [("up_fs", f"upload {big} MiB → filesystem", "up_fs"), ("bare_fs", "the same to bareserve (floor)", "bare_fs"),
+                       ("put_s3", "signed PUT → MinIO (baseline)", "put_s3"),
+                       ("up_s3", f"upload {big} MiB → MinIO", "up_s3"), ("get_s3", "signed GET ← MinIO (baseline)", "get_s3"),
+                       ("down_s3", f"download {big} MiB ← MinIO", "down_s3")]:
+    if have(f"cpu_{op}_curl", wall):
+        c = lambda p: f"{med(f'cpu_{op}_{p}'):.2f} s" if have(f"cpu_{op}_{p}") else "—"
+        cpurows.append((what, cell(S[wall]), c("bukti"), c("minio"), c("curl")))
+if cpurows:
+    print()
+    print("| CPU during the step (median) | wall | server (Bukti or bareserve) | MinIO | curl |")
+    print("|---|---|---|---|---|")
+    for r in cpurows:
+        print("| " + " | ".join(r) + " |")
 EOF
 if [ -s "$NOTES" ]; then echo; sort -u "$NOTES"; fi
