@@ -15,7 +15,6 @@ import (
 	"github.com/bukti-id/bukti/pkg/org"
 	"github.com/bukti-id/bukti/pkg/sqlstore"
 	"github.com/bukti-id/bukti/pkg/testenv"
-	"github.com/bukti-id/bukti/ui"
 )
 
 // TestPrincipalCacheStaysTrue signs users in on server A, which keeps
@@ -30,12 +29,7 @@ func TestPrincipalCacheStaysTrue(t *testing.T) {
 		t.Run(kind, func(t *testing.T) {
 			t.Parallel()
 			ctx := context.Background()
-			pages, err := ui.Load()
-			if err != nil {
-				t.Fatal(err)
-			}
-			w := &cacheWorld{t: t, url: testenv.MigratedDatabaseURL(t, kind), blobs: testenv.OpenStore(t, "filesystem"), pages: pages,
-				now: time.Date(2026, time.March, 10, 10, 0, 0, 0, wib)}
+			w := newCacheWorld(t, kind)
 			cat := criteria.MustBuiltin()
 			a, b := w.server("server A", cat), w.server("server B", cat)
 			if err := b.app.Auth.Bootstrap(ctx, adminEmail, adminPassword); err != nil {
@@ -203,12 +197,7 @@ func TestWarmRequestsReadOneRow(t *testing.T) {
 		t.Run(kind, func(t *testing.T) {
 			t.Parallel()
 			ctx := context.Background()
-			pages, err := ui.Load()
-			if err != nil {
-				t.Fatal(err)
-			}
-			w := &cacheWorld{t: t, url: testenv.MigratedDatabaseURL(t, kind), blobs: testenv.OpenStore(t, "filesystem"), pages: pages,
-				now: time.Date(2026, time.March, 10, 10, 0, 0, 0, wib)}
+			w := newCacheWorld(t, kind)
 			s := w.server("server", criteria.MustBuiltin())
 			var statements atomic.Int64
 			if err := sqlstore.Observe(sqlstore.New(s.db, nil), func(string, time.Duration, error) { statements.Add(1) }); err != nil {

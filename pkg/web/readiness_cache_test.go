@@ -57,6 +57,18 @@ type cacheWorld struct {
 	fid   int64
 }
 
+// newCacheWorld is a world on a new migrated database of kind and a
+// filesystem blob store, its clock at 10 March 2026, 10:00 WIB.
+func newCacheWorld(t *testing.T, kind string) *cacheWorld {
+	t.Helper()
+	pages, err := ui.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &cacheWorld{t: t, url: testenv.MigratedDatabaseURL(t, kind), blobs: testenv.OpenStore(t, "filesystem"), pages: pages,
+		now: time.Date(2026, time.March, 10, 10, 0, 0, 0, wib)}
+}
+
 func (w *cacheWorld) clock() time.Time {
 	w.mu.Lock()
 	defer w.mu.Unlock()
@@ -330,12 +342,7 @@ func TestReadinessCacheStaysTrue(t *testing.T) {
 		t.Run(kind, func(t *testing.T) {
 			t.Parallel()
 			ctx := context.Background()
-			pages, err := ui.Load()
-			if err != nil {
-				t.Fatal(err)
-			}
-			w := &cacheWorld{t: t, url: testenv.MigratedDatabaseURL(t, kind), blobs: testenv.OpenStore(t, "filesystem"), pages: pages,
-				now: time.Date(2026, time.March, 10, 10, 0, 0, 0, wib)}
+			w := newCacheWorld(t, kind)
 			cat := criteria.MustBuiltin()
 			a, b := w.server("server A", cat), w.server("server B", cat)
 			if err := a.app.Auth.Bootstrap(ctx, adminEmail, adminPassword); err != nil {
