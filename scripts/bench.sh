@@ -412,12 +412,26 @@ say "MinIO: server RSS, run 1 (a fresh server)"
 start_server s3 "${S3ENV[@]}"
 rss_run s3
 settle
-say "MinIO: $BIG_MIB MiB upload vs signed PUT, download vs signed GET"
+say "MinIO: $BIG_MIB MiB upload vs signed PUT and vs bareserve spooling it for one PUT, download vs signed GET"
+# The other way to store an upload of unknown length on S3: bareserve
+# spools it whole, then sends one PUT (no hash, no database).
+bare_port=$(free_port)
+BARESERVE_S3_ACCESS_KEY=$BUKTI_TEST_S3_ACCESS_KEY BARESERVE_S3_SECRET_KEY=$BUKTI_TEST_S3_SECRET_KEY "$SERVICES_DIR/bareserve" \
+  -addr "127.0.0.1:$bare_port" -file /dev/null -dir "$DIR" -s3-endpoint "$BUKTI_TEST_S3_ENDPOINT" -s3-bucket bench-raw \
+  2>>"$SERVICES_DIR/bareserve.log" &
+BARE_PID=$!
+wait_for curl -sf -o /dev/null "http://127.0.0.1:$bare_port/" || die "bareserve did not start"
 for r in $(seq 1 $RUNS); do
   mark "$BIG"
   sync
   t=$(timed_cpu put_s3 curl -sS -f "${S3SIG[@]}" -T "$BIG" "$S3URL/bench-raw/big" -o /dev/null -w '%{time_total}')
   curl -sS -f "${S3SIG[@]}" -X DELETE "$S3URL/bench-raw/big" -o /dev/null
+  sync
+  b=$(TIMED_SERVER=$BARE_PID timed_cpu bare_s3 curl -sS -f -F requirement=$REQ -F title=bench -F "file=@$BIG" \
+    "http://127.0.0.1:$bare_port/" -o "$DIR/bare.txt" -w '%{time_total}')
+  [ "$(cat "$DIR/bare.txt")" = "$BIG_SIZE" ] || die "bareserve stored $(cat "$DIR/bare.txt") bytes on MinIO, not $BIG_SIZE"
+  curl -sS -f "${S3SIG[@]}" -X DELETE "$S3URL/bench-raw/bareserve-$BIG_SIZE" -o /dev/null
+  sample bare_s3 "$b"
   sync
   u=$(timed_cpu up_s3 upload "$BIG" "$DIR/up.json")
   settle
@@ -431,8 +445,9 @@ for r in $(seq 1 $RUNS); do
   sample up_s3 "$u"
   sample get_s3 "$g"
   sample down_s3 "$d"
-  echo "   PUT $t s, upload $u s; GET $g s, download $d s"
+  echo "   PUT $t s, upload $u s, bareserve $b s; GET $g s, download $d s"
 done
+kill "$BARE_PID" 2>/dev/null || true; wait "$BARE_PID" 2>/dev/null || true; BARE_PID=
 stop_server
 
 if [ "$RUNS" -gt 1 ]; then
@@ -561,6 +576,9 @@ for key, base, bname, measure, limit in [
         if key == "up_fs" and have("cpsync_fs"):  # context: the store fsyncs, cp does not
             b += f"; `cp` + fsync {cell(S['cpsync_fs'])}: {num(med(key) / med('cpsync_fs'))}×"
         rows.append((measure, b, cell(S[key]), f"{num(r)}×", f"≤ {limit}× {bname}", verdict(r <= limit)))
+        if key == "up_s3" and have("bare_s3"):  # the other design: spool, then one PUT
+            rows.append((f"the same upload to bareserve, spooled whole then one PUT (no hash, no database)", f"signed PUT {cell(S['put_s3'])}",
+                         cell(S["bare_s3"]), f"{num(med('bare_s3') / med('put_s3'))}×", "—", ""))
         if key == "up_fs" and have("bare_fs"):  # the floor of any durable upload over HTTP here
             rows.append((f"the same upload to bareserve (multipart → file + fsync; no hash, no database)", f"`cp` {cell(S['cp_fs'])}",
                          cell(S["bare_fs"]), f"{num(med('bare_fs') / med('cp_fs'))}×", "— (floor of the row above)", ""))
@@ -651,7 +669,7 @@ for r in rows:
 cpurows = []
 for op, what, wall in [("up_fs", f"upload {big} MiB → filesystem", "up_fs"), ("bare_fs", "the same to bareserve (floor)", "bare_fs"),
                        ("put_s3", "signed PUT → MinIO (baseline)", "put_s3"),
-                       ("up_s3", f"upload {big} MiB → MinIO", "up_s3"), ("get_s3", "signed GET ← MinIO (baseline)", "get_s3"),
+                       ("up_s3", f"upload {big} MiB → MinIO", "up_s3"), ("bare_s3", "the same to bareserve, spooled then one PUT", "bare_s3"), ("get_s3", "signed GET ← MinIO (baseline)", "get_s3"),
                        ("down_s3", f"download {big} MiB ← MinIO", "down_s3")]:
     if have(f"cpu_{op}_curl", wall):
         c = lambda p: f"{med(f'cpu_{op}_{p}'):.2f} s" if have(f"cpu_{op}_{p}") else "—"

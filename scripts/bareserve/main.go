@@ -1,17 +1,26 @@
 // Command bareserve is a baseline of scripts/bench.sh: a plain net/http
 // server with no routing, authentication, database, hashing or logging.
+//
 // GET answers every request with the bytes of one file: wrk against it
 // shows how many answers of that size this machine can move at all, the
-// ceiling of any server sending the same body. POST takes a
-// multipart/form-data upload and writes its file part to a new file in a
-// directory, fsynced before the answer, as a server storing uploads
-// durably must at least do: the floor of an upload over HTTP to this disk.
+// ceiling of any server sending the same body.
 //
-// Usage: bareserve -addr 127.0.0.1:PORT -file BODY [-type CONTENT-TYPE] [-dir UPLOADS]
+// POST takes a multipart/form-data upload and stores its file part as a
+// server storing uploads durably must at least do: written to a new file
+// in a directory and fsynced before the answer (the floor of an upload
+// over HTTP to this disk), or, with -s3-endpoint, sent to S3 the one way
+// that needs no multipart upload although the file's length is unknown
+// until the body ends: spooled whole to a temporary file, then
+// sent in one PUT with an unsigned payload, as Bukti sends its parts.
+//
+// Usage: bareserve -addr 127.0.0.1:PORT -file BODY [-type CONTENT-TYPE]
+// [-dir UPLOADS] [-s3-endpoint HOST:PORT -s3-bucket BUCKET], the S3 keys
+// in BARESERVE_S3_ACCESS_KEY and BARESERVE_S3_SECRET_KEY.
 package main
 
 import (
 	"bufio"
+	"context"
 	"errors"
 	"flag"
 	"io"
@@ -21,22 +30,44 @@ import (
 	"net/http"
 	"os"
 	"strconv"
+
+	"github.com/minio/minio-go/v7"
+	"github.com/minio/minio-go/v7/pkg/credentials"
 )
 
 func main() {
 	addr := flag.String("addr", "127.0.0.1:0", "address to listen on")
 	file := flag.String("file", "", "file whose bytes every GET answer carries")
 	ctype := flag.String("type", "application/json", "Content-Type of the GET answers")
-	dir := flag.String("dir", os.TempDir(), "directory the files of POSTed uploads are written to")
+	dir := flag.String("dir", os.TempDir(), "directory the files of POSTed uploads are written to (or spooled in, for S3)")
+	endpoint := flag.String("s3-endpoint", "", "S3 server (host:port, plain http) POSTed uploads are sent to, instead of -dir")
+	bucket := flag.String("s3-bucket", "", "bucket of -s3-endpoint")
 	flag.Parse()
 	body, err := os.ReadFile(*file)
 	if err != nil {
 		log.Fatal(err)
 	}
+	store := func(f *os.File, n int64) error { return f.Sync() }
+	if *endpoint != "" {
+		client, err := minio.New(*endpoint, &minio.Options{Creds: credentials.NewStaticV4(
+			os.Getenv("BARESERVE_S3_ACCESS_KEY"), os.Getenv("BARESERVE_S3_SECRET_KEY"), "")})
+		if err != nil {
+			log.Fatal(err)
+		}
+		core := minio.Core{Client: client}
+		store = func(f *os.File, n int64) error {
+			if _, err := f.Seek(0, io.SeekStart); err != nil {
+				return err
+			}
+			_, err := core.PutObject(context.Background(), *bucket, "bareserve-"+strconv.FormatInt(n, 10), f, n, "", "",
+				minio.PutObjectOptions{ContentType: "application/octet-stream", DisableContentSha256: true})
+			return err
+		}
+	}
 	size := strconv.Itoa(len(body))
 	log.Fatal(http.ListenAndServe(*addr, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.Method == http.MethodPost {
-			n, err := store(r, *dir)
+			n, err := receive(r, *dir, store)
 			if err != nil {
 				http.Error(w, err.Error(), http.StatusBadRequest)
 				return
@@ -51,11 +82,11 @@ func main() {
 	})))
 }
 
-// store writes the first file part of r's multipart body to a new file in
-// dir, syncs and closes it, and returns its size. It reads and writes
-// through buffers as large as Bukti's (64 KiB before the multipart
-// reader, 256 KiB writes).
-func store(r *http.Request, dir string) (int64, error) {
+// receive writes the first file part of r's multipart body to a new file
+// in dir, through buffers as large as Bukti's (64 KiB before the multipart
+// reader, 256 KiB writes), hands it to store with its size, and returns
+// the size.
+func receive(r *http.Request, dir string, store func(*os.File, int64) error) (int64, error) {
 	_, params, err := mime.ParseMediaType(r.Header.Get("Content-Type"))
 	if err != nil || params["boundary"] == "" {
 		return 0, errors.New("bareserve: not a multipart/form-data upload")
@@ -73,9 +104,10 @@ func store(r *http.Request, dir string) (int64, error) {
 		if err != nil {
 			return 0, err
 		}
+		defer os.Remove(f.Name())
 		n, err := io.CopyBuffer(struct{ io.Writer }{f}, p, make([]byte, 256<<10)) // (not f.ReadFrom's 32 KiB)
 		if err == nil {
-			err = f.Sync()
+			err = store(f, n)
 		}
 		if cerr := f.Close(); err == nil {
 			err = cerr
