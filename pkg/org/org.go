@@ -14,6 +14,8 @@ import (
 	"sync"
 	"time"
 
+	lru "github.com/hashicorp/golang-lru/v2"
+
 	"github.com/bukti-id/bukti/pkg/audit"
 	"github.com/bukti-id/bukti/pkg/bukti"
 	"github.com/bukti-id/bukti/pkg/sqlstore"
@@ -25,8 +27,8 @@ type Service struct {
 	Store *sqlstore.DB
 	Now   func() time.Time
 
-	mu   sync.Mutex
-	kept map[int64]keptFacility // FacilityAt's, at most maxKept
+	keptOnce sync.Once
+	kept     *lru.Cache[int64, keptFacility] // FacilityAt's, the maxKept used most recently
 }
 
 // keptFacility is a facility as read at an access version.
@@ -35,8 +37,7 @@ type keptFacility struct {
 	f       bukti.Facility
 }
 
-// maxKept bounds how many facilities FacilityAt keeps; when full it
-// starts again from none.
+// maxKept bounds how many facilities FacilityAt keeps.
 const maxKept = 4096
 
 // codeRe is the accepted shape of a code: letters, digits, dot, dash and
@@ -197,10 +198,8 @@ func (s *Service) Facility(ctx context.Context, id int64) (*bukti.Facility, erro
 // read at an earlier request of the same version is returned without a
 // read; its District (with Province) is shared and must not be modified.
 func (s *Service) FacilityAt(ctx context.Context, id int64, v sqlstore.AccessVersion) (*bukti.Facility, error) {
-	s.mu.Lock()
-	k, ok := s.kept[id]
-	s.mu.Unlock()
-	if ok && k.version == v {
+	s.keptOnce.Do(func() { s.kept, _ = lru.New[int64, keptFacility](maxKept) })
+	if k, ok := s.kept.Get(id); ok && k.version == v {
 		f := k.f
 		return &f, nil
 	}
@@ -208,12 +207,7 @@ func (s *Service) FacilityAt(ctx context.Context, id int64, v sqlstore.AccessVer
 	if err != nil {
 		return nil, err
 	}
-	s.mu.Lock()
-	if s.kept == nil || len(s.kept) >= maxKept {
-		s.kept = map[int64]keptFacility{}
-	}
-	s.kept[id] = keptFacility{version: v, f: *f} // read after v: at least as new
-	s.mu.Unlock()
+	s.kept.Add(id, keptFacility{version: v, f: *f}) // read after v: at least as new
 	return f, nil
 }
 
