@@ -482,31 +482,17 @@ var reasonKey = map[string]locales.Key{
 	"account disabled":              "auth.reason.disabled",
 }
 
-// Authenticate returns the session and user of a live secret. Unknown,
+// Authenticate returns the session and user of a live secret: Access
+// without a facility, for callers that need no principal. Unknown,
 // expired and revoked secrets and disabled users are unauthorized; they
 // are logged at WARN (at most one line per reason per second, never the
 // secret) and write nothing to the database.
 func (s *Service) Authenticate(ctx context.Context, token string) (*bukti.Session, *bukti.User, error) {
-	if token == "" {
-		return nil, nil, bukti.E(bukti.EUNAUTHORIZED, "err.auth.sign_in_first_send_bearer")
-	}
-	now := s.Now().UTC()
-	found, err := s.Store.SessionWithUser(ctx, hashToken(token))
-	if err != nil && !errors.Is(err, sqlstore.ErrNotFound) {
+	acc, err := s.Access(ctx, token, 0)
+	if err != nil {
 		return nil, nil, err
 	}
-	var sess bukti.Session
-	if found != nil {
-		sess = *found
-	}
-	if reason := reject(found, now); reason != "" {
-		return nil, nil, s.rejected(ctx, &sess, reason)
-	}
-	if sess.LastUsedAt == nil || now.Sub(*sess.LastUsedAt) > time.Minute {
-		// Bookkeeping only: a failure to record it refuses nothing.
-		_ = s.Store.Run(ctx, &sess.UserID, func(t *sqlstore.Tx) error { return t.SessionUsed(sess.ID, now) })
-	}
-	return &sess, sess.User, nil
+	return acc.Session, acc.Session.User, nil
 }
 
 // reject returns why the session found for a secret (nil: none) signs in

@@ -78,8 +78,9 @@ const versionsQuery = `SELECT a.version, f.id, f.created_at, COALESCE(v.version,
 
 // Versions reads, in one statement, the access version, for a facilityID
 // above 0 the readiness version of that facility (Facility is false when
-// there is no such facility), and whether any damage is unresolved. It is made to be asked before
-// every use of a principal or a readiness kept in memory.
+// there is no such facility), and whether any damage is unresolved. It is
+// made to be asked before every use of a principal or a readiness kept in
+// memory.
 func (d *DB) Versions(ctx context.Context, facilityID int64) (Versions, error) {
 	db := d.prepared
 	if db == nil {
@@ -107,10 +108,4 @@ func (d *DB) Versions(ctx context.Context, facilityID int64) (Versions, error) {
 		out.Readiness.Created = created.Time.UnixMicro()
 	}
 	return out, nil
-}
-
-// AccessVersionOf reads the access version alone.
-func (d *DB) AccessVersionOf(ctx context.Context) (AccessVersion, error) {
-	v, err := d.Versions(ctx, 0)
-	return v.Access, err
 }
