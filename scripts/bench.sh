@@ -7,7 +7,10 @@
 #                        on a server with the filesystem store, vs `cp` of the same file
 #                        into the server's data directory (same disk)
 #   upload → MinIO       the same upload to a server on MinIO, vs a raw signed PUT
-#                        (curl --aws-sigv4 "aws:amz:us-east-1:s3" -T file) to the same MinIO
+#                        (curl --aws-sigv4 "aws:amz:us-east-1:s3" -T file) to the same MinIO;
+#                        the same PUT also through bareserve relaying it as it comes (a
+#                        reverse proxy), plain and SHA-256-hashing every byte: the floor
+#                        of any server between the client and S3 that hashes what it stores
 #   download ← MinIO     GET /api/v1/evidence/:id/content of that upload, vs a raw signed
 #                        GET of the object the server stored
 #   server RSS           peak RSS (VmHWM, reset through /proc/PID/clear_refs) of a freshly
@@ -86,7 +89,8 @@ stop_server() {
   fi
 }
 BARE_PID=
-trap 'stop_server; [ -z "$BARE_PID" ] || kill "$BARE_PID" 2>/dev/null; stop_services' EXIT
+RELAY_PIDS=()
+trap 'stop_server; [ -z "$BARE_PID" ] || kill "$BARE_PID" 2>/dev/null; kill "${RELAY_PIDS[@]}" 2>/dev/null; stop_services' EXIT
 
 say() { echo "== [$(printf '%4d' $SECONDS) s] $*"; }
 die() { echo "bench: $*" >&2; exit 1; }
@@ -421,11 +425,32 @@ BARESERVE_S3_ACCESS_KEY=$BUKTI_TEST_S3_ACCESS_KEY BARESERVE_S3_SECRET_KEY=$BUKTI
   2>>"$SERVICES_DIR/bareserve.log" &
 BARE_PID=$!
 wait_for curl -sf -o /dev/null "http://127.0.0.1:$bare_port/" || die "bareserve did not start"
+# The floor of any server between a client and S3: bareserve relaying the
+# signed PUT as it comes (a reverse proxy, the length known, nothing held),
+# and the same hashing each byte with SHA-256 as Bukti must.
+relay_port=$(free_port)
+relayh_port=$(free_port)
+"$SERVICES_DIR/bareserve" -addr "127.0.0.1:$relay_port" -proxy "$BUKTI_TEST_S3_ENDPOINT" 2>>"$SERVICES_DIR/bareserve.log" &
+RELAY_PIDS+=($!)
+"$SERVICES_DIR/bareserve" -addr "127.0.0.1:$relayh_port" -proxy "$BUKTI_TEST_S3_ENDPOINT" -hash 2>>"$SERVICES_DIR/bareserve.log" &
+RELAY_PIDS+=($!)
+for port in $relay_port $relayh_port; do
+  wait_for curl -sS -f "${S3SIG[@]}" -o /dev/null "http://127.0.0.1:$port/bench-raw" || die "bareserve -proxy did not start"
+done
 for r in $(seq 1 $RUNS); do
   mark "$BIG"
   sync
   t=$(timed_cpu put_s3 curl -sS -f "${S3SIG[@]}" -T "$BIG" "$S3URL/bench-raw/big" -o /dev/null -w '%{time_total}')
   curl -sS -f "${S3SIG[@]}" -X DELETE "$S3URL/bench-raw/big" -o /dev/null
+  for relay in "relay_s3 $relay_port ${RELAY_PIDS[0]}" "relayhash_s3 $relayh_port ${RELAY_PIDS[1]}"; do
+    read -r key port pid <<<"$relay"
+    sync
+    x=$(TIMED_SERVER=$pid timed_cpu "$key" curl -sS -f "${S3SIG[@]}" -T "$BIG" "http://127.0.0.1:$port/bench-raw/big" -o /dev/null -w '%{time_total}')
+    [ "$(curl -sS -f "${S3SIG[@]}" -I "$S3URL/bench-raw/big" | awk -F': ' 'tolower($1) == "content-length" { print $2 + 0 }')" = "$BIG_SIZE" ] \
+      || die "the PUT through bareserve -proxy did not store $BIG_SIZE bytes"
+    curl -sS -f "${S3SIG[@]}" -X DELETE "$S3URL/bench-raw/big" -o /dev/null
+    sample "$key" "$x"
+  done
   sync
   b=$(TIMED_SERVER=$BARE_PID timed_cpu bare_s3 curl -sS -f -F requirement=$REQ -F title=bench -F "file=@$BIG" \
     "http://127.0.0.1:$bare_port/" -o "$DIR/bare.txt" -w '%{time_total}')
@@ -447,7 +472,7 @@ for r in $(seq 1 $RUNS); do
   sample down_s3 "$d"
   echo "   PUT $t s, upload $u s, bareserve $b s; GET $g s, download $d s"
 done
-kill "$BARE_PID" 2>/dev/null || true; wait "$BARE_PID" 2>/dev/null || true; BARE_PID=
+kill "$BARE_PID" "${RELAY_PIDS[@]}" 2>/dev/null || true; wait "$BARE_PID" "${RELAY_PIDS[@]}" 2>/dev/null || true; BARE_PID=; RELAY_PIDS=()
 stop_server
 
 if [ "$RUNS" -gt 1 ]; then
@@ -576,6 +601,13 @@ for key, base, bname, measure, limit in [
         if key == "up_fs" and have("cpsync_fs"):  # context: the store fsyncs, cp does not
             b += f"; `cp` + fsync {cell(S['cpsync_fs'])}: {num(med(key) / med('cpsync_fs'))}×"
         rows.append((measure, b, cell(S[key]), f"{num(r)}×", f"≤ {limit}× {bname}", verdict(r <= limit)))
+        if key == "up_s3" and have("relay_s3", "relayhash_s3"):  # the floor of any server between a client and S3
+            rows.append(("the same PUT through bareserve relaying it as it comes (reverse proxy; no hash)", f"signed PUT {cell(S['put_s3'])}",
+                         cell(S["relay_s3"]), f"{num(med('relay_s3') / med('put_s3'))}×", "—", ""))
+            rows.append(("the same PUT through bareserve relaying it and hashing it (SHA-256)", f"signed PUT {cell(S['put_s3'])}",
+                         cell(S["relayhash_s3"]), f"{num(med('relayhash_s3') / med('put_s3'))}×", "— (floor of the row above)", ""))
+            rows.append(("upload → MinIO against that floor", f"bareserve {cell(S['relayhash_s3'])}", cell(S["up_s3"]),
+                         f"{num(med('up_s3') / med('relayhash_s3'))}×", "—", ""))
         if key == "up_s3" and have("bare_s3"):  # the other design: spool, then one PUT
             rows.append((f"the same upload to bareserve, spooled whole then one PUT (no hash, no database)", f"signed PUT {cell(S['put_s3'])}",
                          cell(S["bare_s3"]), f"{num(med('bare_s3') / med('put_s3'))}×", "—", ""))
@@ -669,6 +701,8 @@ for r in rows:
 cpurows = []
 for op, what, wall in [("up_fs", f"upload {big} MiB → filesystem", "up_fs"), ("bare_fs", "the same to bareserve (floor)", "bare_fs"),
                        ("put_s3", "signed PUT → MinIO (baseline)", "put_s3"),
+                       ("relay_s3", "the same PUT through bareserve relaying it", "relay_s3"),
+                       ("relayhash_s3", "the same PUT through bareserve relaying and hashing it (floor)", "relayhash_s3"),
                        ("up_s3", f"upload {big} MiB → MinIO", "up_s3"), ("bare_s3", "the same to bareserve, spooled then one PUT", "bare_s3"), ("get_s3", "signed GET ← MinIO (baseline)", "get_s3"),
                        ("down_s3", f"download {big} MiB ← MinIO", "down_s3")]:
     if have(f"cpu_{op}_curl", wall):

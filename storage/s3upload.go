@@ -142,12 +142,37 @@ func (p *part) fill(r io.Reader) (eof bool, err error) {
 }
 
 // reader returns the part's bytes; it can be read again after seeking to
-// the start (the client retries a request that failed on the way).
-func (p *part) reader() io.ReadSeeker {
+// the start (the client retries a request that failed on the way). Both
+// kinds write themselves to the connection without a copy (see
+// idleConn.ReadFrom).
+func (p *part) reader() (io.ReadSeeker, error) {
 	if p.buf != nil {
-		return bytes.NewReader(p.buf)
+		return bytes.NewReader(p.buf), nil
 	}
-	return io.NewSectionReader(p.file, 0, p.n)
+	if _, err := p.file.Seek(0, io.SeekStart); err != nil {
+		return nil, fmt.Errorf("storage: read back upload part in %s: %w", p.file.Name(), err)
+	}
+	return fileBody{p.file}, nil
+}
+
+// fileBody is an upload part held in a file as a request body. net/http
+// passes a body on to the connection behind the S3 client's io.NopCloser,
+// which keeps only Read and WriteTo: WriteTo is how the file reaches the
+// connection to be sent with sendfile(2). (Being no io.Closer, the file
+// is not closed by the client either.)
+type fileBody struct{ f *os.File }
+
+func (b fileBody) Read(p []byte) (int, error) { return b.f.Read(p) }
+
+func (b fileBody) Seek(offset int64, whence int) (int64, error) { return b.f.Seek(offset, whence) }
+
+// WriteTo sends the rest of the file to w: by sendfile(2) when w is a
+// request body on its way to S3, else copied.
+func (b fileBody) WriteTo(w io.Writer) (int64, error) {
+	if bw, ok := w.(*bodyWriter); ok {
+		return bw.sendFile(b.f)
+	}
+	return io.Copy(w, b.f)
 }
 
 // checksum is the part's CRC-32C as S3's x-amz-checksum-crc32c header
@@ -197,7 +222,11 @@ func (s *s3Store) upload(ctx context.Context, name string, r io.Reader) (size in
 	}
 	if eof { // it fits in one part
 		defer cur.release()
-		_, err := core.PutObject(ctx, s.bucket, name, cur.reader(), cur.n, "", "", minio.PutObjectOptions{
+		body, err := cur.reader()
+		if err != nil {
+			return 0, err
+		}
+		_, err = core.PutObject(ctx, s.bucket, name, body, cur.n, "", "", minio.PutObjectOptions{
 			ContentType:          "application/octet-stream",
 			DisableContentSha256: true,
 			UserMetadata:         map[string]string{checksumHeader: cur.checksum()},
@@ -218,10 +247,14 @@ func (s *s3Store) upload(ctx context.Context, name string, r io.Reader) (size in
 		ch := make(chan sent, 1)
 		go func() {
 			defer p.release()
-			op, err := core.PutObjectPart(ctx, s.bucket, name, id, num, p.reader(), p.n, minio.PutObjectPartOptions{
-				DisableContentSha256: true,
-				CustomHeader:         map[string][]string{checksumHeader: {p.checksum()}},
-			})
+			body, err := p.reader()
+			var op minio.ObjectPart
+			if err == nil {
+				op, err = core.PutObjectPart(ctx, s.bucket, name, id, num, body, p.n, minio.PutObjectPartOptions{
+					DisableContentSha256: true,
+					CustomHeader:         map[string][]string{checksumHeader: {p.checksum()}},
+				})
+			}
 			ch <- sent{minio.CompletePart{PartNumber: num, ETag: op.ETag, ChecksumCRC32C: op.ChecksumCRC32C}, err}
 		}()
 		return ch

@@ -118,8 +118,12 @@ func TestPartChecksum(t *testing.T) {
 	}
 	sum := p.checksum()
 	p.buf[0] ^= 1 // damaged after the checksum was taken
+	body, err := p.reader()
+	if err != nil {
+		t.Fatal(err)
+	}
 	core := minio.Core{Client: s.client}
-	_, err = core.PutObject(t.Context(), s.bucket, "data/damaged", p.reader(), p.n, "", "", minio.PutObjectOptions{
+	_, err = core.PutObject(t.Context(), s.bucket, "data/damaged", body, p.n, "", "", minio.PutObjectOptions{
 		DisableContentSha256: true, UserMetadata: map[string]string{checksumHeader: sum}})
 	if err == nil {
 		t.Fatal("the server stored a part that does not match its checksum")
@@ -133,7 +137,10 @@ func TestPartChecksum(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer core.AbortMultipartUpload(context.Background(), s.bucket, "data/damaged", id)
-	if _, err := core.PutObjectPart(t.Context(), s.bucket, "data/damaged", id, 1, p.reader(), p.n, minio.PutObjectPartOptions{
+	if body, err = p.reader(); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := core.PutObjectPart(t.Context(), s.bucket, "data/damaged", id, 1, body, p.n, minio.PutObjectPartOptions{
 		DisableContentSha256: true, CustomHeader: map[string][]string{checksumHeader: {sum}}}); err == nil {
 		t.Error("the server took a part that does not match its checksum")
 	}

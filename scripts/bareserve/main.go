@@ -13,14 +13,21 @@
 // until the body ends: spooled whole to a temporary file, then
 // sent in one PUT with an unsigned payload, as Bukti sends its parts.
 //
+// With -proxy it relays every request to an S3 server as it comes, body
+// streamed through (with -hash, SHA-256-hashed on the way): a client's
+// signed PUT through it costs what one more hop between the client and S3
+// costs at the least, the floor of any server that stores uploads on S3.
+//
 // Usage: bareserve -addr 127.0.0.1:PORT -file BODY [-type CONTENT-TYPE]
 // [-dir UPLOADS] [-s3-endpoint HOST:PORT -s3-bucket BUCKET], the S3 keys
-// in BARESERVE_S3_ACCESS_KEY and BARESERVE_S3_SECRET_KEY.
+// in BARESERVE_S3_ACCESS_KEY and BARESERVE_S3_SECRET_KEY; or
+// bareserve -addr 127.0.0.1:PORT -proxy HOST:PORT [-hash].
 package main
 
 import (
 	"bufio"
 	"context"
+	"crypto/sha256"
 	"errors"
 	"flag"
 	"io"
@@ -28,6 +35,7 @@ import (
 	"mime"
 	"mime/multipart"
 	"net/http"
+	"net/http/httputil"
 	"os"
 	"strconv"
 
@@ -42,7 +50,12 @@ func main() {
 	dir := flag.String("dir", os.TempDir(), "directory the files of POSTed uploads are written to (or spooled in, for S3)")
 	endpoint := flag.String("s3-endpoint", "", "S3 server (host:port, plain http) POSTed uploads are sent to, instead of -dir")
 	bucket := flag.String("s3-bucket", "", "bucket of -s3-endpoint")
+	hashed := flag.Bool("hash", false, "with -proxy: SHA-256 every byte relayed")
+	proxy := flag.String("proxy", "", "S3 server (host:port, plain http) every PUT is relayed to as it comes")
 	flag.Parse()
+	if *proxy != "" {
+		log.Fatal(http.ListenAndServe(*addr, relay(*proxy, *hashed)))
+	}
 	body, err := os.ReadFile(*file)
 	if err != nil {
 		log.Fatal(err)
@@ -114,4 +127,21 @@ func receive(r *http.Request, dir string, store func(*os.File, int64) error) (in
 		}
 		return n, err
 	}
+}
+
+// relay forwards each request to the S3 server at endpoint as it comes,
+// body streamed through (no spooling): what one more hop between the
+// client and S3 costs at the least. The Host header stays the one the
+// client sent, the one its signature covers.
+func relay(endpoint string, hashed bool) http.Handler {
+	return &httputil.ReverseProxy{Rewrite: func(r *httputil.ProxyRequest) {
+		r.Out.URL.Scheme = "http"
+		r.Out.URL.Host = endpoint
+		if hashed && r.In.Body != nil {
+			r.Out.Body = struct {
+				io.Reader
+				io.Closer
+			}{io.TeeReader(r.In.Body, sha256.New()), r.In.Body}
+		}
+	}}
 }
