@@ -90,7 +90,7 @@ stop_server() {
 }
 BARE_PID=
 RELAY_PIDS=()
-trap 'stop_server; [ -z "$BARE_PID" ] || kill "$BARE_PID" 2>/dev/null; kill "${RELAY_PIDS[@]}" 2>/dev/null; stop_services' EXIT
+trap 'stop_server; [ -z "$BARE_PID" ] || kill "$BARE_PID" 2>/dev/null; [ ${#RELAY_PIDS[@]} = 0 ] || kill "${RELAY_PIDS[@]}" 2>/dev/null; stop_services' EXIT
 
 say() { echo "== [$(printf '%4d' $SECONDS) s] $*"; }
 die() { echo "bench: $*" >&2; exit 1; }
