@@ -12,7 +12,8 @@
 #                        reverse proxy), plain and SHA-256-hashing every byte: the floor
 #                        of any server between the client and S3 that hashes what it stores
 #   download ← MinIO     GET /api/v1/evidence/:id/content of that upload, vs a raw signed
-#                        GET of the object the server stored
+#                        GET of the object the server stored; that GET also through the
+#                        same two relays
 #   server RSS           peak RSS (VmHWM, reset through /proc/PID/clear_refs) of a freshly
 #                        started server during 16 concurrent 64 MiB uploads, vs its idle
 #                        RSS just before; filesystem and MinIO
@@ -465,6 +466,12 @@ for r in $(seq 1 $RUNS); do
   obj=$(s3_object "sha256/${sum:0:2}/${sum:2:2}/$sum")
   read -r g gsize < <(timed_cpu get_s3 curl -sS -f "${S3SIG[@]}" -o /dev/null -w '%{time_total} %{size_download}\n' "$S3URL/bukti/$obj")
   read -r d dsize < <(timed_cpu down_s3 curl -sS -f -H "$AUTH" -o /dev/null -w '%{time_total} %{size_download}\n' "$API/evidence/$id/content")
+  for relay in "relayget_s3 $relay_port ${RELAY_PIDS[0]}" "relayhashget_s3 $relayh_port ${RELAY_PIDS[1]}"; do
+    read -r key port pid <<<"$relay"
+    read -r x xsize < <(TIMED_SERVER=$pid timed_cpu "$key" curl -sS -f "${S3SIG[@]}" -o /dev/null -w '%{time_total} %{size_download}\n' "http://127.0.0.1:$port/bukti/$obj")
+    [ "$xsize" = "$BIG_SIZE" ] || die "the GET through bareserve -proxy returned $xsize bytes, not $BIG_SIZE"
+    sample "$key" "$x"
+  done
   [ "$gsize" = "$BIG_SIZE" ] && [ "$dsize" = "$BIG_SIZE" ] || die "downloads returned $gsize and $dsize bytes, not $BIG_SIZE"
   sample put_s3 "$t"
   sample up_s3 "$u"
@@ -601,13 +608,16 @@ for key, base, bname, measure, limit in [
         if key == "up_fs" and have("cpsync_fs"):  # context: the store fsyncs, cp does not
             b += f"; `cp` + fsync {cell(S['cpsync_fs'])}: {num(med(key) / med('cpsync_fs'))}×"
         rows.append((measure, b, cell(S[key]), f"{num(r)}×", f"≤ {limit}× {bname}", verdict(r <= limit)))
-        if key == "up_s3" and have("relay_s3", "relayhash_s3"):  # the floor of any server between a client and S3
-            rows.append(("the same PUT through bareserve relaying it as it comes (reverse proxy; no hash)", f"signed PUT {cell(S['put_s3'])}",
-                         cell(S["relay_s3"]), f"{num(med('relay_s3') / med('put_s3'))}×", "—", ""))
-            rows.append(("the same PUT through bareserve relaying it and hashing it (SHA-256)", f"signed PUT {cell(S['put_s3'])}",
-                         cell(S["relayhash_s3"]), f"{num(med('relayhash_s3') / med('put_s3'))}×", "— (floor of the row above)", ""))
-            rows.append(("upload → MinIO against that floor", f"bareserve {cell(S['relayhash_s3'])}", cell(S["up_s3"]),
-                         f"{num(med('up_s3') / med('relayhash_s3'))}×", "—", ""))
+        # The floor of any server between a client and S3: the same request relayed, plain and hashed.
+        plain, hashed, verb, what = {"up_s3": ("relay_s3", "relayhash_s3", "PUT", "upload → MinIO"),
+                                     "down_s3": ("relayget_s3", "relayhashget_s3", "GET", "download ← MinIO")}.get(key, (None,) * 4)
+        if plain and have(plain, hashed):
+            rows.append((f"the same {verb} through bareserve relaying it as it comes (reverse proxy; no hash)", b,
+                         cell(S[plain]), f"{num(med(plain) / med(base))}×", "—", ""))
+            rows.append((f"the same {verb} through bareserve relaying it and hashing it (SHA-256)", b,
+                         cell(S[hashed]), f"{num(med(hashed) / med(base))}×", "— (floor of the row above)", ""))
+            rows.append((f"{what} against that floor", f"bareserve {cell(S[hashed])}", cell(S[key]),
+                         f"{num(med(key) / med(hashed))}×", "—", ""))
         if key == "up_s3" and have("bare_s3"):  # the other design: spool, then one PUT
             rows.append((f"the same upload to bareserve, spooled whole then one PUT (no hash, no database)", f"signed PUT {cell(S['put_s3'])}",
                          cell(S["bare_s3"]), f"{num(med('bare_s3') / med('put_s3'))}×", "—", ""))
@@ -704,6 +714,8 @@ for op, what, wall in [("up_fs", f"upload {big} MiB → filesystem", "up_fs"), (
                        ("relay_s3", "the same PUT through bareserve relaying it", "relay_s3"),
                        ("relayhash_s3", "the same PUT through bareserve relaying and hashing it (floor)", "relayhash_s3"),
                        ("up_s3", f"upload {big} MiB → MinIO", "up_s3"), ("bare_s3", "the same to bareserve, spooled then one PUT", "bare_s3"), ("get_s3", "signed GET ← MinIO (baseline)", "get_s3"),
+                       ("relayget_s3", "the same GET through bareserve relaying it", "relayget_s3"),
+                       ("relayhashget_s3", "the same GET through bareserve relaying and hashing it (floor)", "relayhashget_s3"),
                        ("down_s3", f"download {big} MiB ← MinIO", "down_s3")]:
     if have(f"cpu_{op}_curl", wall):
         c = lambda p: f"{med(f'cpu_{op}_{p}'):.2f} s" if have(f"cpu_{op}_{p}") else "—"

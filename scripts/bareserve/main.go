@@ -13,10 +13,11 @@
 // until the body ends: spooled whole to a temporary file, then
 // sent in one PUT with an unsigned payload, as Bukti sends its parts.
 //
-// With -proxy it relays every request to an S3 server as it comes, body
-// streamed through (with -hash, SHA-256-hashed on the way): a client's
-// signed PUT through it costs what one more hop between the client and S3
-// costs at the least, the floor of any server that stores uploads on S3.
+// With -proxy it relays every request to an S3 server as it comes, and
+// the answer back, bodies streamed through (with -hash, SHA-256-hashed on
+// the way): a client's signed PUT or GET through it costs what one more
+// hop between the client and S3 costs at the least, the floor of any
+// server that stores uploads on S3 and serves them back.
 //
 // Usage: bareserve -addr 127.0.0.1:PORT -file BODY [-type CONTENT-TYPE]
 // [-dir UPLOADS] [-s3-endpoint HOST:PORT -s3-bucket BUCKET], the S3 keys
@@ -50,7 +51,7 @@ func main() {
 	dir := flag.String("dir", os.TempDir(), "directory the files of POSTed uploads are written to (or spooled in, for S3)")
 	endpoint := flag.String("s3-endpoint", "", "S3 server (host:port, plain http) POSTed uploads are sent to, instead of -dir")
 	bucket := flag.String("s3-bucket", "", "bucket of -s3-endpoint")
-	hashed := flag.Bool("hash", false, "with -proxy: SHA-256 every byte relayed")
+	hashed := flag.Bool("hash", false, "with -proxy: SHA-256 every body relayed, uploads and downloads")
 	proxy := flag.String("proxy", "", "S3 server (host:port, plain http) every PUT is relayed to as it comes")
 	flag.Parse()
 	if *proxy != "" {
@@ -130,18 +131,32 @@ func receive(r *http.Request, dir string, store func(*os.File, int64) error) (in
 }
 
 // relay forwards each request to the S3 server at endpoint as it comes,
-// body streamed through (no spooling): what one more hop between the
-// client and S3 costs at the least. The Host header stays the one the
-// client sent, the one its signature covers.
+// and its answer back, bodies streamed through (no spooling): what one
+// more hop between the client and S3 costs at the least. The Host header
+// stays the one the client sent, the one its signature covers. With
+// hashed, the request's body (an upload) and the answer's (a download)
+// are SHA-256-hashed on the way.
 func relay(endpoint string, hashed bool) http.Handler {
-	return &httputil.ReverseProxy{Rewrite: func(r *httputil.ProxyRequest) {
+	p := &httputil.ReverseProxy{Rewrite: func(r *httputil.ProxyRequest) {
 		r.Out.URL.Scheme = "http"
 		r.Out.URL.Host = endpoint
 		if hashed && r.In.Body != nil {
-			r.Out.Body = struct {
-				io.Reader
-				io.Closer
-			}{io.TeeReader(r.In.Body, sha256.New()), r.In.Body}
+			r.Out.Body = hashing(r.In.Body)
 		}
 	}}
+	if hashed {
+		p.ModifyResponse = func(res *http.Response) error {
+			res.Body = hashing(res.Body)
+			return nil
+		}
+	}
+	return p
+}
+
+// hashing returns body, SHA-256-hashed as it is read.
+func hashing(body io.ReadCloser) io.ReadCloser {
+	return struct {
+		io.Reader
+		io.Closer
+	}{io.TeeReader(body, sha256.New()), body}
 }
