@@ -518,6 +518,7 @@ func apiRoutes(all []string) []string {
 func TestPermissionMatrix(t *testing.T) {
 	for _, combo := range testenv.Combos {
 		t.Run(testenv.Name(combo.DB, combo.Store), func(t *testing.T) {
+			t.Parallel() // each combination its own world
 			w := newWorld(t, combo.DB, combo.Store)
 			m := matrix()
 			for _, r := range apiRoutes(w.h.web.Routes()) {

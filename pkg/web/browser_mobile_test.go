@@ -246,12 +246,14 @@ var roleLogins = map[string][2]string{
 // targets at least 44 px tall, a header at most 64 px tall.
 func TestMobileLayout(t *testing.T) {
 	mw := newMobileWorld(t)
+	pages := mw.pages()
 	for _, role := range []string{"admin", "quality", "surveyor", "supervisor"} {
 		t.Run(role, func(t *testing.T) {
+			t.Parallel() // a browser each, on one server
 			ctx := browser(t, phoneWidth, phoneHeight)
 			login := roleLogins[role]
 			mw.h.signIn(t, ctx, login[0], login[1])
-			for _, path := range mw.pages()[role] {
+			for _, path := range pages[role] {
 				resp, err := chromedp.RunResponse(ctx, chromedp.Navigate(mw.h.srv.URL+path))
 				if err != nil {
 					t.Fatalf("open %s: %v", path, err)

@@ -128,6 +128,7 @@ func TestAuditHidesScoresUntilFinal(t *testing.T) {
 func TestSurveyorAccessEndsWhenFinal(t *testing.T) {
 	for _, combo := range testenv.Combos {
 		t.Run(testenv.Name(combo.DB, combo.Store), func(t *testing.T) {
+			t.Parallel() // each combination its own server and database
 			h := newHarness(t, combo.DB, combo.Store, 1<<20)
 			f := h.createFacility("PFA")
 			lead, tok := h.userWith("ketua@kars.test", bukti.RoleBinding{})
