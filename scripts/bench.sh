@@ -427,8 +427,9 @@ BARESERVE_S3_ACCESS_KEY=$BUKTI_TEST_S3_ACCESS_KEY BARESERVE_S3_SECRET_KEY=$BUKTI
 BARE_PID=$!
 wait_for curl -sf -o /dev/null "http://127.0.0.1:$bare_port/" || die "bareserve did not start"
 # The floor of any server between a client and S3: bareserve relaying the
-# signed PUT as it comes (a reverse proxy, the length known, nothing held),
-# and the same hashing each byte with SHA-256 as Bukti must.
+# signed PUT, and below the GET, as they come (a reverse proxy, the length
+# known, nothing held), and the same hashing each byte with SHA-256 as
+# Bukti must.
 relay_port=$(free_port)
 relayh_port=$(free_port)
 "$SERVICES_DIR/bareserve" -addr "127.0.0.1:$relay_port" -proxy "$BUKTI_TEST_S3_ENDPOINT" 2>>"$SERVICES_DIR/bareserve.log" &
