@@ -516,7 +516,6 @@ func apiRoutes(all []string) []string {
 // role's scope and outside it, and checks the status. A route missing from
 // the matrix fails the test.
 func TestPermissionMatrix(t *testing.T) {
-	t.Parallel() // runs after the sequential tests, when the other packages are done: a core of its own
 	for _, combo := range testenv.Combos {
 		t.Run(testenv.Name(combo.DB, combo.Store), func(t *testing.T) {
 			t.Parallel() // each combination its own world

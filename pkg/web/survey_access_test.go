@@ -126,7 +126,6 @@ func TestAuditHidesScoresUntilFinal(t *testing.T) {
 // the evidence pack. When an admin revokes their binding, the record goes
 // too; the survey keeps them on its team, with their scores.
 func TestSurveyorAccessEndsWhenFinal(t *testing.T) {
-	t.Parallel() // runs after the sequential tests, beside TestPermissionMatrix
 	for _, combo := range testenv.Combos {
 		t.Run(testenv.Name(combo.DB, combo.Store), func(t *testing.T) {
 			t.Parallel() // each combination its own server and database
