@@ -163,11 +163,9 @@ func (c *idleConn) ReadFrom(r io.Reader) (n int64, err error) {
 	return io.CopyBuffer(w, r, *bp)
 }
 
-// errBodyTooLong is the error of a request body longer than its
-// Content-Length (which net/http would otherwise refuse).
-var errBodyTooLong = errors.New("storage: request body longer than its Content-Length")
-
-// bodyWriter writes a request body to its connection, at most left bytes.
+// bodyWriter writes a request body to its connection. left is what its
+// Content-Length leaves to send: sendFile sends no more; a body that
+// writes more fails its request (net/http counts what was written).
 type bodyWriter struct {
 	c    *idleConn
 	left int64
@@ -176,9 +174,6 @@ type bodyWriter struct {
 // Write writes p in steps of copyBufferSize bytes, each its own call of
 // the connection's Write (which pushes the deadline on).
 func (w *bodyWriter) Write(p []byte) (n int, err error) {
-	if int64(len(p)) > w.left {
-		return 0, errBodyTooLong
-	}
 	for len(p) > 0 {
 		k, err := w.c.Write(p[:min(len(p), copyBufferSize)])
 		n += k

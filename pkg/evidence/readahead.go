@@ -122,8 +122,8 @@ func (ra *readAhead) release() {
 // Close stops reading ahead and waits until the goroutine has ended: at
 // most until its Read of the upload in progress, if any, returns (on a
 // server, the request body's read deadline bounds that; the error path
-// alone waits for it, since a Read that completes the upload ends it). It returns every
-// chunk to the pool and is safe to call more than once.
+// alone waits for it, since a Read that completes the upload ends it).
+// It returns every chunk to the pool and is safe to call more than once.
 func (ra *readAhead) Close() {
 	select {
 	case <-ra.stop:

@@ -69,6 +69,17 @@ func newCacheWorld(t *testing.T, kind string) *cacheWorld {
 		now: time.Date(2026, time.March, 10, 10, 0, 0, 0, wib)}
 }
 
+// inCacheWorlds runs test once for each kind of database, in parallel,
+// each in a world of its own (newCacheWorld).
+func inCacheWorlds(t *testing.T, test func(t *testing.T, w *cacheWorld)) {
+	for _, kind := range testenv.DatabaseKinds {
+		t.Run(kind, func(t *testing.T) {
+			t.Parallel()
+			test(t, newCacheWorld(t, kind))
+		})
+	}
+}
+
 func (w *cacheWorld) clock() time.Time {
 	w.mu.Lock()
 	defer w.mu.Unlock()
@@ -338,145 +349,141 @@ func slicesOf(rep readiness.Report) []string {
 // 30 days of expiring), and a catalogue activated is used by a server
 // started after it, with what is stored.
 func TestReadinessCacheStaysTrue(t *testing.T) {
-	for _, kind := range testenv.DatabaseKinds {
-		t.Run(kind, func(t *testing.T) {
-			t.Parallel()
-			ctx := context.Background()
-			w := newCacheWorld(t, kind)
-			cat := criteria.MustBuiltin()
-			a, b := w.server("server A", cat), w.server("server B", cat)
-			if err := a.app.Auth.Bootstrap(ctx, adminEmail, adminPassword); err != nil {
-				t.Fatal(err)
-			}
-			// Signs in again: a session ends when the clock moves on.
-			signIn := func() {
-				var login struct{ Token string }
-				json.Unmarshal(a.json(t, "POST", "/api/v1/auth/login", "", map[string]string{"email": adminEmail, "password": adminPassword}, http.StatusOK), &login)
-				w.token = login.Token
-			}
-			signIn()
-			a.json(t, "POST", "/api/v1/provinces", w.token, map[string]string{"code": "32", "name": "Jawa Barat"}, http.StatusCreated)
-			a.json(t, "POST", "/api/v1/districts", w.token, map[string]string{"code": districtA, "name": "Kota Cimahi", "province": "32"}, http.StatusCreated)
-			var f bukti.Facility
-			json.Unmarshal(b.json(t, "POST", "/api/v1/facilities", w.token, map[string]string{"code": "P3277010101", "name": "Puskesmas Uji", "district": districtA}, http.StatusCreated), &f)
-			w.fid = f.ID
-			servers := []*cacheServer{a, b}
+	inCacheWorlds(t, func(t *testing.T, w *cacheWorld) {
+		ctx := context.Background()
+		cat := criteria.MustBuiltin()
+		a, b := w.server("server A", cat), w.server("server B", cat)
+		if err := a.app.Auth.Bootstrap(ctx, adminEmail, adminPassword); err != nil {
+			t.Fatal(err)
+		}
+		// Signs in again: a session ends when the clock moves on.
+		signIn := func() {
+			var login struct{ Token string }
+			json.Unmarshal(a.json(t, "POST", "/api/v1/auth/login", "", map[string]string{"email": adminEmail, "password": adminPassword}, http.StatusOK), &login)
+			w.token = login.Token
+		}
+		signIn()
+		a.json(t, "POST", "/api/v1/provinces", w.token, map[string]string{"code": "32", "name": "Jawa Barat"}, http.StatusCreated)
+		a.json(t, "POST", "/api/v1/districts", w.token, map[string]string{"code": districtA, "name": "Kota Cimahi", "province": "32"}, http.StatusCreated)
+		var f bukti.Facility
+		json.Unmarshal(b.json(t, "POST", "/api/v1/facilities", w.token, map[string]string{"code": "P3277010101", "name": "Puskesmas Uji", "district": districtA}, http.StatusCreated), &f)
+		w.fid = f.ID
+		servers := []*cacheServer{a, b}
 
-			var (
-				today   = "2026-03-10" // expires tomorrow
-				soon    = "2026-03-20" // expiring soon
-				later   = "2026-04-24" // comes within 30 days on 25 March
-				target  []bukti.Evidence
-				linked  []bukti.Evidence
-				element = "2.1.2/a"
-			)
-			steps := []struct {
-				name   string
-				change func(via *cacheServer)
-				same   bool // readiness unchanged
-			}{
-				{"nothing yet", func(*cacheServer) {}, true},
-				{"upload", func(via *cacheServer) {
-					via.upload(t, w.token, w.fid, today, "2.1.2/a/R1")
-					target = via.upload(t, w.token, w.fid, soon, "2.1.2/a/R2")
-					via.upload(t, w.token, w.fid, later, "2.1.2/a/R3")
-				}, false},
-				{"read again", func(*cacheServer) {}, true},
-				{"link: one file to two requirements", func(via *cacheServer) {
-					linked = via.upload(t, w.token, w.fid, "", "2.1.2/a/D1", "2.1.2/c/D1")
-				}, false},
-				{"surveyor's review rejects", func(via *cacheServer) {
-					ev := via.app.Evidence
-					err := ev.Run(ctx, nil, func(tx *sqlstore.Tx) error {
-						_, err := ev.SetVerdict(tx, w.fid, target[0].ID, 1, evidence.Verdict{Review: bukti.ReviewRejected, Note: "Tidak sah"})
-						return err
-					})
-					if err != nil {
-						t.Fatal(err)
-					}
-				}, false},
-				{"new revision of the rejected evidence", func(via *cacheServer) {
-					body, ct := multipartBody(file("revisi.pdf", testenv.PDF("revisi")))
-					if code, _, out := via.do(t, "POST", fmt.Sprintf("/api/v1/evidence/%d/revisions", target[0].ID), w.token, bytes.NewReader(body), "Content-Type", ct); code != http.StatusCreated {
-						t.Fatalf("revision: %d %s", code, out)
-					}
-				}, false},
-				{"valid-until moved into the past", func(via *cacheServer) {
-					via.json(t, "PATCH", fmt.Sprintf("/api/v1/evidence/%d", linked[1].ID), w.token, map[string]string{"title": "Dokumen", "valid_until": "2026-03-01"}, http.StatusOK)
-				}, false},
-				{"delete", func(via *cacheServer) {
-					if code, _, out := via.do(t, "DELETE", fmt.Sprintf("/api/v1/evidence/%d", linked[0].ID), w.token, nil); code != http.StatusNoContent {
-						t.Fatalf("delete: %d %s", code, out)
-					}
-				}, false},
-				{"TDD", func(via *cacheServer) {
-					via.json(t, "PUT", fmt.Sprintf("/api/v1/facilities/%d/not-applicable", w.fid), w.token, map[string]string{"element": element, "reason": "Tidak ada kegiatan ini di wilayah kerja."}, http.StatusOK)
-				}, false},
-				{"TDD reason reworded", func(via *cacheServer) {
-					via.json(t, "PUT", fmt.Sprintf("/api/v1/facilities/%d/not-applicable", w.fid), w.token, map[string]string{"element": element, "reason": "Kegiatan ini tidak ada di wilayah kerja kami."}, http.StatusOK)
-				}, false},
-				{"TDD cleared", func(via *cacheServer) {
-					if code, _, out := via.do(t, "DELETE", fmt.Sprintf("/api/v1/facilities/%d/not-applicable?element=%s", w.fid, element), w.token, nil); code != http.StatusNoContent {
-						t.Fatalf("clear TDD: %d %s", code, out)
-					}
-				}, false},
-				{"interviewee named", func(via *cacheServer) {
-					via.json(t, "PUT", fmt.Sprintf("/api/v1/facilities/%d/interviewees", w.fid), w.token, map[string]string{"requirement": "2.1.2/a/W1", "role": "Kepala Puskesmas", "name": "Ibu Sari"}, http.StatusOK)
-				}, false},
-				{"an hour later", func(*cacheServer) { w.setClock(w.clock().Add(time.Hour)) }, true},
-				{"next day: evidence valid until yesterday expired", func(*cacheServer) {
-					w.setClock(time.Date(2026, time.March, 11, 0, 0, 1, 0, wib))
-					signIn()
-				}, false},
-				{"25 March: other evidence within 30 days of its date", func(*cacheServer) {
-					w.setClock(time.Date(2026, time.March, 25, 0, 0, 1, 0, wib))
-					signIn()
-				}, false},
-			}
-			for i, st := range steps {
-				via := servers[i%2]
-				t.Logf("step %q through %s", st.name, via.name)
-				st.change(via)
-				ref := w.reference(a.db, cat)
-				for _, s := range servers {
-					w.check(t, s, ref, !st.same)
+		var (
+			today   = "2026-03-10" // expires tomorrow
+			soon    = "2026-03-20" // expiring soon
+			later   = "2026-04-24" // comes within 30 days on 25 March
+			target  []bukti.Evidence
+			linked  []bukti.Evidence
+			element = "2.1.2/a"
+		)
+		steps := []struct {
+			name   string
+			change func(via *cacheServer)
+			same   bool // readiness unchanged
+		}{
+			{"nothing yet", func(*cacheServer) {}, true},
+			{"upload", func(via *cacheServer) {
+				via.upload(t, w.token, w.fid, today, "2.1.2/a/R1")
+				target = via.upload(t, w.token, w.fid, soon, "2.1.2/a/R2")
+				via.upload(t, w.token, w.fid, later, "2.1.2/a/R3")
+			}, false},
+			{"read again", func(*cacheServer) {}, true},
+			{"link: one file to two requirements", func(via *cacheServer) {
+				linked = via.upload(t, w.token, w.fid, "", "2.1.2/a/D1", "2.1.2/c/D1")
+			}, false},
+			{"surveyor's review rejects", func(via *cacheServer) {
+				ev := via.app.Evidence
+				err := ev.Run(ctx, nil, func(tx *sqlstore.Tx) error {
+					_, err := ev.SetVerdict(tx, w.fid, target[0].ID, 1, evidence.Verdict{Review: bukti.ReviewRejected, Note: "Tidak sah"})
+					return err
+				})
+				if err != nil {
+					t.Fatal(err)
 				}
-				if t.Failed() {
-					t.Fatalf("after %q (through %s)", st.name, via.name)
+			}, false},
+			{"new revision of the rejected evidence", func(via *cacheServer) {
+				body, ct := multipartBody(file("revisi.pdf", testenv.PDF("revisi")))
+				if code, _, out := via.do(t, "POST", fmt.Sprintf("/api/v1/evidence/%d/revisions", target[0].ID), w.token, bytes.NewReader(body), "Content-Type", ct); code != http.StatusCreated {
+					t.Fatalf("revision: %d %s", code, out)
 				}
+			}, false},
+			{"valid-until moved into the past", func(via *cacheServer) {
+				via.json(t, "PATCH", fmt.Sprintf("/api/v1/evidence/%d", linked[1].ID), w.token, map[string]string{"title": "Dokumen", "valid_until": "2026-03-01"}, http.StatusOK)
+			}, false},
+			{"delete", func(via *cacheServer) {
+				if code, _, out := via.do(t, "DELETE", fmt.Sprintf("/api/v1/evidence/%d", linked[0].ID), w.token, nil); code != http.StatusNoContent {
+					t.Fatalf("delete: %d %s", code, out)
+				}
+			}, false},
+			{"TDD", func(via *cacheServer) {
+				via.json(t, "PUT", fmt.Sprintf("/api/v1/facilities/%d/not-applicable", w.fid), w.token, map[string]string{"element": element, "reason": "Tidak ada kegiatan ini di wilayah kerja."}, http.StatusOK)
+			}, false},
+			{"TDD reason reworded", func(via *cacheServer) {
+				via.json(t, "PUT", fmt.Sprintf("/api/v1/facilities/%d/not-applicable", w.fid), w.token, map[string]string{"element": element, "reason": "Kegiatan ini tidak ada di wilayah kerja kami."}, http.StatusOK)
+			}, false},
+			{"TDD cleared", func(via *cacheServer) {
+				if code, _, out := via.do(t, "DELETE", fmt.Sprintf("/api/v1/facilities/%d/not-applicable?element=%s", w.fid, element), w.token, nil); code != http.StatusNoContent {
+					t.Fatalf("clear TDD: %d %s", code, out)
+				}
+			}, false},
+			{"interviewee named", func(via *cacheServer) {
+				via.json(t, "PUT", fmt.Sprintf("/api/v1/facilities/%d/interviewees", w.fid), w.token, map[string]string{"requirement": "2.1.2/a/W1", "role": "Kepala Puskesmas", "name": "Ibu Sari"}, http.StatusOK)
+			}, false},
+			{"an hour later", func(*cacheServer) { w.setClock(w.clock().Add(time.Hour)) }, true},
+			{"next day: evidence valid until yesterday expired", func(*cacheServer) {
+				w.setClock(time.Date(2026, time.March, 11, 0, 0, 1, 0, wib))
+				signIn()
+			}, false},
+			{"25 March: other evidence within 30 days of its date", func(*cacheServer) {
+				w.setClock(time.Date(2026, time.March, 25, 0, 0, 1, 0, wib))
+				signIn()
+			}, false},
+		}
+		for i, st := range steps {
+			via := servers[i%2]
+			t.Logf("step %q through %s", st.name, via.name)
+			st.change(via)
+			ref := w.reference(a.db, cat)
+			for _, s := range servers {
+				w.check(t, s, ref, !st.same)
 			}
+			if t.Failed() {
+				t.Fatalf("after %q (through %s)", st.name, via.name)
+			}
+		}
 
-			// A catalogue version activated is used from the next start:
-			// a server started after it scores the stored evidence on it,
-			// while those started before keep theirs.
-			full, err := demo.FullStandard()
-			if err != nil {
-				t.Fatal(err)
-			}
-			v, err := a.app.Standard.Save(ctx, full, "uji", nil)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if _, err := a.app.Standard.Activate(ctx, v.ID, true, nil); err != nil {
-				t.Fatal(err)
-			}
-			active, err := app.ActiveCatalogue(ctx, sqlstore.New(a.db, nil))
-			if err != nil || active.Version != demo.FullStandardVersion {
-				t.Fatalf("active catalogue %v, %v", active, err)
-			}
-			c := w.server("server C, started after the activation", active)
-			for _, s := range servers {
-				w.check(t, s, w.reference(a.db, cat), false)
-			}
-			w.check(t, c, w.reference(a.db, active), true)
-			if !strings.HasSuffix(w.reference(a.db, active).rep.Catalogue, demo.FullStandardVersion) {
-				t.Fatal("the reference does not score on the activated catalogue")
-			}
-			c.upload(t, w.token, w.fid, "", "2.1.2/a/R1")
-			for _, s := range servers {
-				w.check(t, s, w.reference(a.db, cat), true)
-			}
-			w.check(t, c, w.reference(a.db, active), true)
-		})
-	}
+		// A catalogue version activated is used from the next start:
+		// a server started after it scores the stored evidence on it,
+		// while those started before keep theirs.
+		full, err := demo.FullStandard()
+		if err != nil {
+			t.Fatal(err)
+		}
+		v, err := a.app.Standard.Save(ctx, full, "uji", nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := a.app.Standard.Activate(ctx, v.ID, true, nil); err != nil {
+			t.Fatal(err)
+		}
+		active, err := app.ActiveCatalogue(ctx, sqlstore.New(a.db, nil))
+		if err != nil || active.Version != demo.FullStandardVersion {
+			t.Fatalf("active catalogue %v, %v", active, err)
+		}
+		c := w.server("server C, started after the activation", active)
+		for _, s := range servers {
+			w.check(t, s, w.reference(a.db, cat), false)
+		}
+		w.check(t, c, w.reference(a.db, active), true)
+		if !strings.HasSuffix(w.reference(a.db, active).rep.Catalogue, demo.FullStandardVersion) {
+			t.Fatal("the reference does not score on the activated catalogue")
+		}
+		c.upload(t, w.token, w.fid, "", "2.1.2/a/R1")
+		for _, s := range servers {
+			w.check(t, s, w.reference(a.db, cat), true)
+		}
+		w.check(t, c, w.reference(a.db, active), true)
+	})
 }
